@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Runs rccheck on one annotated case file and compares its findings with the annotations.
+
+Usage: run_case.py RCCHECK RUNTIME_INCLUDE_DIR CASE.c
+
+Annotations (clang -verify style), anywhere in a comment of the case file:
+    // expect-warning{{rc-leak}}          a finding with this ID is reported on this line
+    // expect-warning@+1{{rc-leak}}       ... on the next line (@-2: two lines up)
+    // expect-no-diagnostics              the file must produce no finding at all
+    // rccheck-args: --model foo.model    extra rccheck options (paths relative to the case file)
+    // compile-args: -DFOO                extra compiler arguments (after `--`)
+Several expectations may sit on one line; they are compared as a multiset of (ID, line).
+
+The runner runs `rccheck --format=json [rccheck-args] CASE.c -- -I<runtime include> [compile-args]`
+with the case's directory as working directory, and prints one line per difference:
+    file:line: missing rc-leak
+    file:line: unexpected rc-leak (message)
+Exit status: 0 when the findings match exactly and at least one expectation was compared (or the
+file says expect-no-diagnostics); 1 on any difference, on a bad annotation, or when rccheck fails
+(crash, exit status other than 0/1, input errors in its JSON, output that is not the JSON of the
+contract).
+"""
+
+import collections
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+EXPECT_RE = re.compile(r"expect-warning(?:@([+-]\d+))?\{\{([^}]*)\}\}")
+NO_DIAG_RE = re.compile(r"expect-no-diagnostics")
+ARGS_RE = re.compile(r"rccheck-args:(.*)$")
+COMPILE_RE = re.compile(r"compile-args:(.*)$")
+ID_RE = re.compile(r"^rc-[a-z-]+$")
+TIMEOUT = 120
+
+
+class CaseError(Exception):
+    pass
+
+
+def strip_comment_end(text):
+    """The argument text of a `// rccheck-args:` line, without a closing `*/`."""
+    text = text.strip()
+    if text.endswith("*/"):
+        text = text[:-2].rstrip()
+    return text
+
+
+def parse_case(path):
+    """Returns (expected Counter of (id, line), no_diagnostics, rccheck_args, compile_args)."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    expected = collections.Counter()
+    no_diag = False
+    rc_args = []
+    cc_args = []
+    for lineno, text in enumerate(lines, start=1):
+        for m in EXPECT_RE.finditer(text):
+            target = lineno + (int(m.group(1)) if m.group(1) else 0)
+            if target < 1 or target > len(lines):
+                raise CaseError(f"{path}:{lineno}: expectation points to line {target}, "
+                                f"outside the file")
+            ids = [s.strip() for s in m.group(2).split(",")]
+            for check_id in ids:
+                if not ID_RE.match(check_id):
+                    raise CaseError(f"{path}:{lineno}: bad check ID {check_id!r} in expectation")
+                expected[(check_id, target)] += 1
+        if "expect-warning" in text and not EXPECT_RE.search(text):
+            raise CaseError(f"{path}:{lineno}: malformed expect-warning annotation")
+        if NO_DIAG_RE.search(text):
+            no_diag = True
+        m = ARGS_RE.search(text)
+        if m:
+            rc_args += shlex.split(strip_comment_end(m.group(1)))
+        m = COMPILE_RE.search(text)
+        if m:
+            cc_args += shlex.split(strip_comment_end(m.group(1)))
+    if no_diag and expected:
+        raise CaseError(f"{path}: says expect-no-diagnostics but also has expectations")
+    return expected, no_diag, rc_args, cc_args
+
+
+def run_rccheck(rccheck, include_dir, case, rc_args, cc_args):
+    """Runs rccheck in the case's directory; returns (exit status, parsed JSON, stderr)."""
+    case_dir = os.path.dirname(case) or "."
+    cmd = [rccheck, "--format=json"] + rc_args + [os.path.basename(case), "--",
+                                                  "-I" + include_dir] + cc_args
+    try:
+        proc = subprocess.run(cmd, cwd=case_dir, capture_output=True, text=True,
+                              timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise CaseError(f"{case}: rccheck did not finish within {TIMEOUT} s: {shlex.join(cmd)}")
+    if proc.returncode < 0 or proc.returncode not in (0, 1, 2):
+        raise CaseError(f"{case}: rccheck exited with status {proc.returncode} "
+                        f"(crash?)\n  command: {shlex.join(cmd)}\n  stderr: {proc.stderr.strip()}")
+    try:
+        doc = json.loads(proc.stdout)
+    except json.JSONDecodeError as e:
+        raise CaseError(f"{case}: rccheck output is not JSON ({e}); exit status "
+                        f"{proc.returncode}\n  command: {shlex.join(cmd)}\n"
+                        f"  stdout: {proc.stdout[:500]!r}\n  stderr: {proc.stderr.strip()}")
+    return proc.returncode, doc, proc.stderr, cmd
+
+
+def same_file(reported, case):
+    if not isinstance(reported, str):
+        return False
+    case_dir = os.path.dirname(os.path.abspath(case))
+    return os.path.normpath(os.path.join(case_dir, reported)) == os.path.abspath(case)
+
+
+def compare(case, expected, no_diag, status, doc, stderr, cmd):
+    """Prints every difference; returns the number of problems."""
+    problems = 0
+    shown = os.path.relpath(case)
+    if shown.startswith(".."):
+        shown = case
+    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
+        print(f"{shown}: rccheck JSON has no 'findings' list")
+        return 1
+    errors = doc.get("errors") or []
+    for err in errors:
+        print(f"{shown}: rccheck reported an input error: {err}")
+        problems += 1
+    if status == 2 and not errors:
+        print(f"{shown}: rccheck exited with status 2 (input error): {stderr.strip()}")
+        problems += 1
+
+    reported = collections.Counter()
+    messages = collections.defaultdict(list)
+    for f in doc["findings"]:
+        if not isinstance(f, dict) or "id" not in f or "line" not in f:
+            print(f"{shown}: malformed finding in rccheck JSON: {f!r}")
+            problems += 1
+            continue
+        if not same_file(f.get("file"), case):
+            # A finding in another file (a header?) can never be expected by this case.
+            print(f"{f.get('file')}:{f.get('line')}: unexpected {f.get('id')} "
+                  f"({f.get('message', '')}) [reported outside the case file]")
+            problems += 1
+            continue
+        key = (f["id"], f["line"])
+        reported[key] += 1
+        messages[key].append(f"{f.get('function', '?')}: {f.get('message', '')}")
+
+    missing = expected - reported
+    unexpected = reported - expected
+    for (check_id, line), n in sorted(missing.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        for _ in range(n):
+            print(f"{shown}:{line}: missing {check_id}")
+            problems += 1
+    for (check_id, line), n in sorted(unexpected.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        msgs = messages[(check_id, line)]
+        for i in range(n):
+            print(f"{shown}:{line}: unexpected {check_id} ({msgs[-1 - i] if msgs else ''})")
+            problems += 1
+
+    n_findings = sum(reported.values())
+    if not errors and status != (1 if doc["findings"] else 0):
+        print(f"{shown}: rccheck exited with status {status} with {len(doc['findings'])} "
+              f"finding(s) (contract: 0 without findings, 1 with)")
+        problems += 1
+    if not expected and not no_diag:
+        print(f"{shown}: no expectation compared: add expect-warning annotations or "
+              f"`// expect-no-diagnostics`")
+        problems += 1
+    print(f"{shown}: {sum(expected.values())} expected, {n_findings} reported, "
+          f"{sum(missing.values())} missing, {sum(unexpected.values())} unexpected")
+    if problems:
+        print(f"  command: (cd {shlex.quote(os.path.dirname(case) or '.')} && {shlex.join(cmd)})")
+    return problems
+
+
+def main(argv):
+    if len(argv) != 4:
+        print("usage: run_case.py RCCHECK RUNTIME_INCLUDE_DIR CASE.c", file=sys.stderr)
+        return 2
+    rccheck = os.path.abspath(argv[1])
+    include_dir = os.path.abspath(argv[2])
+    case = os.path.abspath(argv[3])
+    try:
+        expected, no_diag, rc_args, cc_args = parse_case(case)
+        status, doc, stderr, cmd = run_rccheck(rccheck, include_dir, case, rc_args, cc_args)
+    except (CaseError, OSError) as e:
+        print(e)
+        return 1
+    return 1 if compare(case, expected, no_diag, status, doc, stderr, cmd) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
