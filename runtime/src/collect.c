@@ -1,0 +1,522 @@
+/*
+ * collect.c - the cycle collector. Design note with worked examples: docs/collector.md.
+ *
+ * Algorithm: synchronous trial deletion over candidate roots (Bacon & Rajan 2001), organised
+ * like CPython's gc (subtract internal references, then move_unreachable) so that it is
+ * iterative and needs no memory of its own.
+ *
+ *   Candidate roots: rc_decref buffers a collectable object whose count dropped to a non-zero
+ *   value (it may have become the entry of a dead cycle). Leaves, immortal and saturated
+ *   objects are never candidates.
+ *
+ *   1. gather     take every buffered root into the examined set S (the buffer is empty after).
+ *   2. closure    breadth-first over traverse, adding every collectable mortal child, and in the
+ *                 same pass subtract one from the count of the target of every edge inside S.
+ *                 Afterwards an object's count is the number of references from outside S.
+ *   3. partition  (CPython's move_unreachable) an object with an outside reference is
+ *                 reachable, and so is everything it reaches; the rest is garbage.
+ *   4. restore    add one per edge inside S back: every count is exact again. Reachable
+ *                 objects leave the collection.
+ *   5. hold       +1 on each garbage object, so that no user code run below can free one while
+ *                 it is still on the collector's list.
+ *   6. weakrefs   detach every weak reference to garbage; then run the callbacks of those that
+ *                 are not garbage themselves.
+ *   7. finalize   run each finalizer once (CLS_FINALIZED).
+ *   8. recheck    only if user code ran in 6-7: redo 2-4 on the garbage set (minus the hold);
+ *                 what a finalizer resurrected, and all it reaches, leaves the collection.
+ *   9. tear down  detach weak references again (ones made by finalizers), call clear on every
+ *                 garbage object, then drop the holds: counts reach zero and the ordinary
+ *                 teardown (refcount.c) destroys and frees each object.
+ *
+ * Cost: phases 1-4 visit each object of S a bounded number of times (it enters the work queue
+ * at most twice) and each edge out of S at most three times: O(|S| + edges(S)), where S is what
+ * is reachable from the candidates, not the heap. Memory: none. Every list is threaded through
+ * the objects' 8-byte link word; the tentatively-unreachable list of phase 3 is doubly linked,
+ * its back pointers stored in the (refcnt, gc) pair of its members, whose trial count is known
+ * to be zero while they sit there.
+ *
+ * Per-object state during a collection (only objects with CLS_IN_SET; see internal.h):
+ *   phase 1-2, 4   link: next in the list; gc: 0; refcnt: trial count
+ *   phase 3        in the work queue or the reachable list: as above, gc may hold GC_REACHED
+ *                  (reached from a reachable object while its count is 0);
+ *                  in the tentative list: link = next | LINK_TENT, (refcnt, gc) = prev pointer
+ *   phase 5-9      link: next in the garbage list; gc: GC_NO_ROOT (never buffered); refcnt:
+ *                  true count + 1 (the hold)
+ */
+#include "internal.h"
+
+#include <string.h>
+
+_Static_assert(offsetof(rc_object, rc__gc) == offsetof(rc_object, rc__refcnt) + sizeof(uint32_t),
+	       "the (refcnt, gc) pair must be contiguous");
+_Static_assert(sizeof(rc_object *) <= 2 * sizeof(uint32_t), "a pointer must fit in (refcnt, gc)");
+
+#define LINK_TENT ((uintptr_t)1)
+#define LINK_TAGS ((uintptr_t)7)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Intrusive lists                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Singly linked through link words (untagged), FIFO. */
+struct olist {
+	rc_object *head, *tail;
+};
+
+/* The tentatively-unreachable list: next = link & ~LINK_TAGS (tagged LINK_TENT), prev in the
+ * (refcnt, gc) pair. */
+struct tlist {
+	rc_object *head, *tail;
+};
+
+struct gc_state {
+	rc_heap *heap;
+	struct olist work;
+	struct tlist tent;
+	size_t examined;
+};
+
+static inline rc_object *next_of(rc_object *o)
+{
+	return (rc_object *)(*link_of(o) & ~LINK_TAGS);
+}
+
+static inline void push_back(struct olist *l, rc_object *o)
+{
+	*link_of(o) = 0;
+	if (l->tail)
+		*link_of(l->tail) = (uintptr_t)o;
+	else
+		l->head = o;
+	l->tail = o;
+}
+
+static inline rc_object *pop_front(struct olist *l)
+{
+	rc_object *o = l->head;
+	if (o) {
+		l->head = next_of(o);
+		if (!l->head)
+			l->tail = NULL;
+	}
+	return o;
+}
+
+static inline void set_prev(rc_object *o, rc_object *prev)
+{
+	memcpy((char *)o + offsetof(rc_object, rc__refcnt), &prev, sizeof prev);
+}
+
+static inline rc_object *get_prev(rc_object *o)
+{
+	rc_object *prev;
+	memcpy(&prev, (char *)o + offsetof(rc_object, rc__refcnt), sizeof prev);
+	return prev;
+}
+
+static void tent_push(struct tlist *t, rc_object *o)
+{
+	set_prev(o, t->tail);
+	*link_of(o) = LINK_TENT;
+	if (t->tail)
+		*link_of(t->tail) = (uintptr_t)o | LINK_TENT;
+	else
+		t->head = o;
+	t->tail = o;
+}
+
+static void tent_remove(struct tlist *t, rc_object *o)
+{
+	rc_object *prev = get_prev(o), *next = next_of(o);
+	if (prev)
+		*link_of(prev) = (uintptr_t)next | LINK_TENT;
+	else
+		t->head = next;
+	if (next)
+		set_prev(next, prev);
+	else
+		t->tail = prev;
+}
+
+/* Turns the tentative list into a plain list of garbage with counts 0 and gc 0. */
+static struct olist tent_to_list(struct tlist *t)
+{
+	struct olist l = { t->head, t->tail };
+	rc_object *o, *next;
+
+	for (o = t->head; o; o = next) {
+		next = next_of(o);
+		*link_of(o) = (uintptr_t)next;
+		o->rc__refcnt = 0;
+		o->rc__gc = 0;
+	}
+	t->head = t->tail = NULL;
+	return l;
+}
+
+static inline void traverse(rc_object *o, rc_visit_fn visit, void *arg)
+{
+	type_of(o)->traverse(o, visit, arg);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Phase 1: gather                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+static void add_to_set(struct gc_state *st, rc_object *o)
+{
+	cls_tag(o, CLS_IN_SET);
+	o->rc__gc = 0;
+	push_back(&st->work, o);
+	st->examined++;
+}
+
+/* Moves every buffered root into S; the buffer is left empty. */
+static void gather_roots(struct gc_state *st)
+{
+	rc_heap *h = st->heap;
+	size_t i;
+	rc_object *o;
+
+	for (i = 0; i < h->nroots; i++) {
+		o = h->roots[i];
+		if (!o)
+			continue;
+		if (count_is_mortal(o->rc__refcnt))
+			add_to_set(st, o);
+		else
+			o->rc__gc = GC_NO_ROOT; /* saturated since it was buffered */
+	}
+	h->nroots = 0;
+	h->holes = 0;
+}
+
+/* TRACK_ALL heaps, full collection: every collectable mortal object is a candidate. */
+static void gather_all(struct gc_state *st)
+{
+	rc_object *o;
+
+	for (o = st->heap->track_head; o; o = track_of(o)[1])
+		if (is_collectable(o) && count_is_mortal(o->rc__refcnt) && !(cls_word(o) & CLS_IN_SET))
+			add_to_set(st, o);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Phase 2: closure and subtraction                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+static void visit_closure(rc_object *c, void *arg)
+{
+	uintptr_t w;
+
+	if (!c)
+		return;
+	w = cls_word(c);
+	if (!(w & CLS_IN_SET)) {
+		if (!(w & CLS_COLLECTABLE) || !count_is_mortal(c->rc__refcnt))
+			return; /* leaf, immortal, saturated or dying: an outside owner */
+		add_to_set((struct gc_state *)arg, c);
+	}
+	if (c->rc__refcnt != 0) /* 0 only if the count was already too low (a user bug) */
+		c->rc__refcnt--;
+}
+
+/* Post: S is closed under collectable mortal children; each count in S is the number of
+ * references from outside S. */
+static void closure(struct gc_state *st)
+{
+	rc_object *o;
+
+	/* the queue grows while we walk it: read next only after traverse */
+	for (o = st->work.head; o; o = next_of(o))
+		traverse(o, visit_closure, st);
+}
+
+/* Used by the recheck, where S is already closed. */
+static void visit_subtract(rc_object *c, void *arg)
+{
+	(void)arg;
+	if (c && (cls_word(c) & CLS_IN_SET) && c->rc__refcnt != 0 && c->rc__refcnt <= RC_REFCNT_MAX)
+		c->rc__refcnt--;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Phase 3: partition                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+static void visit_reachable(rc_object *c, void *arg)
+{
+	struct gc_state *st = arg;
+
+	if (!c || !(cls_word(c) & CLS_IN_SET))
+		return;
+	if (*link_of(c) & LINK_TENT) {
+		/* thought unreachable, but reached: back to the work queue, to be scanned */
+		tent_remove(&st->tent, c);
+		c->rc__refcnt = 0;
+		c->rc__gc = GC_REACHED;
+		push_back(&st->work, c);
+	} else if (c->rc__refcnt == 0) {
+		c->rc__gc |= GC_REACHED; /* still ahead in the queue, or already scanned */
+	}
+}
+
+/*
+ * Pre: st->work holds S with outside-reference counts. Post: *reach holds every object of S
+ * reachable from an outside reference, st->tent the others. Each object enters the work queue
+ * at most twice (once more only when it leaves the tentative list), so this is linear.
+ */
+static void partition(struct gc_state *st, struct olist *reach)
+{
+	rc_object *o;
+
+	while ((o = pop_front(&st->work)) != NULL) {
+		if (o->rc__refcnt != 0 || (o->rc__gc & GC_REACHED)) {
+			traverse(o, visit_reachable, st);
+			push_back(reach, o);
+		} else {
+			tent_push(&st->tent, o);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Phase 4: restore                                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+static void visit_restore(rc_object *c, void *arg)
+{
+	(void)arg;
+	if (c && (cls_word(c) & CLS_IN_SET) && c->rc__refcnt <= RC_REFCNT_MAX)
+		c->rc__refcnt++;
+}
+
+static void restore(struct olist *l)
+{
+	rc_object *o;
+
+	for (o = l->head; o; o = next_of(o))
+		traverse(o, visit_restore, NULL);
+}
+
+/* Reachable objects leave the collection: untagged, idle, not buffered (they were examined;
+ * they become candidates again at their next decrement). */
+static void release_reachable(rc_heap *h, struct olist *reach, bool rebuffer)
+{
+	rc_object *o;
+
+	while ((o = pop_front(reach)) != NULL) {
+		*link_of(o) = 0;
+		cls_untag(o, CLS_IN_SET);
+		o->rc__gc = 0;
+		if (!count_is_mortal(o->rc__refcnt))
+			o->rc__gc = GC_NO_ROOT;
+		else if (rebuffer)
+			(void)rc__buffer_root(h, o);
+	}
+}
+
+/* Phases 2-4 on st->work. Post: *garbage holds the unreachable part with exact counts. */
+static void find_garbage(struct gc_state *st, struct olist *garbage, bool resurrected)
+{
+	struct olist reach = { NULL, NULL };
+
+	partition(st, &reach);
+	*garbage = tent_to_list(&st->tent);
+	restore(&reach);
+	restore(garbage);
+	release_reachable(st->heap, &reach, resurrected);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Phases 5-9: garbage                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+static void hold(rc_object *o)
+{
+	uint32_t n = o->rc__refcnt;
+	o->rc__gc = GC_NO_ROOT;
+	if (count_is_mortal(n) && n < RC_REFCNT_MAX)
+		o->rc__refcnt = n + 1u;
+	else if (count_is_mortal(n) || n == 0)
+		o->rc__refcnt = RC_REFCNT_SATURATED; /* cannot hold: pin (never freed) */
+}
+
+static void unhold(rc_object *o)
+{
+	if (count_is_mortal(o->rc__refcnt))
+		o->rc__refcnt--;
+}
+
+/* Detaches the weak references to every garbage object, then runs the callbacks of those
+ * that are not garbage. Returns true when a callback ran. */
+static bool handle_weakrefs(rc_heap *h, struct olist *g)
+{
+	rc_weakref *cbs = NULL;
+	rc_object *o;
+
+	for (o = g->head; o; o = next_of(o))
+		if (cls_word(o) & CLS_WEAKREFS)
+			rc__weakrefs_detach(h, o, &cbs, true);
+	if (!cbs)
+		return false;
+	rc__weakrefs_run(cbs);
+	return true;
+}
+
+static bool run_finalizers(struct olist *g)
+{
+	bool ran = false;
+	rc_object *o;
+	const rc_type *t;
+
+	for (o = g->head; o; o = next_of(o)) {
+		t = type_of(o);
+		if (!t->finalize || (cls_word(o) & CLS_FINALIZED))
+			continue;
+		cls_tag(o, CLS_FINALIZED);
+		t->finalize(o);
+		ran = true;
+	}
+	return ran;
+}
+
+/*
+ * Phase 8. Pre: *g is the garbage set, held, after user code ran. Post: *g keeps only what is
+ * still unreachable (held again); resurrected objects left the collection as candidates.
+ */
+static void recheck(struct gc_state *st, struct olist *g)
+{
+	rc_object *o;
+
+	for (o = g->head; o; o = next_of(o)) {
+		unhold(o);
+		o->rc__gc = 0;
+	}
+	for (o = g->head; o; o = next_of(o))
+		traverse(o, visit_subtract, NULL);
+	st->work = *g;
+	find_garbage(st, g, true);
+	for (o = g->head; o; o = next_of(o))
+		hold(o);
+}
+
+/* Phase 9. Returns the number of objects whose count reached zero. */
+static long tear_down(rc_heap *h, struct olist *g)
+{
+	rc_object *o;
+	const rc_type *t;
+	long freed = 0;
+	uint32_t n;
+
+	for (o = g->head; o; o = next_of(o)) {
+		t = type_of(o);
+		if (t->clear)
+			t->clear(o);
+	}
+	while ((o = pop_front(g)) != NULL) {
+		*link_of(o) = 0;
+		cls_untag(o, CLS_IN_SET);
+		o->rc__gc = 0;
+		n = o->rc__refcnt;
+		if (n == 1) {
+			o->rc__refcnt = 0;
+			rc__release_dead(o);
+			freed++;
+		} else if (count_is_mortal(n)) {
+			o->rc__refcnt = n - 1u; /* something kept it (clear misbehaved): a candidate */
+			(void)rc__buffer_root(h, o);
+		} else {
+			o->rc__gc = GC_NO_ROOT;
+		}
+	}
+	return freed;
+}
+
+static long collect_garbage(struct gc_state *st, struct olist *g)
+{
+	rc_object *o;
+	bool user_ran;
+
+	for (o = g->head; o; o = next_of(o))
+		hold(o);
+	user_ran = handle_weakrefs(st->heap, g);
+	user_ran |= run_finalizers(g);
+	if (user_ran) {
+		recheck(st, g);
+		(void)handle_weakrefs(st->heap, g);
+	}
+	return tear_down(st->heap, g);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Entry points                                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+long rc__collect(rc_heap *h, bool full)
+{
+	struct gc_state st;
+	struct olist garbage;
+	long freed = 0;
+
+	if (h->collecting)
+		return RC_EBUSY;
+	h->collecting = true;
+	memset(&st, 0, sizeof st);
+	st.heap = h;
+	if (h->roots_lost && (h->flags & RC_HEAP_TRACK_ALL))
+		full = true;
+	if (full)
+		h->roots_lost = false;
+	gather_roots(&st);
+	if (full && (h->flags & RC_HEAP_TRACK_ALL))
+		gather_all(&st);
+	closure(&st);
+	find_garbage(&st, &garbage, false);
+	if (garbage.head)
+		freed = collect_garbage(&st, &garbage);
+	h->collections++;
+	h->collected += (size_t)freed;
+	h->last_examined = st.examined;
+	h->gc_trigger = st.examined / 4 > h->threshold ? st.examined / 4 : h->threshold;
+	h->collecting = false;
+	return freed;
+}
+
+long rc_collect(rc_heap *heap)
+{
+	if (!heap)
+		return RC_EINVAL;
+	return rc__collect(heap, false);
+}
+
+void rc_gc_enable(rc_heap *heap)
+{
+	if (heap)
+		heap->gc_enabled = true;
+}
+
+void rc_gc_disable(rc_heap *heap)
+{
+	if (heap)
+		heap->gc_enabled = false;
+}
+
+int rc_gc_is_enabled(const rc_heap *heap)
+{
+	return heap && heap->gc_enabled;
+}
+
+int rc_gc_set_threshold(rc_heap *heap, size_t roots)
+{
+	if (!heap || roots < 1)
+		return RC_EINVAL;
+	heap->threshold = roots;
+	heap->gc_trigger = roots;
+	return 0;
+}
+
+size_t rc_gc_get_threshold(const rc_heap *heap)
+{
+	return heap ? heap->threshold : 0;
+}

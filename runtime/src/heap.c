@@ -1,0 +1,574 @@
+/*
+ * heap.c - heaps, type records, allocation, immortal objects, quarantine, teardown and the
+ * leak report. The object layout and the invariants are described in internal.h; the
+ * collector in collect.c (design note: docs/collector.md).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* Errors and reports                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+const char *rc_strerror(int err)
+{
+	switch (err) {
+#define RC__ERRNO_CASE(name, value, msg) \
+	case (value):                    \
+		return msg;
+		RC_ERRNO_MAP(RC__ERRNO_CASE)
+#undef RC__ERRNO_CASE
+	default:
+		return "unknown error";
+	}
+}
+
+void rc__report(rc_heap *heap, enum rc__report_kind kind, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (heap && heap->report) {
+		heap->report(heap->report_ctx, line);
+		return;
+	}
+	fprintf(stderr, "%s\n", line);
+	fflush(stderr);
+	if (RC__DEBUG && kind == RC__REPORT_MISUSE)
+		abort();
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Memory                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+static void *default_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return malloc(size);
+}
+
+static void default_free(void *ctx, void *ptr, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	free(ptr);
+}
+
+static const rc_allocator default_allocator = { default_alloc, default_free, NULL };
+
+void *rc__mem_alloc(rc_heap *heap, size_t size)
+{
+	return heap->alloc.alloc(heap->alloc.ctx, size);
+}
+
+void rc__mem_free(rc_heap *heap, void *ptr, size_t size)
+{
+	if (ptr)
+		heap->alloc.free(heap->alloc.ctx, ptr, size);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Heaps                                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+#define KNOWN_FLAGS (RC_HEAP_TRACK_ALL | RC_HEAP_QUARANTINE | RC_HEAP_GC_DISABLED)
+
+int rc_heap_new(rc_heap **out, const rc_heap_options *opts)
+{
+	rc_heap_options none = { 0 };
+	const rc_allocator *a;
+	rc_heap *h;
+
+	if (!out)
+		return RC_EINVAL;
+	*out = NULL;
+	if (!opts)
+		opts = &none;
+	a = opts->allocator ? opts->allocator : &default_allocator;
+	if (!a->alloc || !a->free || (opts->flags & ~(unsigned)KNOWN_FLAGS))
+		return RC_EINVAL;
+	h = a->alloc(a->ctx, sizeof *h);
+	if (!h)
+		return RC_ENOMEM;
+	memset(h, 0, sizeof *h);
+	h->alloc = *a;
+	h->flags = opts->flags;
+	h->quarantine_on = RC__DEBUG || (opts->flags & RC_HEAP_QUARANTINE);
+	h->gc_enabled = !(opts->flags & RC_HEAP_GC_DISABLED);
+	h->report = opts->report;
+	h->report_ctx = opts->report_ctx;
+	h->threshold = opts->gc_threshold ? opts->gc_threshold : RC_DEFAULT_THRESHOLD;
+	h->gc_trigger = h->threshold;
+	*out = h;
+	return 0;
+}
+
+rc_heap *rc_heap_of(const rc_object *obj)
+{
+	return obj ? heap_of(obj) : NULL;
+}
+
+const rc_type *rc_type_of(const rc_object *obj)
+{
+	return obj ? type_of(obj) : NULL;
+}
+
+size_t rc_header_size(const rc_type *type)
+{
+	if (!type)
+		return 0;
+	return sizeof(rc_object) + (type->traverse ? sizeof(uintptr_t) : 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Type records                                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+static size_t class_hash(const rc_type *t, bool sized, size_t cap)
+{
+	uintptr_t x = (uintptr_t)t >> 3;
+	x ^= x >> 17;
+	x *= (uintptr_t)0x9E3779B97F4A7C15u;
+	return ((size_t)(x >> 7) ^ (size_t)sized) & (cap - 1);
+}
+
+/* Inserts c into the table (which has room). */
+static void class_insert(struct rc__class **tab, size_t cap, struct rc__class *c)
+{
+	size_t i = class_hash(c->type, c->sized, cap);
+	while (tab[i])
+		i = (i + 1) & (cap - 1);
+	tab[i] = c;
+}
+
+/* Grows the class table to keep its load <= 1/2. Returns false when out of memory. */
+static bool classes_reserve(rc_heap *h)
+{
+	size_t cap, i;
+	struct rc__class **tab;
+
+	if ((h->classes_len + 1) * 2 <= h->classes_cap)
+		return true;
+	cap = h->classes_cap ? h->classes_cap * 2 : 16;
+	tab = rc__mem_alloc(h, cap * sizeof *tab);
+	if (!tab)
+		return false;
+	memset(tab, 0, cap * sizeof *tab);
+	for (i = 0; i < h->classes_cap; i++)
+		if (h->classes[i])
+			class_insert(tab, cap, h->classes[i]);
+	rc__mem_free(h, h->classes, h->classes_cap * sizeof *h->classes);
+	h->classes = tab;
+	h->classes_cap = cap;
+	return true;
+}
+
+static struct rc__class *class_find(const rc_heap *h, const rc_type *t, bool sized)
+{
+	size_t i;
+
+	if (!h->classes_cap)
+		return NULL;
+	i = class_hash(t, sized, h->classes_cap);
+	while (h->classes[i]) {
+		if (h->classes[i]->type == t && h->classes[i]->sized == sized)
+			return h->classes[i];
+		i = (i + 1) & (h->classes_cap - 1);
+	}
+	return NULL;
+}
+
+/* The record of (t, sized) in h, created on first use (64-byte aligned so that the object's
+ * cls word has 6 tag bits). NULL when out of memory. */
+static struct rc__class *class_get(rc_heap *h, const rc_type *t, bool sized)
+{
+	struct rc__class *c = h->last_class;
+	size_t raw_size = sizeof *c + CLASS_ALIGN - 1;
+	void *raw;
+
+	if (c && c->type == t && c->sized == sized)
+		return c;
+	c = class_find(h, t, sized);
+	if (!c) {
+		if (!classes_reserve(h))
+			return NULL;
+		raw = rc__mem_alloc(h, raw_size);
+		if (!raw)
+			return NULL;
+		c = (struct rc__class *)(((uintptr_t)raw + CLASS_ALIGN - 1) & ~(uintptr_t)(CLASS_ALIGN - 1));
+		memset(c, 0, sizeof *c);
+		c->type = t;
+		c->heap = h;
+		c->sized = sized;
+		c->collectable = t->traverse != NULL;
+		c->raw = raw;
+		c->raw_size = raw_size;
+		c->prefix = (sized ? sizeof(size_t) : 0) +
+			    ((h->flags & RC_HEAP_TRACK_ALL) ? 2 * sizeof(rc_object *) : 0) +
+			    (c->collectable ? sizeof(uintptr_t) : 0);
+		class_insert(h->classes, h->classes_cap, c);
+		h->classes_len++;
+	}
+	h->last_class = c;
+	return c;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Allocation                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+static bool type_is_valid(const rc_type *t)
+{
+	return t && t->size >= sizeof(rc_object) && (!t->traverse || t->clear) &&
+	       ((uintptr_t)t & 7u) == 0;
+}
+
+/* Safe point: an automatic collection when enabled, idle and past the trigger. */
+static void maybe_collect(rc_heap *h)
+{
+	if (h->gc_enabled && !h->collecting && !h->destroying && h->nroots - h->holes >= h->gc_trigger)
+		(void)rc__collect(h, false);
+}
+
+static void track_insert(rc_heap *h, rc_object *o)
+{
+	rc_object **t = track_of(o);
+	t[0] = NULL;
+	t[1] = h->track_head;
+	if (h->track_head)
+		track_of(h->track_head)[0] = o;
+	h->track_head = o;
+}
+
+static void track_remove(rc_heap *h, rc_object *o)
+{
+	rc_object **t = track_of(o);
+	if (t[0])
+		track_of(t[0])[1] = t[1];
+	else
+		h->track_head = t[1];
+	if (t[1])
+		track_of(t[1])[0] = t[0];
+}
+
+/* Bytes allocated for o (prefix included). */
+static size_t object_alloc_size(const rc_object *o)
+{
+	const struct rc__class *c = class_of(o);
+	if (c->sized)
+		return *(const size_t *)object_base(o);
+	return c->prefix + c->type->size;
+}
+
+static rc_object *new_object(rc_heap *h, const rc_type *t, size_t size, bool sized)
+{
+	struct rc__class *c;
+	size_t total;
+	char *base;
+	rc_object *o;
+
+	if (!h || !type_is_valid(t) || size < t->size)
+		return NULL;
+	maybe_collect(h);
+	c = class_get(h, t, sized);
+	if (!c || size > SIZE_MAX - c->prefix)
+		return NULL;
+	total = c->prefix + size;
+	base = rc__mem_alloc(h, total);
+	if (!base)
+		return NULL;
+	o = (rc_object *)(void *)(base + c->prefix);
+	if (sized)
+		*(size_t *)(void *)base = total;
+	if (c->collectable)
+		*link_of(o) = 0;
+	cls_set(o, (uintptr_t)c | (c->collectable ? CLS_COLLECTABLE : 0));
+	o->rc__refcnt = 1;
+	o->rc__gc = c->collectable ? 0 : GC_NO_ROOT;
+	memset(o + 1, 0, size - sizeof(rc_object));
+	if (h->flags & RC_HEAP_TRACK_ALL)
+		track_insert(h, o);
+	c->live++;
+	h->live_objects++;
+	h->live_collectable += c->collectable;
+	h->live_bytes += total;
+	h->allocated_total++;
+	return o;
+}
+
+rc_object *rc_new(rc_heap *heap, const rc_type *type)
+{
+	return new_object(heap, type, type ? type->size : 0, false);
+}
+
+rc_object *rc_new_sized(rc_heap *heap, const rc_type *type, size_t size)
+{
+	if (type && size == type->size)
+		return new_object(heap, type, size, false);
+	return new_object(heap, type, size, true);
+}
+
+/* Really returns o's memory to the allocator. */
+static void release_memory(rc_heap *h, rc_object *o)
+{
+	size_t total = object_alloc_size(o);
+	h->live_bytes -= total;
+	rc__mem_free(h, object_base(o), total);
+}
+
+/*
+ * Pre: o is dead (count 0, torn down), not buffered, not on any list.
+ * Post: o is no longer live; its memory is returned, or held in the quarantine (marked dead:
+ * count 0, gc GC_DEAD) where a late release or increment is still detected and reported.
+ */
+void rc__free_object(rc_heap *h, rc_object *o)
+{
+	struct rc__class *c = class_of(o);
+	rc_object *old;
+
+	c->live--;
+	h->live_objects--;
+	h->live_collectable -= c->collectable;
+	h->freed_total++;
+	if (h->flags & RC_HEAP_TRACK_ALL)
+		track_remove(h, o);
+	if (!h->quarantine_on) {
+		release_memory(h, o);
+		return;
+	}
+	o->rc__gc = GC_NO_ROOT | GC_DEAD;
+	cls_untag(o, CLS_DYING);
+	if (h->q_len == RC_QUARANTINE_SLOTS) {
+		old = h->quarantine[h->q_next];
+		/* a late release pinned it: someone still holds the pointer, keep it (leak) */
+		if (old->rc__refcnt == 0)
+			release_memory(h, old);
+	} else {
+		h->q_len++;
+	}
+	h->quarantine[h->q_next] = o;
+	h->q_next = (h->q_next + 1) % RC_QUARANTINE_SLOTS;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Immortal objects                                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+void rc_make_immortal(rc_object *obj)
+{
+	rc_heap *h;
+	rc_object **tab;
+	size_t cap;
+
+	if (!obj || is_static(obj) || count_is_immortal(obj->rc__refcnt))
+		return;
+	h = heap_of(obj);
+	if (obj->rc__gc & GC_BUFFERED)
+		rc__unbuffer(h, obj);
+	obj->rc__refcnt = RC_REFCNT_IMMORTAL;
+	obj->rc__gc = GC_NO_ROOT;
+	class_of(obj)->immortal++;
+	/* Remember it so that rc_heap_destroy can clear and free it; if the list cannot grow the
+	 * object is simply not returned at teardown (TRACK_ALL heaps still free it). */
+	if (h->nimmortals == h->immortals_cap) {
+		cap = h->immortals_cap ? h->immortals_cap * 2 : 8;
+		tab = rc__mem_alloc(h, cap * sizeof *tab);
+		if (!tab)
+			return;
+		if (h->nimmortals)
+			memcpy(tab, h->immortals, h->nimmortals * sizeof *tab);
+		rc__mem_free(h, h->immortals, h->immortals_cap * sizeof *tab);
+		h->immortals = tab;
+		h->immortals_cap = cap;
+	}
+	h->immortals[h->nimmortals++] = obj;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Statistics                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+uint32_t rc_refcount(const rc_object *obj)
+{
+	return obj ? obj->rc__refcnt : 0;
+}
+
+void rc_heap_get_stats(const rc_heap *heap, rc_heap_stats *out)
+{
+	const rc_object *o;
+
+	if (!out)
+		return;
+	memset(out, 0, sizeof *out);
+	if (!heap)
+		return;
+	out->live_objects = heap->live_objects;
+	out->live_collectable = heap->live_collectable;
+	out->live_bytes = heap->live_bytes;
+	out->candidate_roots = heap->nroots - heap->holes;
+	out->collections = heap->collections;
+	out->collected = heap->collected;
+	out->allocated_total = heap->allocated_total;
+	out->freed_total = heap->freed_total;
+	out->total_refs = SIZE_MAX;
+	if (heap->flags & RC_HEAP_TRACK_ALL) {
+		out->total_refs = 0;
+		for (o = heap->track_head; o; o = track_of((rc_object *)(uintptr_t)o)[1])
+			if (count_is_mortal(o->rc__refcnt))
+				out->total_refs += o->rc__refcnt;
+	}
+}
+
+size_t rc_heap_count_type(const rc_heap *heap, const rc_type *type)
+{
+	size_t n = 0;
+	const struct rc__class *c;
+
+	if (!heap || !type)
+		return 0;
+	if ((c = class_find(heap, type, false)))
+		n += c->live;
+	if ((c = class_find(heap, type, true)))
+		n += c->live;
+	return n;
+}
+
+void rc_heap_foreach_type(const rc_heap *heap, void (*fn)(const rc_type *type, size_t live, void *arg), void *arg)
+{
+	size_t i, n;
+	const struct rc__class *c, *twin;
+
+	if (!heap || !fn)
+		return;
+	for (i = 0; i < heap->classes_cap; i++) {
+		c = heap->classes[i];
+		if (!c || !c->live)
+			continue;
+		n = c->live;
+		twin = class_find(heap, c->type, !c->sized);
+		if (twin && twin->live) {
+			if (c->sized)
+				continue; /* reported with its fixed-size twin */
+			n += twin->live;
+		}
+		fn(c->type, n, arg);
+	}
+}
+
+int rc_heap_foreach(rc_heap *heap, void (*fn)(rc_object *obj, void *arg), void *arg)
+{
+	rc_object *o, *next;
+
+	if (!heap || !fn)
+		return RC_EINVAL;
+	if (!(heap->flags & RC_HEAP_TRACK_ALL))
+		return RC_ENOTRACK;
+	for (o = heap->track_head; o; o = next) {
+		next = track_of(o)[1];
+		fn(o, arg);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Teardown                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Drops the references held by immortal objects, so that what they kept alive can go. */
+static void clear_immortals(rc_heap *h)
+{
+	size_t i;
+	rc_object *o;
+	const rc_type *t;
+
+	for (i = 0; i < h->nimmortals; i++) {
+		o = h->immortals[i];
+		t = type_of(o);
+		if (t->clear)
+			t->clear(o);
+	}
+}
+
+/* Reports survivors (immortal objects excepted). Returns how many. */
+static size_t leak_report(rc_heap *h)
+{
+	size_t i, n, leaked = 0;
+	const struct rc__class *c;
+	rc_object *o;
+
+	for (i = 0; i < h->classes_cap; i++) {
+		c = h->classes[i];
+		if (!c || c->live == c->immortal)
+			continue;
+		n = c->live - c->immortal;
+		leaked += n;
+		rc__report(h, RC__REPORT_INFO, "rc: leak: %zu object%s of type '%s' survived heap teardown", n,
+			   n == 1 ? "" : "s", c->type->name ? c->type->name : "?");
+	}
+	if (!(h->flags & RC_HEAP_TRACK_ALL))
+		return leaked;
+	for (o = h->track_head; o; o = track_of(o)[1]) {
+		if (count_is_immortal(o->rc__refcnt))
+			continue;
+		rc__report(h, RC__REPORT_INFO, "rc: leak: object %p of type '%s' survived (count %u)", (void *)o,
+			   type_of(o)->name ? type_of(o)->name : "?", (unsigned)o->rc__refcnt);
+	}
+	return leaked;
+}
+
+static void free_everything(rc_heap *h)
+{
+	size_t i;
+	rc_object *o, *next;
+
+	if (h->flags & RC_HEAP_TRACK_ALL) {
+		for (o = h->track_head; o; o = next) {
+			next = track_of(o)[1];
+			release_memory(h, o);
+		}
+	} else {
+		for (i = 0; i < h->nimmortals; i++)
+			release_memory(h, h->immortals[i]);
+	}
+	for (i = 0; i < h->q_len; i++)
+		release_memory(h, h->quarantine[i]);
+	for (i = 0; i < h->classes_cap; i++)
+		if (h->classes[i])
+			rc__mem_free(h, h->classes[i]->raw, h->classes[i]->raw_size);
+	rc__mem_free(h, h->classes, h->classes_cap * sizeof *h->classes);
+	rc__mem_free(h, h->roots, h->roots_cap * sizeof *h->roots);
+	rc__mem_free(h, h->immortals, h->immortals_cap * sizeof *h->immortals);
+	rc__weakrefs_free_table(h);
+}
+
+size_t rc_heap_destroy(rc_heap *heap)
+{
+	size_t leaked;
+	int rounds;
+	rc_allocator a;
+
+	if (!heap)
+		return 0;
+	if (heap->collecting || heap->destroying) {
+		rc__report(heap, RC__REPORT_MISUSE, "rc: rc_heap_destroy(%p) called from inside a collection or teardown; ignored",
+			   (void *)heap);
+		return 0;
+	}
+	clear_immortals(heap);
+	/* finalizers may create new garbage: collect until a round frees nothing (bounded) */
+	for (rounds = 0; rounds < 8; rounds++)
+		if (rc__collect(heap, (heap->flags & RC_HEAP_TRACK_ALL) != 0) <= 0)
+			break;
+	leaked = leak_report(heap);
+	free_everything(heap);
+	a = heap->alloc;
+	a.free(a.ctx, heap, sizeof *heap);
+	return leaked;
+}

@@ -1,0 +1,22 @@
+/* testhooks.h - PRIVATE: hooks compiled only into the internal static build (rc_internal_dep)
+ * for the runtime's own unit tests. Not part of the shipped library or its ABI. */
+#ifndef RC_TESTHOOKS_H
+#define RC_TESTHOOKS_H
+#if !defined(RC_BUILDING_RUNTIME) && !defined(RC_INTERNAL_TESTS)
+#error "testhooks.h is private to the rccheck runtime and its unit tests"
+#endif
+
+#include "rc/rc.h"
+
+#include <stdbool.h>
+
+/* Sets an object's count directly (to test saturation near RC_REFCNT_MAX). */
+void rc__test_set_refcnt(rc_object *obj, uint32_t n);
+/* True when the runtime was built without NDEBUG (misuse aborts with the default hook). */
+bool rc__test_debug_build(void);
+/* True when obj is currently a buffered candidate root. */
+bool rc__test_is_buffered(const rc_object *obj);
+/* True when obj sits in the heap's quarantine (freed, memory held back). */
+bool rc__test_in_quarantine(const rc_heap *heap, const rc_object *obj);
+
+#endif
