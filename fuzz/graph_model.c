@@ -1,0 +1,1144 @@
+/*
+ * graph_model.c - the graph targets' engine: program decoder, runtime driver and model oracle.
+ * Private to fuzz/. The story (record format, what the oracle checks and why) is in
+ * docs/fuzzing.md; fuzz/mkseeds.py writes and reads the same format.
+ *
+ * Model invariants (checked against the runtime after every record, and in every hook):
+ *   - obj[i].cnt = registers holding i + slots of live objects holding i. It is the count the
+ *     runtime must report for a live i, and a live i has cnt > 0 at the end of each record.
+ *   - A weak reference reads as gone iff its target was freed, or its target was garbage of a
+ *     collection (a resurrected target included: the collector clears weak references to all
+ *     garbage before any finalizer runs).
+ *   - finalize / clear run only on an object that has no references left (cnt == 0) or is in the
+ *     garbage of the running collection; destroy only on one the model counts no reference to.
+ *   - After a collection every object of its garbage is freed unless it is reachable again
+ *     (resurrected) from the roots: registers, and objects being destroyed outside the garbage.
+ *
+ * Frames: every call that may collect (rc_new*, rc_collect) is bracketed by frame_push/frame_pop.
+ * The outermost frame computes the model's garbage (g[]) before the call, so hooks that run
+ * inside a collection can tell garbage from live objects; nested frames (allocations and
+ * collections requested from finalizers and callbacks inside a collection) must not collect.
+ */
+#include "graph_model.h"
+
+#include <rc/rc.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ============================================================================================ */
+/* Program format                                                                                */
+/* ============================================================================================ */
+
+enum {
+	NREG = 16,        /* registers: outside references the program holds */
+	MAX_OBJS = 1024,  /* objects (weak references included) one run may create */
+	MAX_SLOTS = 4,    /* slots per container */
+	MAX_DEPTH = 8,    /* nested frames (finalizer allocating inside a collection, ...) */
+	END_ROUNDS = 16,  /* drop-everything-and-collect rounds at the end */
+	SLOT_MOD = 12,    /* canonical slot index: b % 12 % nslots == b % nslots for nslots 1..4 */
+};
+
+enum op {
+	OP_NEW,       /* a=dst, b=kind, c=(slots-1) | param<<2 | flag<<6 */
+	OP_STORE,     /* reg[a].slot[b] = reg[c] (new reference; empty register stores NULL) */
+	OP_CLEAR,     /* reg[a].slot[b] = NULL */
+	OP_LOAD,      /* reg[a] = reg[b].slot[c] (takes an outside reference) */
+	OP_DUP,       /* reg[a] = reg[b] (takes an outside reference) */
+	OP_DROP,      /* reg[a] = empty (drops an outside reference) */
+	OP_WEAK,      /* reg[a] = weakref to reg[b]; c&1: callback, c&2: the callback calls rc_collect */
+	OP_WEAKGET,   /* read weakref reg[b]; c&1: keep the result in reg[a] */
+	OP_COLLECT,   /* rc_collect */
+	OP_GC,        /* a%3: 0 threshold 1+b, 1 disable, 2 enable */
+	OP_FAILALLOC, /* the (b+1)th allocation from now fails */
+	NOPS
+};
+
+enum kind {
+	K_LEAF,        /* no traverse */
+	K_CONT,        /* container, no finalizer */
+	K_RES_SELF,    /* container whose finalizer stores itself into reg[param] */
+	K_RES_OTHER,   /* container whose finalizer stores its slot 0 into reg[param] */
+	K_DROPPER,     /* container whose finalizer clears its own slots */
+	K_ALLOCATOR,   /* container whose finalizer allocates a leaf into slot 0 (flag: then collects) */
+	K_LEAF_FIN,    /* leaf with a finalizer (flag: stores itself into reg[param]) */
+	NKINDS_NEW,
+	K_WEAK = NKINDS_NEW, /* a runtime weak reference */
+};
+
+static const char *const kind_names[NKINDS_NEW + 1] = {
+	"leaf", "container", "resurrect-self", "resurrect-other", "dropper", "allocator",
+	"leaf-finalizer", "weakref",
+};
+
+/* ============================================================================================ */
+/* State                                                                                         */
+/* ============================================================================================ */
+
+/* The objects of every type the harness defines. */
+struct fobj {
+	rc_object base;
+	uint32_t id;     /* index in gm.obj */
+	uint32_t nslots; /* 0 for leaves */
+	rc_object *slot[];
+};
+
+struct mobj {
+	rc_object *ptr;           /* NULL once freed */
+	uint32_t cnt;             /* references the model counts */
+	int16_t slot[MAX_SLOTS];  /* ids, -1 = empty */
+	int16_t target;           /* K_WEAK: the target's id (never changes) */
+	uint8_t kind, nslots, param, flag;
+	uint8_t cb;               /* K_WEAK: 0 none, 1 callback, 2 callback that calls rc_collect */
+	uint8_t cleared;          /* K_WEAK: reads as gone */
+	uint8_t cb_ran, finalized, dying, freed;
+	uint32_t born;            /* record that created it */
+};
+
+struct fz_alloc {
+	size_t calls;    /* allocations requested */
+	size_t fail_at;  /* 0, or the allocation number that fails */
+	int persist;     /* every allocation after fail_at fails too */
+	size_t failures; /* allocations refused */
+	size_t live_allocs, live_bytes;
+};
+
+struct frame {
+	int collect;        /* rc_collect (else rc_new*) */
+	int has_g;          /* outermost: g[] describes this frame */
+	size_t collections; /* stats.collections at push */
+	int first_new;      /* objects created inside have ids >= first_new */
+	size_t destroyed;   /* gm.destroyed at push */
+};
+
+#define G_GARBAGE 1u         /* unreachable from the roots at push */
+#define G_WEAK_TO_GARBAGE 2u /* weak reference, not cleared at push, whose target is garbage */
+
+struct gm {
+	rc_heap *heap;
+	const struct gm_config *cfg;
+	const uint8_t *prog;
+	size_t nrec;
+	size_t pc;            /* record being run; nrec during teardown */
+	int reg[NREG];        /* ids, -1 = empty */
+	rc_object *regp[NREG]; /* the references themselves */
+	int nobj;
+	int depth;
+	int hooks;            /* hooks of the harness running (the runtime is inside a teardown) */
+	int in_destroy;       /* inside rc_heap_destroy: report lines are expected */
+	size_t destroyed;     /* objects freed so far */
+	size_t collections_seen;
+	size_t fe_seen, fe_weak, fe_bad; /* rc_heap_foreach tallies */
+	struct fz_alloc alloc;
+	struct frame frames[MAX_DEPTH];
+	uint8_t g[MAX_OBJS];
+	uint8_t mark[MAX_OBJS];
+	int stack[MAX_OBJS];
+	struct mobj obj[MAX_OBJS];
+};
+
+static struct gm the_model;
+static struct gm *cur; /* the run in progress (hooks have no context argument) */
+
+static int collectable(unsigned kind)
+{
+	return kind >= K_CONT && kind <= K_ALLOCATOR;
+}
+
+static int has_finalizer(unsigned kind)
+{
+	return kind >= K_RES_SELF && kind <= K_LEAF_FIN;
+}
+
+/* ============================================================================================ */
+/* Reporting a mismatch                                                                          */
+/* ============================================================================================ */
+
+/* One record in mkseeds.py syntax (canonical: every field reduced to what the engine uses). */
+static void format_record(char *buf, size_t n, const uint8_t *r)
+{
+	unsigned op = r[0] % NOPS, a = r[1], b = r[2], c = r[3];
+	switch (op) {
+	case OP_NEW: {
+		unsigned kind = b % NKINDS_NEW;
+		char slots[16] = "";
+		if (collectable(kind))
+			snprintf(slots, sizeof slots, " slots=%u", 1 + (c & 3));
+		snprintf(buf, n, "new r%u %s%s param=%u%s", a % NREG, kind_names[kind], slots, (c >> 2) & 15,
+			((c >> 6) & 1) ? " flag" : "");
+		break;
+	}
+	case OP_STORE:
+		snprintf(buf, n, "store r%u.%u r%u", a % NREG, b % SLOT_MOD, c % NREG);
+		break;
+	case OP_CLEAR:
+		snprintf(buf, n, "clear r%u.%u", a % NREG, b % SLOT_MOD);
+		break;
+	case OP_LOAD:
+		snprintf(buf, n, "load r%u r%u.%u", a % NREG, b % NREG, c % SLOT_MOD);
+		break;
+	case OP_DUP:
+		snprintf(buf, n, "dup r%u r%u", a % NREG, b % NREG);
+		break;
+	case OP_DROP:
+		snprintf(buf, n, "drop r%u", a % NREG);
+		break;
+	case OP_WEAK:
+		snprintf(buf, n, "weak r%u r%u%s", a % NREG, b % NREG, (c & 1) ? ((c & 2) ? " cb-collect" : " cb") : "");
+		break;
+	case OP_WEAKGET:
+		snprintf(buf, n, "weakget r%u r%u%s", a % NREG, b % NREG, (c & 1) ? " keep" : "");
+		break;
+	case OP_COLLECT:
+		snprintf(buf, n, "collect");
+		break;
+	case OP_GC:
+		if (a % 3 == 0)
+			snprintf(buf, n, "gc threshold %u", 1 + b);
+		else
+			snprintf(buf, n, "%s", a % 3 == 1 ? "gc disable" : "gc enable");
+		break;
+	default: /* OP_FAILALLOC */
+		snprintf(buf, n, "failalloc %u", b);
+		break;
+	}
+}
+
+void gm_print_program(FILE *out, const uint8_t *prog, size_t size, size_t mark)
+{
+	size_t nrec = size / GM_RECORD;
+	if (nrec > GM_MAX_RECORDS)
+		nrec = GM_MAX_RECORDS;
+	for (size_t i = 0; i < nrec; i++) {
+		const uint8_t *r = prog + i * GM_RECORD;
+		char text[80];
+		format_record(text, sizeof text, r);
+		fprintf(out, "%s%-40s # %4zu: %02x %02x %02x %02x\n", i == mark ? "=> " : "   ", text, i, r[0], r[1],
+			r[2], r[3]);
+	}
+	if (size % GM_RECORD)
+		fprintf(out, "   # (%zu trailing byte(s) ignored)\n", size % GM_RECORD);
+}
+
+static void dump_graph(FILE *out, struct gm *m)
+{
+	fputs("-- registers:", out);
+	for (int r = 0; r < NREG; r++) {
+		if (m->reg[r] >= 0)
+			fprintf(out, " r%d=#%d", r, m->reg[r]);
+	}
+	fputc('\n', out);
+	fputs("-- objects: #id kind (born at record) count model/runtime, slots, state\n", out);
+	for (int i = 0; i < m->nobj; i++) {
+		const struct mobj *o = &m->obj[i];
+		fprintf(out, "#%d %s (r%u)", i, kind_names[o->kind], o->born);
+		if (o->freed) {
+			fputs(" freed", out);
+		} else {
+			fprintf(out, " count %u/%u", o->cnt, rc_refcount(o->ptr));
+		}
+		if (o->nslots) {
+			fputs(" [", out);
+			for (int k = 0; k < o->nslots; k++) {
+				if (o->slot[k] >= 0)
+					fprintf(out, "%s#%d", k ? " " : "", o->slot[k]);
+				else
+					fprintf(out, "%s-", k ? " " : "");
+			}
+			fputc(']', out);
+		}
+		if (o->kind == K_WEAK)
+			fprintf(out, " -> #%d%s%s%s", o->target, o->cb ? " cb" : "", o->cleared ? " cleared" : "",
+				o->cb_ran ? " cb-ran" : "");
+		if (has_finalizer(o->kind))
+			fprintf(out, " param=%u%s", o->param, o->flag ? " flag" : "");
+		if (o->finalized)
+			fputs(" finalized", out);
+		if (o->dying)
+			fputs(" dying", out);
+		if (m->depth > 0 && m->frames[0].has_g && i < m->frames[0].first_new && (m->g[i] & G_GARBAGE))
+			fputs(" garbage", out);
+		fputc('\n', out);
+	}
+}
+
+__attribute__((format(printf, 1, 2))) static _Noreturn void fail(const char *fmt, ...)
+{
+	struct gm *m = cur;
+	va_list ap;
+	fflush(stdout);
+	fputs("\n==== rccheck fuzz: runtime and model disagree ====\n", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (m && m->prog) {
+		if (m->pc < m->nrec)
+			fprintf(stderr, "-- while running record %zu (frame depth %d)\n", m->pc, m->depth);
+		else
+			fprintf(stderr, "-- during teardown (every register dropped, then collect)\n");
+		fprintf(stderr, "-- config: fail_at=%zu%s gc_threshold=%zu; allocations %zu, refused %zu\n",
+			m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "", m->cfg->gc_threshold, m->alloc.calls,
+			m->alloc.failures);
+		fprintf(stderr, "-- program (%zu records, => marks the one running):\n", m->nrec);
+		gm_print_program(stderr, m->prog, m->nrec * GM_RECORD, m->pc);
+		dump_graph(stderr, m);
+	}
+	fputs("==== end of dump ====\n", stderr);
+	fflush(stderr);
+	abort();
+}
+
+/* ============================================================================================ */
+/* Allocator hooks: count, check sizes, fail on request                                          */
+/* ============================================================================================ */
+
+#define BLOCK_LIVE UINT64_C(0x6c697665626c6b21)
+#define BLOCK_DEAD UINT64_C(0x6465616464656164)
+
+struct block {
+	uint64_t magic;
+	uint64_t size;
+}; /* 16 bytes: keeps the payload max-aligned */
+
+static void *fz_alloc(void *ctx, size_t size)
+{
+	struct fz_alloc *a = ctx;
+	a->calls++;
+	if (a->fail_at && (a->calls == a->fail_at || (a->persist && a->calls > a->fail_at))) {
+		a->failures++;
+		return NULL;
+	}
+	if (size > SIZE_MAX - sizeof(struct block))
+		fail("allocator: absurd request of %zu bytes", size);
+	struct block *b = malloc(sizeof *b + size);
+	if (!b)
+		fail("allocator: the system is out of memory (%zu bytes)", size);
+	b->magic = BLOCK_LIVE;
+	b->size = size;
+	a->live_allocs++;
+	a->live_bytes += size;
+	return b + 1;
+}
+
+static void fz_free(void *ctx, void *ptr, size_t size)
+{
+	struct fz_alloc *a = ctx;
+	if (!ptr)
+		return;
+	struct block *b = (struct block *)ptr - 1;
+	if (b->magic != BLOCK_LIVE)
+		fail("allocator: free of %p, which is not a live block", ptr);
+	if (b->size != size)
+		fail("allocator: %p freed with size %zu, allocated with %zu", ptr, size, (size_t)b->size);
+	b->magic = BLOCK_DEAD;
+	a->live_allocs--;
+	a->live_bytes -= size;
+	free(b);
+}
+
+static void on_report(void *ctx, const char *line)
+{
+	struct gm *m = ctx;
+	if (m->in_destroy) {
+		fprintf(stderr, "runtime: %s\n", line);
+		return;
+	}
+	fail("the runtime reported misuse: %s", line);
+}
+
+/* ============================================================================================ */
+/* Model queries                                                                                 */
+/* ============================================================================================ */
+
+static int in_g(const struct gm *m, int id)
+{
+	return m->depth > 0 && m->frames[0].has_g && id < m->frames[0].first_new && (m->g[id] & G_GARBAGE);
+}
+
+/* mark[i] = 1 for every object reachable from the roots: registers, and objects that are being
+ * destroyed outside the current garbage (they still hold their references until cleared). */
+static void mark_reachable(struct gm *m)
+{
+	int sp = 0;
+	memset(m->mark, 0, (size_t)m->nobj);
+	for (int r = 0; r < NREG; r++) {
+		int id = m->reg[r];
+		if (id >= 0 && !m->mark[id]) {
+			m->mark[id] = 1;
+			m->stack[sp++] = id;
+		}
+	}
+	for (int i = 0; i < m->nobj; i++) {
+		const struct mobj *o = &m->obj[i];
+		if (!o->freed && o->dying && !m->mark[i] && !in_g(m, i)) {
+			m->mark[i] = 1;
+			m->stack[sp++] = i;
+		}
+	}
+	while (sp > 0) {
+		const struct mobj *o = &m->obj[m->stack[--sp]];
+		for (int k = 0; k < o->nslots; k++) {
+			int s = o->slot[k];
+			if (s >= 0 && !m->mark[s]) {
+				m->mark[s] = 1;
+				m->stack[sp++] = s;
+			}
+		}
+	}
+}
+
+static size_t collections(const struct gm *m)
+{
+	rc_heap_stats st;
+	rc_heap_get_stats(m->heap, &st);
+	return st.collections;
+}
+
+/* Hook on object `self`: its model id, after checking that it is one of ours and alive. */
+static int id_of(struct gm *m, rc_object *self, const char *hook)
+{
+	uint32_t id = ((struct fobj *)self)->id;
+	if (id >= (uint32_t)m->nobj || m->obj[id].ptr != self)
+		fail("%s called on %p, which is not a live object of the harness", hook, (void *)self);
+	return (int)id;
+}
+
+/* finalize / clear / callback legality: the object has no reference left, or is garbage. */
+static void check_may_die(struct gm *m, int id, const char *what)
+{
+	const struct mobj *o = &m->obj[id];
+	if (o->cnt != 0 && !in_g(m, id))
+		fail("%s of #%d (%s) while the model counts %u references to it and it is not garbage", what, id,
+			kind_names[o->kind], o->cnt);
+}
+
+/* Inside a collection: every weak reference to garbage must already read as gone. */
+static void check_weak_to_garbage_cleared(struct gm *m, const char *when)
+{
+	for (int i = 0; i < m->frames[0].first_new; i++) {
+		const struct mobj *w = &m->obj[i];
+		if ((m->g[i] & G_WEAK_TO_GARBAGE) && !w->freed && rc_weakref_alive((rc_weakref *)w->ptr))
+			fail("weakref #%d to garbage #%d still reads alive when %s", i, w->target, when);
+	}
+}
+
+/* ============================================================================================ */
+/* Frames: calls that may collect                                                                */
+/* ============================================================================================ */
+
+static void settle(struct gm *m);
+
+static void frame_push(struct gm *m, int collect)
+{
+	if (m->depth == MAX_DEPTH)
+		fail("harness: frames nested more than %d deep", MAX_DEPTH);
+	struct frame *f = &m->frames[m->depth];
+	f->collect = collect;
+	f->collections = collections(m);
+	f->first_new = m->nobj;
+	f->destroyed = m->destroyed;
+	f->has_g = 0;
+	if (m->depth == 0) {
+		/* the garbage a full collection starting now must find */
+		f->has_g = 1;
+		mark_reachable(m);
+		for (int i = 0; i < m->nobj; i++)
+			m->g[i] = (!m->obj[i].freed && !m->mark[i]) ? G_GARBAGE : 0;
+		for (int i = 0; i < m->nobj; i++) {
+			const struct mobj *w = &m->obj[i];
+			if (w->kind == K_WEAK && !w->freed && !w->cleared && (m->g[w->target] & G_GARBAGE))
+				m->g[i] |= G_WEAK_TO_GARBAGE;
+		}
+	}
+	m->depth++;
+}
+
+/* After a collection of the outermost frame: its garbage is gone or resurrected. */
+static void check_collection(struct gm *m, const struct frame *f)
+{
+	mark_reachable(m);
+	for (int i = 0; i < f->first_new; i++) {
+		const struct mobj *o = &m->obj[i];
+		/* cnt == 0: queued for teardown (a collection run from a hook); settle() checks it */
+		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !m->mark[i])
+			fail("#%d (%s) was garbage when the collection started and survived it unreachable", i,
+				kind_names[o->kind]);
+	}
+	for (int i = 0; i < f->first_new; i++) {
+		struct mobj *w = &m->obj[i];
+		if (!(m->g[i] & G_WEAK_TO_GARBAGE))
+			continue;
+		w->cleared = 1; /* even when the target was resurrected */
+		if (w->freed)
+			continue;
+		if (rc_weakref_alive((rc_weakref *)w->ptr))
+			fail("weakref #%d to garbage #%d still reads alive after the collection", i, w->target);
+		if (w->cb && !w->cb_ran && !(m->g[i] & G_GARBAGE))
+			fail("callback of weakref #%d did not run although its target #%d was collected and the "
+			     "weakref is alive",
+				i, w->target);
+	}
+}
+
+static void frame_pop(struct gm *m)
+{
+	struct frame *f = &m->frames[m->depth - 1];
+	size_t now = collections(m);
+	int collected = now != f->collections;
+	if (collected && m->depth > 1)
+		fail("a collection ran inside a collection (safe point reached from a finalizer, clear or "
+		     "callback of a running collection)");
+	if (collected && now != f->collections + 1)
+		fail("one call ran %zu collections", now - f->collections);
+	m->collections_seen = now;
+	m->depth--;
+	if (m->hooks == 0 && m->depth == 0)
+		settle(m);
+	if (collected && f->has_g)
+		check_collection(m, f);
+}
+
+/* ============================================================================================ */
+/* Mirrored reference operations                                                                 */
+/* ============================================================================================ */
+
+static void target_died(struct gm *m, int t);
+
+static void weak_freed(struct gm *m, int id)
+{
+	struct mobj *o = &m->obj[id];
+	o->freed = 1;
+	o->ptr = NULL;
+	o->dying = 0;
+	m->destroyed++;
+	target_died(m, id);
+}
+
+/*
+ * Outside every hook and frame no teardown is running, so every object whose count reached zero
+ * must be gone: the runtime destroys iteratively (a release inside a teardown queues the object
+ * and the outermost teardown drains the queue), so this is the earliest point to check it.
+ * Weak references have no hook of ours: this is where the model learns that they were freed.
+ */
+static void settle(struct gm *m)
+{
+	for (int i = 0; i < m->nobj; i++) {
+		const struct mobj *o = &m->obj[i];
+		if (o->freed || !o->dying || o->cnt != 0)
+			continue;
+		if (o->kind != K_WEAK)
+			fail("#%d (%s): the last reference was released but the object was not destroyed", i,
+				kind_names[o->kind]);
+		weak_freed(m, i);
+	}
+}
+
+/* After the runtime released a reference to `id` (model count already lowered). */
+static void after_release(struct gm *m, int id)
+{
+	struct mobj *o = &m->obj[id];
+	if (!o->freed && o->cnt > 0)
+		o->dying = 0; /* resurrected by its finalizer, or never died */
+	if (m->hooks == 0 && m->depth == 0)
+		settle(m);
+}
+
+/* The model's half of dropping a reference to `id`; the caller then makes the runtime call. */
+static void model_unref(struct gm *m, int id)
+{
+	struct mobj *o = &m->obj[id];
+	if (o->cnt == 0)
+		fail("harness: dropping a reference to #%d that the model does not count", id);
+	if (--o->cnt == 0)
+		o->dying = 1;
+}
+
+/* reg[r] = id, taking over an owned runtime reference to id (or empty); releases the old one. */
+static void reg_put(struct gm *m, int r, int id)
+{
+	int old = m->reg[r];
+	m->reg[r] = id;
+	if (id >= 0) {
+		m->obj[id].cnt++;
+		m->obj[id].dying = 0;
+	}
+	if (old >= 0)
+		model_unref(m, old);
+	rc_set_field(&m->regp[r], id >= 0 ? m->obj[id].ptr : NULL);
+	if (old >= 0)
+		after_release(m, old);
+}
+
+/* owner.slot[k] = id, taking over an owned runtime reference (or NULL); releases the old one. */
+static void slot_put(struct gm *m, int owner, int k, int id)
+{
+	struct mobj *o = &m->obj[owner];
+	struct fobj *f = (struct fobj *)o->ptr;
+	int old = o->slot[k];
+	if (f->slot[k] != (old >= 0 ? m->obj[old].ptr : NULL))
+		fail("#%d slot %d holds %p, the model says #%d", owner, k, (void *)f->slot[k], old);
+	o->slot[k] = (int16_t)id;
+	if (id >= 0) {
+		m->obj[id].cnt++;
+		m->obj[id].dying = 0;
+	}
+	if (old >= 0)
+		model_unref(m, old);
+	rc_set_field(&f->slot[k], id >= 0 ? m->obj[id].ptr : NULL);
+	if (old >= 0)
+		after_release(m, old);
+}
+
+/* ============================================================================================ */
+/* Creating objects                                                                              */
+/* ============================================================================================ */
+
+static rc_type types[NKINDS_NEW];
+
+/* A new object; the caller owns its one reference and must reg_put/slot_put it at once.
+ * Returns -1 when the runtime is out of memory (or the object cap is reached). */
+static int new_object(struct gm *m, unsigned kind, unsigned nslots, unsigned param, unsigned flag)
+{
+	/* each frame level keeps one id in reserve for the allocation it is inside of */
+	if (m->nobj >= MAX_OBJS - MAX_DEPTH + m->depth)
+		return -1;
+	size_t failures = m->alloc.failures;
+	size_t size = sizeof(struct fobj) + nslots * sizeof(rc_object *);
+	frame_push(m, 0);
+	rc_object *p = rc_new_sized(m->heap, &types[kind], size);
+	frame_pop(m);
+	if (!p) {
+		if (m->alloc.failures == failures)
+			fail("rc_new_sized returned NULL although no allocation failed");
+		return -1;
+	}
+	if (m->nobj >= MAX_OBJS)
+		fail("harness: object cap reached inside a frame");
+	struct fobj *f = (struct fobj *)p;
+	if (rc_refcount(p) != 1)
+		fail("new object has count %u", rc_refcount(p));
+	if (rc_type_of(p) != &types[kind])
+		fail("new object has the wrong type");
+	if (f->id != 0 || f->nslots != 0)
+		fail("new object is not zero-filled past the header");
+	for (unsigned k = 0; k < nslots; k++) {
+		if (f->slot[k])
+			fail("new object is not zero-filled past the header");
+	}
+	int id = m->nobj++;
+	struct mobj *o = &m->obj[id];
+	memset(o, 0, sizeof *o);
+	o->ptr = p;
+	o->kind = (uint8_t)kind;
+	o->nslots = (uint8_t)nslots;
+	o->param = (uint8_t)param;
+	o->flag = (uint8_t)flag;
+	o->target = -1;
+	o->born = (uint32_t)m->pc;
+	for (int k = 0; k < MAX_SLOTS; k++)
+		o->slot[k] = -1;
+	f->id = (uint32_t)id;
+	f->nslots = nslots;
+	return id;
+}
+
+static void on_weak(rc_weakref *ref, void *arg);
+
+static int new_weak(struct gm *m, int target, unsigned cb)
+{
+	if (m->nobj >= MAX_OBJS - MAX_DEPTH)
+		return -1;
+	size_t failures = m->alloc.failures;
+	size_t before = collections(m);
+	int id = m->nobj;
+	rc_weakref *w = rc_weakref_new(m->obj[target].ptr, cb ? on_weak : NULL, (void *)(uintptr_t)id);
+	if (collections(m) != before)
+		fail("rc_weakref_new ran a collection (not a safe point)");
+	if (!w) {
+		if (m->alloc.failures == failures)
+			fail("rc_weakref_new returned NULL although no allocation failed");
+		return -1;
+	}
+	if (rc_refcount(RC_WEAKREF_OBJ(w)) != 1 || !rc_weakref_alive(w))
+		fail("new weakref has count %u and reads %s", rc_refcount(RC_WEAKREF_OBJ(w)),
+			rc_weakref_alive(w) ? "alive" : "gone");
+	m->nobj++;
+	struct mobj *o = &m->obj[id];
+	memset(o, 0, sizeof *o);
+	o->ptr = RC_WEAKREF_OBJ(w);
+	o->kind = K_WEAK;
+	o->target = (int16_t)target;
+	o->cb = (uint8_t)cb;
+	o->born = (uint32_t)m->pc;
+	for (int k = 0; k < MAX_SLOTS; k++)
+		o->slot[k] = -1;
+	return id;
+}
+
+/* rc_collect from a finalizer or callback: RC_EBUSY inside a collection, else a collection. */
+static void nested_collect(struct gm *m)
+{
+	if (m->depth > 0) {
+		long r = rc_collect(m->heap);
+		if (r != RC_EBUSY)
+			fail("rc_collect inside a collection returned %ld, expected RC_EBUSY", r);
+		return;
+	}
+	frame_push(m, 1);
+	long r = rc_collect(m->heap);
+	frame_pop(m);
+	if (r < 0)
+		fail("rc_collect from a finalizer outside any collection returned %ld (%s)", r, rc_strerror((int)r));
+}
+
+/* ============================================================================================ */
+/* Type hooks                                                                                    */
+/* ============================================================================================ */
+
+/* A weak reference to `t` died with it (t was freed). */
+static void target_died(struct gm *m, int t)
+{
+	for (int i = 0; i < m->nobj; i++) {
+		struct mobj *w = &m->obj[i];
+		if (w->kind != K_WEAK || w->target != t || w->cleared)
+			continue;
+		w->cleared = 1;
+		if (w->freed)
+			continue;
+		if (rc_weakref_alive((rc_weakref *)w->ptr))
+			fail("weakref #%d still reads alive after its target #%d was destroyed", i, t);
+		if (w->cb && !w->cb_ran && !in_g(m, i))
+			fail("callback of alive weakref #%d did not run before its target #%d was destroyed", i, t);
+	}
+}
+
+static void t_traverse(rc_object *self, rc_visit_fn visit, void *arg)
+{
+	struct fobj *f = (struct fobj *)self;
+	for (uint32_t k = 0; k < f->nslots; k++) {
+		if (f->slot[k])
+			visit(f->slot[k], arg);
+	}
+}
+
+static void t_clear(rc_object *self)
+{
+	struct gm *m = cur;
+	int id = id_of(m, self, "clear");
+	struct mobj *o = &m->obj[id];
+	m->hooks++;
+	check_may_die(m, id, "clear");
+	if (in_g(m, id)) {
+		mark_reachable(m);
+		if (m->mark[id])
+			fail("clear of #%d, which is garbage of this collection but reachable again (resurrected)", id);
+		check_weak_to_garbage_cleared(m, "clear runs");
+	}
+	for (int k = 0; k < o->nslots; k++) {
+		if (o->slot[k] >= 0)
+			slot_put(m, id, k, -1);
+	}
+	m->hooks--;
+}
+
+static void t_finalize(rc_object *self)
+{
+	struct gm *m = cur;
+	int id = id_of(m, self, "finalize");
+	struct mobj *o = &m->obj[id];
+	struct fobj *f = (struct fobj *)self;
+	if (o->finalized)
+		fail("finalizer of #%d ran twice", id);
+	check_may_die(m, id, "finalize");
+	if (rc_refcount(self) == 0)
+		fail("finalizer of #%d runs with count 0", id);
+	for (int k = 0; k < o->nslots; k++) {
+		if (f->slot[k] != (o->slot[k] >= 0 ? m->obj[o->slot[k]].ptr : NULL))
+			fail("finalizer of #%d sees slot %d changed before it ran", id, k);
+	}
+	if (in_g(m, id))
+		check_weak_to_garbage_cleared(m, "a finalizer runs");
+	o->finalized = 1;
+	m->hooks++;
+	switch (o->kind) {
+	case K_LEAF_FIN:
+		if (!o->flag)
+			break;
+		/* fallthrough */
+	case K_RES_SELF:
+		rc_incref(self);
+		reg_put(m, o->param % NREG, id);
+		break;
+	case K_RES_OTHER:
+		if (o->slot[0] >= 0) {
+			int c = o->slot[0];
+			rc_incref(m->obj[c].ptr);
+			reg_put(m, o->param % NREG, c);
+		}
+		break;
+	case K_DROPPER:
+		for (int k = 0; k < o->nslots; k++) {
+			if (o->slot[k] >= 0)
+				slot_put(m, id, k, -1);
+		}
+		break;
+	case K_ALLOCATOR: {
+		int n = new_object(m, K_LEAF, 0, 0, 0);
+		if (n >= 0)
+			slot_put(m, id, 0, n);
+		if (o->flag)
+			nested_collect(m);
+		break;
+	}
+	default:
+		fail("harness: finalizer on kind %s", kind_names[o->kind]);
+	}
+	m->hooks--;
+}
+
+static void t_destroy(rc_object *self)
+{
+	struct gm *m = cur;
+	int id = id_of(m, self, "destroy");
+	struct mobj *o = &m->obj[id];
+	struct fobj *f = (struct fobj *)self;
+	if (o->cnt != 0)
+		fail("#%d (%s) destroyed while the model counts %u references to it", id, kind_names[o->kind], o->cnt);
+	for (uint32_t k = 0; k < f->nslots; k++) {
+		if (f->slot[k] || o->slot[k] >= 0)
+			fail("#%d destroyed with slot %u still set (clear did not run)", id, k);
+	}
+	if (has_finalizer(o->kind) && !o->finalized)
+		fail("#%d (%s) destroyed without its finalizer having run", id, kind_names[o->kind]);
+	o->freed = 1;
+	o->ptr = NULL;
+	o->dying = 0;
+	m->destroyed++;
+	target_died(m, id);
+}
+
+static void on_weak(rc_weakref *ref, void *arg)
+{
+	struct gm *m = cur;
+	uintptr_t id = (uintptr_t)arg;
+	if (id >= (uintptr_t)m->nobj || m->obj[id].kind != K_WEAK || m->obj[id].ptr != RC_WEAKREF_OBJ(ref))
+		fail("weak callback called with %p / %p, not a live weakref of the harness", (void *)ref, arg);
+	struct mobj *w = &m->obj[id];
+	int t = w->target;
+	if (!w->cb)
+		fail("callback ran for weakref #%d, created without one", (int)id);
+	if (w->cb_ran)
+		fail("callback of weakref #%d ran twice", (int)id);
+	if (!m->obj[t].freed)
+		check_may_die(m, t, "weak callback (target)");
+	if (in_g(m, (int)id) && in_g(m, t))
+		fail("callback ran for weakref #%d, which is itself garbage of the collection", (int)id);
+	if (rc_weakref_alive(ref))
+		fail("weakref #%d reads alive inside its callback", (int)id);
+	rc_object *x = rc_weakref_get(ref);
+	if (x)
+		fail("rc_weakref_get of weakref #%d returns %p inside its callback", (int)id, (void *)x);
+	if (rc_refcount(RC_WEAKREF_OBJ(ref)) == 0)
+		fail("callback of weakref #%d runs while the weakref has count 0", (int)id);
+	w->cb_ran = 1;
+	w->cleared = 1;
+	if (w->cb == 2) {
+		m->hooks++;
+		nested_collect(m);
+		m->hooks--;
+	}
+}
+
+static rc_type types[NKINDS_NEW] = {
+	[K_LEAF] = {"fz.leaf", sizeof(struct fobj), NULL, NULL, NULL, t_destroy},
+	[K_CONT] = {"fz.container", sizeof(struct fobj), t_traverse, t_clear, NULL, t_destroy},
+	[K_RES_SELF] = {"fz.resurrect-self", sizeof(struct fobj), t_traverse, t_clear, t_finalize, t_destroy},
+	[K_RES_OTHER] = {"fz.resurrect-other", sizeof(struct fobj), t_traverse, t_clear, t_finalize, t_destroy},
+	[K_DROPPER] = {"fz.dropper", sizeof(struct fobj), t_traverse, t_clear, t_finalize, t_destroy},
+	[K_ALLOCATOR] = {"fz.allocator", sizeof(struct fobj), t_traverse, t_clear, t_finalize, t_destroy},
+	[K_LEAF_FIN] = {"fz.leaf-finalizer", sizeof(struct fobj), NULL, NULL, t_finalize, t_destroy},
+};
+
+/* ============================================================================================ */
+/* Whole-state check after every record                                                          */
+/* ============================================================================================ */
+
+static void foreach_cb(rc_object *obj, void *arg)
+{
+	struct gm *m = arg;
+	const rc_type *t = rc_type_of(obj);
+	m->fe_seen++;
+	if (t >= types && t < types + NKINDS_NEW) {
+		uint32_t id = ((struct fobj *)obj)->id;
+		if (id >= (uint32_t)m->nobj || m->obj[id].ptr != obj)
+			m->fe_bad++;
+	} else {
+		m->fe_weak++;
+	}
+}
+
+static void check_all(struct gm *m)
+{
+	if (m->depth != 0)
+		fail("harness: frame left open");
+	long problems = rc_heap_check(m->heap, stderr);
+	if (problems != 0)
+		fail("rc_heap_check found %ld problem(s) (listed above)", problems);
+	rc_heap_stats st;
+	rc_heap_get_stats(m->heap, &st);
+	if (st.collections != m->collections_seen)
+		fail("a collection ran outside rc_new*/rc_collect (%zu, expected %zu)", st.collections,
+			m->collections_seen);
+	size_t live = 0, weak = 0, refs = 0;
+	for (int i = 0; i < m->nobj; i++) {
+		struct mobj *o = &m->obj[i];
+		if (o->freed)
+			continue;
+		live++;
+		refs += o->cnt;
+		if (o->cnt == 0)
+			fail("#%d (%s) has no reference left but is still alive", i, kind_names[o->kind]);
+		if (o->dying)
+			fail("harness: #%d is marked dying with count %u", i, o->cnt);
+		uint32_t rc = rc_refcount(o->ptr);
+		if (rc != o->cnt)
+			fail("#%d (%s): runtime count %u, model count %u", i, kind_names[o->kind], rc, o->cnt);
+		if (o->kind == K_WEAK) {
+			weak++;
+			int alive = rc_weakref_alive((rc_weakref *)o->ptr);
+			if (alive != !o->cleared)
+				fail("weakref #%d reads %s, the model says %s", i, alive ? "alive" : "gone",
+					o->cleared ? "gone" : "alive");
+			if (!o->cleared && m->obj[o->target].freed)
+				fail("harness: weakref #%d not cleared but its target is freed", i);
+			continue;
+		}
+		const struct fobj *f = (const struct fobj *)o->ptr;
+		if (f->id != (uint32_t)i || f->nslots != o->nslots)
+			fail("#%d: object header of the harness overwritten (id %u, slots %u)", i, f->id, f->nslots);
+		for (int k = 0; k < o->nslots; k++) {
+			if (f->slot[k] != (o->slot[k] >= 0 ? m->obj[o->slot[k]].ptr : NULL))
+				fail("#%d slot %d holds %p, the model says #%d", i, k, (void *)f->slot[k], o->slot[k]);
+		}
+	}
+	if (st.live_objects != live)
+		fail("the runtime counts %zu live objects, the model %zu", st.live_objects, live);
+	if (st.total_refs != SIZE_MAX && st.total_refs != refs)
+		fail("the runtime counts %zu references, the model %zu", st.total_refs, refs);
+	m->fe_seen = m->fe_weak = m->fe_bad = 0;
+	int err = rc_heap_foreach(m->heap, foreach_cb, m);
+	if (err)
+		fail("rc_heap_foreach: %s", rc_strerror(err));
+	if (m->fe_seen != live || m->fe_weak != weak || m->fe_bad)
+		fail("rc_heap_foreach visited %zu objects (%zu weakrefs, %zu unknown), the model has %zu (%zu)",
+			m->fe_seen, m->fe_weak, m->fe_bad, live, weak);
+}
+
+/* ============================================================================================ */
+/* Running a program                                                                             */
+/* ============================================================================================ */
+
+static void run_record(struct gm *m, const uint8_t *r)
+{
+	unsigned op = r[0] % NOPS, a = r[1], b = r[2], c = r[3];
+	switch (op) {
+	case OP_NEW: {
+		unsigned kind = b % NKINDS_NEW;
+		unsigned nslots = collectable(kind) ? 1 + (c & 3) : 0;
+		int id = new_object(m, kind, nslots, (c >> 2) & 15, (c >> 6) & 1);
+		if (id >= 0)
+			reg_put(m, (int)(a % NREG), id);
+		break;
+	}
+	case OP_STORE: {
+		int o = m->reg[a % NREG], src = m->reg[c % NREG];
+		if (o < 0 || m->obj[o].nslots == 0)
+			break;
+		if (src >= 0)
+			rc_incref(m->obj[src].ptr);
+		slot_put(m, o, (int)(b % m->obj[o].nslots), src);
+		break;
+	}
+	case OP_CLEAR: {
+		int o = m->reg[a % NREG];
+		if (o < 0 || m->obj[o].nslots == 0)
+			break;
+		slot_put(m, o, (int)(b % m->obj[o].nslots), -1);
+		break;
+	}
+	case OP_LOAD: {
+		int o = m->reg[b % NREG];
+		if (o < 0 || m->obj[o].nslots == 0)
+			break;
+		int s = m->obj[o].slot[c % m->obj[o].nslots];
+		if (s >= 0)
+			rc_incref(m->obj[s].ptr);
+		reg_put(m, (int)(a % NREG), s);
+		break;
+	}
+	case OP_DUP: {
+		int s = m->reg[b % NREG];
+		if (s >= 0)
+			rc_incref(m->obj[s].ptr);
+		reg_put(m, (int)(a % NREG), s);
+		break;
+	}
+	case OP_DROP:
+		reg_put(m, (int)(a % NREG), -1);
+		break;
+	case OP_WEAK: {
+		int t = m->reg[b % NREG];
+		if (t < 0)
+			break;
+		int id = new_weak(m, t, (c & 1) ? 1 + ((c >> 1) & 1) : 0);
+		if (id >= 0)
+			reg_put(m, (int)(a % NREG), id);
+		break;
+	}
+	case OP_WEAKGET: {
+		int w = m->reg[b % NREG];
+		if (w < 0 || m->obj[w].kind != K_WEAK)
+			break;
+		const struct mobj *o = &m->obj[w];
+		rc_object *x = rc_weakref_get((rc_weakref *)o->ptr);
+		rc_object *want = o->cleared ? NULL : m->obj[o->target].ptr;
+		if (x != want)
+			fail("rc_weakref_get of #%d returned %p, the model says %p (#%d%s)", w, (void *)x, (void *)want,
+				o->target, o->cleared ? ", cleared" : "");
+		if (!x)
+			break;
+		int t = o->target;
+		if (c & 1) {
+			reg_put(m, (int)(a % NREG), t);
+		} else {
+			m->obj[t].cnt++;
+			model_unref(m, t);
+			rc_decref(x);
+			after_release(m, t);
+		}
+		break;
+	}
+	case OP_COLLECT: {
+		size_t before = m->destroyed, coll = collections(m);
+		frame_push(m, 1);
+		long n = rc_collect(m->heap);
+		frame_pop(m);
+		if (n < 0)
+			fail("rc_collect returned %ld (%s)", n, rc_strerror((int)n));
+		if (collections(m) != coll + 1)
+			fail("rc_collect returned %ld but the collection count went from %zu to %zu", n, coll,
+				collections(m));
+		if ((size_t)n > m->destroyed - before)
+			fail("rc_collect says it freed %ld objects; %zu were destroyed", n, m->destroyed - before);
+		break;
+	}
+	case OP_GC:
+		if (a % 3 == 0) {
+			int err = rc_gc_set_threshold(m->heap, 1 + (size_t)b);
+			if (err || rc_gc_get_threshold(m->heap) != 1 + (size_t)b)
+				fail("rc_gc_set_threshold(%u): %d, now %zu", 1 + b, err, rc_gc_get_threshold(m->heap));
+		} else if (a % 3 == 1) {
+			rc_gc_disable(m->heap);
+			if (rc_gc_is_enabled(m->heap))
+				fail("rc_gc_disable left the collector enabled");
+		} else {
+			rc_gc_enable(m->heap);
+			if (!rc_gc_is_enabled(m->heap))
+				fail("rc_gc_enable left the collector disabled");
+		}
+		break;
+	case OP_FAILALLOC:
+		m->alloc.fail_at = m->alloc.calls + 1 + b;
+		m->alloc.persist = 0;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Drops every register and collects until nothing is left (finalizers may resurrect objects into
+ * registers, once each); then the heap must be empty and every allocation returned. */
+static void teardown(struct gm *m)
+{
+	for (int round = 0; round < END_ROUNDS; round++) {
+		for (int r = 0; r < NREG; r++)
+			reg_put(m, r, -1);
+		check_all(m);
+		frame_push(m, 1);
+		long n = rc_collect(m->heap);
+		frame_pop(m);
+		if (n < 0)
+			fail("rc_collect returned %ld (%s) at teardown", n, rc_strerror((int)n));
+		check_all(m);
+		int held = 0;
+		for (int r = 0; r < NREG; r++)
+			held |= m->reg[r] >= 0;
+		if (!held)
+			break;
+	}
+	rc_heap_stats st;
+	rc_heap_get_stats(m->heap, &st);
+	if (st.live_objects != 0)
+		fail("%zu object(s) left after dropping every outside reference and collecting", st.live_objects);
+	for (int i = 0; i < m->nobj; i++) {
+		if (!m->obj[i].freed)
+			fail("#%d (%s) left after dropping every outside reference and collecting", i,
+				kind_names[m->obj[i].kind]);
+	}
+	if (st.allocated_total != st.freed_total)
+		fail("the runtime allocated %zu objects and freed %zu", st.allocated_total, st.freed_total);
+	m->in_destroy = 1;
+	size_t leaked = rc_heap_destroy(m->heap);
+	m->in_destroy = 0;
+	m->heap = NULL;
+	if (leaked)
+		fail("rc_heap_destroy reports %zu leaked object(s)", leaked);
+	if (m->alloc.live_allocs || m->alloc.live_bytes)
+		fail("%zu allocation(s) (%zu bytes) not returned after rc_heap_destroy", m->alloc.live_allocs,
+			m->alloc.live_bytes);
+}
+
+void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
+{
+	struct gm *m = &the_model;
+	memset(m, 0, offsetof(struct gm, frames));
+	cur = m;
+	m->cfg = cfg;
+	m->prog = prog;
+	m->nrec = size / GM_RECORD;
+	if (m->nrec > GM_MAX_RECORDS)
+		m->nrec = GM_MAX_RECORDS;
+	for (int r = 0; r < NREG; r++)
+		m->reg[r] = -1;
+	m->alloc.fail_at = cfg->fail_at;
+	m->alloc.persist = cfg->fail_persist;
+
+	rc_allocator al = {fz_alloc, fz_free, &m->alloc};
+	rc_heap_options opt = {
+		.flags = RC_HEAP_TRACK_ALL | RC_HEAP_QUARANTINE,
+		.allocator = &al,
+		.report = on_report,
+		.report_ctx = m,
+		.gc_threshold = cfg->gc_threshold,
+	};
+	int err = rc_heap_new(&m->heap, &opt);
+	if (err) {
+		if (err != RC_ENOMEM || m->alloc.failures == 0)
+			fail("rc_heap_new failed: %s", rc_strerror(err));
+		if (m->alloc.live_allocs)
+			fail("rc_heap_new failed and left %zu allocation(s) behind", m->alloc.live_allocs);
+		cur = NULL;
+		return;
+	}
+	m->collections_seen = collections(m);
+	check_all(m);
+	for (m->pc = 0; m->pc < m->nrec; m->pc++) {
+		run_record(m, prog + m->pc * GM_RECORD);
+		check_all(m);
+	}
+	teardown(m);
+	cur = NULL;
+}

@@ -1,0 +1,589 @@
+#!/usr/bin/env python3
+"""mkseeds.py - the graph targets' seed corpus, written as readable programs.
+
+    fuzz/mkseeds.py                 write corpus/graph*/seed-* and corpus/graph/repro-*
+    fuzz/mkseeds.py --check         fail if a committed seed differs from what this script writes
+    fuzz/mkseeds.py --decode FILE   print a graph program (a seed, a crash) in this syntax
+    fuzz/mkseeds.py --decode-alloc FILE   same for a graph_alloc input (header record first)
+    fuzz/mkseeds.py --encode FILE   text program (this syntax) -> bytes on stdout
+
+A program is a list of 4-byte records (op, a, b, c); graph_model.c is the reference for what
+each one does and docs/fuzzing.md describes them. Syntax, one record per line (# comments):
+
+    new rD KIND [slots=1..4] [param=0..15] [flag]   KIND: leaf container resurrect-self
+                                                    resurrect-other dropper allocator leaf-finalizer
+    store rA.S rC       rA.slot[S] = rC (new reference; an empty rC stores NULL)
+    clear rA.S          rA.slot[S] = NULL
+    load rD rA.S        rD = rA.slot[S]         dup rD rS        drop rD
+    weak rD rT [cb|cb-collect]                  weakget rD rW [keep]
+    collect             gc threshold N | gc disable | gc enable      failalloc N
+    raw XX XX XX XX     any record, in hex
+graph_alloc inputs start with a header line:  header fail=N [persist] [threshold=T]
+"""
+import os
+import re
+import sys
+
+OPS = ["new", "store", "clear", "load", "dup", "drop", "weak", "weakget", "collect", "gc", "failalloc"]
+KINDS = ["leaf", "container", "resurrect-self", "resurrect-other", "dropper", "allocator", "leaf-finalizer"]
+COLLECTABLE = {"container", "resurrect-self", "resurrect-other", "dropper", "allocator"}
+NREG = 16
+SLOT_MOD = 12
+
+
+class SyntaxErr(Exception):
+    pass
+
+
+def reg(tok):
+    m = re.fullmatch(r"r(\d+)", tok)
+    if not m or int(m.group(1)) >= NREG:
+        raise SyntaxErr("expected a register r0..r15, got %r" % tok)
+    return int(m.group(1))
+
+
+def regslot(tok):
+    m = re.fullmatch(r"r(\d+)\.(\d+)", tok)
+    if not m or int(m.group(1)) >= NREG or int(m.group(2)) >= SLOT_MOD:
+        raise SyntaxErr("expected rN.S (register, slot), got %r" % tok)
+    return int(m.group(1)), int(m.group(2))
+
+
+def encode_line(line):
+    """One line -> 4 bytes (or None for blank/comment lines)."""
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        return None
+    t = line.split()
+    op, args = t[0], t[1:]
+    if op == "raw":
+        if len(args) != 4:
+            raise SyntaxErr("raw takes 4 hex bytes")
+        return bytes(int(x, 16) for x in args)
+    if op == "header":
+        fail, persist, thr = 1, 0, 0
+        for a in args:
+            if a.startswith("fail="):
+                fail = int(a[5:])
+            elif a == "persist":
+                persist = 1
+            elif a.startswith("threshold="):
+                thr = int(a[10:])
+            else:
+                raise SyntaxErr("bad header field %r" % a)
+        if not 1 <= fail <= 65536 or not 0 <= thr <= 255:
+            raise SyntaxErr("header: fail is 1..65536, threshold 0..255")
+        return bytes([(fail - 1) & 0xFF, (fail - 1) >> 8, persist, thr])
+    if op not in OPS:
+        raise SyntaxErr("unknown operation %r" % op)
+    code = OPS.index(op)
+    if op == "new":
+        d = reg(args[0])
+        kind = args[1]
+        if kind not in KINDS:
+            raise SyntaxErr("unknown kind %r" % kind)
+        slots, param, flag = 1, 0, 0
+        for a in args[2:]:
+            if a.startswith("slots="):
+                slots = int(a[6:])
+            elif a.startswith("param="):
+                param = int(a[6:])
+            elif a == "flag":
+                flag = 1
+            else:
+                raise SyntaxErr("bad new field %r" % a)
+        if not 1 <= slots <= 4 or not 0 <= param <= 15:
+            raise SyntaxErr("slots is 1..4, param 0..15")
+        if kind not in COLLECTABLE:
+            slots = 1
+        return bytes([code, d, KINDS.index(kind), (slots - 1) | param << 2 | flag << 6])
+    if op == "store":
+        (a, s), c = regslot(args[0]), reg(args[1])
+        return bytes([code, a, s, c])
+    if op == "clear":
+        a, s = regslot(args[0])
+        return bytes([code, a, s, 0])
+    if op == "load":
+        d, (a, s) = reg(args[0]), regslot(args[1])
+        return bytes([code, d, a, s])
+    if op == "dup":
+        return bytes([code, reg(args[0]), reg(args[1]), 0])
+    if op == "drop":
+        return bytes([code, reg(args[0]), 0, 0])
+    if op == "weak":
+        d, t = reg(args[0]), reg(args[1])
+        cb = {"": 0, "cb": 1, "cb-collect": 3}.get(args[2] if len(args) > 2 else "")
+        if cb is None:
+            raise SyntaxErr("weak: cb or cb-collect")
+        return bytes([code, d, t, cb])
+    if op == "weakget":
+        d, w = reg(args[0]), reg(args[1])
+        keep = 1 if len(args) > 2 and args[2] == "keep" else 0
+        return bytes([code, d, w, keep])
+    if op == "collect":
+        return bytes([code, 0, 0, 0])
+    if op == "gc":
+        if args[0] == "threshold":
+            n = int(args[1])
+            if not 1 <= n <= 256:
+                raise SyntaxErr("gc threshold is 1..256")
+            return bytes([code, 0, n - 1, 0])
+        return bytes([code, {"disable": 1, "enable": 2}[args[0]], 0, 0])
+    if op == "failalloc":
+        n = int(args[0])
+        if not 0 <= n <= 255:
+            raise SyntaxErr("failalloc is 0..255")
+        return bytes([code, 0, n, 0])
+    raise SyntaxErr("unhandled %r" % op)
+
+
+def encode(text):
+    out = bytearray()
+    for no, line in enumerate(text.splitlines(), 1):
+        try:
+            rec = encode_line(line)
+        except (SyntaxErr, IndexError, ValueError, KeyError) as e:
+            raise SystemExit("mkseeds: line %d: %s: %s" % (no, line.strip(), e))
+        if rec is not None:
+            out += rec
+    return bytes(out)
+
+
+def decode_record(r):
+    op, a, b, c = OPS[r[0] % len(OPS)], r[1], r[2], r[3]
+    if op == "new":
+        kind = KINDS[b % len(KINDS)]
+        s = "new r%d %s" % (a % NREG, kind)
+        if kind in COLLECTABLE:
+            s += " slots=%d" % (1 + (c & 3))
+        s += " param=%d" % ((c >> 2) & 15)
+        return s + (" flag" if (c >> 6) & 1 else "")
+    if op == "store":
+        return "store r%d.%d r%d" % (a % NREG, b % SLOT_MOD, c % NREG)
+    if op == "clear":
+        return "clear r%d.%d" % (a % NREG, b % SLOT_MOD)
+    if op == "load":
+        return "load r%d r%d.%d" % (a % NREG, b % NREG, c % SLOT_MOD)
+    if op == "dup":
+        return "dup r%d r%d" % (a % NREG, b % NREG)
+    if op == "drop":
+        return "drop r%d" % (a % NREG)
+    if op == "weak":
+        return "weak r%d r%d%s" % (a % NREG, b % NREG, (" cb-collect" if c & 2 else " cb") if c & 1 else "")
+    if op == "weakget":
+        return "weakget r%d r%d%s" % (a % NREG, b % NREG, " keep" if c & 1 else "")
+    if op == "collect":
+        return "collect"
+    if op == "gc":
+        return ["gc threshold %d" % (1 + b), "gc disable", "gc enable"][a % 3]
+    return "failalloc %d" % b
+
+
+def decode(data, alloc=False):
+    lines = []
+    if alloc:
+        if len(data) < 4:
+            return "# (shorter than the header: the target ignores it)\n"
+        h = data[:4]
+        lines.append("header fail=%d%s threshold=%d" % (1 + (h[0] | h[1] << 8), " persist" if h[2] & 1 else "", h[3]))
+        data = data[4:]
+    for i in range(0, len(data) - len(data) % 4, 4):
+        r = data[i:i + 4]
+        lines.append("%-40s # %4d: %s" % (decode_record(r), i // 4, " ".join("%02x" % x for x in r)))
+    if len(data) % 4:
+        lines.append("# (%d trailing byte(s) ignored)" % (len(data) % 4))
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------
+# The seeds: each one reaches an operation, a finalizer kind or a weak-reference case.
+# ------------------------------------------------------------------------------------------------
+
+GRAPH = {
+    "leaf": """
+        new r0 leaf
+        dup r1 r0
+        drop r0
+        drop r1
+    """,
+    "container-slots": """
+        new r0 container slots=3
+        new r1 leaf
+        store r0.0 r1
+        store r0.2 r1
+        store r0.1 r0          # self reference
+        load r2 r0.2
+        clear r0.0
+        store r0.2 r3          # empty register: stores NULL
+        drop r1
+        drop r0                # self cycle left for the collector
+        collect
+        drop r2
+    """,
+    "cycle-collect": """
+        new r0 container slots=2
+        new r1 container slots=1
+        store r0.0 r1
+        store r1.0 r0
+        new r2 leaf
+        store r0.1 r2
+        drop r2
+        drop r0
+        collect                # still reachable from r1
+        drop r1
+        collect                # now garbage: cycle and leaf freed
+    """,
+    "chain-release": """
+        new r0 container
+        new r1 container
+        store r1.0 r0
+        new r0 container       # replaces r0: the first one lives on in r1.0
+        store r0.0 r1
+        new r1 container
+        store r1.0 r0
+        drop r0
+        drop r1                # the whole chain goes by counting
+    """,
+    "resurrect-self-count": """
+        new r0 resurrect-self param=5
+        drop r0                # finalizer stores itself into r5
+        dup r6 r5
+        drop r5
+        drop r6                # freed, finalizer does not run again
+    """,
+    "resurrect-self-collect": """
+        new r0 resurrect-self slots=1 param=4
+        new r1 container
+        store r0.0 r1
+        store r1.0 r0
+        weak r2 r0 cb
+        drop r0
+        drop r1
+        collect                # weakref cleared, callback runs, finalizer resurrects into r4
+        weakget r3 r2 keep     # gone although the object lives
+        load r5 r4.0
+        collect
+        drop r4
+        drop r5
+        collect
+    """,
+    "resurrect-other": """
+        new r0 resurrect-other slots=2 param=7
+        new r1 container
+        store r0.0 r1
+        store r1.0 r0
+        drop r1
+        drop r0
+        collect                # finalizer resurrects r1's old object into r7 (and the cycle with it)
+        collect
+        drop r7
+        collect
+        new r0 resurrect-other param=3
+        new r1 leaf-finalizer param=0
+        store r0.0 r1
+        drop r1
+        drop r0                # counting path: finalizer takes the leaf into r3
+        drop r3
+    """,
+    "dropper": """
+        new r0 dropper slots=2
+        new r1 container
+        store r0.0 r1
+        store r0.1 r1
+        store r1.0 r0
+        new r2 leaf
+        store r0.1 r2
+        drop r2
+        drop r1
+        drop r0
+        collect                # the finalizer drops references during the collection
+        new r0 dropper slots=1
+        new r1 leaf
+        store r0.0 r1
+        drop r1
+        drop r0                # counting path
+    """,
+    "allocator": """
+        new r0 allocator slots=2
+        drop r0                # finalizer allocates a leaf into slot 0 of a dying object
+        new r0 allocator slots=1 flag
+        drop r0                # ...and collects from the finalizer outside any collection
+        new r0 allocator slots=1 flag
+        new r1 container
+        store r0.0 r1
+        store r1.0 r0
+        drop r1
+        drop r0
+        collect                # inside a collection: allocation, and rc_collect is RC_EBUSY
+    """,
+    "leaf-finalizer": """
+        new r0 leaf-finalizer param=9 flag
+        new r1 leaf-finalizer param=2
+        drop r0                # resurrects into r9
+        drop r1                # plain finalizer
+        drop r9
+    """,
+    "weak-basic": """
+        new r0 container
+        weak r1 r0
+        weakget r2 r1 keep
+        weakget r3 r1
+        drop r0
+        drop r2                # target freed by counting
+        weakget r4 r1 keep     # NULL
+        drop r1
+    """,
+    "weak-callback-count": """
+        new r0 leaf
+        weak r1 r0 cb
+        weak r2 r0 cb
+        weak r3 r0
+        drop r0                # two callbacks
+        drop r1
+        drop r2
+        drop r3
+    """,
+    "weak-callback-garbage": """
+        new r0 container slots=2
+        new r1 container
+        store r0.0 r1
+        store r1.0 r0
+        weak r2 r0 cb          # alive weakref: its callback runs
+        weak r3 r1 cb
+        store r0.1 r3          # weakref held only by garbage: no callback
+        drop r3
+        drop r0
+        drop r1
+        collect
+        drop r2
+    """,
+    "weak-callback-collect": """
+        new r0 container
+        weak r1 r0 cb-collect
+        drop r0                # callback collects outside any collection
+        new r2 container
+        new r3 container
+        store r2.0 r3
+        store r3.0 r2
+        weak r4 r2 cb-collect
+        drop r2
+        drop r3
+        collect                # callback's rc_collect is RC_EBUSY
+        drop r1
+        drop r4
+    """,
+    "weak-to-weak": """
+        new r0 leaf
+        weak r1 r0 cb
+        weak r2 r1 cb
+        drop r1                # weakref freed: the weakref to it is cleared, callback runs
+        weakget r3 r2 keep
+        weakget r4 r1 keep
+        drop r0
+        drop r2
+    """,
+    "auto-collect": """
+        gc threshold 2
+        new r0 container
+        store r0.0 r0
+        drop r0
+        new r1 container
+        store r1.0 r1
+        drop r1
+        new r2 container       # safe point: automatic collection
+        new r3 container
+        gc disable
+        store r2.0 r3
+        store r3.0 r2
+        drop r2
+        drop r3
+        new r4 leaf
+        new r5 leaf
+        gc enable
+        new r6 resurrect-self param=6
+        store r6.0 r6
+        drop r6
+        new r7 leaf
+        new r8 leaf
+        collect
+    """,
+    "auto-collect-allocator": """
+        gc threshold 1
+        new r0 allocator slots=1
+        new r1 resurrect-self slots=1 param=2
+        store r0.0 r1
+        store r1.0 r0
+        drop r0
+        drop r1
+        new r3 leaf            # collection at this safe point: finalizers allocate inside it
+        new r4 leaf
+        drop r2
+        new r5 leaf
+    """,
+    "failalloc": """
+        failalloc 0
+        new r0 container       # fails
+        new r0 container
+        failalloc 0
+        weak r1 r0 cb          # fails
+        failalloc 1
+        new r2 leaf
+        new r3 leaf            # fails
+        store r0.0 r2
+        new r4 allocator
+        failalloc 0
+        drop r4                # the finalizer's allocation fails
+        drop r0
+        drop r2
+    """,
+    "mixed": """
+        new r0 resurrect-other slots=4 param=1
+        new r1 dropper slots=2
+        new r2 allocator slots=3 flag
+        new r3 resurrect-self slots=2 param=0
+        store r0.0 r1
+        store r1.0 r2
+        store r2.0 r3
+        store r3.0 r0
+        store r0.3 r2
+        weak r4 r0 cb
+        weak r5 r2 cb-collect
+        store r1.1 r5
+        new r6 leaf-finalizer param=8 flag
+        store r2.2 r6
+        drop r6
+        drop r5
+        drop r0
+        drop r1
+        drop r2
+        drop r3
+        collect
+        collect
+        drop r0
+        drop r1
+        collect
+    """,
+}
+
+ALLOC = {
+    "heap": """
+        header fail=1
+        new r0 leaf
+    """,
+    "new": """
+        header fail=2
+        new r0 container
+        new r1 leaf
+        store r0.0 r1
+        drop r1
+        drop r0
+    """,
+    "persist": """
+        header fail=3 persist threshold=1
+        new r0 container
+        store r0.0 r0
+        new r1 leaf
+        drop r0
+        new r2 allocator
+        drop r2
+        new r3 leaf
+    """,
+    "weak": """
+        header fail=3
+        new r0 container
+        weak r1 r0 cb
+        weak r2 r0 cb
+        drop r0
+    """,
+    "finalizer": """
+        header fail=3 threshold=1
+        new r0 allocator slots=2 flag
+        store r0.0 r0
+        drop r0
+        new r1 leaf
+        new r2 leaf
+        collect
+    """,
+    "cycles": """
+        header fail=6 threshold=2
+        new r0 container slots=2
+        new r1 resurrect-self slots=2 param=3
+        store r0.0 r1
+        store r1.0 r0
+        weak r2 r1 cb
+        drop r0
+        drop r1
+        new r4 leaf
+        new r5 leaf
+        new r6 leaf
+        collect
+        drop r3
+        collect
+    """,
+}
+
+
+# Hand-minimized reproducers of bugs the harness found (written as corpus/<target>/repro-*).
+# Minimized crash files from the fuzzers are committed as they are (corpus/<target>/crash-*);
+# `fuzz/mkseeds.py --decode FILE` shows them in this syntax.
+REPRO_GRAPH = {
+    "finalizer-drops-last-ref": """
+        # A finalizer drops the last reference to another garbage object during a collection:
+        # that object must be freed at the end of the collection. Found 2026-11-24 in the first
+        # runtime slice: hold() pins a garbage object whose count is 0 after recheck (leak).
+        new r0 dropper slots=1
+        new r1 container
+        store r0.0 r1
+        store r1.0 r0
+        drop r1
+        drop r0
+        collect
+    """,
+}
+
+
+def write_seeds(check):
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    bad = 0
+    for target, prefix, seeds in (("graph", "seed-", GRAPH), ("graph_alloc", "seed-", ALLOC),
+                                  ("graph", "repro-", REPRO_GRAPH)):
+        d = os.path.join(top, "corpus", target)
+        os.makedirs(d, exist_ok=True)
+        for name, text in seeds.items():
+            data = encode(text)
+            path = os.path.join(d, prefix + name)
+            if check:
+                try:
+                    with open(path, "rb") as f:
+                        same = f.read() == data
+                except OSError:
+                    same = False
+                if not same:
+                    print("mkseeds: %s is stale (run fuzz/mkseeds.py)" % path)
+                    bad += 1
+            else:
+                with open(path, "wb") as f:
+                    f.write(data)
+    return bad
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] in ("--decode", "--decode-alloc"):
+        with open(argv[2], "rb") as f:
+            sys.stdout.write(decode(f.read(), argv[1] == "--decode-alloc"))
+        return 0
+    if len(argv) >= 3 and argv[1] == "--encode":
+        with open(argv[2]) as f:
+            sys.stdout.buffer.write(encode(f.read()))
+        return 0
+    if len(argv) == 2 and argv[1] == "--check":
+        return 1 if write_seeds(True) else 0
+    if len(argv) == 1:
+        write_seeds(False)
+        return 0
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
