@@ -57,7 +57,8 @@ static void check_object(struct check_ctx *cx, rc_object *o, size_t *buffered)
 			problem(cx, o, "buffered root not in its buffer slot");
 		else
 			(*buffered)++;
-	} else if (count_is_mortal(n) ? g != 0 : g != GC_NO_ROOT) {
+	} else if (count_is_mortal(n) ? g != 0 : (g != GC_NO_ROOT && (count_is_immortal(n) || g != 0))) {
+		/* mortal: idle 0; immortal: GC_NO_ROOT; saturated: either (it saturated in place) */
 		problem(cx, o, "bad collector state word");
 	}
 	if (w & CLS_COLLECTABLE)
