@@ -162,6 +162,13 @@ def test_registered(srcdir):
             group, base = os.path.split(rel)
             check(base in listed and group in build,
                   f"cases/{rel} is registered in tests/analyzer/meson.build")
+    m = re.search(r"cli_scenarios = \[(.*?)\]", build, re.S)
+    in_meson = re.findall(r"'([\w-]+)'", m.group(1)) if m else []
+    proc = subprocess.run([sys.executable, os.path.join(srcdir, "cli_test.py"), "--list"],
+                          capture_output=True, text=True, timeout=60)
+    in_script = proc.stdout.split()
+    check(sorted(in_meson) == sorted(in_script) and in_script,
+          f"meson.build runs every cli_test.py scenario: {in_meson} vs {in_script}")
 
 
 def main(argv):

@@ -1,0 +1,1038 @@
+#!/usr/bin/env python3
+"""Command-line tests of rccheck: one scenario per run, each building its own temporary tree of
+sources under the current directory (meson runs tests in the build directory).
+
+Usage: cli_test.py SCENARIO RCCHECK RUNTIME_INCLUDE_DIR
+       cli_test.py --list
+
+Every scenario checks the contract of the CLI (see tests/analyzer/meson.build and the issue):
+exit status 0 clean / 1 findings / 2 usage or input error (also when findings AND errors), error
+messages `rccheck: error: PATH: message` on stderr naming the bad input, the other files still
+analysed and reported, the JSON and SARIF 2.1.0 structures, --dump-cfg, suppression comments,
+-p with compile_commands.json, -j. Set RCCHECK_KEEP_TMP=1 to keep the temporary trees.
+"""
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCHEMA = os.path.join(HERE, "schema", "sarif-schema-2.1.0.json")
+TIMEOUT = 120
+CHECK_IDS = ["rc-leak", "rc-double-release", "rc-use-after-release", "rc-release-borrowed",
+             "rc-return-borrowed", "rc-unchecked-null", "rc-inconsistent"]
+
+RCCHECK = None
+INCLUDE = None
+failures = 0
+
+
+class Stop(Exception):
+    """A failed precondition: the rest of the scenario cannot run."""
+
+
+def check(cond, what, detail=""):
+    global failures
+    if cond:
+        print(f"ok: {what}")
+    else:
+        failures += 1
+        print(f"FAIL: {what}")
+        if detail:
+            print("  " + str(detail).replace("\n", "\n  "))
+    return cond
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources. Lines carrying a marker comment /*@name*/ are looked up with line_of().
+# ---------------------------------------------------------------------------------------------
+
+PRELUDE = "#include <rc/rc.h>\nextern const rc_type thing_type;\nint consume(rc_object *o);\n"
+
+LEAK = PRELUDE + """
+int bad_leak(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type); /*@acquire*/
+	if (!obj)
+		return -1;
+	if (consume(obj) < 0)
+		return -2; /*@leak*/
+	rc_decref(obj);
+	return 0;
+}
+"""
+
+DOUBLE = PRELUDE + """
+void bad_double(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return;
+	rc_decref(obj);
+	rc_decref(obj); /*@double*/
+}
+"""
+
+UAR = PRELUDE + """
+void bad_use(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return;
+	rc_decref(obj);
+	consume(obj); /*@use*/
+}
+"""
+
+BORROWED = PRELUDE + """
+void bad_release_param(rc_object *obj)
+{
+	rc_decref(obj); /*@release*/
+}
+
+RC_NEW_REF rc_object *bad_return_param(rc_object *obj)
+{
+	return obj; /*@return*/
+}
+"""
+
+NULLCHK = PRELUDE + """
+void bad_unchecked(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	rc_incref(obj); /*@null*/
+	rc_decref(obj);
+	rc_decref(obj);
+}
+"""
+
+INCONSISTENT = PRELUDE + """
+struct reg { rc_object *slot[2]; };
+int bad_store(struct reg *r, rc_object *obj, int first)
+{
+	if (first) {
+		rc_incref(obj);
+		r->slot[0] = obj;
+		return 0;
+	}
+	r->slot[1] = obj;
+	return 0; /*@inconsistent*/
+}
+"""
+
+CLEAN = PRELUDE + """
+int good_clean(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return -1;
+	consume(obj);
+	rc_decref(obj);
+	return 0;
+}
+"""
+
+BROKEN = PRELUDE + """
+int broken(rc_heap *heap
+{
+	rc_object *obj = rc_new(heap, &thing_type)
+	return obj ? 0 : ;
+}
+"""
+
+
+def line_of(source, marker):
+    for i, text in enumerate(source.split("\n"), start=1):
+        if f"/*@{marker}*/" in text:
+            return i
+    raise KeyError(marker)
+
+
+def write_tree(root, files):
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def run(args, cwd, include=True):
+    """Runs rccheck ARGS [-- -I<runtime include>]; returns (status, stdout, stderr)."""
+    cmd = [RCCHECK] + list(args)
+    if include:
+        cmd += (["-I" + INCLUDE] if "--" in cmd else ["--", "-I" + INCLUDE])
+    try:
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise Stop(f"timeout after {TIMEOUT} s: {shlex.join(cmd)}")
+    print(f"$ (cd {cwd} && {shlex.join(cmd)})  -> {p.returncode}")
+    if p.returncode < 0 or p.returncode > 2:
+        check(False, f"rccheck exits with 0, 1 or 2 (got {p.returncode}: crash?)", p.stderr)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_json(args, cwd, include=True):
+    st, out, err = run(["--format=json"] + list(args), cwd, include)
+    try:
+        doc = json.loads(out)
+    except json.JSONDecodeError as e:
+        check(False, "--format=json prints one JSON document", f"{e}\nstdout: {out[:800]}\nstderr: {err}")
+        raise Stop("no JSON")
+    return st, doc, err
+
+
+def found(doc, file_suffix=None):
+    """Set of (basename, line, id) of a JSON document's findings."""
+    out = set()
+    for f in doc.get("findings", []):
+        if file_suffix and not str(f.get("file", "")).endswith(file_suffix):
+            continue
+        out.add((os.path.basename(str(f.get("file"))), f.get("line"), f.get("id")))
+    return out
+
+
+def error_lines(stderr):
+    return [l for l in stderr.splitlines() if l.startswith("rccheck: error: ")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------------------------
+
+def sc_exit_codes(tmp):
+    write_tree(tmp, {"clean.c": CLEAN, "leak.c": LEAK})
+    st, out, err = run(["clean.c"], tmp)
+    check(st == 0, "a clean file exits 0", err)
+    st, out, err = run(["leak.c"], tmp)
+    check(st == 1, "a file with a finding exits 1", err)
+    st, out, err = run(["leak.c", "clean.c"], tmp)
+    check(st == 1, "findings in one of two files exit 1", err)
+    st, out, err = run(["nope.c"], tmp)
+    check(st == 2, "a missing file exits 2", err)
+    st, out, err = run(["leak.c", "nope.c"], tmp)
+    check(st == 2, "findings AND an input error exit 2", err)
+    check(f"leak.c:{line_of(LEAK, 'leak')}:" in out,
+          "the finding is still reported when another input fails", out)
+    st, out, err = run([], tmp, include=False)
+    check(st == 2 and err.strip(), "no PATH (and no -p) is a usage error (2, with a message)", err)
+    st, out, err = run(["--no-such-option", "clean.c"], tmp)
+    check(st == 2 and err.strip(), "an unknown option is a usage error", err)
+    st, out, err = run(["--format=xml", "clean.c"], tmp)
+    check(st == 2 and err.strip(), "--format=xml is a usage error", err)
+    for bad in (["-j", "0"], ["-j", "many"], ["-j"]):
+        st, out, err = run(bad + ["clean.c"], tmp)
+        check(st == 2 and err.strip(), f"{' '.join(bad)} is a usage error", err)
+    st, out, err = run(["-o"], tmp, include=False)
+    check(st == 2, "-o without a file is a usage error", err)
+
+
+def sc_help_version(tmp):
+    st, out, err = run(["--help"], tmp, include=False)
+    text = out + err
+    check(st == 0, "--help exits 0", err)
+    for opt in ("-p", "-j", "--format", "-o", "--model", "--dump-cfg", "--version"):
+        check(re.search(r"(^|\s|\[)" + re.escape(opt) + r"\b", text) is not None,
+              f"--help mentions {opt}", text)
+    check(re.search(r"usage", text, re.I) is not None, "--help prints a usage line", text)
+    st, out, err = run(["--version"], tmp, include=False)
+    check(st == 0 and "0.1.0" in out and "rccheck" in out,
+          "--version exits 0 and prints 'rccheck' and 0.1.0", out + err)
+
+
+def sc_bad_path(tmp):
+    write_tree(tmp, {"src/leak.c": LEAK, "src/clean.c": CLEAN})
+    st, out, err = run(["src/missing.c"], tmp)
+    errs = error_lines(err)
+    check(st == 2 and any("src/missing.c" in l for l in errs),
+          "a missing file: exit 2 and `rccheck: error: src/missing.c: ...`", err)
+    st, out, err = run(["does/not/exist"], tmp)
+    check(st == 2 and any("does/not/exist" in l for l in error_lines(err)),
+          "a missing directory: exit 2 and a message naming it", err)
+    st, out, err = run(["src/missing.c", "src/leak.c", "src/clean.c"], tmp)
+    check(st == 2, "missing file among good ones: exit 2", err)
+    check(any("src/missing.c" in l for l in error_lines(err)), "the message names the missing file", err)
+    check(not any("leak.c" in l for l in error_lines(err)), "no error names a good file", err)
+    check(f"src/leak.c:{line_of(LEAK, 'leak')}:" in out and "[rc-leak]" in out,
+          "the good files are still analysed and their findings reported", out)
+    st, doc, err = run_json(["src/missing.c", "src/leak.c"], tmp)
+    errors = doc.get("errors", [])
+    check(st == 2 and len(errors) == 1 and "src/missing.c" in str(errors[0].get("file", "")),
+          "JSON: errors[] has one entry naming the missing file", json.dumps(errors))
+    check(("leak.c", line_of(LEAK, "leak"), "rc-leak") in found(doc),
+          "JSON: the good file's finding is present", json.dumps(doc.get("findings")))
+
+
+def sc_syntax_error_tree(tmp):
+    write_tree(tmp, {"tree/a/one.c": LEAK, "tree/b/broken.c": BROKEN,
+                     "tree/c/two.c": DOUBLE, "tree/c/three.c": CLEAN})
+    st, out, err = run(["tree"], tmp)
+    check(st == 2, "a tree with a file that does not parse exits 2", f"status {st}\n{err}")
+    errs = error_lines(err)
+    check(any("broken.c" in l for l in errs),
+          "stderr has `rccheck: error: ...broken.c: ...`", err)
+    check(not any(("one.c" in l or "two.c" in l or "three.c" in l) for l in errs),
+          "no error names a good file", err)
+    check(f"tree/a/one.c:{line_of(LEAK, 'leak')}:" in out,
+          "the finding of tree/a/one.c is reported (path as walked)", out)
+    check(f"tree/c/two.c:{line_of(DOUBLE, 'double')}:" in out,
+          "the finding of tree/c/two.c is reported", out)
+    st, doc, err = run_json(["tree"], tmp)
+    check(st == 2, "JSON run exits 2 as well", err)
+    errors = doc.get("errors", [])
+    check(len(errors) == 1 and "broken.c" in str(errors[0].get("file", ""))
+          and str(errors[0].get("message", "")).strip(),
+          "JSON errors[] names broken.c with a message", json.dumps(errors))
+    check(found(doc) == {("one.c", line_of(LEAK, "leak"), "rc-leak"),
+                         ("two.c", line_of(DOUBLE, "double"), "rc-double-release")},
+          "JSON findings are exactly those of the good files", json.dumps(doc.get("findings")))
+    summ = doc.get("summary", {})
+    check(summ.get("failed_files") == 1, "summary.failed_files == 1", json.dumps(summ))
+    check(summ.get("files") in (3, 4), "summary.files counts the files walked", json.dumps(summ))
+
+
+def sc_broken_compdb(tmp):
+    write_tree(tmp, {"src/leak.c": LEAK})
+    cases = {
+        "bad-json": "[{ this is not json",
+        "not-array": '{"directory": "/", "file": "x.c"}',
+        "empty-file": "",
+    }
+    for name, text in cases.items():
+        write_tree(tmp, {f"{name}/compile_commands.json": text})
+        st, out, err = run(["-p", name], tmp, include=False)
+        check(st == 2 and any("compile_commands.json" in l for l in error_lines(err)),
+              f"-p with a broken database ({name}): exit 2, the message names compile_commands.json",
+              err)
+    os.makedirs(os.path.join(tmp, "nodb"), exist_ok=True)
+    st, out, err = run(["-p", "nodb"], tmp, include=False)
+    check(st == 2 and err.strip(), "-p DIR without compile_commands.json: exit 2 with a message", err)
+    st, out, err = run(["-p", "no/such/dir"], tmp, include=False)
+    check(st == 2 and any("no/such/dir" in l for l in error_lines(err)),
+          "-p with a missing directory: exit 2 naming it", err)
+    # A valid database whose second entry names a file that does not exist.
+    src = os.path.join(tmp, "src")
+    db = [{"directory": src, "file": "leak.c",
+           "arguments": ["cc", "-I" + INCLUDE, "-c", "leak.c"]},
+          {"directory": src, "file": "gone.c",
+           "arguments": ["cc", "-I" + INCLUDE, "-c", "gone.c"]}]
+    write_tree(tmp, {"halfdb/compile_commands.json": json.dumps(db)})
+    st, out, err = run(["-p", "halfdb"], tmp, include=False)
+    check(st == 2 and any("gone.c" in l for l in error_lines(err)),
+          "an entry naming a missing file: exit 2, the message names it", err)
+    check(f"leak.c:{line_of(LEAK, 'leak')}:" in out, "the other entry is still analysed", out)
+
+
+WARN_RE = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): warning: (?P<msg>.+) \[(?P<id>rc-[a-z-]+)\]$")
+NOTE_RE = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): note: (?P<msg>.+)$")
+
+
+def sc_text_format(tmp):
+    write_tree(tmp, {"src/leak.c": LEAK, "src/double.c": DOUBLE})
+    st, out, err = run(["src/leak.c", "src/double.c"], tmp)
+    check(st == 1, "exit 1 with findings", err)
+    lines = [l for l in out.splitlines() if l.strip()]
+    warns = [WARN_RE.match(l) for l in lines]
+    warns = [m for m in warns if m]
+    check(len(warns) == 2, "two warning lines `path:line:col: warning: MESSAGE [rc-ID]`", out)
+    by_id = {m.group("id"): m for m in warns}
+    m = by_id.get("rc-leak")
+    check(m is not None and m.group("path") == "src/leak.c"
+          and int(m.group("line")) == line_of(LEAK, "leak") and int(m.group("col")) >= 1,
+          "the leak is reported on the return that loses it, path as given", out)
+    m = by_id.get("rc-double-release")
+    check(m is not None and m.group("path") == "src/double.c"
+          and int(m.group("line")) == line_of(DOUBLE, "double"),
+          "the double release is reported on the second release", out)
+    # Notes follow their warning: where acquired, the branches taken, where lost.
+    notes_after_leak = []
+    seen_leak = False
+    for l in lines:
+        if WARN_RE.match(l):
+            seen_leak = "[rc-leak]" in l
+            continue
+        n = NOTE_RE.match(l)
+        if n and seen_leak:
+            notes_after_leak.append(n)
+    check(notes_after_leak, "the leak warning is followed by note lines", out)
+    check(any(int(n.group("line")) == line_of(LEAK, "acquire") for n in notes_after_leak),
+          "a note points at the acquisition (rc_new line)", out)
+    check(all(n.group("path") == "src/leak.c" for n in notes_after_leak),
+          "the notes name the file as given", out)
+    for l in lines:
+        if l.startswith("src/"):
+            check(WARN_RE.match(l) or NOTE_RE.match(l), f"a line naming a file is a warning or a note: {l!r}")
+    st, out, err = run(["src/none.c"], tmp)
+    check(re.search(r"^rccheck: error: src/none\.c: \S", err, re.M) is not None,
+          "errors print as `rccheck: error: path: message`", err)
+
+
+def check_finding_shape(f, where):
+    ok = isinstance(f, dict)
+    ok = ok and f.get("id") in CHECK_IDS and f.get("severity") == "warning"
+    ok = ok and isinstance(f.get("message"), str) and f["message"].strip() != ""
+    ok = ok and isinstance(f.get("file"), str)
+    ok = ok and isinstance(f.get("line"), int) and f["line"] >= 1
+    ok = ok and isinstance(f.get("column"), int) and f["column"] >= 1
+    ok = ok and isinstance(f.get("function"), str) and f["function"] != ""
+    ok = ok and isinstance(f.get("path"), list)
+    if ok:
+        for step in f["path"]:
+            ok = ok and isinstance(step, dict) and isinstance(step.get("file"), str)
+            ok = ok and isinstance(step.get("line"), int) and isinstance(step.get("column"), int)
+            ok = ok and isinstance(step.get("message"), str) and step["message"] != ""
+    check(ok, f"finding has the contract's fields and types ({where})", json.dumps(f, indent=1))
+
+
+def sc_json_output(tmp):
+    files = {"src/leak.c": LEAK, "src/double.c": DOUBLE, "src/uar.c": UAR,
+             "src/borrowed.c": BORROWED, "src/null.c": NULLCHK, "src/clean.c": CLEAN,
+             "src/inconsistent.c": INCONSISTENT}
+    write_tree(tmp, files)
+    paths = sorted(files)
+    st, doc, err = run_json(paths, tmp)
+    check(st == 1, "exit 1 with findings", err)
+    check(doc.get("tool") == "rccheck" and doc.get("version") == "0.1.0",
+          "tool and version", json.dumps({k: doc.get(k) for k in ("tool", "version")}))
+    check(doc.get("errors") == [], "errors is an empty list", json.dumps(doc.get("errors")))
+    findings = doc.get("findings")
+    check(isinstance(findings, list), "findings is a list")
+    for f in findings or []:
+        check_finding_shape(f, f"{f.get('file')}:{f.get('line')}")
+    expect = {("leak.c", line_of(LEAK, "leak"), "rc-leak"),
+              ("double.c", line_of(DOUBLE, "double"), "rc-double-release"),
+              ("uar.c", line_of(UAR, "use"), "rc-use-after-release"),
+              ("borrowed.c", line_of(BORROWED, "release"), "rc-release-borrowed"),
+              ("borrowed.c", line_of(BORROWED, "return"), "rc-return-borrowed"),
+              ("null.c", line_of(NULLCHK, "null"), "rc-unchecked-null"),
+              ("inconsistent.c", line_of(INCONSISTENT, "inconsistent"), "rc-inconsistent")}
+    got = found(doc)
+    check(got == expect, "exactly the expected (file, line, id) findings",
+          f"missing: {sorted(expect - got)}\nunexpected: {sorted(got - expect)}")
+    for f in findings or []:
+        check(f.get("file") in paths, f"file is the path as given ({f.get('file')})")
+    leak = [f for f in findings or [] if f.get("id") == "rc-leak"]
+    if leak:
+        f = leak[0]
+        check(f.get("function") == "bad_leak", "function names the enclosing function", f.get("function"))
+        steps = f.get("path", [])
+        check(any(s.get("line") == line_of(LEAK, "acquire") and "rc_new" in s.get("message", "")
+                  for s in steps),
+              "path has the acquisition step naming rc_new", json.dumps(steps, indent=1))
+        check(len(steps) >= 2, "path has the acquisition and at least one more step (branch/loss)",
+              json.dumps(steps, indent=1))
+        check(all(s.get("file") == "src/leak.c" for s in steps), "path steps name the file as given")
+        lines = [s.get("line") for s in steps]
+        check(lines == sorted(lines), "path steps are in execution order (here: line order)", lines)
+    summ = doc.get("summary", {})
+    check(summ.get("files") == len(paths), "summary.files == number of files", json.dumps(summ))
+    check(isinstance(summ.get("functions"), int) and summ["functions"] >= 8,
+          "summary.functions counts the functions analysed", json.dumps(summ))
+    check(summ.get("findings") == len(findings or []), "summary.findings == len(findings)",
+          json.dumps(summ))
+    by_id = summ.get("by_id", {})
+    check(isinstance(by_id, dict) and sum(by_id.values()) == len(findings or [])
+          and all(by_id.get(i, 0) == sum(1 for f in findings if f["id"] == i) for i in CHECK_IDS),
+          "summary.by_id counts each ID", json.dumps(by_id))
+    check(summ.get("failed_files") == 0, "summary.failed_files == 0", json.dumps(summ))
+    check(isinstance(summ.get("seconds"), (int, float)) and summ["seconds"] >= 0,
+          "summary.seconds is a number", json.dumps(summ))
+    st, doc, err = run_json(["src/clean.c"], tmp)
+    check(st == 0 and doc.get("findings") == [] and doc.get("summary", {}).get("findings") == 0,
+          "a clean file: exit 0, empty findings", json.dumps(doc))
+
+
+def sc_sarif(tmp):
+    try:
+        import jsonschema
+    except ImportError:
+        check(False, "python3-jsonschema is importable (Debian package python3-jsonschema)")
+        return
+    with open(SCHEMA, encoding="utf-8") as f:
+        schema = json.load(f)
+    files = {"src/leak.c": LEAK, "src/double.c": DOUBLE, "src/uar.c": UAR,
+             "src/borrowed.c": BORROWED, "src/null.c": NULLCHK, "src/clean.c": CLEAN}
+    write_tree(tmp, files)
+    paths = sorted(files)
+    st, out, err = run(["--format=sarif"] + paths, tmp)
+    check(st == 1, "exit 1 with findings", err)
+    try:
+        log = json.loads(out)
+    except json.JSONDecodeError as e:
+        check(False, "--format=sarif prints JSON", f"{e}\n{out[:500]}")
+        return
+    validator = jsonschema.Draft4Validator(schema)
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+    check(not errors, "the SARIF log validates against sarif-schema-2.1.0.json",
+          "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10]))
+    check(log.get("version") == "2.1.0", "version is 2.1.0")
+    runs = log.get("runs", [])
+    check(len(runs) == 1, "exactly one run")
+    if not runs:
+        return
+    run0 = runs[0]
+    driver = run0.get("tool", {}).get("driver", {})
+    check(driver.get("name") == "rccheck", "tool.driver.name is rccheck", json.dumps(driver)[:300])
+    rule_ids = [r.get("id") for r in driver.get("rules", [])]
+    check(all(i in rule_ids for i in CHECK_IDS), "driver.rules has every check ID", rule_ids)
+    results = run0.get("results", [])
+    st2, doc, _ = run_json(paths, tmp)
+    check(len(results) == len(doc.get("findings", [])), "as many results as JSON findings",
+          f"{len(results)} vs {len(doc.get('findings', []))}")
+    got = set()
+    for r in results:
+        check(r.get("ruleId") in rule_ids and r.get("level") == "warning"
+              and str(r.get("message", {}).get("text", "")).strip(),
+              f"result has ruleId, level warning, message.text ({r.get('ruleId')})", json.dumps(r)[:400])
+        locs = r.get("locations", [])
+        if not check(len(locs) >= 1, "result has a location"):
+            continue
+        pl = locs[0].get("physicalLocation", {})
+        uri = pl.get("artifactLocation", {}).get("uri", "")
+        region = pl.get("region", {})
+        check(isinstance(region.get("startLine"), int) and isinstance(region.get("startColumn"), int),
+              "region has startLine and startColumn", json.dumps(pl))
+        got.add((os.path.basename(uri), region.get("startLine"), r.get("ruleId")))
+        flows = r.get("codeFlows", [])
+        tf = flows[0].get("threadFlows", []) if flows else []
+        tlocs = tf[0].get("locations", []) if tf else []
+        check(len(tlocs) >= 1 and all("physicalLocation" in t.get("location", {}) for t in tlocs),
+              "codeFlows[0].threadFlows[0].locations holds the path notes", json.dumps(flows)[:400])
+    check(got == found(doc), "SARIF results match the JSON findings (file, line, id)",
+          f"sarif: {sorted(got)}\njson: {sorted(found(doc))}")
+    # A run with an input error is still a valid log.
+    write_tree(tmp, {"src2/broken.c": BROKEN, "src2/leak.c": LEAK})
+    st, out, err = run(["--format=sarif", "src2"], tmp)
+    try:
+        log = json.loads(out)
+        errors = list(validator.iter_errors(log))
+        check(st == 2 and not errors, "with a file that fails to parse: exit 2 and a valid SARIF log",
+              "\n".join(e.message for e in errors[:5]))
+    except json.JSONDecodeError as e:
+        check(False, "with a file that fails to parse: still a SARIF log on stdout", str(e))
+
+
+def sc_output_file(tmp):
+    write_tree(tmp, {"leak.c": LEAK})
+    st, out, err = run(["--format=json", "-o", "report.json", "leak.c"], tmp)
+    check(st == 1, "exit status is unchanged by -o", err)
+    check(out.strip() == "", "nothing on stdout with -o", out)
+    try:
+        with open(os.path.join(tmp, "report.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        check(found(doc) == {("leak.c", line_of(LEAK, "leak"), "rc-leak")}, "the file holds the report")
+    except (OSError, json.JSONDecodeError) as e:
+        check(False, "-o FILE writes the JSON report", str(e))
+    st, out, err = run(["-o", "report.txt", "leak.c"], tmp)
+    with open(os.path.join(tmp, "report.txt"), encoding="utf-8") as f:
+        text = f.read()
+    check(st == 1 and "[rc-leak]" in text, "-o works for the text format", text)
+    st, out, err = run(["-o", "no/such/dir/report.txt", "leak.c"], tmp)
+    check(st == 2 and "no/such/dir/report.txt" in err, "an unwritable -o FILE: exit 2 naming it", err)
+
+
+# --dump-cfg: one function per statement form, with what its CFG must contain. The format is
+# docs/analyzer.md's: a header line per function naming it, then one line per node
+# `INDEX: [LINE] OPERATION -> SUCC[, SUCC]`. The checks are structural (counts of branches,
+# returns, back edges, calls), not a golden text.
+CFG_SRC = PRELUDE + """
+#include <stdlib.h>
+int cond(void);
+void straight(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	rc_xdecref(o);
+}
+int if_else(rc_object *o)
+{
+	if (cond())
+		consume(o);
+	else
+		consume(o);
+	return 0;
+}
+int while_loop(rc_object *o)
+{
+	while (cond())
+		consume(o);
+	return 1;
+}
+int for_loop(rc_object *o)
+{
+	for (int i = 0; i < 10; i++)
+		consume(o);
+	return 2;
+}
+int do_while(rc_object *o)
+{
+	do
+		consume(o);
+	while (cond());
+	return 3;
+}
+int switch_stmt(int k, rc_object *o)
+{
+	switch (k) {
+	case 1:
+		consume(o);
+		/* fall through */
+	case 2:
+		return 1;
+	case 3:
+		break;
+	default:
+		return 4;
+	}
+	return 0;
+}
+int goto_back(rc_object *o)
+{
+again:
+	if (consume(o) < 0)
+		goto again;
+	return 0;
+}
+int goto_cleanup(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		goto out;
+	consume(o);
+out:
+	rc_xdecref(o);
+	return 0;
+}
+int and_or(rc_object *a, rc_object *b)
+{
+	if ((a && consume(a)) || (b && consume(b)))
+		return 1;
+	return 0;
+}
+int ternary(rc_object *a, rc_object *b)
+{
+	return consume(cond() ? a : b);
+}
+int break_continue(rc_object *o)
+{
+	for (;;) {
+		if (cond())
+			continue;
+		if (consume(o))
+			break;
+	}
+	return 0;
+}
+int stmt_expr(rc_object *o)
+{
+	return ({ int t = consume(o); t + 1; });
+}
+void no_return(rc_object *o)
+{
+	if (!o)
+		abort();
+	consume(o);
+}
+"""
+
+NODE_RE = re.compile(r"^\s*(\d+)\s*:\s*\[(\d+)\]\s*(.*?)\s*(?:->\s*(-?\d+)(?:\s*,\s*(-?\d+))?)?\s*$")
+
+
+def parse_dump(text, names):
+    """{function name: [(index, line, text, [successors])]} for the named functions."""
+    sections = {}
+    current = None
+    for line in text.splitlines():
+        m = NODE_RE.match(line)
+        if m and current is not None:
+            succ = [int(s) for s in (m.group(4), m.group(5)) if s is not None and int(s) >= 0]
+            sections[current].append((int(m.group(1)), int(m.group(2)), m.group(3), succ))
+            continue
+        # Any other line starts a new function (or something this test does not look at, such
+        # as the runtime header's inline functions).
+        words = set(re.findall(r"[A-Za-z_]\w*", line))
+        hit = [n for n in names if n in words]
+        current = hit[0] if hit and not m else None
+        if current is not None:
+            sections[current] = []
+    return sections
+
+
+def sc_dump_cfg(tmp):
+    write_tree(tmp, {"forms.c": CFG_SRC})
+    names = ["straight", "if_else", "while_loop", "for_loop", "do_while", "switch_stmt", "goto_back",
+             "goto_cleanup", "and_or", "ternary", "break_continue", "stmt_expr", "no_return"]
+    st, out, err = run(["--dump-cfg", "forms.c"], tmp)
+    check(st == 0, "--dump-cfg exits 0", err)
+    check("[rc-" not in out, "--dump-cfg prints CFGs instead of findings", out[:500])
+    cfgs = parse_dump(out, names)
+    for n in names:
+        check(n in cfgs and len(cfgs[n]) >= 2, f"a CFG for {n} with nodes", out[:2000])
+    src_lines = CFG_SRC.split("\n")
+
+    def branches(n):
+        return [x for x in cfgs.get(n, []) if len(x[3]) == 2]
+
+    def back_edges(n):
+        return [x for x in cfgs.get(n, []) if any(s <= x[0] for s in x[3])]
+
+    def has(n, word):
+        return any(re.search(word, x[2]) for x in cfgs.get(n, []))
+
+    def returns(n):
+        return [x for x in cfgs.get(n, []) if re.search(r"\breturn\b", x[2])]
+
+    for n, nodes in cfgs.items():
+        idx = {x[0] for x in nodes}
+        check(all(s in idx for x in nodes for s in x[3]), f"{n}: every edge targets a node")
+        check(nodes and nodes[0][0] == 0, f"{n}: the entry is node 0")
+        first = next(i for i, l in enumerate(src_lines, 1) if re.match(rf"^\w.*\b{n}\(", l))
+        last = next(i for i in range(first, len(src_lines) + 1) if src_lines[i - 1] == "}")
+        check(all(first <= x[1] <= last for x in nodes if x[1] > 0),
+              f"{n}: node lines lie within the function ({first}-{last})",
+              [x[1] for x in nodes])
+    check(not branches("straight") and not back_edges("straight"), "straight: no branch, no loop")
+    check(has("straight", r"rc_new") and has("straight", r"rc_xdecref"), "straight: both calls shown")
+    check(len(branches("if_else")) == 1 and not back_edges("if_else"), "if_else: one branch, no loop")
+    for n in ("while_loop", "for_loop", "do_while", "goto_back", "break_continue"):
+        check(len(back_edges(n)) >= 1, f"{n}: a back edge")
+    check(len(branches("while_loop")) == 1 and len(branches("for_loop")) == 1
+          and len(branches("do_while")) == 1, "each simple loop has exactly one branch (its condition)")
+    check(len(branches("switch_stmt")) >= 3, "switch_stmt: one branch per case at least (3 cases)")
+    check(len(returns("switch_stmt")) >= 3, "switch_stmt: its three returns")
+    check(len(branches("goto_cleanup")) == 1 and not back_edges("goto_cleanup"),
+          "goto_cleanup: one branch (the NULL check), forward goto only")
+    check(len(branches("and_or")) >= 4, "and_or: a branch per operand of && and ||")
+    check(len(branches("ternary")) >= 1, "ternary: the ?: branch", cfgs.get("ternary"))
+    check(len(branches("break_continue")) >= 2, "break_continue: branches for continue and break")
+    check(has("stmt_expr", r"consume"), "stmt_expr: the call inside the statement expression")
+    check(any("abort" in x[2] and not x[3] for x in cfgs.get("no_return", [])),
+          "no_return: the abort() node has no successor")
+
+
+SUPPRESS = PRELUDE + """
+int bad_one(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	return 0; // rccheck: ignore[rc-leak]
+}
+int bad_two(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	// rccheck: ignore[rc-leak]
+	return 0;
+}
+int bad_three(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	return 0; /* rccheck: ignore[rc-double-release, rc-leak] */
+}
+int bad_four(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	return 0; // rccheck: ignore[*]
+}
+int bad_five(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	return 0; /*@wrong-id*/ // rccheck: ignore[rc-double-release]
+}
+int bad_six(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	// rccheck: ignore[rc-leak]
+
+	return 0; /*@too-far*/
+}
+void bad_seven(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return;
+	rc_decref(o);
+	rc_decref(o); // rccheck: ignore[rc-double-release]
+}
+"""
+
+
+def sc_suppression(tmp):
+    write_tree(tmp, {"s.c": SUPPRESS, "all.c": PRELUDE + """
+int bad_all(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	return 0; // rccheck: ignore[rc-leak]
+}
+"""})
+    st, doc, err = run_json(["s.c"], tmp)
+    want = {("s.c", line_of(SUPPRESS, "wrong-id"), "rc-leak"),
+            ("s.c", line_of(SUPPRESS, "too-far"), "rc-leak")}
+    got = found(doc)
+    check(got == want,
+          "suppressed: same line, line above, comma list, block comment, '*', other IDs; "
+          "not suppressed: wrong ID, comment two lines above",
+          f"missing: {sorted(want - got)}\nunexpected: {sorted(got - want)}")
+    check(st == 1, "findings left after suppression: exit 1", err)
+    st, out, err = run(["all.c"], tmp)
+    check(st == 0 and "[rc-" not in out, "every finding suppressed: exit 0, nothing printed", out + err)
+
+
+COMPDB_SRC = PRELUDE + """
+#ifdef WANT_LEAK
+int bad_maybe_leak(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	return 0; /*@leak*/
+}
+#endif
+#if defined(WANT_DOUBLE)
+void bad_maybe_double(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return;
+	rc_decref(o);
+	rc_decref(o); /*@double*/
+}
+#endif
+int good_always(void) { return 0; }
+"""
+
+
+def write_compdb(tmp, entries):
+    db = []
+    for rel, flags, style in entries:
+        d = os.path.join(tmp, os.path.dirname(rel))
+        base = os.path.basename(rel)
+        args = ["cc", "-I" + INCLUDE] + flags + ["-c", base, "-o", base + ".o"]
+        e = {"directory": d, "file": base if style != "abs" else os.path.join(d, base)}
+        if style == "command":
+            e["command"] = shlex.join(args)
+        else:
+            e["arguments"] = args
+        db.append(e)
+    write_tree(tmp, {"build/compile_commands.json": json.dumps(db, indent=1)})
+
+
+def sc_compdb(tmp):
+    files = {"src/a.c": COMPDB_SRC, "src/b.c": COMPDB_SRC, "src/c.c": COMPDB_SRC, "src/d.c": COMPDB_SRC}
+    write_tree(tmp, files)
+    write_compdb(tmp, [("src/a.c", ["-DWANT_LEAK"], "arguments"),
+                       ("src/b.c", [], "command"),
+                       ("src/c.c", ["-DWANT_DOUBLE"], "command"),
+                       ("src/d.c", ["-DWANT_LEAK", "-DWANT_DOUBLE"], "abs")])
+    leak, double = line_of(COMPDB_SRC, "leak"), line_of(COMPDB_SRC, "double")
+    st, doc, err = run_json(["-p", "build"], tmp, include=False)
+    want = {("a.c", leak, "rc-leak"), ("c.c", double, "rc-double-release"),
+            ("d.c", leak, "rc-leak"), ("d.c", double, "rc-double-release")}
+    got = found(doc)
+    check(st == 1 and got == want, "-p without PATH: every entry, each with its own -D flags",
+          f"status {st}\nmissing: {sorted(want - got)}\nunexpected: {sorted(got - want)}\n{err}")
+    check(doc.get("summary", {}).get("files") == 4, "summary.files == 4 entries",
+          json.dumps(doc.get("summary")))
+    st, doc, err = run_json(["-p", "build", "src/b.c"], tmp, include=False)
+    check(st == 0 and found(doc) == set(), "-p with PATH src/b.c: only b.c, with its flags (clean)",
+          json.dumps(doc.get("findings")) + err)
+    st, doc, err = run_json(["-p", "build", "src/c.c"], tmp, include=False)
+    check(found(doc) == {("c.c", double, "rc-double-release")},
+          "-p with PATH src/c.c: c.c's own -DWANT_DOUBLE applies", json.dumps(doc.get("findings")))
+    st, doc, err = run_json(["src/a.c"], tmp)
+    check(st == 0 and found(doc) == set(), "without -p the file's -D flags are absent (clean)",
+          json.dumps(doc.get("findings")) + err)
+
+
+def sc_compdb_dir(tmp):
+    write_tree(tmp, {"src/x/a.c": COMPDB_SRC, "src/x/deep/b.c": COMPDB_SRC, "src/y/c.c": COMPDB_SRC})
+    write_compdb(tmp, [("src/x/a.c", ["-DWANT_LEAK"], "arguments"),
+                       ("src/x/deep/b.c", ["-DWANT_DOUBLE"], "arguments"),
+                       ("src/y/c.c", ["-DWANT_LEAK"], "arguments")])
+    st, doc, err = run_json(["-p", "build", "src/x"], tmp, include=False)
+    got = found(doc)
+    want = {("a.c", line_of(COMPDB_SRC, "leak"), "rc-leak"),
+            ("b.c", line_of(COMPDB_SRC, "double"), "rc-double-release")}
+    check(st == 1 and got == want, "-p with a directory PATH selects the entries under it",
+          f"missing: {sorted(want - got)}\nunexpected: {sorted(got - want)}\n{err}")
+    st, doc, err = run_json(["-p", "build", "src/y"], tmp, include=False)
+    check(found(doc) == {("c.c", line_of(COMPDB_SRC, "leak"), "rc-leak")},
+          "-p with src/y selects only c.c", json.dumps(doc.get("findings")))
+
+
+def sc_jobs(tmp):
+    files = {}
+    for i in range(8):
+        src = [LEAK, DOUBLE, UAR, BORROWED, NULLCHK, CLEAN, INCONSISTENT, LEAK][i]
+        files[f"tree/d{i % 3}/f{i}.c"] = src
+    files["tree/d1/broken.c"] = BROKEN
+    write_tree(tmp, files)
+
+    def norm(doc):
+        fs = sorted(json.dumps(f, sort_keys=True) for f in doc.get("findings", []))
+        es = sorted(json.dumps(e, sort_keys=True) for e in doc.get("errors", []))
+        s = dict(doc.get("summary", {}))
+        s.pop("seconds", None)
+        return fs, es, s
+
+    st1, d1, e1 = run_json(["-j", "1", "tree"], tmp)
+    st2, d2, e2 = run_json(["-j", "2", "tree"], tmp)
+    check(st1 == st2 == 2, "same exit status with -j 1 and -j 2 (2: one file fails)", f"{st1} {st2}")
+    n1, n2 = norm(d1), norm(d2)
+    check(n1[0] == n2[0] and len(n1[0]) >= 7, "same findings (all fields) with -j 1 and -j 2",
+          f"-j1: {len(n1[0])} -j2: {len(n2[0])}")
+    check(n1[1] == n2[1], "same errors with -j 1 and -j 2")
+    check(n1[2] == n2[2], "same summary (but seconds) with -j 1 and -j 2", f"{n1[2]}\n{n2[2]}")
+    st1, o1, _ = run(["-j", "1", "tree"], tmp)
+    st2, o2, _ = run(["-j", "2", "tree"], tmp)
+    check(sorted(o1.splitlines()) == sorted(o2.splitlines()), "same text output with -j 1 and -j 2")
+    check(o1 == o2, "the text report is in the same order with -j 1 and -j 2 (deterministic)")
+
+
+def sc_compiler_args(tmp):
+    write_tree(tmp, {"c.c": COMPDB_SRC})
+    st, doc, err = run_json(["c.c"], tmp)
+    check(st == 0 and found(doc) == set(), "without -D: clean", err)
+    st, doc, err = run_json(["c.c", "--", "-DWANT_LEAK"], tmp)
+    check(st == 1 and found(doc) == {("c.c", line_of(COMPDB_SRC, "leak"), "rc-leak")},
+          "args after -- reach the parser (-DWANT_LEAK)", json.dumps(doc.get("findings")) + err)
+    st, doc, err = run_json(["c.c", "--", "-DWANT_LEAK", "-DWANT_DOUBLE"], tmp)
+    check(len(found(doc)) == 2, "several args after --", json.dumps(doc.get("findings")))
+    st, out, err = run(["c.c", "--", "-I/nonexistent"], tmp, include=False)
+    check(st == 2 and "c.c" in err, "a missing header (no -I): the file fails to parse, exit 2 naming it",
+          err)
+
+
+MODEL_SRC = """
+typedef struct gizmo gizmo;
+gizmo *gz_make(void);
+void gz_free(gizmo *g);
+gizmo *gz_peek(gizmo *g);
+int gz_use(gizmo *g);
+int bad_leak(void)
+{
+	gizmo *g = gz_make();
+	if (!g)
+		return -1;
+	return gz_use(g); /*@leak*/
+}
+void bad_free_peeked(gizmo *g)
+{
+	gizmo *p = gz_peek(g);
+	gz_free(p); /*@borrowed*/
+}
+"""
+
+
+def sc_model_option(tmp):
+    write_tree(tmp, {"api.c": MODEL_SRC,
+                     "good.model": "# gizmo API\ngz_make new null-on-failure\ngz_free none releases=1\n"
+                                   "gz_peek borrowed\n",
+                     "half1.model": "gz_make new null-on-failure\n",
+                     "half2.model": "gz_free none releases=1\ngz_peek borrowed\n",
+                     "bad.model": "gz_make new null-on-failure\ngz_free none frobnicates=1\n"})
+    st, doc, err = run_json(["api.c"], tmp)
+    check(st == 0 and found(doc) == set(), "without a model the fake API is unknown: clean", err)
+    want = {("api.c", line_of(MODEL_SRC, "leak"), "rc-leak"),
+            ("api.c", line_of(MODEL_SRC, "borrowed"), "rc-release-borrowed")}
+    st, doc, err = run_json(["--model", "good.model", "api.c"], tmp)
+    check(st == 1 and found(doc) == want, "--model applies the model", json.dumps(doc.get("findings")) + err)
+    st, doc, err = run_json(["--model", "half1.model", "--model", "half2.model", "api.c"], tmp)
+    check(found(doc) == want, "--model is repeatable (both files apply)", json.dumps(doc.get("findings")))
+    st, out, err = run(["--model", "missing.model", "api.c"], tmp)
+    check(st == 2 and any("missing.model" in l for l in error_lines(err)),
+          "a missing model file: exit 2 naming it", err)
+    st, out, err = run(["--model", "bad.model", "api.c"], tmp)
+    check(st == 2 and any("bad.model" in l for l in error_lines(err)),
+          "a model file with an unknown attribute: exit 2 naming the file", err)
+    check(re.search(r"bad\.model:2\b", err) is not None or "frobnicates" in err,
+          "the message points at the bad line or attribute", err)
+
+
+def sc_directory_walk(tmp):
+    write_tree(tmp, {"w/b/leak.c": LEAK, "w/a/z/double.c": DOUBLE, "w/a/clean.c": CLEAN,
+                     "w/a/header.h": "int bad_not_a_c_file(void);\n",
+                     "w/notes.txt": "not C\n", "w/a/skip.cc": "int x = ;\n",
+                     "w/c/uar.c": UAR})
+    st, doc, err = run_json(["-j", "1", "w"], tmp)
+    check(st == 1 and doc.get("errors") == [], "a directory: exit 1, no errors (only .c files read)",
+          err + json.dumps(doc.get("errors")))
+    check(doc.get("summary", {}).get("files") == 4, "summary.files == 4 .c files (recursive)",
+          json.dumps(doc.get("summary")))
+    got = found(doc)
+    check({x[0] for x in got} == {"leak.c", "double.c", "uar.c"}, "findings from every level",
+          sorted(got))
+    files = [f.get("file") for f in doc.get("findings", [])]
+    check(all(f.startswith("w/") for f in files), "paths are given relative to the PATH as typed", files)
+    check(files == sorted(files), "files are walked and reported in sorted order", files)
+    st, doc2, err = run_json(["-j", "1", "w/"], tmp)
+    check(found(doc2) == got, "a trailing slash walks the same files", err)
+
+
+SCENARIOS = {
+    "exit-codes": sc_exit_codes,
+    "help-version": sc_help_version,
+    "bad-path": sc_bad_path,
+    "syntax-error-tree": sc_syntax_error_tree,
+    "broken-compdb": sc_broken_compdb,
+    "text-format": sc_text_format,
+    "json-output": sc_json_output,
+    "sarif": sc_sarif,
+    "output-file": sc_output_file,
+    "dump-cfg": sc_dump_cfg,
+    "suppression": sc_suppression,
+    "compdb": sc_compdb,
+    "compdb-dir": sc_compdb_dir,
+    "jobs": sc_jobs,
+    "compiler-args": sc_compiler_args,
+    "model-option": sc_model_option,
+    "directory-walk": sc_directory_walk,
+}
+
+
+def main(argv):
+    global RCCHECK, INCLUDE
+    if len(argv) == 2 and argv[1] == "--list":
+        print("\n".join(SCENARIOS))
+        return 0
+    if len(argv) != 4 or argv[1] not in SCENARIOS:
+        print(__doc__, file=sys.stderr)
+        print("scenarios: " + " ".join(SCENARIOS), file=sys.stderr)
+        return 2
+    RCCHECK = os.path.abspath(argv[2])
+    INCLUDE = os.path.abspath(argv[3])
+    if not os.access(RCCHECK, os.X_OK):
+        print(f"rccheck not found or not executable: {RCCHECK}")
+        return 1
+    keep = os.environ.get("RCCHECK_KEEP_TMP")
+    tmp = tempfile.mkdtemp(prefix=f"cli-{argv[1]}-", dir=os.getcwd())
+    try:
+        SCENARIOS[argv[1]](tmp)
+    except Stop as e:
+        check(False, f"scenario stopped: {e}")
+    finally:
+        if keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{argv[1]}: {failures} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
