@@ -131,7 +131,22 @@ void good_pop_released(wt_widget *list)
 		wt_unref(w);
 }
 
+/* The model says this function returns a new reference. */
+wt_widget *good_label_ref(wt_widget *self)
+{
+	if (!self->label)
+		return NULL;
+	wt_ref(self->label);
+	return self->label;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+/* The model says this function returns a new reference: it returns a borrowed one. */
+wt_widget *bad_child_ref(wt_widget *self)
+{
+	return self->child; // expect-warning{{rc-return-borrowed}}
+}
 
 int bad_leak_on_error(wt_widget *list)
 {
