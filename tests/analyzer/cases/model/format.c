@@ -31,7 +31,7 @@ long good_parse_borrowed(ob *args)
 	return a->ival + b->ival;
 }
 
-int good_parse_and_retain(ob *args, struct state *st)
+int good_parse_retain_store(ob *args, struct state *st)
 {
 	ob *a;
 	int n;
@@ -91,7 +91,7 @@ int bad_release_second_parsed(ob *args)
 	return n;
 }
 
-ob *bad_build_o_forgets_release(long v)
+ob *bad_build_o_not_released(long v)
 {
 	ob *x = ob_int(v);
 	if (!x)
@@ -99,7 +99,7 @@ ob *bad_build_o_forgets_release(long v)
 	return ob_build("(OO)", x, x); // expect-warning{{rc-leak}}
 }
 
-ob *bad_build_n_then_release(long v, ob *other)
+ob *bad_build_n_released_again(long v, ob *other)
 {
 	ob *x = ob_int(v);
 	ob *t;

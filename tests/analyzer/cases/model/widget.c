@@ -75,7 +75,7 @@ int good_put_steals_on_success(wt_widget *list)
 	return 0;
 }
 
-void good_borrowed_get(wt_widget *list)
+void good_borrowed_item(wt_widget *list)
 {
 	wt_widget *first = wt_list_get(list, 0);
 	if (first)
