@@ -2,7 +2,8 @@
  * check.c - rc_heap_check(), the whole-heap invariant checker for tests and fuzzers (the
  * invariants are listed in internal.h). Needs RC_HEAP_TRACK_ALL. Allocates nothing: incoming
  * edges are counted in the link word of collectable objects and in the gc word of leaves,
- * both idle while the heap is, and put back before returning.
+ * both idle while the heap is (immortal objects excepted: not counted), and put back before
+ * returning.
  */
 #include "internal.h"
 
@@ -61,11 +62,13 @@ static void check_object(struct check_ctx *cx, rc_object *o, size_t *buffered)
 		/* mortal: idle 0; immortal: GC_NO_ROOT; saturated: either (it saturated in place) */
 		problem(cx, o, "bad collector state word");
 	}
+	cls_tag(o, CLS_IN_SET);
+	if (count_is_immortal(n))
+		return; /* no counting (and its link word holds heap->immortal_list) */
 	if (w & CLS_COLLECTABLE)
 		*link_of(o) = 0;
 	else
 		o->rc__gc = 0;
-	cls_tag(o, CLS_IN_SET);
 }
 
 static void visit_edge(rc_object *child, void *arg)
@@ -78,6 +81,8 @@ static void visit_edge(rc_object *child, void *arg)
 		problem(cx, cx->owner, "references an object that is dead or of another heap");
 		return;
 	}
+	if (count_is_immortal(child->rc__refcnt))
+		return;
 	if (is_collectable(child))
 		(*link_of(child))++;
 	else
@@ -90,6 +95,8 @@ static void compare_and_reset(struct check_ctx *cx, rc_object *o)
 	char line[128];
 
 	cls_untag(o, CLS_IN_SET);
+	if (count_is_immortal(o->rc__refcnt))
+		return;
 	if (is_collectable(o)) {
 		incoming = *link_of(o);
 		*link_of(o) = 0;

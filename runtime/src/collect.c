@@ -309,9 +309,11 @@ static void release_reachable(rc_heap *h, struct olist *reach, bool rebuffer)
 		*link_of(o) = 0;
 		cls_untag(o, CLS_IN_SET);
 		o->rc__gc = 0;
-		if (!count_is_mortal(o->rc__refcnt))
+		if (!count_is_mortal(o->rc__refcnt)) {
 			o->rc__gc = GC_NO_ROOT;
-		else if (rebuffer)
+			if (count_is_immortal(o->rc__refcnt)) /* made immortal by a finalizer */
+				rc__immortal_push(h, o);
+		} else if (rebuffer)
 			(void)rc__buffer_root(h, o);
 	}
 }
@@ -428,6 +430,8 @@ static long tear_down(rc_heap *h, struct olist *g)
 			(void)rc__buffer_root(h, o);
 		} else {
 			o->rc__gc = GC_NO_ROOT;
+			if (count_is_immortal(n))
+				rc__immortal_push(h, o);
 		}
 	}
 	return freed;

@@ -361,22 +361,19 @@ void rc__free_object(rc_heap *h, rc_object *o)
 /* Immortal objects                                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-void rc_make_immortal(rc_object *obj)
+void rc__immortal_push(rc_heap *h, rc_object *obj)
 {
-	rc_heap *h;
+	*link_of(obj) = (uintptr_t)h->immortal_list;
+	h->immortal_list = obj;
+}
+
+/* Remembers an immortal leaf of a heap without TRACK_ALL so that rc_heap_destroy can free it;
+ * if the array cannot grow, that leaf's memory is not returned at teardown. */
+static void remember_immortal_leaf(rc_heap *h, rc_object *obj)
+{
 	rc_object **tab;
 	size_t cap;
 
-	if (!obj || is_static(obj) || count_is_immortal(obj->rc__refcnt))
-		return;
-	h = heap_of(obj);
-	if (obj->rc__gc & GC_BUFFERED)
-		rc__unbuffer(h, obj);
-	obj->rc__refcnt = RC_REFCNT_IMMORTAL;
-	obj->rc__gc = GC_NO_ROOT;
-	class_of(obj)->immortal++;
-	/* Remember it so that rc_heap_destroy can clear and free it; if the list cannot grow the
-	 * object is simply not returned at teardown (TRACK_ALL heaps still free it). */
 	if (h->nimmortals == h->immortals_cap) {
 		cap = h->immortals_cap ? h->immortals_cap * 2 : 8;
 		tab = rc__mem_alloc(h, cap * sizeof *tab);
@@ -389,6 +386,27 @@ void rc_make_immortal(rc_object *obj)
 		h->immortals_cap = cap;
 	}
 	h->immortals[h->nimmortals++] = obj;
+}
+
+void rc_make_immortal(rc_object *obj)
+{
+	rc_heap *h;
+
+	if (!obj || is_static(obj) || count_is_immortal(obj->rc__refcnt) || obj->rc__refcnt == 0)
+		return;
+	h = heap_of(obj);
+	if (obj->rc__gc & GC_BUFFERED)
+		rc__unbuffer(h, obj);
+	obj->rc__refcnt = RC_REFCNT_IMMORTAL;
+	obj->rc__gc = GC_NO_ROOT;
+	cls_untag(obj, CLS_DYING);
+	class_of(obj)->immortal++;
+	if (!is_collectable(obj)) {
+		if (!(h->flags & RC_HEAP_TRACK_ALL))
+			remember_immortal_leaf(h, obj);
+	} else if (!(cls_word(obj) & CLS_IN_SET)) {
+		rc__immortal_push(h, obj);
+	} /* else: in a running collection, which pushes it when it lets go of it */
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -484,16 +502,11 @@ int rc_heap_foreach(rc_heap *heap, void (*fn)(rc_object *obj, void *arg), void *
 /* Drops the references held by immortal objects, so that what they kept alive can go. */
 static void clear_immortals(rc_heap *h)
 {
-	size_t i;
 	rc_object *o;
-	const rc_type *t;
 
-	for (i = 0; i < h->nimmortals; i++) {
-		o = h->immortals[i];
-		t = type_of(o);
-		if (t->clear)
-			t->clear(o);
-	}
+	/* immortal objects are never freed, so the list stays intact while clear runs */
+	for (o = h->immortal_list; o; o = (rc_object *)*link_of(o))
+		type_of(o)->clear(o);
 }
 
 /* Reports survivors (immortal objects excepted). Returns how many. */
@@ -534,6 +547,10 @@ static void free_everything(rc_heap *h)
 			release_memory(h, o);
 		}
 	} else {
+		for (o = h->immortal_list; o; o = next) {
+			next = (rc_object *)*link_of(o);
+			release_memory(h, o);
+		}
 		for (i = 0; i < h->nimmortals; i++)
 			release_memory(h, h->immortals[i]);
 	}

@@ -137,7 +137,11 @@ struct rc_heap {
 	/* RC_HEAP_TRACK_ALL: every live object, doubly linked through its track words */
 	rc_object *track_head;
 
-	/* immortal objects made by rc_make_immortal (cleared and freed at rc_heap_destroy) */
+	/* immortal objects made by rc_make_immortal, cleared and freed at rc_heap_destroy:
+	 * collectable ones on a list through their link words (never used again otherwise),
+	 * leaves of heaps without TRACK_ALL in an array (which may fail to grow: that leaf's
+	 * memory is then not returned) */
+	rc_object *immortal_list;
 	rc_object **immortals;
 	size_t nimmortals, immortals_cap;
 
@@ -285,6 +289,9 @@ void rc__weakrefs_detach(rc_heap *heap, rc_object *obj, rc_weakref **cbs, bool i
 /* Runs and releases the callbacks collected by rc__weakrefs_detach. */
 void rc__weakrefs_run(rc_weakref *cbs);
 void rc__weakrefs_free_table(rc_heap *heap);
+
+/* Puts a collectable object that just became immortal on heap->immortal_list (heap.c). */
+void rc__immortal_push(rc_heap *heap, rc_object *obj);
 
 /* Collection (collect.c). full: every tracked object is a candidate (TRACK_ALL heaps). */
 long rc__collect(rc_heap *heap, bool full);
