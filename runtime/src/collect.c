@@ -138,20 +138,35 @@ static void tent_remove(struct tlist *t, rc_object *o)
 		t->tail = prev;
 }
 
-/* Turns the tentative list into a plain list of garbage with counts 0 and gc 0. */
-static struct olist tent_to_list(struct tlist *t)
-{
-	struct olist l = { t->head, t->tail };
-	rc_object *o, *next;
+enum { HAS_WEAKREFS = 1, HAS_FINALIZERS = 2 };
 
+/*
+ * Turns the tentative list into the plain garbage list, each object held: count 1 (the
+ * collector's hold; restore() then adds the references from inside S), gc GC_NO_ROOT (never
+ * buffered while held). Returns HAS_WEAKREFS / HAS_FINALIZERS when some garbage object has
+ * weak references / a finalizer still to run, so that those passes are skipped otherwise.
+ */
+static unsigned tent_to_list(struct tlist *t, struct olist *l)
+{
+	rc_object *o, *next;
+	uintptr_t w;
+	unsigned found = 0;
+
+	l->head = t->head;
+	l->tail = t->tail;
 	for (o = t->head; o; o = next) {
 		next = next_of(o);
 		*link_of(o) = (uintptr_t)next;
-		o->rc__refcnt = 0;
-		o->rc__gc = 0;
+		o->rc__refcnt = 1;
+		o->rc__gc = GC_NO_ROOT;
+		w = cls_word(o);
+		if (w & CLS_WEAKREFS)
+			found |= HAS_WEAKREFS;
+		if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
+			found |= HAS_FINALIZERS;
 	}
 	t->head = t->tail = NULL;
-	return l;
+	return found;
 }
 
 static inline void traverse(rc_object *o, rc_visit_fn visit, void *arg)
@@ -318,31 +333,24 @@ static void release_reachable(rc_heap *h, struct olist *reach, bool rebuffer)
 	}
 }
 
-/* Phases 2-4 on st->work. Post: *garbage holds the unreachable part with exact counts. */
-static void find_garbage(struct gc_state *st, struct olist *garbage, bool resurrected)
+/* Phases 2-5 on st->work. Post: *garbage holds the unreachable part, each object with its
+ * exact count plus the collector's hold. Returns tent_to_list's flags. */
+static unsigned find_garbage(struct gc_state *st, struct olist *garbage, bool resurrected)
 {
 	struct olist reach = { NULL, NULL };
+	unsigned found;
 
 	partition(st, &reach);
-	*garbage = tent_to_list(&st->tent);
+	found = tent_to_list(&st->tent, garbage);
 	restore(&reach);
 	restore(garbage);
 	release_reachable(st->heap, &reach, resurrected);
+	return found;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Phases 5-9: garbage                                                                         */
 /* ------------------------------------------------------------------------------------------ */
-
-static void hold(rc_object *o)
-{
-	uint32_t n = o->rc__refcnt;
-	o->rc__gc = GC_NO_ROOT;
-	if (count_is_mortal(n) && n < RC_REFCNT_MAX)
-		o->rc__refcnt = n + 1u;
-	else if (count_is_mortal(n) || n == 0)
-		o->rc__refcnt = RC_REFCNT_SATURATED; /* cannot hold: pin (never freed) */
-}
 
 static void unhold(rc_object *o)
 {
@@ -398,9 +406,28 @@ static void recheck(struct gc_state *st, struct olist *g)
 	for (o = g->head; o; o = next_of(o))
 		traverse(o, visit_subtract, NULL);
 	st->work = *g;
-	find_garbage(st, g, true);
-	for (o = g->head; o; o = next_of(o))
-		hold(o);
+	(void)find_garbage(st, g, true);
+}
+
+/*
+ * Drops the hold of a garbage object that has been cleared and that nothing references any
+ * more: destroy and free it directly (its finalizer ran, its weak references are gone, clear
+ * was called), or through the ordinary teardown when that is not certain.
+ */
+static void free_garbage(rc_heap *h, rc_object *o)
+{
+	const rc_type *t = type_of(o);
+
+	o->rc__refcnt = 0;
+	if (h->destroying || (cls_word(o) & CLS_WEAKREFS) || (t->finalize && !(cls_word(o) & CLS_FINALIZED))) {
+		rc__release_dead(o);
+		return;
+	}
+	cls_tag(o, CLS_DYING);
+	if (t->destroy)
+		t->destroy(o);
+	if (o->rc__refcnt == 0)
+		rc__free_object(h, o);
 }
 
 /* Phase 9. Returns the number of objects whose count reached zero. */
@@ -413,8 +440,7 @@ static long tear_down(rc_heap *h, struct olist *g)
 
 	for (o = g->head; o; o = next_of(o)) {
 		t = type_of(o);
-		if (t->clear)
-			t->clear(o);
+		t->clear(o);
 	}
 	while ((o = pop_front(g)) != NULL) {
 		*link_of(o) = 0;
@@ -422,8 +448,7 @@ static long tear_down(rc_heap *h, struct olist *g)
 		o->rc__gc = 0;
 		n = o->rc__refcnt;
 		if (n == 1) {
-			o->rc__refcnt = 0;
-			rc__release_dead(o);
+			free_garbage(h, o);
 			freed++;
 		} else if (count_is_mortal(n)) {
 			o->rc__refcnt = n - 1u; /* something kept it (clear misbehaved): a candidate */
@@ -437,15 +462,14 @@ static long tear_down(rc_heap *h, struct olist *g)
 	return freed;
 }
 
-static long collect_garbage(struct gc_state *st, struct olist *g)
+static long collect_garbage(struct gc_state *st, struct olist *g, unsigned found)
 {
-	rc_object *o;
-	bool user_ran;
+	bool user_ran = false;
 
-	for (o = g->head; o; o = next_of(o))
-		hold(o);
-	user_ran = handle_weakrefs(st->heap, g);
-	user_ran |= run_finalizers(g);
+	if (found & HAS_WEAKREFS)
+		user_ran = handle_weakrefs(st->heap, g);
+	if (found & HAS_FINALIZERS)
+		user_ran |= run_finalizers(g);
 	if (user_ran) {
 		recheck(st, g);
 		(void)handle_weakrefs(st->heap, g);
@@ -462,6 +486,7 @@ long rc__collect(rc_heap *h, bool full)
 	struct gc_state st;
 	struct olist garbage;
 	long freed = 0;
+	unsigned found;
 
 	if (h->collecting)
 		return RC_EBUSY;
@@ -476,9 +501,9 @@ long rc__collect(rc_heap *h, bool full)
 	if (full && (h->flags & RC_HEAP_TRACK_ALL))
 		gather_all(&st);
 	closure(&st);
-	find_garbage(&st, &garbage, false);
+	found = find_garbage(&st, &garbage, false);
 	if (garbage.head)
-		freed = collect_garbage(&st, &garbage);
+		freed = collect_garbage(&st, &garbage, found);
 	h->collections++;
 	h->collected += (size_t)freed;
 	h->last_examined = st.examined;
