@@ -1,0 +1,1504 @@
+/*
+ * cfg.c - lowers a C function's AST (libclang cursors) into the IR (cfg.h, ir.h).
+ * docs/analyzer.md ("Lowering") describes the shapes produced for each statement form.
+ *
+ * The builder keeps a "current" node whose first successor is still open (-1 when the code
+ * being lowered is unreachable, e.g. after return/goto/break or a noreturn call). Labels are
+ * IR_NOP nodes created on demand and linked later; ir_compact() removes them afterwards.
+ * Each full expression's temporaries (call results, ?: results) are killed by an IR_KILL at
+ * the end of the statement, so that a new reference that is never stored is reported there.
+ */
+#include "cfg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CFG_DEFAULT_MAX_NODES 200000
+#define CFG_MAX_DEPTH 400
+
+struct kids {
+	CXCursor *v;
+	unsigned n, cap;
+	CXCursor small[6];
+};
+
+struct var_slot {
+	CXCursor decl;
+	unsigned hash;
+	int32_t var;
+};
+
+struct label {
+	const char *name;
+	int32_t node;
+};
+
+struct case_entry {
+	int64_t val;
+	int32_t node;
+};
+
+struct sw_ctx {
+	struct case_entry *cases;
+	uint32_t n, cap;
+	int32_t dflt;
+};
+
+struct cx {
+	const struct cfg_env *env;
+	struct ir_func *fn;
+	struct ir_arena *arena;
+	int32_t cur;
+	struct var_slot *vmap;
+	uint32_t vcap, vcount;
+	struct label *labels;
+	uint32_t nlabels, cap_labels;
+	int32_t brk, cont;
+	struct sw_ctx *sw;
+	int depth;
+	uint32_t max_nodes;
+	int overflow;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* libclang helpers                                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct kids *k = data;
+	if (k->n == k->cap) {
+		unsigned nc = k->cap * 2;
+		CXCursor *nv = malloc(nc * sizeof *nv);
+		if (!nv)
+			abort();
+		memcpy(nv, k->v, k->n * sizeof *nv);
+		if (k->v != k->small)
+			free(k->v);
+		k->v = nv;
+		k->cap = nc;
+	}
+	k->v[k->n++] = c;
+	return CXChildVisit_Continue;
+}
+
+static void kids_get(CXCursor c, struct kids *k)
+{
+	k->v = k->small;
+	k->n = 0;
+	k->cap = sizeof k->small / sizeof k->small[0];
+	clang_visitChildren(c, collect, k);
+}
+
+static void kids_free(struct kids *k)
+{
+	if (k->v != k->small)
+		free(k->v);
+}
+
+struct ir_loc cfg_loc(CXSourceLocation l)
+{
+	unsigned line = 0, col = 0;
+	clang_getExpansionLocation(l, NULL, &line, &col, NULL);
+	struct ir_loc r = { line, col };
+	return r;
+}
+
+static struct ir_loc loc_of(CXCursor c)
+{
+	return cfg_loc(clang_getCursorLocation(c));
+}
+
+static char *spelling(struct cx *x, CXCursor c)
+{
+	CXString s = clang_getCursorSpelling(c);
+	const char *p = clang_getCString(s);
+	char *r = ir_strdup(x->arena, p ? p : "");
+	clang_disposeString(s);
+	return r;
+}
+
+/* Type class of a cursor's type: IR_VAR_PTR, IR_VAR_INT or 0. */
+static unsigned type_class(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	switch (t.kind) {
+	case CXType_Pointer:
+	case CXType_BlockPointer:
+		return IR_VAR_PTR;
+	case CXType_Bool:
+	case CXType_Char_U:
+	case CXType_UChar:
+	case CXType_Char16:
+	case CXType_Char32:
+	case CXType_UShort:
+	case CXType_UInt:
+	case CXType_ULong:
+	case CXType_ULongLong:
+	case CXType_UInt128:
+	case CXType_Char_S:
+	case CXType_SChar:
+	case CXType_WChar:
+	case CXType_Short:
+	case CXType_Int:
+	case CXType_Long:
+	case CXType_LongLong:
+	case CXType_Int128:
+	case CXType_Enum:
+		return IR_VAR_INT;
+	default:
+		return 0;
+	}
+}
+
+static int is_expr(CXCursor c)
+{
+	return clang_isExpression(clang_getCursorKind(c));
+}
+
+/* Tokenizes [from, to) and copies the first punctuation token into buf. */
+static int first_punct(CXTranslationUnit tu, CXSourceLocation from, CXSourceLocation to, char *buf, size_t n)
+{
+	CXSourceRange r = clang_getRange(from, to);
+	CXToken *toks = NULL;
+	unsigned nt = 0;
+	clang_tokenize(tu, r, &toks, &nt);
+	int found = 0;
+	for (unsigned i = 0; i < nt && !found; i++) {
+		if (clang_getTokenKind(toks[i]) != CXToken_Punctuation)
+			continue;
+		CXString s = clang_getTokenSpelling(tu, toks[i]);
+		const char *p = clang_getCString(s);
+		if (p && *p && strcmp(p, "(") && strcmp(p, ")")) {
+			snprintf(buf, n, "%s", p);
+			found = 1;
+		}
+		clang_disposeString(s);
+	}
+	if (toks)
+		clang_disposeTokens(tu, toks, nt);
+	return found;
+}
+
+static int is_op_char(char ch)
+{
+	return ch && strchr("=!<>&|+-*/%^,~", ch) != NULL;
+}
+
+/* Fallback for code inside macro bodies: the operator after the printed left operand. */
+static int op_from_print(CXCursor c, CXCursor lhs, char *buf, size_t n)
+{
+	CXString sc = clang_getCursorPrettyPrinted(c, NULL);
+	CXString sl = clang_getCursorPrettyPrinted(lhs, NULL);
+	const char *pc = clang_getCString(sc), *pl = clang_getCString(sl);
+	int ok = 0;
+	if (pc && pl) {
+		size_t ll = strlen(pl);
+		if (!strncmp(pc, pl, ll)) {
+			const char *p = pc + ll;
+			while (*p == ' ')
+				p++;
+			size_t k = 0;
+			while (is_op_char(p[k]) && k + 1 < n && k < 3) {
+				buf[k] = p[k];
+				k++;
+			}
+			buf[k] = '\0';
+			ok = k > 0;
+		}
+	}
+	clang_disposeString(sc);
+	clang_disposeString(sl);
+	return ok;
+}
+
+static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	CXSourceLocation a = clang_getRangeEnd(clang_getCursorExtent(lhs));
+	CXSourceLocation b = clang_getRangeStart(clang_getCursorExtent(rhs));
+	if (first_punct(x->env->tu, a, b, buf, n))
+		return;
+	if (!op_from_print(c, lhs, buf, n))
+		buf[0] = '\0';
+}
+
+static void unop(struct cx *x, CXCursor c, CXCursor kid, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	CXSourceRange rc = clang_getCursorExtent(c), rk = clang_getCursorExtent(kid);
+	unsigned oc = 0, ok = 0;
+	clang_getExpansionLocation(clang_getRangeStart(rc), NULL, NULL, NULL, &oc);
+	clang_getExpansionLocation(clang_getRangeStart(rk), NULL, NULL, NULL, &ok);
+	if (oc < ok && first_punct(x->env->tu, clang_getRangeStart(rc), clang_getRangeStart(rk), buf, n))
+		return;
+	unsigned ec = 0, ek = 0;
+	clang_getExpansionLocation(clang_getRangeEnd(rc), NULL, NULL, NULL, &ec);
+	clang_getExpansionLocation(clang_getRangeEnd(rk), NULL, NULL, NULL, &ek);
+	if (ek < ec && first_punct(x->env->tu, clang_getRangeEnd(rk), clang_getRangeEnd(rc), buf, n))
+		return;
+	/* inside a macro: print it */
+	CXString s = clang_getCursorPrettyPrinted(c, NULL);
+	const char *p = clang_getCString(s);
+	if (p) {
+		size_t len = strlen(p);
+		if (is_op_char(p[0])) {
+			size_t k = 0;
+			while (is_op_char(p[k]) && k + 1 < n && k < 2) {
+				buf[k] = p[k];
+				k++;
+			}
+			buf[k] = '\0';
+			if (k == 2 && p[0] != p[1])
+				buf[1] = '\0'; /* "!*x" is '!' */
+		} else if (len >= 2 && (!strcmp(p + len - 2, "++") || !strcmp(p + len - 2, "--"))) {
+			snprintf(buf, n, "%s", p + len - 2);
+		}
+	}
+	clang_disposeString(s);
+}
+
+static int eval_int(CXCursor c, int64_t *out)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(c);
+	if (!r)
+		return 0;
+	int ok = 0;
+	if (clang_EvalResult_getKind(r) == CXEval_Int) {
+		*out = clang_EvalResult_getAsLongLong(r);
+		ok = 1;
+	}
+	clang_EvalResult_dispose(r);
+	return ok;
+}
+
+/* Strips parentheses and implicit conversions (UnexposedExpr with one expression child). */
+static CXCursor strip(CXCursor c)
+{
+	for (int guard = 0; guard < 64; guard++) {
+		enum CXCursorKind k = clang_getCursorKind(c);
+		if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr)
+			return c;
+		struct kids ks;
+		kids_get(c, &ks);
+		if (ks.n != 1 || !is_expr(ks.v[0])) {
+			kids_free(&ks);
+			return c;
+		}
+		c = ks.v[0];
+		kids_free(&ks);
+	}
+	return c;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Vars, nodes, labels                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+static int32_t var_lookup(struct cx *x, CXCursor decl)
+{
+	if (!x->vcap)
+		return -1;
+	unsigned h = clang_hashCursor(decl);
+	for (uint32_t i = h & (x->vcap - 1);; i = (i + 1) & (x->vcap - 1)) {
+		struct var_slot *s = &x->vmap[i];
+		if (s->var < 0)
+			return -1;
+		if (s->hash == h && clang_equalCursors(s->decl, decl))
+			return s->var;
+	}
+}
+
+static void var_map_insert(struct cx *x, CXCursor decl, int32_t var)
+{
+	if ((x->vcount + 1) * 2 > x->vcap) {
+		uint32_t nc = x->vcap ? x->vcap * 2 : 64;
+		struct var_slot *nm = malloc(nc * sizeof *nm);
+		if (!nm)
+			abort();
+		for (uint32_t i = 0; i < nc; i++)
+			nm[i].var = -1;
+		for (uint32_t i = 0; i < x->vcap; i++) {
+			if (x->vmap[i].var < 0)
+				continue;
+			uint32_t j = x->vmap[i].hash & (nc - 1);
+			while (nm[j].var >= 0)
+				j = (j + 1) & (nc - 1);
+			nm[j] = x->vmap[i];
+		}
+		free(x->vmap);
+		x->vmap = nm;
+		x->vcap = nc;
+	}
+	unsigned h = clang_hashCursor(decl);
+	uint32_t j = h & (x->vcap - 1);
+	while (x->vmap[j].var >= 0)
+		j = (j + 1) & (x->vcap - 1);
+	x->vmap[j].decl = decl;
+	x->vmap[j].hash = h;
+	x->vmap[j].var = var;
+	x->vcount++;
+}
+
+static int32_t add_decl_var(struct cx *x, CXCursor decl, int32_t param)
+{
+	unsigned cls = type_class(clang_getCursorType(decl));
+	if (!cls)
+		return -1;
+	int32_t v = ir_add_var(x->fn, spelling(x, decl), cls | (param >= 0 ? IR_VAR_PARAM : 0), param);
+	var_map_insert(x, decl, v);
+	return v;
+}
+
+static int32_t new_temp(struct cx *x, const char *name, unsigned cls)
+{
+	return ir_add_var(x->fn, name ? name : "tmp", cls | IR_VAR_TEMP, -1);
+}
+
+static int32_t new_node(struct cx *x, enum ir_op op, struct ir_loc loc)
+{
+	if (x->fn->nnodes >= x->max_nodes) {
+		x->overflow = 1;
+		return 0; /* keep going harmlessly: everything links into the entry */
+	}
+	return ir_add_node(x->fn, op, loc);
+}
+
+static void link_to(struct cx *x, int32_t to)
+{
+	if (x->cur >= 0 && !x->overflow)
+		x->fn->nodes[x->cur].succ[0] = to;
+}
+
+/* Appends a node after the current one and makes it current. */
+static int32_t emit(struct cx *x, enum ir_op op, struct ir_loc loc)
+{
+	int32_t n = new_node(x, op, loc);
+	if (x->overflow)
+		return 0;
+	link_to(x, n);
+	x->cur = n;
+	return n;
+}
+
+static int32_t new_label(struct cx *x)
+{
+	struct ir_loc l = { 0, 0 };
+	return new_node(x, IR_NOP, l);
+}
+
+static void place(struct cx *x, int32_t label)
+{
+	link_to(x, label);
+	x->cur = label;
+}
+
+static void jump(struct cx *x, int32_t label)
+{
+	link_to(x, label);
+	x->cur = -1;
+}
+
+static void add_opnd(struct cx *x, int32_t node, struct ir_operand o)
+{
+	if (!x->overflow)
+		ir_add_operand(x->fn, node, o);
+}
+
+static int32_t named_label(struct cx *x, const char *name)
+{
+	for (uint32_t i = 0; i < x->nlabels; i++)
+		if (!strcmp(x->labels[i].name, name))
+			return x->labels[i].node;
+	if (x->nlabels == x->cap_labels) {
+		x->cap_labels = x->cap_labels ? x->cap_labels * 2 : 8;
+		struct label *nl = realloc(x->labels, x->cap_labels * sizeof *nl);
+		if (!nl)
+			abort();
+		x->labels = nl;
+	}
+	int32_t n = new_label(x);
+	x->labels[x->nlabels].name = name;
+	x->labels[x->nlabels].node = n;
+	x->nlabels++;
+	return n;
+}
+
+/* Kills the temporaries created since mark (vars [mark, nvars)). */
+static void kill_temps(struct cx *x, uint32_t mark, struct ir_loc loc)
+{
+	if (x->cur < 0 || x->fn->nvars <= mark || x->overflow)
+		return;
+	int any = 0;
+	for (uint32_t v = mark; v < x->fn->nvars; v++)
+		if (x->fn->vars[v].flags & IR_VAR_TEMP)
+			any = 1;
+	if (!any)
+		return;
+	int32_t n = emit(x, IR_KILL, loc);
+	for (uint32_t v = mark; v < x->fn->nvars; v++)
+		if (x->fn->vars[v].flags & IR_VAR_TEMP)
+			add_opnd(x, n, ir_var_opnd((int32_t)v));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Expressions                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+static struct ir_operand lower_expr(struct cx *x, CXCursor c);
+static void lower_cond(struct cx *x, CXCursor c, int32_t t, int32_t f);
+static void lower_stmt(struct cx *x, CXCursor c);
+
+static struct ir_operand unknown(void)
+{
+	return ir_kind_opnd(IR_OPND_UNKNOWN);
+}
+
+/* A var of the function for a DeclRefExpr to a local or parameter, else -1. */
+static int32_t local_of(struct cx *x, CXCursor c)
+{
+	c = strip(c);
+	if (clang_getCursorKind(c) != CXCursor_DeclRefExpr)
+		return -1;
+	CXCursor d = clang_getCursorReferenced(c);
+	enum CXCursorKind k = clang_getCursorKind(d);
+	if (k != CXCursor_VarDecl && k != CXCursor_ParmDecl)
+		return -1;
+	return var_lookup(x, d);
+}
+
+static struct ir_operand load_or_unknown(CXCursor c)
+{
+	return type_class(clang_getCursorType(c)) == IR_VAR_PTR ? ir_kind_opnd(IR_OPND_LOAD) : unknown();
+}
+
+static void use_of(struct cx *x, struct ir_operand o, struct ir_loc loc)
+{
+	if (o.kind != IR_OPND_VAR)
+		return;
+	int32_t n = emit(x, IR_USE, loc);
+	add_opnd(x, n, o);
+}
+
+/* Lowers an lvalue that is not a local: evaluates its parts, marks dereferenced bases used. */
+static void lower_lvalue(struct cx *x, CXCursor c)
+{
+	c = strip(c);
+	enum CXCursorKind k = clang_getCursorKind(c);
+	struct kids ks;
+	if (k == CXCursor_DeclRefExpr)
+		return;
+	if (k == CXCursor_MemberRefExpr || k == CXCursor_ArraySubscriptExpr) {
+		lower_expr(x, c); /* emits the use of the base */
+		return;
+	}
+	if (k == CXCursor_UnaryOperator) {
+		kids_get(c, &ks);
+		if (ks.n >= 1) {
+			struct ir_operand o = lower_expr(x, ks.v[0]);
+			use_of(x, o, loc_of(c));
+		}
+		kids_free(&ks);
+		return;
+	}
+	lower_expr(x, c);
+}
+
+static int count_field(const char *name)
+{
+	return strstr(name, "ref") || strstr(name, "count") || strstr(name, "cnt");
+}
+
+/* p->refcnt++ style updates: the var p, or -1. */
+static int32_t count_target(struct cx *x, CXCursor target)
+{
+	target = strip(target);
+	if (clang_getCursorKind(target) != CXCursor_MemberRefExpr)
+		return -1;
+	CXString s = clang_getCursorSpelling(target);
+	const char *name = clang_getCString(s);
+	int is_count = name && count_field(name);
+	clang_disposeString(s);
+	if (!is_count)
+		return -1;
+	struct kids ks;
+	kids_get(target, &ks);
+	int32_t v = ks.n >= 1 ? local_of(x, ks.v[0]) : -1;
+	kids_free(&ks);
+	return v;
+}
+
+/* For p->m with m at offset 0 (an embedded header such as rc_object base): lowers p into *out. */
+static int first_member_base(struct cx *x, CXCursor c, struct ir_operand *out)
+{
+	c = strip(c);
+	if (clang_getCursorKind(c) != CXCursor_MemberRefExpr)
+		return 0;
+	CXCursor field = clang_getCursorReferenced(c);
+	if (clang_getCursorKind(field) != CXCursor_FieldDecl || clang_Cursor_getOffsetOfField(field) != 0)
+		return 0;
+	struct kids ks;
+	kids_get(c, &ks);
+	int ok = 0;
+	if (ks.n == 1 && clang_getCanonicalType(clang_getCursorType(ks.v[0])).kind == CXType_Pointer) {
+		*out = lower_expr(x, ks.v[0]);
+		ok = out->kind == IR_OPND_VAR;
+		if (!ok)
+			*out = load_or_unknown(c);
+		ok = 1;
+	}
+	kids_free(&ks);
+	return ok;
+}
+
+static struct ir_operand assign_to(struct cx *x, CXCursor lhs, struct ir_operand val, struct ir_loc loc)
+{
+	int32_t v = local_of(x, lhs);
+	if (v >= 0) {
+		int32_t n = emit(x, IR_ASSIGN, loc);
+		if (!x->overflow)
+			x->fn->nodes[n].dest = v;
+		add_opnd(x, n, val);
+		return ir_var_opnd(v);
+	}
+	CXCursor s = strip(lhs);
+	if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) {
+		/* a global, a static, or an untracked local (struct, array) */
+		if (val.kind == IR_OPND_VAR) {
+			int32_t n = emit(x, IR_STORE, loc);
+			add_opnd(x, n, val);
+		}
+		return val;
+	}
+	lower_lvalue(x, lhs);
+	if (val.kind == IR_OPND_VAR) {
+		int32_t n = emit(x, IR_STORE, loc);
+		add_opnd(x, n, val);
+	}
+	return val;
+}
+
+static void count_update(struct cx *x, int32_t v, int delta, struct ir_loc loc)
+{
+	int32_t n = emit(x, IR_COUNT, loc);
+	add_opnd(x, n, ir_var_opnd(v));
+	if (!x->overflow)
+		x->fn->nodes[n].ival = delta;
+}
+
+static struct ir_operand lower_incdec(struct cx *x, CXCursor c, CXCursor target, int delta)
+{
+	struct ir_loc loc = loc_of(c);
+	int32_t cv = count_target(x, target);
+	if (cv >= 0) {
+		count_update(x, cv, delta, loc);
+		return unknown();
+	}
+	int32_t v = local_of(x, target);
+	if (v >= 0) {
+		int32_t n = emit(x, IR_ASSIGN, loc);
+		if (!x->overflow)
+			x->fn->nodes[n].dest = v;
+		add_opnd(x, n, unknown());
+		return unknown();
+	}
+	lower_lvalue(x, target);
+	return unknown();
+}
+
+static const struct cfg_callee_info *callee_info(struct cx *x, CXCursor decl, const char *name)
+{
+	return x->env->callee(x->env->ctx, decl, name);
+}
+
+static int noreturn_name(const char *n)
+{
+	static const char *const names[] = { "abort", "exit", "_exit", "_Exit", "quick_exit", "__builtin_unreachable",
+					     "__builtin_trap", "__assert_fail", "__assert_rtn", "longjmp", "siglongjmp",
+					     "__stack_chk_fail", "pthread_exit", "err", "errx", "Py_FatalError" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(n, names[i]))
+			return 1;
+	return 0;
+}
+
+static struct ir_operand lower_call(struct cx *x, CXCursor c)
+{
+	struct kids ks;
+	kids_get(c, &ks);
+	struct ir_loc loc = loc_of(c);
+	CXCursor ref = clang_getCursorReferenced(c);
+	const char *name = NULL;
+	if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
+		name = spelling(x, ref);
+	else if (ks.n >= 1)
+		lower_expr(x, ks.v[0]); /* indirect call: evaluate the callee expression */
+	if (name && !strcmp(name, "__builtin_expect") && ks.n >= 3) {
+		struct ir_operand o = lower_expr(x, ks.v[1]);
+		lower_expr(x, ks.v[2]);
+		kids_free(&ks);
+		return o;
+	}
+	uint32_t nargs = ks.n > 0 ? ks.n - 1 : 0;
+	struct ir_operand small[8];
+	struct ir_operand *args = nargs <= 8 ? small : malloc(nargs * sizeof *args);
+	if (!args)
+		abort();
+	for (uint32_t i = 0; i < nargs; i++)
+		args[i] = lower_expr(x, ks.v[i + 1]);
+	const struct cfg_callee_info *info = callee_info(x, ref, name);
+	int32_t n = emit(x, IR_CALL, loc);
+	unsigned cls = type_class(clang_getCursorType(c));
+	int32_t dest = cls ? new_temp(x, name ? name : "<indirect>", cls) : -1;
+	if (!x->overflow) {
+		struct ir_node *nd = &x->fn->nodes[n];
+		nd->callee = name;
+		nd->dest = dest;
+		nd->model = info ? info->annot : NULL;
+		if ((name && noreturn_name(name)) || (info && info->noreturn))
+			nd->flags |= IR_NODE_NORETURN;
+	}
+	for (uint32_t i = 0; i < nargs; i++)
+		add_opnd(x, n, args[i]);
+	if (args != small)
+		free(args);
+	kids_free(&ks);
+	if (!x->overflow && (x->fn->nodes[n].flags & IR_NODE_NORETURN)) {
+		x->cur = -1;
+		return unknown();
+	}
+	return dest >= 0 ? ir_var_opnd(dest) : unknown();
+}
+
+static struct ir_operand lower_conditional(struct cx *x, CXCursor c, struct kids *ks)
+{
+	struct ir_loc loc = loc_of(c);
+	unsigned cls = type_class(clang_getCursorType(c));
+	int32_t t = new_label(x), f = new_label(x), j = new_label(x);
+	int32_t tmp = cls ? new_temp(x, "?:", cls) : -1;
+	CXCursor a = ks->n == 3 ? ks->v[1] : ks->v[0];
+	CXCursor b = ks->v[ks->n - 1];
+	lower_cond(x, ks->v[0], t, f);
+	for (int side = 0; side < 2; side++) {
+		place(x, side == 0 ? t : f);
+		struct ir_operand o = lower_expr(x, side == 0 ? a : b);
+		if (tmp >= 0 && x->cur >= 0) {
+			int32_t n = emit(x, IR_ASSIGN, loc);
+			if (!x->overflow)
+				x->fn->nodes[n].dest = tmp;
+			add_opnd(x, n, o);
+		}
+		jump(x, j);
+	}
+	place(x, j);
+	return tmp >= 0 ? ir_var_opnd(tmp) : unknown();
+}
+
+static struct ir_operand lower_stmt_expr(struct cx *x, CXCursor c)
+{
+	struct kids ks, body;
+	kids_get(c, &ks);
+	struct ir_operand r = unknown();
+	for (unsigned i = 0; i < ks.n; i++) {
+		if (clang_getCursorKind(ks.v[i]) != CXCursor_CompoundStmt) {
+			lower_stmt(x, ks.v[i]);
+			continue;
+		}
+		kids_get(ks.v[i], &body);
+		for (unsigned j = 0; j < body.n; j++) {
+			if (j + 1 == body.n && is_expr(body.v[j]))
+				r = lower_expr(x, body.v[j]);
+			else
+				lower_stmt(x, body.v[j]);
+		}
+		kids_free(&body);
+	}
+	kids_free(&ks);
+	return r;
+}
+
+static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+	struct kids ks;
+	struct ir_operand r = unknown();
+	char op[8];
+	switch (k) {
+	case CXCursor_DeclRefExpr: {
+		CXCursor d = clang_getCursorReferenced(c);
+		enum CXCursorKind dk = clang_getCursorKind(d);
+		if (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl) {
+			int32_t v = var_lookup(x, d);
+			if (v >= 0)
+				return ir_var_opnd(v);
+			return load_or_unknown(c);
+		}
+		if (dk == CXCursor_EnumConstantDecl)
+			return ir_int_opnd(clang_getEnumConstantDeclValue(d));
+		return unknown();
+	}
+	case CXCursor_IntegerLiteral:
+	case CXCursor_CharacterLiteral: {
+		int64_t v;
+		return eval_int(c, &v) ? ir_int_opnd(v) : unknown();
+	}
+	case CXCursor_StringLiteral: {
+		char *s = spelling(x, c);
+		size_t len = strlen(s);
+		char *q = strchr(s, '"');
+		r = ir_kind_opnd(IR_OPND_STR);
+		if (q && len >= 2 && s[len - 1] == '"') {
+			s[len - 1] = '\0';
+			r.str = q + 1;
+		}
+		return r;
+	}
+	case CXCursor_GNUNullExpr:
+		return ir_kind_opnd(IR_OPND_NULL);
+	case CXCursor_CallExpr:
+		return lower_call(x, c);
+	case CXCursor_StmtExpr:
+		return lower_stmt_expr(x, c);
+	case CXCursor_UnaryExpr: /* sizeof, _Alignof: operands are not evaluated */
+		return unknown();
+	default:
+		break;
+	}
+
+	kids_get(c, &ks);
+	switch (k) {
+	case CXCursor_ParenExpr:
+	case CXCursor_UnexposedExpr:
+	case CXCursor_CStyleCastExpr: {
+		int n_expr = 0;
+		for (unsigned i = 0; i < ks.n; i++) {
+			if (!is_expr(ks.v[i]))
+				continue;
+			r = lower_expr(x, ks.v[i]);
+			n_expr++;
+		}
+		if (n_expr != 1)
+			r = unknown();
+		unsigned cls = type_class(clang_getCursorType(c));
+		if (r.kind == IR_OPND_INT && r.ival == 0 && cls == IR_VAR_PTR)
+			r = ir_kind_opnd(IR_OPND_NULL);
+		else if (k == CXCursor_CStyleCastExpr && !cls && r.kind != IR_OPND_VAR)
+			r = unknown();
+		else if (k == CXCursor_CStyleCastExpr && clang_getCursorType(c).kind == CXType_Void)
+			r = unknown();
+		break;
+	}
+	case CXCursor_UnaryOperator:
+		if (ks.n < 1)
+			break;
+		unop(x, c, ks.v[0], op, sizeof op);
+		if (!strcmp(op, "&")) {
+			int32_t v = local_of(x, ks.v[0]);
+			struct ir_operand base;
+			if (v >= 0) {
+				r.kind = IR_OPND_ADDR;
+				r.var = v;
+			} else if (first_member_base(x, ks.v[0], &base)) {
+				r = base; /* &p->base where base is the first member: the same object */
+			} else {
+				lower_lvalue(x, ks.v[0]);
+				r = load_or_unknown(c);
+			}
+		} else if (!strcmp(op, "*")) {
+			struct ir_operand o = lower_expr(x, ks.v[0]);
+			use_of(x, o, loc_of(c));
+			r = load_or_unknown(c);
+		} else if (!strcmp(op, "++") || !strcmp(op, "--")) {
+			r = lower_incdec(x, c, ks.v[0], op[0] == '+' ? 1 : -1);
+		} else if (!strcmp(op, "-")) {
+			struct ir_operand o = lower_expr(x, ks.v[0]);
+			if (o.kind == IR_OPND_INT)
+				r = ir_int_opnd(-o.ival);
+		} else if (!strcmp(op, "!")) {
+			int32_t t = new_label(x), f = new_label(x), j = new_label(x);
+			lower_cond(x, ks.v[0], t, f);
+			place(x, t);
+			jump(x, j);
+			place(x, f);
+			jump(x, j);
+			place(x, j);
+		} else {
+			struct ir_operand o = lower_expr(x, ks.v[0]);
+			if (!strcmp(op, "+") || op[0] == '\0' || !strcmp(op, "__extension__"))
+				r = o;
+		}
+		break;
+	case CXCursor_BinaryOperator:
+		if (ks.n < 2)
+			break;
+		binop(x, c, ks.v[0], ks.v[1], op, sizeof op);
+		if (!strcmp(op, "=")) {
+			struct ir_operand v = lower_expr(x, ks.v[1]);
+			r = assign_to(x, ks.v[0], v, loc_of(c));
+		} else if (!strcmp(op, "&&") || !strcmp(op, "||")) {
+			int32_t t = new_label(x), f = new_label(x), j = new_label(x);
+			lower_cond(x, c, t, f);
+			place(x, t);
+			jump(x, j);
+			place(x, f);
+			jump(x, j);
+			place(x, j);
+		} else if (!strcmp(op, ",")) {
+			lower_expr(x, ks.v[0]);
+			r = lower_expr(x, ks.v[1]);
+		} else {
+			struct ir_operand a = lower_expr(x, ks.v[0]);
+			struct ir_operand b = lower_expr(x, ks.v[1]);
+			if (a.kind == IR_OPND_INT && b.kind == IR_OPND_INT) {
+				if (!strcmp(op, "+"))
+					r = ir_int_opnd(a.ival + b.ival);
+				else if (!strcmp(op, "-"))
+					r = ir_int_opnd(a.ival - b.ival);
+			}
+		}
+		break;
+	case CXCursor_CompoundAssignOperator: {
+		if (ks.n < 2)
+			break;
+		binop(x, c, ks.v[0], ks.v[1], op, sizeof op);
+		struct ir_operand v = lower_expr(x, ks.v[1]);
+		int32_t cv = count_target(x, ks.v[0]);
+		if (cv >= 0 && v.kind == IR_OPND_INT && v.ival == 1 && (!strcmp(op, "+=") || !strcmp(op, "-="))) {
+			count_update(x, cv, op[0] == '+' ? 1 : -1, loc_of(c));
+			break;
+		}
+		int32_t lv = local_of(x, ks.v[0]);
+		if (lv >= 0) {
+			int32_t n = emit(x, IR_ASSIGN, loc_of(c));
+			if (!x->overflow)
+				x->fn->nodes[n].dest = lv;
+			add_opnd(x, n, unknown());
+		} else {
+			lower_lvalue(x, ks.v[0]);
+		}
+		break;
+	}
+	case CXCursor_ConditionalOperator:
+		if (ks.n >= 2)
+			r = lower_conditional(x, c, &ks);
+		break;
+	case CXCursor_MemberRefExpr:
+		if (ks.n >= 1) {
+			struct ir_operand base = lower_expr(x, ks.v[0]);
+			CXType bt = clang_getCanonicalType(clang_getCursorType(ks.v[0]));
+			if (bt.kind == CXType_Pointer)
+				use_of(x, base, loc_of(c));
+		}
+		r = load_or_unknown(c);
+		break;
+	case CXCursor_ArraySubscriptExpr:
+		if (ks.n >= 2) {
+			struct ir_operand base = lower_expr(x, ks.v[0]);
+			lower_expr(x, ks.v[1]);
+			use_of(x, base, loc_of(c));
+		}
+		r = load_or_unknown(c);
+		break;
+	case CXCursor_InitListExpr:
+	case CXCursor_CompoundLiteralExpr:
+		for (unsigned i = 0; i < ks.n; i++) {
+			if (!is_expr(ks.v[i]))
+				continue;
+			struct ir_operand o = lower_expr(x, ks.v[i]);
+			if (o.kind == IR_OPND_VAR) {
+				int32_t n = emit(x, IR_STORE, loc_of(ks.v[i]));
+				add_opnd(x, n, o);
+			}
+		}
+		break;
+	default:
+		for (unsigned i = 0; i < ks.n; i++)
+			if (is_expr(ks.v[i]))
+				lower_expr(x, ks.v[i]);
+			else if (clang_isStatement(clang_getCursorKind(ks.v[i])))
+				lower_stmt(x, ks.v[i]);
+		break;
+	}
+	kids_free(&ks);
+	return r;
+}
+
+static struct ir_operand lower_expr(struct cx *x, CXCursor c)
+{
+	if (x->depth > CFG_MAX_DEPTH || x->overflow) {
+		x->overflow = 1;
+		return unknown();
+	}
+	x->depth++;
+	struct ir_operand r = lower_expr_inner(x, c);
+	x->depth--;
+	return r;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Conditions                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+static void branch(struct cx *x, struct ir_loc loc, enum ir_cond cond, struct ir_operand o, int64_t ival,
+		   int32_t t, int32_t f)
+{
+	int32_t n = emit(x, IR_BRANCH, loc);
+	if (x->overflow)
+		return;
+	struct ir_node *nd = &x->fn->nodes[n];
+	nd->cond = (uint8_t)cond;
+	nd->ival = ival;
+	nd->succ[0] = t;
+	nd->succ[1] = f;
+	if (cond != IR_COND_UNKNOWN)
+		add_opnd(x, n, o);
+	x->cur = -1;
+}
+
+static const char *mirror(const char *op)
+{
+	if (!strcmp(op, "<"))
+		return ">";
+	if (!strcmp(op, ">"))
+		return "<";
+	if (!strcmp(op, "<="))
+		return ">=";
+	if (!strcmp(op, ">="))
+		return "<=";
+	return op;
+}
+
+static int is_const(struct ir_operand o)
+{
+	return o.kind == IR_OPND_INT || o.kind == IR_OPND_NULL;
+}
+
+static void compare(struct cx *x, CXCursor c, const char *op, struct ir_operand a, struct ir_operand b, int32_t t,
+		    int32_t f)
+{
+	struct ir_loc loc = loc_of(c);
+	if (is_const(a) && b.kind == IR_OPND_VAR) {
+		struct ir_operand tmp = a;
+		a = b;
+		b = tmp;
+		op = mirror(op);
+	}
+	if (a.kind != IR_OPND_VAR || !is_const(b)) {
+		branch(x, loc, IR_COND_UNKNOWN, a, 0, t, f);
+		return;
+	}
+	int64_t k = b.kind == IR_OPND_NULL ? 0 : b.ival;
+	if (!strcmp(op, "==") || !strcmp(op, "!=")) {
+		int eq = op[0] == '=';
+		if (k == 0)
+			branch(x, loc, IR_COND_NULL, a, 0, eq ? t : f, eq ? f : t);
+		else
+			branch(x, loc, IR_COND_EQ, a, k, eq ? t : f, eq ? f : t);
+	} else if ((!strcmp(op, "<") && k == 0) || (!strcmp(op, "<=") && k == -1)) {
+		branch(x, loc, IR_COND_NEG, a, 0, t, f);
+	} else if ((!strcmp(op, ">=") && k == 0) || (!strcmp(op, ">") && k == -1)) {
+		branch(x, loc, IR_COND_NEG, a, 0, f, t);
+	} else {
+		branch(x, loc, IR_COND_UNKNOWN, a, 0, t, f);
+	}
+}
+
+/* Lowers a condition: control continues at t when it is true, at f when false; cur = -1 after. */
+static void lower_cond(struct cx *x, CXCursor c, int32_t t, int32_t f)
+{
+	if (x->depth > CFG_MAX_DEPTH || x->overflow) {
+		x->overflow = 1;
+		return;
+	}
+	x->depth++;
+	c = strip(c);
+	enum CXCursorKind k = clang_getCursorKind(c);
+	struct kids ks;
+	char op[8];
+	int done = 0;
+	if (k == CXCursor_UnaryOperator || k == CXCursor_BinaryOperator) {
+		kids_get(c, &ks);
+		if (k == CXCursor_UnaryOperator && ks.n == 1) {
+			unop(x, c, ks.v[0], op, sizeof op);
+			if (!strcmp(op, "!")) {
+				lower_cond(x, ks.v[0], f, t);
+				done = 1;
+			}
+		} else if (k == CXCursor_BinaryOperator && ks.n == 2) {
+			binop(x, c, ks.v[0], ks.v[1], op, sizeof op);
+			if (!strcmp(op, "&&") || !strcmp(op, "||")) {
+				int32_t m = new_label(x);
+				if (op[0] == '&')
+					lower_cond(x, ks.v[0], m, f);
+				else
+					lower_cond(x, ks.v[0], t, m);
+				place(x, m);
+				lower_cond(x, ks.v[1], t, f);
+				done = 1;
+			} else if (!strcmp(op, ",")) {
+				lower_expr(x, ks.v[0]);
+				lower_cond(x, ks.v[1], t, f);
+				done = 1;
+			} else if (!strcmp(op, "==") || !strcmp(op, "!=") || !strcmp(op, "<") || !strcmp(op, "<=") ||
+				   !strcmp(op, ">") || !strcmp(op, ">=")) {
+				struct ir_operand a = lower_expr(x, ks.v[0]);
+				struct ir_operand b = lower_expr(x, ks.v[1]);
+				compare(x, c, op, a, b, t, f);
+				done = 1;
+			}
+		}
+		kids_free(&ks);
+	}
+	if (!done) {
+		struct ir_operand o = lower_expr(x, c);
+		if (o.kind == IR_OPND_VAR)
+			branch(x, loc_of(c), IR_COND_NULL, o, 0, f, t);
+		else if (o.kind == IR_OPND_INT)
+			jump(x, o.ival ? t : f);
+		else if (o.kind == IR_OPND_NULL)
+			jump(x, f);
+		else
+			branch(x, loc_of(c), IR_COND_UNKNOWN, o, 0, t, f);
+	}
+	x->depth--;
+}
+
+/* A statement's condition: temporaries die on both edges. */
+static void cond_stmt(struct cx *x, CXCursor c, int32_t t, int32_t f, int loop)
+{
+	uint32_t mark = x->fn->nvars;
+	uint32_t first = x->fn->nnodes;
+	int32_t t0 = new_label(x), f0 = new_label(x);
+	lower_cond(x, c, t0, f0);
+	if (loop && !x->overflow)
+		for (uint32_t i = first; i < x->fn->nnodes; i++)
+			if (x->fn->nodes[i].op == IR_BRANCH)
+				x->fn->nodes[i].flags |= IR_NODE_LOOP;
+	struct ir_loc loc = loc_of(c);
+	place(x, t0);
+	kill_temps(x, mark, loc);
+	jump(x, t);
+	place(x, f0);
+	kill_temps(x, mark, loc);
+	jump(x, f);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Statements                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+static void expr_stmt(struct cx *x, CXCursor c)
+{
+	uint32_t mark = x->fn->nvars;
+	lower_expr(x, c);
+	kill_temps(x, mark, loc_of(c));
+}
+
+static void lower_decl(struct cx *x, CXCursor decl)
+{
+	if (clang_getCursorKind(decl) != CXCursor_VarDecl) {
+		return;
+	}
+	enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
+	int is_static = sc == CX_SC_Static || sc == CX_SC_Extern;
+	int32_t v = is_static ? -1 : add_decl_var(x, decl, -1);
+	struct kids ks;
+	kids_get(decl, &ks);
+	uint32_t mark = x->fn->nvars;
+	int last = -1;
+	for (unsigned i = 0; i < ks.n; i++)
+		if (is_expr(ks.v[i]))
+			last = (int)i;
+	if (is_static) {
+		kids_free(&ks);
+		return; /* initialised once, with a constant */
+	}
+	for (int i = 0; i < last; i++)
+		if (is_expr(ks.v[i]))
+			lower_expr(x, ks.v[i]);
+	if (last >= 0) {
+		struct ir_operand o = lower_expr(x, ks.v[last]);
+		if (v >= 0) {
+			int32_t n = emit(x, IR_ASSIGN, loc_of(decl));
+			if (!x->overflow)
+				x->fn->nodes[n].dest = v;
+			add_opnd(x, n, o);
+		} else if (o.kind == IR_OPND_VAR) {
+			int32_t n = emit(x, IR_STORE, loc_of(decl));
+			add_opnd(x, n, o);
+		}
+	} else if (v >= 0 && (x->fn->vars[v].flags & IR_VAR_PTR)) {
+		/* uninitialised: forget what a previous iteration left in it */
+		int32_t n = emit(x, IR_ASSIGN, loc_of(decl));
+		if (!x->overflow)
+			x->fn->nodes[n].dest = v;
+		add_opnd(x, n, unknown());
+	}
+	kill_temps(x, mark, loc_of(decl));
+	kids_free(&ks);
+}
+
+/* Classifies the children of a for statement into init, cond, inc (NULL cursors when absent). */
+static void for_parts(struct cx *x, CXCursor c, struct kids *ks, CXCursor *init, CXCursor *cond, CXCursor *inc)
+{
+	*init = *cond = *inc = clang_getNullCursor();
+	unsigned nh = ks->n - 1; /* header parts; the body is last */
+	if (nh == 0)
+		return;
+	if (nh == 3) {
+		*init = ks->v[0];
+		*cond = ks->v[1];
+		*inc = ks->v[2];
+		return;
+	}
+	/* find the two ';' of the header by their offsets */
+	CXSourceLocation start = clang_getRangeStart(clang_getCursorExtent(c));
+	CXSourceLocation body = clang_getRangeStart(clang_getCursorExtent(ks->v[nh]));
+	CXToken *toks = NULL;
+	unsigned nt = 0;
+	clang_tokenize(x->env->tu, clang_getRange(start, body), &toks, &nt);
+	unsigned semi[2] = { 0, 0 }, ns = 0;
+	int depth = 0;
+	for (unsigned i = 0; i < nt && ns < 2; i++) {
+		if (clang_getTokenKind(toks[i]) != CXToken_Punctuation)
+			continue;
+		CXString s = clang_getTokenSpelling(x->env->tu, toks[i]);
+		const char *p = clang_getCString(s);
+		if (p && !strcmp(p, "("))
+			depth++;
+		else if (p && !strcmp(p, ")"))
+			depth--;
+		else if (p && !strcmp(p, ";") && depth == 1)
+			clang_getExpansionLocation(clang_getTokenLocation(x->env->tu, toks[i]), NULL, NULL, NULL, &semi[ns++]);
+		clang_disposeString(s);
+	}
+	if (toks)
+		clang_disposeTokens(x->env->tu, toks, nt);
+	if (ns == 2) {
+		for (unsigned i = 0; i < nh; i++) {
+			unsigned off = 0;
+			clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(ks->v[i])), NULL, NULL, NULL, &off);
+			if (off < semi[0])
+				*init = ks->v[i];
+			else if (off < semi[1])
+				*cond = ks->v[i];
+			else
+				*inc = ks->v[i];
+		}
+		/* a DeclStmt init includes its ';': it starts before semi[0] anyway */
+		return;
+	}
+	/* inside a macro: guess from the kinds */
+	if (nh == 2) {
+		*init = ks->v[0];
+		*cond = ks->v[1];
+	} else if (clang_getCursorKind(ks->v[0]) == CXCursor_DeclStmt) {
+		*init = ks->v[0];
+	} else {
+		*cond = ks->v[0];
+	}
+}
+
+static void lower_switch(struct cx *x, CXCursor c, struct kids *ks)
+{
+	struct ir_loc loc = loc_of(c);
+	uint32_t mark = x->fn->nvars;
+	struct ir_operand o = unknown();
+	unsigned bi = ks->n - 1;
+	for (unsigned i = 0; i < bi; i++) {
+		if (is_expr(ks->v[i]))
+			o = lower_expr(x, ks->v[i]);
+		else
+			lower_stmt(x, ks->v[i]);
+	}
+	int32_t dispatch = new_label(x), exit_l = new_label(x);
+	jump(x, dispatch);
+	struct sw_ctx sw = { NULL, 0, 0, -1 };
+	struct sw_ctx *saved_sw = x->sw;
+	int32_t saved_brk = x->brk;
+	x->sw = &sw;
+	x->brk = exit_l;
+	lower_stmt(x, ks->v[bi]);
+	jump(x, exit_l);
+	x->sw = saved_sw;
+	x->brk = saved_brk;
+	x->cur = dispatch;
+	kill_temps(x, mark, loc);
+	for (uint32_t i = 0; i < sw.n && !x->overflow; i++) {
+		int32_t next = new_label(x);
+		if (o.kind == IR_OPND_VAR)
+			branch(x, loc, IR_COND_EQ, o, sw.cases[i].val, sw.cases[i].node, next);
+		else
+			branch(x, loc, IR_COND_UNKNOWN, o, sw.cases[i].val, sw.cases[i].node, next);
+		place(x, next);
+	}
+	jump(x, sw.dflt >= 0 ? sw.dflt : exit_l);
+	free(sw.cases);
+	place(x, exit_l);
+}
+
+static void lower_stmt_inner(struct cx *x, CXCursor c)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+	if (clang_isExpression(k)) {
+		expr_stmt(x, c);
+		return;
+	}
+	struct kids ks;
+	kids_get(c, &ks);
+	switch (k) {
+	case CXCursor_CompoundStmt:
+		for (unsigned i = 0; i < ks.n; i++)
+			lower_stmt(x, ks.v[i]);
+		break;
+	case CXCursor_DeclStmt:
+		for (unsigned i = 0; i < ks.n; i++)
+			lower_decl(x, ks.v[i]);
+		break;
+	case CXCursor_IfStmt: {
+		if (ks.n < 2)
+			break;
+		int32_t t = new_label(x), f = new_label(x), j = new_label(x);
+		cond_stmt(x, ks.v[0], t, f, 0);
+		place(x, t);
+		lower_stmt(x, ks.v[1]);
+		jump(x, j);
+		place(x, f);
+		if (ks.n >= 3)
+			lower_stmt(x, ks.v[2]);
+		jump(x, j);
+		place(x, j);
+		break;
+	}
+	case CXCursor_WhileStmt: {
+		if (ks.n < 2)
+			break;
+		int32_t h = new_label(x), b = new_label(x), e = new_label(x);
+		int32_t sb = x->brk, sc = x->cont;
+		place(x, h);
+		cond_stmt(x, ks.v[0], b, e, 1);
+		place(x, b);
+		x->brk = e;
+		x->cont = h;
+		lower_stmt(x, ks.v[ks.n - 1]);
+		x->brk = sb;
+		x->cont = sc;
+		jump(x, h);
+		place(x, e);
+		break;
+	}
+	case CXCursor_DoStmt: {
+		if (ks.n < 2)
+			break;
+		int32_t b = new_label(x), cl = new_label(x), e = new_label(x);
+		int32_t sb = x->brk, sc = x->cont;
+		place(x, b);
+		x->brk = e;
+		x->cont = cl;
+		lower_stmt(x, ks.v[0]);
+		x->brk = sb;
+		x->cont = sc;
+		place(x, cl);
+		cond_stmt(x, ks.v[1], b, e, 1);
+		place(x, e);
+		break;
+	}
+	case CXCursor_ForStmt: {
+		if (ks.n < 1)
+			break;
+		CXCursor init, cond, inc;
+		for_parts(x, c, &ks, &init, &cond, &inc);
+		if (!clang_Cursor_isNull(init))
+			lower_stmt(x, init);
+		int32_t h = new_label(x), b = new_label(x), i = new_label(x), e = new_label(x);
+		int32_t sb = x->brk, sc = x->cont;
+		place(x, h);
+		if (!clang_Cursor_isNull(cond))
+			cond_stmt(x, cond, b, e, 1);
+		else
+			jump(x, b);
+		place(x, b);
+		x->brk = e;
+		x->cont = i;
+		lower_stmt(x, ks.v[ks.n - 1]);
+		x->brk = sb;
+		x->cont = sc;
+		place(x, i);
+		if (!clang_Cursor_isNull(inc))
+			expr_stmt(x, inc);
+		jump(x, h);
+		place(x, e);
+		break;
+	}
+	case CXCursor_SwitchStmt:
+		if (ks.n >= 2)
+			lower_switch(x, c, &ks);
+		break;
+	case CXCursor_CaseStmt: {
+		int32_t l = new_label(x);
+		place(x, l);
+		int64_t v = 0;
+		if (ks.n >= 1 && x->sw) {
+			if (!eval_int(ks.v[0], &v))
+				v = INT64_MIN;
+			if (x->sw->n == x->sw->cap) {
+				x->sw->cap = x->sw->cap ? x->sw->cap * 2 : 8;
+				struct case_entry *ne = realloc(x->sw->cases, x->sw->cap * sizeof *ne);
+				if (!ne)
+					abort();
+				x->sw->cases = ne;
+			}
+			x->sw->cases[x->sw->n].val = v;
+			x->sw->cases[x->sw->n].node = l;
+			x->sw->n++;
+		}
+		if (ks.n >= 2)
+			lower_stmt(x, ks.v[ks.n - 1]);
+		break;
+	}
+	case CXCursor_DefaultStmt: {
+		int32_t l = new_label(x);
+		place(x, l);
+		if (x->sw)
+			x->sw->dflt = l;
+		if (ks.n >= 1)
+			lower_stmt(x, ks.v[ks.n - 1]);
+		break;
+	}
+	case CXCursor_BreakStmt:
+		if (x->brk >= 0)
+			jump(x, x->brk);
+		break;
+	case CXCursor_ContinueStmt:
+		if (x->cont >= 0)
+			jump(x, x->cont);
+		break;
+	case CXCursor_GotoStmt:
+		if (ks.n >= 1) {
+			const char *name = spelling(x, ks.v[0]);
+			jump(x, named_label(x, name));
+		}
+		break;
+	case CXCursor_LabelStmt: {
+		const char *name = spelling(x, c);
+		place(x, named_label(x, name));
+		for (unsigned i = 0; i < ks.n; i++)
+			lower_stmt(x, ks.v[i]);
+		break;
+	}
+	case CXCursor_ReturnStmt: {
+		struct ir_operand o = unknown();
+		int has = 0;
+		for (unsigned i = 0; i < ks.n; i++)
+			if (is_expr(ks.v[i])) {
+				o = lower_expr(x, ks.v[i]);
+				has = 1;
+			}
+		int32_t n = emit(x, IR_RETURN, loc_of(c));
+		if (has)
+			add_opnd(x, n, o);
+		x->cur = -1;
+		break;
+	}
+	case CXCursor_IndirectGotoStmt:
+		for (unsigned i = 0; i < ks.n; i++)
+			if (is_expr(ks.v[i]))
+				lower_expr(x, ks.v[i]);
+		x->cur = -1;
+		break;
+	case CXCursor_NullStmt:
+	case CXCursor_GCCAsmStmt:
+	case CXCursor_MSAsmStmt:
+		break;
+	default:
+		for (unsigned i = 0; i < ks.n; i++)
+			lower_stmt(x, ks.v[i]);
+		break;
+	}
+	kids_free(&ks);
+}
+
+static void lower_stmt(struct cx *x, CXCursor c)
+{
+	if (x->depth > CFG_MAX_DEPTH || x->overflow) {
+		x->overflow = 1;
+		return;
+	}
+	x->depth++;
+	lower_stmt_inner(x, c);
+	x->depth--;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Functions                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+int cfg_decl_is_noreturn(CXTranslationUnit tu, CXCursor decl)
+{
+	CXString ts = clang_getTypeSpelling(clang_getCursorType(decl));
+	const char *p = clang_getCString(ts);
+	int nr = p && strstr(p, "noreturn");
+	clang_disposeString(ts);
+	if (nr)
+		return 1;
+	/* _Noreturn is a specifier, not part of the type: look at the tokens before the name */
+	CXSourceRange ext = clang_getCursorExtent(decl);
+	CXToken *toks = NULL;
+	unsigned nt = 0;
+	clang_tokenize(tu, clang_getRange(clang_getRangeStart(ext), clang_getCursorLocation(decl)), &toks, &nt);
+	for (unsigned i = 0; i < nt && !nr; i++) {
+		CXString s = clang_getTokenSpelling(tu, toks[i]);
+		const char *q = clang_getCString(s);
+		if (q && (!strcmp(q, "_Noreturn") || !strcmp(q, "noreturn") || !strcmp(q, "__noreturn__")))
+			nr = 1;
+		clang_disposeString(s);
+	}
+	if (toks)
+		clang_disposeTokens(tu, toks, nt);
+	return nr;
+}
+
+int cfg_build(const struct cfg_env *env, CXCursor fn_cursor, struct ir_arena *arena, struct ir_func *out)
+{
+	struct cx x;
+	memset(&x, 0, sizeof x);
+	x.env = env;
+	x.fn = out;
+	x.arena = arena;
+	x.brk = x.cont = -1;
+	x.max_nodes = env->max_nodes ? env->max_nodes : CFG_DEFAULT_MAX_NODES;
+	CXString name = clang_getCursorSpelling(fn_cursor);
+	ir_func_init(out, arena, clang_getCString(name), env->file);
+	clang_disposeString(name);
+	out->loc = loc_of(fn_cursor);
+	CXSourceRange ext = clang_getCursorExtent(fn_cursor);
+	out->end_loc = cfg_loc(clang_getRangeEnd(ext));
+	if (out->end_loc.col > 1)
+		out->end_loc.col--;
+	unsigned rcls = type_class(clang_getResultType(clang_getCursorType(fn_cursor)));
+	out->returns_ptr = rcls == IR_VAR_PTR;
+	out->returns_int = rcls == IR_VAR_INT;
+	int np = clang_Cursor_getNumArguments(fn_cursor);
+	out->nparams = np > 0 ? np : 0;
+	for (int i = 0; i < np; i++)
+		add_decl_var(&x, clang_Cursor_getArgument(fn_cursor, (unsigned)i), i);
+
+	x.cur = ir_add_node(out, IR_NOP, out->loc);
+	struct kids ks;
+	kids_get(fn_cursor, &ks);
+	for (unsigned i = 0; i < ks.n; i++)
+		if (clang_getCursorKind(ks.v[i]) == CXCursor_CompoundStmt)
+			lower_stmt(&x, ks.v[i]);
+	kids_free(&ks);
+	if (!x.overflow && x.cur >= 0)
+		emit(&x, IR_RETURN, out->end_loc);
+	free(x.vmap);
+	free(x.labels);
+	if (x.overflow) {
+		ir_func_free(out);
+		return -1;
+	}
+	ir_compact(out);
+	return 0;
+}

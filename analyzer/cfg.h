@@ -1,0 +1,40 @@
+/*
+ * cfg.h - the CFG builder: lowers one C function (a libclang cursor) into the IR (ir.h).
+ * With the front end, the only module that speaks libclang. docs/analyzer.md lists how each
+ * statement and expression form is lowered.
+ */
+#ifndef RCCHECK_CFG_H
+#define RCCHECK_CFG_H
+
+#include "ir.h"
+
+#include <clang-c/Index.h>
+
+/* What the front end knows about a callee declaration. */
+struct cfg_callee_info {
+	const struct model_fn *annot; /* from annotate attributes, or NULL */
+	int noreturn;
+};
+
+struct cfg_env {
+	CXTranslationUnit tu;
+	const char *file; /* path printed for the function */
+	/* Information about the function a call refers to (decl may be a null cursor for indirect
+	 * calls, then name is NULL). Never NULL. */
+	const struct cfg_callee_info *(*callee)(void *ctx, CXCursor decl, const char *name);
+	void *ctx;
+	uint32_t max_nodes; /* lowering budget per function (0: default) */
+};
+
+/*
+ * Lowers the function definition `fn_cursor` into *out (initialised here; strings in arena).
+ * Returns 0, or -1 when the function is too large for the budget (then *out is freed).
+ */
+int cfg_build(const struct cfg_env *env, CXCursor fn_cursor, struct ir_arena *arena, struct ir_func *out);
+
+/* Location helpers shared with the front end. */
+struct ir_loc cfg_loc(CXSourceLocation l);
+/* Whether a declaration's type or specifiers say it never returns. */
+int cfg_decl_is_noreturn(CXTranslationUnit tu, CXCursor decl);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * common.h - small helpers shared by the checks (private to analyzer/checks/).
+ */
+#ifndef RCCHECK_CHECKS_COMMON_H
+#define RCCHECK_CHECKS_COMMON_H
+
+#include "../engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Index of the check with this ID (cached by the caller in a static const would need C23). */
+static inline int check_self(const char *id)
+{
+	return engine_check_index(id);
+}
+
+/* Whether v is a reference that may be non-NULL here (NULL values hold nothing). */
+static inline int value_may_be_live(const struct eng_value *v)
+{
+	return v && v->null != ENG_NULL && v->null != ENG_NULL_FAIL;
+}
+
+/* A printable name for v: its var, else its origin. */
+static inline const char *value_label(struct engine *eng, const struct eng_state *st, const struct eng_value *v)
+{
+	const char *n = engine_value_name(eng, st, v);
+	return n ? n : "";
+}
+
+/* Argument masks of a call's model that take a reference away from the caller. */
+static inline uint32_t model_release_mask(const struct model_fn *m, uint32_t nargs)
+{
+	return model_mask(m, MODEL_RELEASES, nargs) | model_mask(m, MODEL_STEALS, nargs) |
+	       model_mask(m, MODEL_STEALS_OK, nargs);
+}
+
+#endif

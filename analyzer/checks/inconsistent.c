@@ -1,0 +1,140 @@
+/*
+ * rc-inconsistent: paths that return the same constant (0, -1, NULL...) but leave different
+ * count changes on the parameters behind. Needs no API model: count changes come from models
+ * when there are some, and otherwise from direct count updates (p->refcnt++) and count-like
+ * function names (foo_get/foo_put, see model_guess_from_name). Reported at each return whose
+ * path differs from the first path reaching the earliest return (in source order) of that value.
+ */
+#include "common.h"
+
+struct rec {
+	eng_pos pos;
+	struct ir_loc loc;
+	int64_t key;
+	int8_t *delta;
+};
+
+struct data {
+	struct rec *r;
+	uint32_t n, cap;
+	int nparams;
+};
+
+#define KEY_NULL INT64_MIN
+
+static int return_key(const struct eng_event_info *ev, int64_t *key)
+{
+	const struct ir_operand *o = ir_args(ev->fn, ev->node);
+	if (o->kind == IR_OPND_INT) {
+		*key = ev->fn->returns_ptr && o->ival == 0 ? KEY_NULL : o->ival;
+		return 1;
+	}
+	if (o->kind == IR_OPND_NULL) {
+		*key = KEY_NULL;
+		return 1;
+	}
+	const struct eng_value *v = engine_operand_value(ev->state, o);
+	if (!v)
+		return 0;
+	if ((v->flags & ENG_V_INT) && (v->flags & ENG_V_INT_KNOWN)) {
+		*key = v->ival;
+		return 1;
+	}
+	if (!(v->flags & ENG_V_INT) && v->null == ENG_NULL) {
+		*key = KEY_NULL;
+		return 1;
+	}
+	return 0;
+}
+
+static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	struct data *d = data;
+	int64_t key;
+	if (!ev->node->nargs || ev->fn->nparams == 0 || !return_key(ev, &key))
+		return;
+	d->nparams = ev->fn->nparams;
+	int8_t *delta = calloc((size_t)d->nparams, 1);
+	if (!delta)
+		return;
+	uint32_t n = engine_nvalues(ev->state);
+	for (uint32_t i = 1; i <= n; i++) {
+		const struct eng_value *v = engine_value_at(ev->state, i);
+		if (v->param && v->param <= d->nparams)
+			delta[v->param - 1] = v->delta;
+	}
+	for (uint32_t i = 0; i < d->n; i++) {
+		if (d->r[i].key == key && d->r[i].loc.line == ev->node->loc.line && d->r[i].loc.col == ev->node->loc.col &&
+		    !memcmp(d->r[i].delta, delta, (size_t)d->nparams)) {
+			free(delta);
+			return;
+		}
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		struct rec *nr = realloc(d->r, d->cap * sizeof *nr);
+		if (!nr) {
+			free(delta);
+			return;
+		}
+		d->r = nr;
+	}
+	struct rec *r = &d->r[d->n++];
+	r->pos = engine_position(eng);
+	r->loc = ev->node->loc;
+	r->key = key;
+	r->delta = delta;
+}
+
+static int before(const struct rec *a, const struct rec *b)
+{
+	if (a->loc.line != b->loc.line)
+		return a->loc.line < b->loc.line;
+	if (a->loc.col != b->loc.col)
+		return a->loc.col < b->loc.col;
+	return a->pos < b->pos;
+}
+
+static void on_end(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	struct data *d = data;
+	for (uint32_t i = 0; i < d->n; i++) {
+		/* the reference record of this key: earliest return, first path */
+		const struct rec *ref = &d->r[i];
+		for (uint32_t j = 0; j < d->n; j++)
+			if (d->r[j].key == ref->key && before(&d->r[j], ref))
+				ref = &d->r[j];
+		const struct rec *r = &d->r[i];
+		if (r == ref || !memcmp(r->delta, ref->delta, (size_t)d->nparams))
+			continue;
+		int p = 0;
+		while (p < d->nparams && r->delta[p] == ref->delta[p])
+			p++;
+		char val[64];
+		if (r->key == KEY_NULL)
+			snprintf(val, sizeof val, "NULL");
+		else
+			snprintf(val, sizeof val, "%lld", (long long)r->key);
+		const char *pname = "?";
+		for (uint32_t v = 0; v < ev->fn->nvars; v++)
+			if (ev->fn->vars[v].param == p)
+				pname = ev->fn->vars[v].name;
+		engine_report_at(eng, r->pos, check_self("rc-inconsistent"), r->loc, -1, pname,
+				 "this path returns %s with a count change of %+d on '%s', but the return of %s at line %u "
+				 "leaves %+d",
+				 val, r->delta[p], pname, val, ref->loc.line, ref->delta[p]);
+	}
+	for (uint32_t i = 0; i < d->n; i++)
+		free(d->r[i].delta);
+	free(d->r);
+}
+
+const struct check check_inconsistent = {
+	.id = "rc-inconsistent",
+	.description = "paths that return the same value leave different reference counts behind",
+	.data_size = sizeof(struct data),
+	.handler = {
+		[ENG_EV_RETURN] = on_return,
+		[ENG_EV_END] = on_end,
+	},
+};

@@ -1,0 +1,76 @@
+/*
+ * rc-leak: an owned reference is lost on some path: the only var holding it is overwritten,
+ * a temporary holding a new reference dies unused, or the function returns (or falls off its
+ * end) still owning it. Reported at the assignment, the statement, or the return.
+ */
+#include "common.h"
+
+#include <stdio.h>
+
+static int owned_and_live(const struct eng_value *v)
+{
+	return v && v->owned > 0 && !(v->flags & ENG_V_ESCAPED) && value_may_be_live(v);
+}
+
+static void on_assign(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	(void)data;
+	const struct eng_value *v = engine_value(ev->state, ev->var);
+	if (!owned_and_live(v) || engine_binders(ev->state, v, ev->var) > 0)
+		return;
+	const struct ir_func *fn = ev->fn;
+	if (ev->node->op == IR_ASSIGN) {
+		const struct ir_operand *src = ir_args(fn, ev->node);
+		if (engine_operand_value(ev->state, src) == v)
+			return; /* x = x */
+	}
+	const struct ir_var *var = &fn->vars[ev->var];
+	char origin[300];
+	snprintf(origin, sizeof origin, "%s", engine_value_origin(eng, v));
+	if (var->flags & IR_VAR_TEMP)
+		engine_report(eng, check_self("rc-leak"), ev->node->loc, v, var->name,
+			      "new reference returned by %s is never stored or released", origin);
+	else
+		engine_report(eng, check_self("rc-leak"), ev->node->loc, v, var->name,
+			      "reference from %s held in '%s' is leaked: '%s' is overwritten here", origin, var->name,
+			      var->name);
+}
+
+static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	(void)data;
+	const struct ir_func *fn = ev->fn;
+	const struct eng_value *rv = NULL;
+	if (ev->node->nargs && fn->returns_ptr)
+		rv = engine_operand_value(ev->state, ir_args(fn, ev->node));
+	uint32_t n = engine_nvalues(ev->state);
+	int falls_off = ev->node->nargs == 0;
+	for (uint32_t i = 1; i <= n; i++) {
+		const struct eng_value *v = engine_value_at(ev->state, i);
+		if (!owned_and_live(v))
+			continue;
+		int left = v->owned - (v == rv ? 1 : 0);
+		if (left <= 0)
+			continue;
+		const char *name = value_label(eng, ev->state, v);
+		char origin[300];
+		snprintf(origin, sizeof origin, "%s", engine_value_origin(eng, v));
+		if (*name)
+			engine_report(eng, check_self("rc-leak"), ev->node->loc, v, name,
+				      "reference from %s held in '%s' is leaked %s", origin, name,
+				      falls_off ? "at the end of the function" : "when the function returns here");
+		else
+			engine_report(eng, check_self("rc-leak"), ev->node->loc, v, origin,
+				      "reference from %s is leaked %s", origin,
+				      falls_off ? "at the end of the function" : "when the function returns here");
+	}
+}
+
+const struct check check_leak = {
+	.id = "rc-leak",
+	.description = "an owned reference is lost on some path (overwritten, never stored, not released before a return)",
+	.handler = {
+		[ENG_EV_ASSIGN] = on_assign,
+		[ENG_EV_RETURN] = on_return,
+	},
+};

@@ -1,0 +1,83 @@
+/*
+ * rc-return-borrowed: a function that must return a new reference returns one it does not own.
+ * "Must" comes from the function's own model (annotation or model file) or, without one, from
+ * the function itself: when some path returns an owned reference, every path returning a
+ * non-NULL pointer must. Reported at the return statement.
+ */
+#include "common.h"
+
+struct pending {
+	eng_pos pos;
+	struct ir_loc loc;
+	int32_t site;
+	char *name;
+};
+
+struct data {
+	int saw_owned;
+	struct pending *p;
+	uint32_t n, cap;
+};
+
+static int borrowed_return(const struct eng_value *v)
+{
+	return v && v->owned == 0 && value_may_be_live(v) && !(v->flags & ENG_V_INT) &&
+	       (v->flags & (ENG_V_BORROWED | ENG_V_STOLEN | ENG_V_FREED | ENG_V_ESCAPED | ENG_V_OBJ));
+}
+
+static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	struct data *d = data;
+	if (!ev->fn->returns_ptr || !ev->node->nargs)
+		return;
+	const struct eng_value *v = engine_operand_value(ev->state, ir_args(ev->fn, ev->node));
+	if (v && v->owned > 0 && value_may_be_live(v))
+		d->saw_owned = 1;
+	if (!borrowed_return(v))
+		return;
+	const char *name = value_label(eng, ev->state, v);
+	if (engine_returns_new(eng)) {
+		engine_report(eng, check_self("rc-return-borrowed"), ev->node->loc, v, name,
+			      "'%s' must return a new reference but returns '%s', borrowed from %s", ev->fn->name, name,
+			      engine_value_origin(eng, v));
+		return;
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 4;
+		struct pending *np = realloc(d->p, d->cap * sizeof *np);
+		if (!np)
+			return;
+		d->p = np;
+	}
+	struct pending *p = &d->p[d->n++];
+	p->pos = engine_position(eng);
+	p->loc = ev->node->loc;
+	p->site = v->param ? -1 : v->site;
+	p->name = malloc(strlen(name) + 1);
+	if (p->name)
+		strcpy(p->name, name);
+}
+
+static void on_end(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	struct data *d = data;
+	for (uint32_t i = 0; i < d->n; i++) {
+		struct pending *p = &d->p[i];
+		if (d->saw_owned && p->name)
+			engine_report_at(eng, p->pos, check_self("rc-return-borrowed"), p->loc, p->site, p->name,
+					 "'%s' returns a new reference on other paths but returns borrowed '%s' here",
+					 ev->fn->name, p->name);
+		free(p->name);
+	}
+	free(d->p);
+}
+
+const struct check check_return_borrowed = {
+	.id = "rc-return-borrowed",
+	.description = "a function that must return a new reference returns a borrowed one",
+	.data_size = sizeof(struct data),
+	.handler = {
+		[ENG_EV_RETURN] = on_return,
+		[ENG_EV_END] = on_end,
+	},
+};

@@ -1,0 +1,52 @@
+/*
+ * rc-use-after-release: a reference used (dereferenced, or passed to a call other than a release)
+ * after the function released the last reference it owned to an object nobody else was known to
+ * hold. Reported at the use.
+ */
+#include "common.h"
+
+static int freed(const struct eng_value *v)
+{
+	return v && (v->flags & ENG_V_FREED) && v->owned == 0 && !(v->flags & ENG_V_ESCAPED) && value_may_be_live(v);
+}
+
+static void on_call(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	(void)data;
+	const struct model_fn *m = engine_call_model(ev->node);
+	uint32_t rel = (m && !(m->flags & MODEL_HEURISTIC)) ? model_release_mask(m, ev->node->nargs) : 0;
+	const struct ir_operand *a = ir_args(ev->fn, ev->node);
+	for (uint32_t k = 0; k < ev->node->nargs; k++) {
+		if (k < 32 && (rel & (1u << k)))
+			continue; /* a second release is rc-double-release */
+		const struct eng_value *v = engine_operand_value(ev->state, &a[k]);
+		if (!freed(v))
+			continue;
+		const char *name = value_label(eng, ev->state, v);
+		engine_report(eng, check_self("rc-use-after-release"), ev->node->loc, v, name,
+			      "'%s' is passed to '%s' after its last reference was released", name,
+			      ev->node->callee ? ev->node->callee : "a call");
+	}
+}
+
+static void on_use(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	(void)data;
+	if (!ev->node->nargs)
+		return;
+	const struct eng_value *v = engine_operand_value(ev->state, ir_args(ev->fn, ev->node));
+	if (!freed(v))
+		return;
+	const char *name = value_label(eng, ev->state, v);
+	engine_report(eng, check_self("rc-use-after-release"), ev->node->loc, v, name,
+		      "'%s' is dereferenced after its last reference was released", name);
+}
+
+const struct check check_use_after_release = {
+	.id = "rc-use-after-release",
+	.description = "a reference is used after its last owned reference was released",
+	.handler = {
+		[ENG_EV_CALL] = on_call,
+		[ENG_EV_USE] = on_use,
+	},
+};

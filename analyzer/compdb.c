@@ -1,0 +1,378 @@
+/*
+ * compdb.c - collecting inputs from paths and compile databases (compdb.h).
+ */
+#define _XOPEN_SOURCE 700
+#include "compdb.h"
+
+#include <clang-c/CXCompilationDatabase.h>
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("rccheck: error: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = xrealloc(NULL, n);
+	memcpy(p, s, n);
+	return p;
+}
+
+void input_list_free(struct input_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].display);
+		free(l->v[i].source);
+		for (int k = 0; k < l->v[i].nargs; k++)
+			free(l->v[i].args[k]);
+		free(l->v[i].args);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+void input_add(struct input_list *l, const char *display, const char *source, const char *const *args, int nargs)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	struct input *in = &l->v[l->n++];
+	in->display = xstrdup(display);
+	in->source = xstrdup(source);
+	in->nargs = nargs;
+	in->args = xrealloc(NULL, (size_t)(nargs > 0 ? nargs : 1) * sizeof *in->args);
+	for (int i = 0; i < nargs; i++)
+		in->args[i] = xstrdup(args[i]);
+}
+
+static int ends_with_c(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 2 && !strcmp(name + n - 2, ".c");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(struct input_list *l, const char *dir, const char *const *args, int nargs, int depth)
+{
+	if (depth > 64)
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(dir) + strlen(names[i]) + 2;
+		char *p = xrealloc(NULL, len);
+		snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		struct stat st;
+		if (stat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				walk(l, p, args, nargs, depth + 1);
+			else if (S_ISREG(st.st_mode) && ends_with_c(names[i]))
+				input_add(l, p, p, args, nargs);
+		}
+		free(p);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+int input_add_path(struct input_list *l, const char *path, const char *const *args, int nargs, char *err,
+		   size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (walk(l, path, args, nargs, 0) < 0) {
+			snprintf(err, errlen, "cannot read directory: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	input_add(l, path, path, args, nargs);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* compile_commands.json                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+static char *join_path(const char *dir, const char *p)
+{
+	if (p[0] == '/' || !dir || !*dir)
+		return xstrdup(p);
+	size_t len = strlen(dir) + strlen(p) + 2;
+	char *r = xrealloc(NULL, len);
+	snprintf(r, len, "%s/%s", dir, p);
+	return r;
+}
+
+/* realpath, or a copy of p when it does not exist. */
+static char *canon(const char *p)
+{
+	char buf[PATH_MAX];
+	if (realpath(p, buf))
+		return xstrdup(buf);
+	return xstrdup(p);
+}
+
+/* Path printed for an entry: relative to the working directory when under it. */
+static char *display_path(const char *abs)
+{
+	char cwd[PATH_MAX];
+	if (getcwd(cwd, sizeof cwd)) {
+		size_t n = strlen(cwd);
+		if (!strncmp(abs, cwd, n) && abs[n] == '/')
+			return xstrdup(abs + n + 1);
+	}
+	return xstrdup(abs);
+}
+
+static int takes_value(const char *a)
+{
+	static const char *const opts[] = { "-o", "-MF", "-MQ", "-MT", "-Xclang", "-arch", "-target" };
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		if (!strcmp(a, opts[i]))
+			return 1;
+	return 0;
+}
+
+static int dropped(const char *a)
+{
+	static const char *const opts[] = { "-c", "-MD", "-MMD", "-M", "-MM", "-MP", "-pipe", "-fanalyzer" };
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		if (!strcmp(a, opts[i]))
+			return 1;
+	return !strncmp(a, "-o", 2) && a[2] != '\0' && a[1] == 'o';
+}
+
+static const char *path_opt(const char *a)
+{
+	static const char *const opts[] = { "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros", "--sysroot=", "-isysroot" };
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		if (!strncmp(a, opts[i], strlen(opts[i])))
+			return opts[i];
+	return NULL;
+}
+
+/* The clang arguments of one entry: compiler, output and dependency options and the source
+ * itself removed; include paths made absolute. */
+static void entry_args(CXCompileCommand cmd, const char *dir, const char *abs_file, char ***out, int *nout)
+{
+	unsigned n = clang_CompileCommand_getNumArgs(cmd);
+	char **args = xrealloc(NULL, (n + 1) * sizeof *args);
+	int k = 0;
+	for (unsigned i = 1; i < n; i++) {
+		CXString s = clang_CompileCommand_getArg(cmd, i);
+		const char *a = clang_getCString(s);
+		if (!a) {
+			clang_disposeString(s);
+			continue;
+		}
+		if (takes_value(a) && strcmp(a, "-Xclang") && strcmp(a, "-target") && strcmp(a, "-arch")) {
+			i++;
+			clang_disposeString(s);
+			continue;
+		}
+		if (dropped(a)) {
+			clang_disposeString(s);
+			continue;
+		}
+		if (a[0] != '-') {
+			char *p = join_path(dir, a);
+			char *c = canon(p);
+			int same = !strcmp(c, abs_file);
+			free(p);
+			free(c);
+			if (same) {
+				clang_disposeString(s);
+				continue;
+			}
+		}
+		const char *po = path_opt(a);
+		if (po && a[strlen(po)] != '\0') {
+			const char *v = a + strlen(po);
+			char *p = join_path(dir, v);
+			size_t len = strlen(po) + strlen(p) + 1;
+			args[k] = xrealloc(NULL, len);
+			snprintf(args[k], len, "%s%s", po, p);
+			k++;
+			free(p);
+		} else if (po && i + 1 < n) {
+			args[k++] = xstrdup(a);
+			clang_disposeString(s);
+			s = clang_CompileCommand_getArg(cmd, ++i);
+			args[k++] = join_path(dir, clang_getCString(s));
+		} else {
+			args[k++] = xstrdup(a);
+		}
+		clang_disposeString(s);
+	}
+	*out = args;
+	*nout = k;
+}
+
+static int selected(const char *abs, char *const *sel, int nsel, int *hit)
+{
+	if (nsel == 0)
+		return 1;
+	for (int i = 0; i < nsel; i++) {
+		size_t n = strlen(sel[i]);
+		if (!strcmp(abs, sel[i]) || (!strncmp(abs, sel[i], n) && (abs[n] == '/' || sel[i][n - 1] == '/'))) {
+			hit[i] = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int compdb_load(struct input_list *l, const char *build_dir, const char *const *selectors, int nselectors,
+		const char *const *extra, int nextra, char *err, size_t errlen)
+{
+	size_t len = strlen(build_dir) + sizeof "/compile_commands.json";
+	char *file = xrealloc(NULL, len);
+	snprintf(file, len, "%s/compile_commands.json", build_dir);
+	json_error_t je;
+	json_t *doc = json_load_file(file, 0, &je);
+	if (!doc) {
+		if (access(file, R_OK) != 0)
+			snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		else
+			snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s", file, je.line, je.column, je.text);
+		free(file);
+		return -1;
+	}
+	int shape_ok = json_is_array(doc);
+	for (size_t i = 0; shape_ok && i < json_array_size(doc); i++) {
+		json_t *e = json_array_get(doc, i);
+		if (!json_is_object(e) || !json_is_string(json_object_get(e, "file")) ||
+		    !json_is_string(json_object_get(e, "directory")) ||
+		    (!json_is_string(json_object_get(e, "command")) && !json_is_array(json_object_get(e, "arguments"))))
+			shape_ok = 0;
+	}
+	json_decref(doc);
+	if (!shape_ok) {
+		snprintf(err, errlen, "%s: not a compilation database (expected an array of objects with "
+				      "\"directory\", \"file\" and \"command\" or \"arguments\")", file);
+		free(file);
+		return -1;
+	}
+	free(file);
+	CXCompilationDatabase_Error dberr;
+	CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(build_dir, &dberr);
+	if (!db || dberr != CXCompilationDatabase_NoError) {
+		snprintf(err, errlen, "%s/compile_commands.json: cannot be loaded", build_dir);
+		if (db)
+			clang_CompilationDatabase_dispose(db);
+		return -1;
+	}
+	char **sel = xrealloc(NULL, (size_t)(nselectors > 0 ? nselectors : 1) * sizeof *sel);
+	int *hit = calloc((size_t)(nselectors > 0 ? nselectors : 1), sizeof *hit);
+	if (!hit)
+		abort();
+	for (int i = 0; i < nselectors; i++)
+		sel[i] = canon(selectors[i]);
+	CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(db);
+	unsigned n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
+	char **seen = NULL;
+	size_t nseen = 0;
+	for (unsigned i = 0; i < n; i++) {
+		CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, i);
+		CXString d = clang_CompileCommand_getDirectory(cmd);
+		CXString f = clang_CompileCommand_getFilename(cmd);
+		char *p = join_path(clang_getCString(d), clang_getCString(f));
+		char *abs = canon(p);
+		free(p);
+		int dup = 0;
+		for (size_t k = 0; k < nseen; k++)
+			if (!strcmp(seen[k], abs))
+				dup = 1;
+		if (!dup && ends_with_c(abs) && selected(abs, sel, nselectors, hit)) {
+			char **args;
+			int nargs;
+			entry_args(cmd, clang_getCString(d), abs, &args, &nargs);
+			args = xrealloc(args, (size_t)(nargs + nextra + 1) * sizeof *args);
+			for (int k = 0; k < nextra; k++)
+				args[nargs++] = xstrdup(extra[k]);
+			char *disp = display_path(abs);
+			input_add(l, disp, abs, (const char *const *)args, nargs);
+			free(disp);
+			for (int k = 0; k < nargs; k++)
+				free(args[k]);
+			free(args);
+			seen = xrealloc(seen, (nseen + 1) * sizeof *seen);
+			seen[nseen++] = xstrdup(abs);
+		}
+		free(abs);
+		clang_disposeString(d);
+		clang_disposeString(f);
+	}
+	if (cmds)
+		clang_CompileCommands_dispose(cmds);
+	clang_CompilationDatabase_dispose(db);
+	int rc = 0;
+	/* selected files that have no entry: analysed with the extra arguments alone */
+	for (int i = 0; i < nselectors; i++) {
+		if (hit[i])
+			continue;
+		struct stat st;
+		if (stat(selectors[i], &st) == 0 && S_ISREG(st.st_mode)) {
+			input_add(l, selectors[i], selectors[i], extra, nextra);
+		} else if (stat(selectors[i], &st) != 0) {
+			snprintf(err, errlen, "%s: %s", selectors[i], strerror(errno));
+			rc = -2;
+		}
+	}
+	for (size_t k = 0; k < nseen; k++)
+		free(seen[k]);
+	free(seen);
+	for (int i = 0; i < nselectors; i++)
+		free(sel[i]);
+	free(sel);
+	free(hit);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/*
+ * compdb.h - inputs: source paths (files, directories walked recursively) and entries of a
+ * compile_commands.json (read with libclang's CXCompilationDatabase, validated with jansson
+ * first so that a broken file gets a precise message).
+ */
+#ifndef RCCHECK_COMPDB_H
+#define RCCHECK_COMPDB_H
+
+#include <stddef.h>
+
+struct input {
+	char *display; /* path printed in output */
+	char *source;  /* path given to clang */
+	char **args;   /* compiler arguments (owned) */
+	int nargs;
+};
+
+struct input_list {
+	struct input *v;
+	size_t n, cap;
+};
+
+void input_list_free(struct input_list *l);
+/* Adds one input; args are copied. */
+void input_add(struct input_list *l, const char *display, const char *source, const char *const *args, int nargs);
+/* Adds PATH (a .c file, or a directory walked recursively for .c files in sorted order) with
+ * args. Returns 0, or -1 with a message in err when PATH does not exist or cannot be read. */
+int input_add_path(struct input_list *l, const char *path, const char *const *args, int nargs, char *err,
+		   size_t errlen);
+
+/*
+ * Adds the entries of BUILD_DIR/compile_commands.json. selectors (may be empty) restrict them
+ * to files equal to, or under, one of the given paths; a selected file with no entry is added
+ * with fallback_args; extra args are appended to every entry. Returns 0, or -1 with a message
+ * in err (missing or unparsable database). On -1 for a selector only, entries were still added
+ * and *bad_selector names it.
+ */
+int compdb_load(struct input_list *l, const char *build_dir, const char *const *selectors, int nselectors,
+		const char *const *extra, int nextra, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * diag.c - findings per file, suppression comments, text output (diag.h).
+ */
+#include "diag.h"
+
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("rccheck: error: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s ? s : "") + 1;
+	char *p = xrealloc(NULL, n);
+	memcpy(p, s ? s : "", n);
+	return p;
+}
+
+void diag_file_init(struct diag_file *f, const char *path)
+{
+	memset(f, 0, sizeof *f);
+	f->path = xstrdup(path);
+}
+
+void diag_file_free(struct diag_file *f)
+{
+	for (uint32_t i = 0; i < f->nfindings; i++) {
+		struct diag_finding *d = &f->findings[i];
+		free(d->message);
+		free(d->function);
+		for (uint32_t k = 0; k < d->nnotes; k++)
+			free(d->notes[k].message);
+		free(d->notes);
+	}
+	free(f->findings);
+	for (uint32_t i = 0; i < f->nerrors; i++)
+		free(f->errors[i]);
+	free(f->errors);
+	for (uint32_t i = 0; i < f->nincomplete; i++)
+		free(f->incomplete[i].message);
+	free(f->incomplete);
+	free(f->dump);
+	free(f->path);
+	memset(f, 0, sizeof *f);
+}
+
+struct diag_finding *diag_add(struct diag_file *f, int check, const char *function, uint32_t line, uint32_t col,
+			      const char *message)
+{
+	if (f->nfindings == f->cap_findings) {
+		f->cap_findings = f->cap_findings ? f->cap_findings * 2 : 8;
+		f->findings = xrealloc(f->findings, f->cap_findings * sizeof *f->findings);
+	}
+	struct diag_finding *d = &f->findings[f->nfindings++];
+	memset(d, 0, sizeof *d);
+	d->check = check;
+	d->function = xstrdup(function);
+	d->line = line;
+	d->col = col;
+	d->message = xstrdup(message);
+	return d;
+}
+
+void diag_add_note(struct diag_finding *d, uint32_t line, uint32_t col, const char *message)
+{
+	d->notes = xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
+	d->notes[d->nnotes].line = line;
+	d->notes[d->nnotes].col = col;
+	d->notes[d->nnotes].message = xstrdup(message);
+	d->nnotes++;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	char *s = xrealloc(NULL, (size_t)(n > 0 ? n : 0) + 1);
+	vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+	return s;
+}
+
+void diag_add_error(struct diag_file *f, const char *fmt, ...)
+{
+	if (f->nerrors == f->cap_errors) {
+		f->cap_errors = f->cap_errors ? f->cap_errors * 2 : 4;
+		f->errors = xrealloc(f->errors, f->cap_errors * sizeof *f->errors);
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	f->errors[f->nerrors++] = vformat(fmt, ap);
+	va_end(ap);
+}
+
+void diag_run_error(struct diag_run *r, const char *fmt, ...)
+{
+	if (r->nerrors == r->cap_errors) {
+		r->cap_errors = r->cap_errors ? r->cap_errors * 2 : 4;
+		r->errors = xrealloc(r->errors, r->cap_errors * sizeof *r->errors);
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	r->errors[r->nerrors++] = vformat(fmt, ap);
+	va_end(ap);
+}
+
+void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message)
+{
+	if (f->nincomplete == f->cap_incomplete) {
+		f->cap_incomplete = f->cap_incomplete ? f->cap_incomplete * 2 : 4;
+		f->incomplete = xrealloc(f->incomplete, f->cap_incomplete * sizeof *f->incomplete);
+	}
+	f->incomplete[f->nincomplete].line = line;
+	f->incomplete[f->nincomplete].col = col;
+	f->incomplete[f->nincomplete].message = xstrdup(message);
+	f->nincomplete++;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct diag_finding *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	if (x->check != y->check)
+		return x->check < y->check ? -1 : 1;
+	return strcmp(x->message, y->message);
+}
+
+void diag_sort(struct diag_file *f)
+{
+	if (f->nfindings > 1)
+		qsort(f->findings, f->nfindings, sizeof *f->findings, cmp_finding);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Suppression                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Whether [p, end) holds "rccheck: ignore[...]" naming id or '*'. */
+static int line_suppresses(const char *p, const char *end, const char *id)
+{
+	static const char key[] = "rccheck: ignore[";
+	size_t kl = sizeof key - 1, il = strlen(id);
+	for (const char *s = p; s + kl <= end; s++) {
+		if (memcmp(s, key, kl) != 0)
+			continue;
+		const char *q = s + kl;
+		while (q < end && *q != ']') {
+			while (q < end && (*q == ' ' || *q == ','))
+				q++;
+			const char *w = q;
+			while (q < end && *q != ',' && *q != ']' && *q != ' ')
+				q++;
+			size_t wl = (size_t)(q - w);
+			if ((wl == 1 && *w == '*') || (wl == il && !memcmp(w, id, il)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int diag_suppressed(const char *text, size_t len, uint32_t line, const char *id)
+{
+	if (!text || line == 0)
+		return 0;
+	const char *end = text + len;
+	const char *p = text;
+	uint32_t cur = 1;
+	const char *prev_start = NULL;
+	while (p < end && cur < line) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return 0;
+		prev_start = p;
+		p = nl + 1;
+		cur++;
+	}
+	if (cur != line)
+		return 0;
+	const char *le = memchr(p, '\n', (size_t)(end - p));
+	if (!le)
+		le = end;
+	if (line_suppresses(p, le, id))
+		return 1;
+	if (prev_start && line_suppresses(prev_start, p, id))
+		return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Totals and text output                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+size_t diag_count_findings(const struct diag_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		n += r->files[i].nfindings;
+	return n;
+}
+
+size_t diag_count_failed(const struct diag_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		n += r->files[i].failed != 0;
+	return n;
+}
+
+size_t diag_count_functions(const struct diag_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		n += r->files[i].nfunctions;
+	return n;
+}
+
+void diag_print_errors(const struct diag_run *r, FILE *err)
+{
+	for (size_t i = 0; i < r->nerrors; i++)
+		fprintf(err, "rccheck: error: %s\n", r->errors[i]);
+	for (size_t i = 0; i < r->nfiles; i++)
+		for (uint32_t k = 0; k < r->files[i].nerrors; k++)
+			fprintf(err, "rccheck: error: %s: %s\n", r->files[i].path, r->files[i].errors[k]);
+}
+
+int diag_write_text(const struct diag_run *r, FILE *out, FILE *err)
+{
+	(void)err;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct diag_file *f = &r->files[i];
+		for (uint32_t k = 0; k < f->nfindings; k++) {
+			const struct diag_finding *d = &f->findings[k];
+			fprintf(out, "%s:%u:%u: warning: %s [%s]\n", f->path, d->line, d->col, d->message,
+				engine_checks[d->check]->id);
+			for (uint32_t j = 0; j < d->nnotes; j++)
+				fprintf(out, "%s:%u:%u: note: %s\n", f->path, d->notes[j].line, d->notes[j].col,
+					d->notes[j].message);
+		}
+		for (uint32_t k = 0; k < f->nincomplete; k++)
+			fprintf(out, "%s:%u:%u: note: %s\n", f->path, f->incomplete[k].line, f->incomplete[k].col,
+				f->incomplete[k].message);
+	}
+	fflush(out);
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * diag.h - findings, input errors and notes collected for each file, suppression comments,
+ * and the text output. JSON and SARIF output live in output_json.c / output_sarif.c.
+ */
+#ifndef RCCHECK_DIAG_H
+#define RCCHECK_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct diag_note {
+	uint32_t line, col;
+	char *message;
+};
+
+struct diag_finding {
+	int check;      /* index in engine_checks */
+	char *message;
+	char *function;
+	uint32_t line, col;
+	struct diag_note *notes;
+	uint32_t nnotes;
+};
+
+/* Everything found in one input file. */
+struct diag_file {
+	char *path; /* as given / as printed */
+	struct diag_finding *findings;
+	uint32_t nfindings, cap_findings;
+	char **errors; /* input errors for this file (messages without the path) */
+	uint32_t nerrors, cap_errors;
+	struct diag_note *incomplete; /* functions not fully explored (message names them) */
+	uint32_t nincomplete, cap_incomplete;
+	uint32_t nfunctions;
+	int failed; /* the file could not be (fully) parsed */
+	char *dump; /* --dump-cfg output for this file, or NULL */
+	size_t dump_len;
+};
+
+struct diag_run {
+	struct diag_file *files;
+	size_t nfiles;
+	char **errors; /* errors not tied to a file (compile database...) */
+	size_t nerrors, cap_errors;
+	double seconds;
+};
+
+void diag_file_init(struct diag_file *f, const char *path);
+void diag_file_free(struct diag_file *f);
+/* Adds a finding (copies every string); notes are copied too. */
+struct diag_finding *diag_add(struct diag_file *f, int check, const char *function, uint32_t line, uint32_t col,
+			      const char *message);
+void diag_add_note(struct diag_finding *d, uint32_t line, uint32_t col, const char *message);
+void diag_add_error(struct diag_file *f, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+void diag_run_error(struct diag_run *r, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message);
+/* Sorts findings by line, column, check. */
+void diag_sort(struct diag_file *f);
+
+/*
+ * Suppression: whether `text` (the whole source file) has a comment "rccheck: ignore[IDS]" on
+ * `line` or the line above it, IDS being a comma-separated list of check IDs or '*'.
+ */
+int diag_suppressed(const char *text, size_t len, uint32_t line, const char *id);
+
+/* Totals over a run. */
+size_t diag_count_findings(const struct diag_run *r);
+size_t diag_count_failed(const struct diag_run *r);
+size_t diag_count_functions(const struct diag_run *r);
+
+/* Output formats. Each returns 0, or -1 on a write error. */
+int diag_write_text(const struct diag_run *r, FILE *out, FILE *err);
+int output_json_write(const struct diag_run *r, FILE *out);
+int output_sarif_write(const struct diag_run *r, FILE *out);
+/* Errors always go to stderr as "rccheck: error: path: message". */
+void diag_print_errors(const struct diag_run *r, FILE *err);
+
+#endif

@@ -1,0 +1,420 @@
+/*
+ * driver.c - the command line (docs/analyzer.md, "Command line"): options, inputs, the worker
+ * threads (one libclang index each), output and exit status; and the in-memory entry point.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "rccheck.h"
+
+#include "compdb.h"
+#include "diag.h"
+#include "engine.h"
+#include "frontend.h"
+#include "model.h"
+#include "version.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef RCCHECK_RESOURCE_DIR
+#define RCCHECK_RESOURCE_DIR ""
+#endif
+
+static const char usage_text[] =
+	"usage: rccheck [OPTIONS] PATH... [-- COMPILER_ARGS...]\n"
+	"       rccheck -p BUILD_DIR [OPTIONS] [PATH...] [-- COMPILER_ARGS...]\n"
+	"\n"
+	"Finds the paths on which reference counts go wrong in C code.\n"
+	"PATHs are .c files or directories (searched recursively for .c files).\n"
+	"\n"
+	"options:\n"
+	"  -p BUILD_DIR       read BUILD_DIR/compile_commands.json (each file with its own flags;\n"
+	"                     PATHs then select entries; without PATH: every entry)\n"
+	"  -j N               parallel jobs (default: number of cores)\n"
+	"  --format=FORMAT    text (default), json or sarif\n"
+	"  -o FILE            write the report to FILE (default: standard output)\n"
+	"  --model FILE       load a model file (our format, or CPython's refcounts.dat); repeatable\n"
+	"  --dump-cfg         print each function's control-flow graph instead of findings\n"
+	"  --max-states N     exploration budget per function (default 20000)\n"
+	"  --list-checks      print the check IDs and what they find\n"
+	"  --version          print the version\n"
+	"  --help             print this help\n"
+	"\n"
+	"Suppress one finding with a comment on its line or the line above:\n"
+	"  /* rccheck: ignore[rc-leak] */   (comma-separated IDs, or *)\n"
+	"\n"
+	"exit status: 0 no findings, 1 findings, 2 usage or input error\n";
+
+struct options {
+	const char *build_dir;
+	int jobs;
+	enum rccheck_format format;
+	const char *output;
+	const char **models;
+	int nmodels;
+	int dump_cfg;
+	unsigned max_states;
+	const char **paths;
+	int npaths;
+	const char **cc_args;
+	int ncc_args;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("rccheck: error: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n(try 'rccheck --help')\n", stderr);
+	return 2;
+}
+
+static int parse_uint(const char *s, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v > 1000000000ul || s[0] == '-')
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Value of an option given as "-xVALUE", "--opt=VALUE" or "-x VALUE"; NULL when missing. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (!strncmp(a, name, n) && a[n] == '=')
+		return a + n + 1;
+	if (!strncmp(a, name, n) && a[n] != '\0' && name[1] != '-')
+		return a + n;
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static int is_opt(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+	return !strncmp(a, name, n) && (a[n] == '\0' || a[n] == '=' || (name[1] != '-' && a[n] != '\0'));
+}
+
+/* Returns -1 to continue, or an exit status. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	long nc = sysconf(_SC_NPROCESSORS_ONLN);
+	o->jobs = nc > 0 ? (int)nc : 1;
+	o->models = calloc((size_t)argc + 1, sizeof *o->models);
+	o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
+	if (!o->models || !o->paths)
+		abort();
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			o->cc_args = (const char **)argv + i + 1;
+			o->ncc_args = argc - i - 1;
+			break;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		if (!strcmp(a, "--version")) {
+			printf("rccheck %s\n", RCCHECK_VERSION);
+			return 0;
+		}
+		if (!strcmp(a, "--list-checks")) {
+			for (size_t c = 0; c < engine_ncheck; c++)
+				printf("%-22s %s\n", engine_checks[c]->id, engine_checks[c]->description);
+			return 0;
+		}
+		if (!strcmp(a, "--dump-cfg")) {
+			o->dump_cfg = 1;
+			continue;
+		}
+		const char *v;
+		if (is_opt(a, "-p")) {
+			if (!(v = opt_value(argc, argv, &i, "-p")) || !*v)
+				return usage_error("%s needs a build directory", "-p");
+			o->build_dir = v;
+		} else if (is_opt(a, "-j")) {
+			unsigned j;
+			if (!(v = opt_value(argc, argv, &i, "-j")) || parse_uint(v, &j) < 0 || j == 0 || j > 1024)
+				return usage_error("-j needs a number of jobs between 1 and 1024, not '%s'", v ? v : "");
+			o->jobs = (int)j;
+		} else if (is_opt(a, "--format")) {
+			if (!(v = opt_value(argc, argv, &i, "--format")))
+				return usage_error("%s needs text, json or sarif", "--format");
+			if (!strcmp(v, "text"))
+				o->format = RCCHECK_FORMAT_TEXT;
+			else if (!strcmp(v, "json"))
+				o->format = RCCHECK_FORMAT_JSON;
+			else if (!strcmp(v, "sarif"))
+				o->format = RCCHECK_FORMAT_SARIF;
+			else
+				return usage_error("unknown format '%s' (text, json or sarif)", v);
+		} else if (is_opt(a, "-o")) {
+			if (!(v = opt_value(argc, argv, &i, "-o")) || !*v)
+				return usage_error("%s needs a file name", "-o");
+			o->output = v;
+		} else if (is_opt(a, "--model")) {
+			if (!(v = opt_value(argc, argv, &i, "--model")) || !*v)
+				return usage_error("%s needs a file", "--model");
+			o->models[o->nmodels++] = v;
+		} else if (is_opt(a, "--max-states")) {
+			if (!(v = opt_value(argc, argv, &i, "--max-states")) || parse_uint(v, &o->max_states) < 0 ||
+			    o->max_states == 0)
+				return usage_error("--max-states needs a positive number, not '%s'", v ? v : "");
+		} else if (is_opt(a, "--baseline")) {
+			return usage_error("%s is not supported by this version", "--baseline");
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_error("unknown option '%s'", a);
+		} else {
+			o->paths[o->npaths++] = a;
+		}
+	}
+	if (o->npaths == 0 && !o->build_dir)
+		return usage_error("%s", "no input: give .c files or directories, or -p BUILD_DIR");
+	return -1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Workers                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+struct work {
+	const struct input_list *inputs;
+	struct diag_run *run;
+	const struct fe_options *fe;
+	atomic_size_t next;
+};
+
+static void *worker(void *arg)
+{
+	struct work *w = arg;
+	CXIndex index = clang_createIndex(0, 0);
+	for (;;) {
+		size_t i = atomic_fetch_add(&w->next, 1);
+		if (i >= w->inputs->n)
+			break;
+		const struct input *in = &w->inputs->v[i];
+		struct fe_input fi;
+		memset(&fi, 0, sizeof fi);
+		fi.path = in->display;
+		fi.source = in->source;
+		fi.args = (const char *const *)in->args;
+		fi.nargs = in->nargs;
+		frontend_run(index, w->fe, &fi, &w->run->files[i]);
+	}
+	clang_disposeIndex(index);
+	return NULL;
+}
+
+static const char *resource_dir(void)
+{
+	static const char dir[] = RCCHECK_RESOURCE_DIR;
+	struct stat st;
+	if (dir[0] && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return dir;
+	return NULL;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int write_report(const struct diag_run *run, enum rccheck_format format, FILE *out)
+{
+	switch (format) {
+	case RCCHECK_FORMAT_JSON:
+		return output_json_write(run, out);
+	case RCCHECK_FORMAT_SARIF:
+		return output_sarif_write(run, out);
+	case RCCHECK_FORMAT_DUMP_CFG:
+		for (size_t i = 0; i < run->nfiles; i++)
+			if (run->files[i].dump)
+				fwrite(run->files[i].dump, 1, run->files[i].dump_len, out);
+		fflush(out);
+		return ferror(out) ? -1 : 0;
+	default:
+		return diag_write_text(run, out, stderr);
+	}
+}
+
+static void run_free(struct diag_run *run)
+{
+	for (size_t i = 0; i < run->nfiles; i++)
+		diag_file_free(&run->files[i]);
+	free(run->files);
+	for (size_t i = 0; i < run->nerrors; i++)
+		free(run->errors[i]);
+	free(run->errors);
+}
+
+int rccheck_main(int argc, char **argv)
+{
+	struct options o;
+	int rc = parse_args(argc, argv, &o);
+	if (rc >= 0) {
+		free(o.models);
+		free(o.paths);
+		return rc;
+	}
+	double t0 = now();
+	struct diag_run run;
+	memset(&run, 0, sizeof run);
+	char err[1024];
+
+	struct model *model = model_new();
+	if (!model) {
+		fputs("rccheck: error: out of memory\n", stderr);
+		return 2;
+	}
+	if (model_load_builtin(model, err, sizeof err) < 0) {
+		fprintf(stderr, "rccheck: error: built-in model: %s\n", err);
+		model_free(model);
+		return 2;
+	}
+	int fatal = 0;
+	for (int i = 0; i < o.nmodels; i++) {
+		if (model_load_file(model, o.models[i], err, sizeof err) < 0) {
+			fprintf(stderr, "rccheck: error: %s\n", err);
+			fatal = 1;
+		}
+	}
+
+	struct input_list inputs;
+	memset(&inputs, 0, sizeof inputs);
+	if (!fatal && o.build_dir) {
+		int r = compdb_load(&inputs, o.build_dir, o.paths, o.npaths, o.cc_args, o.ncc_args, err, sizeof err);
+		if (r == -1)
+			fatal = 1;
+		if (r < 0)
+			diag_run_error(&run, "%s", err);
+	} else if (!fatal) {
+		for (int i = 0; i < o.npaths; i++)
+			if (input_add_path(&inputs, o.paths[i], o.cc_args, o.ncc_args, err, sizeof err) < 0)
+				diag_run_error(&run, "%s: %s", o.paths[i], err);
+	}
+
+	if (!fatal) {
+		run.nfiles = inputs.n;
+		run.files = calloc(inputs.n ? inputs.n : 1, sizeof *run.files);
+		if (!run.files)
+			abort();
+		for (size_t i = 0; i < inputs.n; i++)
+			diag_file_init(&run.files[i], inputs.v[i].display);
+		struct fe_options fe;
+		memset(&fe, 0, sizeof fe);
+		fe.model = model;
+		fe.max_states = o.max_states;
+		fe.dump_cfg = o.dump_cfg;
+		fe.resource_dir = resource_dir();
+		struct work w;
+		w.inputs = &inputs;
+		w.run = &run;
+		w.fe = &fe;
+		atomic_init(&w.next, 0);
+		size_t nthreads = (size_t)o.jobs < inputs.n ? (size_t)o.jobs : inputs.n;
+		if (nthreads <= 1) {
+			worker(&w);
+		} else {
+			pthread_t *th = calloc(nthreads, sizeof *th);
+			if (!th)
+				abort();
+			size_t started = 0;
+			for (size_t i = 0; i < nthreads; i++)
+				if (pthread_create(&th[i], NULL, worker, &w) == 0)
+					started++;
+				else
+					break;
+			if (started == 0)
+				worker(&w);
+			for (size_t i = 0; i < started; i++)
+				pthread_join(th[i], NULL);
+			free(th);
+		}
+	}
+	run.seconds = now() - t0;
+
+	FILE *out = stdout;
+	if (o.output && !(out = fopen(o.output, "w"))) {
+		fprintf(stderr, "rccheck: error: %s: %s\n", o.output, strerror(errno));
+		fatal = 1;
+		out = NULL;
+	}
+	diag_print_errors(&run, stderr);
+	int write_failed = 0;
+	if (out && !(fatal && run.nfiles == 0 && o.format == RCCHECK_FORMAT_TEXT))
+		write_failed = write_report(&run, o.dump_cfg ? RCCHECK_FORMAT_DUMP_CFG : o.format, out) < 0;
+	if (out && out != stdout && fclose(out) != 0)
+		write_failed = 1;
+	if (write_failed)
+		fprintf(stderr, "rccheck: error: %s: write error\n", o.output ? o.output : "standard output");
+
+	size_t nfind = diag_count_findings(&run);
+	int errors = fatal || write_failed || run.nerrors > 0 || diag_count_failed(&run) > 0;
+	for (size_t i = 0; i < run.nfiles && !errors; i++)
+		errors = run.files[i].nerrors > 0;
+	rc = errors ? 2 : (nfind && !o.dump_cfg) ? 1 : 0;
+
+	run_free(&run);
+	input_list_free(&inputs);
+	model_free(model);
+	free(o.models);
+	free(o.paths);
+	return rc;
+}
+
+int rccheck_analyze_buffer(const char *name, const char *data, size_t len, const char *const *args, int nargs,
+			   enum rccheck_format format, unsigned max_states, FILE *out)
+{
+	char err[512];
+	struct model *model = model_new();
+	if (!model)
+		return -1;
+	if (model_load_builtin(model, err, sizeof err) < 0) {
+		model_free(model);
+		return -1;
+	}
+	struct diag_run run;
+	memset(&run, 0, sizeof run);
+	run.nfiles = 1;
+	run.files = calloc(1, sizeof *run.files);
+	if (!run.files)
+		abort();
+	diag_file_init(&run.files[0], name);
+	struct fe_options fe;
+	memset(&fe, 0, sizeof fe);
+	fe.model = model;
+	fe.max_states = max_states;
+	fe.dump_cfg = format == RCCHECK_FORMAT_DUMP_CFG;
+	fe.resource_dir = resource_dir();
+	struct fe_input fi;
+	memset(&fi, 0, sizeof fi);
+	fi.path = name;
+	fi.source = name;
+	fi.args = args;
+	fi.nargs = nargs;
+	fi.buffer = data ? data : "";
+	fi.len = data ? len : 0;
+	CXIndex index = clang_createIndex(0, 0);
+	int r = frontend_run(index, &fe, &fi, &run.files[0]);
+	clang_disposeIndex(index);
+	if (out)
+		write_report(&run, format, out);
+	int n = r < 0 ? -1 : (int)run.files[0].nfindings;
+	run_free(&run);
+	model_free(model);
+	return n;
+}

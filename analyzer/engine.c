@@ -1,0 +1,1172 @@
+/*
+ * engine.c - path-sensitive ownership analysis over one IR function (engine.h;
+ * docs/analyzer.md explains the exploration, the memo table and the budget).
+ */
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ENG_MAX_VALUES 250 /* value slots per state (bindings are one byte) */
+#define ENG_DEFAULT_BUDGET 20000
+#define ENG_MAX_NOTES 48
+
+struct eng_state {
+	uint32_t nvars, nvals;
+	uint8_t *bind;          /* nvars bindings: 0 or a slot in 1..nvals */
+	struct eng_value *vals; /* vals[1..nvals] */
+};
+
+/* An explored (node, state) pair. */
+struct record {
+	int32_t node;
+	int32_t parent; /* record index, -1 for the entry */
+	uint32_t off;   /* serialized state in eng->blob */
+	uint32_t len;
+	uint32_t hash;
+	int32_t next; /* memo chain */
+	uint8_t via;  /* edge from the parent: VIA_* */
+};
+
+enum { VIA_TRUE = 0, VIA_FALSE = 1, VIA_PLAIN = 2, VIA_FAIL = 3, VIA_OK = 4 };
+
+struct reported {
+	int check;
+	uint32_t line;
+	char *var;
+};
+
+struct ret_info {
+	int saw_new, saw_borrowed, saw_null, saw_other;
+	int8_t *delta;    /* per parameter, first return's delta */
+	uint8_t *delta_mixed;
+	int have_delta;
+	uint32_t deref_unchecked; /* parameters dereferenced while possibly NULL */
+};
+
+struct engine {
+	const struct ir_func *fn;
+	const struct engine_options *opt;
+	uint32_t *npred;
+	struct record *recs;
+	uint32_t nrecs, cap_recs;
+	uint8_t *blob;
+	size_t blob_len, blob_cap;
+	int32_t *buckets;
+	uint32_t nbuckets;
+	int32_t *stack;
+	uint32_t sp, cap_stack;
+	int32_t cur; /* record being processed */
+	void **check_data;
+	struct reported *reported;
+	uint32_t nreported, cap_reported;
+	struct ret_info ret;
+	char origin_buf[256];
+	/* scratch states */
+	struct eng_state a, b, c;
+	uint8_t *ser;
+	int returns_new;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Small helpers                                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("rccheck: error: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *q = calloc(n ? n : 1, size ? size : 1);
+	if (!q) {
+		fputs("rccheck: error: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = xrealloc(NULL, n);
+	memcpy(p, s, n);
+	return p;
+}
+
+static void state_alloc(struct eng_state *s, uint32_t nvars)
+{
+	s->nvars = nvars;
+	s->nvals = 0;
+	s->bind = xcalloc(nvars + 1, 1);
+	s->vals = xcalloc(ENG_MAX_VALUES + 1, sizeof *s->vals);
+}
+
+static void state_free(struct eng_state *s)
+{
+	free(s->bind);
+	free(s->vals);
+}
+
+static void state_copy(struct eng_state *dst, const struct eng_state *src)
+{
+	dst->nvals = src->nvals;
+	memcpy(dst->bind, src->bind, src->nvars);
+	memcpy(dst->vals + 1, src->vals + 1, src->nvals * sizeof *src->vals);
+}
+
+const struct ir_func *engine_func(const struct engine *eng)
+{
+	return eng->fn;
+}
+
+int engine_returns_new(const struct engine *eng)
+{
+	return eng->returns_new;
+}
+
+const struct eng_value *engine_value(const struct eng_state *st, int32_t var)
+{
+	if (var < 0 || (uint32_t)var >= st->nvars || !st->bind[var])
+		return NULL;
+	return &st->vals[st->bind[var]];
+}
+
+const struct eng_value *engine_operand_value(const struct eng_state *st, const struct ir_operand *o)
+{
+	return o->kind == IR_OPND_VAR ? engine_value(st, o->var) : NULL;
+}
+
+uint32_t engine_nvalues(const struct eng_state *st)
+{
+	return st->nvals;
+}
+
+const struct eng_value *engine_value_at(const struct eng_state *st, uint32_t i)
+{
+	return i >= 1 && i <= st->nvals ? &st->vals[i] : NULL;
+}
+
+static uint32_t slot_of(const struct eng_state *st, const struct eng_value *v)
+{
+	return (uint32_t)(v - st->vals);
+}
+
+uint32_t engine_binders(const struct eng_state *st, const struct eng_value *v, int32_t except)
+{
+	uint32_t slot = slot_of(st, v), n = 0;
+	for (uint32_t i = 0; i < st->nvars; i++)
+		if (st->bind[i] == slot && (int32_t)i != except)
+			n++;
+	return n;
+}
+
+const char *engine_value_name(const struct engine *eng, const struct eng_state *st, const struct eng_value *v)
+{
+	uint32_t slot = slot_of(st, v);
+	const char *temp = NULL;
+	for (uint32_t i = 0; i < st->nvars; i++) {
+		if (st->bind[i] != slot)
+			continue;
+		if (!(eng->fn->vars[i].flags & IR_VAR_TEMP))
+			return eng->fn->vars[i].name;
+		if (!temp)
+			temp = eng->fn->vars[i].name;
+	}
+	return temp;
+}
+
+const char *engine_value_origin(const struct engine *eng, const struct eng_value *v)
+{
+	char *buf = ((struct engine *)eng)->origin_buf;
+	if (v->param) {
+		for (uint32_t i = 0; i < eng->fn->nvars; i++)
+			if (eng->fn->vars[i].param == v->param - 1) {
+				snprintf(buf, sizeof eng->origin_buf, "parameter '%s'", eng->fn->vars[i].name);
+				return buf;
+			}
+		snprintf(buf, sizeof eng->origin_buf, "parameter %d", v->param);
+		return buf;
+	}
+	if (v->site >= 0 && (uint32_t)v->site < eng->fn->nnodes) {
+		const struct ir_node *n = &eng->fn->nodes[v->site];
+		if (n->op == IR_CALL && n->callee) {
+			snprintf(buf, sizeof eng->origin_buf, "'%s'", n->callee);
+			return buf;
+		}
+		if (n->op == IR_CALL)
+			return "an indirect call";
+		return "a load";
+	}
+	return "an unknown source";
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Canonical form, memo table                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Drops values bound by no var (parameters excepted) and renumbers slots in order of first
+ * binding; writes the serialized form to eng->ser and returns its length. */
+static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
+{
+	uint8_t map[ENG_MAX_VALUES + 1];
+	struct eng_value tmp[ENG_MAX_VALUES + 1];
+	memset(map, 0, sizeof map);
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < st->nvars; i++) {
+		uint8_t s = st->bind[i];
+		if (s && !map[s]) {
+			map[s] = (uint8_t)++n;
+			tmp[n] = st->vals[s];
+		}
+	}
+	for (uint32_t s = 1; s <= st->nvals; s++) {
+		if (!map[s] && st->vals[s].param) {
+			map[s] = (uint8_t)++n;
+			tmp[n] = st->vals[s];
+		}
+	}
+	for (uint32_t i = 0; i < st->nvars; i++)
+		st->bind[i] = map[st->bind[i]];
+	memcpy(st->vals + 1, tmp + 1, n * sizeof *tmp);
+	st->nvals = n;
+	uint8_t *p = eng->ser;
+	*p++ = (uint8_t)n;
+	memcpy(p, st->bind, st->nvars);
+	p += st->nvars;
+	memcpy(p, st->vals + 1, n * sizeof *st->vals);
+	p += n * sizeof *st->vals;
+	return (uint32_t)(p - eng->ser);
+}
+
+static void deserialize(const struct engine *eng, const struct record *r, struct eng_state *st)
+{
+	const uint8_t *p = eng->blob + r->off;
+	st->nvals = *p++;
+	memcpy(st->bind, p, st->nvars);
+	p += st->nvars;
+	memcpy(st->vals + 1, p, st->nvals * sizeof *st->vals);
+}
+
+static uint32_t hash_bytes(const uint8_t *p, uint32_t len, int32_t node)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)(uint32_t)node;
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static void rehash(struct engine *eng)
+{
+	uint32_t nb = eng->nbuckets ? eng->nbuckets * 2 : 1024;
+	free(eng->buckets);
+	eng->buckets = xrealloc(NULL, nb * sizeof *eng->buckets);
+	for (uint32_t i = 0; i < nb; i++)
+		eng->buckets[i] = -1;
+	eng->nbuckets = nb;
+	for (uint32_t i = 0; i < eng->nrecs; i++) {
+		uint32_t b = eng->recs[i].hash & (nb - 1);
+		eng->recs[i].next = eng->buckets[b];
+		eng->buckets[b] = (int32_t)i;
+	}
+}
+
+/* Adds the successor (node, st) unless already explored; st is canonicalized in place. */
+static void push_state(struct engine *eng, struct eng_state *st, int32_t node, uint8_t via)
+{
+	if (node < 0)
+		return;
+	uint32_t len = canonicalize(eng, st);
+	uint32_t h = hash_bytes(eng->ser, len, node);
+	for (int32_t r = eng->buckets[h & (eng->nbuckets - 1)]; r >= 0; r = eng->recs[r].next) {
+		const struct record *rec = &eng->recs[r];
+		if (rec->hash == h && rec->node == node && rec->len == len && !memcmp(eng->blob + rec->off, eng->ser, len))
+			return;
+	}
+	if (eng->nrecs == eng->cap_recs) {
+		eng->cap_recs = eng->cap_recs ? eng->cap_recs * 2 : 256;
+		eng->recs = xrealloc(eng->recs, eng->cap_recs * sizeof *eng->recs);
+	}
+	if (eng->blob_len + len > eng->blob_cap) {
+		eng->blob_cap = (eng->blob_cap + len) * 2;
+		eng->blob = xrealloc(eng->blob, eng->blob_cap);
+	}
+	memcpy(eng->blob + eng->blob_len, eng->ser, len);
+	struct record *rec = &eng->recs[eng->nrecs];
+	rec->node = node;
+	rec->parent = eng->cur;
+	rec->off = (uint32_t)eng->blob_len;
+	rec->len = len;
+	rec->hash = h;
+	rec->via = via;
+	eng->blob_len += len;
+	uint32_t b = h & (eng->nbuckets - 1);
+	rec->next = eng->buckets[b];
+	eng->buckets[b] = (int32_t)eng->nrecs;
+	if (eng->sp == eng->cap_stack) {
+		eng->cap_stack = eng->cap_stack ? eng->cap_stack * 2 : 256;
+		eng->stack = xrealloc(eng->stack, eng->cap_stack * sizeof *eng->stack);
+	}
+	eng->stack[eng->sp++] = (int32_t)eng->nrecs;
+	eng->nrecs++;
+	if (eng->nrecs > eng->nbuckets)
+		rehash(eng);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reports and paths                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+static const char *var_label(const struct ir_func *fn, const struct ir_operand *o, char *buf, size_t n)
+{
+	if (o->kind != IR_OPND_VAR)
+		return "the condition";
+	const struct ir_var *v = &fn->vars[o->var];
+	if (v->flags & IR_VAR_TEMP)
+		snprintf(buf, n, "the result of '%s'", v->name);
+	else
+		snprintf(buf, n, "'%s'", v->name);
+	return buf;
+}
+
+static char *branch_note(const struct ir_func *fn, const struct ir_node *n, int via)
+{
+	char buf[512], name[200];
+	const struct ir_operand *a = n->nargs ? ir_args(fn, n) : NULL;
+	int is_int = a && a->kind == IR_OPND_VAR && (fn->vars[a->var].flags & IR_VAR_INT);
+	const char *lab = a ? var_label(fn, a, name, sizeof name) : "the condition";
+	switch (n->cond) {
+	case IR_COND_NULL:
+		if (is_int)
+			snprintf(buf, sizeof buf, "assuming %s is %s", lab, via == VIA_TRUE ? "0" : "not 0");
+		else
+			snprintf(buf, sizeof buf, "assuming %s is %s", lab, via == VIA_TRUE ? "NULL" : "not NULL");
+		break;
+	case IR_COND_NEG:
+		snprintf(buf, sizeof buf, "assuming %s is %s", lab, via == VIA_TRUE ? "negative" : "not negative");
+		break;
+	case IR_COND_EQ:
+		snprintf(buf, sizeof buf, "assuming %s %s %lld", lab, via == VIA_TRUE ? "==" : "!=", (long long)n->ival);
+		break;
+	default:
+		if (n->flags & IR_NODE_LOOP)
+			snprintf(buf, sizeof buf, "%s", via == VIA_TRUE ? "entering the loop body" : "leaving the loop");
+		else
+			snprintf(buf, sizeof buf, "taking the %s branch", via == VIA_TRUE ? "true" : "false");
+		break;
+	}
+	return xstrdup(buf);
+}
+
+static char *site_note(const struct ir_func *fn, const struct ir_node *n)
+{
+	char buf[512];
+	if (n->op == IR_CALL) {
+		const struct model_fn *m = n->model;
+		const char *what = "reference";
+		if (m && m->ret == MODEL_RET_NEW)
+			what = "new reference";
+		else if (m && m->ret == MODEL_RET_BORROWED)
+			what = "borrowed reference";
+		else if (m && m->ret == MODEL_RET_INT)
+			what = "status";
+		snprintf(buf, sizeof buf, "%s %s from '%s'", what, m && m->ret == MODEL_RET_INT ? "returned" : "acquired",
+			 n->callee ? n->callee : "an indirect call");
+	} else if (n->op == IR_ASSIGN && n->nargs && ir_args(fn, n)[0].kind == IR_OPND_NULL) {
+		snprintf(buf, sizeof buf, "'%s' set to NULL", fn->vars[n->dest].name);
+	} else if (n->op == IR_ASSIGN && n->nargs && ir_args(fn, n)[0].kind == IR_OPND_LOAD) {
+		snprintf(buf, sizeof buf, "borrowed reference loaded into '%s'", fn->vars[n->dest].name);
+	} else {
+		snprintf(buf, sizeof buf, "value produced here");
+	}
+	return xstrdup(buf);
+}
+
+static int already_reported(struct engine *eng, int check, uint32_t line, const char *var)
+{
+	for (uint32_t i = 0; i < eng->nreported; i++)
+		if (eng->reported[i].check == check && eng->reported[i].line == line && !strcmp(eng->reported[i].var, var))
+			return 1;
+	if (eng->nreported == eng->cap_reported) {
+		eng->cap_reported = eng->cap_reported ? eng->cap_reported * 2 : 8;
+		eng->reported = xrealloc(eng->reported, eng->cap_reported * sizeof *eng->reported);
+	}
+	eng->reported[eng->nreported].check = check;
+	eng->reported[eng->nreported].line = line;
+	eng->reported[eng->nreported].var = xstrdup(var);
+	eng->nreported++;
+	return 0;
+}
+
+static void add_note(struct eng_finding *f, uint32_t *cap, struct ir_loc loc, char *msg)
+{
+	if (f->nnotes == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		f->notes = xrealloc(f->notes, *cap * sizeof *f->notes);
+	}
+	f->notes[f->nnotes].loc = loc;
+	f->notes[f->nnotes].message = msg;
+	f->nnotes++;
+}
+
+static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
+		      const char *var, const char *fmt, va_list ap)
+{
+	if (!var)
+		var = "";
+	if (already_reported(eng, check, loc.line, var) || !eng->opt->report)
+		return;
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	struct eng_finding f;
+	memset(&f, 0, sizeof f);
+	f.check = check;
+	f.func = eng->fn->name;
+	f.loc = loc;
+	f.message = msg;
+	f.var = (char *)var;
+	/* the chain of records from the entry to rec */
+	uint32_t depth = 0;
+	for (int32_t r = rec; r >= 0; r = eng->recs[r].parent)
+		depth++;
+	int32_t *chain = xrealloc(NULL, (depth + 1) * sizeof *chain);
+	uint32_t k = depth;
+	for (int32_t r = rec; r >= 0; r = eng->recs[r].parent)
+		chain[--k] = r;
+	uint32_t cap = 0;
+	int started = from_site < 0;
+	if (from_site >= 0) {
+		int found = 0;
+		for (uint32_t i = 0; i < depth; i++)
+			if (eng->recs[chain[i]].node == from_site)
+				found = 1;
+		if (!found)
+			started = 1;
+	}
+	uint32_t first_branch = 0;
+	for (uint32_t i = 1; i < depth; i++) {
+		const struct record *r = &eng->recs[chain[i]];
+		const struct ir_node *pn = &eng->fn->nodes[eng->recs[r->parent].node];
+		if (!started && eng->recs[r->parent].node == from_site) {
+			started = 1;
+			add_note(&f, &cap, pn->loc, site_note(eng->fn, pn));
+			first_branch = f.nnotes;
+		}
+		if (!started)
+			continue;
+		if (pn->op == IR_BRANCH && (r->via == VIA_TRUE || r->via == VIA_FALSE) &&
+		    (pn->succ[0] != pn->succ[1]))
+			add_note(&f, &cap, pn->loc, branch_note(eng->fn, pn, r->via));
+		else if (r->via == VIA_FAIL) {
+			char buf[300];
+			snprintf(buf, sizeof buf, "assuming '%s' fails", pn->callee ? pn->callee : "the call");
+			add_note(&f, &cap, pn->loc, xstrdup(buf));
+		}
+	}
+	free(chain);
+	/* keep the acquisition and the last branches when the path is long */
+	if (f.nnotes > ENG_MAX_NOTES) {
+		uint32_t keep_tail = ENG_MAX_NOTES - first_branch - 1;
+		uint32_t drop = f.nnotes - first_branch - keep_tail;
+		for (uint32_t i = first_branch; i < first_branch + drop; i++)
+			free(f.notes[i].message);
+		memmove(f.notes + first_branch, f.notes + first_branch + drop, keep_tail * sizeof *f.notes);
+		f.nnotes = first_branch + keep_tail;
+	}
+	eng->opt->report(eng->opt->ctx, &f);
+	for (uint32_t i = 0; i < f.nnotes; i++)
+		free(f.notes[i].message);
+	free(f.notes);
+}
+
+void engine_report(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,
+		   const char *var, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, var, fmt, ap);
+	va_end(ap);
+}
+
+eng_pos engine_position(const struct engine *eng)
+{
+	return (eng_pos)eng->cur;
+}
+
+void engine_report_at(struct engine *eng, eng_pos pos, int check, struct ir_loc loc, int32_t from_site,
+		      const char *var, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(eng, (int32_t)pos, check, loc, from_site, var, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Events                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+static void fire(struct engine *eng, enum eng_event kind, int32_t node, const struct eng_state *st, int32_t var,
+		 int succ)
+{
+	struct eng_event_info ev;
+	ev.kind = kind;
+	ev.fn = eng->fn;
+	ev.node = node >= 0 ? &eng->fn->nodes[node] : NULL;
+	ev.node_index = node;
+	ev.state = st;
+	ev.var = var;
+	ev.succ = succ;
+	for (size_t i = 0; i < engine_ncheck; i++)
+		if (engine_checks[i]->handler[kind])
+			engine_checks[i]->handler[kind](eng, &ev, eng->check_data[i]);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Transfer functions                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+static uint8_t new_value(struct eng_state *st, int32_t site)
+{
+	if (st->nvals >= ENG_MAX_VALUES)
+		return 0;
+	uint8_t s = (uint8_t)++st->nvals;
+	memset(&st->vals[s], 0, sizeof st->vals[s]);
+	st->vals[s].site = site;
+	st->vals[s].null = ENG_NONNULL;
+	return s;
+}
+
+static uint8_t operand_slot(const struct eng_state *st, const struct ir_operand *o)
+{
+	return o->kind == IR_OPND_VAR ? st->bind[o->var] : 0;
+}
+
+static void release_slot(struct eng_state *st, uint8_t s)
+{
+	if (!s)
+		return;
+	struct eng_value *v = &st->vals[s];
+	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
+		return;
+	v->delta--;
+	if (v->owned > 0) {
+		v->owned--;
+		if (v->owned == 0 && !(v->flags & ENG_V_BORROWED) && !(v->flags & ENG_V_ESCAPED))
+			v->flags |= ENG_V_FREED;
+	}
+}
+
+static void steal_slot(struct eng_state *st, uint8_t s)
+{
+	if (!s)
+		return;
+	struct eng_value *v = &st->vals[s];
+	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
+		return;
+	v->delta--;
+	v->flags |= ENG_V_STOLEN;
+	if (v->owned > 0)
+		v->owned--;
+}
+
+static void acquire_slot(struct eng_state *st, uint8_t s)
+{
+	if (!s)
+		return;
+	struct eng_value *v = &st->vals[s];
+	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
+		return;
+	v->delta++;
+	if (v->owned < 100)
+		v->owned++;
+	v->flags |= ENG_V_HAD_OWNED;
+	v->flags &= (uint8_t)~ENG_V_FREED;
+}
+
+/* Marks what a var holds as escaped and unbinds the var (the callee may overwrite it). */
+static void escape_var(struct eng_state *st, int32_t var)
+{
+	uint8_t s = st->bind[var];
+	if (s)
+		st->vals[s].flags |= ENG_V_ESCAPED;
+	st->bind[var] = 0;
+}
+
+/* Number of arguments a Py_BuildValue-style unit consumes, and whether it steals ('N'). */
+static void apply_format_build(struct eng_state *st, const struct ir_func *fn, const struct ir_node *n, int fmt_arg)
+{
+	const struct ir_operand *a = ir_args(fn, n);
+	if ((uint32_t)fmt_arg > n->nargs || a[fmt_arg - 1].kind != IR_OPND_STR || !a[fmt_arg - 1].str)
+		return;
+	uint32_t k = (uint32_t)fmt_arg; /* next argument, 0-based */
+	for (const char *p = a[fmt_arg - 1].str; *p && k < n->nargs; p++) {
+		switch (*p) {
+		case '(': case ')': case '[': case ']': case '{': case '}': case ':': case ',': case ' ': case '\t':
+			continue;
+		case '#':
+			k++; /* length argument */
+			continue;
+		case '&':
+			k++; /* converter + argument: the converter was counted, the argument follows */
+			continue;
+		case 'N':
+			if (p[1] == '&')
+				break;
+			steal_slot(st, operand_slot(st, &a[k]));
+			k++;
+			continue;
+		default:
+			k++;
+			continue;
+		}
+		k++;
+	}
+}
+
+/* rc_newref-style annotations (a new reference and one acquired argument) describe a function
+ * that returns its argument with one more reference: the argument returned, 1-based, or 0. */
+static int returned_arg(const struct model_fn *m, uint32_t nargs)
+{
+	if (m->returns_arg)
+		return m->returns_arg;
+	uint32_t acq = model_mask(m, MODEL_ACQUIRES, nargs);
+	if (m->ret == MODEL_RET_NEW && acq && !(acq & (acq - 1))) {
+		int k = 0;
+		while (!(acq & (1u << k)))
+			k++;
+		return k + 1;
+	}
+	return 0;
+}
+
+static void bind_new_out(struct eng_state *st, int32_t var, int32_t node, int owned)
+{
+	uint8_t s = new_value(st, node);
+	if (s) {
+		st->vals[s].flags = ENG_V_OBJ | (owned ? ENG_V_HAD_OWNED : ENG_V_BORROWED);
+		st->vals[s].owned = owned ? 1 : 0;
+		st->vals[s].null = owned ? ENG_MAYBE : ENG_NONNULL;
+	}
+	st->bind[var] = s;
+}
+
+static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int failed)
+{
+	const struct ir_func *fn = eng->fn;
+	const struct ir_node *n = &fn->nodes[node];
+	const struct model_fn *m = n->model;
+	const struct ir_operand *a = ir_args(fn, n);
+	int heuristic = m && (m->flags & MODEL_HEURISTIC);
+	if (heuristic && n->nargs != 1)
+		m = NULL;
+	uint32_t na = n->nargs;
+	uint32_t rel = model_mask(m, MODEL_RELEASES, na), acq = model_mask(m, MODEL_ACQUIRES, na);
+	uint32_t steals = model_mask(m, MODEL_STEALS, na) | (failed ? 0 : model_mask(m, MODEL_STEALS_OK, na));
+	uint32_t clears = model_mask(m, MODEL_CLEARS, na);
+	uint32_t out_new = model_mask(m, MODEL_OUT_NEW, na), out_bor = model_mask(m, MODEL_OUT_BORROWED, na);
+	int ret_arg = m && !heuristic ? returned_arg(m, na) : 0;
+	if (ret_arg)
+		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
+	for (uint32_t k = 0; k < na; k++) {
+		uint32_t bit = k < 32 ? 1u << k : 0;
+		uint8_t s = operand_slot(st, &a[k]);
+		if (a[k].kind == IR_OPND_ADDR) {
+			int32_t var = a[k].var;
+			if (clears & bit) {
+				release_slot(st, st->bind[var]);
+				uint8_t z = new_value(st, node);
+				if (z)
+					st->vals[z].null = ENG_NULL;
+				st->bind[var] = z;
+			} else if ((out_new | out_bor) & bit) {
+				if (!failed || (out_bor & bit))
+					bind_new_out(st, var, node, (out_new & bit) != 0);
+			} else if (m && !heuristic && ((m->format_parse && k >= (uint32_t)m->format_parse) ||
+						       (m->unpack_borrowed && k + 1 >= (uint32_t)m->unpack_borrowed))) {
+				if (!failed)
+					bind_new_out(st, var, node, 0);
+			} else {
+				escape_var(st, var);
+			}
+			continue;
+		}
+		if (!m || !s)
+			continue;
+		if (heuristic) {
+			if (m->arg[MODEL_ACQUIRES] & 1u)
+				st->vals[s].delta++;
+			if (m->arg[MODEL_RELEASES] & 1u)
+				st->vals[s].delta--;
+			continue;
+		}
+		if (m->setref_dst && k + 1 == (uint32_t)m->setref_dst)
+			continue; /* below */
+		if (rel & bit)
+			release_slot(st, s);
+		if (steals & bit)
+			steal_slot(st, s);
+		if (acq & bit)
+			acquire_slot(st, s);
+	}
+	if (m && !heuristic && m->setref_dst && (uint32_t)m->setref_dst <= na && (uint32_t)m->setref_src <= na) {
+		const struct ir_operand *d = &a[m->setref_dst - 1], *src = &a[m->setref_src - 1];
+		uint8_t ss = operand_slot(st, src);
+		if (d->kind == IR_OPND_VAR) {
+			release_slot(st, st->bind[d->var]);
+			st->bind[d->var] = ss;
+		} else if (ss) {
+			st->vals[ss].flags |= ENG_V_ESCAPED;
+		}
+	}
+	if (m && !heuristic && m->format_build)
+		apply_format_build(st, fn, n, m->format_build);
+	if (n->dest < 0)
+		return;
+	uint8_t s = 0;
+	if (m && !heuristic) {
+		if (ret_arg && (uint32_t)ret_arg <= na && operand_slot(st, &a[ret_arg - 1])) {
+			s = operand_slot(st, &a[ret_arg - 1]);
+			if (m->ret == MODEL_RET_NEW && !failed)
+				acquire_slot(st, s);
+			st->bind[n->dest] = s;
+			return;
+		}
+		switch (m->ret) {
+		case MODEL_RET_NEW:
+		case MODEL_RET_BORROWED:
+			s = new_value(st, node);
+			if (!s)
+				break;
+			st->vals[s].flags = ENG_V_OBJ;
+			if (m->ret == MODEL_RET_NEW && !failed) {
+				st->vals[s].owned = 1;
+				st->vals[s].flags |= ENG_V_HAD_OWNED;
+			} else if (m->ret == MODEL_RET_BORROWED) {
+				st->vals[s].flags |= ENG_V_BORROWED;
+			}
+			if (failed)
+				st->vals[s].null = (m->flags & MODEL_NULL_ON_FAILURE) ? ENG_NULL_FAIL : ENG_NULL;
+			break;
+		case MODEL_RET_INT:
+			s = new_value(st, node);
+			if (!s)
+				break;
+			st->vals[s].flags = ENG_V_INT;
+			if (m->flags & MODEL_NEG_ON_FAILURE)
+				st->vals[s].sign = failed ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
+			else if (m->flags & MODEL_ZERO_ON_FAILURE) {
+				if (failed) {
+					st->vals[s].flags |= ENG_V_INT_KNOWN;
+					st->vals[s].ival = 0;
+					st->vals[s].sign = ENG_SIGN_NONNEG;
+				} else {
+					st->vals[s].sign = ENG_SIGN_NONZERO;
+				}
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	st->bind[n->dest] = s;
+}
+
+static int call_forks(const struct ir_node *n)
+{
+	const struct model_fn *m = n->model;
+	if (!m || (m->flags & MODEL_HEURISTIC))
+		return 0;
+	int has_ok = model_mask(m, MODEL_STEALS_OK, n->nargs) != 0 || model_mask(m, MODEL_OUT_NEW, n->nargs) != 0 ||
+		     m->format_parse || m->unpack_borrowed;
+	if ((m->ret == MODEL_RET_NEW || m->ret == MODEL_RET_BORROWED) &&
+	    (m->flags & (MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL)))
+		return n->dest >= 0 || has_ok;
+	if (m->flags & (MODEL_NEG_ON_FAILURE | MODEL_ZERO_ON_FAILURE))
+		return n->dest >= 0 || has_ok;
+	return 0;
+}
+
+static void assign_operand(struct engine *eng, struct eng_state *st, int32_t node, int32_t dest,
+			   const struct ir_operand *o)
+{
+	uint8_t s = 0;
+	switch (o->kind) {
+	case IR_OPND_VAR:
+		s = st->bind[o->var];
+		break;
+	case IR_OPND_NULL:
+		s = new_value(st, node);
+		if (s)
+			st->vals[s].null = ENG_NULL;
+		break;
+	case IR_OPND_INT:
+		if (eng->fn->vars[dest].flags & IR_VAR_PTR) {
+			if (o->ival == 0) {
+				s = new_value(st, node);
+				if (s)
+					st->vals[s].null = ENG_NULL;
+			}
+			break;
+		}
+		if (o->ival < -1000000 || o->ival > 1000000)
+			break;
+		s = new_value(st, node);
+		if (s) {
+			st->vals[s].flags = ENG_V_INT | ENG_V_INT_KNOWN;
+			st->vals[s].ival = (int32_t)o->ival;
+			st->vals[s].sign = o->ival < 0 ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
+		}
+		break;
+	case IR_OPND_LOAD:
+		if (!(eng->fn->vars[dest].flags & IR_VAR_PTR))
+			break;
+		s = new_value(st, node);
+		if (s) {
+			st->vals[s].flags = ENG_V_BORROWED;
+			st->vals[s].null = ENG_MAYBE;
+		}
+		break;
+	default:
+		break;
+	}
+	st->bind[dest] = s;
+}
+
+/* Refines value slot s for one branch direction; returns 0 when that direction is infeasible. */
+static int refine(struct eng_state *st, uint8_t s, const struct ir_node *n, int taken_true)
+{
+	if (!s)
+		return 1;
+	struct eng_value *v = &st->vals[s];
+	int is_int = (v->flags & ENG_V_INT) != 0;
+	switch (n->cond) {
+	case IR_COND_NULL:
+		if (is_int) {
+			if (v->flags & ENG_V_INT_KNOWN)
+				return (v->ival == 0) == taken_true;
+			if (v->sign == ENG_SIGN_NEG || v->sign == ENG_SIGN_NONZERO)
+				return !taken_true;
+			if (taken_true) {
+				v->flags |= ENG_V_INT_KNOWN;
+				v->ival = 0;
+				v->sign = ENG_SIGN_NONNEG;
+			}
+			return 1;
+		}
+		if (v->null == ENG_NONNULL)
+			return !taken_true;
+		if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL) {
+			if (taken_true)
+				v->null = ENG_NULL;
+			return taken_true;
+		}
+		if (taken_true) {
+			v->null = ENG_NULL;
+			v->owned = 0;
+		} else {
+			v->null = ENG_NONNULL;
+		}
+		return 1;
+	case IR_COND_NEG:
+		if (!is_int)
+			return 1;
+		if (v->flags & ENG_V_INT_KNOWN)
+			return (v->ival < 0) == taken_true;
+		if (v->sign == ENG_SIGN_NEG)
+			return taken_true;
+		if (v->sign == ENG_SIGN_NONNEG)
+			return !taken_true;
+		if (v->sign == ENG_SIGN_NONZERO && !taken_true)
+			return 1;
+		v->sign = taken_true ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
+		return 1;
+	case IR_COND_EQ:
+		if (!is_int)
+			return 1;
+		if (v->flags & ENG_V_INT_KNOWN)
+			return (v->ival == n->ival) == taken_true;
+		if (v->sign == ENG_SIGN_NEG && n->ival >= 0)
+			return !taken_true;
+		if (v->sign == ENG_SIGN_NONNEG && n->ival < 0)
+			return !taken_true;
+		if (taken_true && n->ival >= -1000000 && n->ival <= 1000000) {
+			v->flags |= ENG_V_INT_KNOWN;
+			v->ival = (int32_t)n->ival;
+			v->sign = n->ival < 0 ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
+		}
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static void record_return(struct engine *eng, const struct eng_state *st, const struct ir_node *n)
+{
+	struct ret_info *ri = &eng->ret;
+	const struct ir_func *fn = eng->fn;
+	if (fn->returns_ptr && n->nargs) {
+		const struct ir_operand *o = ir_args(fn, n);
+		const struct eng_value *v = engine_operand_value(st, o);
+		if (o->kind == IR_OPND_NULL || (o->kind == IR_OPND_INT && o->ival == 0) ||
+		    (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)))
+			ri->saw_null = 1;
+		else if (v && v->owned > 0)
+			ri->saw_new = 1;
+		else if (v && (v->flags & ENG_V_BORROWED))
+			ri->saw_borrowed = 1;
+		else
+			ri->saw_other = 1;
+	}
+	if (!ri->delta) {
+		ri->delta = xcalloc((size_t)fn->nparams + 1, 1);
+		ri->delta_mixed = xcalloc((size_t)fn->nparams + 1, 1);
+	}
+	for (uint32_t s = 1; s <= st->nvals; s++) {
+		const struct eng_value *v = &st->vals[s];
+		if (!v->param || v->param > fn->nparams)
+			continue;
+		int p = v->param - 1;
+		if (!ri->have_delta)
+			ri->delta[p] = v->delta;
+		else if (ri->delta[p] != v->delta)
+			ri->delta_mixed[p] = 1;
+	}
+	ri->have_delta = 1;
+}
+
+/* Processes one record: fires the events of its node and pushes the successor states. */
+static void step(struct engine *eng, int32_t r)
+{
+	const struct ir_func *fn = eng->fn;
+	eng->cur = r;
+	int32_t node = eng->recs[r].node;
+	const struct ir_node *n = &fn->nodes[node];
+	const struct ir_operand *a = ir_args(fn, n);
+	struct eng_state *st = &eng->a, *w = &eng->b;
+	deserialize(eng, &eng->recs[r], st);
+	switch (n->op) {
+	case IR_NOP:
+		state_copy(w, st);
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_CALL: {
+		fire(eng, ENG_EV_CALL, node, st, -1, 0);
+		/* parameters dereferenced by a callee that does not accept NULL */
+		if (n->model && !(n->model->flags & MODEL_HEURISTIC)) {
+			for (uint32_t k = 0; k < n->nargs && k < 32; k++) {
+				const struct eng_value *v = engine_operand_value(st, &a[k]);
+				if (v && v->param && v->null == ENG_MAYBE &&
+				    !(model_mask(n->model, MODEL_ACCEPTS_NULL, n->nargs) & (1u << k)) &&
+				    v->param <= 32)
+					eng->ret.deref_unchecked |= 1u << (v->param - 1);
+			}
+		}
+		if ((n->flags & IR_NODE_NORETURN) ||
+		    (n->model && (n->model->flags & (MODEL_NORETURN | MODEL_RETURN_STMT))))
+			break;
+		int forks = call_forks(n);
+		state_copy(w, st);
+		do_call(eng, w, node, 0);
+		push_state(eng, w, n->succ[0], forks ? VIA_OK : VIA_PLAIN);
+		if (forks) {
+			state_copy(w, st);
+			do_call(eng, w, node, 1);
+			push_state(eng, w, n->succ[0], VIA_FAIL);
+		}
+		break;
+	}
+	case IR_ASSIGN:
+		fire(eng, ENG_EV_ASSIGN, node, st, n->dest, 0);
+		state_copy(w, st);
+		assign_operand(eng, w, node, n->dest, &a[0]);
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_KILL:
+		state_copy(w, st);
+		for (uint32_t k = 0; k < n->nargs; k++) {
+			if (a[k].kind != IR_OPND_VAR || !w->bind[a[k].var])
+				continue;
+			fire(eng, ENG_EV_ASSIGN, node, w, a[k].var, 0);
+			w->bind[a[k].var] = 0;
+		}
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_STORE:
+		state_copy(w, st);
+		if (n->nargs && a[0].kind == IR_OPND_VAR && w->bind[a[0].var])
+			w->vals[w->bind[a[0].var]].flags |= ENG_V_ESCAPED;
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_USE: {
+		fire(eng, ENG_EV_USE, node, st, -1, 0);
+		state_copy(w, st);
+		uint8_t s = n->nargs ? operand_slot(w, &a[0]) : 0;
+		if (s) {
+			struct eng_value *v = &w->vals[s];
+			if (v->param && v->null == ENG_MAYBE && v->param <= 32)
+				eng->ret.deref_unchecked |= 1u << (v->param - 1);
+			if (v->null == ENG_MAYBE || v->null == ENG_NULL_FAIL)
+				v->null = ENG_NONNULL; /* it was dereferenced: from here on it is not NULL */
+		}
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	}
+	case IR_COUNT: {
+		state_copy(w, st);
+		uint8_t s = n->nargs ? operand_slot(w, &a[0]) : 0;
+		if (s)
+			w->vals[s].delta = (int8_t)(w->vals[s].delta + (n->ival > 0 ? 1 : -1));
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	}
+	case IR_BRANCH: {
+		uint8_t s = n->nargs ? operand_slot(st, &a[0]) : 0;
+		for (int t = 0; t < 2; t++) {
+			if (n->succ[t] < 0)
+				continue;
+			state_copy(w, st);
+			if (!refine(w, s, n, t == 0))
+				continue;
+			fire(eng, ENG_EV_BRANCH, node, w, -1, t);
+			push_state(eng, w, n->succ[t], (uint8_t)t);
+		}
+		break;
+	}
+	case IR_RETURN:
+		fire(eng, ENG_EV_RETURN, node, st, -1, 0);
+		record_return(eng, st, n);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Driver                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+static void make_summary(struct engine *eng, struct eng_summary *sum)
+{
+	const struct ir_func *fn = eng->fn;
+	struct ret_info *ri = &eng->ret;
+	memset(sum, 0, sizeof *sum);
+	sum->fn.name = fn->name;
+	sum->fn.origin = MODEL_FROM_SUMMARY;
+	sum->fn.arg[MODEL_ACCEPTS_NULL] = ~0u & ~ri->deref_unchecked;
+	if (fn->returns_ptr) {
+		if (ri->saw_new && !ri->saw_borrowed && !ri->saw_other) {
+			sum->fn.ret = MODEL_RET_NEW;
+			if (ri->saw_null)
+				sum->fn.flags |= MODEL_NULL_ON_FAILURE;
+		} else if (ri->saw_borrowed && !ri->saw_new && !ri->saw_other) {
+			sum->fn.ret = MODEL_RET_BORROWED;
+			if (ri->saw_null)
+				sum->fn.flags |= MODEL_MAY_RETURN_NULL;
+		}
+	}
+	if (ri->have_delta) {
+		for (int p = 0; p < fn->nparams && p < 32; p++) {
+			if (ri->delta_mixed[p])
+				continue;
+			if (ri->delta[p] == 1)
+				sum->fn.arg[MODEL_ACQUIRES] |= 1u << p;
+			else if (ri->delta[p] == -1)
+				sum->fn.arg[MODEL_RELEASES] |= 1u << p;
+		}
+	}
+	sum->valid = 1;
+}
+
+int engine_check_index(const char *id)
+{
+	for (size_t i = 0; i < engine_ncheck; i++)
+		if (!strcmp(engine_checks[i]->id, id))
+			return (int)i;
+	return -1;
+}
+
+uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, struct eng_summary *summary)
+{
+	struct engine eng;
+	memset(&eng, 0, sizeof eng);
+	eng.fn = fn;
+	eng.opt = opt;
+	eng.cur = -1;
+	eng.returns_new = fn->self_model && fn->self_model->ret == MODEL_RET_NEW && fn->returns_ptr;
+	if (fn->nnodes == 0) {
+		if (summary)
+			summary->valid = 0;
+		return 1;
+	}
+	uint32_t budget = opt->max_states ? opt->max_states : ENG_DEFAULT_BUDGET;
+	state_alloc(&eng.a, fn->nvars);
+	state_alloc(&eng.b, fn->nvars);
+	state_alloc(&eng.c, fn->nvars);
+	eng.ser = xrealloc(NULL, 1 + fn->nvars + (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
+	eng.check_data = xcalloc(engine_ncheck, sizeof *eng.check_data);
+	for (size_t i = 0; i < engine_ncheck; i++)
+		eng.check_data[i] = engine_checks[i]->data_size ? xcalloc(1, engine_checks[i]->data_size) : NULL;
+	rehash(&eng);
+
+	/* entry state: one value per pointer or integer parameter */
+	struct eng_state *st = &eng.c;
+	st->nvals = 0;
+	memset(st->bind, 0, fn->nvars);
+	for (uint32_t i = 0; i < fn->nvars; i++) {
+		const struct ir_var *v = &fn->vars[i];
+		if (!(v->flags & IR_VAR_PARAM) || !(v->flags & IR_VAR_PTR))
+			continue;
+		uint8_t s = new_value(st, -1);
+		if (!s)
+			break;
+		st->vals[s].param = v->param + 1;
+		st->vals[s].flags = ENG_V_BORROWED;
+		st->vals[s].null = ENG_MAYBE;
+		st->bind[i] = s;
+	}
+	push_state(&eng, st, 0, VIA_PLAIN);
+
+	int complete = 1;
+	while (eng.sp) {
+		if (eng.nrecs > budget) {
+			complete = 0;
+			break;
+		}
+		int32_t r = eng.stack[--eng.sp];
+		step(&eng, r);
+	}
+	eng.cur = -1;
+	fire(&eng, ENG_EV_END, -1, NULL, -1, 0);
+	if (!complete && opt->incomplete)
+		opt->incomplete(opt->ctx, fn, eng.nrecs);
+	if (summary)
+		make_summary(&eng, summary);
+	uint32_t explored = complete ? eng.nrecs : 0;
+
+	for (size_t i = 0; i < engine_ncheck; i++)
+		free(eng.check_data[i]);
+	free(eng.check_data);
+	for (uint32_t i = 0; i < eng.nreported; i++)
+		free(eng.reported[i].var);
+	free(eng.reported);
+	free(eng.ret.delta);
+	free(eng.ret.delta_mixed);
+	state_free(&eng.a);
+	state_free(&eng.b);
+	state_free(&eng.c);
+	free(eng.ser);
+	free(eng.recs);
+	free(eng.blob);
+	free(eng.buckets);
+	free(eng.stack);
+	return explored;
+}

@@ -1,0 +1,182 @@
+/*
+ * engine.h - ownership analysis over one IR function (docs/analyzer.md, "The engine").
+ *
+ * The engine explores the paths of the CFG with an abstract state per path:
+ *   - each var is bound to a value slot (0: a value the analysis does not follow);
+ *   - each value records how many references the function owns (owned), whether it was ever
+ *     owned (so a release after the last owned one is a double release), whether it may be
+ *     NULL and why, whether it was freed (released while only owned by us), whether it escaped
+ *     (stored into memory the function does not track), and for parameters the net count
+ *     change (delta) the function applied.
+ * States are canonical (values renumbered in order of first binding), hashed and memoized
+ * per CFG node, so loops and goto-cleanup code terminate; a per-function budget bounds the
+ * number of explored states. Checks (checks/checks.def) subscribe to events emitted before the
+ * engine applies each operation, query the state with the accessors below and report through
+ * engine_report(), which attaches the path (acquisition, branches taken, loss point).
+ */
+#ifndef RCCHECK_ENGINE_H
+#define RCCHECK_ENGINE_H
+
+#include "ir.h"
+#include "model.h"
+
+#include <stdint.h>
+
+enum eng_null {
+	ENG_NONNULL,    /* known not NULL */
+	ENG_MAYBE,      /* may be NULL; no check required (parameters, loads) */
+	ENG_NULL_FAIL,  /* NULL because the call that produced it failed, not yet checked */
+	ENG_NULL,       /* known NULL (constant, or checked) */
+};
+
+enum eng_value_flags {
+	ENG_V_BORROWED = 1u << 0,   /* came from a borrowed source (parameter, load, borrowed call) */
+	ENG_V_HAD_OWNED = 1u << 1,  /* the function owned a reference to it at some point */
+	ENG_V_FREED = 1u << 2,      /* its last reference was released by this function */
+	ENG_V_ESCAPED = 1u << 3,    /* stored where the function no longer follows it */
+	ENG_V_INT = 1u << 4,        /* an integer (status code or constant) */
+	ENG_V_INT_KNOWN = 1u << 5,  /* ival is exact */
+	ENG_V_STOLEN = 1u << 6,     /* a reference was handed over to a callee */
+	ENG_V_OBJ = 1u << 7,        /* a reference (from a model or annotation) */
+};
+
+enum eng_sign {
+	ENG_SIGN_ANY,
+	ENG_SIGN_NEG,
+	ENG_SIGN_NONNEG,
+	ENG_SIGN_NONZERO,
+};
+
+struct eng_value {
+	int32_t site;  /* node that produced it, -1 for parameters */
+	int32_t param; /* 1-based parameter number, 0 for others */
+	int32_t ival;  /* integer value when ENG_V_INT_KNOWN */
+	int8_t owned;  /* references owned by the function */
+	int8_t delta;  /* net count change applied by the function (parameters) */
+	uint8_t null;  /* enum eng_null */
+	uint8_t flags; /* enum eng_value_flags */
+	uint8_t sign;  /* enum eng_sign, for integers */
+	uint8_t pad[3];
+};
+
+struct engine;
+struct eng_state;
+
+enum eng_event {
+	ENG_EV_CALL,   /* before a call's effects */
+	ENG_EV_ASSIGN, /* before a var is overwritten (IR_ASSIGN) or a temporary dies (IR_KILL) */
+	ENG_EV_USE,    /* before a dereference */
+	ENG_EV_BRANCH, /* a branch is taken (succ given) */
+	ENG_EV_RETURN, /* before a return */
+	ENG_EV_END,    /* the function has been explored (state is NULL) */
+	ENG_EV_COUNT_, /* number of events */
+};
+
+/* What a check sees for one event. */
+struct eng_event_info {
+	enum eng_event kind;
+	const struct ir_func *fn;
+	const struct ir_node *node; /* NULL for ENG_EV_END */
+	int32_t node_index;
+	const struct eng_state *state; /* NULL for ENG_EV_END */
+	int32_t var;   /* ENG_EV_ASSIGN: the var losing its value */
+	int succ;      /* ENG_EV_BRANCH: 0 (true) or 1 (false) */
+};
+
+struct check {
+	const char *id;          /* "rc-leak" */
+	const char *description; /* one line, for --help and SARIF rules */
+	size_t data_size;        /* per-function private data (zeroed before each function) */
+	void (*handler[ENG_EV_COUNT_])(struct engine *eng, const struct eng_event_info *ev, void *data);
+};
+
+/* The registered checks, in the order of checks/checks.def. */
+extern const struct check *const engine_checks[];
+extern const size_t engine_ncheck;
+/* Index of a check ID, or -1. */
+int engine_check_index(const char *id);
+
+/* A reported finding with its path (owned by the receiver after the callback returns). */
+struct eng_note {
+	struct ir_loc loc;
+	char *message;
+};
+
+struct eng_finding {
+	int check;          /* index in engine_checks */
+	const char *func;   /* function name */
+	struct ir_loc loc;
+	char *message;
+	char *var;          /* name used for de-duplication ("" if none) */
+	struct eng_note *notes;
+	uint32_t nnotes;
+};
+
+/* Summary inferred for the analysed function (for calls from the same unit). */
+struct eng_summary {
+	struct model_fn fn;
+	int valid;
+};
+
+struct engine_options {
+	uint32_t max_states; /* budget per function (0: default) */
+	/* Receives each finding (de-duplicated per function by (check, line, var)). */
+	void (*report)(void *ctx, const struct eng_finding *f);
+	/* Receives a note when a function was not fully explored. */
+	void (*incomplete)(void *ctx, const struct ir_func *fn, uint32_t states);
+	void *ctx;
+};
+
+/*
+ * Analyses fn. Every IR_CALL's model must be resolved (NULL: unknown function). Fills
+ * *summary (may be NULL) with what the function does to its caller. Returns the number of
+ * states explored, or 0 when the function was not fully explored.
+ */
+uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, struct eng_summary *summary);
+
+/* ---- queries for checks ------------------------------------------------------------------ */
+
+/* The value bound to var, or NULL when the var holds nothing the analysis follows. */
+const struct eng_value *engine_value(const struct eng_state *st, int32_t var);
+/* Value of an operand (vars only), or NULL. */
+const struct eng_value *engine_operand_value(const struct eng_state *st, const struct ir_operand *o);
+/* Number of value slots, and the value in slot i (1-based, i <= n). */
+uint32_t engine_nvalues(const struct eng_state *st);
+const struct eng_value *engine_value_at(const struct eng_state *st, uint32_t i);
+/* Number of vars other than except bound to the same slot as value v (v from this state). */
+uint32_t engine_binders(const struct eng_state *st, const struct eng_value *v, int32_t except);
+/* Name of a var bound to v (the first one that is not a temporary if any), or NULL. */
+const char *engine_value_name(const struct engine *eng, const struct eng_state *st, const struct eng_value *v);
+/* What produced v: "'rc_new'" or "parameter 'x'" (static buffer of the engine). */
+const char *engine_value_origin(const struct engine *eng, const struct eng_value *v);
+/* The model of a call node (or NULL). */
+static inline const struct model_fn *engine_call_model(const struct ir_node *n)
+{
+	return n->model;
+}
+/* The function the engine is analysing, and its own model (may be NULL). */
+const struct ir_func *engine_func(const struct engine *eng);
+/* Whether the function being analysed must return a new reference (own model says so). */
+int engine_returns_new(const struct engine *eng);
+
+/*
+ * Reports a finding of check `check` at loc. value (may be NULL) selects the path notes: the
+ * notes start where that value was produced. message is formatted printf-style.
+ */
+void engine_report(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,
+		   const char *var, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 6, 7)))
+#endif
+	;
+/* Same, with the path of a saved position (engine_position) instead of the current one. */
+typedef uint32_t eng_pos;
+eng_pos engine_position(const struct engine *eng);
+void engine_report_at(struct engine *eng, eng_pos pos, int check, struct ir_loc loc, int32_t from_site,
+		      const char *var, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 7, 8)))
+#endif
+	;
+
+#endif

@@ -1,0 +1,459 @@
+/*
+ * frontend.c - one translation unit from source to findings (frontend.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "frontend.h"
+
+#include "cfg.h"
+#include "engine.h"
+#include "ir.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* Callee cache: annotations and noreturn per function name                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+struct callee_entry {
+	const char *name;
+	struct cfg_callee_info info;
+	struct model_fn model;
+};
+
+struct unit {
+	CXTranslationUnit tu;
+	const struct fe_options *opt;
+	struct ir_arena arena;
+	struct callee_entry *cache;
+	uint32_t cache_cap, cache_n;
+	struct cfg_callee_info indirect;
+	struct ir_func *funcs;
+	uint32_t nfuncs, cap_funcs;
+	struct diag_file *out;
+	const char *text; /* main file contents */
+	size_t text_len;
+	const struct ir_func *current;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+struct ann_ctx {
+	struct model_fn *m;
+	int param; /* -1: the function */
+	int found;
+};
+
+static enum CXChildVisitResult ann_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct ann_ctx *a = data;
+	if (clang_getCursorKind(c) != CXCursor_AnnotateAttr)
+		return CXChildVisit_Continue;
+	CXString s = clang_getCursorSpelling(c);
+	const char *p = clang_getCString(s);
+	if (p && !strncmp(p, "rc::", 4)) {
+		const char *k = p + 4;
+		uint32_t bit = a->param >= 0 && a->param < 32 ? 1u << a->param : 0;
+		a->found = 1;
+		if (!strcmp(k, "new_ref"))
+			a->m->ret = MODEL_RET_NEW;
+		else if (!strcmp(k, "borrowed_ref"))
+			a->m->ret = MODEL_RET_BORROWED;
+		else if (!strcmp(k, "null_on_failure"))
+			a->m->flags |= MODEL_NULL_ON_FAILURE;
+		else if (!strcmp(k, "neg_on_failure")) {
+			a->m->flags |= MODEL_NEG_ON_FAILURE;
+			if (a->m->ret == MODEL_RET_NONE)
+				a->m->ret = MODEL_RET_INT;
+		} else if (!strcmp(k, "steals"))
+			a->m->arg[MODEL_STEALS] |= bit;
+		else if (!strcmp(k, "steals_on_success"))
+			a->m->arg[MODEL_STEALS_OK] |= bit;
+		else if (!strcmp(k, "releases"))
+			a->m->arg[MODEL_RELEASES] |= bit;
+		else if (!strcmp(k, "acquires"))
+			a->m->arg[MODEL_ACQUIRES] |= bit;
+		else if (!strcmp(k, "accepts_null"))
+			a->m->arg[MODEL_ACCEPTS_NULL] |= bit;
+		else
+			a->found = a->found; /* unknown rc:: annotation: ignored */
+	}
+	clang_disposeString(s);
+	return CXChildVisit_Continue;
+}
+
+/* Reads the rc:: annotations of a function declaration; returns 1 when there are some. */
+static int read_annotations(CXCursor decl, struct model_fn *m)
+{
+	struct ann_ctx a = { m, -1, 0 };
+	clang_visitChildren(decl, ann_visit, &a);
+	int n = clang_Cursor_getNumArguments(decl);
+	for (int i = 0; i < n; i++) {
+		a.param = i;
+		clang_visitChildren(clang_Cursor_getArgument(decl, (unsigned)i), ann_visit, &a);
+	}
+	return a.found;
+}
+
+static const struct cfg_callee_info *callee_lookup(void *ctx, CXCursor decl, const char *name)
+{
+	struct unit *u = ctx;
+	if (!name)
+		return &u->indirect;
+	if ((u->cache_n + 1) * 2 > u->cache_cap) {
+		uint32_t nc = u->cache_cap ? u->cache_cap * 2 : 256;
+		struct callee_entry *n = calloc(nc, sizeof *n);
+		if (!n)
+			abort();
+		for (uint32_t i = 0; i < u->cache_cap; i++) {
+			if (!u->cache[i].name)
+				continue;
+			uint32_t j = (uint32_t)hash_str(u->cache[i].name) & (nc - 1);
+			while (n[j].name)
+				j = (j + 1) & (nc - 1);
+			n[j] = u->cache[i];
+			if (n[j].info.annot)
+				n[j].info.annot = &n[j].model;
+		}
+		free(u->cache);
+		u->cache = n;
+		u->cache_cap = nc;
+	}
+	uint32_t j = (uint32_t)hash_str(name) & (u->cache_cap - 1);
+	while (u->cache[j].name) {
+		if (!strcmp(u->cache[j].name, name))
+			return &u->cache[j].info;
+		j = (j + 1) & (u->cache_cap - 1);
+	}
+	struct callee_entry *e = &u->cache[j];
+	memset(e, 0, sizeof *e);
+	e->name = ir_strdup(&u->arena, name);
+	e->model.name = e->name;
+	e->model.origin = MODEL_FROM_ANNOTATION;
+	int found = read_annotations(decl, &e->model);
+	if (!found) {
+		CXCursor canon = clang_getCanonicalCursor(decl);
+		if (!clang_equalCursors(canon, decl))
+			found = read_annotations(canon, &e->model);
+	}
+	e->info.annot = found ? &e->model : NULL;
+	e->info.noreturn = cfg_decl_is_noreturn(u->tu, decl);
+	if (e->info.noreturn)
+		e->model.flags |= MODEL_NORETURN;
+	u->cache_n++;
+	/* the pointer is stable until the next insertion rehashes; callers copy what they need */
+	return &e->info;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Functions of the unit                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+struct collect_ctx {
+	struct unit *u;
+	CXCursor *defs;
+	uint32_t n, cap;
+};
+
+static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct collect_ctx *cc = data;
+	if (clang_getCursorKind(c) != CXCursor_FunctionDecl)
+		return CXChildVisit_Continue;
+	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)) || !clang_isCursorDefinition(c))
+		return CXChildVisit_Continue;
+	if (cc->n == cc->cap) {
+		cc->cap = cc->cap ? cc->cap * 2 : 64;
+		CXCursor *nd = realloc(cc->defs, cc->cap * sizeof *nd);
+		if (!nd)
+			abort();
+		cc->defs = nd;
+	}
+	cc->defs[cc->n++] = c;
+	return CXChildVisit_Continue;
+}
+
+struct fn_index {
+	const char *name;
+	int32_t fn;
+};
+
+static int cmp_fn_index(const void *a, const void *b)
+{
+	return strcmp(((const struct fn_index *)a)->name, ((const struct fn_index *)b)->name);
+}
+
+static int32_t find_fn(const struct fn_index *idx, uint32_t n, const char *name)
+{
+	struct fn_index key = { name, -1 };
+	const struct fn_index *r = bsearch(&key, idx, n, sizeof *idx, cmp_fn_index);
+	return r ? r->fn : -1;
+}
+
+/* Callee-first order (post-order DFS over calls within the unit); recursion is cut. */
+static void order_visit(struct unit *u, uint32_t f, uint8_t *mark, uint32_t *order, uint32_t *n)
+{
+	/* iterative DFS: stack of (function, next node index) */
+	struct frame {
+		uint32_t f, i;
+	};
+	struct frame *st = malloc((u->nfuncs + 1) * sizeof *st);
+	if (!st)
+		abort();
+	uint32_t sp = 0;
+	st[sp].f = f;
+	st[sp].i = 0;
+	sp++;
+	mark[f] = 1;
+	while (sp) {
+		struct frame *fr = &st[sp - 1];
+		const struct ir_func *fn = &u->funcs[fr->f];
+		int pushed = 0;
+		while (fr->i < fn->nnodes) {
+			const struct ir_node *nd = &fn->nodes[fr->i++];
+			if (nd->op == IR_CALL && nd->callee_fn >= 0 && !mark[nd->callee_fn]) {
+				mark[nd->callee_fn] = 1;
+				st[sp].f = (uint32_t)nd->callee_fn;
+				st[sp].i = 0;
+				sp++;
+				pushed = 1;
+				break;
+			}
+		}
+		if (!pushed) {
+			order[(*n)++] = fr->f;
+			sp--;
+		}
+	}
+	free(st);
+}
+
+static void on_finding(void *ctx, const struct eng_finding *f)
+{
+	struct unit *u = ctx;
+	const char *id = engine_checks[f->check]->id;
+	if (diag_suppressed(u->text, u->text_len, f->loc.line, id))
+		return;
+	struct diag_finding *d = diag_add(u->out, f->check, f->func, f->loc.line, f->loc.col, f->message);
+	for (uint32_t i = 0; i < f->nnotes; i++)
+		diag_add_note(d, f->notes[i].loc.line, f->notes[i].loc.col, f->notes[i].message);
+}
+
+static void on_incomplete(void *ctx, const struct ir_func *fn, uint32_t states)
+{
+	struct unit *u = ctx;
+	char msg[512];
+	snprintf(msg, sizeof msg, "analysis of '%s' stopped after %u states (budget); its findings may be incomplete",
+		 fn->name, states);
+	diag_add_incomplete(u->out, fn->loc.line, fn->loc.col, msg);
+}
+
+static void record_parse_errors(struct unit *u)
+{
+	unsigned nd = clang_getNumDiagnostics(u->tu);
+	unsigned shown = 0;
+	for (unsigned i = 0; i < nd; i++) {
+		CXDiagnostic d = clang_getDiagnostic(u->tu, i);
+		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+		if (sev >= CXDiagnostic_Error) {
+			u->out->failed = 1;
+			if (shown < 5) {
+				CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
+									CXDiagnostic_DisplayColumn);
+				diag_add_error(u->out, "parse error: %s", clang_getCString(s));
+				clang_disposeString(s);
+			}
+			shown++;
+		}
+		clang_disposeDiagnostic(d);
+	}
+	if (shown > 5)
+		diag_add_error(u->out, "%u more parse errors", shown - 5);
+}
+
+static const struct model_fn *resolve_call(struct unit *u, const struct ir_node *n, const struct eng_summary *sums)
+{
+	if (!n->callee)
+		return NULL;
+	const struct model_fn *m = model_lookup(u->opt->model, n->callee);
+	if (m)
+		return m;
+	if (n->model)
+		return n->model;
+	if (n->callee_fn >= 0 && sums[n->callee_fn].valid)
+		return &sums[n->callee_fn].fn;
+	if (n->callee_fn < 0) {
+		struct model_fn g;
+		if (model_guess_from_name(n->callee, &g)) {
+			struct model_fn *gm = ir_alloc(&u->arena, sizeof *gm);
+			*gm = g;
+			gm->name = n->callee;
+			return gm;
+		}
+	}
+	return NULL;
+}
+
+int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_input *in, struct diag_file *out)
+{
+	struct unit u;
+	memset(&u, 0, sizeof u);
+	u.opt = opt;
+	u.out = out;
+
+	/* arguments: resource dir, no warnings (only errors matter), the user's flags */
+	int argc = 0;
+	const char **argv = malloc(((size_t)in->nargs + 4) * sizeof *argv);
+	if (!argv)
+		abort();
+	if (opt->resource_dir) {
+		argv[argc++] = "-resource-dir";
+		argv[argc++] = opt->resource_dir;
+	}
+	for (int i = 0; i < in->nargs; i++)
+		argv[argc++] = in->args[i];
+	argv[argc++] = "-w";
+	struct CXUnsavedFile unsaved;
+	unsigned nunsaved = 0;
+	if (in->buffer) {
+		unsaved.Filename = in->source;
+		unsaved.Contents = in->buffer;
+		unsaved.Length = (unsigned long)in->len;
+		nunsaved = 1;
+	}
+	unsigned flags = CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
+	enum CXErrorCode ec = clang_parseTranslationUnit2(index, in->source, argv, argc, nunsaved ? &unsaved : NULL,
+							  nunsaved, flags, &u.tu);
+	free(argv);
+	if (ec != CXError_Success || !u.tu) {
+		diag_add_error(out, "cannot parse (libclang error %d)", (int)ec);
+		out->failed = 1;
+		return -1;
+	}
+	record_parse_errors(&u);
+
+	CXFile mainf = clang_getFile(u.tu, in->source);
+	if (mainf)
+		u.text = clang_getFileContents(u.tu, mainf, &u.text_len);
+	u.indirect.annot = NULL;
+	u.indirect.noreturn = 0;
+
+	struct collect_ctx cc = { &u, NULL, 0, 0 };
+	clang_visitChildren(clang_getTranslationUnitCursor(u.tu), top_visit, &cc);
+	struct cfg_env env;
+	memset(&env, 0, sizeof env);
+	env.tu = u.tu;
+	env.file = out->path;
+	env.callee = callee_lookup;
+	env.ctx = &u;
+	u.funcs = calloc(cc.n ? cc.n : 1, sizeof *u.funcs);
+	if (!u.funcs)
+		abort();
+	for (uint32_t i = 0; i < cc.n; i++) {
+		struct ir_func *fn = &u.funcs[u.nfuncs];
+		if (cfg_build(&env, cc.defs[i], &u.arena, fn) < 0) {
+			CXString s = clang_getCursorSpelling(cc.defs[i]);
+			struct ir_loc l = cfg_loc(clang_getCursorLocation(cc.defs[i]));
+			char msg[512];
+			snprintf(msg, sizeof msg, "function '%s' is too large to analyse; skipped", clang_getCString(s));
+			clang_disposeString(s);
+			diag_add_incomplete(out, l.line, l.col, msg);
+			continue;
+		}
+		/* the function's own model: model files, else its annotations */
+		CXString s = clang_getCursorSpelling(cc.defs[i]);
+		const struct cfg_callee_info *self = callee_lookup(&u, cc.defs[i], clang_getCString(s));
+		clang_disposeString(s);
+		fn->self_model = model_lookup(opt->model, fn->name);
+		if (!fn->self_model && self->annot) {
+			struct model_fn *m = ir_alloc(&u.arena, sizeof *m);
+			*m = *self->annot;
+			fn->self_model = m;
+		}
+		u.nfuncs++;
+	}
+	/* callee models can move while the cache grows: copy annotation models into the arena */
+	for (uint32_t i = 0; i < u.nfuncs; i++) {
+		struct ir_func *fn = &u.funcs[i];
+		for (uint32_t k = 0; k < fn->nnodes; k++) {
+			struct ir_node *nd = &fn->nodes[k];
+			if (nd->op != IR_CALL || !nd->callee)
+				continue;
+			const struct cfg_callee_info *ci = callee_lookup(&u, clang_getNullCursor(), nd->callee);
+			nd->model = ci->annot;
+		}
+	}
+	free(cc.defs);
+	out->nfunctions = u.nfuncs;
+
+	if (opt->dump_cfg) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *ms = open_memstream(&buf, &len);
+		if (ms) {
+			for (uint32_t i = 0; i < u.nfuncs; i++)
+				ir_dump(&u.funcs[i], ms);
+			fclose(ms);
+			out->dump = buf;
+			out->dump_len = len;
+		}
+	} else {
+		/* link calls to functions of the unit, then analyse callee-first */
+		struct fn_index *idx = malloc((u.nfuncs ? u.nfuncs : 1) * sizeof *idx);
+		uint32_t *order = malloc((u.nfuncs ? u.nfuncs : 1) * sizeof *order);
+		uint8_t *mark = calloc(u.nfuncs ? u.nfuncs : 1, 1);
+		struct eng_summary *sums = calloc(u.nfuncs ? u.nfuncs : 1, sizeof *sums);
+		if (!idx || !order || !mark || !sums)
+			abort();
+		for (uint32_t i = 0; i < u.nfuncs; i++) {
+			idx[i].name = u.funcs[i].name;
+			idx[i].fn = (int32_t)i;
+		}
+		qsort(idx, u.nfuncs, sizeof *idx, cmp_fn_index);
+		for (uint32_t i = 0; i < u.nfuncs; i++)
+			for (uint32_t k = 0; k < u.funcs[i].nnodes; k++)
+				if (u.funcs[i].nodes[k].op == IR_CALL && u.funcs[i].nodes[k].callee)
+					u.funcs[i].nodes[k].callee_fn = find_fn(idx, u.nfuncs, u.funcs[i].nodes[k].callee);
+		uint32_t norder = 0;
+		for (uint32_t i = 0; i < u.nfuncs; i++)
+			if (!mark[i])
+				order_visit(&u, i, mark, order, &norder);
+		struct engine_options eo;
+		memset(&eo, 0, sizeof eo);
+		eo.max_states = opt->max_states;
+		eo.report = on_finding;
+		eo.incomplete = on_incomplete;
+		eo.ctx = &u;
+		for (uint32_t oi = 0; oi < norder; oi++) {
+			uint32_t i = order[oi];
+			struct ir_func *fn = &u.funcs[i];
+			for (uint32_t k = 0; k < fn->nnodes; k++)
+				if (fn->nodes[k].op == IR_CALL)
+					fn->nodes[k].model = resolve_call(&u, &fn->nodes[k], sums);
+			u.current = fn;
+			engine_run(fn, &eo, &sums[i]);
+			sums[i].fn.name = fn->name;
+		}
+		free(idx);
+		free(order);
+		free(mark);
+		free(sums);
+	}
+	diag_sort(out);
+	for (uint32_t i = 0; i < u.nfuncs; i++)
+		ir_func_free(&u.funcs[i]);
+	free(u.funcs);
+	free(u.cache);
+	ir_arena_free(&u.arena);
+	clang_disposeTranslationUnit(u.tu);
+	return 0;
+}

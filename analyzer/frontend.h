@@ -1,0 +1,35 @@
+/*
+ * frontend.h - one translation unit from source to findings: parse with libclang, read the
+ * ownership annotations, lower each function of the main file (cfg.c), resolve what each call
+ * does (model, annotations, summaries of functions of the same unit), run the engine in
+ * callee-first order, apply suppression comments.
+ */
+#ifndef RCCHECK_FRONTEND_H
+#define RCCHECK_FRONTEND_H
+
+#include "diag.h"
+#include "model.h"
+
+#include <clang-c/Index.h>
+
+struct fe_options {
+	const struct model *model;
+	uint32_t max_states; /* engine budget per function (0: default) */
+	int dump_cfg;        /* fill diag_file.dump instead of analysing */
+	const char *resource_dir; /* clang resource dir, or NULL */
+};
+
+struct fe_input {
+	const char *path;   /* printed in findings and errors */
+	const char *source; /* passed to clang */
+	const char *const *args;
+	int nargs;
+	const char *buffer; /* in-memory contents of source, or NULL to read the file */
+	size_t len;
+};
+
+/* Analyses one input into *out (initialised by the caller). Returns 0, or -1 when the file
+ * could not be parsed at all (an error is recorded in *out). */
+int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_input *in, struct diag_file *out);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * ir.h - rccheck's intermediate representation: one function lowered to a small control-flow
+ * graph of ownership-relevant operations. See docs/analyzer.md ("The IR").
+ *
+ * Invariants (ir_check() asserts them):
+ *   - node 0 is the entry; every successor index is a valid node index or -1 (no edge);
+ *   - a node has succ[1] != -1 only when op == IR_BRANCH (succ[0]: condition true, succ[1]: false);
+ *   - IR_RETURN nodes and noreturn IR_CALL nodes have no successors;
+ *   - operands [arg0, arg0 + nargs) index fn->ops; every IR_OPND_VAR/IR_OPND_ADDR refers to a var;
+ *   - a call's dest is a temporary var that is unbound when the call runs (the builder creates a
+ *     fresh temporary per call and kills it with IR_KILL at the end of the full expression).
+ * Nothing in this header depends on libclang: the engine and the checks only see this.
+ */
+#ifndef RCCHECK_IR_H
+#define RCCHECK_IR_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stddef.h>
+
+struct model_fn;
+
+enum ir_op {
+	IR_NOP,    /* entry, labels, joins */
+	IR_CALL,   /* dest = callee(args...) ; dest may be -1 */
+	IR_ASSIGN, /* var dest = args[0] */
+	IR_STORE,  /* args[0] escapes into memory the function does not track (field, global, array) */
+	IR_USE,    /* args[0] is dereferenced (field access, *p, p[i]) */
+	IR_BRANCH, /* two-way branch on cond/args[0] */
+	IR_RETURN, /* return args[0] (nargs == 0: falls off the end / return;) */
+	IR_KILL,   /* the temporaries in args end their life here (end of a full expression) */
+	IR_COUNT,  /* direct count change on args[0]: ival +1 (p->refcnt++) or -1 (p->refcnt--) */
+};
+
+enum ir_cond {
+	IR_COND_UNKNOWN, /* nothing known: both successors feasible */
+	IR_COND_NULL,    /* true when args[0] is NULL / zero */
+	IR_COND_NEG,     /* true when args[0] < 0 */
+	IR_COND_EQ,      /* true when args[0] == ival */
+};
+
+enum ir_opnd_kind {
+	IR_OPND_UNKNOWN,  /* a value the analysis does not follow */
+	IR_OPND_VAR,      /* the value of local/param/temp var */
+	IR_OPND_NULL,     /* a null pointer constant */
+	IR_OPND_INT,      /* an integer constant (ival) */
+	IR_OPND_ADDR,     /* &var */
+	IR_OPND_STR,      /* a string literal (str, without quotes, escapes kept) */
+	IR_OPND_LOAD,     /* a pointer read from memory (field, global, *p): a borrowed reference */
+};
+
+struct ir_operand {
+	uint8_t kind;
+	int32_t var;
+	int64_t ival;
+	const char *str;
+};
+
+struct ir_loc {
+	uint32_t line;
+	uint32_t col;
+};
+
+enum ir_node_flags {
+	IR_NODE_NORETURN = 1u << 0, /* call never returns */
+	IR_NODE_NEGATED = 1u << 1,  /* branch: written as the negation (for notes only) */
+	IR_NODE_LOOP = 1u << 2,     /* branch: a loop condition */
+};
+
+struct ir_node {
+	uint8_t op;    /* enum ir_op */
+	uint8_t cond;  /* enum ir_cond (IR_BRANCH) */
+	uint8_t flags; /* enum ir_node_flags */
+	int32_t succ[2];
+	int32_t dest;   /* IR_CALL result temp, IR_ASSIGN target var; else -1 */
+	uint32_t arg0;  /* first operand in fn->ops */
+	uint32_t nargs;
+	int64_t ival;             /* IR_BRANCH IR_COND_EQ constant; IR_COUNT delta */
+	const char *callee;       /* IR_CALL: function name, NULL for indirect calls */
+	const struct model_fn *model; /* IR_CALL: what the call does (resolved before analysis) */
+	int32_t callee_fn;        /* IR_CALL: index of a function of the same unit, or -1 */
+	struct ir_loc loc;
+};
+
+enum ir_var_flags {
+	IR_VAR_PARAM = 1u << 0,
+	IR_VAR_PTR = 1u << 1,
+	IR_VAR_INT = 1u << 2,
+	IR_VAR_TEMP = 1u << 3,
+};
+
+struct ir_var {
+	const char *name; /* temporaries: the callee's name */
+	uint8_t flags;
+	int32_t param; /* 0-based parameter index, or -1 */
+};
+
+/* A simple bump allocator: everything of one function (or one unit) is freed at once. */
+struct ir_arena {
+	struct ir_arena_block *head;
+};
+
+void *ir_alloc(struct ir_arena *a, size_t size);
+char *ir_strdup(struct ir_arena *a, const char *s);
+void ir_arena_free(struct ir_arena *a);
+
+struct ir_func {
+	const char *name;
+	const char *file;
+	struct ir_loc loc;     /* the function's name */
+	struct ir_loc end_loc; /* its closing brace */
+	int returns_ptr;       /* return type is a pointer */
+	int returns_int;       /* return type is an integer */
+	int nparams;
+	const struct model_fn *self_model; /* the function's own annotations/model entry, or NULL */
+	struct ir_node *nodes;
+	uint32_t nnodes, cap_nodes;
+	struct ir_operand *ops;
+	uint32_t nops, cap_ops;
+	struct ir_var *vars;
+	uint32_t nvars, cap_vars;
+	struct ir_arena *arena; /* strings and the function's own allocations */
+};
+
+/* Builder helpers (the CFG builder and the unit tests build functions with these). */
+void ir_func_init(struct ir_func *fn, struct ir_arena *arena, const char *name, const char *file);
+void ir_func_free(struct ir_func *fn);
+int32_t ir_add_var(struct ir_func *fn, const char *name, unsigned flags, int32_t param);
+/* Appends a node with no successors and returns its index. */
+int32_t ir_add_node(struct ir_func *fn, enum ir_op op, struct ir_loc loc);
+/* Appends an operand to the most recently added node (operands of a node are contiguous). */
+void ir_add_operand(struct ir_func *fn, int32_t node, struct ir_operand op);
+struct ir_operand ir_var_opnd(int32_t var);
+struct ir_operand ir_int_opnd(int64_t v);
+struct ir_operand ir_kind_opnd(enum ir_opnd_kind kind);
+
+static inline const struct ir_operand *ir_args(const struct ir_func *fn, const struct ir_node *n)
+{
+	return fn->ops + n->arg0;
+}
+
+/* Removes unreachable nodes and empty IR_NOP chains (keeping node 0 as the entry) and
+ * renumbers the rest in order. */
+void ir_compact(struct ir_func *fn);
+/* Returns 0 when the invariants above hold, else -1 (and prints the first violation to err). */
+int ir_check(const struct ir_func *fn, FILE *err);
+/* Number of predecessors of every node (array of fn->nnodes, malloc'd). */
+uint32_t *ir_pred_counts(const struct ir_func *fn);
+/* The --dump-cfg format (documented in docs/analyzer.md). */
+void ir_dump(const struct ir_func *fn, FILE *out);
+const char *ir_op_name(enum ir_op op);
+
+#endif

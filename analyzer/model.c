@@ -1,0 +1,571 @@
+/*
+ * model.c - the call model: parsing of model files (docs/model-format.md), CPython's
+ * refcounts.dat, the embedded built-in models, and lookup by name (exact, then prefix).
+ */
+#include "model.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct model {
+	struct model_fn *recs; /* open addressing by name; name == NULL: empty slot */
+	size_t cap, count;
+	struct model_fn *prefixes; /* patterns "NAME*" (name stored without the '*') */
+	size_t nprefix, cap_prefix;
+};
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+struct model *model_new(void)
+{
+	struct model *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->cap = 256;
+	m->recs = calloc(m->cap, sizeof *m->recs);
+	if (!m->recs) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->cap; i++)
+		free((char *)m->recs[i].name);
+	for (size_t i = 0; i < m->nprefix; i++)
+		free((char *)m->prefixes[i].name);
+	free(m->recs);
+	free(m->prefixes);
+	free(m);
+}
+
+size_t model_count(const struct model *m)
+{
+	return m->count + m->nprefix;
+}
+
+static struct model_fn *find_slot(struct model_fn *recs, size_t cap, const char *name)
+{
+	size_t i = (size_t)hash_name(name) & (cap - 1);
+	while (recs[i].name && strcmp(recs[i].name, name) != 0)
+		i = (i + 1) & (cap - 1);
+	return &recs[i];
+}
+
+static int grow(struct model *m)
+{
+	size_t ncap = m->cap * 2;
+	struct model_fn *n = calloc(ncap, sizeof *n);
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->recs[i].name)
+			*find_slot(n, ncap, m->recs[i].name) = m->recs[i];
+	free(m->recs);
+	m->recs = n;
+	m->cap = ncap;
+	return 0;
+}
+
+/* Stores a copy of rec (its name is duplicated); a later record for a name replaces the earlier. */
+static int model_put(struct model *m, const struct model_fn *rec)
+{
+	size_t len = strlen(rec->name);
+	if (len > 1 && rec->name[len - 1] == '*') {
+		for (size_t i = 0; i < m->nprefix; i++) {
+			if (strlen(m->prefixes[i].name) == len - 1 && !strncmp(m->prefixes[i].name, rec->name, len - 1)) {
+				const char *keep = m->prefixes[i].name;
+				m->prefixes[i] = *rec;
+				m->prefixes[i].name = keep;
+				return 0;
+			}
+		}
+		if (m->nprefix == m->cap_prefix) {
+			size_t nc = m->cap_prefix ? m->cap_prefix * 2 : 8;
+			struct model_fn *p = realloc(m->prefixes, nc * sizeof *p);
+			if (!p)
+				return -1;
+			m->prefixes = p;
+			m->cap_prefix = nc;
+		}
+		char *name = malloc(len);
+		if (!name)
+			return -1;
+		memcpy(name, rec->name, len - 1);
+		name[len - 1] = '\0';
+		m->prefixes[m->nprefix] = *rec;
+		m->prefixes[m->nprefix++].name = name;
+		return 0;
+	}
+	if ((m->count + 1) * 2 > m->cap && grow(m) < 0)
+		return -1;
+	struct model_fn *slot = find_slot(m->recs, m->cap, rec->name);
+	if (slot->name) {
+		const char *keep = slot->name;
+		*slot = *rec;
+		slot->name = keep;
+		return 0;
+	}
+	char *name = malloc(len + 1);
+	if (!name)
+		return -1;
+	memcpy(name, rec->name, len + 1);
+	*slot = *rec;
+	slot->name = name;
+	m->count++;
+	return 0;
+}
+
+const struct model_fn *model_lookup(const struct model *m, const char *name)
+{
+	if (!m || !name || !*name)
+		return NULL;
+	const struct model_fn *slot = find_slot(m->recs, m->cap, name);
+	if (slot->name)
+		return slot;
+	const struct model_fn *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i < m->nprefix; i++) {
+		size_t l = strlen(m->prefixes[i].name);
+		if (l > best_len && !strncmp(name, m->prefixes[i].name, l)) {
+			best = &m->prefixes[i];
+			best_len = l;
+		}
+	}
+	return best;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Our format                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (err && errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Parses "N[,M...]" (1-based; negative: counted from the last argument) into two masks. */
+static int parse_arglist2(const char *s, uint32_t *pos, uint32_t *end)
+{
+	if (!*s)
+		return -1;
+	while (*s) {
+		char *e;
+		errno = 0;
+		long n = strtol(s, &e, 10);
+		if (e == s || errno || n == 0 || n > 32 || n < -32)
+			return -1;
+		if (n > 0)
+			*pos |= 1u << (n - 1);
+		else
+			*end |= 1u << (-n - 1);
+		s = e;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_args_kind(struct model_fn *r, const char *val, enum model_arg_kind kind)
+{
+	return parse_arglist2(val, &r->arg[kind], &r->arg_end[kind]);
+}
+
+static int parse_argnum(const char *s, int8_t *out)
+{
+	char *e;
+	errno = 0;
+	long n = strtol(s, &e, 10);
+	if (e == s || *e || errno || n < 1 || n > 32)
+		return -1;
+	*out = (int8_t)n;
+	return 0;
+}
+
+static int parse_pair(const char *s, int8_t *a, int8_t *b)
+{
+	char *e;
+	errno = 0;
+	long x = strtol(s, &e, 10);
+	if (e == s || *e != ',' || x < 1 || x > 32)
+		return -1;
+	const char *t = e + 1;
+	long y = strtol(t, &e, 10);
+	if (e == t || *e || y < 1 || y > 32 || errno)
+		return -1;
+	*a = (int8_t)x;
+	*b = (int8_t)y;
+	return 0;
+}
+
+static int parse_attr(struct model_fn *r, const char *word)
+{
+	const char *eq = strchr(word, '=');
+	size_t klen = eq ? (size_t)(eq - word) : strlen(word);
+	const char *val = eq ? eq + 1 : NULL;
+#define KEY(k) (klen == sizeof(k) - 1 && !strncmp(word, k, klen))
+	if (!val) {
+		if (KEY("null-on-failure"))
+			r->flags |= MODEL_NULL_ON_FAILURE;
+		else if (KEY("neg-on-failure"))
+			r->flags |= MODEL_NEG_ON_FAILURE;
+		else if (KEY("zero-on-failure"))
+			r->flags |= MODEL_ZERO_ON_FAILURE;
+		else if (KEY("noreturn"))
+			r->flags |= MODEL_NORETURN;
+		else if (KEY("may-return-null"))
+			r->flags |= MODEL_MAY_RETURN_NULL;
+		else if (KEY("return-stmt"))
+			r->flags |= MODEL_RETURN_STMT;
+		else
+			return -1;
+		return 0;
+	}
+	if (KEY("steals"))
+		return parse_args_kind(r, val, MODEL_STEALS);
+	if (KEY("steals-on-success"))
+		return parse_args_kind(r, val, MODEL_STEALS_OK);
+	if (KEY("releases"))
+		return parse_args_kind(r, val, MODEL_RELEASES);
+	if (KEY("acquires"))
+		return parse_args_kind(r, val, MODEL_ACQUIRES);
+	if (KEY("xreleases") || KEY("xacquires")) {
+		enum model_arg_kind k = word[1] == 'r' ? MODEL_RELEASES : MODEL_ACQUIRES;
+		if (parse_args_kind(r, val, k) < 0)
+			return -1;
+		return parse_args_kind(r, val, MODEL_ACCEPTS_NULL);
+	}
+	if (KEY("accepts-null"))
+		return parse_args_kind(r, val, MODEL_ACCEPTS_NULL);
+	if (KEY("clears"))
+		return parse_args_kind(r, val, MODEL_CLEARS);
+	if (KEY("out-new"))
+		return parse_args_kind(r, val, MODEL_OUT_NEW);
+	if (KEY("out-borrowed"))
+		return parse_args_kind(r, val, MODEL_OUT_BORROWED);
+	if (KEY("borrowed-from"))
+		return parse_argnum(val, &r->borrowed_from);
+	if (KEY("format-parse"))
+		return parse_argnum(val, &r->format_parse);
+	if (KEY("format-build"))
+		return parse_argnum(val, &r->format_build);
+	if (KEY("returns-arg"))
+		return parse_argnum(val, &r->returns_arg);
+	if (KEY("unpack-borrowed"))
+		return parse_argnum(val, &r->unpack_borrowed);
+	if (KEY("setref") || KEY("xsetref")) {
+		if (word[0] == 'x')
+			r->flags |= MODEL_SETREF_X;
+		return parse_pair(val, &r->setref_dst, &r->setref_src);
+	}
+#undef KEY
+	return -1;
+}
+
+/* Splits a line into whitespace-separated words in place; returns the count (max n). */
+static int split_words(char *line, char **words, int n)
+{
+	int k = 0;
+	char *p = line;
+	while (*p && k < n) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		words[k++] = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	return k;
+}
+
+static int parse_ours(struct model *m, char *text, const char *source, uint8_t origin, char *err,
+		      size_t errlen)
+{
+	int lineno = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *words[40];
+		int n = split_words(line, words, 40);
+		if (n == 0)
+			continue;
+		if (!strcmp(words[0], "global")) {
+			/* "global NAME borrowed [immortal]": reads of NAME are borrowed references, which
+			 * is what a load from any global already is; the line is checked, not stored. */
+			if (n < 3 || strcmp(words[2], "borrowed") != 0 || (n > 3 && strcmp(words[3], "immortal") != 0) ||
+			    n > 4) {
+				seterr(err, errlen, "%s:%d: expected 'global NAME borrowed [immortal]'", source, lineno);
+				return -1;
+			}
+			continue;
+		}
+		if (n < 2) {
+			seterr(err, errlen, "%s:%d: expected 'NAME RETURN [ATTR...]'", source, lineno);
+			return -1;
+		}
+		struct model_fn r;
+		memset(&r, 0, sizeof r);
+		r.name = words[0];
+		r.origin = origin;
+		if (!strcmp(words[1], "new"))
+			r.ret = MODEL_RET_NEW;
+		else if (!strcmp(words[1], "borrowed"))
+			r.ret = MODEL_RET_BORROWED;
+		else if (!strcmp(words[1], "none"))
+			r.ret = MODEL_RET_NONE;
+		else if (!strcmp(words[1], "int"))
+			r.ret = MODEL_RET_INT;
+		else {
+			seterr(err, errlen, "%s:%d: unknown return kind '%s' (new, borrowed, none, int)", source,
+			       lineno, words[1]);
+			return -1;
+		}
+		for (int i = 2; i < n; i++) {
+			if (parse_attr(&r, words[i]) < 0) {
+				seterr(err, errlen, "%s:%d: bad attribute '%s'", source, lineno, words[i]);
+				return -1;
+			}
+		}
+		if (model_put(m, &r) < 0) {
+			seterr(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* CPython's Doc/data/refcounts.dat: "function:type:param:refcount:comment", the first line of */
+/* a block is the return value, the following ones the parameters in order.                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static int looks_like_refcounts(const char *text, size_t len)
+{
+	/* The first non-comment, non-blank line has at least three ':' and no blank before the first. */
+	size_t i = 0;
+	while (i < len) {
+		size_t e = i;
+		while (e < len && text[e] != '\n')
+			e++;
+		size_t s = i;
+		while (s < e && (text[s] == ' ' || text[s] == '\t' || text[s] == '\r'))
+			s++;
+		if (s < e && text[s] != '#') {
+			int colons = 0;
+			int space_before = 0;
+			for (size_t k = s; k < e; k++) {
+				if (text[k] == ':')
+					colons++;
+				else if (text[k] == ' ' && colons == 0)
+					space_before = 1;
+			}
+			return colons >= 3 && !space_before;
+		}
+		i = e + 1;
+	}
+	return 0;
+}
+
+static int parse_refcounts(struct model *m, char *text, const char *source, uint8_t origin, char *err,
+			   size_t errlen)
+{
+	struct model_fn cur;
+	char curname[256] = "";
+	int param = 0;
+	int lineno = 0;
+	int have = 0;
+	char *save = NULL;
+	memset(&cur, 0, sizeof cur);
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		size_t l = strlen(line);
+		if (l && line[l - 1] == '\r')
+			line[l - 1] = '\0';
+		if (!*line || *line == '#')
+			continue;
+		char *fields[5] = { 0 };
+		int nf = 0;
+		char *p = line;
+		fields[nf++] = p;
+		while (*p && nf < 5) {
+			if (*p == ':') {
+				*p = '\0';
+				fields[nf++] = p + 1;
+			}
+			p++;
+		}
+		if (nf < 4) {
+			seterr(err, errlen, "%s:%d: expected 'function:type:param:refcount:comment'", source,
+			       lineno);
+			return -1;
+		}
+		const char *rc = fields[3];
+		if (strcmp(fields[0], curname) != 0) {
+			if (have && model_put(m, &cur) < 0)
+				goto oom;
+			memset(&cur, 0, sizeof cur);
+			snprintf(curname, sizeof curname, "%s", fields[0]);
+			cur.name = curname;
+			cur.origin = origin;
+			have = 1;
+			param = 0;
+			/* return value line */
+			if (!strcmp(rc, "+1"))
+				cur.ret = MODEL_RET_NEW;
+			else if (!strcmp(rc, "0"))
+				cur.ret = MODEL_RET_BORROWED;
+			else if (strstr(fields[1], "int"))
+				cur.ret = MODEL_RET_INT;
+			else
+				cur.ret = MODEL_RET_NONE;
+			if (cur.ret == MODEL_RET_NEW || cur.ret == MODEL_RET_BORROWED)
+				cur.flags |= MODEL_MAY_RETURN_NULL;
+			continue;
+		}
+		param++;
+		if (param > 32)
+			continue;
+		if (!strcmp(rc, "-1"))
+			cur.arg[MODEL_STEALS] |= 1u << (param - 1);
+		else if (!strcmp(rc, "+1") && strstr(fields[1], "**"))
+			cur.arg[MODEL_OUT_NEW] |= 1u << (param - 1);
+		else if (!strcmp(rc, "null"))
+			cur.arg[MODEL_ACCEPTS_NULL] |= 1u << (param - 1);
+	}
+	if (have && model_put(m, &cur) < 0)
+		goto oom;
+	return 0;
+oom:
+	seterr(err, errlen, "out of memory");
+	return -1;
+}
+
+int model_parse(struct model *m, const char *text, size_t len, const char *source, uint8_t origin,
+		char *err, size_t errlen)
+{
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	if (memchr(copy, '\0', len)) {
+		free(copy);
+		seterr(err, errlen, "%s: not a text file", source);
+		return -1;
+	}
+	int r = looks_like_refcounts(copy, len) ? parse_refcounts(m, copy, source, origin, err, errlen)
+						: parse_ours(m, copy, source, origin, err, errlen);
+	free(copy);
+	return r;
+}
+
+int model_load_file(struct model *m, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (len + 4096 > cap) {
+			size_t nc = cap ? cap * 2 : 8192;
+			char *nb = realloc(buf, nc);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				seterr(err, errlen, "out of memory");
+				return -1;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		size_t r = fread(buf + len, 1, cap - len, f);
+		len += r;
+		if (r == 0)
+			break;
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		seterr(err, errlen, "%s: read error", path);
+		return -1;
+	}
+	int r = model_parse(m, buf ? buf : "", len, path, MODEL_FROM_FILE, err, errlen);
+	free(buf);
+	return r;
+}
+
+int model_load_builtin(struct model *m, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < model_embedded_count; i++) {
+		const struct model_embedded *e = &model_embedded_files[i];
+		if (model_parse(m, e->text, e->len, e->name, MODEL_FROM_BUILTIN, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Names                                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+int model_guess_from_name(const char *name, struct model_fn *out)
+{
+	static const char *const inc[] = { "_get", "_ref", "_incref", "_retain", "_hold", "_grab", "_acquire", "_inc_ref" };
+	static const char *const dec[] = { "_put", "_unref", "_decref", "_release", "_drop", "_dec_ref" };
+	if (!name)
+		return 0;
+	memset(out, 0, sizeof *out);
+	out->name = name;
+	out->origin = MODEL_FROM_NAME;
+	out->flags = MODEL_HEURISTIC;
+	out->arg[MODEL_ACCEPTS_NULL] = ~0u;
+	for (size_t i = 0; i < sizeof inc / sizeof inc[0]; i++)
+		if (ends_with(name, inc[i])) {
+			out->arg[MODEL_ACQUIRES] = 1;
+			return 1;
+		}
+	for (size_t i = 0; i < sizeof dec / sizeof dec[0]; i++)
+		if (ends_with(name, dec[i])) {
+			out->arg[MODEL_RELEASES] = 1;
+			return 1;
+		}
+	return 0;
+}

@@ -1,0 +1,114 @@
+/*
+ * model.h - what a call does to reference counts: one record per function, looked up by name.
+ * Filled from model files (docs/model-format.md), CPython's refcounts.dat, the built-in models
+ * embedded at build time (analyzer/models/ (*.model)), annotate attributes read by the front end,
+ * and summaries inferred for functions of the same translation unit. Nothing here depends on
+ * libclang.
+ *
+ * Argument masks: bit N-1 stands for argument N (1-based, as in the model files); only the
+ * first 32 arguments can carry ownership effects.
+ */
+#ifndef RCCHECK_MODEL_H
+#define RCCHECK_MODEL_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+enum model_ret {
+	MODEL_RET_NONE,     /* void or not an object */
+	MODEL_RET_NEW,      /* returns a new reference the caller owns */
+	MODEL_RET_BORROWED, /* returns a borrowed reference */
+	MODEL_RET_INT,      /* returns a status code */
+};
+
+enum model_flags {
+	MODEL_NULL_ON_FAILURE = 1u << 0,
+	MODEL_NEG_ON_FAILURE = 1u << 1,
+	MODEL_NORETURN = 1u << 2,
+	MODEL_HEURISTIC = 1u << 3, /* guessed from the name: only count changes for rc-inconsistent */
+	MODEL_MAY_RETURN_NULL = 1u << 4, /* may return NULL without it being a failure */
+	MODEL_ZERO_ON_FAILURE = 1u << 5, /* int result: 0 on failure, non-zero on success */
+	MODEL_RETURN_STMT = 1u << 6,     /* a macro that is a whole return statement */
+	MODEL_SETREF_X = 1u << 7,        /* setref: the old value may be NULL (xsetref) */
+};
+
+enum model_origin {
+	MODEL_FROM_FILE,
+	MODEL_FROM_BUILTIN,
+	MODEL_FROM_ANNOTATION,
+	MODEL_FROM_SUMMARY,
+	MODEL_FROM_NAME,
+};
+
+/* Per-argument effects; each is a mask over arguments (see model_mask()). */
+enum model_arg_kind {
+	MODEL_STEALS,       /* always taken over */
+	MODEL_STEALS_OK,    /* taken over when the call succeeds */
+	MODEL_RELEASES,     /* one reference released */
+	MODEL_ACQUIRES,     /* one reference added */
+	MODEL_CLEARS,       /* address of a field/var: released and set to NULL */
+	MODEL_ACCEPTS_NULL, /* NULL allowed */
+	MODEL_OUT_NEW,      /* PyObject **: receives a new reference */
+	MODEL_OUT_BORROWED, /* PyObject **: receives a borrowed reference */
+	MODEL_NARG_KINDS,
+};
+
+struct model_fn {
+	const char *name;
+	uint8_t ret;    /* enum model_ret */
+	uint8_t flags;  /* enum model_flags */
+	uint8_t origin; /* enum model_origin */
+	uint32_t arg[MODEL_NARG_KINDS];     /* bit N-1: argument N */
+	uint32_t arg_end[MODEL_NARG_KINDS]; /* bit N-1: argument -N (counted from the last) */
+	int8_t borrowed_from;   /* 1-based argument the result is borrowed from, 0: none */
+	int8_t format_parse;    /* 1-based format argument ('O' outputs borrowed refs), 0: none */
+	int8_t format_build;    /* 1-based format argument ('N' steals), 0: none */
+	int8_t returns_arg;     /* 1-based argument the result is (new: a new reference to it) */
+	int8_t unpack_borrowed; /* arguments from this one on receive borrowed references */
+	int8_t setref_dst, setref_src; /* Py_SETREF(dst, src), 1-based */
+};
+
+/* The effective mask of one kind for a call with nargs arguments (bit k: argument k+1). */
+static inline uint32_t model_mask(const struct model_fn *m, enum model_arg_kind kind, uint32_t nargs)
+{
+	if (!m)
+		return 0;
+	uint32_t r = m->arg[kind];
+	uint32_t e = m->arg_end[kind];
+	for (uint32_t n = 1; e && n <= 32; n++, e >>= 1)
+		if ((e & 1u) && n <= nargs && nargs - n < 32)
+			r |= 1u << (nargs - n);
+	return r;
+}
+
+struct model;
+
+struct model *model_new(void);
+void model_free(struct model *m);
+/* Parses one model file's text (our format, or refcounts.dat detected by its shape). Later
+ * definitions of a name replace earlier ones. Returns 0, or -1 with a message "LINE: what" in
+ * err. origin is stored in every record. */
+int model_parse(struct model *m, const char *text, size_t len, const char *source, uint8_t origin,
+		char *err, size_t errlen);
+/* Reads a file and parses it; -1 with a message in err on failure. */
+int model_load_file(struct model *m, const char *path, char *err, size_t errlen);
+/* Loads the models embedded at build time. */
+int model_load_builtin(struct model *m, char *err, size_t errlen);
+/* Exact names first, then the longest matching prefix pattern; NULL when unknown. */
+const struct model_fn *model_lookup(const struct model *m, const char *name);
+size_t model_count(const struct model *m);
+
+/* Guesses count effects from a function name (get/ref/put/unref...): only for rc-inconsistent.
+ * Fills *out and returns 1 when the name looks like a count API. */
+int model_guess_from_name(const char *name, struct model_fn *out);
+
+/* The embedded model files (generated at build time: models_data.c). */
+struct model_embedded {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+extern const struct model_embedded model_embedded_files[];
+extern const size_t model_embedded_count;
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * output_sarif.c - the --format=sarif report: SARIF 2.1.0, one run, a rule per check, one
+ * result per finding with its path as a code flow.
+ */
+#include "diag.h"
+#include "engine.h"
+#include "version.h"
+
+#include <jansson.h>
+
+static json_t *location(const char *file, uint32_t line, uint32_t col, const char *message)
+{
+	json_t *loc = json_pack("{s:{s:{s:s}, s:{s:i, s:i}}}", "physicalLocation", "artifactLocation", "uri", file,
+				"region", "startLine", (json_int_t)(line ? line : 1), "startColumn",
+				(json_int_t)(col ? col : 1));
+	if (message)
+		json_object_set_new(loc, "message", json_pack("{s:s}", "text", message));
+	return loc;
+}
+
+int output_sarif_write(const struct diag_run *r, FILE *out)
+{
+	json_t *rules = json_array();
+	for (size_t c = 0; c < engine_ncheck; c++)
+		json_array_append_new(rules, json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "id", engine_checks[c]->id, "name",
+						       engine_checks[c]->id, "shortDescription", "text",
+						       engine_checks[c]->description, "defaultConfiguration", "level",
+						       "warning"));
+	json_t *results = json_array();
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct diag_file *f = &r->files[i];
+		for (uint32_t k = 0; k < f->nfindings; k++) {
+			const struct diag_finding *d = &f->findings[k];
+			json_t *locs = json_array();
+			json_array_append_new(locs, location(f->path, d->line, d->col, NULL));
+			json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:o}", "ruleId", engine_checks[d->check]->id,
+						"ruleIndex", (json_int_t)d->check, "level", "warning", "message", "text",
+						d->message, "locations", locs);
+			if (d->nnotes) {
+				json_t *tfl = json_array();
+				for (uint32_t j = 0; j < d->nnotes; j++)
+					json_array_append_new(tfl, json_pack("{s:o}", "location",
+									     location(f->path, d->notes[j].line,
+										      d->notes[j].col,
+										      d->notes[j].message)));
+				json_object_set_new(res, "codeFlows",
+						    json_pack("[{s:[{s:o}]}]", "threadFlows", "locations", tfl));
+			}
+			json_array_append_new(results, res);
+		}
+	}
+	json_t *notifications = json_array();
+	for (size_t i = 0; i < r->nerrors; i++)
+		json_array_append_new(notifications,
+				      json_pack("{s:s, s:{s:s}}", "level", "error", "message", "text", r->errors[i]));
+	for (size_t i = 0; i < r->nfiles; i++)
+		for (uint32_t k = 0; k < r->files[i].nerrors; k++)
+			json_array_append_new(notifications,
+					      json_pack("{s:s, s:{s:s}, s:[o]}", "level", "error", "message", "text",
+							r->files[i].errors[k], "locations",
+							location(r->files[i].path, 0, 0, NULL)));
+	int ok = diag_count_failed(r) == 0 && r->nerrors == 0;
+	json_t *invocation = json_pack("{s:b, s:o}", "executionSuccessful", ok, "toolExecutionNotifications",
+				       notifications);
+	json_t *root = json_pack(
+		"{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o, s:[o]}]}", "$schema",
+		"https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool", "driver", "name",
+		"rccheck", "version", RCCHECK_VERSION, "rules",
+		rules, "results", results, "invocations", invocation);
+	if (!root)
+		return -1;
+	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(root);
+	fflush(out);
+	return rc < 0 || ferror(out) ? -1 : 0;
+}
