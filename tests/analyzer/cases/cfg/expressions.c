@@ -54,8 +54,7 @@ int good_conditional_operator(rc_heap *heap, struct ctx *c)
 int good_comma_operator(rc_heap *heap)
 {
 	rc_object *x;
-	int n = (x = rc_new(heap, &obj_type), x != NULL);
-	if (!n)
+	if ((x = rc_new(heap, &obj_type), !x))
 		return -1;
 	rc_decref(x);
 	return 0;

@@ -217,7 +217,9 @@ void bad_switch_fallthrough(rc_heap *heap, struct entry *owner, int kind)
 		rc_decref(e); /* drop it */
 		/* fall through (the bug: a missing break) */
 	case 1:
-		rc_set_field(&owner->value, e); // expect-warning{{rc-use-after-release}}
+		emit(e); // expect-warning{{rc-use-after-release}}
+		/* handing over a reference the function no longer has: a second release */
+		rc_set_field(&owner->value, e); // expect-warning{{rc-double-release}}
 		break;
 	default:
 		rc_decref(e);
@@ -232,7 +234,7 @@ void bad_use_in_next_iteration(rc_heap *heap, rc_object *table, int n)
 		return;
 	for (int i = 0; i < n; i++) {
 		if (table_add(table, e) < 0) { // expect-warning{{rc-use-after-release}}
-			rc_decref(e);
+			rc_decref(e); // expect-warning{{rc-double-release}}
 			continue;
 		}
 	}
