@@ -178,6 +178,8 @@ def mode_run(argv):
     if len(argv) != 2:
         raise UsageError("expected RCCHECK PYEXT_DIR")
     rccheck, base = argv[0], os.path.abspath(argv[1])
+    if os.sep in rccheck:  # run from PYEXT_DIR: keep a relative path meaningful
+        rccheck = os.path.abspath(rccheck)
     include = include or default_include()
     if not include or not os.path.isfile(os.path.join(include, "Python.h")):
         print("check_findings: Python.h not found (install python3-dev): skipped")

@@ -36,6 +36,7 @@ def expect_raises(exc, fn, *args, **kwargs):
 
 def test_module():
     assert lrucache.DEFAULT_CAPACITY == 128
+    assert lrucache.__version__ == "1.0"
     assert issubclass(lrucache.Error, Exception)
     assert lrucache.LRUCache.__name__ == "LRUCache"
 
@@ -152,6 +153,7 @@ def test_none_refcount_stable():
         c.clear()
         c.resize(2)
         c.on_evict = None
+        assert c.on_evict is None
         c.get("missing")
     after = sys.getrefcount(None)
     # immortal (3.12+) or balanced: the count must not drift by thousands

@@ -217,29 +217,27 @@ static PyObject *LRUCache_put(LRUCache *self, PyObject *args)
 
 static PyObject *LRUCache_popitem(LRUCache *self, PyObject *Py_UNUSED(ignored))
 {
-	PyObject *key, *value, *result = NULL;
+	PyObject *key, *value, *result;
 
 	if (PyList_GET_SIZE(self->order) == 0) {
 		PyErr_SetString(PyExc_KeyError, "popitem(): cache is empty");
 		return NULL;
 	}
-	key = Py_NewRef(PyList_GET_ITEM(self->order, 0));
-	value = PyDict_GetItemWithError(self->data, key);
+	key = PyList_GET_ITEM(self->order, 0);
+	Py_INCREF(key); /* the list's reference goes away below */
+	value = PyObject_CallMethod(self->data, "pop", "O", key); /* new reference */
 	if (value == NULL) {
-		if (!PyErr_Occurred())
-			PyErr_SetString(lrucache_error, "order and data disagree");
 		Py_DECREF(key);
 		return NULL;
 	}
-	Py_INCREF(value);
-	if (PySequence_DelItem(self->order, 0) < 0 || PyDict_DelItem(self->data, key) < 0) {
+	if (PySequence_DelItem(self->order, 0) < 0) {
 		Py_DECREF(value);
 		Py_DECREF(key);
 		return NULL;
 	}
-	Py_DECREF(key); /* list and dict no longer hold it: this was the last reference */
-	result = PyTuple_Pack(2, key, value); // BUG(rc-use-after-release): key was released above
-	Py_DECREF(value);
+	Py_DECREF(value); /* "the tuple takes its own reference anyway" */
+	result = PyTuple_Pack(2, key, value); // BUG(rc-use-after-release): value's only reference was released
+	Py_DECREF(key);
 	return result;
 }
 
@@ -309,7 +307,7 @@ static PyObject *LRUCache_clear_method(LRUCache *self, PyObject *Py_UNUSED(ignor
 		return NULL;
 	self->hits = 0;
 	self->misses = 0;
-	return Py_None; // BUG(rc-return-borrowed): Py_None without a new reference (Py_RETURN_NONE)
+	Py_RETURN_NONE;
 }
 
 static PyObject *LRUCache_stats(LRUCache *self, PyObject *Py_UNUSED(ignored))
@@ -320,7 +318,9 @@ static PyObject *LRUCache_stats(LRUCache *self, PyObject *Py_UNUSED(ignored))
 
 static PyObject *LRUCache_get_on_evict(LRUCache *self, void *Py_UNUSED(closure))
 {
-	return Py_NewRef(self->on_evict != NULL ? self->on_evict : Py_None);
+	if (self->on_evict == NULL)
+		return Py_None; // BUG(rc-return-borrowed): Py_None without a new reference (Py_RETURN_NONE)
+	return Py_NewRef(self->on_evict);
 }
 
 static int LRUCache_set_on_evict(LRUCache *self, PyObject *value, void *Py_UNUSED(closure))
@@ -387,7 +387,7 @@ static struct PyModuleDef lrucache_module = {
 
 PyMODINIT_FUNC PyInit_lrucache(void)
 {
-	PyObject *m, *err;
+	PyObject *m, *version;
 
 	if (PyType_Ready(&LRUCacheType) < 0)
 		return NULL;
@@ -403,10 +403,14 @@ PyMODINIT_FUNC PyInit_lrucache(void)
 		if (lrucache_error == NULL)
 			goto fail;
 	}
-	err = Py_NewRef(lrucache_error); /* a reference for the module */
-	if (PyModule_AddObject(m, "Error", err) < 0) {
+	if (PyModule_AddObjectRef(m, "Error", lrucache_error) < 0) /* never steals */
+		goto fail;
+	version = PyUnicode_FromString("1.0");
+	if (version == NULL)
+		goto fail;
+	if (PyModule_AddObject(m, "__version__", version) < 0) {
 		Py_DECREF(m);
-		return NULL; // BUG(rc-leak): PyModule_AddObject steals only on success: err is still ours
+		return NULL; // BUG(rc-leak): PyModule_AddObject steals only on success: version is still ours
 	}
 	return m;
 fail:

@@ -216,23 +216,25 @@ static PyObject *LRUCache_put(LRUCache *self, PyObject *args)
 
 static PyObject *LRUCache_popitem(LRUCache *self, PyObject *Py_UNUSED(ignored))
 {
-	PyObject *key, *value, *result = NULL;
+	PyObject *key, *value, *result;
 
 	if (PyList_GET_SIZE(self->order) == 0) {
 		PyErr_SetString(PyExc_KeyError, "popitem(): cache is empty");
 		return NULL;
 	}
-	key = Py_NewRef(PyList_GET_ITEM(self->order, 0));
-	value = PyDict_GetItemWithError(self->data, key);
+	key = PyList_GET_ITEM(self->order, 0);
+	Py_INCREF(key); /* the list's reference goes away below */
+	value = PyObject_CallMethod(self->data, "pop", "O", key); /* new reference */
 	if (value == NULL) {
-		if (!PyErr_Occurred())
-			PyErr_SetString(lrucache_error, "order and data disagree");
 		Py_DECREF(key);
 		return NULL;
 	}
-	Py_INCREF(value);
-	if (PySequence_DelItem(self->order, 0) == 0 && PyDict_DelItem(self->data, key) == 0)
-		result = PyTuple_Pack(2, key, value);
+	if (PySequence_DelItem(self->order, 0) < 0) {
+		Py_DECREF(value);
+		Py_DECREF(key);
+		return NULL;
+	}
+	result = PyTuple_Pack(2, key, value);
 	Py_DECREF(value);
 	Py_DECREF(key);
 	return result;
@@ -315,7 +317,9 @@ static PyObject *LRUCache_stats(LRUCache *self, PyObject *Py_UNUSED(ignored))
 
 static PyObject *LRUCache_get_on_evict(LRUCache *self, void *Py_UNUSED(closure))
 {
-	return Py_NewRef(self->on_evict != NULL ? self->on_evict : Py_None);
+	if (self->on_evict == NULL)
+		Py_RETURN_NONE;
+	return Py_NewRef(self->on_evict);
 }
 
 static int LRUCache_set_on_evict(LRUCache *self, PyObject *value, void *Py_UNUSED(closure))
@@ -382,7 +386,7 @@ static struct PyModuleDef lrucache_module = {
 
 PyMODINIT_FUNC PyInit_lrucache(void)
 {
-	PyObject *m, *err;
+	PyObject *m, *version;
 
 	if (PyType_Ready(&LRUCacheType) < 0)
 		return NULL;
@@ -398,9 +402,13 @@ PyMODINIT_FUNC PyInit_lrucache(void)
 		if (lrucache_error == NULL)
 			goto fail;
 	}
-	err = Py_NewRef(lrucache_error); /* a reference for the module */
-	if (PyModule_AddObject(m, "Error", err) < 0) { /* steals err only on success */
-		Py_DECREF(err);
+	if (PyModule_AddObjectRef(m, "Error", lrucache_error) < 0) /* never steals */
+		goto fail;
+	version = PyUnicode_FromString("1.0");
+	if (version == NULL)
+		goto fail;
+	if (PyModule_AddObject(m, "__version__", version) < 0) { /* steals only on success */
+		Py_DECREF(version);
 		goto fail;
 	}
 	return m;
