@@ -94,6 +94,7 @@ struct mobj {
 	uint8_t cb;               /* K_WEAK: 0 none, 1 callback, 2 callback that calls rc_collect */
 	uint8_t cleared;          /* K_WEAK: reads as gone */
 	uint8_t cb_ran, finalized, dying, freed;
+	uint8_t gained;           /* got a new reference inside the current outermost frame */
 	uint32_t born;            /* record that created it */
 };
 
@@ -114,7 +115,7 @@ struct frame {
 };
 
 #define G_GARBAGE 1u         /* unreachable from the roots at push */
-#define G_WEAK_TO_GARBAGE 2u /* weak reference, not cleared at push, whose target is garbage */
+#define G_WEAK_TO_GARBAGE 2u /* weakref, not cleared at push, to a collectable garbage object */
 
 struct gm {
 	rc_heap *heap;
@@ -445,11 +446,16 @@ static void frame_push(struct gm *m, int collect)
 		/* the garbage a full collection starting now must find */
 		f->has_g = 1;
 		mark_reachable(m);
-		for (int i = 0; i < m->nobj; i++)
+		for (int i = 0; i < m->nobj; i++) {
 			m->g[i] = (!m->obj[i].freed && !m->mark[i]) ? G_GARBAGE : 0;
+			m->obj[i].gained = 0;
+		}
 		for (int i = 0; i < m->nobj; i++) {
 			const struct mobj *w = &m->obj[i];
-			if (w->kind == K_WEAK && !w->freed && !w->cleared && (m->g[w->target] & G_GARBAGE))
+			/* Only collectable targets: a leaf held by garbage dies by counting when its holder
+			 * is cleared, and its weak references follow the counting rules then. */
+			if (w->kind == K_WEAK && !w->freed && !w->cleared && (m->g[w->target] & G_GARBAGE) &&
+			    collectable(m->obj[w->target].kind))
 				m->g[i] |= G_WEAK_TO_GARBAGE;
 		}
 	}
@@ -462,8 +468,11 @@ static void check_collection(struct gm *m, const struct frame *f)
 	mark_reachable(m);
 	for (int i = 0; i < f->first_new; i++) {
 		const struct mobj *o = &m->obj[i];
-		/* cnt == 0: queued for teardown (a collection run from a hook); settle() checks it */
-		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !m->mark[i])
+		/* cnt == 0: queued for teardown (a collection run from a hook); settle() checks it.
+		 * gained: resurrected when the collector rechecked, dropped again afterwards by a
+		 * finalizer of an object that died by counting at the end of the collection: it is a
+		 * candidate again and the next collection must free it (the teardown proves that). */
+		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !o->gained && !m->mark[i])
 			fail("#%d (%s) was garbage when the collection started and survived it unreachable", i,
 				kind_names[o->kind]);
 	}
@@ -476,7 +485,7 @@ static void check_collection(struct gm *m, const struct frame *f)
 			continue;
 		if (rc_weakref_alive((rc_weakref *)w->ptr))
 			fail("weakref #%d to garbage #%d still reads alive after the collection", i, w->target);
-		if (w->cb && !w->cb_ran && !(m->g[i] & G_GARBAGE))
+		if (w->cb && !w->cb_ran && w->cnt > 0 && !(m->g[i] & G_GARBAGE))
 			fail("callback of weakref #%d did not run although its target #%d was collected and the "
 			     "weakref is alive",
 				i, w->target);
@@ -564,6 +573,7 @@ static void reg_put(struct gm *m, int r, int id)
 	if (id >= 0) {
 		m->obj[id].cnt++;
 		m->obj[id].dying = 0;
+		m->obj[id].gained = 1;
 	}
 	if (old >= 0)
 		model_unref(m, old);
@@ -584,6 +594,7 @@ static void slot_put(struct gm *m, int owner, int k, int id)
 	if (id >= 0) {
 		m->obj[id].cnt++;
 		m->obj[id].dying = 0;
+		m->obj[id].gained = 1;
 	}
 	if (old >= 0)
 		model_unref(m, old);
@@ -710,7 +721,8 @@ static void target_died(struct gm *m, int t)
 			continue;
 		if (rc_weakref_alive((rc_weakref *)w->ptr))
 			fail("weakref #%d still reads alive after its target #%d was destroyed", i, t);
-		if (w->cb && !w->cb_ran && !in_g(m, i))
+		/* alive: not freed, not itself dying (count 0, queued), not garbage of the collection */
+		if (w->cb && !w->cb_ran && w->cnt > 0 && !in_g(m, i))
 			fail("callback of alive weakref #%d did not run before its target #%d was destroyed", i, t);
 	}
 }
@@ -834,8 +846,10 @@ static void on_weak(rc_weakref *ref, void *arg)
 		fail("callback of weakref #%d ran twice", (int)id);
 	if (!m->obj[t].freed)
 		check_may_die(m, t, "weak callback (target)");
-	if (in_g(m, (int)id) && in_g(m, t))
+	if (in_g(m, (int)id) && in_g(m, t) && collectable(m->obj[t].kind))
 		fail("callback ran for weakref #%d, which is itself garbage of the collection", (int)id);
+	/* (w->cnt may be 0 here: "alive" is decided when the target dies, and the runtime holds the
+	 * weakref until its callback has run even if user code dropped it in between) */
 	if (rc_weakref_alive(ref))
 		fail("weakref #%d reads alive inside its callback", (int)id);
 	rc_object *x = rc_weakref_get(ref);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """mkseeds.py - the graph targets' seed corpus, written as readable programs.
 
-    fuzz/mkseeds.py                 write corpus/graph*/seed-* and corpus/graph/repro-*
+    fuzz/mkseeds.py                 write corpus/graph*/seed-*, corpus/graph/repro-*, fuzz/graph*.dict
     fuzz/mkseeds.py --check         fail if a committed seed differs from what this script writes
     fuzz/mkseeds.py --decode FILE   print a graph program (a seed, a crash) in this syntax
     fuzz/mkseeds.py --decode-alloc FILE   same for a graph_alloc input (header record first)
@@ -539,7 +539,63 @@ REPRO_GRAPH = {
         drop r0
         collect
     """,
+    "weakref-new-is-a-safe-point": """
+        # rc.h: "automatic collection runs only inside rc_new() / rc_new_sized()"; the first
+        # runtime slice also collects inside rc_weakref_new (it allocates with rc_new), so
+        # finalizers and callbacks can run there. Header and runtime disagree (found 2026-11-24).
+        gc threshold 1
+        new r0 container
+        dup r1 r0
+        drop r1
+        weak r2 r0
+    """,
 }
+
+
+# Dictionary entries: one whole record per operation shape, so that libFuzzer and AFL++ insert
+# well-formed records (written as fuzz/<target>.dict).
+DICT_LINES = """
+    new r0 leaf
+    new r1 container slots=2
+    new r2 resurrect-self slots=1 param=3
+    new r3 resurrect-other slots=2 param=1
+    new r0 dropper slots=3
+    new r1 allocator slots=1 flag
+    new r2 leaf-finalizer param=2 flag
+    store r0.0 r1
+    store r1.1 r0
+    store r0.0 r0
+    clear r0.0
+    load r2 r0.0
+    dup r1 r0
+    drop r0
+    weak r3 r0
+    weak r3 r1 cb
+    weak r4 r0 cb-collect
+    weakget r5 r3 keep
+    weakget r5 r3
+    collect
+    gc threshold 1
+    gc threshold 4
+    gc disable
+    gc enable
+    failalloc 0
+    failalloc 3
+"""
+
+
+def dictionary(alloc):
+    out = ["# fuzz/%s.dict: written by fuzz/mkseeds.py (one record per entry)" % ("graph_alloc" if alloc else "graph")]
+    for line in DICT_LINES.strip().splitlines():
+        rec = encode_line(line)
+        name = re.sub(r"[^a-z0-9]+", "_", line.strip().lower()).strip("_")
+        out.append('%s="%s"' % (name, "".join("\\x%02x" % x for x in rec)))
+    if alloc:
+        for text in ("header fail=1", "header fail=2 persist", "header fail=5 threshold=1", "header fail=20"):
+            rec = encode_line(text)
+            name = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+            out.append('%s="%s"' % (name, "".join("\\x%02x" % x for x in rec)))
+    return "\n".join(out) + "\n"
 
 
 def write_seeds(check):
@@ -564,6 +620,21 @@ def write_seeds(check):
             else:
                 with open(path, "wb") as f:
                     f.write(data)
+    for target, alloc in (("graph", False), ("graph_alloc", True)):
+        path = os.path.join(top, "fuzz", target + ".dict")
+        text = dictionary(alloc)
+        if check:
+            try:
+                with open(path) as f:
+                    same = f.read() == text
+            except OSError:
+                same = False
+            if not same:
+                print("mkseeds: %s is stale (run fuzz/mkseeds.py)" % path)
+                bad += 1
+        else:
+            with open(path, "w") as f:
+                f.write(text)
     return bad
 
 
