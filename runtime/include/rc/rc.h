@@ -38,10 +38,25 @@
  * RC_QUARANTINE_SLOTS most recently freed objects, whose memory is held back and marked dead.
  * Releasing memory that has been handed back to the allocator is undefined behaviour, as in C.
  *
- * Safe points: automatic collection runs only inside rc_new() / rc_new_sized() of the same heap,
- * and only when enabled and a threshold is crossed. Finalizers and weak-reference callbacks
- * therefore run only inside rc_new*, rc_collect, rc_heap_destroy, and inside any release that
- * drops an object's count to zero (for that object's own finalizer and callbacks).
+ * Safe points: automatic collection runs only inside rc_new() / rc_new_sized() (and so
+ * rc_weakref_new()) of the same heap, only when enabled, never while a collection or a teardown
+ * of that heap is already running, and only when the number of buffered candidate roots has
+ * reached the trigger: max(threshold, objects examined by the previous collection / 4). (The
+ * second term keeps the amortized cost of collection per candidate root bounded when a large
+ * live structure keeps being touched.) Finalizers and weak-reference callbacks therefore run
+ * only inside rc_new*, rc_weakref_new, rc_collect, rc_heap_destroy, and inside any release that
+ * drops an object's count to zero (for that object's own finalizer and callbacks, and for
+ * objects that this release frees in turn).
+ *
+ * Candidate roots: a release that leaves a collectable object's count non-zero records it in a
+ * per-heap buffer (8 bytes per candidate; holes of objects freed meanwhile are reused). The
+ * buffer grows on that release path; if the allocator refuses, the object is not recorded:
+ * heaps with RC_HEAP_TRACK_ALL then make their next collection a full one (nothing is lost),
+ * other heaps may leak a cycle through that object (never free a live one).
+ *
+ * Memory: objects are aligned to 8 bytes (types that need more alignment are not supported).
+ * Collectable objects carry 24 bytes of header, leaves 16; RC_HEAP_TRACK_ALL adds 16 bytes,
+ * rc_new_sized 8 (the size).
  *
  * Thread safety: a heap and every object in it belong to one thread at a time; the runtime takes
  * no locks. Different heaps may be used from different threads concurrently. Immortal objects may
@@ -240,9 +255,12 @@ typedef struct rc_heap_options {
 /* Creates a heap. opts may be NULL. Returns 0 or RC_ENOMEM / RC_EINVAL. */
 RC_API int rc_heap_new(rc_heap **out, const rc_heap_options *opts);
 
-/* Collects, then reports every surviving object (type and count per type; with TRACK_ALL also
- * each address) through the report hook, frees all remaining memory and the heap. Returns the
- * number of objects that survived (leaked). Objects must not be used afterwards. */
+/* Drops the references held by immortal objects, collects (a full collection with TRACK_ALL),
+ * then reports every surviving object (type and count per type; with TRACK_ALL also each
+ * address) through the report hook, frees all remaining memory and the heap. Returns the
+ * number of objects that survived (leaked; immortal objects do not count). Without TRACK_ALL
+ * the memory of survivors cannot be found and is not returned. Objects must not be used
+ * afterwards; must not be called from a finalizer, callback, clear or destroy of the heap. */
 RC_API size_t rc_heap_destroy(rc_heap *heap);
 
 /* The heap an object belongs to (NULL for static immortal objects). */
@@ -262,7 +280,8 @@ RC_API const rc_type *rc_type_of(const rc_object *obj);
 
 /* Makes obj immortal: never freed, never collected, count frozen. Its memory is returned at
  * rc_heap_destroy. A leaf or a collectable object may be made immortal; what it references
- * stays alive as long as the heap does. */
+ * stays alive until rc_heap_destroy, which calls its clear first. (On a heap without
+ * TRACK_ALL, an immortal leaf whose bookkeeping cannot be allocated is not returned.) */
 RC_API void rc_make_immortal(rc_object *obj);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -371,7 +390,9 @@ RC_API size_t rc_gc_get_threshold(const rc_heap *heap);
 /* ------------------------------------------------------------------------------------------ */
 
 /*
- * A weak reference is itself a refcounted leaf object of the target's heap. When the target
+ * A weak reference is itself a refcounted object of the target's heap (of an internal
+ * collectable type with no children, so that the collector can tell when a weak reference is
+ * itself garbage; it holds no counted reference to the target). When the target
  * dies (count reaches zero, or the collector frees it) every weak reference to it reads as gone
  * (rc_weakref_get returns NULL) and then each callback whose weak reference is still alive runs
  * once, with the target already unreachable through any weak reference. During a collection,
@@ -394,7 +415,8 @@ RC_API int rc_weakref_alive(const rc_weakref *ref);
 typedef struct rc_heap_stats {
 	size_t live_objects;      /* objects allocated and not yet freed (immortals included) */
 	size_t live_collectable;  /* of which collectable */
-	size_t live_bytes;        /* bytes requested from the allocator and not yet returned */
+	size_t live_bytes;        /* bytes of objects requested from the allocator and not yet
+				     returned (quarantined objects included) */
 	size_t total_refs;        /* sum of counts (TRACK_ALL only; else SIZE_MAX) */
 	size_t candidate_roots;   /* currently buffered */
 	size_t collections;       /* collections run (automatic and explicit) */
@@ -416,6 +438,8 @@ RC_API int rc_heap_foreach(rc_heap *heap, void (*fn)(rc_object *obj, void *arg),
  * count >= references from other live objects of the heap, every child is live and of this
  * heap, collector state is idle, type record consistent; heap totals agree with the objects.
  * Prints one line per bad object to `out` (may be NULL) and returns the number of problems.
+ * Allocates nothing; must not be called from inside a collection or teardown (it reports that
+ * as a problem).
  */
 RC_API long rc_heap_check(rc_heap *heap, FILE *out);
 /* Bytes of header the runtime adds to an object of this type (24 collectable, 16 leaf). */
