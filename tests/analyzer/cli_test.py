@@ -995,6 +995,38 @@ def sc_directory_walk(tmp):
     check(found(doc2) == got, "a trailing slash walks the same files", err)
 
 
+def sc_robustness(tmp):
+    """Inputs that must neither crash nor hang: an empty file, declarations only, a path with
+    spaces, bytes that are not UTF-8 in a comment, a function with 2^40 paths (the per-function
+    budget and the memoized states must bound the work), a deeply nested expression."""
+    many_paths = PRELUDE + "int cond(void);\nint bad_paths(rc_heap *h)\n{\n" \
+        "\trc_object *o = rc_new(h, &thing_type);\n\tint n = 0;\n\tif (!o)\n\t\treturn -1;\n" + \
+        "".join(f"\tif (cond())\n\t\tn += {i};\n\telse\n\t\tconsume(o);\n" for i in range(40)) + \
+        "\treturn n; /*@leak*/\n}\n"
+    nested = PRELUDE + "int good_nested(int x)\n{\n\treturn " + "(" * 200 + "x" + ")" * 200 + ";\n}\n"
+    write_tree(tmp, {"empty.c": "", "decls.c": PRELUDE, "with space/a b.c": LEAK,
+                     "paths.c": many_paths, "nested.c": nested})
+    with open(os.path.join(tmp, "latin1.c"), "wb") as f:
+        f.write(b"/* caf\xe9 \xff\xfe */\n" + CLEAN.encode())
+    st, doc, err = run_json(["empty.c", "decls.c", "latin1.c", "nested.c"], tmp)
+    check(st == 0 and doc.get("findings") == [] and doc.get("errors") == [],
+          "empty file, declarations only, non-UTF-8 comment, nested parentheses: clean, exit 0",
+          err + json.dumps(doc.get("errors")))
+    st, doc, err = run_json(["with space/a b.c"], tmp)
+    check(st == 1 and found(doc) == {("a b.c", line_of(LEAK, "leak"), "rc-leak")}
+          and doc["findings"][0].get("file") == "with space/a b.c",
+          "a path with spaces is reported as given", json.dumps(doc.get("findings")) + err)
+    import time
+    t0 = time.monotonic()
+    st, doc, err = run_json(["paths.c"], tmp)
+    dt = time.monotonic() - t0
+    check(dt < 60, f"a function with 2^40 paths is analysed in bounded time ({dt:.1f} s)")
+    check(st in (0, 1) and doc.get("errors") == [], "...and reported normally (exit 0 or 1, no error)",
+          err)
+    check(("paths.c", line_of(many_paths, "leak"), "rc-leak") in found(doc),
+          "...and the leak at its end is still found", json.dumps(doc.get("findings"))[:500])
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -1013,6 +1045,7 @@ SCENARIOS = {
     "compiler-args": sc_compiler_args,
     "model-option": sc_model_option,
     "directory-walk": sc_directory_walk,
+    "robustness": sc_robustness,
 }
 
 
