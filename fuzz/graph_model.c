@@ -404,7 +404,7 @@ static int id_of(struct gm *m, rc_object *self, const char *hook)
 	uint32_t id = ((struct fobj *)self)->id;
 	if (id >= (uint32_t)m->nobj || m->obj[id].ptr != self)
 		fail("%s called on %p, which is not a live object of the harness", hook, (void *)self);
-	return (int)id;
+	return id;
 }
 
 /* finalize / clear / callback legality: the object has no reference left, or is garbage. */
@@ -660,14 +660,18 @@ static void on_weak(rc_weakref *ref, void *arg);
 
 static int new_weak(struct gm *m, int target, unsigned cb)
 {
-	if (m->nobj >= MAX_OBJS - MAX_DEPTH)
+	if (m->nobj >= MAX_OBJS - MAX_DEPTH + m->depth)
 		return -1;
 	size_t failures = m->alloc.failures;
-	size_t before = collections(m);
+	/* a safe point (rc.h): it allocates with rc_new. The callback finds its weakref by address. */
+	frame_push(m, 0);
+	rc_weakref *w = rc_weakref_new(m->obj[target].ptr, cb ? on_weak : NULL, NULL);
+	frame_pop(m);
+	if (m->obj[target].freed)
+		fail("the target #%d of a new weakref was freed while the weakref was made", target);
+	if (m->nobj >= MAX_OBJS)
+		fail("harness: object cap reached inside a frame");
 	int id = m->nobj;
-	rc_weakref *w = rc_weakref_new(m->obj[target].ptr, cb ? on_weak : NULL, (void *)(uintptr_t)id);
-	if (collections(m) != before)
-		fail("rc_weakref_new ran a collection (not a safe point)");
 	if (!w) {
 		if (m->alloc.failures == failures)
 			fail("rc_weakref_new returned NULL although no allocation failed");
@@ -835,28 +839,30 @@ static void t_destroy(rc_object *self)
 static void on_weak(rc_weakref *ref, void *arg)
 {
 	struct gm *m = cur;
-	uintptr_t id = (uintptr_t)arg;
-	if (id >= (uintptr_t)m->nobj || m->obj[id].kind != K_WEAK || m->obj[id].ptr != RC_WEAKREF_OBJ(ref))
+	int id = 0;
+	while (id < m->nobj && (m->obj[id].kind != K_WEAK || m->obj[id].ptr != RC_WEAKREF_OBJ(ref)))
+		id++;
+	if (id == m->nobj || arg != NULL)
 		fail("weak callback called with %p / %p, not a live weakref of the harness", (void *)ref, arg);
 	struct mobj *w = &m->obj[id];
 	int t = w->target;
 	if (!w->cb)
-		fail("callback ran for weakref #%d, created without one", (int)id);
+		fail("callback ran for weakref #%d, created without one", id);
 	if (w->cb_ran)
-		fail("callback of weakref #%d ran twice", (int)id);
+		fail("callback of weakref #%d ran twice", id);
 	if (!m->obj[t].freed)
 		check_may_die(m, t, "weak callback (target)");
-	if (in_g(m, (int)id) && in_g(m, t) && collectable(m->obj[t].kind))
-		fail("callback ran for weakref #%d, which is itself garbage of the collection", (int)id);
+	if (in_g(m, id) && in_g(m, t) && collectable(m->obj[t].kind))
+		fail("callback ran for weakref #%d, which is itself garbage of the collection", id);
 	/* (w->cnt may be 0 here: "alive" is decided when the target dies, and the runtime holds the
 	 * weakref until its callback has run even if user code dropped it in between) */
 	if (rc_weakref_alive(ref))
-		fail("weakref #%d reads alive inside its callback", (int)id);
+		fail("weakref #%d reads alive inside its callback", id);
 	rc_object *x = rc_weakref_get(ref);
 	if (x)
-		fail("rc_weakref_get of weakref #%d returns %p inside its callback", (int)id, (void *)x);
+		fail("rc_weakref_get of weakref #%d returns %p inside its callback", id, (void *)x);
 	if (rc_refcount(RC_WEAKREF_OBJ(ref)) == 0)
-		fail("callback of weakref #%d runs while the weakref has count 0", (int)id);
+		fail("callback of weakref #%d runs while the weakref has count 0", id);
 	w->cb_ran = 1;
 	w->cleared = 1;
 	if (w->cb == 2) {

@@ -420,6 +420,17 @@ GRAPH = {
         drop r2
         new r5 leaf
     """,
+    "weakref-new-safe-point": """
+        gc threshold 1
+        new r0 container
+        dup r1 r0
+        drop r1
+        weak r2 r0             # rc_weakref_new allocates with rc_new: a safe point (rc.h)
+        new r3 container
+        store r3.0 r3
+        drop r3
+        weak r4 r2 cb
+    """,
     "failalloc": """
         failalloc 0
         new r0 container       # fails
@@ -538,16 +549,6 @@ REPRO_GRAPH = {
         drop r1
         drop r0
         collect
-    """,
-    "weakref-new-is-a-safe-point": """
-        # rc.h: "automatic collection runs only inside rc_new() / rc_new_sized()"; the first
-        # runtime slice also collects inside rc_weakref_new (it allocates with rc_new), so
-        # finalizers and callbacks can run there. Header and runtime disagree (found 2026-11-24).
-        gc threshold 1
-        new r0 container
-        dup r1 r0
-        drop r1
-        weak r2 r0
     """,
 }
 
