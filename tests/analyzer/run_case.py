@@ -9,13 +9,14 @@ Annotations (clang -verify style), anywhere in a comment of the case file:
     // expect-no-diagnostics              the file must produce no finding at all
     // rccheck-args: --model foo.model    extra rccheck options (paths relative to the case file)
     // compile-args: -DFOO                extra compiler arguments (after `--`)
+    // compile-args-pkg: python3          add `pkg-config --cflags python3` (skip when missing)
 Several expectations may sit on one line; they are compared as a multiset of (ID, line).
 
 The runner runs `rccheck --format=json [rccheck-args] CASE.c -- -I<runtime include> [compile-args]`
 with the case's directory as working directory, and prints one line per difference:
     file:line: missing rc-leak
     file:line: unexpected rc-leak (message)
-Exit status: 0 when the findings match exactly and at least one expectation was compared (or the
+Exit status (77 = skipped, when a compile-args-pkg package is not installed): 0 when the findings match exactly and at least one expectation was compared (or the
 file says expect-no-diagnostics); 1 on any difference, on a bad annotation, or when rccheck fails
 (crash, exit status other than 0/1, input errors in its JSON, output that is not the JSON of the
 contract).
@@ -33,12 +34,30 @@ EXPECT_RE = re.compile(r"expect-warning(?:@([+-]\d+))?\{\{([^}]*)\}\}")
 NO_DIAG_RE = re.compile(r"expect-no-diagnostics")
 ARGS_RE = re.compile(r"rccheck-args:(.*)$")
 COMPILE_RE = re.compile(r"compile-args:(.*)$")
+PKG_RE = re.compile(r"compile-args-pkg:(.*)$")
+SKIP = 77
 ID_RE = re.compile(r"^rc-[a-z-]+$")
 TIMEOUT = 120
 
 
 class CaseError(Exception):
     pass
+
+
+class CaseSkipped(Exception):
+    pass
+
+
+def pkg_cflags(names):
+    """`pkg-config --cflags NAMES`, split; CaseSkipped when pkg-config or a package is missing."""
+    try:
+        proc = subprocess.run(["pkg-config", "--cflags"] + names, capture_output=True, text=True,
+                              timeout=30)
+    except OSError as e:
+        raise CaseSkipped(f"pkg-config not available ({e})")
+    if proc.returncode != 0:
+        raise CaseSkipped(f"pkg-config --cflags {' '.join(names)} failed: {proc.stderr.strip()}")
+    return shlex.split(proc.stdout)
 
 
 def strip_comment_end(text):
@@ -78,6 +97,9 @@ def parse_case(path):
         m = COMPILE_RE.search(text)
         if m:
             cc_args += shlex.split(strip_comment_end(m.group(1)))
+        m = PKG_RE.search(text)
+        if m:
+            cc_args += pkg_cflags(shlex.split(strip_comment_end(m.group(1))))
     if no_diag and expected:
         raise CaseError(f"{path}: says expect-no-diagnostics but also has expectations")
     return expected, no_diag, rc_args, cc_args
@@ -184,6 +206,9 @@ def main(argv):
     try:
         expected, no_diag, rc_args, cc_args = parse_case(case)
         status, doc, stderr, cmd = run_rccheck(rccheck, include_dir, case, rc_args, cc_args)
+    except CaseSkipped as e:
+        print(f"{case}: skipped: {e}")
+        return SKIP
     except (CaseError, OSError) as e:
         print(e)
         return 1

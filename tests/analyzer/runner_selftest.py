@@ -137,6 +137,10 @@ def test_compare(tmp):
     st, out = run(tmp, CASE, {"raw": "", "status": 139})
     check(st == 1 and "139" in out, f"a crash (status 139) fails the case\n{out}")
 
+    st, out = run(tmp, "// compile-args-pkg: rccheck-no-such-package\n// expect-no-diagnostics\n",
+                  {"findings": []})
+    check(st == 77 and "skipped" in out, f"a missing compile-args-pkg package skips the case (77)\n{out}")
+
     args_case = ("// rccheck-args: --model api.model --model 'b c.model'\n"
                  "/* compile-args: -DFOO=1 -DBAR */\n"
                  "// expect-no-diagnostics\n")
