@@ -2,6 +2,7 @@
 """check_findings.py - does rccheck find exactly the bugs marked in examples/pyext?
 
     check_findings.py RCCHECK PYEXT_DIR [--include DIR] [-- EXTRA_COMPILER_ARGS...]
+    check_findings.py RCCHECK PYEXT_DIR -p BUILD_DIR
     check_findings.py --json BUGGY_JSON FIXED_JSON PYEXT_DIR
     check_findings.py --selftest PYEXT_DIR
 
@@ -17,7 +18,10 @@ reported by rccheck (its "errors" list) count as failures too.
 
 The first form runs `RCCHECK --format=json FILE -- -I<include> EXTRA...` for each .c file, with
 PYEXT_DIR as the working directory; --include defaults to the CPython include directory of
-/usr/bin/python3 (exit 77, skipped, when it has no Python.h). The JSON is the contract of
+/usr/bin/python3 (exit 77, skipped, when it has no Python.h). The second form runs
+`RCCHECK --format=json -p BUILD_DIR FILE` instead: the flags Meson compiled the file with (both
+twins are Meson targets, so they are in BUILD_DIR/compile_commands.json when python3-dev was
+found; exit 77 when they are not). The JSON is the contract of
 tests/analyzer/run_case.py: {"findings": [{"id", "file", "line", "message", ...}], "errors": [...]}.
 --json compares saved outputs instead (the same JSON, one document per directory, findings of
 every file of that directory in one list). --selftest checks this script on fake outputs.
@@ -114,8 +118,26 @@ def compare_dir(files, findings, base, expect_marks, problems):
     return matched
 
 
-def run_rccheck(rccheck, path, base, include, extra):
-    cmd = [rccheck, "--format=json", os.path.relpath(path, base), "--", "-I" + include] + extra
+def in_compdb(build_dir, files):
+    """True when every file has an entry in BUILD_DIR/compile_commands.json."""
+    try:
+        with open(os.path.join(build_dir, "compile_commands.json"), encoding="utf-8") as f:
+            entries = json.load(f)
+    except (OSError, ValueError):
+        return False
+    listed = set()
+    for e in entries if isinstance(entries, list) else []:
+        if isinstance(e, dict) and isinstance(e.get("file"), str):
+            listed.add(os.path.normpath(os.path.join(e.get("directory", ""), e["file"])))
+    return all(os.path.abspath(f) in listed for f in files)
+
+
+def run_rccheck(rccheck, path, base, flags):
+    rel = os.path.relpath(path, base)
+    if flags[:1] == ["-p"]:
+        cmd = [rccheck, "--format=json"] + flags + [rel]
+    else:
+        cmd = [rccheck, "--format=json", rel] + flags
     try:
         proc = subprocess.run(cmd, cwd=base, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, timeout=TIMEOUT)
@@ -169,6 +191,13 @@ def mode_run(argv):
         i = argv.index("--")
         argv, extra = argv[:i], argv[i + 1:]
     include = None
+    build_dir = None
+    if "-p" in argv:
+        i = argv.index("-p")
+        if i + 1 >= len(argv):
+            raise UsageError("-p needs a build directory")
+        build_dir = os.path.abspath(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
     if "--include" in argv:
         i = argv.index("--include")
         if i + 1 >= len(argv):
@@ -180,18 +209,25 @@ def mode_run(argv):
     rccheck, base = argv[0], os.path.abspath(argv[1])
     if os.sep in rccheck:  # run from PYEXT_DIR: keep a relative path meaningful
         rccheck = os.path.abspath(rccheck)
-    include = include or default_include()
-    if not include or not os.path.isfile(os.path.join(include, "Python.h")):
-        print("check_findings: Python.h not found (install python3-dev): skipped")
-        return 77
     buggy, fixed = c_files(os.path.join(base, "buggy")), c_files(os.path.join(base, "fixed"))
+    if build_dir:
+        if not in_compdb(build_dir, buggy + fixed):
+            print("check_findings: the examples are not in %s/compile_commands.json "
+                  "(python3-dev missing?): skipped" % build_dir)
+            return 77
+        flags = ["-p", build_dir]
+    else:
+        include = include or default_include()
+        if not include or not os.path.isfile(os.path.join(include, "Python.h")):
+            print("check_findings: Python.h not found (install python3-dev): skipped")
+            return 77
+        flags = ["--", "-I" + include] + extra
     problems = []
     matched = 0
     for files, expect in ((buggy, True), (fixed, False)):
         findings = []
         for path in files:
-            findings += check_doc(run_rccheck(rccheck, path, base, include, extra), path,
-                                  problems)
+            findings += check_doc(run_rccheck(rccheck, path, base, flags), path, problems)
         matched += compare_dir(files, findings, base, expect, problems)
     return report(problems, matched, total_marks(buggy))
 
