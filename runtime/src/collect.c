@@ -10,23 +10,25 @@
  *   objects are never candidates.
  *
  *   1. gather     take every buffered root into the examined set S (the buffer is empty after).
- *   2. closure    breadth-first over traverse, adding every collectable mortal child, and in the
- *                 same pass subtract one from the count of the target of every edge inside S.
- *                 Afterwards an object's count is the number of references from outside S.
+ *   2. closure    breadth-first over traverse from each root as it is gathered, adding every
+ *                 collectable mortal child, and in the same pass subtract one from the count of
+ *                 the target of every edge inside S. Afterwards an object's count is the number
+ *                 of references from outside S.
  *   3. partition  (CPython's move_unreachable) an object with an outside reference is
  *                 reachable, and so is everything it reaches; the rest is garbage.
  *   4. restore    add one per edge inside S back: every count is exact again. Reachable
  *                 objects leave the collection.
- *   5. hold       +1 on each garbage object, so that no user code run below can free one while
- *                 it is still on the collector's list.
+ *   5. hold       (folded into 4) each garbage object gets +1, so that no user code run below
+ *                 can free one while it is still on the collector's list.
  *   6. weakrefs   detach every weak reference to garbage; then run the callbacks of those that
- *                 are not garbage themselves.
- *   7. finalize   run each finalizer once (CLS_FINALIZED).
- *   8. recheck    only if user code ran in 6-7: redo 2-4 on the garbage set (minus the hold);
+ *                 are not garbage themselves. (Skipped when no garbage has weak references.)
+ *   7. finalize   run each finalizer once (CLS_FINALIZED). (Skipped when there is none.)
+ *   8. recheck    only if user code ran in 6-7: redo 2-5 on the garbage set (minus the hold);
  *                 what a finalizer resurrected, and all it reaches, leaves the collection.
  *   9. tear down  detach weak references again (ones made by finalizers), call clear on every
- *                 garbage object, then drop the holds: counts reach zero and the ordinary
- *                 teardown (refcount.c) destroys and frees each object.
+ *                 garbage object, and drop the holds: an object that nothing references after
+ *                 its own clear is destroyed and freed at once, the others when their count
+ *                 reaches zero after all clears (or never, if a misbehaving clear kept them).
  *
  * Cost: phases 1-4 visit each object of S a bounded number of times (it enters the work queue
  * at most twice) and each edge out of S at most three times: O(|S| + edges(S)), where S is what
@@ -73,8 +75,12 @@ struct gc_state {
 	rc_heap *heap;
 	struct olist work;
 	struct tlist tent;
+	rc_object *scanned; /* closure: last object of the work list already traversed */
 	size_t examined;
+	unsigned found; /* HAS_WEAKREFS | HAS_FINALIZERS seen in the garbage */
 };
+
+enum { HAS_WEAKREFS = 1, HAS_FINALIZERS = 2 };
 
 static inline rc_object *next_of(rc_object *o)
 {
@@ -138,35 +144,24 @@ static void tent_remove(struct tlist *t, rc_object *o)
 		t->tail = prev;
 }
 
-enum { HAS_WEAKREFS = 1, HAS_FINALIZERS = 2 };
-
 /*
- * Turns the tentative list into the plain garbage list, each object held: count 1 (the
- * collector's hold; restore() then adds the references from inside S), gc GC_NO_ROOT (never
- * buffered while held). Returns HAS_WEAKREFS / HAS_FINALIZERS when some garbage object has
- * weak references / a finalizer still to run, so that those passes are skipped otherwise.
+ * Turns a member of the tentative list, once partition is over, into a held garbage object:
+ * link untagged (next pointer kept), count 1 (the collector's hold; restore then adds the
+ * references from inside S), gc GC_NO_ROOT (never buffered while held). Notes whether the
+ * garbage has weak references or finalizers to run, so that those passes are skipped otherwise.
+ * Done lazily, the first time restore meets the object, so it costs no pass of its own.
  */
-static unsigned tent_to_list(struct tlist *t, struct olist *l)
+static void convert_tentative(struct gc_state *st, rc_object *o)
 {
-	rc_object *o, *next;
-	uintptr_t w;
-	unsigned found = 0;
+	uintptr_t w = cls_word(o);
 
-	l->head = t->head;
-	l->tail = t->tail;
-	for (o = t->head; o; o = next) {
-		next = next_of(o);
-		*link_of(o) = (uintptr_t)next;
-		o->rc__refcnt = 1;
-		o->rc__gc = GC_NO_ROOT;
-		w = cls_word(o);
-		if (w & CLS_WEAKREFS)
-			found |= HAS_WEAKREFS;
-		if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
-			found |= HAS_FINALIZERS;
-	}
-	t->head = t->tail = NULL;
-	return found;
+	*link_of(o) &= ~LINK_TAGS;
+	o->rc__refcnt = 1;
+	o->rc__gc = GC_NO_ROOT;
+	if (w & CLS_WEAKREFS)
+		st->found |= HAS_WEAKREFS;
+	if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
+		st->found |= HAS_FINALIZERS;
 }
 
 static inline void traverse(rc_object *o, rc_visit_fn visit, void *arg)
@@ -186,7 +181,10 @@ static void add_to_set(struct gc_state *st, rc_object *o)
 	st->examined++;
 }
 
-/* Moves every buffered root into S; the buffer is left empty. */
+static void closure(struct gc_state *st);
+
+/* Moves every buffered root into S, each followed at once by the closure from it (while it is
+ * still in the cache); the buffer is left empty. */
 static void gather_roots(struct gc_state *st)
 {
 	rc_heap *h = st->heap;
@@ -195,12 +193,14 @@ static void gather_roots(struct gc_state *st)
 
 	for (i = 0; i < h->nroots; i++) {
 		o = h->roots[i];
-		if (!o)
-			continue;
-		if (count_is_mortal(o->rc__refcnt))
+		if (!o || (cls_word(o) & CLS_IN_SET))
+			continue; /* a hole, or reached from an earlier root */
+		if (count_is_mortal(o->rc__refcnt)) {
 			add_to_set(st, o);
-		else
+			closure(st);
+		} else {
 			o->rc__gc = GC_NO_ROOT; /* saturated since it was buffered */
+		}
 	}
 	h->nroots = 0;
 	h->holes = 0;
@@ -214,6 +214,7 @@ static void gather_all(struct gc_state *st)
 	for (o = st->heap->track_head; o; o = track_of(o)[1])
 		if (is_collectable(o) && count_is_mortal(o->rc__refcnt) && !(cls_word(o) & CLS_IN_SET))
 			add_to_set(st, o);
+	closure(st);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -236,15 +237,18 @@ static void visit_closure(rc_object *c, void *arg)
 		c->rc__refcnt--;
 }
 
-/* Post: S is closed under collectable mortal children; each count in S is the number of
- * references from outside S. */
+/* Traverses the work list from the first object not yet traversed to its end (which moves
+ * while we walk: read next only after traverse). Post, once every root went through it: S is
+ * closed under collectable mortal children, and each count in S is the number of references
+ * from outside S. */
 static void closure(struct gc_state *st)
 {
-	rc_object *o;
+	rc_object *o = st->scanned ? next_of(st->scanned) : st->work.head;
 
-	/* the queue grows while we walk it: read next only after traverse */
-	for (o = st->work.head; o; o = next_of(o))
+	for (; o; o = next_of(o)) {
 		traverse(o, visit_closure, st);
+		st->scanned = o;
+	}
 }
 
 /* Used by the recheck, where S is already closed. */
@@ -301,17 +305,24 @@ static void partition(struct gc_state *st, struct olist *reach)
 
 static void visit_restore(rc_object *c, void *arg)
 {
-	(void)arg;
-	if (c && (cls_word(c) & CLS_IN_SET) && c->rc__refcnt <= RC_REFCNT_MAX)
+	if (!c || !(cls_word(c) & CLS_IN_SET))
+		return;
+	if (*link_of(c) & LINK_TENT)
+		convert_tentative(arg, c);
+	if (c->rc__refcnt <= RC_REFCNT_MAX)
 		c->rc__refcnt++;
 }
 
-static void restore(struct olist *l)
+/* Adds back one per edge from the objects of l to objects of S. */
+static void restore(struct gc_state *st, struct olist *l)
 {
 	rc_object *o;
 
-	for (o = l->head; o; o = next_of(o))
-		traverse(o, visit_restore, NULL);
+	for (o = l->head; o; o = next_of(o)) {
+		if (*link_of(o) & LINK_TENT)
+			convert_tentative(st, o);
+		traverse(o, visit_restore, st);
+	}
 }
 
 /* Reachable objects leave the collection: untagged, idle, not buffered (they were examined;
@@ -333,19 +344,20 @@ static void release_reachable(rc_heap *h, struct olist *reach, bool rebuffer)
 	}
 }
 
-/* Phases 2-5 on st->work. Post: *garbage holds the unreachable part, each object with its
- * exact count plus the collector's hold. Returns tent_to_list's flags. */
-static unsigned find_garbage(struct gc_state *st, struct olist *garbage, bool resurrected)
+/* Phases 3-5 on st->work. Post: *garbage holds the unreachable part, each object with its
+ * exact count plus the collector's hold; st->found says what it needs. */
+static void find_garbage(struct gc_state *st, struct olist *garbage, bool resurrected)
 {
 	struct olist reach = { NULL, NULL };
-	unsigned found;
 
+	st->found = 0;
 	partition(st, &reach);
-	found = tent_to_list(&st->tent, garbage);
-	restore(&reach);
-	restore(garbage);
+	garbage->head = st->tent.head; /* still tagged: converted by restore */
+	garbage->tail = st->tent.tail;
+	st->tent.head = st->tent.tail = NULL;
+	restore(st, &reach);
+	restore(st, garbage);
 	release_reachable(st->heap, &reach, resurrected);
-	return found;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -406,7 +418,7 @@ static void recheck(struct gc_state *st, struct olist *g)
 	for (o = g->head; o; o = next_of(o))
 		traverse(o, visit_subtract, NULL);
 	st->work = *g;
-	(void)find_garbage(st, g, true);
+	find_garbage(st, g, true);
 }
 
 /*
@@ -433,15 +445,27 @@ static void free_garbage(rc_heap *h, rc_object *o)
 /* Phase 9. Returns the number of objects whose count reached zero. */
 static long tear_down(rc_heap *h, struct olist *g)
 {
-	rc_object *o;
-	const rc_type *t;
+	struct olist rest = { NULL, NULL };
+	rc_object *o, *next;
 	long freed = 0;
 	uint32_t n;
 
-	for (o = g->head; o; o = next_of(o)) {
-		t = type_of(o);
-		t->clear(o);
+	/* clear each object; one that only the hold keeps after its own clear is referenced by
+	 * nothing (every reference is counted), so it goes at once, while in the cache */
+	for (o = g->head; o; o = next) {
+		next = next_of(o);
+		type_of(o)->clear(o);
+		if (o->rc__refcnt == 1) {
+			*link_of(o) = 0;
+			cls_untag(o, CLS_IN_SET);
+			o->rc__gc = 0;
+			free_garbage(h, o);
+			freed++;
+		} else {
+			push_back(&rest, o);
+		}
 	}
+	*g = rest;
 	while ((o = pop_front(g)) != NULL) {
 		*link_of(o) = 0;
 		cls_untag(o, CLS_IN_SET);
@@ -462,13 +486,13 @@ static long tear_down(rc_heap *h, struct olist *g)
 	return freed;
 }
 
-static long collect_garbage(struct gc_state *st, struct olist *g, unsigned found)
+static long collect_garbage(struct gc_state *st, struct olist *g)
 {
 	bool user_ran = false;
 
-	if (found & HAS_WEAKREFS)
+	if (st->found & HAS_WEAKREFS)
 		user_ran = handle_weakrefs(st->heap, g);
-	if (found & HAS_FINALIZERS)
+	if (st->found & HAS_FINALIZERS)
 		user_ran |= run_finalizers(g);
 	if (user_ran) {
 		recheck(st, g);
@@ -486,7 +510,6 @@ long rc__collect(rc_heap *h, bool full)
 	struct gc_state st;
 	struct olist garbage;
 	long freed = 0;
-	unsigned found;
 
 	if (h->collecting)
 		return RC_EBUSY;
@@ -500,10 +523,9 @@ long rc__collect(rc_heap *h, bool full)
 	gather_roots(&st);
 	if (full && (h->flags & RC_HEAP_TRACK_ALL))
 		gather_all(&st);
-	closure(&st);
-	found = find_garbage(&st, &garbage, false);
+	find_garbage(&st, &garbage, false);
 	if (garbage.head)
-		freed = collect_garbage(&st, &garbage, found);
+		freed = collect_garbage(&st, &garbage);
 	h->collections++;
 	h->collected += (size_t)freed;
 	h->last_examined = st.examined;
