@@ -128,6 +128,7 @@ struct gm {
 	int nobj;
 	int depth;
 	int hooks;            /* hooks of the harness running (the runtime is inside a teardown) */
+	int pinned;           /* object the harness holds a temporary reference to (a root), or -1 */
 	int in_destroy;       /* inside rc_heap_destroy: report lines are expected */
 	size_t destroyed;     /* objects freed so far */
 	size_t collections_seen;
@@ -365,6 +366,10 @@ static void mark_reachable(struct gm *m)
 {
 	int sp = 0;
 	memset(m->mark, 0, (size_t)m->nobj);
+	if (m->pinned >= 0) {
+		m->mark[m->pinned] = 1;
+		m->stack[sp++] = m->pinned;
+	}
 	for (int r = 0; r < NREG; r++) {
 		int id = m->reg[r];
 		if (id >= 0 && !m->mark[id]) {
@@ -663,12 +668,15 @@ static int new_weak(struct gm *m, int target, unsigned cb)
 	if (m->nobj >= MAX_OBJS - MAX_DEPTH + m->depth)
 		return -1;
 	size_t failures = m->alloc.failures;
-	/* a safe point (rc.h): it allocates with rc_new. The callback finds its weakref by address. */
+	/* A safe point (rc.h): it allocates with rc_new, so finalizers may run and drop the register
+	 * the target came from; like any caller, the harness holds its own reference across the
+	 * call (released by unpin()). The callback finds its weakref by address. */
+	rc_incref(m->obj[target].ptr);
+	m->obj[target].cnt++;
+	m->pinned = target;
 	frame_push(m, 0);
 	rc_weakref *w = rc_weakref_new(m->obj[target].ptr, cb ? on_weak : NULL, NULL);
 	frame_pop(m);
-	if (m->obj[target].freed)
-		fail("the target #%d of a new weakref was freed while the weakref was made", target);
 	if (m->nobj >= MAX_OBJS)
 		fail("harness: object cap reached inside a frame");
 	int id = m->nobj;
@@ -691,6 +699,18 @@ static int new_weak(struct gm *m, int target, unsigned cb)
 	for (int k = 0; k < MAX_SLOTS; k++)
 		o->slot[k] = -1;
 	return id;
+}
+
+/* Drops the harness's temporary reference. */
+static void unpin(struct gm *m)
+{
+	int t = m->pinned;
+	if (t < 0)
+		return;
+	model_unref(m, t);
+	m->pinned = -1;
+	rc_decref(m->obj[t].ptr);
+	after_release(m, t);
 }
 
 /* rc_collect from a finalizer or callback: RC_EBUSY inside a collection, else a collection. */
@@ -1016,6 +1036,7 @@ static void run_record(struct gm *m, const uint8_t *r)
 		int id = new_weak(m, t, (c & 1) ? 1 + ((c >> 1) & 1) : 0);
 		if (id >= 0)
 			reg_put(m, (int)(a % NREG), id);
+		unpin(m);
 		break;
 	}
 	case OP_WEAKGET: {
@@ -1133,6 +1154,7 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 		m->nrec = GM_MAX_RECORDS;
 	for (int r = 0; r < NREG; r++)
 		m->reg[r] = -1;
+	m->pinned = -1;
 	m->alloc.fail_at = cfg->fail_at;
 	m->alloc.persist = cfg->fail_persist;
 

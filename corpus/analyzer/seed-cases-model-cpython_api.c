@@ -1,0 +1,151 @@
+/* Code against the real CPython C API (Python.h from pkg-config python3; skipped without it),
+ * known to rccheck through its built-in CPython model: stolen list/tuple items, borrowed dict
+ * items, PyArg_ParseTuple 'O', Py_BuildValue 'N'/'O', Py_CLEAR and Py_SETREF in an object's
+ * clear and setter. */
+// compile-args-pkg: python3
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *name;
+	PyObject *cache;
+} NodeObject;
+
+/* ---- must stay silent ---------------------------------------------------------------------- */
+
+static PyObject *good_make_list(long n)
+{
+	PyObject *list = PyList_New(n);
+	if (!list)
+		return NULL;
+	for (long i = 0; i < n; i++) {
+		PyObject *item = PyLong_FromLong(i);
+		if (!item) {
+			Py_DECREF(list);
+			return NULL;
+		}
+		PyList_SetItem(list, i, item); /* steals item */
+	}
+	return list;
+}
+
+static int good_append(PyObject *list, long v)
+{
+	PyObject *item = PyLong_FromLong(v);
+	int err;
+	if (item == NULL)
+		return -1;
+	err = PyList_Append(list, item); /* does not steal */
+	Py_DECREF(item);
+	return err;
+}
+
+static PyObject *good_lookup(PyObject *dict, PyObject *key)
+{
+	PyObject *v = PyDict_GetItem(dict, key); /* borrowed */
+	if (!v)
+		Py_RETURN_NONE;
+	return Py_NewRef(v);
+}
+
+static PyObject *good_parse(PyObject *self, PyObject *args)
+{
+	PyObject *obj;
+	(void)self;
+	if (!PyArg_ParseTuple(args, "O", &obj))
+		return NULL;
+	return Py_BuildValue("(OO)", obj, obj); /* 'O' adds its own references */
+}
+
+static PyObject *good_build_n(long v)
+{
+	PyObject *x = PyLong_FromLong(v);
+	if (!x)
+		return NULL;
+	return Py_BuildValue("(N)", x); /* 'N' steals x */
+}
+
+static int good_node_clear(NodeObject *self)
+{
+	Py_CLEAR(self->name);
+	Py_CLEAR(self->cache);
+	return 0;
+}
+
+static int good_node_set_name(NodeObject *self, PyObject *value)
+{
+	Py_SETREF(self->name, Py_NewRef(value));
+	return 0;
+}
+
+/* ---- must fire ------------------------------------------------------------------------------ */
+
+static PyObject *bad_make_list_error_path(long n)
+{
+	PyObject *list = PyList_New(n);
+	if (!list)
+		return NULL;
+	for (long i = 0; i < n; i++) {
+		PyObject *item = PyLong_FromLong(i);
+		if (!item)
+			return NULL; // expect-warning{{rc-leak}}
+		PyList_SetItem(list, i, item);
+	}
+	return list;
+}
+
+static int bad_decref_after_setitem(PyObject *list, long v)
+{
+	PyObject *item = PyLong_FromLong(v);
+	if (!item)
+		return -1;
+	if (PyList_SetItem(list, 0, item) < 0)
+		return -1;
+	Py_DECREF(item); // expect-warning{{rc-double-release}}
+	return 0;
+}
+
+static void bad_decref_borrowed(PyObject *dict, PyObject *key)
+{
+	PyObject *v = PyDict_GetItem(dict, key);
+	if (!v)
+		return;
+	Py_DECREF(v); // expect-warning{{rc-release-borrowed}}
+}
+
+static int bad_append_leaks(PyObject *list, long v)
+{
+	PyObject *item = PyLong_FromLong(v);
+	if (!item)
+		return -1;
+	return PyList_Append(list, item); // expect-warning{{rc-leak}}
+}
+
+static PyObject *bad_tuple_unchecked(void)
+{
+	PyObject *t = PyTuple_New(1);
+	PyObject *first = PyTuple_GET_ITEM(t, 0); // expect-warning{{rc-unchecked-null}}
+	(void)first;
+	return t;
+}
+
+static PyObject *bad_build_n_then_decref(long v)
+{
+	PyObject *x = PyLong_FromLong(v);
+	PyObject *t;
+	if (!x)
+		return NULL;
+	t = Py_BuildValue("(N)", x);
+	Py_DECREF(x); // expect-warning{{rc-double-release}}
+	return t;
+}
+
+/* Keep the static functions referenced. */
+void *cpython_api_case_functions[] = {
+	(void *)good_make_list, (void *)good_append, (void *)good_lookup, (void *)good_parse,
+	(void *)good_build_n, (void *)good_node_clear, (void *)good_node_set_name,
+	(void *)bad_make_list_error_path, (void *)bad_decref_after_setitem, (void *)bad_decref_borrowed,
+	(void *)bad_append_leaks, (void *)bad_tuple_unchecked, (void *)bad_build_n_then_decref,
+};
