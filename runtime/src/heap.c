@@ -332,6 +332,7 @@ void rc__free_object(rc_heap *h, rc_object *o)
 {
 	struct rc__class *c = class_of(o);
 	rc_object *old;
+	size_t i, slot;
 
 	c->live--;
 	h->live_objects--;
@@ -345,16 +346,24 @@ void rc__free_object(rc_heap *h, rc_object *o)
 	}
 	o->rc__gc = GC_NO_ROOT | GC_DEAD;
 	cls_untag(o, CLS_DYING);
-	if (h->q_len == RC_QUARANTINE_SLOTS) {
-		old = h->quarantine[h->q_next];
-		/* a late release pinned it: someone still holds the pointer, keep it (leak) */
-		if (old->rc__refcnt == 0)
-			release_memory(h, old);
-	} else {
-		h->q_len++;
+	if (h->q_len < RC_QUARANTINE_SLOTS) {
+		h->quarantine[h->q_len++] = o;
+		return;
 	}
-	h->quarantine[h->q_next] = o;
-	h->q_next = (h->q_next + 1) % RC_QUARANTINE_SLOTS;
+	/* evict the oldest entry that no late release has pinned (a pinned one means someone
+	 * still uses the pointer: it stays until rc_heap_destroy); if all are pinned, the
+	 * quarantine is full of evidence and o is returned at once */
+	for (i = 0; i < RC_QUARANTINE_SLOTS; i++) {
+		slot = (h->q_next + i) % RC_QUARANTINE_SLOTS;
+		old = h->quarantine[slot];
+		if (old->rc__refcnt == 0) {
+			release_memory(h, old);
+			h->quarantine[slot] = o;
+			h->q_next = (slot + 1) % RC_QUARANTINE_SLOTS;
+			return;
+		}
+	}
+	release_memory(h, o);
 }
 
 /* ------------------------------------------------------------------------------------------ */

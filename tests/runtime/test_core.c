@@ -265,6 +265,49 @@ static void test_automatic_collection(void **state)
 	destroy_clean(h);
 }
 
+/* A leaf whose destroy reads a field of its owner: rc_set_field / rc_clear_field must have
+ * updated the field before the old value is released. */
+static struct node *watched_owner;
+static rc_object *seen_in_destroy;
+static int destroy_ran;
+
+static void watcher_destroy(rc_object *self)
+{
+	(void)self;
+	destroy_ran = 1;
+	seen_in_destroy = watched_owner->kid[0];
+}
+
+static const rc_type watcher_type = { .name = "watcher", .size = sizeof(struct leaf), .destroy = watcher_destroy };
+
+static void test_field_helpers(void **state)
+{
+	(void)state;
+	rc_heap *h = new_test_heap(RC_HEAP_TRACK_ALL, NULL);
+	struct node *owner = new_node(h, 1);
+	rc_object *w1 = rc_new(h, &watcher_type), *w2 = rc_new(h, &watcher_type);
+
+	rc_xincref(NULL);
+	rc_xdecref(NULL);
+	assert_null(rc_xnewref(NULL));
+	assert_ptr_equal(rc_xnewref(w1), w1);
+	rc_decref(w1);
+	watched_owner = owner;
+	rc_set_field(&owner->kid[0], w1); /* steals */
+	rc_set_field(&owner->kid[0], w2); /* releases w1: its destroy sees w2 already stored */
+	assert_true(destroy_ran);
+	assert_ptr_equal(seen_in_destroy, w2);
+	destroy_ran = 0;
+	rc_clear_field(&owner->kid[0]); /* releases w2: its destroy sees NULL */
+	assert_true(destroy_ran);
+	assert_null(seen_in_destroy);
+	rc_clear_field(&owner->kid[0]); /* NULL field: nothing */
+	rc_set_field(&owner->kid[1], NULL);
+	assert_null(owner->kid[1]);
+	rc_decref(&owner->base);
+	destroy_clean(h);
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
@@ -296,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_cycle_with_leaves),
 		cmocka_unit_test(test_many_cycles),
 		cmocka_unit_test(test_automatic_collection),
+		cmocka_unit_test(test_field_helpers),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_header_size),
 	};
