@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """CPython side of the runtime benchmark: the same graph shapes as rc-bench (bench.c), timed
-with gc.collect(). Prints one JSON object. Usage: bench.py N [N...]"""
+with gc.collect(); each shape runs REPEAT times (default 3) and the fastest run counts.
+Prints one JSON object. Usage: bench.py [--repeat K] N [N...]"""
 import gc
 import json
 import sys
@@ -90,7 +91,12 @@ def shape_acyclic(n):
 
 
 def main():
-    ns = [int(a) for a in sys.argv[1:]] or [100000, 1000000]
+    args = sys.argv[1:]
+    repeat = 3
+    if len(args) >= 2 and args[0] == "--repeat":
+        repeat = int(args[1])
+        args = args[2:]
+    ns = [int(a) for a in args] or [100000, 1000000]
     gc.disable()
     gc.collect()
     rng = Rng()
@@ -100,7 +106,7 @@ def main():
         for name, fn in (("1-pairs", lambda: shape_pairs(n)), ("2-ring", lambda: shape_ring(n)),
                          ("3-random", lambda: shape_random(n, rng)), ("4-live", lambda: shape_live(n, rng)),
                          ("5-acyclic", lambda: shape_acyclic(n))):
-            results.append({"shape": name, "n": n, "seconds": fn()})
+            results.append({"shape": name, "n": n, "seconds": min(fn() for _ in range(repeat))})
     print(json.dumps({"python": sys.version.split()[0], "header_bytes": header, "results": results}))
 
 
