@@ -18,6 +18,7 @@ static long collect_result = 1;    /* what rc_collect returned inside a finalize
 static int fin_destroyed;
 static rc_heap *the_heap;
 static int alloc_in_finalizer;
+static int immortalize_id = -1; /* finalizer makes the object with this id immortal */
 
 static void fin_traverse(rc_object *self, rc_visit_fn visit, void *arg)
 {
@@ -52,6 +53,8 @@ static void fin_finalize(rc_object *self)
 			resurrect_to = rc_newref(o);
 		}
 	}
+	if (f->id == immortalize_id)
+		rc_make_immortal(self);
 	if (the_heap)
 		collect_result = rc_collect(the_heap);
 	if (alloc_in_finalizer) {
@@ -86,6 +89,7 @@ static int reset(void **state)
 	fin_destroyed = 0;
 	the_heap = NULL;
 	alloc_in_finalizer = 0;
+	immortalize_id = -1;
 	return 0;
 }
 
@@ -315,6 +319,51 @@ static void test_release_during_clear_and_destroy(void **state)
 	destroy_clean(h);
 }
 
+/* A finalizer run by the collector makes its object immortal: it and what it reaches survive,
+ * and rc_heap_destroy later drops its references (so the rest goes then). */
+static void test_immortal_from_finalizer(void **state)
+{
+	(void)state;
+	rc_heap *h = new_test_heap(RC_HEAP_TRACK_ALL | RC_HEAP_GC_DISABLED, NULL);
+	struct fin *a = new_fin(h, 1), *b = new_fin(h, 2);
+	rc_heap_stats st;
+
+	fin_link(a, 0, b);
+	fin_link(b, 0, a);
+	rc_decref(&a->base);
+	rc_decref(&b->base);
+	immortalize_id = 1;
+	assert_int_equal(rc_collect(h), 0);
+	assert_int_equal(rc_refcount(&a->base), RC_REFCNT_IMMORTAL);
+	assert_int_equal(rc_refcount(&b->base), 1);
+	assert_heap_ok(h);
+	assert_int_equal(rc_collect(h), 0);
+	rc_heap_get_stats(h, &st);
+	assert_int_equal(st.live_objects, 2);
+	assert_int_equal(rc_heap_destroy(h), 0);
+	assert_int_equal(fin_destroyed, 1); /* b, once a's references were dropped */
+}
+
+/* Variable-sized collectable objects in a cycle: collected, sizes given back right. */
+static void test_sized_collectable(void **state)
+{
+	(void)state;
+	rc_heap *h = new_test_heap(RC_HEAP_TRACK_ALL | RC_HEAP_GC_DISABLED, NULL);
+	struct fin *a = (struct fin *)rc_new_sized(h, &fin_type, sizeof(struct fin) + 100);
+	struct fin *b = (struct fin *)rc_new_sized(h, &fin_type, sizeof(struct fin) + 5000);
+
+	assert_non_null(a);
+	assert_non_null(b);
+	fin_link(a, 0, b);
+	fin_link(b, 0, a);
+	assert_int_equal(rc_heap_count_type(h, &fin_type), 2);
+	rc_decref(&a->base);
+	rc_decref(&b->base);
+	assert_int_equal(rc_collect(h), 2);
+	assert_int_equal(fin_destroyed, 2);
+	destroy_clean(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +375,8 @@ int main(void)
 		cmocka_unit_test_setup(test_collect_from_finalizer_at_zero, reset),
 		cmocka_unit_test_setup(test_alloc_in_finalizer_during_collection, reset),
 		cmocka_unit_test_setup(test_release_during_clear_and_destroy, reset),
+		cmocka_unit_test_setup(test_immortal_from_finalizer, reset),
+		cmocka_unit_test_setup(test_sized_collectable, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

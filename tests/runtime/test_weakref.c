@@ -218,6 +218,36 @@ static void test_many_weakrefs(void **state)
 	destroy_clean(h);
 }
 
+/* A finalizer at zero that resurrects its object: weak references to it stay valid (they are
+ * cleared after the finalizer, only when the object really goes). */
+static rc_object *saved;
+static void saving_finalize(rc_object *self)
+{
+	saved = rc_newref(self);
+}
+
+static const rc_type saver_type = { .name = "saver", .size = sizeof(struct leaf), .finalize = saving_finalize };
+
+static void test_weakref_survives_resurrection(void **state)
+{
+	(void)state;
+	rc_heap *h = new_test_heap(RC_HEAP_TRACK_ALL, NULL);
+	rc_object *o = rc_new(h, &saver_type);
+	struct cb_log log = { 0 };
+	rc_weakref *w = rc_weakref_new(o, callback, &log);
+
+	rc_decref(o); /* resurrected by its finalizer */
+	assert_ptr_equal(saved, o);
+	assert_true(rc_weakref_alive(w));
+	assert_int_equal(log.calls, 0);
+	rc_clear_field(&saved); /* now it goes (the finalizer does not run twice) */
+	assert_null(saved);
+	assert_false(rc_weakref_alive(w));
+	assert_int_equal(log.calls, 1);
+	rc_decref(RC_WEAKREF_OBJ(w));
+	destroy_clean(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_garbage_weakref_to_live_target),
 		cmocka_unit_test(test_callback_releases_its_weakref),
 		cmocka_unit_test(test_many_weakrefs),
+		cmocka_unit_test(test_weakref_survives_resurrection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
