@@ -1,0 +1,2 @@
+static PyObject *bad_build_n_then_decref(long v)
+{
