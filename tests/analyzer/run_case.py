@@ -102,7 +102,38 @@ def parse_case(path):
             cc_args += pkg_cflags(shlex.split(strip_comment_end(m.group(1))))
     if no_diag and expected:
         raise CaseError(f"{path}: says expect-no-diagnostics but also has expectations")
+    check_naming(path, lines, expected)
     return expected, no_diag, rc_args, cc_args
+
+
+FUNC_RE = re.compile(r"^[A-Za-z_][^;=]*\b((?:good|bad)_\w*)\s*\(")
+
+
+def check_naming(path, lines, expected):
+    """The case convention: every expectation lies in a bad_* function, every bad_* function
+    has one, no good_* function has one. Function bodies are found by their layout (definition
+    at column 0, closing brace alone at column 0), which is how the cases are written."""
+    targets = {line for (_id, line) in expected}
+    problems = []
+    i = 0
+    while i < len(lines):
+        m = FUNC_RE.match(lines[i])
+        code = re.sub(r"/\*.*?\*/", "", re.sub(r"//.*$", "", lines[i])).rstrip()
+        if not m or code.endswith(";"):
+            i += 1
+            continue
+        name, start = m.group(1), i + 1
+        end = start
+        while end < len(lines) and not lines[end].startswith("}"):
+            end += 1
+        inside = {t for t in targets if start <= t <= end + 1}
+        if name.startswith("good_") and inside:
+            problems.append(f"{path}:{min(inside)}: expectation inside {name} (good_* must stay silent)")
+        if name.startswith("bad_") and not inside:
+            problems.append(f"{path}:{start}: {name} has no expectation (bad_* must fire)")
+        i = end + 1
+    if problems:
+        raise CaseError("\n".join(problems))
 
 
 def run_rccheck(rccheck, include_dir, case, rc_args, cc_args):

@@ -141,6 +141,14 @@ def test_compare(tmp):
                   {"findings": []})
     check(st == 77 and "skipped" in out, f"a missing compile-args-pkg package skips the case (77)\n{out}")
 
+    st, out = run(tmp, "int good_x(void)\n{\n\treturn 0; // expect-warning{{rc-leak}}\n}\n",
+                  {"findings": [["rc-leak", 3]]})
+    check(st == 1 and "inside good_x" in out, f"an expectation inside a good_* function is refused\n{out}")
+    st, out = run(tmp, "int bad_x(void)\n{\n\treturn 0;\n}\n// expect-no-diagnostics\n",
+                  {"findings": []})
+    check(st == 1 and "bad_x has no expectation" in out,
+          f"a bad_* function without an expectation is refused\n{out}")
+
     args_case = ("// rccheck-args: --model api.model --model 'b c.model'\n"
                  "/* compile-args: -DFOO=1 -DBAR */\n"
                  "// expect-no-diagnostics\n")
