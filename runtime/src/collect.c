@@ -440,39 +440,70 @@ static void free_garbage(rc_heap *h, rc_object *o)
 		rc__free_object(h, o);
 }
 
+/* A garbage object that only the hold keeps: it leaves the collection and is freed. */
+static void release_held(rc_heap *h, rc_object *o)
+{
+	*link_of(o) = 0;
+	cls_untag(o, CLS_IN_SET);
+	o->rc__gc = 0;
+	free_garbage(h, o);
+}
+
+/* Objects cleared recently but still referenced then, re-checked after each later clear (the
+ * other half of a pair or of a short cycle usually lets go of them soon, while they are still
+ * in the cache); the oldest is evicted to the `rest` list. */
+enum { RECENT = 4 };
+
 /* Phase 9. Returns the number of objects whose count reached zero. */
 static long tear_down(rc_heap *h, struct olist *g)
 {
 	struct olist rest = { NULL, NULL };
-	rc_object *o, *next;
+	rc_object *recent[RECENT] = { NULL }, *o, *next;
+	unsigned oldest = 0, i;
 	long freed = 0;
 	uint32_t n;
 
-	/* clear each object; one that only the hold keeps after its own clear is referenced by
-	 * nothing (every reference is counted), so it goes at once, while in the cache */
+	/* clear each object; one that only the hold keeps after a clear is referenced by nothing
+	 * (every reference is counted), so it goes at once, while in the cache */
 	for (o = g->head; o; o = next) {
 		next = next_of(o);
 		type_of(o)->clear(o);
-		if (o->rc__refcnt == 1) {
-			*link_of(o) = 0;
-			cls_untag(o, CLS_IN_SET);
-			o->rc__gc = 0;
-			free_garbage(h, o);
-			freed++;
-		} else {
-			push_back(&rest, o);
+		for (i = 0; i < RECENT; i++) {
+			if (recent[i] && recent[i]->rc__refcnt == 1) {
+				release_held(h, recent[i]);
+				recent[i] = NULL;
+				freed++;
+			}
 		}
+		if (o->rc__refcnt == 1) {
+			release_held(h, o);
+			freed++;
+			continue;
+		}
+		for (i = 0; i < RECENT && recent[i]; i++)
+			;
+		if (i == RECENT) {
+			i = oldest;
+			oldest = (oldest + 1) % RECENT;
+			push_back(&rest, recent[i]);
+		}
+		recent[i] = o;
 	}
+	for (i = 0; i < RECENT; i++)
+		if (recent[i])
+			push_back(&rest, recent[i]);
 	*g = rest;
 	while ((o = pop_front(g)) != NULL) {
+		n = o->rc__refcnt;
+		if (n == 1) {
+			release_held(h, o);
+			freed++;
+			continue;
+		}
 		*link_of(o) = 0;
 		cls_untag(o, CLS_IN_SET);
 		o->rc__gc = 0;
-		n = o->rc__refcnt;
-		if (n == 1) {
-			free_garbage(h, o);
-			freed++;
-		} else if (count_is_mortal(n)) {
+		if (count_is_mortal(n)) {
 			o->rc__refcnt = n - 1u; /* something kept it (clear misbehaved): a candidate */
 			(void)rc__buffer_root(h, o);
 		} else {
