@@ -133,6 +133,7 @@ struct gm {
 	size_t destroyed;     /* objects freed so far */
 	size_t collections_seen;
 	size_t fe_seen, fe_weak, fe_bad; /* rc_heap_foreach tallies */
+	size_t ft_total, ft_kind[NKINDS_NEW];  /* rc_heap_foreach_type tallies */
 	struct fz_alloc alloc;
 	struct frame frames[MAX_DEPTH];
 	uint8_t g[MAX_OBJS];
@@ -636,8 +637,8 @@ static int new_object(struct gm *m, unsigned kind, unsigned nslots, unsigned par
 	struct fobj *f = (struct fobj *)p;
 	if (rc_refcount(p) != 1)
 		fail("new object has count %u", rc_refcount(p));
-	if (rc_type_of(p) != &types[kind])
-		fail("new object has the wrong type");
+	if (rc_type_of(p) != &types[kind] || rc_heap_of(p) != m->heap)
+		fail("new object has the wrong type or heap");
 	if (f->id != 0 || f->nslots != 0)
 		fail("new object is not zero-filled past the header");
 	for (unsigned k = 0; k < nslots; k++) {
@@ -920,6 +921,14 @@ static void foreach_cb(rc_object *obj, void *arg)
 	}
 }
 
+static void foreach_type_cb(const rc_type *type, size_t live, void *arg)
+{
+	struct gm *m = arg;
+	m->ft_total += live;
+	if (type >= types && type < types + NKINDS_NEW)
+		m->ft_kind[type - types] += live;
+}
+
 static void check_all(struct gm *m)
 {
 	if (m->depth != 0)
@@ -975,6 +984,23 @@ static void check_all(struct gm *m)
 	if (m->fe_seen != live || m->fe_weak != weak || m->fe_bad)
 		fail("rc_heap_foreach visited %zu objects (%zu weakrefs, %zu unknown), the model has %zu (%zu)",
 			m->fe_seen, m->fe_weak, m->fe_bad, live, weak);
+	/* per-type counts */
+	size_t per_kind[NKINDS_NEW] = {0};
+	for (int i = 0; i < m->nobj; i++) {
+		if (!m->obj[i].freed && m->obj[i].kind < NKINDS_NEW)
+			per_kind[m->obj[i].kind]++;
+	}
+	m->ft_total = 0;
+	memset(m->ft_kind, 0, sizeof m->ft_kind);
+	rc_heap_foreach_type(m->heap, foreach_type_cb, m);
+	if (m->ft_total != live)
+		fail("rc_heap_foreach_type counts %zu live objects, the model %zu", m->ft_total, live);
+	for (int k = 0; k < NKINDS_NEW; k++) {
+		size_t n = rc_heap_count_type(m->heap, &types[k]);
+		if (n != per_kind[k] || m->ft_kind[k] != per_kind[k])
+			fail("type %s: rc_heap_count_type %zu, rc_heap_foreach_type %zu, the model %zu", types[k].name, n,
+				m->ft_kind[k], per_kind[k]);
+	}
 }
 
 /* ============================================================================================ */
@@ -1176,6 +1202,9 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 		return;
 	}
 	m->collections_seen = collections(m);
+	if (rc_header_size(&types[K_LEAF]) != 16 || rc_header_size(&types[K_CONT]) != 24)
+		fail("rc_header_size: leaf %zu, collectable %zu (rc.h: 16 and 24)", rc_header_size(&types[K_LEAF]),
+			rc_header_size(&types[K_CONT]));
 	check_all(m);
 	for (m->pc = 0; m->pc < m->nrec; m->pc++) {
 		run_record(m, prog + m->pc * GM_RECORD);
