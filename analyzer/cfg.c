@@ -10,6 +10,9 @@
  */
 #include "cfg.h"
 
+#include "model.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +66,8 @@ struct cx {
 /* ------------------------------------------------------------------------------------------ */
 /* libclang helpers                                                                            */
 /* ------------------------------------------------------------------------------------------ */
+
+static CXCursor strip(CXCursor c);
 
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data)
 {
@@ -160,7 +165,19 @@ static int is_expr(CXCursor c)
 /* Tokenizes [from, to) and copies the first punctuation token into buf. */
 static int first_punct(CXTranslationUnit tu, CXSourceLocation from, CXSourceLocation to, char *buf, size_t n)
 {
-	CXSourceRange r = clang_getRange(from, to);
+	/* macro locations cannot be tokenized: use their expansion points in the file, or for
+	 * macro arguments their spelling */
+	CXFile fa = NULL, fb = NULL;
+	unsigned oa = 0, ob = 0;
+	clang_getExpansionLocation(from, &fa, NULL, NULL, &oa);
+	clang_getExpansionLocation(to, &fb, NULL, NULL, &ob);
+	if (!fa || !fb || !clang_File_isEqual(fa, fb) || oa >= ob) {
+		clang_getSpellingLocation(from, &fa, NULL, NULL, &oa);
+		clang_getSpellingLocation(to, &fb, NULL, NULL, &ob);
+		if (!fa || !fb || !clang_File_isEqual(fa, fb) || oa >= ob)
+			return 0;
+	}
+	CXSourceRange r = clang_getRange(clang_getLocationForOffset(tu, fa, oa), clang_getLocationForOffset(tu, fb, ob));
 	CXToken *toks = NULL;
 	unsigned nt = 0;
 	clang_tokenize(tu, r, &toks, &nt);
@@ -181,36 +198,84 @@ static int first_punct(CXTranslationUnit tu, CXSourceLocation from, CXSourceLoca
 	return found;
 }
 
-static int is_op_char(char ch)
+/* Fallback for code inside macro bodies: the operator after the printed left operand. */
+/* Tokens of the text that starts where `from` is spelled (up to 256 bytes of its file). */
+static int spelled_tokens(CXTranslationUnit tu, CXSourceLocation from, CXToken **toks, unsigned *nt)
 {
-	return ch && strchr("=!<>&|+-*/%^,~", ch) != NULL;
+	CXFile f = NULL;
+	unsigned off = 0;
+	clang_getSpellingLocation(from, &f, NULL, NULL, &off);
+	if (!f)
+		return 0;
+	size_t size = 0;
+	if (!clang_getFileContents(tu, f, &size) || off >= size)
+		return 0;
+	unsigned end = (unsigned)(size - off > 256 ? off + 256 : size);
+	clang_tokenize(tu, clang_getRange(clang_getLocationForOffset(tu, f, off), clang_getLocationForOffset(tu, f, end)),
+		       toks, nt);
+	return *nt > 0;
 }
 
-/* Fallback for code inside macro bodies: the operator after the printed left operand. */
-static int op_from_print(CXCursor c, CXCursor lhs, char *buf, size_t n)
+static int tok_is(CXTranslationUnit tu, CXToken t, const char *s)
 {
-	CXString sc = clang_getCursorPrettyPrinted(c, NULL);
-	CXString sl = clang_getCursorPrettyPrinted(lhs, NULL);
-	const char *pc = clang_getCString(sc), *pl = clang_getCString(sl);
-	int ok = 0;
-	if (pc && pl) {
-		size_t ll = strlen(pl);
-		if (!strncmp(pc, pl, ll)) {
-			const char *p = pc + ll;
-			while (*p == ' ')
-				p++;
-			size_t k = 0;
-			while (is_op_char(p[k]) && k + 1 < n && k < 3) {
-				buf[k] = p[k];
-				k++;
-			}
-			buf[k] = '\0';
-			ok = k > 0;
+	CXString sp = clang_getTokenSpelling(tu, t);
+	const char *p = clang_getCString(sp);
+	int r = p && !strcmp(p, s);
+	clang_disposeString(sp);
+	return r;
+}
+
+/* Skips a balanced (...) or [...] group starting at toks[i]; returns the index after it. */
+static unsigned skip_group(CXTranslationUnit tu, CXToken *toks, unsigned nt, unsigned i)
+{
+	int depth = 0;
+	for (; i < nt; i++) {
+		if (tok_is(tu, toks[i], "(") || tok_is(tu, toks[i], "["))
+			depth++;
+		else if (tok_is(tu, toks[i], ")") || tok_is(tu, toks[i], "]")) {
+			if (--depth == 0)
+				return i + 1;
 		}
 	}
-	clang_disposeString(sc);
-	clang_disposeString(sl);
-	return ok;
+	return nt;
+}
+
+/* Skips one operand without binary operators (casts, prefix/postfix operators, calls,
+ * subscripts, members); returns the index of the token after it. */
+static unsigned skip_operand(CXTranslationUnit tu, CXToken *toks, unsigned nt, unsigned i)
+{
+	static const char *const prefix[] = { "!", "-", "+", "~", "*", "&", "++", "--" };
+	for (int guard = 0; i < nt && guard < 64; guard++) {
+		int is_prefix = 0;
+		for (size_t k = 0; k < sizeof prefix / sizeof prefix[0]; k++)
+			if (tok_is(tu, toks[i], prefix[k]))
+				is_prefix = 1;
+		if (!is_prefix)
+			break;
+		i++;
+	}
+	if (i >= nt)
+		return nt;
+	if (tok_is(tu, toks[i], "(")) {
+		i = skip_group(tu, toks, nt, i);
+		/* a cast: an operand follows */
+		if (i < nt && (clang_getTokenKind(toks[i]) == CXToken_Identifier ||
+			       clang_getTokenKind(toks[i]) == CXToken_Literal || tok_is(tu, toks[i], "(")))
+			return skip_operand(tu, toks, nt, i);
+	} else {
+		i++;
+	}
+	while (i < nt) {
+		if (tok_is(tu, toks[i], "(") || tok_is(tu, toks[i], "["))
+			i = skip_group(tu, toks, nt, i);
+		else if (tok_is(tu, toks[i], ".") || tok_is(tu, toks[i], "->"))
+			i += 2;
+		else if (tok_is(tu, toks[i], "++") || tok_is(tu, toks[i], "--"))
+			i++;
+		else
+			break;
+	}
+	return i;
 }
 
 static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
@@ -218,45 +283,47 @@ static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *bu
 	buf[0] = '\0';
 	CXSourceLocation a = clang_getRangeEnd(clang_getCursorExtent(lhs));
 	CXSourceLocation b = clang_getRangeStart(clang_getCursorExtent(rhs));
+	(void)c;
 	if (first_punct(x->env->tu, a, b, buf, n))
 		return;
-	if (!op_from_print(c, lhs, buf, n))
-		buf[0] = '\0';
+	/* inside a macro body: read the macro's own text after the left operand, when that operand
+	 * has no binary operator of its own */
+	if (clang_getCursorKind(strip(lhs)) == CXCursor_BinaryOperator ||
+	    clang_getCursorKind(strip(lhs)) == CXCursor_ConditionalOperator)
+		return;
+	CXToken *toks = NULL;
+	unsigned nt = 0;
+	if (!spelled_tokens(x->env->tu, clang_getRangeStart(clang_getCursorExtent(lhs)), &toks, &nt))
+		return;
+	unsigned i = skip_operand(x->env->tu, toks, nt, 0);
+	if (i < nt && clang_getTokenKind(toks[i]) == CXToken_Punctuation) {
+		CXString sp = clang_getTokenSpelling(x->env->tu, toks[i]);
+		snprintf(buf, n, "%s", clang_getCString(sp));
+		clang_disposeString(sp);
+	}
+	clang_disposeTokens(x->env->tu, toks, nt);
 }
 
 static void unop(struct cx *x, CXCursor c, CXCursor kid, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	CXSourceRange rc = clang_getCursorExtent(c), rk = clang_getCursorExtent(kid);
-	unsigned oc = 0, ok = 0;
-	clang_getExpansionLocation(clang_getRangeStart(rc), NULL, NULL, NULL, &oc);
-	clang_getExpansionLocation(clang_getRangeStart(rk), NULL, NULL, NULL, &ok);
-	if (oc < ok && first_punct(x->env->tu, clang_getRangeStart(rc), clang_getRangeStart(rk), buf, n))
+	if (first_punct(x->env->tu, clang_getRangeStart(rc), clang_getRangeStart(rk), buf, n))
 		return;
-	unsigned ec = 0, ek = 0;
-	clang_getExpansionLocation(clang_getRangeEnd(rc), NULL, NULL, NULL, &ec);
-	clang_getExpansionLocation(clang_getRangeEnd(rk), NULL, NULL, NULL, &ek);
-	if (ek < ec && first_punct(x->env->tu, clang_getRangeEnd(rk), clang_getRangeEnd(rc), buf, n))
+	if (first_punct(x->env->tu, clang_getRangeEnd(rk), clang_getRangeEnd(rc), buf, n))
 		return;
-	/* inside a macro: print it */
-	CXString s = clang_getCursorPrettyPrinted(c, NULL);
-	const char *p = clang_getCString(s);
-	if (p) {
-		size_t len = strlen(p);
-		if (is_op_char(p[0])) {
-			size_t k = 0;
-			while (is_op_char(p[k]) && k + 1 < n && k < 2) {
-				buf[k] = p[k];
-				k++;
-			}
-			buf[k] = '\0';
-			if (k == 2 && p[0] != p[1])
-				buf[1] = '\0'; /* "!*x" is '!' */
-		} else if (len >= 2 && (!strcmp(p + len - 2, "++") || !strcmp(p + len - 2, "--"))) {
-			snprintf(buf, n, "%s", p + len - 2);
-		}
+	buf[0] = '\0';
+	/* inside a macro body: a prefix operator is the first token where the expression is spelled */
+	CXToken *toks = NULL;
+	unsigned nt = 0;
+	if (!spelled_tokens(x->env->tu, clang_getRangeStart(rc), &toks, &nt))
+		return;
+	if (clang_getTokenKind(toks[0]) == CXToken_Punctuation && !tok_is(x->env->tu, toks[0], "(")) {
+		CXString sp = clang_getTokenSpelling(x->env->tu, toks[0]);
+		snprintf(buf, n, "%s", clang_getCString(sp));
+		clang_disposeString(sp);
 	}
-	clang_disposeString(s);
+	clang_disposeTokens(x->env->tu, toks, nt);
 }
 
 static int eval_int(CXCursor c, int64_t *out)
@@ -468,11 +535,6 @@ static int32_t local_of(struct cx *x, CXCursor c)
 	return var_lookup(x, d);
 }
 
-static struct ir_operand load_or_unknown(CXCursor c)
-{
-	return type_class(clang_getCursorType(c)) == IR_VAR_PTR ? ir_kind_opnd(IR_OPND_LOAD) : unknown();
-}
-
 static void use_of(struct cx *x, struct ir_operand o, struct ir_loc loc)
 {
 	if (o.kind != IR_OPND_VAR)
@@ -481,28 +543,88 @@ static void use_of(struct cx *x, struct ir_operand o, struct ir_loc loc)
 	add_opnd(x, n, o);
 }
 
-/* Lowers an lvalue that is not a local: evaluates its parts, marks dereferenced bases used. */
-static void lower_lvalue(struct cx *x, CXCursor c)
+/*
+ * Lowers the parts of an lvalue that is not a local var (emitting the uses of dereferenced
+ * bases) and returns its memory key: an IR_OPND_LOAD operand naming (base var, field) or a
+ * global (var -2), or var -1 when the location has no identity the engine can follow.
+ */
+static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 {
+	struct ir_operand key = ir_kind_opnd(IR_OPND_LOAD);
 	c = strip(c);
 	enum CXCursorKind k = clang_getCursorKind(c);
 	struct kids ks;
-	if (k == CXCursor_DeclRefExpr)
-		return;
-	if (k == CXCursor_MemberRefExpr || k == CXCursor_ArraySubscriptExpr) {
-		lower_expr(x, c); /* emits the use of the base */
-		return;
-	}
-	if (k == CXCursor_UnaryOperator) {
-		kids_get(c, &ks);
-		if (ks.n >= 1) {
-			struct ir_operand o = lower_expr(x, ks.v[0]);
-			use_of(x, o, loc_of(c));
+	if (k == CXCursor_DeclRefExpr) {
+		CXCursor d = clang_getCursorReferenced(c);
+		if (clang_getCursorKind(d) == CXCursor_VarDecl && var_lookup(x, d) < 0) {
+			key.var = -2;
+			key.str = spelling(x, d);
 		}
-		kids_free(&ks);
-		return;
+		return key;
 	}
-	lower_expr(x, c);
+	kids_get(c, &ks);
+	if (k == CXCursor_MemberRefExpr && ks.n >= 1) {
+		struct ir_operand base = lower_expr(x, ks.v[0]);
+		CXType bt = clang_getCanonicalType(clang_getCursorType(ks.v[0]));
+		if (bt.kind == CXType_Pointer) {
+			use_of(x, base, loc_of(c));
+			if (base.kind == IR_OPND_VAR) {
+				key.var = base.var;
+				key.str = spelling(x, c);
+			}
+		}
+	} else if (k == CXCursor_ArraySubscriptExpr && ks.n >= 2) {
+		/* a[i]: every element of one array shares a key ("field[]" of its base, or "[]") */
+		CXCursor arr = strip(ks.v[0]);
+		int32_t av = local_of(x, arr);
+		struct ir_operand akey = ir_kind_opnd(IR_OPND_LOAD);
+		struct ir_operand base;
+		if (av >= 0) {
+			base = ir_var_opnd(av);
+			akey.var = av;
+			akey.str = "[]";
+		} else if (clang_getCursorKind(arr) == CXCursor_MemberRefExpr) {
+			akey = lvalue_key(x, arr);
+			if (akey.var != -1 && akey.str) {
+				size_t len = strlen(akey.str) + 3;
+				char *name = ir_alloc(x->arena, len);
+				snprintf(name, len, "%s[]", akey.str);
+				akey.str = name;
+			}
+			base = unknown();
+		} else {
+			base = lower_expr(x, ks.v[0]);
+		}
+		lower_expr(x, ks.v[1]);
+		use_of(x, base, loc_of(c));
+		if (akey.var != -1 && akey.str)
+			key = akey;
+	} else if (k == CXCursor_UnaryOperator && ks.n >= 1) {
+		struct ir_operand base = lower_expr(x, ks.v[0]);
+		use_of(x, base, loc_of(c));
+	} else {
+		lower_expr(x, c);
+	}
+	kids_free(&ks);
+	return key;
+}
+
+/* A read of memory: pointers get a temporary holding a borrowed reference keyed by key. */
+static struct ir_operand load_value(struct cx *x, CXCursor c, struct ir_operand key)
+{
+	if (type_class(clang_getCursorType(c)) != IR_VAR_PTR)
+		return unknown();
+	int32_t t = ir_add_var(x->fn, key.str ? key.str : "<load>", IR_VAR_PTR | IR_VAR_TEMP, -1);
+	int32_t n = emit(x, IR_ASSIGN, loc_of(c));
+	if (!x->overflow)
+		x->fn->nodes[n].dest = t;
+	add_opnd(x, n, key);
+	return ir_var_opnd(t);
+}
+
+static void lower_lvalue(struct cx *x, CXCursor c)
+{
+	lvalue_key(x, c);
 }
 
 static int count_field(const char *name)
@@ -543,9 +665,8 @@ static int first_member_base(struct cx *x, CXCursor c, struct ir_operand *out)
 	int ok = 0;
 	if (ks.n == 1 && clang_getCanonicalType(clang_getCursorType(ks.v[0])).kind == CXType_Pointer) {
 		*out = lower_expr(x, ks.v[0]);
-		ok = out->kind == IR_OPND_VAR;
-		if (!ok)
-			*out = load_or_unknown(c);
+		if (out->kind != IR_OPND_VAR)
+			*out = unknown();
 		ok = 1;
 	}
 	kids_free(&ks);
@@ -562,20 +683,10 @@ static struct ir_operand assign_to(struct cx *x, CXCursor lhs, struct ir_operand
 		add_opnd(x, n, val);
 		return ir_var_opnd(v);
 	}
-	CXCursor s = strip(lhs);
-	if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) {
-		/* a global, a static, or an untracked local (struct, array) */
-		if (val.kind == IR_OPND_VAR) {
-			int32_t n = emit(x, IR_STORE, loc);
-			add_opnd(x, n, val);
-		}
-		return val;
-	}
-	lower_lvalue(x, lhs);
-	if (val.kind == IR_OPND_VAR) {
-		int32_t n = emit(x, IR_STORE, loc);
-		add_opnd(x, n, val);
-	}
+	struct ir_operand key = lvalue_key(x, lhs);
+	int32_t n = emit(x, IR_STORE, loc);
+	add_opnd(x, n, val);
+	add_opnd(x, n, key);
 	return val;
 }
 
@@ -695,6 +806,26 @@ static struct ir_operand lower_conditional(struct cx *x, CXCursor c, struct kids
 	return tmp >= 0 ? ir_var_opnd(tmp) : unknown();
 }
 
+/* A condition used as a value (n = x != NULL): 1 or 0 in a temporary, per path, so that later
+ * tests of the value stay correlated with the condition. */
+static struct ir_operand cond_value(struct cx *x, CXCursor c)
+{
+	struct ir_loc loc = loc_of(c);
+	int32_t tmp = new_temp(x, "cond", IR_VAR_INT);
+	int32_t t = new_label(x), f = new_label(x), j = new_label(x);
+	lower_cond(x, c, t, f);
+	for (int side = 0; side < 2; side++) {
+		place(x, side == 0 ? t : f);
+		int32_t n = emit(x, IR_ASSIGN, loc);
+		if (!x->overflow)
+			x->fn->nodes[n].dest = tmp;
+		add_opnd(x, n, ir_int_opnd(side == 0));
+		jump(x, j);
+	}
+	place(x, j);
+	return ir_var_opnd(tmp);
+}
+
 static struct ir_operand lower_stmt_expr(struct cx *x, CXCursor c)
 {
 	struct kids ks, body;
@@ -732,7 +863,7 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 			int32_t v = var_lookup(x, d);
 			if (v >= 0)
 				return ir_var_opnd(v);
-			return load_or_unknown(c);
+			return load_value(x, c, lvalue_key(x, c));
 		}
 		if (dk == CXCursor_EnumConstantDecl)
 			return ir_int_opnd(clang_getEnumConstantDeclValue(d));
@@ -762,6 +893,9 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 		return lower_stmt_expr(x, c);
 	case CXCursor_UnaryExpr: /* sizeof, _Alignof: operands are not evaluated */
 		return unknown();
+	case CXCursor_MemberRefExpr:
+	case CXCursor_ArraySubscriptExpr:
+		return load_value(x, c, lvalue_key(x, c));
 	default:
 		break;
 	}
@@ -802,13 +936,14 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 			} else if (first_member_base(x, ks.v[0], &base)) {
 				r = base; /* &p->base where base is the first member: the same object */
 			} else {
-				lower_lvalue(x, ks.v[0]);
-				r = load_or_unknown(c);
+				struct ir_operand key = lvalue_key(x, ks.v[0]);
+				if (key.var != -1) {
+					r = key;
+					r.kind = IR_OPND_FIELD;
+				}
 			}
 		} else if (!strcmp(op, "*")) {
-			struct ir_operand o = lower_expr(x, ks.v[0]);
-			use_of(x, o, loc_of(c));
-			r = load_or_unknown(c);
+			r = load_value(x, c, lvalue_key(x, c));
 		} else if (!strcmp(op, "++") || !strcmp(op, "--")) {
 			r = lower_incdec(x, c, ks.v[0], op[0] == '+' ? 1 : -1);
 		} else if (!strcmp(op, "-")) {
@@ -816,13 +951,7 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 			if (o.kind == IR_OPND_INT)
 				r = ir_int_opnd(-o.ival);
 		} else if (!strcmp(op, "!")) {
-			int32_t t = new_label(x), f = new_label(x), j = new_label(x);
-			lower_cond(x, ks.v[0], t, f);
-			place(x, t);
-			jump(x, j);
-			place(x, f);
-			jump(x, j);
-			place(x, j);
+			r = cond_value(x, c);
 		} else {
 			struct ir_operand o = lower_expr(x, ks.v[0]);
 			if (!strcmp(op, "+") || op[0] == '\0' || !strcmp(op, "__extension__"))
@@ -836,14 +965,9 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 		if (!strcmp(op, "=")) {
 			struct ir_operand v = lower_expr(x, ks.v[1]);
 			r = assign_to(x, ks.v[0], v, loc_of(c));
-		} else if (!strcmp(op, "&&") || !strcmp(op, "||")) {
-			int32_t t = new_label(x), f = new_label(x), j = new_label(x);
-			lower_cond(x, c, t, f);
-			place(x, t);
-			jump(x, j);
-			place(x, f);
-			jump(x, j);
-			place(x, j);
+		} else if (!strcmp(op, "&&") || !strcmp(op, "||") || !strcmp(op, "==") || !strcmp(op, "!=") ||
+			   !strcmp(op, "<") || !strcmp(op, "<=") || !strcmp(op, ">") || !strcmp(op, ">=")) {
+			r = cond_value(x, c);
 		} else if (!strcmp(op, ",")) {
 			lower_expr(x, ks.v[0]);
 			r = lower_expr(x, ks.v[1]);
@@ -882,23 +1006,6 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 	case CXCursor_ConditionalOperator:
 		if (ks.n >= 2)
 			r = lower_conditional(x, c, &ks);
-		break;
-	case CXCursor_MemberRefExpr:
-		if (ks.n >= 1) {
-			struct ir_operand base = lower_expr(x, ks.v[0]);
-			CXType bt = clang_getCanonicalType(clang_getCursorType(ks.v[0]));
-			if (bt.kind == CXType_Pointer)
-				use_of(x, base, loc_of(c));
-		}
-		r = load_or_unknown(c);
-		break;
-	case CXCursor_ArraySubscriptExpr:
-		if (ks.n >= 2) {
-			struct ir_operand base = lower_expr(x, ks.v[0]);
-			lower_expr(x, ks.v[1]);
-			use_of(x, base, loc_of(c));
-		}
-		r = load_or_unknown(c);
 		break;
 	case CXCursor_InitListExpr:
 	case CXCursor_CompoundLiteralExpr:
@@ -1157,7 +1264,15 @@ static void for_parts(struct cx *x, CXCursor c, struct kids *ks, CXCursor *init,
 	CXSourceLocation body = clang_getRangeStart(clang_getCursorExtent(ks->v[nh]));
 	CXToken *toks = NULL;
 	unsigned nt = 0;
-	clang_tokenize(x->env->tu, clang_getRange(start, body), &toks, &nt);
+	CXFile fa = NULL, fb = NULL;
+	unsigned oa = 0, ob = 0;
+	clang_getExpansionLocation(start, &fa, NULL, NULL, &oa);
+	clang_getExpansionLocation(body, &fb, NULL, NULL, &ob);
+	if (fa && fb && clang_File_isEqual(fa, fb) && oa < ob)
+		clang_tokenize(x->env->tu,
+			       clang_getRange(clang_getLocationForOffset(x->env->tu, fa, oa),
+					      clang_getLocationForOffset(x->env->tu, fb, ob)),
+			       &toks, &nt);
 	unsigned semi[2] = { 0, 0 }, ns = 0;
 	int depth = 0;
 	for (unsigned i = 0; i < nt && ns < 2; i++) {
@@ -1238,9 +1353,179 @@ static void lower_switch(struct cx *x, CXCursor c, struct kids *ks)
 	place(x, exit_l);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Macros known to the model (Py_CLEAR(x), Py_SETREF(d, s)...)                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+struct arg_span {
+	unsigned start, end; /* file offsets of one macro argument */
+	CXCursor found;
+};
+
+struct find_ctx {
+	struct arg_span *args;
+	unsigned nargs;
+	int depth;
+};
+
+static enum CXChildVisitResult find_args(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct find_ctx *f = data;
+	if (is_expr(c)) {
+		CXSourceRange r = clang_getCursorExtent(c);
+		unsigned a = 0, b = 0;
+		clang_getSpellingLocation(clang_getRangeStart(r), NULL, NULL, NULL, &a);
+		clang_getSpellingLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &b);
+		/* the outermost expression spelled exactly as the argument; a macro call inside the
+		 * argument has its extent collapsed to its name */
+		for (unsigned i = 0; i < f->nargs; i++)
+			if (clang_Cursor_isNull(f->args[i].found) && a == f->args[i].start && (b == f->args[i].end || b == a))
+				f->args[i].found = c;
+	}
+	if (f->depth < 64) {
+		f->depth++;
+		clang_visitChildren(c, find_args, f);
+		f->depth--;
+	}
+	return CXChildVisit_Continue;
+}
+
+/* Lowers the macro argument cursor c as the address of what it names (for clears/setref). */
+static struct ir_operand lvalue_address(struct cx *x, CXCursor c)
+{
+	int32_t v = local_of(x, c);
+	if (v >= 0) {
+		struct ir_operand o = ir_var_opnd(v);
+		o.kind = IR_OPND_ADDR;
+		return o;
+	}
+	struct ir_operand key = lvalue_key(x, c);
+	if (key.var != -1)
+		key.kind = IR_OPND_FIELD;
+	else
+		key = unknown();
+	return key;
+}
+
+/* If statement c is exactly one invocation NAME(args) of a macro the model knows, lowers it as
+ * a call to NAME and returns 1. */
+static int lower_model_macro(struct cx *x, CXCursor c)
+{
+	if (!x->env->macro_model)
+		return 0;
+	CXSourceRange ext = clang_getCursorExtent(c);
+	CXFile f = NULL, fe = NULL;
+	unsigned start = 0, end = 0;
+	clang_getExpansionLocation(clang_getRangeStart(ext), &f, NULL, NULL, &start);
+	clang_getExpansionLocation(clang_getRangeEnd(ext), &fe, NULL, NULL, &end);
+	if (!f || !fe || !clang_File_isEqual(f, fe) || end <= start || end - start > 4096)
+		return 0;
+	CXToken *toks = NULL;
+	unsigned nt = 0;
+	/* cheap filter first: "NAME (" with a model for NAME */
+	clang_tokenize(x->env->tu,
+		       clang_getRange(clang_getLocationForOffset(x->env->tu, f, start),
+				      clang_getLocationForOffset(x->env->tu, f, end - start > 64 ? start + 64 : end)),
+		       &toks, &nt);
+	int candidate = 0;
+	if (nt >= 2 && clang_getTokenKind(toks[0]) == CXToken_Identifier && tok_is(x->env->tu, toks[1], "(")) {
+		CXString ns = clang_getTokenSpelling(x->env->tu, toks[0]);
+		candidate = x->env->macro_model(x->env->ctx, clang_getCString(ns)) != NULL;
+		clang_disposeString(ns);
+	}
+	if (toks)
+		clang_disposeTokens(x->env->tu, toks, nt);
+	toks = NULL;
+	nt = 0;
+	if (!candidate)
+		return 0;
+	clang_tokenize(x->env->tu,
+		       clang_getRange(clang_getLocationForOffset(x->env->tu, f, start),
+				      clang_getLocationForOffset(x->env->tu, f, end)),
+		       &toks, &nt);
+	int done = 0;
+	if (nt >= 3 && clang_getTokenKind(toks[0]) == CXToken_Identifier && tok_is(x->env->tu, toks[1], "(")) {
+		CXString ns = clang_getTokenSpelling(x->env->tu, toks[0]);
+		const struct model_fn *m = x->env->macro_model(x->env->ctx, clang_getCString(ns));
+		const char *name = m ? ir_strdup(x->arena, clang_getCString(ns)) : NULL;
+		clang_disposeString(ns);
+		/* the arguments: top-level commas inside the parentheses; the ')' must end the statement */
+		struct arg_span spans[8];
+		unsigned nspan = 0, i = 2;
+		int depth = 1;
+		unsigned arg_start = 0;
+		CXSourceRange r0 = clang_getTokenExtent(x->env->tu, toks[2]);
+		clang_getExpansionLocation(clang_getRangeStart(r0), NULL, NULL, NULL, &arg_start);
+		unsigned prev_end = arg_start;
+		for (; m && i < nt && depth > 0; i++) {
+			CXSourceRange tr = clang_getTokenExtent(x->env->tu, toks[i]);
+			unsigned ts = 0, te = 0;
+			clang_getExpansionLocation(clang_getRangeStart(tr), NULL, NULL, NULL, &ts);
+			clang_getExpansionLocation(clang_getRangeEnd(tr), NULL, NULL, NULL, &te);
+			if (tok_is(x->env->tu, toks[i], "(") || tok_is(x->env->tu, toks[i], "["))
+				depth++;
+			else if (tok_is(x->env->tu, toks[i], ")") || tok_is(x->env->tu, toks[i], "]"))
+				depth--;
+			if ((depth == 1 && tok_is(x->env->tu, toks[i], ",")) || depth == 0) {
+				if (nspan < 8 && prev_end > arg_start) {
+					spans[nspan].start = arg_start;
+					spans[nspan].end = prev_end;
+					spans[nspan].found = clang_getNullCursor();
+					nspan++;
+				}
+				if (i + 1 < nt) {
+					CXSourceRange nr = clang_getTokenExtent(x->env->tu, toks[i + 1]);
+					clang_getExpansionLocation(clang_getRangeStart(nr), NULL, NULL, NULL, &arg_start);
+				}
+				prev_end = arg_start;
+				continue;
+			}
+			prev_end = te;
+		}
+		unsigned after = i;
+		int whole = m && depth == 0 && (after == nt || (after + 1 == nt && tok_is(x->env->tu, toks[after], ";")));
+		if (whole && nspan > 0) {
+			struct find_ctx fc = { spans, nspan, 0 };
+			clang_visitChildren(c, find_args, &fc);
+			int all = 1;
+			for (unsigned k = 0; k < nspan; k++)
+				if (clang_Cursor_isNull(spans[k].found))
+					all = 0;
+			if (all) {
+				uint32_t mark = x->fn->nvars;
+				struct ir_operand ops[8];
+				uint32_t dst_mask = m->arg[MODEL_CLEARS];
+				if (m->setref_dst > 0)
+					dst_mask |= 1u << (m->setref_dst - 1);
+				for (unsigned k = 0; k < nspan; k++)
+					ops[k] = (dst_mask & (1u << k)) ? lvalue_address(x, spans[k].found)
+									  : lower_expr(x, spans[k].found);
+				int32_t n = emit(x, IR_CALL, loc_of(c));
+				if (!x->overflow) {
+					x->fn->nodes[n].callee = name;
+					x->fn->nodes[n].model = m;
+				}
+				for (unsigned k = 0; k < nspan; k++)
+					add_opnd(x, n, ops[k]);
+				kill_temps(x, mark, loc_of(c));
+				done = 1;
+			}
+		}
+	}
+	if (toks)
+		clang_disposeTokens(x->env->tu, toks, nt);
+	return done;
+}
+
 static void lower_stmt_inner(struct cx *x, CXCursor c)
 {
 	enum CXCursorKind k = clang_getCursorKind(c);
+	if ((k == CXCursor_DoStmt || k == CXCursor_BinaryOperator || k == CXCursor_CompoundAssignOperator ||
+	     k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr ||
+	     k == CXCursor_StmtExpr || k == CXCursor_IfStmt || k == CXCursor_ConditionalOperator) &&
+	    lower_model_macro(x, c))
+		return;
 	if (clang_isExpression(k)) {
 		expr_stmt(x, c);
 		return;

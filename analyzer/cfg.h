@@ -22,6 +22,9 @@ struct cfg_env {
 	/* Information about the function a call refers to (decl may be a null cursor for indirect
 	 * calls, then name is NULL). Never NULL. */
 	const struct cfg_callee_info *(*callee)(void *ctx, CXCursor decl, const char *name);
+	/* The model of a function-like macro name (Py_CLEAR...), or NULL: a statement that is a
+	 * whole invocation of such a macro is lowered as a call to it. May be NULL. */
+	const struct model_fn *(*macro_model)(void *ctx, const char *name);
 	void *ctx;
 	uint32_t max_nodes; /* lowering budget per function (0: default) */
 };

@@ -229,11 +229,15 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 		}
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
-		if (!map[s] && st->vals[s].param) {
+		const struct eng_value *v = &st->vals[s];
+		int keep = v->param || ((v->flags & ENG_V_FIELD) && (v->owned || v->delta));
+		if (!map[s] && keep) {
 			map[s] = (uint8_t)++n;
 			tmp[n] = st->vals[s];
 		}
 	}
+	for (uint32_t i = 1; i <= n; i++)
+		tmp[i].parent = map[tmp[i].parent];
 	for (uint32_t i = 0; i < st->nvars; i++)
 		st->bind[i] = map[st->bind[i]];
 	memcpy(st->vals + 1, tmp + 1, n * sizeof *tmp);
@@ -541,6 +545,7 @@ static uint8_t new_value(struct eng_state *st, int32_t site)
 	uint8_t s = (uint8_t)++st->nvals;
 	memset(&st->vals[s], 0, sizeof st->vals[s]);
 	st->vals[s].site = site;
+	st->vals[s].key_site = -1;
 	st->vals[s].null = ENG_NONNULL;
 	return s;
 }
@@ -548,6 +553,15 @@ static uint8_t new_value(struct eng_state *st, int32_t site)
 static uint8_t operand_slot(const struct eng_state *st, const struct ir_operand *o)
 {
 	return o->kind == IR_OPND_VAR ? st->bind[o->var] : 0;
+}
+
+/* Marks s freed, and the values borrowed from it. */
+static void mark_freed(struct eng_state *st, uint8_t s)
+{
+	st->vals[s].flags |= ENG_V_FREED;
+	for (uint32_t i = 1; i <= st->nvals; i++)
+		if (st->vals[i].parent == s && st->vals[i].owned == 0 && !(st->vals[i].flags & ENG_V_FREED))
+			mark_freed(st, (uint8_t)i);
 }
 
 static void release_slot(struct eng_state *st, uint8_t s)
@@ -560,9 +574,40 @@ static void release_slot(struct eng_state *st, uint8_t s)
 	v->delta--;
 	if (v->owned > 0) {
 		v->owned--;
-		if (v->owned == 0 && !(v->flags & ENG_V_BORROWED) && !(v->flags & ENG_V_ESCAPED))
-			v->flags |= ENG_V_FREED;
+		/* the last owned reference is gone: only a caller's reference (parameters) is known
+		 * to keep the object alive */
+		if (v->owned == 0 && !v->param && !(v->flags & ENG_V_ESCAPED))
+			mark_freed(st, s);
 	}
+}
+
+/* Whether value v was loaded from the memory named by key (an IR_OPND_LOAD/FIELD operand). */
+static int key_matches(const struct ir_func *fn, const struct eng_value *v, const struct ir_operand *key)
+{
+	if (!(v->flags & ENG_V_FIELD) || v->key_site < 0 || key->var == -1 || !key->str)
+		return 0;
+	const struct ir_node *n = &fn->nodes[v->key_site];
+	uint32_t ki = n->op == IR_STORE ? 1 : 0;
+	if (n->nargs <= ki)
+		return 0;
+	const struct ir_operand *k = &fn->ops[n->arg0 + ki];
+	return k->var == key->var && k->str && !strcmp(k->str, key->str);
+}
+
+static uint8_t find_field(const struct ir_func *fn, const struct eng_state *st, const struct ir_operand *key)
+{
+	for (uint32_t i = 1; i <= st->nvals; i++)
+		if (key_matches(fn, &st->vals[i], key) && !(st->vals[i].flags & ENG_V_FREED))
+			return (uint8_t)i;
+	return 0;
+}
+
+/* The memory named by key now holds something else (a store, or a clear). */
+static void unlink_field(const struct ir_func *fn, struct eng_state *st, const struct ir_operand *key)
+{
+	for (uint32_t i = 1; i <= st->nvals; i++)
+		if (key_matches(fn, &st->vals[i], key))
+			st->vals[i].flags &= (uint16_t)~ENG_V_FIELD;
 }
 
 static void steal_slot(struct eng_state *st, uint8_t s)
@@ -572,8 +617,7 @@ static void steal_slot(struct eng_state *st, uint8_t s)
 	struct eng_value *v = &st->vals[s];
 	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
 		return;
-	v->delta--;
-	v->flags |= ENG_V_STOLEN;
+	v->flags |= ENG_V_STOLEN; /* the count does not change: the reference moves */
 	if (v->owned > 0)
 		v->owned--;
 }
@@ -589,7 +633,7 @@ static void acquire_slot(struct eng_state *st, uint8_t s)
 	if (v->owned < 100)
 		v->owned++;
 	v->flags |= ENG_V_HAD_OWNED;
-	v->flags &= (uint8_t)~ENG_V_FREED;
+	v->flags &= (uint16_t)~ENG_V_FREED;
 }
 
 /* Marks what a var holds as escaped and unbinds the var (the callee may overwrite it). */
@@ -676,9 +720,12 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 	int ret_arg = m && !heuristic ? returned_arg(m, na) : 0;
 	if (ret_arg)
 		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
+	uint32_t nonnull_ok = model_mask(m, MODEL_ACCEPTS_NULL, na);
 	for (uint32_t k = 0; k < na; k++) {
 		uint32_t bit = k < 32 ? 1u << k : 0;
 		uint8_t s = operand_slot(st, &a[k]);
+		if (s && m && !heuristic && !(nonnull_ok & bit) && st->vals[s].null == ENG_NULL_FAIL)
+			st->vals[s].null = ENG_NULL; /* reported once (rc-unchecked-null) */
 		if (a[k].kind == IR_OPND_ADDR) {
 			int32_t var = a[k].var;
 			if (clears & bit) {
@@ -697,6 +744,17 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 			} else {
 				escape_var(st, var);
 			}
+			continue;
+		}
+		if (a[k].kind == IR_OPND_FIELD && (clears & bit)) {
+			uint8_t f = find_field(fn, st, &a[k]);
+			if (f) {
+				if (st->vals[f].owned > 0)
+					release_slot(st, f);
+				else if (!(st->vals[f].flags & ENG_V_ESCAPED))
+					mark_freed(st, f);
+			}
+			unlink_field(fn, st, &a[k]);
 			continue;
 		}
 		if (!m || !s)
@@ -720,11 +778,22 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 	if (m && !heuristic && m->setref_dst && (uint32_t)m->setref_dst <= na && (uint32_t)m->setref_src <= na) {
 		const struct ir_operand *d = &a[m->setref_dst - 1], *src = &a[m->setref_src - 1];
 		uint8_t ss = operand_slot(st, src);
-		if (d->kind == IR_OPND_VAR) {
+		if (d->kind == IR_OPND_VAR || d->kind == IR_OPND_ADDR) {
 			release_slot(st, st->bind[d->var]);
 			st->bind[d->var] = ss;
-		} else if (ss) {
-			st->vals[ss].flags |= ENG_V_ESCAPED;
+		} else {
+			if (d->kind == IR_OPND_FIELD) {
+				uint8_t old = find_field(fn, st, d);
+				if (old && st->vals[old].owned > 0)
+					release_slot(st, old);
+				else if (old && !(st->vals[old].flags & ENG_V_ESCAPED))
+					mark_freed(st, old);
+				unlink_field(fn, st, d);
+			}
+			if (ss && st->vals[ss].owned > 0) {
+				st->vals[ss].owned--; /* the reference moves into the field */
+				st->vals[ss].flags |= ENG_V_STOLEN;
+			}
 		}
 	}
 	if (m && !heuristic && m->format_build)
@@ -755,6 +824,10 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 			}
 			if (failed)
 				st->vals[s].null = (m->flags & MODEL_NULL_ON_FAILURE) ? ENG_NULL_FAIL : ENG_NULL;
+			else if (!(m->flags & (MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL)))
+				st->vals[s].null = ENG_MAYBE; /* not a failure, but NULL is not excluded */
+			if (m->borrowed_from > 0 && (uint32_t)m->borrowed_from <= na)
+				st->vals[s].parent = operand_slot(st, &a[m->borrowed_from - 1]);
 			break;
 		case MODEL_RET_INT:
 			s = new_value(st, node);
@@ -829,10 +902,17 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 	case IR_OPND_LOAD:
 		if (!(eng->fn->vars[dest].flags & IR_VAR_PTR))
 			break;
+		s = find_field(eng->fn, st, o);
+		if (s)
+			break;
 		s = new_value(st, node);
 		if (s) {
 			st->vals[s].flags = ENG_V_BORROWED;
 			st->vals[s].null = ENG_MAYBE;
+			if (o->var != -1 && o->str) {
+				st->vals[s].flags |= ENG_V_FIELD;
+				st->vals[s].key_site = node;
+			}
 		}
 		break;
 	default:
@@ -1002,8 +1082,24 @@ static void step(struct engine *eng, int32_t r)
 		break;
 	case IR_STORE:
 		state_copy(w, st);
-		if (n->nargs && a[0].kind == IR_OPND_VAR && w->bind[a[0].var])
-			w->vals[w->bind[a[0].var]].flags |= ENG_V_ESCAPED;
+		if (n->nargs > 1) {
+			/* tmp = p->f; p->f = NULL: the container's reference moves to the function */
+			uint8_t old = find_field(fn, w, &a[1]);
+			if (old && a[0].kind == IR_OPND_NULL && w->vals[old].owned < 100) {
+				w->vals[old].owned++;
+				w->vals[old].flags |= ENG_V_HAD_OWNED;
+			}
+			unlink_field(fn, w, &a[1]);
+		}
+		if (n->nargs && a[0].kind == IR_OPND_VAR && w->bind[a[0].var]) {
+			struct eng_value *v = &w->vals[w->bind[a[0].var]];
+			if (v->owned > 0)
+				v->flags |= ENG_V_ESCAPED;
+			if (n->nargs > 1 && a[1].var != -1 && a[1].str && !(v->flags & ENG_V_FIELD)) {
+				v->flags |= ENG_V_FIELD; /* p->f = v; later loads of p->f give v */
+				v->key_site = node;
+			}
+		}
 		push_state(eng, w, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_USE: {
@@ -1132,6 +1228,14 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 		st->vals[s].flags = ENG_V_BORROWED;
 		st->vals[s].null = ENG_MAYBE;
 		st->bind[i] = s;
+		/* a parameter the function's own model says it takes over: it owns that reference */
+		uint32_t np = (uint32_t)fn->nparams;
+		uint32_t own = model_mask(fn->self_model, MODEL_STEALS, np) | model_mask(fn->self_model, MODEL_STEALS_OK, np) |
+			       model_mask(fn->self_model, MODEL_RELEASES, np);
+		if (v->param < 32 && (own & (1u << v->param))) {
+			st->vals[s].owned = 1;
+			st->vals[s].flags = ENG_V_HAD_OWNED;
+		}
 	}
 	push_state(&eng, st, 0, VIA_PLAIN);
 

@@ -38,6 +38,7 @@ enum eng_value_flags {
 	ENG_V_INT_KNOWN = 1u << 5,  /* ival is exact */
 	ENG_V_STOLEN = 1u << 6,     /* a reference was handed over to a callee */
 	ENG_V_OBJ = 1u << 7,        /* a reference (from a model or annotation) */
+	ENG_V_FIELD = 1u << 8,      /* still the content of the memory it was loaded from (key_site) */
 };
 
 enum eng_sign {
@@ -48,15 +49,17 @@ enum eng_sign {
 };
 
 struct eng_value {
-	int32_t site;  /* node that produced it, -1 for parameters */
-	int32_t param; /* 1-based parameter number, 0 for others */
-	int32_t ival;  /* integer value when ENG_V_INT_KNOWN */
-	int8_t owned;  /* references owned by the function */
-	int8_t delta;  /* net count change applied by the function (parameters) */
-	uint8_t null;  /* enum eng_null */
-	uint8_t flags; /* enum eng_value_flags */
-	uint8_t sign;  /* enum eng_sign, for integers */
-	uint8_t pad[3];
+	int32_t site;     /* node that produced it, -1 for parameters */
+	int32_t param;    /* 1-based parameter number, 0 for others */
+	int32_t ival;     /* integer value when ENG_V_INT_KNOWN */
+	int32_t key_site; /* IR_ASSIGN node whose IR_OPND_LOAD names the memory it came from, or -1 */
+	int8_t owned;     /* references owned by the function */
+	int8_t delta;     /* net count change applied by the function (parameters) */
+	uint8_t null;     /* enum eng_null */
+	uint8_t sign;     /* enum eng_sign, for integers */
+	uint16_t flags;   /* enum eng_value_flags */
+	uint8_t parent;   /* slot of the value it is borrowed from (dies with it), 0: none */
+	uint8_t pad;
 };
 
 struct engine;

@@ -153,6 +153,16 @@ static const struct cfg_callee_info *callee_lookup(void *ctx, CXCursor decl, con
 	return &e->info;
 }
 
+/* A model line for NAME when NAME is a macro (not a function the unit declares). */
+static const struct model_fn *macro_model_lookup(void *ctx, const char *name)
+{
+	struct unit *u = ctx;
+	const struct model_fn *m = model_lookup(u->opt->model, name);
+	if (!m || m->origin == MODEL_FROM_ANNOTATION)
+		return NULL;
+	return m;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Functions of the unit                                                                       */
 /* ------------------------------------------------------------------------------------------ */
@@ -354,6 +364,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	env.tu = u.tu;
 	env.file = out->path;
 	env.callee = callee_lookup;
+	env.macro_model = macro_model_lookup;
 	env.ctx = &u;
 	u.funcs = calloc(cc.n ? cc.n : 1, sizeof *u.funcs);
 	if (!u.funcs)

@@ -261,7 +261,9 @@ int ir_check(const struct ir_func *fn, FILE *err)
 		}
 		for (uint32_t k = 0; k < n->nargs; k++) {
 			const struct ir_operand *o = &fn->ops[n->arg0 + k];
-			if ((o->kind == IR_OPND_VAR || o->kind == IR_OPND_ADDR) && (o->var < 0 || (uint32_t)o->var >= fn->nvars)) {
+			int bad = (o->kind == IR_OPND_VAR || o->kind == IR_OPND_ADDR) && (o->var < 0 || (uint32_t)o->var >= fn->nvars);
+			bad |= (o->kind == IR_OPND_LOAD || o->kind == IR_OPND_FIELD) && (o->var < -2 || o->var >= (int32_t)fn->nvars);
+			if (bad) {
 				if (err)
 					fprintf(err, "%s: node %u: operand %u: bad var %d\n", fn->name, i, k, o->var);
 				return -1;
@@ -307,7 +309,14 @@ static void dump_operand(const struct ir_func *fn, const struct ir_operand *o, F
 		fprintf(out, "\"%s\"", o->str ? o->str : "");
 		break;
 	case IR_OPND_LOAD:
-		fputs("<load>", out);
+	case IR_OPND_FIELD:
+		fputs(o->kind == IR_OPND_FIELD ? "&" : "", out);
+		if (o->var >= 0 && o->str)
+			fprintf(out, "%s->%s", fn->vars[o->var].name, o->str);
+		else if (o->var == -2 && o->str)
+			fprintf(out, "%s", o->str);
+		else
+			fputs("<mem>", out);
 		break;
 	default:
 		fputs("?", out);
@@ -353,8 +362,15 @@ void ir_dump(const struct ir_func *fn, FILE *out)
 			dump_operand(fn, &a[0], out);
 			break;
 		case IR_STORE:
+			fputs("store ", out);
+			dump_operand(fn, &a[0], out);
+			if (n->nargs > 1) {
+				fputs(" into ", out);
+				dump_operand(fn, &a[1], out);
+			}
+			break;
 		case IR_USE:
-			fprintf(out, "%s ", ir_op_name(n->op));
+			fputs("use ", out);
 			dump_operand(fn, &a[0], out);
 			break;
 		case IR_COUNT:

@@ -24,7 +24,7 @@ enum ir_op {
 	IR_NOP,    /* entry, labels, joins */
 	IR_CALL,   /* dest = callee(args...) ; dest may be -1 */
 	IR_ASSIGN, /* var dest = args[0] */
-	IR_STORE,  /* args[0] escapes into memory the function does not track (field, global, array) */
+	IR_STORE,  /* args[0] is stored into memory args[1] (an IR_OPND_LOAD key): it escapes */
 	IR_USE,    /* args[0] is dereferenced (field access, *p, p[i]) */
 	IR_BRANCH, /* two-way branch on cond/args[0] */
 	IR_RETURN, /* return args[0] (nargs == 0: falls off the end / return;) */
@@ -46,7 +46,8 @@ enum ir_opnd_kind {
 	IR_OPND_INT,      /* an integer constant (ival) */
 	IR_OPND_ADDR,     /* &var */
 	IR_OPND_STR,      /* a string literal (str, without quotes, escapes kept) */
-	IR_OPND_LOAD,     /* a pointer read from memory (field, global, *p): a borrowed reference */
+	IR_OPND_LOAD,     /* memory: (var, str) = (base var, field), (-2, global), -1: anonymous */
+	IR_OPND_FIELD,    /* the address of memory named like IR_OPND_LOAD (&p->f, &global) */
 };
 
 struct ir_operand {

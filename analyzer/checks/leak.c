@@ -16,8 +16,8 @@ static void on_assign(struct engine *eng, const struct eng_event_info *ev, void 
 {
 	(void)data;
 	const struct eng_value *v = engine_value(ev->state, ev->var);
-	if (!owned_and_live(v) || engine_binders(ev->state, v, ev->var) > 0)
-		return;
+	if (!owned_and_live(v) || engine_binders(ev->state, v, ev->var) > 0 || (v->flags & ENG_V_FIELD))
+		return; /* still held by another var, or still reachable from the memory it came from */
 	const struct ir_func *fn = ev->fn;
 	if (ev->node->op == IR_ASSIGN) {
 		const struct ir_operand *src = ir_args(fn, ev->node);
