@@ -16,8 +16,9 @@
  *                 of references from outside S.
  *   3. partition  (CPython's move_unreachable) an object with an outside reference is
  *                 reachable, and so is everything it reaches; the rest is garbage.
- *   4. restore    add one per edge inside S back: every count is exact again. Reachable
- *                 objects leave the collection.
+ *   4. restore    add one per edge inside S back (for edges out of reachable objects this is
+ *                 done in 3): every count is exact again. Reachable objects leave the
+ *                 collection.
  *   5. hold       (folded into 4) each garbage object gets +1, so that no user code run below
  *                 can free one while it is still on the collector's list.
  *   6. weakrefs   detach every weak reference to garbage; then run the callbacks of those that
@@ -39,8 +40,9 @@
  *
  * Per-object state during a collection (only objects with CLS_IN_SET; see internal.h):
  *   phase 1-2, 4   link: next in the list; gc: 0; refcnt: trial count
- *   phase 3        in the work queue or the reachable list: as above, gc may hold GC_REACHED
- *                  (reached from a reachable object while its count is 0);
+ *   phase 3        in the work queue or the reachable list: as above; each edge from a
+ *                  reachable object adds one back to its target (restore, and the mark: a
+ *                  count above zero means reachable);
  *                  in the tentative list: link = next | LINK_TENT, (refcnt, gc) = prev pointer
  *   phase 5-9      link: next in the garbage list; gc: GC_NO_ROOT (never buffered); refcnt:
  *                  true count + 1 (the hold)
@@ -261,6 +263,11 @@ static void visit_subtract(rc_object *c, void *arg)
 /* Phase 3: partition                                                                          */
 /* ------------------------------------------------------------------------------------------ */
 
+/*
+ * An edge from a reachable object: its target is reachable too. The edge is also added back
+ * to the target's count right here (phase 4 for the edges out of reachable objects), which
+ * doubles as the mark: a count above zero means reachable.
+ */
 static void visit_reachable(rc_object *c, void *arg)
 {
 	struct gc_state *st = arg;
@@ -271,24 +278,25 @@ static void visit_reachable(rc_object *c, void *arg)
 		/* thought unreachable, but reached: back to the work queue, to be scanned */
 		tent_remove(&st->tent, c);
 		c->rc__refcnt = 0;
-		c->rc__gc = GC_REACHED;
+		c->rc__gc = 0;
 		push_back(&st->work, c);
-	} else if (c->rc__refcnt == 0) {
-		c->rc__gc |= GC_REACHED; /* still ahead in the queue, or already scanned */
 	}
+	if (c->rc__refcnt <= RC_REFCNT_MAX)
+		c->rc__refcnt++;
 }
 
 /*
  * Pre: st->work holds S with outside-reference counts. Post: *reach holds every object of S
- * reachable from an outside reference, st->tent the others. Each object enters the work queue
- * at most twice (once more only when it leaves the tentative list), so this is linear.
+ * reachable from an outside reference, with the edges out of them added back to the counts;
+ * st->tent holds the others. Each object enters the work queue at most twice (once more only
+ * when it leaves the tentative list), so this is linear.
  */
 static void partition(struct gc_state *st, struct olist *reach)
 {
 	rc_object *o;
 
 	while ((o = pop_front(&st->work)) != NULL) {
-		if (o->rc__refcnt != 0 || (o->rc__gc & GC_REACHED)) {
+		if (o->rc__refcnt != 0) {
 			traverse(o, visit_reachable, st);
 			push_back(reach, o);
 		} else {
@@ -349,12 +357,11 @@ static void find_garbage(struct gc_state *st, struct olist *garbage, bool resurr
 	struct olist reach = { NULL, NULL };
 
 	st->found = 0;
-	partition(st, &reach);
+	partition(st, &reach); /* restores the edges out of reachable objects */
 	garbage->head = st->tent.head; /* still tagged: converted by restore */
 	garbage->tail = st->tent.tail;
 	st->tent.head = st->tent.tail = NULL;
-	restore(st, &reach);
-	restore(st, garbage);
+	restore(st, garbage); /* the edges out of garbage (to garbage and to reachable objects) */
 	release_reachable(st->heap, &reach, resurrected);
 }
 

@@ -85,7 +85,6 @@
 
 #define GC_NO_ROOT RC__GC_NO_ROOT
 #define GC_BUFFERED UINT32_C(0x2)
-#define GC_REACHED UINT32_C(0x4) /* collector only */
 #define GC_DEAD UINT32_C(0x8)
 #define GC_SLOT_SHIFT 4
 #define GC_SLOT_MAX (UINT32_MAX >> GC_SLOT_SHIFT)
