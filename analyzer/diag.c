@@ -104,14 +104,16 @@ void diag_add_error(struct diag_file *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-void diag_run_error(struct diag_run *r, const char *fmt, ...)
+void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 {
 	if (r->nerrors == r->cap_errors) {
 		r->cap_errors = r->cap_errors ? r->cap_errors * 2 : 4;
 		r->errors = xrealloc(r->errors, r->cap_errors * sizeof *r->errors);
+		r->error_files = xrealloc(r->error_files, r->cap_errors * sizeof *r->error_files);
 	}
 	va_list ap;
 	va_start(ap, fmt);
+	r->error_files[r->nerrors] = xstrdup(file ? file : "");
 	r->errors[r->nerrors++] = vformat(fmt, ap);
 	va_end(ap);
 }
@@ -231,8 +233,12 @@ size_t diag_count_functions(const struct diag_run *r)
 
 void diag_print_errors(const struct diag_run *r, FILE *err)
 {
-	for (size_t i = 0; i < r->nerrors; i++)
-		fprintf(err, "rccheck: error: %s\n", r->errors[i]);
+	for (size_t i = 0; i < r->nerrors; i++) {
+		if (r->error_files[i][0])
+			fprintf(err, "rccheck: error: %s: %s\n", r->error_files[i], r->errors[i]);
+		else
+			fprintf(err, "rccheck: error: %s\n", r->errors[i]);
+	}
 	for (size_t i = 0; i < r->nfiles; i++)
 		for (uint32_t k = 0; k < r->files[i].nerrors; k++)
 			fprintf(err, "rccheck: error: %s: %s\n", r->files[i].path, r->files[i].errors[k]);

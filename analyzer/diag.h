@@ -41,7 +41,8 @@ struct diag_file {
 struct diag_run {
 	struct diag_file *files;
 	size_t nfiles;
-	char **errors; /* errors not tied to a file (compile database...) */
+	char **errors;      /* errors not tied to an analysed file: messages... */
+	char **error_files; /* ...and the path each names ("" if none) */
 	size_t nerrors, cap_errors;
 	double seconds;
 };
@@ -57,9 +58,9 @@ void diag_add_error(struct diag_file *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-void diag_run_error(struct diag_run *r, const char *fmt, ...)
+void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
+	__attribute__((format(printf, 3, 4)))
 #endif
 	;
 void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message);

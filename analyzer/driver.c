@@ -256,9 +256,12 @@ static void run_free(struct diag_run *run)
 	for (size_t i = 0; i < run->nfiles; i++)
 		diag_file_free(&run->files[i]);
 	free(run->files);
-	for (size_t i = 0; i < run->nerrors; i++)
+	for (size_t i = 0; i < run->nerrors; i++) {
 		free(run->errors[i]);
+		free(run->error_files[i]);
+	}
 	free(run->errors);
+	free(run->error_files);
 }
 
 int rccheck_main(int argc, char **argv)
@@ -300,11 +303,11 @@ int rccheck_main(int argc, char **argv)
 		if (r == -1)
 			fatal = 1;
 		if (r < 0)
-			diag_run_error(&run, "%s", err);
+			diag_run_error(&run, NULL, "%s", err);
 	} else if (!fatal) {
 		for (int i = 0; i < o.npaths; i++)
 			if (input_add_path(&inputs, o.paths[i], o.cc_args, o.ncc_args, err, sizeof err) < 0)
-				diag_run_error(&run, "%s: %s", o.paths[i], err);
+				diag_run_error(&run, o.paths[i], "%s", err);
 	}
 
 	if (!fatal) {

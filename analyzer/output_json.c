@@ -23,7 +23,7 @@ int output_json_write(const struct diag_run *r, FILE *out)
 	for (size_t c = 0; c < engine_ncheck; c++)
 		json_object_set_new(by_id, engine_checks[c]->id, json_integer(0));
 	for (size_t i = 0; i < r->nerrors; i++)
-		json_array_append_new(errors, json_pack("{s:s, s:s}", "file", "", "message", r->errors[i]));
+		json_array_append_new(errors, json_pack("{s:s, s:s}", "file", r->error_files[i], "message", r->errors[i]));
 	for (size_t i = 0; i < r->nfiles; i++) {
 		const struct diag_file *f = &r->files[i];
 		for (uint32_t k = 0; k < f->nfindings; k++) {
