@@ -68,8 +68,10 @@ static void print_stats(rc_heap *heap, const char *when)
 {
 	rc_heap_stats st;
 	rc_heap_get_stats(heap, &st);
-	printf("%s: %zu live objects (%zu collectable), %zu bytes, %zu candidate roots, %zu collected so far\n", when,
-	       st.live_objects, st.live_collectable, st.live_bytes, st.candidate_roots, st.collected);
+	printf("%s: %zu live objects (%zu collectable), %zu bytes%s, %zu candidate roots, %zu collected so far\n",
+	       when, st.live_objects, st.live_collectable, st.live_bytes,
+	       st.live_objects == 0 && st.live_bytes ? " (freed objects held back by the debug quarantine)" : "",
+	       st.candidate_roots, st.collected);
 	rc_heap_foreach_type(heap, print_type, NULL);
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Builds a consumer of the runtime the two ways users do, and runs it:
-  install     `meson install` the build tree into a temporary DESTDIR, then compile
-              consumer/main.c with the C compiler and `pkg-config --cflags --libs rccheck-runtime`
-  subproject  a copy of consumer/ whose subprojects/rccheck is a symlink to this source tree,
-              configured and built with meson (only the consumer target)
+"""Builds the example program (examples/runtime/example.c) against the runtime the two ways
+users consume it, and runs it:
+  install     `meson install` the build tree into a temporary DESTDIR, then compile the example
+              with the C compiler and `pkg-config --cflags --libs rccheck-runtime`
+  subproject  a copy of tests/runtime/consumer/ (plus the example) whose subprojects/rccheck is a
+              symlink to this source tree, configured and built with meson (only that target)
 Usage: consumers.py MODE SOURCE_ROOT BUILD_ROOT CC [CFLAG...]
 Exit 77 (skip) when a needed tool is missing."""
 import os
@@ -43,7 +44,7 @@ def installed(src, build, cc):
                    PKG_CONFIG_LIBDIR=pcdirs[0])
         flags = run(["pkg-config", "--cflags", "--libs", "rccheck-runtime"], env=env).split()
         exe = os.path.join(dest, "consumer")
-        run(cc + [os.path.join(src, "tests", "runtime", "consumer", "main.c"), "-o", exe] + flags)
+        run(cc + [os.path.join(src, "examples", "runtime", "example.c"), "-o", exe] + flags)
         libdirs = [f[2:] for f in flags if f.startswith("-L")]
         renv = dict(os.environ, LD_LIBRARY_PATH=":".join(libdirs))
         out = run([exe], env=renv)
@@ -59,6 +60,7 @@ def subproject(src, build, cc):
     with tempfile.TemporaryDirectory(prefix="rc-subproject-") as tmp:
         proj = os.path.join(tmp, "consumer")
         shutil.copytree(os.path.join(src, "tests", "runtime", "consumer"), proj)
+        shutil.copy(os.path.join(src, "examples", "runtime", "example.c"), proj)
         os.makedirs(os.path.join(proj, "subprojects"))
         os.symlink(os.path.abspath(src), os.path.join(proj, "subprojects", "rccheck"))
         env = dict(os.environ, CC=" ".join(cc))
