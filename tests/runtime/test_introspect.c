@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
+#include <pthread.h>
+
 static void count_cb(const rc_type *type, size_t live, void *arg)
 {
 	size_t *c = arg;
@@ -241,6 +243,52 @@ static void test_independent_heaps(void **state)
 	destroy_clean(h2);
 }
 
+/* Different heaps from different threads at the same time: no shared state. */
+static void *heap_worker(void *arg)
+{
+	long *result = arg;
+	rc_heap *h = NULL;
+	rc_heap_options o = { .flags = RC_HEAP_TRACK_ALL, .gc_threshold = 50 };
+	long collected = 0;
+
+	if (rc_heap_new(&h, &o) != 0)
+		return NULL;
+	for (int round = 0; round < 200; round++) {
+		rc_object *a = rc_new(h, &node_type), *b = rc_new(h, &node_type);
+		if (!a || !b)
+			return NULL;
+		((struct node *)a)->kid[0] = rc_newref(b);
+		((struct node *)b)->kid[0] = rc_newref(a);
+		rc_decref(a);
+		rc_decref(b);
+		if (round % 50 == 49)
+			collected += rc_collect(h);
+	}
+	collected += rc_collect(h);
+	if (rc_heap_check(h, stderr) != 0 || rc_heap_destroy(h) != 0)
+		return NULL;
+	*result = collected;
+	return result;
+}
+
+static void test_heaps_in_threads(void **state)
+{
+	(void)state;
+	enum { T = 4 };
+	pthread_t th[T];
+	long res[T] = { 0 };
+
+	for (int i = 0; i < T; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, heap_worker, &res[i]), 0);
+	for (int i = 0; i < T; i++) {
+		void *ret = NULL;
+		assert_int_equal(pthread_join(th[i], &ret), 0);
+		assert_ptr_equal(ret, &res[i]);
+	}
+	for (int i = 0; i < T; i++)
+		assert_true(res[i] > 0 && res[i] <= 400); /* automatic collections took the rest */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_leak_report_untracked),
 		cmocka_unit_test(test_allocator_hooks),
 		cmocka_unit_test(test_independent_heaps),
+		cmocka_unit_test(test_heaps_in_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
