@@ -313,6 +313,18 @@ static void unop(struct cx *x, CXCursor c, CXCursor kid, char *buf, size_t n)
 	if (first_punct(x->env->tu, clang_getRangeEnd(rk), clang_getRangeEnd(rc), buf, n))
 		return;
 	buf[0] = '\0';
+	/* inside a macro body: & and * can be told from the types */
+	CXType tr = clang_getCanonicalType(clang_getCursorType(c));
+	CXType tk = clang_getCanonicalType(clang_getCursorType(kid));
+	if (tr.kind == CXType_Pointer && tk.kind != CXType_Pointer &&
+	    clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(tr)), tk)) {
+		snprintf(buf, n, "&");
+		return;
+	}
+	if (tk.kind == CXType_Pointer && clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(tk)), tr)) {
+		snprintf(buf, n, "*");
+		return;
+	}
 	/* inside a macro body: a prefix operator is the first token where the expression is spelled */
 	CXToken *toks = NULL;
 	unsigned nt = 0;
@@ -627,9 +639,11 @@ static void lower_lvalue(struct cx *x, CXCursor c)
 	lvalue_key(x, c);
 }
 
+/* A field that looks like a reference count: refcnt, refcount, ref_count, refs, kref... */
 static int count_field(const char *name)
 {
-	return strstr(name, "ref") || strstr(name, "count") || strstr(name, "cnt");
+	return !strncmp(name, "ref", 3) || strstr(name, "_ref") || strstr(name, "refcnt") || strstr(name, "refcount") ||
+	       !strcmp(name, "kref");
 }
 
 /* p->refcnt++ style updates: the var p, or -1. */
@@ -1359,7 +1373,8 @@ static void lower_switch(struct cx *x, CXCursor c, struct kids *ks)
 
 struct arg_span {
 	unsigned start, end; /* file offsets of one macro argument */
-	CXCursor found;
+	CXCursor found;      /* the expression spelled exactly as the argument */
+	CXCursor loose;      /* else the outermost one starting with it */
 };
 
 struct find_ctx {
@@ -1379,9 +1394,17 @@ static enum CXChildVisitResult find_args(CXCursor c, CXCursor parent, CXClientDa
 		clang_getSpellingLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &b);
 		/* the outermost expression spelled exactly as the argument; a macro call inside the
 		 * argument has its extent collapsed to its name */
-		for (unsigned i = 0; i < f->nargs; i++)
-			if (clang_Cursor_isNull(f->args[i].found) && a == f->args[i].start && (b == f->args[i].end || b == a))
+		for (unsigned i = 0; i < f->nargs; i++) {
+			if (a != f->args[i].start)
+				continue;
+			if (clang_Cursor_isNull(f->args[i].found) && (b == f->args[i].end || b == a))
 				f->args[i].found = c;
+			/* an argument containing a macro call has its extent cut or extended by it */
+			enum CXCursorKind k = clang_getCursorKind(c);
+			if (clang_Cursor_isNull(f->args[i].loose) && b != f->args[i].end && k != CXCursor_BinaryOperator &&
+			    k != CXCursor_CompoundAssignOperator)
+				f->args[i].loose = c;
+		}
 	}
 	if (f->depth < 64) {
 		f->depth++;
@@ -1472,6 +1495,7 @@ static int lower_model_macro(struct cx *x, CXCursor c)
 					spans[nspan].start = arg_start;
 					spans[nspan].end = prev_end;
 					spans[nspan].found = clang_getNullCursor();
+					spans[nspan].loose = clang_getNullCursor();
 					nspan++;
 				}
 				if (i + 1 < nt) {
@@ -1489,9 +1513,12 @@ static int lower_model_macro(struct cx *x, CXCursor c)
 			struct find_ctx fc = { spans, nspan, 0 };
 			clang_visitChildren(c, find_args, &fc);
 			int all = 1;
-			for (unsigned k = 0; k < nspan; k++)
+			for (unsigned k = 0; k < nspan; k++) {
+				if (clang_Cursor_isNull(spans[k].found))
+					spans[k].found = spans[k].loose;
 				if (clang_Cursor_isNull(spans[k].found))
 					all = 0;
+			}
 			if (all) {
 				uint32_t mark = x->fn->nvars;
 				struct ir_operand ops[8];

@@ -230,7 +230,7 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
-		int keep = v->param || ((v->flags & ENG_V_FIELD) && (v->owned || v->delta));
+		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_ESCAPED) && (v->owned || v->delta));
 		if (!map[s] && keep) {
 			map[s] = (uint8_t)++n;
 			tmp[n] = st->vals[s];
@@ -572,6 +572,7 @@ static void release_slot(struct eng_state *st, uint8_t s)
 	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
 		return;
 	v->delta--;
+	v->mdelta--;
 	if (v->owned > 0) {
 		v->owned--;
 		/* the last owned reference is gone: only a caller's reference (parameters) is known
@@ -602,6 +603,20 @@ static uint8_t find_field(const struct ir_func *fn, const struct eng_state *st, 
 	return 0;
 }
 
+/* var now points elsewhere: values loaded through it are no longer what var->f names. */
+static void unlink_base(const struct ir_func *fn, struct eng_state *st, int32_t var)
+{
+	for (uint32_t i = 1; i <= st->nvals; i++) {
+		struct eng_value *v = &st->vals[i];
+		if (!(v->flags & ENG_V_FIELD) || v->key_site < 0)
+			continue;
+		const struct ir_node *n = &fn->nodes[v->key_site];
+		uint32_t ki = n->op == IR_STORE ? 1 : 0;
+		if (n->nargs > ki && fn->ops[n->arg0 + ki].var == var)
+			v->flags &= (uint16_t)~ENG_V_FIELD;
+	}
+}
+
 /* The memory named by key now holds something else (a store, or a clear). */
 static void unlink_field(const struct ir_func *fn, struct eng_state *st, const struct ir_operand *key)
 {
@@ -630,6 +645,7 @@ static void acquire_slot(struct eng_state *st, uint8_t s)
 	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
 		return;
 	v->delta++;
+	v->mdelta++;
 	if (v->owned < 100)
 		v->owned++;
 	v->flags |= ENG_V_HAD_OWNED;
@@ -907,7 +923,7 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 			break;
 		s = new_value(st, node);
 		if (s) {
-			st->vals[s].flags = ENG_V_BORROWED;
+			st->vals[s].flags = ENG_V_LOADED;
 			st->vals[s].null = ENG_MAYBE;
 			if (o->var != -1 && o->str) {
 				st->vals[s].flags |= ENG_V_FIELD;
@@ -1001,7 +1017,7 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 			ri->saw_null = 1;
 		else if (v && v->owned > 0)
 			ri->saw_new = 1;
-		else if (v && (v->flags & ENG_V_BORROWED))
+		else if (v && (v->flags & (ENG_V_BORROWED | ENG_V_LOADED)))
 			ri->saw_borrowed = 1;
 		else
 			ri->saw_other = 1;
@@ -1016,8 +1032,8 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 			continue;
 		int p = v->param - 1;
 		if (!ri->have_delta)
-			ri->delta[p] = v->delta;
-		else if (ri->delta[p] != v->delta)
+			ri->delta[p] = v->mdelta;
+		else if (ri->delta[p] != v->mdelta)
 			ri->delta_mixed[p] = 1;
 	}
 	ri->have_delta = 1;
@@ -1068,6 +1084,8 @@ static void step(struct engine *eng, int32_t r)
 		fire(eng, ENG_EV_ASSIGN, node, st, n->dest, 0);
 		state_copy(w, st);
 		assign_operand(eng, w, node, n->dest, &a[0]);
+		if (!(fn->vars[n->dest].flags & IR_VAR_TEMP))
+			unlink_base(fn, w, n->dest); /* p = ...: p->f names other memory now */
 		push_state(eng, w, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_KILL:
@@ -1110,8 +1128,10 @@ static void step(struct engine *eng, int32_t r)
 			struct eng_value *v = &w->vals[s];
 			if (v->param && v->null == ENG_MAYBE && v->param <= 32)
 				eng->ret.deref_unchecked |= 1u << (v->param - 1);
-			if (v->null == ENG_MAYBE || v->null == ENG_NULL_FAIL)
+			if (v->null == ENG_MAYBE)
 				v->null = ENG_NONNULL; /* it was dereferenced: from here on it is not NULL */
+			else if (v->null == ENG_NULL_FAIL)
+				v->null = ENG_NULL; /* reported once (rc-unchecked-null) */
 		}
 		push_state(eng, w, n->succ[0], VIA_PLAIN);
 		break;
@@ -1225,7 +1245,12 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 		if (!s)
 			break;
 		st->vals[s].param = v->param + 1;
-		st->vals[s].flags = ENG_V_BORROWED;
+		/* a parameter var that is reassigned walks a list or is replaced: what it points
+		 * to later is not known to be the caller's borrowed reference */
+		int reassigned = 0;
+		for (uint32_t k = 0; k < fn->nnodes && !reassigned; k++)
+			reassigned = fn->nodes[k].op == IR_ASSIGN && fn->nodes[k].dest == (int32_t)i;
+		st->vals[s].flags = reassigned ? 0 : ENG_V_BORROWED;
 		st->vals[s].null = ENG_MAYBE;
 		st->bind[i] = s;
 		/* a parameter the function's own model says it takes over: it owns that reference */

@@ -39,6 +39,7 @@ enum eng_value_flags {
 	ENG_V_STOLEN = 1u << 6,     /* a reference was handed over to a callee */
 	ENG_V_OBJ = 1u << 7,        /* a reference (from a model or annotation) */
 	ENG_V_FIELD = 1u << 8,      /* still the content of the memory it was loaded from (key_site) */
+	ENG_V_LOADED = 1u << 9,     /* read from memory: borrowed from whatever owns that memory */
 };
 
 enum eng_sign {
@@ -59,7 +60,7 @@ struct eng_value {
 	uint8_t sign;     /* enum eng_sign, for integers */
 	uint16_t flags;   /* enum eng_value_flags */
 	uint8_t parent;   /* slot of the value it is borrowed from (dies with it), 0: none */
-	uint8_t pad;
+	int8_t mdelta;    /* part of delta that comes from models (not from p->refcnt++ or names) */
 };
 
 struct engine;

@@ -2,8 +2,9 @@
  * rc-inconsistent: paths that return the same constant (0, -1, NULL...) but leave different
  * count changes on the parameters behind. Needs no API model: count changes come from models
  * when there are some, and otherwise from direct count updates (p->refcnt++) and count-like
- * function names (foo_get/foo_put, see model_guess_from_name). Reported at each return whose
- * path differs from the first path reaching the earliest return (in source order) of that value.
+ * function names (foo_get/foo_put, see model_guess_from_name). Reported at each return statement
+ * whose path differs from the first path reaching the earliest return (in source order) of that
+ * value; paths that only meet in one return statement are not compared.
  */
 #include "common.h"
 
@@ -105,7 +106,9 @@ static void on_end(struct engine *eng, const struct eng_event_info *ev, void *da
 			if (d->r[j].key == ref->key && before(&d->r[j], ref))
 				ref = &d->r[j];
 		const struct rec *r = &d->r[i];
-		if (r == ref || !memcmp(r->delta, ref->delta, (size_t)d->nparams))
+		/* two return statements of the same value, not two paths into one return */
+		if (r == ref || (r->loc.line == ref->loc.line && r->loc.col == ref->loc.col) ||
+		    !memcmp(r->delta, ref->delta, (size_t)d->nparams))
 			continue;
 		int p = 0;
 		while (p < d->nparams && r->delta[p] == ref->delta[p])

@@ -7,9 +7,11 @@
 
 #include <stdio.h>
 
+/* Values read from memory stay reachable from it: taking a reference to one is the memory's
+ * business (pinning), not a leak of this function. */
 static int owned_and_live(const struct eng_value *v)
 {
-	return v && v->owned > 0 && !(v->flags & ENG_V_ESCAPED) && value_may_be_live(v);
+	return v && v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && value_may_be_live(v);
 }
 
 static void on_assign(struct engine *eng, const struct eng_event_info *ev, void *data)

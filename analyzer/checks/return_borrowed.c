@@ -22,7 +22,7 @@ struct data {
 static int borrowed_return(const struct eng_value *v)
 {
 	return v && v->owned == 0 && value_may_be_live(v) && !(v->flags & ENG_V_INT) &&
-	       (v->flags & (ENG_V_BORROWED | ENG_V_STOLEN | ENG_V_FREED | ENG_V_ESCAPED | ENG_V_OBJ));
+	       (v->flags & (ENG_V_BORROWED | ENG_V_LOADED | ENG_V_STOLEN | ENG_V_FREED | ENG_V_ESCAPED | ENG_V_OBJ));
 }
 
 static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
