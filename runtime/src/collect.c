@@ -75,9 +75,10 @@ struct tlist {
 
 struct gc_state {
 	rc_heap *heap;
-	struct olist work;
+	struct olist work; /* phase 1-2: the roots (traversed as gathered); then all of S */
+	struct olist todo; /* phase 1-2: other members of S, traversed by closure() */
 	struct tlist tent;
-	rc_object *scanned; /* closure: last object of the work list already traversed */
+	bool gathering;    /* phase 1: buffered objects reached are roots still to come */
 	size_t examined;
 	unsigned found; /* HAS_WEAKREFS | HAS_FINALIZERS seen in the garbage */
 };
@@ -175,34 +176,48 @@ static inline void traverse(rc_object *o, rc_visit_fn visit, void *arg)
 /* Phase 1: gather                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-static void add_to_set(struct gc_state *st, rc_object *o)
+static void visit_closure(rc_object *c, void *arg);
+
+/* Tags o as a member of S and appends it to l. */
+static void join_set(struct gc_state *st, struct olist *l, rc_object *o)
 {
 	cls_tag(o, CLS_IN_SET);
 	o->rc__gc = 0;
-	push_back(&st->work, o);
+	push_back(l, o);
 	st->examined++;
 }
 
-/* Moves every buffered root into S; the buffer is left empty. All roots first, then the
- * closure: the work list then starts in buffer order, which is usually allocation order, and
- * every later pass walks memory mostly sequentially (a closure per root would put S in
- * breadth-first order: several times slower on large random graphs, measured). */
+/*
+ * Phases 1-2 for the buffered roots: each root joins S and is traversed at once, while it is in
+ * the cache; the buffer is left empty. The roots keep buffer order (usually allocation order)
+ * at the head of S, and the other members follow in breadth-first order, so that every later
+ * pass walks memory mostly sequentially. (Running the whole closure from each root in turn
+ * would put S in breadth-first order: several times slower on large random graphs, measured.)
+ */
 static void gather_roots(struct gc_state *st)
 {
 	rc_heap *h = st->heap;
 	size_t i;
 	rc_object *o;
 
+	st->gathering = true;
 	for (i = 0; i < h->nroots; i++) {
 		o = h->roots[i];
 		if (!o)
 			continue;
-		if (count_is_mortal(o->rc__refcnt)) {
-			add_to_set(st, o);
+		if (cls_word(o) & CLS_IN_SET) {
+			/* already reached from an earlier root (and counted in S) */
+			o->rc__gc = 0;
+			push_back(&st->work, o);
+		} else if (count_is_mortal(o->rc__refcnt)) {
+			join_set(st, &st->work, o);
 		} else {
 			o->rc__gc = GC_NO_ROOT; /* saturated since it was buffered */
+			continue;
 		}
+		traverse(o, visit_closure, st);
 	}
+	st->gathering = false;
 	h->nroots = 0;
 	h->holes = 0;
 }
@@ -214,7 +229,7 @@ static void gather_all(struct gc_state *st)
 
 	for (o = st->heap->track_head; o; o = track_of(o)[1])
 		if (is_collectable(o) && count_is_mortal(o->rc__refcnt) && !(cls_word(o) & CLS_IN_SET))
-			add_to_set(st, o);
+			join_set(st, &st->todo, o);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -223,6 +238,7 @@ static void gather_all(struct gc_state *st)
 
 static void visit_closure(rc_object *c, void *arg)
 {
+	struct gc_state *st = arg;
 	uintptr_t w;
 
 	if (!c)
@@ -231,24 +247,35 @@ static void visit_closure(rc_object *c, void *arg)
 	if (!(w & CLS_IN_SET)) {
 		if (!(w & CLS_COLLECTABLE) || !count_is_mortal(c->rc__refcnt))
 			return; /* leaf, immortal, saturated or dying: an outside owner */
-		add_to_set((struct gc_state *)arg, c);
+		if (st->gathering && (c->rc__gc & GC_BUFFERED)) {
+			/* a root still to come in the buffer: it joins S (and is traversed) there */
+			cls_tag(c, CLS_IN_SET);
+			st->examined++;
+		} else {
+			join_set(st, &st->todo, c);
+		}
 	}
 	if (c->rc__refcnt != 0) /* 0 only if the count was already too low (a user bug) */
 		c->rc__refcnt--;
 }
 
-/* Traverses the work list from the first object not yet traversed to its end (which moves
- * while we walk: read next only after traverse). Post, once every root went through it: S is
- * closed under collectable mortal children, and each count in S is the number of references
- * from outside S. */
+/* Phase 2 for the rest of S: traverses st->todo (which grows while we walk it: read next only
+ * after traverse), then appends it to st->work. Post: S is closed under collectable mortal
+ * children, and each count in S is the number of references from outside S. */
 static void closure(struct gc_state *st)
 {
-	rc_object *o = st->scanned ? next_of(st->scanned) : st->work.head;
+	rc_object *o;
 
-	for (; o; o = next_of(o)) {
+	for (o = st->todo.head; o; o = next_of(o))
 		traverse(o, visit_closure, st);
-		st->scanned = o;
-	}
+	if (!st->todo.head)
+		return;
+	if (st->work.tail)
+		*link_of(st->work.tail) = (uintptr_t)st->todo.head;
+	else
+		st->work.head = st->todo.head;
+	st->work.tail = st->todo.tail;
+	st->todo.head = st->todo.tail = NULL;
 }
 
 /* Used by the recheck, where S is already closed. */

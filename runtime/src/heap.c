@@ -545,6 +545,33 @@ static size_t leak_report(rc_heap *h)
 	return leaked;
 }
 
+static void destroy_if_any(rc_object *o)
+{
+	const rc_type *t = type_of(o);
+	if (t->destroy)
+		t->destroy(o);
+}
+
+/* Immortal objects end with the heap: their destroy runs (once, after the clear of
+ * clear_immortals), before any memory is returned. Survivors (leaks) are not destroyed: they
+ * may still be in use. */
+static void destroy_immortals(rc_heap *h)
+{
+	size_t i;
+	rc_object *o;
+
+	for (o = h->immortal_list; o; o = (rc_object *)*link_of(o))
+		destroy_if_any(o);
+	if (h->flags & RC_HEAP_TRACK_ALL) {
+		for (o = h->track_head; o; o = track_of(o)[1])
+			if (!is_collectable(o) && count_is_immortal(o->rc__refcnt))
+				destroy_if_any(o);
+	} else {
+		for (i = 0; i < h->nimmortals; i++)
+			destroy_if_any(h->immortals[i]);
+	}
+}
+
 static void free_everything(rc_heap *h)
 {
 	size_t i;
@@ -593,6 +620,7 @@ size_t rc_heap_destroy(rc_heap *heap)
 		if (rc__collect(heap, (heap->flags & RC_HEAP_TRACK_ALL) != 0) <= 0)
 			break;
 	leaked = leak_report(heap);
+	destroy_immortals(heap);
 	free_everything(heap);
 	a = heap->alloc;
 	a.free(a.ctx, heap, sizeof *heap);

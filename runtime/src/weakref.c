@@ -177,7 +177,7 @@ void rc__weakrefs_detach(rc_heap *h, rc_object *obj, rc_weakref **cbs, bool in_c
 			continue;
 		chain_remove(h, w);
 		w->target = NULL;
-		if (!w->cb || !count_is_mortal(w->base.rc__refcnt) ||
+		if (!w->cb || w->base.rc__refcnt == 0 || /* dead (immortal and pinned are alive) */
 		    (cls_word(&w->base) & CLS_DYING) || (in_collection && (cls_word(&w->base) & CLS_IN_SET)))
 			continue;
 		rc_incref(&w->base);

@@ -356,9 +356,30 @@ static void test_immortal_object(void **state)
 	assert_int_equal(st.live_objects, 3);
 	assert_int_equal(st.total_refs, 1); /* immortal counts are not summed */
 	assert_heap_ok(h);
-	/* immortal objects are not leaks; their references are dropped at teardown, so b goes */
+	/* immortal objects are not leaks; their references are dropped at teardown, so b goes;
+	 * then the immortal objects are destroyed too before their memory is returned */
 	assert_int_equal(rc_heap_destroy(h), 0);
-	assert_int_equal(nodes_destroyed, before + 1);
+	assert_int_equal(nodes_destroyed, before + 3);
+}
+
+/* An immortal leaf is destroyed (once) at heap teardown, before its memory is returned; with
+ * and without tracking. */
+static void test_immortal_leaf_destroyed_at_teardown(void **state)
+{
+	(void)state;
+	unsigned flags[2] = { RC_HEAP_TRACK_ALL, 0 };
+
+	for (int k = 0; k < 2; k++) {
+		rc_heap *h = new_test_heap(flags[k], NULL);
+		struct leaf *l = new_leaf(h, 1);
+		size_t before = leaves_destroyed;
+
+		rc_make_immortal(&l->base);
+		rc_decref(&l->base);
+		assert_int_equal(leaves_destroyed, before);
+		assert_int_equal(rc_heap_destroy(h), 0);
+		assert_int_equal(leaves_destroyed, before + 1);
+	}
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -393,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_saturation),
 		cmocka_unit_test(test_static_object),
 		cmocka_unit_test(test_immortal_object),
+		cmocka_unit_test(test_immortal_leaf_destroyed_at_teardown),
 		cmocka_unit_test(test_increment_of_dead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -248,6 +248,22 @@ static void test_weakref_survives_resurrection(void **state)
 	destroy_clean(h);
 }
 
+/* An immortal weak reference is alive: its callback runs when the target dies. */
+static void test_immortal_weakref_callback(void **state)
+{
+	(void)state;
+	rc_heap *h = new_test_heap(RC_HEAP_TRACK_ALL, NULL);
+	struct leaf *l = new_leaf(h, 1);
+	struct cb_log log = { 0 };
+	rc_weakref *w = rc_weakref_new(&l->base, callback, &log);
+
+	rc_make_immortal(RC_WEAKREF_OBJ(w));
+	rc_decref(&l->base);
+	assert_int_equal(log.calls, 1);
+	assert_false(rc_weakref_alive(w));
+	destroy_clean(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_callback_releases_its_weakref),
 		cmocka_unit_test(test_many_weakrefs),
 		cmocka_unit_test(test_weakref_survives_resurrection),
+		cmocka_unit_test(test_immortal_weakref_callback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

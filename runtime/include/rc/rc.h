@@ -255,12 +255,14 @@ typedef struct rc_heap_options {
 /* Creates a heap. opts may be NULL. Returns 0 or RC_ENOMEM / RC_EINVAL. */
 RC_API int rc_heap_new(rc_heap **out, const rc_heap_options *opts);
 
-/* Drops the references held by immortal objects, collects (a full collection with TRACK_ALL),
- * then reports every surviving object (type and count per type; with TRACK_ALL also each
- * address) through the report hook, frees all remaining memory and the heap. Returns the
- * number of objects that survived (leaked; immortal objects do not count). Without TRACK_ALL
- * the memory of survivors cannot be found and is not returned. Objects must not be used
- * afterwards; must not be called from a finalizer, callback, clear or destroy of the heap. */
+/* Drops the references held by immortal objects (their clear), collects (a full collection
+ * with TRACK_ALL), then reports every surviving object (type and count per type; with
+ * TRACK_ALL also each address) through the report hook, runs the destroy of immortal objects,
+ * frees all remaining memory and the heap. Returns the number of objects that survived
+ * (leaked; immortal objects do not count). Survivors are not destroyed (they may still be in
+ * use); without TRACK_ALL their memory cannot be found and is not returned. Objects must not be
+ * used afterwards; must not be called from a finalizer, callback, clear or destroy of the
+ * heap. */
 RC_API size_t rc_heap_destroy(rc_heap *heap);
 
 /* The heap an object belongs to (NULL for static immortal objects). */
