@@ -53,6 +53,7 @@ enum op {
 	OP_COLLECT,   /* rc_collect */
 	OP_GC,        /* a%3: 0 threshold 1+b, 1 disable, 2 enable */
 	OP_FAILALLOC, /* the (b+1)th allocation from now fails */
+	OP_IMMORTAL,  /* rc_make_immortal(reg[a]) */
 	NOPS
 };
 
@@ -95,6 +96,7 @@ struct mobj {
 	uint8_t cleared;          /* K_WEAK: reads as gone */
 	uint8_t cb_ran, finalized, dying, freed;
 	uint8_t gained;           /* got a new reference inside the current outermost frame */
+	uint8_t immortal;         /* rc_make_immortal: a root, never freed before rc_heap_destroy */
 	uint32_t born;            /* record that created it */
 };
 
@@ -150,6 +152,13 @@ static int collectable(unsigned kind)
 	return kind >= K_CONT && kind <= K_ALLOCATOR;
 }
 
+/* Examined by the collector: our collectable kinds, and weak references (rc.h: an internal
+ * collectable type without children, so that the collector can tell a garbage weakref). */
+static int gc_tracked(unsigned kind)
+{
+	return collectable(kind) || kind == K_WEAK;
+}
+
 static int has_finalizer(unsigned kind)
 {
 	return kind >= K_RES_SELF && kind <= K_LEAF_FIN;
@@ -203,8 +212,11 @@ static void format_record(char *buf, size_t n, const uint8_t *r)
 		else
 			snprintf(buf, n, "%s", a % 3 == 1 ? "gc disable" : "gc enable");
 		break;
-	default: /* OP_FAILALLOC */
+	case OP_FAILALLOC:
 		snprintf(buf, n, "failalloc %u", b);
+		break;
+	default: /* OP_IMMORTAL */
+		snprintf(buf, n, "immortal r%u", a % NREG);
 		break;
 	}
 }
@@ -259,6 +271,8 @@ static void dump_graph(FILE *out, struct gm *m)
 			fprintf(out, " param=%u%s", o->param, o->flag ? " flag" : "");
 		if (o->finalized)
 			fputs(" finalized", out);
+		if (o->immortal)
+			fputs(" immortal", out);
 		if (o->dying)
 			fputs(" dying", out);
 		if (m->depth > 0 && m->frames[0].has_g && i < m->frames[0].first_new && (m->g[i] & G_GARBAGE))
@@ -380,7 +394,7 @@ static void mark_reachable(struct gm *m)
 	}
 	for (int i = 0; i < m->nobj; i++) {
 		const struct mobj *o = &m->obj[i];
-		if (!o->freed && o->dying && !m->mark[i] && !in_g(m, i)) {
+		if (!o->freed && (o->immortal || (o->dying && !in_g(m, i))) && !m->mark[i]) {
 			m->mark[i] = 1;
 			m->stack[sp++] = i;
 		}
@@ -417,6 +431,10 @@ static int id_of(struct gm *m, rc_object *self, const char *hook)
 static void check_may_die(struct gm *m, int id, const char *what)
 {
 	const struct mobj *o = &m->obj[id];
+	if (m->in_destroy)
+		return; /* rc_heap_destroy: immortal objects are cleared and everything is collected */
+	if (o->immortal)
+		fail("%s of immortal #%d (%s)", what, id, kind_names[o->kind]);
 	if (o->cnt != 0 && !in_g(m, id))
 		fail("%s of #%d (%s) while the model counts %u references to it and it is not garbage", what, id,
 			kind_names[o->kind], o->cnt);
@@ -458,10 +476,10 @@ static void frame_push(struct gm *m, int collect)
 		}
 		for (int i = 0; i < m->nobj; i++) {
 			const struct mobj *w = &m->obj[i];
-			/* Only collectable targets: a leaf held by garbage dies by counting when its holder
-			 * is cleared, and its weak references follow the counting rules then. */
+			/* Only targets the collector examines: a leaf held by garbage dies by counting when
+			 * its holder is cleared, and its weak references follow the counting rules then. */
 			if (w->kind == K_WEAK && !w->freed && !w->cleared && (m->g[w->target] & G_GARBAGE) &&
-			    collectable(m->obj[w->target].kind))
+			    gc_tracked(m->obj[w->target].kind))
 				m->g[i] |= G_WEAK_TO_GARBAGE;
 		}
 	}
@@ -567,7 +585,7 @@ static void model_unref(struct gm *m, int id)
 	struct mobj *o = &m->obj[id];
 	if (o->cnt == 0)
 		fail("harness: dropping a reference to #%d that the model does not count", id);
-	if (--o->cnt == 0)
+	if (--o->cnt == 0 && !o->immortal)
 		o->dying = 1;
 }
 
@@ -717,6 +735,12 @@ static void unpin(struct gm *m)
 /* rc_collect from a finalizer or callback: RC_EBUSY inside a collection, else a collection. */
 static void nested_collect(struct gm *m)
 {
+	if (m->in_destroy) {
+		long r = rc_collect(m->heap); /* RC_EBUSY inside rc_heap_destroy's collections */
+		if (r < 0 && r != RC_EBUSY)
+			fail("rc_collect inside rc_heap_destroy returned %ld", r);
+		return;
+	}
 	if (m->depth > 0) {
 		long r = rc_collect(m->heap);
 		if (r != RC_EBUSY)
@@ -800,7 +824,11 @@ static void t_finalize(rc_object *self)
 		check_weak_to_garbage_cleared(m, "a finalizer runs");
 	o->finalized = 1;
 	m->hooks++;
-	switch (o->kind) {
+	/* inside rc_heap_destroy the program is over: storing into a register would be a leak of
+	 * the harness's own making, so resurrecting finalizers do nothing then */
+	switch (m->in_destroy && o->kind != K_ALLOCATOR && o->kind != K_DROPPER ? K_LEAF : o->kind) {
+	case K_LEAF:
+		break;
 	case K_LEAF_FIN:
 		if (!o->flag)
 			break;
@@ -848,7 +876,7 @@ static void t_destroy(rc_object *self)
 		if (f->slot[k] || o->slot[k] >= 0)
 			fail("#%d destroyed with slot %u still set (clear did not run)", id, k);
 	}
-	if (has_finalizer(o->kind) && !o->finalized)
+	if (has_finalizer(o->kind) && !o->finalized && !o->immortal)
 		fail("#%d (%s) destroyed without its finalizer having run", id, kind_names[o->kind]);
 	o->freed = 1;
 	o->ptr = NULL;
@@ -873,7 +901,7 @@ static void on_weak(rc_weakref *ref, void *arg)
 		fail("callback of weakref #%d ran twice", id);
 	if (!m->obj[t].freed)
 		check_may_die(m, t, "weak callback (target)");
-	if (in_g(m, id) && in_g(m, t) && collectable(m->obj[t].kind))
+	if (in_g(m, id) && in_g(m, t) && gc_tracked(m->obj[t].kind))
 		fail("callback ran for weakref #%d, which is itself garbage of the collection", id);
 	/* (w->cnt may be 0 here: "alive" is decided when the target dies, and the runtime holds the
 	 * weakref until its callback has run even if user code dropped it in between) */
@@ -947,14 +975,19 @@ static void check_all(struct gm *m)
 		if (o->freed)
 			continue;
 		live++;
-		refs += o->cnt;
-		if (o->cnt == 0)
-			fail("#%d (%s) has no reference left but is still alive", i, kind_names[o->kind]);
 		if (o->dying)
 			fail("harness: #%d is marked dying with count %u", i, o->cnt);
 		uint32_t rc = rc_refcount(o->ptr);
-		if (rc != o->cnt)
-			fail("#%d (%s): runtime count %u, model count %u", i, kind_names[o->kind], rc, o->cnt);
+		if (o->immortal) {
+			if (rc != RC_REFCNT_IMMORTAL)
+				fail("immortal #%d (%s) has count %#x", i, kind_names[o->kind], rc);
+		} else {
+			refs += o->cnt;
+			if (o->cnt == 0)
+				fail("#%d (%s) has no reference left but is still alive", i, kind_names[o->kind]);
+			if (rc != o->cnt)
+				fail("#%d (%s): runtime count %u, model count %u", i, kind_names[o->kind], rc, o->cnt);
+		}
 		if (o->kind == K_WEAK) {
 			weak++;
 			int alive = rc_weakref_alive((rc_weakref *)o->ptr);
@@ -1121,6 +1154,14 @@ static void run_record(struct gm *m, const uint8_t *r)
 		m->alloc.fail_at = m->alloc.calls + 1 + b;
 		m->alloc.persist = 0;
 		break;
+	case OP_IMMORTAL: {
+		int o = m->reg[a % NREG];
+		if (o < 0)
+			break;
+		rc_make_immortal(m->obj[o].ptr);
+		m->obj[o].immortal = 1;
+		break;
+	}
 	default:
 		break;
 	}
@@ -1146,16 +1187,24 @@ static void teardown(struct gm *m)
 		if (!held)
 			break;
 	}
-	rc_heap_stats st;
-	rc_heap_get_stats(m->heap, &st);
-	if (st.live_objects != 0)
-		fail("%zu object(s) left after dropping every outside reference and collecting", st.live_objects);
+	/* only what immortal objects keep alive may be left (rc_heap_destroy drops it) */
+	mark_reachable(m);
+	size_t kept = 0;
 	for (int i = 0; i < m->nobj; i++) {
-		if (!m->obj[i].freed)
+		if (m->obj[i].freed)
+			continue;
+		if (!m->mark[i])
 			fail("#%d (%s) left after dropping every outside reference and collecting", i,
 				kind_names[m->obj[i].kind]);
+		kept++;
 	}
-	if (st.allocated_total != st.freed_total)
+	rc_heap_stats st;
+	rc_heap_get_stats(m->heap, &st);
+	if (st.live_objects != kept)
+		fail("%zu object(s) left after dropping every outside reference and collecting, %zu kept by "
+		     "immortal objects",
+			st.live_objects, kept);
+	if (st.allocated_total != st.freed_total + kept)
 		fail("the runtime allocated %zu objects and freed %zu", st.allocated_total, st.freed_total);
 	m->in_destroy = 1;
 	size_t leaked = rc_heap_destroy(m->heap);
@@ -1163,6 +1212,13 @@ static void teardown(struct gm *m)
 	m->heap = NULL;
 	if (leaked)
 		fail("rc_heap_destroy reports %zu leaked object(s)", leaked);
+	/* rc.h: destroy "runs once, after clear, just before the memory is freed" - immortal objects
+	 * included, whose memory rc_heap_destroy returns */
+	for (int i = 0; i < m->nobj; i++) {
+		if (!m->obj[i].freed && m->obj[i].kind != K_WEAK)
+			fail("#%d (%s%s): rc_heap_destroy returned its memory without calling destroy", i,
+				m->obj[i].immortal ? "immortal " : "", kind_names[m->obj[i].kind]);
+	}
 	if (m->alloc.live_allocs || m->alloc.live_bytes)
 		fail("%zu allocation(s) (%zu bytes) not returned after rc_heap_destroy", m->alloc.live_allocs,
 			m->alloc.live_bytes);

@@ -18,6 +18,7 @@ each one does and docs/fuzzing.md describes them. Syntax, one record per line (#
     load rD rA.S        rD = rA.slot[S]         dup rD rS        drop rD
     weak rD rT [cb|cb-collect]                  weakget rD rW [keep]
     collect             gc threshold N | gc disable | gc enable      failalloc N
+    immortal rA         rc_make_immortal
     raw XX XX XX XX     any record, in hex
 graph_alloc inputs start with a header line:  header fail=N [persist] [threshold=T]
 """
@@ -25,7 +26,7 @@ import os
 import re
 import sys
 
-OPS = ["new", "store", "clear", "load", "dup", "drop", "weak", "weakget", "collect", "gc", "failalloc"]
+OPS = ["new", "store", "clear", "load", "dup", "drop", "weak", "weakget", "collect", "gc", "failalloc", "immortal"]
 KINDS = ["leaf", "container", "resurrect-self", "resurrect-other", "dropper", "allocator", "leaf-finalizer"]
 COLLECTABLE = {"container", "resurrect-self", "resurrect-other", "dropper", "allocator"}
 NREG = 16
@@ -130,6 +131,8 @@ def encode_line(line):
                 raise SyntaxErr("gc threshold is 1..256")
             return bytes([code, 0, n - 1, 0])
         return bytes([code, {"disable": 1, "enable": 2}[args[0]], 0, 0])
+    if op == "immortal":
+        return bytes([code, reg(args[0]), 0, 0])
     if op == "failalloc":
         n = int(args[0])
         if not 0 <= n <= 255:
@@ -177,6 +180,8 @@ def decode_record(r):
         return "collect"
     if op == "gc":
         return ["gc threshold %d" % (1 + b), "gc disable", "gc enable"][a % 3]
+    if op == "immortal":
+        return "immortal r%d" % (a % NREG)
     return "failalloc %d" % b
 
 
@@ -432,6 +437,24 @@ GRAPH = {
         drop r3
         weak r4 r2 cb
     """,
+    "immortal": """
+        new r0 container slots=2
+        new r1 container
+        store r0.0 r1
+        store r1.0 r0          # a cycle kept by an immortal object
+        immortal r0
+        new r2 leaf-finalizer param=3 flag
+        store r0.1 r2
+        weak r4 r0 cb
+        drop r2
+        drop r1
+        drop r0
+        collect                # nothing to free: the immortal object is a root
+        immortal r4            # an immortal weak reference
+        new r5 resurrect-self param=5
+        immortal r5
+        drop r5
+    """,
     "failalloc": """
         failalloc 0
         new r0 container       # fails
@@ -551,6 +574,22 @@ REPRO_GRAPH = {
         drop r0
         collect
     """,
+    "immortal-destroy-not-called": """
+        # rc.h: destroy "runs once, after clear, just before the memory is freed", and an
+        # immortal object's "memory is returned at rc_heap_destroy"; the runtime returns the
+        # memory of immortal objects without calling destroy (found 2026-11-24).
+        new r0 leaf
+        immortal r0
+    """,
+    "immortal-weakref-callback-skipped": """
+        # rc.h: when the target dies "each callback whose weak reference is still alive runs
+        # once"; an immortal weak reference is alive, but the runtime skips its callback
+        # (rc__weakrefs_detach: !count_is_mortal) (found 2026-11-24).
+        new r0 leaf
+        weak r1 r0 cb
+        immortal r1
+        drop r0
+    """,
 }
 
 
@@ -583,6 +622,7 @@ DICT_LINES = """
     gc enable
     failalloc 0
     failalloc 3
+    immortal r0
 """
 
 
