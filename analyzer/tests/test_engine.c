@@ -1,0 +1,503 @@
+/*
+ * test_engine.c - the ownership engine and its checks on hand-built CFGs (no libclang): each
+ * test builds an IR function with the ir_* builders, runs engine_run() and compares the
+ * findings (check ID and line) with what must be reported.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engine.h"
+#include "ir.h"
+#include "model.h"
+
+/* ---- fixtures ------------------------------------------------------------------------------ */
+
+#define MAX_FOUND 32
+
+struct found {
+	char id[32];
+	uint32_t line;
+	uint32_t nnotes;
+};
+
+static struct found found[MAX_FOUND];
+static size_t nfound;
+static int incomplete_calls;
+
+static void on_report(void *ctx, const struct eng_finding *f)
+{
+	(void)ctx;
+	if (nfound < MAX_FOUND) {
+		snprintf(found[nfound].id, sizeof found[nfound].id, "%s", engine_checks[f->check]->id);
+		found[nfound].line = f->loc.line;
+		found[nfound].nnotes = f->nnotes;
+		nfound++;
+	}
+}
+
+static void on_incomplete(void *ctx, const struct ir_func *fn, uint32_t states)
+{
+	(void)ctx;
+	(void)fn;
+	(void)states;
+	incomplete_calls++;
+}
+
+static struct model_fn m_new;      /* new null-on-failure */
+static struct model_fn m_new_sure; /* new, never NULL */
+static struct model_fn m_decref;   /* releases=1 */
+static struct model_fn m_incref;   /* acquires=1 */
+static struct model_fn m_borrow;   /* borrowed */
+static struct model_fn m_steal;    /* steals=1 */
+
+static int setup(void **state)
+{
+	(void)state;
+	nfound = 0;
+	incomplete_calls = 0;
+	memset(&m_new, 0, sizeof m_new);
+	m_new.name = "obj_new";
+	m_new.ret = MODEL_RET_NEW;
+	m_new.flags = MODEL_NULL_ON_FAILURE;
+	m_new_sure = m_new;
+	m_new_sure.flags = 0;
+	memset(&m_decref, 0, sizeof m_decref);
+	m_decref.name = "obj_decref";
+	m_decref.arg[MODEL_RELEASES] = 1;
+	memset(&m_incref, 0, sizeof m_incref);
+	m_incref.name = "obj_incref";
+	m_incref.arg[MODEL_ACQUIRES] = 1;
+	memset(&m_borrow, 0, sizeof m_borrow);
+	m_borrow.name = "obj_get";
+	m_borrow.ret = MODEL_RET_BORROWED;
+	memset(&m_steal, 0, sizeof m_steal);
+	m_steal.name = "obj_give";
+	m_steal.arg[MODEL_STEALS] = 1;
+	return 0;
+}
+
+/* A function under construction: each helper appends one node after the previous one. */
+struct fb {
+	struct ir_arena arena;
+	struct ir_func fn;
+	int32_t last;
+};
+
+static void fb_init(struct fb *b, const char *name)
+{
+	memset(&b->arena, 0, sizeof b->arena);
+	ir_func_init(&b->fn, &b->arena, name, "t.c");
+	struct ir_loc l = { 1, 1 };
+	b->last = ir_add_node(&b->fn, IR_NOP, l);
+}
+
+static void fb_free(struct fb *b)
+{
+	ir_func_free(&b->fn);
+	ir_arena_free(&b->arena);
+}
+
+static struct ir_loc at(uint32_t line)
+{
+	struct ir_loc l = { line, 1 };
+	return l;
+}
+
+/* Appends a node and links it from the previous one (if that one is still open). */
+static int32_t add(struct fb *b, enum ir_op op, uint32_t line)
+{
+	int32_t n = ir_add_node(&b->fn, op, at(line));
+	if (b->last >= 0)
+		b->fn.nodes[b->last].succ[0] = n;
+	b->last = n;
+	return n;
+}
+
+static int32_t var(struct fb *b, const char *name, unsigned flags, int32_t param)
+{
+	return ir_add_var(&b->fn, name, flags, param);
+}
+
+/* t = callee(args...); x = t; kill t */
+static void call_into(struct fb *b, uint32_t line, const struct model_fn *m, int32_t x, int nargs, ...)
+{
+	int32_t t = var(b, m->name, IR_VAR_PTR | IR_VAR_TEMP, -1);
+	int32_t n = add(b, IR_CALL, line);
+	b->fn.nodes[n].callee = m->name;
+	b->fn.nodes[n].model = m;
+	b->fn.nodes[n].dest = t;
+	va_list ap;
+	va_start(ap, nargs);
+	for (int i = 0; i < nargs; i++)
+		ir_add_operand(&b->fn, n, ir_var_opnd(va_arg(ap, int32_t)));
+	va_end(ap);
+	int32_t as = add(b, IR_ASSIGN, line);
+	b->fn.nodes[as].dest = x;
+	ir_add_operand(&b->fn, as, ir_var_opnd(t));
+	int32_t k = add(b, IR_KILL, line);
+	ir_add_operand(&b->fn, k, ir_var_opnd(t));
+}
+
+static void call1(struct fb *b, uint32_t line, const struct model_fn *m, int32_t arg)
+{
+	int32_t n = add(b, IR_CALL, line);
+	b->fn.nodes[n].callee = m->name;
+	b->fn.nodes[n].model = m;
+	ir_add_operand(&b->fn, n, ir_var_opnd(arg));
+}
+
+static void ret(struct fb *b, uint32_t line, struct ir_operand *o)
+{
+	int32_t n = add(b, IR_RETURN, line);
+	if (o)
+		ir_add_operand(&b->fn, n, *o);
+	b->last = -1;
+}
+
+/* A branch on "x is NULL": returns the node; its successors are set by the caller. */
+static int32_t branch_null(struct fb *b, uint32_t line, int32_t x)
+{
+	int32_t n = add(b, IR_BRANCH, line);
+	b->fn.nodes[n].cond = IR_COND_NULL;
+	ir_add_operand(&b->fn, n, ir_var_opnd(x));
+	b->last = -1;
+	return n;
+}
+
+static uint32_t run(struct fb *b, uint32_t budget)
+{
+	assert_int_equal(ir_check(&b->fn, stderr), 0);
+	struct engine_options o;
+	memset(&o, 0, sizeof o);
+	o.max_states = budget;
+	o.report = on_report;
+	o.incomplete = on_incomplete;
+	struct eng_summary sum;
+	return engine_run(&b->fn, &o, &sum);
+}
+
+static int has(const char *id, uint32_t line)
+{
+	for (size_t i = 0; i < nfound; i++)
+		if (!strcmp(found[i].id, id) && found[i].line == line)
+			return 1;
+	return 0;
+}
+
+/* ---- tests --------------------------------------------------------------------------------- */
+
+/* x = obj_new(); if (!x) return; return;  -> leak at line 4 */
+static void test_leak_on_return(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new, x, 0);
+	int32_t br = branch_null(&b, 3, x);
+	b.last = -1;
+	int32_t r1 = add(&b, IR_RETURN, 3);
+	b.last = -1;
+	int32_t r2 = add(&b, IR_RETURN, 4);
+	b.fn.nodes[br].succ[0] = r1;
+	b.fn.nodes[br].succ[1] = r2;
+	assert_true(run(&b, 0) > 0);
+	assert_int_equal(nfound, 1);
+	assert_true(has("rc-leak", 4));
+	assert_true(found[0].nnotes >= 2); /* acquired + branch */
+	fb_free(&b);
+}
+
+/* x = obj_new(); if (!x) return; obj_decref(x); return; -> clean */
+static void test_release_is_clean(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new, x, 0);
+	int32_t br = branch_null(&b, 3, x);
+	int32_t r1 = add(&b, IR_RETURN, 3);
+	b.last = -1;
+	int32_t d = add(&b, IR_CALL, 4);
+	b.fn.nodes[d].callee = "obj_decref";
+	b.fn.nodes[d].model = &m_decref;
+	ir_add_operand(&b.fn, d, ir_var_opnd(x));
+	ret(&b, 5, NULL);
+	b.fn.nodes[br].succ[0] = r1;
+	b.fn.nodes[br].succ[1] = d;
+	run(&b, 0);
+	assert_int_equal(nfound, 0);
+	fb_free(&b);
+}
+
+/* x = obj_new_sure(); decref(x); decref(x); -> double release at 4 */
+static void test_double_release(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new_sure, x, 0);
+	call1(&b, 3, &m_decref, x);
+	call1(&b, 4, &m_decref, x);
+	ret(&b, 5, NULL);
+	run(&b, 0);
+	assert_int_equal(nfound, 1);
+	assert_true(has("rc-double-release", 4));
+	fb_free(&b);
+}
+
+/* x = obj_new_sure(); decref(x); use x  -> use after release at 4 */
+static void test_use_after_release(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new_sure, x, 0);
+	call1(&b, 3, &m_decref, x);
+	int32_t u = add(&b, IR_USE, 4);
+	ir_add_operand(&b.fn, u, ir_var_opnd(x));
+	ret(&b, 5, NULL);
+	run(&b, 0);
+	assert_int_equal(nfound, 1);
+	assert_true(has("rc-use-after-release", 4));
+	fb_free(&b);
+}
+
+/* f(p): decref(p) -> release of a borrowed parameter; g(p): incref(p); decref(p) -> clean */
+static void test_release_borrowed_param(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t p = var(&b, "p", IR_VAR_PTR | IR_VAR_PARAM, 0);
+	b.fn.nparams = 1;
+	call1(&b, 2, &m_decref, p);
+	ret(&b, 3, NULL);
+	run(&b, 0);
+	assert_int_equal(nfound, 1);
+	assert_true(has("rc-release-borrowed", 2));
+	fb_free(&b);
+
+	nfound = 0;
+	fb_init(&b, "g");
+	p = var(&b, "p", IR_VAR_PTR | IR_VAR_PARAM, 0);
+	b.fn.nparams = 1;
+	call1(&b, 2, &m_incref, p);
+	call1(&b, 3, &m_decref, p);
+	ret(&b, 4, NULL);
+	run(&b, 0);
+	assert_int_equal(nfound, 0);
+	fb_free(&b);
+}
+
+/* x = obj_new(); use x (no check) -> unchecked null at 3; with obj_new_sure -> clean */
+static void test_unchecked_null(void **state)
+{
+	(void)state;
+	for (int sure = 0; sure < 2; sure++) {
+		struct fb b;
+		nfound = 0;
+		fb_init(&b, "f");
+		int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+		call_into(&b, 2, sure ? &m_new_sure : &m_new, x, 0);
+		int32_t u = add(&b, IR_USE, 3);
+		ir_add_operand(&b.fn, u, ir_var_opnd(x));
+		call1(&b, 4, &m_decref, x);
+		ret(&b, 5, NULL);
+		run(&b, 0);
+		if (sure) {
+			assert_int_equal(nfound, 0);
+		} else {
+			assert_int_equal(nfound, 1);
+			assert_true(has("rc-unchecked-null", 3));
+		}
+		fb_free(&b);
+	}
+}
+
+/* loop: head: x = obj_new_sure(); branch ? -> head, exit  -> terminates, leak at the overwrite */
+static void test_loop_terminates(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	int32_t head = add(&b, IR_NOP, 2);
+	call_into(&b, 3, &m_new_sure, x, 0);
+	int32_t br = add(&b, IR_BRANCH, 4);
+	b.last = -1;
+	int32_t d = add(&b, IR_CALL, 5);
+	b.fn.nodes[d].callee = "obj_decref";
+	b.fn.nodes[d].model = &m_decref;
+	ir_add_operand(&b.fn, d, ir_var_opnd(x));
+	ret(&b, 6, NULL);
+	b.fn.nodes[br].succ[0] = head; /* again: overwrites x while it is owned */
+	b.fn.nodes[br].succ[1] = d;
+	uint32_t states = run(&b, 0);
+	assert_true(states > 0 && states < 100);
+	assert_int_equal(incomplete_calls, 0);
+	assert_true(has("rc-leak", 3));
+	assert_int_equal(nfound, 1);
+	fb_free(&b);
+}
+
+/* 40 unknown branches in a row with a fork each: the budget stops the exploration */
+static void test_budget(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	for (int i = 0; i < 40; i++) {
+		int32_t x = var(&b, "x", IR_VAR_INT, -1);
+		int32_t br = add(&b, IR_BRANCH, 2 + (uint32_t)i);
+		b.last = -1;
+		int32_t a1 = add(&b, IR_ASSIGN, 2 + (uint32_t)i);
+		b.fn.nodes[a1].dest = x;
+		ir_add_operand(&b.fn, a1, ir_int_opnd(1));
+		int32_t join = add(&b, IR_NOP, 2 + (uint32_t)i);
+		b.fn.nodes[br].succ[0] = a1;
+		b.fn.nodes[br].succ[1] = join;
+	}
+	ret(&b, 50, NULL);
+	uint32_t states = run(&b, 500);
+	assert_int_equal(states, 0);
+	assert_int_equal(incomplete_calls, 1);
+	fb_free(&b);
+}
+
+/* int f(p): if (?) { incref(p); store p; return 0; } return 0; -> rc-inconsistent at the second */
+static void test_inconsistent(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t p = var(&b, "p", IR_VAR_PTR | IR_VAR_PARAM, 0);
+	b.fn.nparams = 1;
+	b.fn.returns_int = 1;
+	int32_t br = add(&b, IR_BRANCH, 2);
+	b.last = -1;
+	int32_t first = add(&b, IR_NOP, 3);
+	call1(&b, 3, &m_incref, p);
+	int32_t st = add(&b, IR_STORE, 4);
+	ir_add_operand(&b.fn, st, ir_var_opnd(p));
+	struct ir_operand zero = ir_int_opnd(0);
+	ret(&b, 5, &zero);
+	int32_t second = add(&b, IR_RETURN, 7);
+	ir_add_operand(&b.fn, second, zero);
+	b.fn.nodes[br].succ[0] = first;
+	b.fn.nodes[br].succ[1] = second;
+	run(&b, 0);
+	assert_int_equal(nfound, 1);
+	assert_true(has("rc-inconsistent", 7));
+	fb_free(&b);
+}
+
+/* obj_give(x) steals; later decref(x) is a double release; summary of a function returning new */
+static void test_steal_and_summary(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "make");
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	b.fn.returns_ptr = 1;
+	call_into(&b, 2, &m_new_sure, x, 0);
+	struct ir_operand rx = ir_var_opnd(x);
+	ret(&b, 3, &rx);
+	struct engine_options o;
+	memset(&o, 0, sizeof o);
+	o.report = on_report;
+	struct eng_summary sum;
+	assert_true(engine_run(&b.fn, &o, &sum) > 0);
+	assert_true(sum.valid);
+	assert_int_equal(sum.fn.ret, MODEL_RET_NEW);
+	assert_int_equal(nfound, 0);
+	fb_free(&b);
+
+	fb_init(&b, "g");
+	x = var(&b, "x", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new_sure, x, 0);
+	call1(&b, 3, &m_steal, x);
+	call1(&b, 4, &m_decref, x);
+	ret(&b, 5, NULL);
+	run(&b, 0);
+	assert_int_equal(nfound, 1);
+	assert_true(has("rc-double-release", 4));
+	fb_free(&b);
+}
+
+/* every check is registered once, with an rc- ID and a description */
+static void test_registry(void **state)
+{
+	(void)state;
+	assert_true(engine_ncheck >= 7);
+	for (size_t i = 0; i < engine_ncheck; i++) {
+		assert_non_null(engine_checks[i]->id);
+		assert_true(!strncmp(engine_checks[i]->id, "rc-", 3));
+		assert_non_null(engine_checks[i]->description);
+		assert_int_equal(engine_check_index(engine_checks[i]->id), (int)i);
+	}
+	assert_int_equal(engine_check_index("rc-nope"), -1);
+}
+
+/* model files: our format, prefixes, negative arguments, refcounts.dat, errors */
+static void test_model_parse(void **state)
+{
+	(void)state;
+	char err[256];
+	struct model *m = model_new();
+	assert_non_null(m);
+	const char *text = "# c\nfoo new null-on-failure\nfoo_* borrowed\nbar none releases=-1 steals=2\n"
+			   "global Py_None borrowed immortal\n";
+	assert_int_equal(model_parse(m, text, strlen(text), "t", MODEL_FROM_FILE, err, sizeof err), 0);
+	const struct model_fn *f = model_lookup(m, "foo");
+	assert_non_null(f);
+	assert_int_equal(f->ret, MODEL_RET_NEW);
+	assert_true(f->flags & MODEL_NULL_ON_FAILURE);
+	assert_int_equal(model_lookup(m, "foo_x")->ret, MODEL_RET_BORROWED);
+	assert_null(model_lookup(m, "fo"));
+	const struct model_fn *bar = model_lookup(m, "bar");
+	assert_int_equal(model_mask(bar, MODEL_RELEASES, 3), 1u << 2);
+	assert_int_equal(model_mask(bar, MODEL_STEALS, 3), 1u << 1);
+	const char *bad = "x wat\n";
+	assert_int_equal(model_parse(m, bad, strlen(bad), "t", MODEL_FROM_FILE, err, sizeof err), -1);
+	assert_non_null(strstr(err, "t:1"));
+	const char *bad2 = "x new steals=0\n";
+	assert_int_equal(model_parse(m, bad2, strlen(bad2), "t", MODEL_FROM_FILE, err, sizeof err), -1);
+	const char *dat = "# refcounts\nPyList_New:PyObject*::+1:\nPyList_New:Py_ssize_t:len::\n\n"
+			  "PyTuple_SetItem:int:::\nPyTuple_SetItem:PyObject*:p:0:\nPyTuple_SetItem:Py_ssize_t:pos::\n"
+			  "PyTuple_SetItem:PyObject*:o:-1:\n";
+	assert_int_equal(model_parse(m, dat, strlen(dat), "r", MODEL_FROM_FILE, err, sizeof err), 0);
+	assert_int_equal(model_lookup(m, "PyList_New")->ret, MODEL_RET_NEW);
+	assert_int_equal(model_mask(model_lookup(m, "PyTuple_SetItem"), MODEL_STEALS, 3), 1u << 2);
+	assert_int_equal(model_load_builtin(m, err, sizeof err), 0);
+	assert_non_null(model_lookup(m, "rc_clear_field"));
+	model_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_leak_on_return, setup),
+		cmocka_unit_test_setup(test_release_is_clean, setup),
+		cmocka_unit_test_setup(test_double_release, setup),
+		cmocka_unit_test_setup(test_use_after_release, setup),
+		cmocka_unit_test_setup(test_release_borrowed_param, setup),
+		cmocka_unit_test_setup(test_unchecked_null, setup),
+		cmocka_unit_test_setup(test_loop_terminates, setup),
+		cmocka_unit_test_setup(test_budget, setup),
+		cmocka_unit_test_setup(test_inconsistent, setup),
+		cmocka_unit_test_setup(test_steal_and_summary, setup),
+		cmocka_unit_test_setup(test_registry, setup),
+		cmocka_unit_test_setup(test_model_parse, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
