@@ -137,7 +137,7 @@ struct ir_operand ir_kind_opnd(enum ir_opnd_kind kind);
 
 static inline const struct ir_operand *ir_args(const struct ir_func *fn, const struct ir_node *n)
 {
-	return fn->ops + n->arg0;
+	return n->nargs ? fn->ops + n->arg0 : fn->ops; /* fn->ops may be NULL when nargs == 0 */
 }
 
 /* Removes unreachable nodes and empty IR_NOP chains (keeping node 0 as the entry) and
