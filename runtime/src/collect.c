@@ -9,7 +9,8 @@
  *   value (it may have become the entry of a dead cycle). Leaves, immortal and saturated
  *   objects are never candidates.
  *
- *   1. gather     take every buffered root into the examined set S (the buffer is empty after).
+ *   1. gather     take every buffered root into the examined set S, traversing it at once
+ *                 (phase 2) while it is in the cache; the buffer is empty after.
  *   2. closure    breadth-first over traverse from the roots, adding every
  *                 collectable mortal child, and in the same pass subtract one from the count of
  *                 the target of every edge inside S. Afterwards an object's count is the number
