@@ -26,7 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		RCCHECK_FORMAT_JSON,
 		RCCHECK_FORMAT_SARIF,
 	};
-	const char *const args[] = {"-std=c11", "-I" RCCHECK_FUZZ_RC_INCLUDE};
+	const char *const args[] = {
+		"-std=c11",
+		"-I" RCCHECK_FUZZ_RC_INCLUDE,
+#ifdef RCCHECK_FUZZ_EXTRA_ARGS
+		RCCHECK_FUZZ_EXTRA_ARGS, /* -I for Python.h (configure time) */
+#endif
+	};
 
 	if (size > MAX_SOURCE)
 		return 0;
@@ -37,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	}
-	int n = rccheck_analyze_buffer("fuzz.c", (const char *)data, size, args, 2,
+	int n = rccheck_analyze_buffer("fuzz.c", (const char *)data, size, args, (int)(sizeof args / sizeof *args),
 				       formats[size % 3], MAX_STATES, sink);
 	if (n < -1) {
 		fprintf(stderr, "fuzz_analyzer: rccheck_analyze_buffer returned %d (expected >= -1)\n", n);
