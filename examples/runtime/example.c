@@ -47,7 +47,7 @@ static void person_clear(rc_object *self)
 static void person_finalize(rc_object *self)
 {
 	struct person *p = (struct person *)self;
-	printf("  goodbye, %s\n", ((struct str *)p->name)->text);
+	printf("  goodbye, %s\n", p->name ? ((struct str *)p->name)->text : "(nameless)");
 }
 
 static const rc_type person_type = {
@@ -80,7 +80,7 @@ int main(void)
 	static const char *names[] = { "ada", "grace", "edsger", "barbara", "donald" };
 	enum { N = sizeof names / sizeof names[0] };
 	rc_heap *heap = NULL;
-	struct person *ring[N];
+	struct person *ring[N] = { NULL };
 	int err;
 	long freed;
 
@@ -91,12 +91,14 @@ int main(void)
 	}
 	for (int i = 0; i < N; i++) {
 		struct str *s = (struct str *)rc_new(heap, &str_type);
-		ring[i] = (struct person *)rc_new(heap, &person_type);
-		if (!s || !ring[i]) {
-			fprintf(stderr, "rc-example: out of memory\n");
-			return 1;
-		}
+		if (!s)
+			goto out_of_memory;
 		snprintf(s->text, sizeof s->text, "%s", names[i]);
+		ring[i] = (struct person *)rc_new(heap, &person_type);
+		if (!ring[i]) {
+			rc_decref(&s->base);
+			goto out_of_memory;
+		}
 		ring[i]->name = &s->base; /* the person takes over our reference */
 	}
 	for (int i = 0; i < N; i++) {
@@ -116,4 +118,12 @@ int main(void)
 		return 1;
 	}
 	return freed == N ? 0 : 1;
+
+out_of_memory:
+	fprintf(stderr, "rc-example: out of memory\n");
+	for (int i = 0; i < N; i++)
+		if (ring[i])
+			rc_decref(&ring[i]->base);
+	rc_heap_destroy(heap);
+	return 1;
 }
