@@ -419,7 +419,8 @@ typedef struct rc_heap_stats {
 	size_t live_collectable;  /* of which collectable */
 	size_t live_bytes;        /* bytes of objects requested from the allocator and not yet
 				     returned (quarantined objects included) */
-	size_t total_refs;        /* sum of counts (TRACK_ALL only; else SIZE_MAX) */
+	size_t total_refs;        /* sum of the counts of mortal objects (immortal and pinned
+				     ones excluded; TRACK_ALL only, else SIZE_MAX) */
 	size_t candidate_roots;   /* currently buffered */
 	size_t collections;       /* collections run (automatic and explicit) */
 	size_t collected;         /* objects freed by the collector, all time */
