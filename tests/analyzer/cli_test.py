@@ -1027,6 +1027,47 @@ def sc_robustness(tmp):
           "...and the leak at its end is still found", json.dumps(doc.get("findings"))[:500])
 
 
+def sc_compdb_meson(tmp):
+    """-p on a compile_commands.json written by a real Meson + gcc setup: relative paths
+    (../src/a.c from the build directory), gcc's flags (-MD -MQ -MF -o -c, -fdiagnostics-color,
+    -Winvalid-pch, -pipe), per-target c_args."""
+    meson = shutil.which("meson")
+    if not meson:
+        check(False, "meson is on PATH")
+        return
+    write_tree(tmp, {
+        "proj/meson.build": (
+            "project('demo', 'c', default_options : ['warning_level=3', 'c_std=c11'])\n"
+            f"inc = include_directories({INCLUDE!r})\n"
+            "lib = static_library('b', 'src/b.c', include_directories : inc,\n"
+            "  c_args : ['-DWANT_DOUBLE'])\n"
+            "executable('demo', 'src/a.c', 'src/c.c', include_directories : inc,\n"
+            "  c_args : ['-DWANT_LEAK', '-DGREETING=\"hi there\"'], link_with : lib)\n"),
+        "proj/src/a.c": COMPDB_SRC, "proj/src/b.c": COMPDB_SRC,
+        "proj/src/c.c": COMPDB_SRC.replace("int good_always(void) { return 0; }",
+                                           "int main(void) { return good_always(); }\n"
+                                           "int good_always(void) { return sizeof GREETING > 1; }"),
+    })
+    env = dict(os.environ, CC="gcc")
+    p = subprocess.run([meson, "setup", "build"], cwd=os.path.join(tmp, "proj"), env=env,
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    if not check(p.returncode == 0 and os.path.exists(os.path.join(tmp, "proj/build/compile_commands.json")),
+                 "meson setup writes compile_commands.json", p.stdout[-1500:] + p.stderr[-1500:]):
+        return
+    st, doc, err = run_json(["-p", "build"], os.path.join(tmp, "proj"), include=False)
+    leak, double = line_of(COMPDB_SRC, "leak"), line_of(COMPDB_SRC, "double")
+    want = {("a.c", leak, "rc-leak"), ("c.c", leak, "rc-leak"), ("b.c", double, "rc-double-release")}
+    got = found(doc)
+    check(st == 1 and doc.get("errors") == [] and got == want,
+          "every entry of a Meson database analysed with its own flags, no errors",
+          f"status {st}\nerrors: {doc.get('errors')}\nmissing: {sorted(want - got)}\n"
+          f"unexpected: {sorted(got - want)}\n{err}")
+    st, doc, err = run_json(["-p", "build", "src/b.c"], os.path.join(tmp, "proj"), include=False)
+    check(found(doc) == {("b.c", double, "rc-double-release")},
+          "a PATH relative to the current directory selects its Meson entry (given as ../src/b.c)",
+          json.dumps(doc.get("findings")) + err)
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -1046,6 +1087,7 @@ SCENARIOS = {
     "model-option": sc_model_option,
     "directory-walk": sc_directory_walk,
     "robustness": sc_robustness,
+    "compdb-meson": sc_compdb_meson,
 }
 
 
