@@ -58,9 +58,9 @@ LEAK = PRELUDE + """
 int bad_leak(rc_heap *heap)
 {
 	rc_object *obj = rc_new(heap, &thing_type); /*@acquire*/
-	if (!obj)
+	if (!obj) /*@branch1*/
 		return -1;
-	if (consume(obj) < 0)
+	if (consume(obj) < 0) /*@branch2*/
 		return -2; /*@leak*/
 	rc_decref(obj);
 	return 0;
@@ -364,6 +364,9 @@ def sc_text_format(tmp):
           "a note points at the acquisition (rc_new line)", out)
     check(all(n.group("path") == "src/leak.c" for n in notes_after_leak),
           "the notes name the file as given", out)
+    for b in ("branch1", "branch2"):
+        check(any(int(n.group("line")) == line_of(LEAK, b) for n in notes_after_leak),
+              f"a note shows the branch taken at line {line_of(LEAK, b)}", out)
     for l in lines:
         if l.startswith("src/"):
             check(WARN_RE.match(l) or NOTE_RE.match(l), f"a line naming a file is a warning or a note: {l!r}")
