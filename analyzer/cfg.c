@@ -968,7 +968,7 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 			r = cond_value(x, c);
 		} else {
 			struct ir_operand o = lower_expr(x, ks.v[0]);
-			if (!strcmp(op, "+") || op[0] == '\0' || !strcmp(op, "__extension__"))
+			if (!strcmp(op, "+") || op[0] == '\0')
 				r = o;
 		}
 		break;
@@ -1431,6 +1431,28 @@ static struct ir_operand lvalue_address(struct cx *x, CXCursor c)
 	return key;
 }
 
+static enum CXChildVisitResult last_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	*(CXCursor *)data = c;
+	return CXChildVisit_Continue;
+}
+
+/* Whether statement c comes from a macro body: its children are spelled where it starts (a
+ * macro's expansion collapses to the macro name), while written code has its last child after
+ * its first token. Cheap filter before tokenizing. */
+static int from_macro(CXCursor c)
+{
+	CXCursor last = clang_getNullCursor();
+	clang_visitChildren(c, last_child, &last);
+	if (clang_Cursor_isNull(last))
+		return 0;
+	unsigned a = 0, b = 0;
+	clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), NULL, NULL, NULL, &a);
+	clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(last)), NULL, NULL, NULL, &b);
+	return a == b;
+}
+
 /* If statement c is exactly one invocation NAME(args) of a macro the model knows, lowers it as
  * a call to NAME and returns 1. */
 static int lower_model_macro(struct cx *x, CXCursor c)
@@ -1549,9 +1571,9 @@ static void lower_stmt_inner(struct cx *x, CXCursor c)
 {
 	enum CXCursorKind k = clang_getCursorKind(c);
 	if ((k == CXCursor_DoStmt || k == CXCursor_BinaryOperator || k == CXCursor_CompoundAssignOperator ||
-	     k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr ||
-	     k == CXCursor_StmtExpr || k == CXCursor_IfStmt || k == CXCursor_ConditionalOperator) &&
-	    lower_model_macro(x, c))
+	     k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_StmtExpr ||
+	     k == CXCursor_IfStmt || k == CXCursor_ConditionalOperator) &&
+	    from_macro(c) && lower_model_macro(x, c))
 		return;
 	if (clang_isExpression(k)) {
 		expr_stmt(x, c);

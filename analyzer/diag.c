@@ -203,6 +203,56 @@ int diag_suppressed(const char *text, size_t len, uint32_t line, const char *id)
 	return 0;
 }
 
+void diag_lines_build(struct diag_lines *l, const char *text, size_t len)
+{
+	static const char key[] = "rccheck: ignore[";
+	memset(l, 0, sizeof *l);
+	l->text = text;
+	l->len = len;
+	if (!text || len < sizeof key - 1)
+		return;
+	int any = 0;
+	for (const char *p = text; (p = memchr(p, 'r', len - (size_t)(p - text))) != NULL; p++) {
+		if ((size_t)(text + len - p) >= sizeof key - 1 && !memcmp(p, key, sizeof key - 1)) {
+			any = 1;
+			break;
+		}
+	}
+	if (!any)
+		return;
+	uint32_t cap = 1024;
+	l->start = xrealloc(NULL, cap * sizeof *l->start);
+	l->start[l->n++] = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] != '\n')
+			continue;
+		if (l->n == cap) {
+			cap *= 2;
+			l->start = xrealloc(l->start, cap * sizeof *l->start);
+		}
+		l->start[l->n++] = (uint32_t)(i + 1);
+	}
+}
+
+void diag_lines_free(struct diag_lines *l)
+{
+	free(l->start);
+	memset(l, 0, sizeof *l);
+}
+
+int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char *id)
+{
+	if (!l->start || line == 0 || line > l->n)
+		return 0;
+	const char *b = l->text + l->start[line - 1];
+	const char *e = line < l->n ? l->text + l->start[line] : l->text + l->len;
+	if (line_suppresses(b, e, id))
+		return 1;
+	if (line >= 2 && line_suppresses(l->text + l->start[line - 2], b, id))
+		return 1;
+	return 0;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Totals and text output                                                                      */
 /* ------------------------------------------------------------------------------------------ */

@@ -73,6 +73,18 @@ void diag_sort(struct diag_file *f);
  */
 int diag_suppressed(const char *text, size_t len, uint32_t line, const char *id);
 
+/* The same with a line index built once per file (diag_lines_build): a file without any
+ * "rccheck: ignore" comment costs nothing per finding. */
+struct diag_lines {
+	const char *text;
+	size_t len;
+	uint32_t *start; /* start[i]: offset of line i + 1; NULL when the file has no suppression */
+	uint32_t n;
+};
+void diag_lines_build(struct diag_lines *l, const char *text, size_t len);
+void diag_lines_free(struct diag_lines *l);
+int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char *id);
+
 /* Totals over a run. */
 size_t diag_count_findings(const struct diag_run *r);
 size_t diag_count_failed(const struct diag_run *r);

@@ -262,10 +262,18 @@ static void deserialize(const struct engine *eng, const struct record *r, struct
 
 static uint32_t hash_bytes(const uint8_t *p, uint32_t len, int32_t node)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)(uint32_t)node;
-	for (uint32_t i = 0; i < len; i++)
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(uint32_t)node * 0xff51afd7ed558ccdull) ^ len;
+	uint32_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++)
 		h = (h ^ p[i]) * 0x100000001b3ull;
-	return (uint32_t)(h ^ (h >> 32));
+	h ^= h >> 32;
+	return (uint32_t)h;
 }
 
 static void rehash(struct engine *eng)
@@ -277,6 +285,9 @@ static void rehash(struct engine *eng)
 		eng->buckets[i] = -1;
 	eng->nbuckets = nb;
 	for (uint32_t i = 0; i < eng->nrecs; i++) {
+		int32_t node = eng->recs[i].node;
+		if (node != 0 && eng->npred[node] <= 1)
+			continue;
 		uint32_t b = eng->recs[i].hash & (nb - 1);
 		eng->recs[i].next = eng->buckets[b];
 		eng->buckets[b] = (int32_t)i;
@@ -289,11 +300,17 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 	if (node < 0)
 		return;
 	uint32_t len = canonicalize(eng, st);
-	uint32_t h = hash_bytes(eng->ser, len, node);
-	for (int32_t r = eng->buckets[h & (eng->nbuckets - 1)]; r >= 0; r = eng->recs[r].next) {
-		const struct record *rec = &eng->recs[r];
-		if (rec->hash == h && rec->node == node && rec->len == len && !memcmp(eng->blob + rec->off, eng->ser, len))
-			return;
+	/* only join points need the memo table: a node with one predecessor sees a state twice
+	 * only if its predecessor did, and every cycle goes through a join */
+	int memo = node == 0 || eng->npred[node] > 1;
+	uint32_t h = memo ? hash_bytes(eng->ser, len, node) : 0;
+	if (memo) {
+		for (int32_t r = eng->buckets[h & (eng->nbuckets - 1)]; r >= 0; r = eng->recs[r].next) {
+			const struct record *rec = &eng->recs[r];
+			if (rec->hash == h && rec->node == node && rec->len == len &&
+			    !memcmp(eng->blob + rec->off, eng->ser, len))
+				return;
+		}
 	}
 	if (eng->nrecs == eng->cap_recs) {
 		eng->cap_recs = eng->cap_recs ? eng->cap_recs * 2 : 256;
@@ -312,9 +329,12 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 	rec->hash = h;
 	rec->via = via;
 	eng->blob_len += len;
-	uint32_t b = h & (eng->nbuckets - 1);
-	rec->next = eng->buckets[b];
-	eng->buckets[b] = (int32_t)eng->nrecs;
+	rec->next = -1;
+	if (memo) {
+		uint32_t b = h & (eng->nbuckets - 1);
+		rec->next = eng->buckets[b];
+		eng->buckets[b] = (int32_t)eng->nrecs;
+	}
 	if (eng->sp == eng->cap_stack) {
 		eng->cap_stack = eng->cap_stack ? eng->cap_stack * 2 : 256;
 		eng->stack = xrealloc(eng->stack, eng->cap_stack * sizeof *eng->stack);
@@ -960,11 +980,8 @@ static int refine(struct eng_state *st, uint8_t s, const struct ir_node *n, int 
 		}
 		if (v->null == ENG_NONNULL)
 			return !taken_true;
-		if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL) {
-			if (taken_true)
-				v->null = ENG_NULL;
-			return taken_true;
-		}
+		if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
+			return taken_true; /* a use after "if (!x)" is still a use of the failed result */
 		if (taken_true) {
 			v->null = ENG_NULL;
 			v->owned = 0;
@@ -1231,6 +1248,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	eng.check_data = xcalloc(engine_ncheck, sizeof *eng.check_data);
 	for (size_t i = 0; i < engine_ncheck; i++)
 		eng.check_data[i] = engine_checks[i]->data_size ? xcalloc(1, engine_checks[i]->data_size) : NULL;
+	eng.npred = ir_pred_counts(fn);
 	rehash(&eng);
 
 	/* entry state: one value per pointer or integer parameter */
@@ -1297,5 +1315,6 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.blob);
 	free(eng.buckets);
 	free(eng.stack);
+	free(eng.npred);
 	return explored;
 }

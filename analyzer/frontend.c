@@ -34,6 +34,7 @@ struct unit {
 	struct diag_file *out;
 	const char *text; /* main file contents */
 	size_t text_len;
+	struct diag_lines lines;
 	const struct ir_func *current;
 };
 
@@ -251,7 +252,7 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 {
 	struct unit *u = ctx;
 	const char *id = engine_checks[f->check]->id;
-	if (diag_suppressed(u->text, u->text_len, f->loc.line, id))
+	if (diag_lines_suppressed(&u->lines, f->loc.line, id))
 		return;
 	struct diag_finding *d = diag_add(u->out, f->check, f->func, f->loc.line, f->loc.col, f->message);
 	for (uint32_t i = 0; i < f->nnotes; i++)
@@ -354,6 +355,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	CXFile mainf = clang_getFile(u.tu, in->source);
 	if (mainf)
 		u.text = clang_getFileContents(u.tu, mainf, &u.text_len);
+	diag_lines_build(&u.lines, u.text, u.text_len);
 	u.indirect.annot = NULL;
 	u.indirect.noreturn = 0;
 
@@ -464,6 +466,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		ir_func_free(&u.funcs[i]);
 	free(u.funcs);
 	free(u.cache);
+	diag_lines_free(&u.lines);
 	ir_arena_free(&u.arena);
 	clang_disposeTranslationUnit(u.tu);
 	return 0;
