@@ -16,6 +16,8 @@ RC_NEG_ON_FAILURE int dict_set_take(struct dict *d, const char *key, RC_STEALS_O
 /* Always takes over the reference, even on failure. */
 RC_NEG_ON_FAILURE int dict_set_steal(struct dict *d, const char *key, RC_STEALS rc_object *value);
 int inspect(const rc_object *obj);
+RC_NEW_REF RC_NULL_ON_FAILURE rc_object *str_concat(const rc_object *a, const rc_object *b);
+RC_BORROWED_REF rc_object *part_at(int i);
 
 /* ---- must stay silent ---------------------------------------------------------------------- */
 
@@ -71,7 +73,36 @@ void good_two_references_two_releases(rc_heap *heap, struct holder *h)
 	rc_decref(s);
 }
 
+/* The Py_SETREF accumulator idiom on a local: each step replaces (and releases) the previous
+ * value; the caller gets the last one. */
+RC_NEW_REF rc_object *good_accumulate(rc_heap *heap, int n)
+{
+	rc_object *acc = rc_new(heap, &str_type);
+	if (!acc)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		rc_set_field(&acc, str_concat(acc, part_at(i)));
+		if (!acc)
+			return NULL;
+	}
+	return acc;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+int bad_accumulate_dropped(rc_heap *heap, int n)
+{
+	rc_object *acc = rc_new(heap, &str_type);
+	if (!acc)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		rc_set_field(&acc, str_concat(acc, part_at(i)));
+		if (!acc)
+			return -1;
+	}
+	return inspect(acc); // expect-warning{{rc-leak}}
+}
+
 
 int bad_steal_on_success_failure_path(rc_heap *heap, struct dict *d)
 {

@@ -179,3 +179,12 @@ RC_NEW_REF rc_object *bad_conditional_default(rc_object *obj)
 {
 	return obj ? rc_newref(obj) : default_value; // expect-warning{{rc-return-borrowed}}
 }
+
+/* No annotation, but one path returns a new reference: the function's contract is "new
+ * reference", and the path returning the borrowed field breaks it. */
+rc_object *bad_unannotated_mixed(rc_heap *heap, struct cache *c)
+{
+	if (c->last)
+		return c->last; // expect-warning{{rc-return-borrowed}}
+	return rc_new(heap, &value_type);
+}

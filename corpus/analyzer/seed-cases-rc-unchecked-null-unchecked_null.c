@@ -125,7 +125,47 @@ int good_weakref_checked(rc_object *target)
 	return 0;
 }
 
+void good_alias_checked(rc_heap *heap)
+{
+	rc_object *p = rc_new(heap, &point_type);
+	struct point *view = (struct point *)p;
+	if (!view)
+		return;
+	((struct point *)p)->x = 1; /* checked through its alias */
+	rc_decref(p);
+}
+
+void good_if_block(rc_heap *heap)
+{
+	rc_object *p = rc_new(heap, &point_type);
+	if (p != NULL) {
+		((struct point *)p)->x = 2;
+		draw(p);
+	}
+	rc_xdecref(p);
+}
+
+int good_checked_in_loop_condition(rc_heap *heap, int n)
+{
+	rc_object *p;
+	while (n-- > 0 && (p = rc_new(heap, &point_type)) != NULL) {
+		((struct point *)p)->x = n;
+		rc_decref(p);
+	}
+	return 0;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+/* The check is inverted: the dereference runs exactly when rc_new failed. */
+void bad_check_inverted(rc_heap *heap)
+{
+	rc_object *p = rc_new(heap, &point_type);
+	if (p)
+		return; // expect-warning{{rc-leak}}
+	((struct point *)p)->x = 1; // expect-warning{{rc-unchecked-null}}
+}
+
 
 void bad_field_store(rc_heap *heap)
 {
