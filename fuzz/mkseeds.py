@@ -594,7 +594,7 @@ REPRO_GRAPH = {
         # rc_heap_destroy destroys immortal objects, but a weak reference to one (itself
         # immortal, so alive) still reads alive when the target's destroy runs: weak references
         # must be cleared before clear/destroy (rc.h destruction order) (found 2026-11-24).
-        new r0 leaf
+        new r0 container
         weak r1 r0
         immortal r1
         immortal r0
