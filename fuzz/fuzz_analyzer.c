@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#ifndef RCCHECK_FUZZ_RC_INCLUDE
-#define RCCHECK_FUZZ_RC_INCLUDE "."
+#ifndef RCCHECK_FUZZ_RC_INCLUDE_ARG
+#define RCCHECK_FUZZ_RC_INCLUDE_ARG "-I."
 #endif
 
 enum { MAX_SOURCE = 64 * 1024, MAX_STATES = 4000 };
@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	const char *const args[] = {
 		"-std=c11",
-		"-I" RCCHECK_FUZZ_RC_INCLUDE,
+		RCCHECK_FUZZ_RC_INCLUDE_ARG, /* rc/rc.h */
 #ifdef RCCHECK_FUZZ_EXTRA_ARGS
 		RCCHECK_FUZZ_EXTRA_ARGS, /* -I for Python.h (configure time) */
 #endif
