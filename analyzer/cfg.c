@@ -281,6 +281,18 @@ static unsigned skip_operand(CXTranslationUnit tu, CXToken *toks, unsigned nt, u
 static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
 {
 	buf[0] = '\0';
+	/* an lvalue operand with no conversion around it is the target of an assignment (the
+	 * operands of every other binary operator are converted to rvalues): no tokens needed */
+	enum CXCursorKind lk = clang_getCursorKind(lhs);
+	int lvalue = lk == CXCursor_MemberRefExpr || lk == CXCursor_ArraySubscriptExpr;
+	if (lk == CXCursor_DeclRefExpr) {
+		enum CXCursorKind dk = clang_getCursorKind(clang_getCursorReferenced(lhs));
+		lvalue = dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl; /* not enum constants */
+	}
+	if (clang_getCursorKind(c) == CXCursor_BinaryOperator && lvalue) {
+		snprintf(buf, n, "=");
+		return;
+	}
 	CXSourceLocation a = clang_getRangeEnd(clang_getCursorExtent(lhs));
 	CXSourceLocation b = clang_getRangeStart(clang_getCursorExtent(rhs));
 	(void)c;
@@ -1570,9 +1582,9 @@ static int lower_model_macro(struct cx *x, CXCursor c)
 static void lower_stmt_inner(struct cx *x, CXCursor c)
 {
 	enum CXCursorKind k = clang_getCursorKind(c);
-	if ((k == CXCursor_DoStmt || k == CXCursor_BinaryOperator || k == CXCursor_CompoundAssignOperator ||
-	     k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_StmtExpr ||
-	     k == CXCursor_IfStmt || k == CXCursor_ConditionalOperator) &&
+	/* macros expand to do { } while (0), ({ }), or a parenthesized expression */
+	if ((k == CXCursor_DoStmt || k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_StmtExpr ||
+	     k == CXCursor_ConditionalOperator) &&
 	    from_macro(c) && lower_model_macro(x, c))
 		return;
 	if (clang_isExpression(k)) {

@@ -323,6 +323,7 @@ int rccheck_main(int argc, char **argv)
 		fe.max_states = o.max_states;
 		fe.dump_cfg = o.dump_cfg;
 		fe.resource_dir = resource_dir();
+		fe.timing = getenv("RCCHECK_TIMING") != NULL;
 		struct work w;
 		w.inputs = &inputs;
 		w.run = &run;

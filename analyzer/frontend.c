@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------------------------------------ */
 /* Callee cache: annotations and noreturn per function name                                    */
@@ -314,8 +315,16 @@ static const struct model_fn *resolve_call(struct unit *u, const struct ir_node 
 	return NULL;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_input *in, struct diag_file *out)
 {
+	double t_start = now_s(), t_parsed = 0, t_lowered = 0;
 	struct unit u;
 	memset(&u, 0, sizeof u);
 	u.opt = opt;
@@ -351,6 +360,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		return -1;
 	}
 	record_parse_errors(&u);
+	t_parsed = now_s();
 
 	CXFile mainf = clang_getFile(u.tu, in->source);
 	if (mainf)
@@ -407,6 +417,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	}
 	free(cc.defs);
 	out->nfunctions = u.nfuncs;
+	t_lowered = now_s();
 
 	if (opt->dump_cfg) {
 		char *buf = NULL;
@@ -462,6 +473,9 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		free(sums);
 	}
 	diag_sort(out);
+	if (opt->timing)
+		fprintf(stderr, "rccheck: timing: %s: parse %.3fs, lower %.3fs, analyse %.3fs\n", in->path,
+			t_parsed - t_start, t_lowered - t_parsed, now_s() - t_lowered);
 	for (uint32_t i = 0; i < u.nfuncs; i++)
 		ir_func_free(&u.funcs[i]);
 	free(u.funcs);

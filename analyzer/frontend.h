@@ -17,6 +17,7 @@ struct fe_options {
 	uint32_t max_states; /* engine budget per function (0: default) */
 	int dump_cfg;        /* fill diag_file.dump instead of analysing */
 	const char *resource_dir; /* clang resource dir, or NULL */
+	int timing;               /* print the time of each phase per file to stderr */
 };
 
 struct fe_input {

@@ -62,7 +62,7 @@ void ir_arena_free(struct ir_arena *a)
 
 static void *grow_array(void *p, uint32_t *cap, size_t elem)
 {
-	uint32_t n = *cap ? *cap * 2 : 16;
+	uint32_t n = *cap ? *cap * 2 : 128;
 	void *q = realloc(p, (size_t)n * elem);
 	if (!q) {
 		fputs("rccheck: error: out of memory\n", stderr);
