@@ -555,21 +555,48 @@ static void destroy_if_any(rc_object *o)
 /* Immortal objects end with the heap: their destroy runs (once, after the clear of
  * clear_immortals), before any memory is returned. Survivors (leaks) are not destroyed: they
  * may still be in use. */
-static void destroy_immortals(rc_heap *h)
+static void detach_if_any(rc_heap *h, rc_object *o, rc_weakref **cbs)
+{
+	if (cls_word(o) & CLS_WEAKREFS)
+		rc__weakrefs_detach(h, o, cbs, false);
+}
+
+/* Calls fn on every immortal object of the heap (collectable ones first). */
+static void foreach_immortal(rc_heap *h, void (*fn)(rc_heap *, rc_object *, rc_weakref **), rc_weakref **cbs)
 {
 	size_t i;
 	rc_object *o;
 
 	for (o = h->immortal_list; o; o = (rc_object *)*link_of(o))
-		destroy_if_any(o);
+		fn(h, o, cbs);
 	if (h->flags & RC_HEAP_TRACK_ALL) {
 		for (o = h->track_head; o; o = track_of(o)[1])
 			if (!is_collectable(o) && count_is_immortal(o->rc__refcnt))
-				destroy_if_any(o);
+				fn(h, o, cbs);
 	} else {
 		for (i = 0; i < h->nimmortals; i++)
-			destroy_if_any(h->immortals[i]);
+			fn(h, h->immortals[i], cbs);
 	}
+}
+
+static void destroy_one(rc_heap *h, rc_object *o, rc_weakref **cbs)
+{
+	(void)h;
+	(void)cbs;
+	destroy_if_any(o);
+}
+
+/* Immortal objects end with the heap, like garbage in a collection: first every weak reference
+ * to them reads as gone and the callbacks run (with all immortals still intact), then their
+ * destroy runs (once, after the clear of clear_immortals), before any memory is returned.
+ * Survivors (leaks) are not destroyed: they may still be in use. */
+static void destroy_immortals(rc_heap *h)
+{
+	rc_weakref *cbs = NULL;
+
+	foreach_immortal(h, detach_if_any, &cbs);
+	rc__weakrefs_run(cbs);
+	foreach_immortal(h, destroy_one, NULL);
 }
 
 static void free_everything(rc_heap *h)
