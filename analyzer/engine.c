@@ -218,14 +218,14 @@ const char *engine_value_origin(const struct engine *eng, const struct eng_value
 static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 {
 	uint8_t map[ENG_MAX_VALUES + 1];
-	struct eng_value tmp[ENG_MAX_VALUES + 1];
-	memset(map, 0, sizeof map);
+	memset(map, 0, st->nvals + 1);
 	uint32_t n = 0;
+	int identity = 1;
 	for (uint32_t i = 0; i < st->nvars; i++) {
 		uint8_t s = st->bind[i];
 		if (s && !map[s]) {
 			map[s] = (uint8_t)++n;
-			tmp[n] = st->vals[s];
+			identity &= map[s] == s;
 		}
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
@@ -233,15 +233,22 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_ESCAPED) && (v->owned || v->delta));
 		if (!map[s] && keep) {
 			map[s] = (uint8_t)++n;
-			tmp[n] = st->vals[s];
+			identity &= map[s] == s;
 		}
 	}
-	for (uint32_t i = 1; i <= n; i++)
-		tmp[i].parent = map[tmp[i].parent];
-	for (uint32_t i = 0; i < st->nvars; i++)
-		st->bind[i] = map[st->bind[i]];
-	memcpy(st->vals + 1, tmp + 1, n * sizeof *tmp);
-	st->nvals = n;
+	identity &= n == st->nvals;
+	if (!identity) {
+		struct eng_value tmp[ENG_MAX_VALUES + 1];
+		for (uint32_t s = 1; s <= st->nvals; s++)
+			if (map[s])
+				tmp[map[s]] = st->vals[s];
+		for (uint32_t i = 1; i <= n; i++)
+			tmp[i].parent = map[tmp[i].parent];
+		for (uint32_t i = 0; i < st->nvars; i++)
+			st->bind[i] = map[st->bind[i]];
+		memcpy(st->vals + 1, tmp + 1, n * sizeof *tmp);
+		st->nvals = n;
+	}
 	uint8_t *p = eng->ser;
 	*p++ = (uint8_t)n;
 	memcpy(p, st->bind, st->nvars);
