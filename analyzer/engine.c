@@ -50,6 +50,8 @@ struct engine {
 	const struct ir_func *fn;
 	const struct engine_options *opt;
 	uint32_t *npred;
+	uint64_t *live;  /* live-in var bitsets, words_per_node words per node (NULL: none) */
+	uint32_t words;
 	struct record *recs;
 	uint32_t nrecs, cap_recs;
 	uint8_t *blob;
@@ -301,11 +303,79 @@ static void rehash(struct engine *eng)
 	}
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Liveness: a var that no path from here reads again is unbound before memoization, so that */
+/* dead integers and pointers do not multiply the states (owned references stay bound: their */
+/* loss is what rc-leak reports).                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+static void compute_liveness(struct engine *eng)
+{
+	const struct ir_func *fn = eng->fn;
+	uint32_t w = (fn->nvars + 63) / 64;
+	if (w == 0 || (uint64_t)w * fn->nnodes > (1u << 22))
+		return; /* too large: no pruning */
+	eng->words = w;
+	eng->live = xcalloc((size_t)w * fn->nnodes, sizeof *eng->live);
+	uint64_t *addr = xcalloc(w, sizeof *addr); /* vars whose address is taken: always live */
+	for (uint32_t i = 0; i < fn->nops; i++)
+		if (fn->ops[i].kind == IR_OPND_ADDR)
+			addr[fn->ops[i].var / 64] |= 1ull << (fn->ops[i].var % 64);
+	uint64_t *tmp = xcalloc(w, sizeof *tmp);
+	int changed = 1;
+	for (int round = 0; changed && round < 1000; round++) {
+		changed = 0;
+		for (uint32_t k = fn->nnodes; k-- > 0;) {
+			const struct ir_node *n = &fn->nodes[k];
+			memset(tmp, 0, w * sizeof *tmp);
+			for (int sidx = 0; sidx < 2; sidx++)
+				if (n->succ[sidx] >= 0)
+					for (uint32_t j = 0; j < w; j++)
+						tmp[j] |= eng->live[(size_t)n->succ[sidx] * w + j];
+			if (n->op == IR_ASSIGN || (n->op == IR_CALL && n->dest >= 0))
+				tmp[n->dest / 64] &= ~(1ull << (n->dest % 64));
+			const struct ir_operand *a = ir_args(fn, n);
+			for (uint32_t j = 0; j < n->nargs; j++)
+				if ((a[j].kind == IR_OPND_VAR && n->op != IR_KILL) || a[j].kind == IR_OPND_ADDR ||
+				    ((a[j].kind == IR_OPND_LOAD || a[j].kind == IR_OPND_FIELD) && a[j].var >= 0))
+					tmp[a[j].var / 64] |= 1ull << (a[j].var % 64);
+			for (uint32_t j = 0; j < w; j++)
+				tmp[j] |= addr[j];
+			uint64_t *dst = &eng->live[(size_t)k * w];
+			if (memcmp(dst, tmp, w * sizeof *tmp)) {
+				memcpy(dst, tmp, w * sizeof *tmp);
+				changed = 1;
+			}
+		}
+	}
+	free(tmp);
+	free(addr);
+}
+
+/* Unbinds the vars dead at node, except those holding the last binding of an owned reference. */
+static void drop_dead(struct engine *eng, struct eng_state *st, int32_t node)
+{
+	if (!eng->live)
+		return;
+	const uint64_t *lv = &eng->live[(size_t)node * eng->words];
+	for (uint32_t i = 0; i < st->nvars; i++) {
+		uint8_t s = st->bind[i];
+		if (!s || (lv[i / 64] & (1ull << (i % 64))))
+			continue;
+		const struct eng_value *v = &st->vals[s];
+		if (v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && v->null != ENG_NULL &&
+		    v->null != ENG_NULL_FAIL)
+			continue;
+		st->bind[i] = 0;
+	}
+}
+
 /* Adds the successor (node, st) unless already explored; st is canonicalized in place. */
 static void push_state(struct engine *eng, struct eng_state *st, int32_t node, uint8_t via)
 {
 	if (node < 0)
 		return;
+	drop_dead(eng, st, node);
 	uint32_t len = canonicalize(eng, st);
 	/* only join points need the memo table: a node with one predecessor sees a state twice
 	 * only if its predecessor did, and every cycle goes through a join */
@@ -1256,6 +1326,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	for (size_t i = 0; i < engine_ncheck; i++)
 		eng.check_data[i] = engine_checks[i]->data_size ? xcalloc(1, engine_checks[i]->data_size) : NULL;
 	eng.npred = ir_pred_counts(fn);
+	compute_liveness(&eng);
 	rehash(&eng);
 
 	/* entry state: one value per pointer or integer parameter */
@@ -1323,5 +1394,6 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.buckets);
 	free(eng.stack);
 	free(eng.npred);
+	free(eng.live);
 	return explored;
 }
