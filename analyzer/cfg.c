@@ -1235,9 +1235,14 @@ static void lower_decl(struct cx *x, CXCursor decl)
 	}
 	enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
 	int is_static = sc == CX_SC_Static || sc == CX_SC_Extern;
-	int32_t v = is_static ? -1 : add_decl_var(x, decl, -1);
 	struct kids ks;
 	kids_get(decl, &ks);
+	/* a var with an attribute such as __attribute__((cleanup(f))) (g_autoptr, _cleanup_) is
+	 * released by its cleanup function: what it holds escapes to it */
+	int has_attr = 0;
+	for (unsigned i = 0; i < ks.n; i++)
+		has_attr |= clang_isAttribute(clang_getCursorKind(ks.v[i])) != 0;
+	int32_t v = is_static || has_attr ? -1 : add_decl_var(x, decl, -1);
 	uint32_t mark = x->fn->nvars;
 	int last = -1;
 	for (unsigned i = 0; i < ks.n; i++)
