@@ -40,8 +40,10 @@ struct reported {
 
 struct ret_info {
 	int saw_new, saw_borrowed, saw_null, saw_other;
-	int8_t *delta;    /* per parameter, first return's delta */
+	int8_t *delta;    /* per parameter, first return's model delta */
 	uint8_t *delta_mixed;
+	int8_t *tdelta;   /* same for the total delta (direct count updates included) */
+	uint8_t *tdelta_mixed;
 	int have_delta;
 	uint32_t deref_unchecked; /* parameters dereferenced while possibly NULL */
 };
@@ -881,6 +883,10 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 		}
 		if (m->setref_dst && k + 1 == (uint32_t)m->setref_dst)
 			continue; /* below */
+		if (model_mask(m, MODEL_COUNT_UP, na) & bit)
+			st->vals[s].delta++;
+		if (model_mask(m, MODEL_COUNT_DOWN, na) & bit)
+			st->vals[s].delta--;
 		if (rel & bit)
 			release_slot(st, s);
 		if (steals & bit)
@@ -1119,16 +1125,23 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 	if (!ri->delta) {
 		ri->delta = xcalloc((size_t)fn->nparams + 1, 1);
 		ri->delta_mixed = xcalloc((size_t)fn->nparams + 1, 1);
+		ri->tdelta = xcalloc((size_t)fn->nparams + 1, 1);
+		ri->tdelta_mixed = xcalloc((size_t)fn->nparams + 1, 1);
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
 		if (!v->param || v->param > fn->nparams)
 			continue;
 		int p = v->param - 1;
-		if (!ri->have_delta)
+		if (!ri->have_delta) {
 			ri->delta[p] = v->mdelta;
-		else if (ri->delta[p] != v->mdelta)
-			ri->delta_mixed[p] = 1;
+			ri->tdelta[p] = v->delta;
+		} else {
+			if (ri->delta[p] != v->mdelta)
+				ri->delta_mixed[p] = 1;
+			if (ri->tdelta[p] != v->delta)
+				ri->tdelta_mixed[p] = 1;
+		}
 	}
 	ri->have_delta = 1;
 }
@@ -1291,6 +1304,10 @@ static void make_summary(struct engine *eng, struct eng_summary *sum)
 				sum->fn.arg[MODEL_ACQUIRES] |= 1u << p;
 			else if (ri->delta[p] == -1)
 				sum->fn.arg[MODEL_RELEASES] |= 1u << p;
+			else if (!ri->tdelta_mixed[p] && ri->tdelta[p] == 1)
+				sum->fn.arg[MODEL_COUNT_UP] |= 1u << p;
+			else if (!ri->tdelta_mixed[p] && ri->tdelta[p] == -1)
+				sum->fn.arg[MODEL_COUNT_DOWN] |= 1u << p;
 		}
 	}
 	sum->valid = 1;
@@ -1385,6 +1402,8 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.reported);
 	free(eng.ret.delta);
 	free(eng.ret.delta_mixed);
+	free(eng.ret.tdelta);
+	free(eng.ret.tdelta_mixed);
 	state_free(&eng.a);
 	state_free(&eng.b);
 	state_free(&eng.c);

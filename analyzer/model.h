@@ -50,6 +50,8 @@ enum model_arg_kind {
 	MODEL_ACCEPTS_NULL, /* NULL allowed */
 	MODEL_OUT_NEW,      /* PyObject **: receives a new reference */
 	MODEL_OUT_BORROWED, /* PyObject **: receives a borrowed reference */
+	MODEL_COUNT_UP,     /* summaries: the count of the argument goes up (p->refcnt++), no ownership */
+	MODEL_COUNT_DOWN,   /* summaries: the count goes down */
 	MODEL_NARG_KINDS,
 };
 
