@@ -2,7 +2,7 @@
  * driver.c - the command line (docs/analyzer.md, "Command line"): options, inputs, the worker
  * threads (one libclang index each), output and exit status; and the in-memory entry point.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* dladdr */
 #include "rccheck.h"
 
 #include "compdb.h"
@@ -12,6 +12,8 @@
 #include "model.h"
 #include "version.h"
 
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -217,13 +219,52 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* clang's resource dir (builtin headers such as stddef.h): the one found at build time, else
+ * LIBDIR/clang/VERSION next to the libclang actually loaded. */
 static const char *resource_dir(void)
 {
 	static const char dir[] = RCCHECK_RESOURCE_DIR;
+	static char found[4096];
 	struct stat st;
 	if (dir[0] && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
 		return dir;
-	return NULL;
+	if (found[0])
+		return found;
+	Dl_info info;
+	union {
+		CXString (*fn)(void);
+		void *p;
+	} sym;
+	sym.fn = clang_getClangVersion;
+	if (!dladdr(sym.p, &info) || !info.dli_fname)
+		return NULL;
+	char libdir[4096];
+	snprintf(libdir, sizeof libdir, "%s", info.dli_fname);
+	char *slash = strrchr(libdir, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	char base[4200];
+	if (snprintf(base, sizeof base, "%s/clang", libdir) >= (int)sizeof base)
+		return NULL;
+	DIR *d = opendir(base);
+	if (!d)
+		return NULL;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char probe[4400];
+		int n = snprintf(probe, sizeof probe, "%s/%s/include/stddef.h", base, e->d_name);
+		if (n > 0 && (size_t)n < sizeof probe && stat(probe, &st) == 0) {
+			n = snprintf(found, sizeof found, "%s/%s", base, e->d_name);
+			if (n < 0 || (size_t)n >= sizeof found)
+				found[0] = '\0';
+			break;
+		}
+	}
+	closedir(d);
+	return found[0] ? found : NULL;
 }
 
 static double now(void)
