@@ -976,6 +976,14 @@ def sc_model_option(tmp):
           "a model file with an unknown attribute: exit 2 naming the file", err)
     check(re.search(r"bad\.model:2\b", err) is not None or "frobnicates" in err,
           "the message points at the bad line or attribute", err)
+    bad_lines = {"no-return": "gz_make\n", "bad-return": "gz_make brand-new\n",
+                 "zero-index": "gz_free none releases=0\n", "not-a-number": "gz_free none releases=x\n",
+                 "empty-steals": "gz_free none steals=\n"}
+    for name, text in bad_lines.items():
+        write_tree(tmp, {f"{name}.model": "# comment\n" + text})
+        st, out, err = run(["--model", f"{name}.model", "api.c"], tmp)
+        check(st == 2 and any(f"{name}.model" in l for l in error_lines(err)),
+              f"a malformed model line ({name}: {text.strip()!r}): exit 2 naming the file", err)
 
 
 def sc_directory_walk(tmp):
