@@ -916,6 +916,8 @@ def sc_jobs(tmp):
     st2, o2, _ = run(["-j", "2", "tree"], tmp)
     check(sorted(o1.splitlines()) == sorted(o2.splitlines()), "same text output with -j 1 and -j 2")
     check(o1 == o2, "the text report is in the same order with -j 1 and -j 2 (deterministic)")
+    again = [run(["-j", "2", "tree"], tmp)[1] for _ in range(3)]
+    check(all(o == o2 for o in again), "three more -j 2 runs print the same report")
 
 
 def sc_compiler_args(tmp):
