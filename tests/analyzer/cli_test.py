@@ -239,6 +239,8 @@ def sc_help_version(tmp):
         check(re.search(r"(^|\s|\[)" + re.escape(opt) + r"\b", text) is not None,
               f"--help mentions {opt}", text)
     check(re.search(r"usage", text, re.I) is not None, "--help prints a usage line", text)
+    st, out, err = run(["--list-checks"], tmp, include=False)
+    check(st == 0 and all(i in out for i in CHECK_IDS), "--list-checks lists every check ID", out + err)
     st, out, err = run(["--version"], tmp, include=False)
     check(st == 0 and "0.1.0" in out and "rccheck" in out,
           "--version exits 0 and prints 'rccheck' and 0.1.0", out + err)
@@ -1038,6 +1040,17 @@ def sc_robustness(tmp):
           err)
     check(("paths.c", line_of(many_paths, "leak"), "rc-leak") in found(doc),
           "...and the leak at its end is still found", json.dumps(doc.get("findings"))[:500])
+    # docs/analyzer.md: a tiny budget leaves the function incomplete, said in a note / the
+    # JSON "incomplete" list, without an error and without changing the exit status rules.
+    st, doc, err = run_json(["--max-states", "5", "paths.c"], tmp)
+    inc = doc.get("incomplete", [])
+    check(st in (0, 1) and doc.get("errors") == [] and inc
+          and any("bad_paths" in str(i.get("message", "")) for i in inc),
+          "--max-states 5: the function is listed in 'incomplete', no input error",
+          f"status {st}\n{json.dumps(inc)}\n{err}")
+    st, out, err = run(["--max-states", "5", "paths.c"], tmp)
+    check(re.search(r"^paths\.c:\d+:\d+: note: .*bad_paths", out, re.M) is not None,
+          "--max-states 5: the text report has a note naming the function", out)
 
 
 def sc_compdb_meson(tmp):
