@@ -575,6 +575,8 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 		}
 	}
 	free(chain);
+	if (engine_checks[check]->last_note)
+		add_note(&f, &cap, loc, xstrdup(engine_checks[check]->last_note));
 	/* keep the acquisition and the last branches when the path is long */
 	if (f.nnotes > ENG_MAX_NOTES) {
 		uint32_t keep_tail = ENG_MAX_NOTES - first_branch - 1;

@@ -91,6 +91,7 @@ struct check {
 	const char *id;          /* "rc-leak" */
 	const char *description; /* one line, for --help and SARIF rules */
 	size_t data_size;        /* per-function private data (zeroed before each function) */
+	const char *last_note;   /* note added at the finding's own location, ending the path, or NULL */
 	void (*handler[ENG_EV_COUNT_])(struct engine *eng, const struct eng_event_info *ev, void *data);
 };
 

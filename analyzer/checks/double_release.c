@@ -30,6 +30,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 const struct check check_double_release = {
 	.id = "rc-double-release",
 	.description = "a reference is released again after the function no longer owns it",
+	.last_note = "released again here",
 	.handler = {
 		[ENG_EV_CALL] = on_call,
 	},

@@ -71,6 +71,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 const struct check check_leak = {
 	.id = "rc-leak",
 	.description = "an owned reference is lost on some path (overwritten, never stored, not released before a return)",
+	.last_note = "the last owned reference is lost here",
 	.handler = {
 		[ENG_EV_ASSIGN] = on_assign,
 		[ENG_EV_RETURN] = on_return,

@@ -47,6 +47,7 @@ static void on_use(struct engine *eng, const struct eng_event_info *ev, void *da
 const struct check check_unchecked_null = {
 	.id = "rc-unchecked-null",
 	.description = "a result that can be NULL on failure is used without a check",
+	.last_note = "used here without a NULL check",
 	.handler = {
 		[ENG_EV_CALL] = on_call,
 		[ENG_EV_USE] = on_use,

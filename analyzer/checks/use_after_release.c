@@ -45,6 +45,7 @@ static void on_use(struct engine *eng, const struct eng_event_info *ev, void *da
 const struct check check_use_after_release = {
 	.id = "rc-use-after-release",
 	.description = "a reference is used after its last owned reference was released",
+	.last_note = "used here after the release",
 	.handler = {
 		[ENG_EV_CALL] = on_call,
 		[ENG_EV_USE] = on_use,
