@@ -771,7 +771,8 @@ static void target_died(struct gm *m, int t)
 		if (rc_weakref_alive((rc_weakref *)w->ptr))
 			fail("weakref #%d still reads alive after its target #%d was destroyed", i, t);
 		/* alive: not freed, not itself dying (count 0, queued), not garbage of the collection */
-		if (w->cb && !w->cb_ran && w->cnt > 0 && !in_g(m, i))
+		/* (inside rc_heap_destroy the model has no frame: its collections' garbage is unknown) */
+		if (w->cb && !w->cb_ran && w->cnt > 0 && !in_g(m, i) && !m->in_destroy)
 			fail("callback of alive weakref #%d did not run before its target #%d was destroyed", i, t);
 	}
 }

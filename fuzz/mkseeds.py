@@ -455,6 +455,19 @@ GRAPH = {
         immortal r5
         drop r5
     """,
+    "immortal-teardown-garbage-weakref": """
+        # rc_heap_destroy: clearing an immortal object makes a cycle garbage that holds a weak
+        # reference (with a collecting callback) to a member of the cycle: no callback
+        new r0 resurrect-other slots=1 param=0
+        new r1 container slots=1 param=1
+        new r2 allocator slots=3 param=0 flag
+        immortal r0
+        store r2.1 r1
+        store r0.0 r2
+        weak r5 r2 cb-collect
+        store r1.1 r5
+        store r2.5 r2
+    """,
     "failalloc": """
         failalloc 0
         new r0 container       # fails

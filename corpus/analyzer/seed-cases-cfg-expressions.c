@@ -86,7 +86,27 @@ int good_nested_conditional(rc_heap *heap, struct ctx *c, int k)
 	return 0;
 }
 
+/* Constant conditions: only the feasible branch counts. */
+void good_constant_true_condition(rc_heap *heap)
+{
+	rc_object *x = rc_new(heap, &obj_type);
+	if (!x)
+		return;
+	if (1)
+		rc_decref(x);
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+void bad_constant_false_condition(rc_heap *heap)
+{
+	rc_object *x = rc_new(heap, &obj_type);
+	if (!x)
+		return;
+	if (0)
+		rc_decref(x);
+} // expect-warning{{rc-leak}}
+
 
 int bad_and_chain_leaks_first(rc_heap *heap)
 {

@@ -18,6 +18,12 @@ kv *kv_pair(kv *first, kv *second);
 void kv_pin(kv *table, kv *item);
 void kv_unpin(kv *table, kv *item);
 void kv_maybe_retain(kv *x);
+int kv_take_out(kv *table, long key, kv **out);
+int kv_peek_out(kv *table, long key, kv **out);
+kv *kv_self(kv *x);
+kv *kv_maybe(kv *table);
+void kv_log(const kv *x);
+void kv_show(const kv *x);
 
 /* ---- must stay silent ---------------------------------------------------------------------- */
 
@@ -84,7 +90,80 @@ kv *good_maybe_retain(kv *table, long key)
 	return hit;
 }
 
+int good_out_new_released(kv *table, long key)
+{
+	kv *got = NULL;
+	if (kv_take_out(table, key, &got) < 0)
+		return -1;
+	if (got)
+		kv_release(got);
+	return 0;
+}
+
+long good_out_borrowed_kept(kv *table, long key)
+{
+	kv *got = NULL;
+	if (kv_peek_out(table, key, &got) < 0 || !got)
+		return -1;
+	return got->key;
+}
+
+void good_returns_arg(kv *x)
+{
+	kv *again = kv_self(x); /* one more reference to x */
+	kv_show(again);
+	kv_release(again);
+}
+
+void good_may_return_null(kv *table)
+{
+	kv *m = kv_maybe(table);
+	kv_log(m); /* NULL is a normal result, and kv_log accepts it */
+	if (m)
+		kv_release(m);
+}
+
+void good_accepts_null(long key)
+{
+	kv *x = kv_new(key);
+	kv_log(x); /* accepts-null: no check needed */
+	if (x)
+		kv_release(x);
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+int bad_out_new_leaked(kv *table, long key)
+{
+	kv *got = NULL;
+	if (kv_take_out(table, key, &got) < 0)
+		return -1;
+	if (got)
+		kv_show(got);
+	return 0; // expect-warning{{rc-leak}}
+}
+
+void bad_out_borrowed_released(kv *table, long key)
+{
+	kv *got = NULL;
+	if (kv_peek_out(table, key, &got) < 0 || !got)
+		return;
+	kv_release(got); // expect-warning{{rc-release-borrowed}}
+}
+
+void bad_returns_arg_dropped(kv *x)
+{
+	kv *again = kv_self(x);
+	kv_show(again);
+} // expect-warning{{rc-leak}}
+
+void bad_null_to_modeled_function(long key)
+{
+	kv *x = kv_new(key);
+	kv_show(x); // expect-warning{{rc-unchecked-null}}
+	kv_release(x);
+}
+
 
 kv *bad_pair_then_release_second(long a, long b)
 {

@@ -194,3 +194,34 @@ int bad_plain_incref_one_path(rc_object *obj, int remember)
 	}
 	return 0; // expect-warning{{rc-inconsistent}}
 }
+
+/* Three returns of 0: the earliest in source order is the reference, so only the one that
+ * differs from it is reported. */
+int bad_three_returns_middle_differs(struct registry *r, rc_object *obj, int mode)
+{
+	if (mode == 0) {
+		r->items[0] = rc_newref(obj);
+		return 0;
+	}
+	if (mode == 1) {
+		r->items[1] = obj; /* forgot rc_newref */
+		return 0; // expect-warning{{rc-inconsistent}}
+	}
+	r->items[2] = rc_newref(obj);
+	return 0;
+}
+
+/* Here the earliest return is the odd one out: both later returns differ from it. */
+int bad_three_returns_first_differs(struct registry *r, rc_object *obj, int mode)
+{
+	if (mode == 0) {
+		r->items[0] = obj; /* forgot rc_newref */
+		return 0;
+	}
+	if (mode == 1) {
+		r->items[1] = rc_newref(obj);
+		return 0; // expect-warning{{rc-inconsistent}}
+	}
+	r->items[2] = rc_newref(obj);
+	return 0; // expect-warning{{rc-inconsistent}}
+}

@@ -213,3 +213,16 @@ void bad_release_borrowed_after_null_check(struct registry *r, struct slot *s)
 	s->current = v; /* a borrowed reference stored without rc_newref... */
 	rc_decref(v);   // expect-warning{{rc-release-borrowed}}
 }
+
+/* The variable first holds a new reference, then a borrowed one: only the first is ours. */
+void bad_variable_reused_for_a_borrowed_value(rc_heap *heap, struct registry *r)
+{
+	rc_object *v = rc_new(heap, &value_type);
+	if (!v)
+		return;
+	consume(v);
+	rc_decref(v);
+	v = registry_lookup(r, "other");
+	if (v)
+		rc_decref(v); // expect-warning{{rc-release-borrowed}}
+}

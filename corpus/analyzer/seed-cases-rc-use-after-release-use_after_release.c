@@ -249,3 +249,14 @@ long bad_hash_after_xdecref(rc_heap *heap)
 		return 0;
 	return ((struct entry *)e)->hash; // expect-warning{{rc-use-after-release}}
 }
+
+/* rc_clear_field on a local: the alias still points at the released object. */
+void bad_alias_after_clearing_local(rc_heap *heap)
+{
+	rc_object *e = rc_new(heap, &entry_type);
+	rc_object *alias = e;
+	if (!e)
+		return;
+	rc_clear_field(&e);
+	emit(alias); // expect-warning{{rc-use-after-release}}
+}
