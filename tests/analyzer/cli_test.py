@@ -928,6 +928,20 @@ def sc_jobs(tmp):
     check(o1 == o2, "the text report is in the same order with -j 1 and -j 2 (deterministic)")
     again = [run(["-j", "2", "tree"], tmp)[1] for _ in range(3)]
     check(all(o == o2 for o in again), "three more -j 2 runs print the same report")
+    # Two files define a static helper of the same name with different ownership: the inferred
+    # summaries stay per translation unit, also when the files are analysed in parallel.
+    one = PRELUDE + ("static rc_object *make(rc_heap *h) { return rc_new(h, &thing_type); }\n"
+                     "int bad_dropped(rc_heap *h)\n{\n\trc_object *o = make(h);\n\tif (!o)\n"
+                     "\t\treturn -1;\n\treturn 0; /*@leak*/\n}\n")
+    two = PRELUDE + ("extern rc_object *shared;\n"
+                     "static rc_object *make(rc_heap *h) { (void)h; return shared; }\n"
+                     "int good_borrowed(rc_heap *h)\n{\n\trc_object *o = make(h);\n\tif (!o)\n"
+                     "\t\treturn -1;\n\treturn consume(o);\n}\n")
+    write_tree(tmp, {"same/one.c": one, "same/two.c": two})
+    for j in ("1", "2"):
+        st, doc, err = run_json(["-j", j, "same"], tmp)
+        check(found(doc) == {("one.c", line_of(one, "leak"), "rc-leak")},
+              f"-j {j}: same-named static helpers keep their own summaries", json.dumps(doc.get("findings")))
 
 
 def sc_compiler_args(tmp):
