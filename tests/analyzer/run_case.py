@@ -197,7 +197,7 @@ def compare(case, expected, no_diag, status, doc, stderr, cmd):
             continue
         key = (f["id"], f["line"])
         reported[key] += 1
-        messages[key].append(f"{f.get('function', '?')}: {f.get('message', '')}")
+        messages[key].append(f"{f.get('message', '')}) [in {f.get('function', '?')}]")
 
     missing = expected - reported
     unexpected = reported - expected
@@ -208,7 +208,7 @@ def compare(case, expected, no_diag, status, doc, stderr, cmd):
     for (check_id, line), n in sorted(unexpected.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         msgs = messages[(check_id, line)]
         for i in range(n):
-            print(f"{shown}:{line}: unexpected {check_id} ({msgs[-1 - i] if msgs else ''})")
+            print(f"{shown}:{line}: unexpected {check_id} ({msgs[-1 - i] if msgs else ')'}")
             problems += 1
 
     n_findings = sum(reported.values())
