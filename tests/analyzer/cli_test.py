@@ -1148,6 +1148,14 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         print("scenarios: " + " ".join(SCENARIOS), file=sys.stderr)
         return 2
+    if argv[1] == "sarif":
+        try:
+            import jsonschema  # noqa: F401
+        except ImportError:
+            # `python3` on PATH may be a pyenv copy without Debian's python3-jsonschema.
+            system = "/usr/bin/python3"
+            if os.path.exists(system) and os.path.realpath(sys.executable) != os.path.realpath(system):
+                os.execv(system, [system] + argv)
     RCCHECK = os.path.abspath(argv[2])
     INCLUDE = os.path.abspath(argv[3])
     if not os.access(RCCHECK, os.X_OK):
