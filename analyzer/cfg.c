@@ -1470,6 +1470,39 @@ static int from_macro(CXCursor c)
 	return a == b;
 }
 
+/* Whether statement c starts with a macro the model says is a return statement (Py_RETURN_NONE
+ * is `return Py_None` for immortal objects in 3.12+: not a borrowed return). */
+static int return_macro(struct cx *x, CXCursor c)
+{
+	if (!x->env->macro_model)
+		return 0;
+	CXFile f = NULL;
+	unsigned start = 0;
+	clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, NULL, NULL, &start);
+	if (!f)
+		return 0;
+	CXToken *toks = NULL;
+	unsigned nt = 0;
+	size_t size = 0;
+	if (!clang_getFileContents(x->env->tu, f, &size) || start >= size)
+		return 0;
+	unsigned end = (unsigned)(size - start > 48 ? start + 48 : size);
+	clang_tokenize(x->env->tu,
+		       clang_getRange(clang_getLocationForOffset(x->env->tu, f, start),
+				      clang_getLocationForOffset(x->env->tu, f, end)),
+		       &toks, &nt);
+	int r = 0;
+	if (nt >= 1 && clang_getTokenKind(toks[0]) == CXToken_Identifier) {
+		CXString ns = clang_getTokenSpelling(x->env->tu, toks[0]);
+		const struct model_fn *m = x->env->macro_model(x->env->ctx, clang_getCString(ns));
+		r = m && (m->flags & MODEL_RETURN_STMT);
+		clang_disposeString(ns);
+	}
+	if (toks)
+		clang_disposeTokens(x->env->tu, toks, nt);
+	return r;
+}
+
 /* If statement c is exactly one invocation NAME(args) of a macro the model knows, lowers it as
  * a call to NAME and returns 1. */
 static int lower_model_macro(struct cx *x, CXCursor c)
@@ -1749,6 +1782,8 @@ static void lower_stmt_inner(struct cx *x, CXCursor c)
 		int32_t n = emit(x, IR_RETURN, loc_of(c));
 		if (has)
 			add_opnd(x, n, o);
+		if (has && !x->overflow && from_macro(c) && return_macro(x, c))
+			x->fn->nodes[n].flags |= IR_NODE_RETURN_MACRO;
 		x->cur = -1;
 		break;
 	}

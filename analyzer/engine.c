@@ -1117,6 +1117,8 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 		if (o->kind == IR_OPND_NULL || (o->kind == IR_OPND_INT && o->ival == 0) ||
 		    (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)))
 			ri->saw_null = 1;
+		else if (o->kind == IR_OPND_FIELD && o->var == -2)
+			ri->saw_borrowed = 1; /* &static_object */
 		else if (v && v->owned > 0)
 			ri->saw_new = 1;
 		else if (v && (v->flags & (ENG_V_BORROWED | ENG_V_LOADED)))

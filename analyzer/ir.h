@@ -66,6 +66,7 @@ enum ir_node_flags {
 	IR_NODE_NORETURN = 1u << 0, /* call never returns */
 	IR_NODE_NEGATED = 1u << 1,  /* branch: written as the negation (for notes only) */
 	IR_NODE_LOOP = 1u << 2,     /* branch: a loop condition */
+	IR_NODE_RETURN_MACRO = 1u << 3, /* return: the expansion of a return-stmt macro (Py_RETURN_NONE) */
 };
 
 struct ir_node {

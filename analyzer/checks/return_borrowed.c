@@ -28,18 +28,21 @@ static int borrowed_return(const struct eng_value *v)
 static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
 	struct data *d = data;
-	if (!ev->fn->returns_ptr || !ev->node->nargs)
+	if (!ev->fn->returns_ptr || !ev->node->nargs || (ev->node->flags & IR_NODE_RETURN_MACRO))
 		return;
-	const struct eng_value *v = engine_operand_value(ev->state, ir_args(ev->fn, ev->node));
+	const struct ir_operand *o = ir_args(ev->fn, ev->node);
+	const struct eng_value *v = engine_operand_value(ev->state, o);
 	if (v && v->owned > 0 && value_may_be_live(v))
 		d->saw_owned = 1;
-	if (!borrowed_return(v))
+	/* &global_object (Py_None is &_Py_NoneStruct): a borrowed reference to a static object */
+	int addr_of_global = o->kind == IR_OPND_FIELD && o->var == -2 && o->str;
+	if (!borrowed_return(v) && !addr_of_global)
 		return;
-	const char *name = value_label(eng, ev->state, v);
+	const char *name = v ? value_label(eng, ev->state, v) : o->str;
 	if (engine_returns_new(eng)) {
 		engine_report(eng, check_self("rc-return-borrowed"), ev->node->loc, v, name,
 			      "'%s' must return a new reference but returns '%s', borrowed from %s", ev->fn->name, name,
-			      engine_value_origin(eng, v));
+			      v ? engine_value_origin(eng, v) : "a static object");
 		return;
 	}
 	if (d->n == d->cap) {
@@ -52,7 +55,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 	struct pending *p = &d->p[d->n++];
 	p->pos = engine_position(eng);
 	p->loc = ev->node->loc;
-	p->site = v->param ? -1 : v->site;
+	p->site = !v || v->param ? -1 : v->site;
 	p->name = malloc(strlen(name) + 1);
 	if (p->name)
 		strcpy(p->name, name);
