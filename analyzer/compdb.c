@@ -33,7 +33,7 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-void input_list_free(struct input_list *l)
+void compdb_list_free(struct input_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].display);
@@ -46,7 +46,7 @@ void input_list_free(struct input_list *l)
 	memset(l, 0, sizeof *l);
 }
 
-void input_add(struct input_list *l, const char *display, const char *source, const char *const *args, int nargs)
+void compdb_add(struct input_list *l, const char *display, const char *source, const char *const *args, int nargs)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
@@ -103,7 +103,7 @@ static int walk(struct input_list *l, const char *dir, const char *const *args, 
 			if (S_ISDIR(st.st_mode))
 				walk(l, p, args, nargs, depth + 1);
 			else if (S_ISREG(st.st_mode) && ends_with_c(names[i]))
-				input_add(l, p, p, args, nargs);
+				compdb_add(l, p, p, args, nargs);
 		}
 		free(p);
 		free(names[i]);
@@ -112,7 +112,7 @@ static int walk(struct input_list *l, const char *dir, const char *const *args, 
 	return 0;
 }
 
-int input_add_path(struct input_list *l, const char *path, const char *const *args, int nargs, char *err,
+int compdb_add_path(struct input_list *l, const char *path, const char *const *args, int nargs, char *err,
 		   size_t errlen)
 {
 	struct stat st;
@@ -133,7 +133,7 @@ int input_add_path(struct input_list *l, const char *path, const char *const *ar
 		return -1;
 	}
 	fclose(f);
-	input_add(l, path, path, args, nargs);
+	compdb_add(l, path, path, args, nargs);
 	return 0;
 }
 
@@ -339,7 +339,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 			for (int k = 0; k < nextra; k++)
 				args[nargs++] = xstrdup(extra[k]);
 			char *disp = display_path(abs);
-			input_add(l, disp, abs, (const char *const *)args, nargs);
+			compdb_add(l, disp, abs, (const char *const *)args, nargs);
 			free(disp);
 			for (int k = 0; k < nargs; k++)
 				free(args[k]);
@@ -361,7 +361,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 			continue;
 		struct stat st;
 		if (stat(selectors[i], &st) == 0 && S_ISREG(st.st_mode)) {
-			input_add(l, selectors[i], selectors[i], extra, nextra);
+			compdb_add(l, selectors[i], selectors[i], extra, nextra);
 		} else if (stat(selectors[i], &st) != 0) {
 			snprintf(err, errlen, "%s: %s", selectors[i], strerror(errno));
 			rc = -2;

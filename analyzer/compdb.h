@@ -20,12 +20,12 @@ struct input_list {
 	size_t n, cap;
 };
 
-void input_list_free(struct input_list *l);
+void compdb_list_free(struct input_list *l);
 /* Adds one input; args are copied. */
-void input_add(struct input_list *l, const char *display, const char *source, const char *const *args, int nargs);
+void compdb_add(struct input_list *l, const char *display, const char *source, const char *const *args, int nargs);
 /* Adds PATH (a .c file, or a directory walked recursively for .c files in sorted order) with
  * args. Returns 0, or -1 with a message in err when PATH does not exist or cannot be read. */
-int input_add_path(struct input_list *l, const char *path, const char *const *args, int nargs, char *err,
+int compdb_add_path(struct input_list *l, const char *path, const char *const *args, int nargs, char *err,
 		   size_t errlen);
 
 /*

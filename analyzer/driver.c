@@ -347,7 +347,7 @@ int rccheck_main(int argc, char **argv)
 			diag_run_error(&run, NULL, "%s", err);
 	} else if (!fatal) {
 		for (int i = 0; i < o.npaths; i++)
-			if (input_add_path(&inputs, o.paths[i], o.cc_args, o.ncc_args, err, sizeof err) < 0)
+			if (compdb_add_path(&inputs, o.paths[i], o.cc_args, o.ncc_args, err, sizeof err) < 0)
 				diag_run_error(&run, o.paths[i], "%s", err);
 	}
 
@@ -414,7 +414,7 @@ int rccheck_main(int argc, char **argv)
 	rc = errors ? 2 : (nfind && !o.dump_cfg) ? 1 : 0;
 
 	run_free(&run);
-	input_list_free(&inputs);
+	compdb_list_free(&inputs);
 	model_free(model);
 	free(o.models);
 	free(o.paths);
