@@ -1617,6 +1617,17 @@ static int lower_model_macro(struct cx *x, CXCursor c)
 	return done;
 }
 
+/* Lowers a loop body with break going to brk and continue to cont. */
+static void loop_body(struct cx *x, CXCursor body, int32_t brk, int32_t cont)
+{
+	int32_t sb = x->brk, sc = x->cont;
+	x->brk = brk;
+	x->cont = cont;
+	lower_stmt(x, body);
+	x->brk = sb;
+	x->cont = sc;
+}
+
 static void lower_stmt_inner(struct cx *x, CXCursor c)
 {
 	enum CXCursorKind k = clang_getCursorKind(c);
@@ -1659,15 +1670,10 @@ static void lower_stmt_inner(struct cx *x, CXCursor c)
 		if (ks.n < 2)
 			break;
 		int32_t h = new_label(x), b = new_label(x), e = new_label(x);
-		int32_t sb = x->brk, sc = x->cont;
 		place(x, h);
 		cond_stmt(x, ks.v[0], b, e, 1);
 		place(x, b);
-		x->brk = e;
-		x->cont = h;
-		lower_stmt(x, ks.v[ks.n - 1]);
-		x->brk = sb;
-		x->cont = sc;
+		loop_body(x, ks.v[ks.n - 1], e, h);
 		jump(x, h);
 		place(x, e);
 		break;
@@ -1676,13 +1682,8 @@ static void lower_stmt_inner(struct cx *x, CXCursor c)
 		if (ks.n < 2)
 			break;
 		int32_t b = new_label(x), cl = new_label(x), e = new_label(x);
-		int32_t sb = x->brk, sc = x->cont;
 		place(x, b);
-		x->brk = e;
-		x->cont = cl;
-		lower_stmt(x, ks.v[0]);
-		x->brk = sb;
-		x->cont = sc;
+		loop_body(x, ks.v[0], e, cl);
 		place(x, cl);
 		cond_stmt(x, ks.v[1], b, e, 1);
 		place(x, e);
@@ -1696,18 +1697,13 @@ static void lower_stmt_inner(struct cx *x, CXCursor c)
 		if (!clang_Cursor_isNull(init))
 			lower_stmt(x, init);
 		int32_t h = new_label(x), b = new_label(x), i = new_label(x), e = new_label(x);
-		int32_t sb = x->brk, sc = x->cont;
 		place(x, h);
 		if (!clang_Cursor_isNull(cond))
 			cond_stmt(x, cond, b, e, 1);
 		else
 			jump(x, b);
 		place(x, b);
-		x->brk = e;
-		x->cont = i;
-		lower_stmt(x, ks.v[ks.n - 1]);
-		x->brk = sb;
-		x->cont = sc;
+		loop_body(x, ks.v[ks.n - 1], e, i);
 		place(x, i);
 		if (!clang_Cursor_isNull(inc))
 			expr_stmt(x, inc);

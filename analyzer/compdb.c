@@ -4,6 +4,8 @@
 #define _XOPEN_SOURCE 700
 #include "compdb.h"
 
+#include "util.h"
+
 #include <clang-c/CXCompilationDatabase.h>
 #include <dirent.h>
 #include <errno.h>
@@ -14,24 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("rccheck: error: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = xrealloc(NULL, n);
-	memcpy(p, s, n);
-	return p;
-}
 
 void compdb_list_free(struct input_list *l)
 {
@@ -50,15 +34,15 @@ void compdb_add(struct input_list *l, const char *display, const char *source, c
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+		l->v = util_xrealloc(l->v, l->cap * sizeof *l->v);
 	}
 	struct input *in = &l->v[l->n++];
-	in->display = xstrdup(display);
-	in->source = xstrdup(source);
+	in->display = util_xstrdup(display);
+	in->source = util_xstrdup(source);
 	in->nargs = nargs;
-	in->args = xrealloc(NULL, (size_t)(nargs > 0 ? nargs : 1) * sizeof *in->args);
+	in->args = util_xrealloc(NULL, (size_t)(nargs > 0 ? nargs : 1) * sizeof *in->args);
 	for (int i = 0; i < nargs; i++)
-		in->args[i] = xstrdup(args[i]);
+		in->args[i] = util_xstrdup(args[i]);
 }
 
 static int ends_with_c(const char *name)
@@ -87,16 +71,16 @@ static int walk(struct input_list *l, const char *dir, const char *const *args, 
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
-			names = xrealloc(names, cap * sizeof *names);
+			names = util_xrealloc(names, cap * sizeof *names);
 		}
-		names[n++] = xstrdup(e->d_name);
+		names[n++] = util_xstrdup(e->d_name);
 	}
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(dir) + strlen(names[i]) + 2;
-		char *p = xrealloc(NULL, len);
+		char *p = util_xrealloc(NULL, len);
 		snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
 		struct stat st;
 		if (stat(p, &st) == 0) {
@@ -144,9 +128,9 @@ int compdb_add_path(struct input_list *l, const char *path, const char *const *a
 static char *join_path(const char *dir, const char *p)
 {
 	if (p[0] == '/' || !dir || !*dir)
-		return xstrdup(p);
+		return util_xstrdup(p);
 	size_t len = strlen(dir) + strlen(p) + 2;
-	char *r = xrealloc(NULL, len);
+	char *r = util_xrealloc(NULL, len);
 	snprintf(r, len, "%s/%s", dir, p);
 	return r;
 }
@@ -156,8 +140,8 @@ static char *canon(const char *p)
 {
 	char buf[PATH_MAX];
 	if (realpath(p, buf))
-		return xstrdup(buf);
-	return xstrdup(p);
+		return util_xstrdup(buf);
+	return util_xstrdup(p);
 }
 
 /* Path printed for an entry: relative to the working directory when under it. */
@@ -167,9 +151,9 @@ static char *display_path(const char *abs)
 	if (getcwd(cwd, sizeof cwd)) {
 		size_t n = strlen(cwd);
 		if (!strncmp(abs, cwd, n) && abs[n] == '/')
-			return xstrdup(abs + n + 1);
+			return util_xstrdup(abs + n + 1);
 	}
-	return xstrdup(abs);
+	return util_xstrdup(abs);
 }
 
 static int takes_value(const char *a)
@@ -204,7 +188,7 @@ static const char *path_opt(const char *a)
 static void entry_args(CXCompileCommand cmd, const char *dir, const char *abs_file, char ***out, int *nout)
 {
 	unsigned n = clang_CompileCommand_getNumArgs(cmd);
-	char **args = xrealloc(NULL, (n + 1) * sizeof *args);
+	char **args = util_xrealloc(NULL, (n + 1) * sizeof *args);
 	int k = 0;
 	for (unsigned i = 1; i < n; i++) {
 		CXString s = clang_CompileCommand_getArg(cmd, i);
@@ -238,17 +222,17 @@ static void entry_args(CXCompileCommand cmd, const char *dir, const char *abs_fi
 			const char *v = a + strlen(po);
 			char *p = join_path(dir, v);
 			size_t len = strlen(po) + strlen(p) + 1;
-			args[k] = xrealloc(NULL, len);
+			args[k] = util_xrealloc(NULL, len);
 			snprintf(args[k], len, "%s%s", po, p);
 			k++;
 			free(p);
 		} else if (po && i + 1 < n) {
-			args[k++] = xstrdup(a);
+			args[k++] = util_xstrdup(a);
 			clang_disposeString(s);
 			s = clang_CompileCommand_getArg(cmd, ++i);
 			args[k++] = join_path(dir, clang_getCString(s));
 		} else {
-			args[k++] = xstrdup(a);
+			args[k++] = util_xstrdup(a);
 		}
 		clang_disposeString(s);
 	}
@@ -274,7 +258,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 		const char *const *extra, int nextra, char *err, size_t errlen)
 {
 	size_t len = strlen(build_dir) + sizeof "/compile_commands.json";
-	char *file = xrealloc(NULL, len);
+	char *file = util_xrealloc(NULL, len);
 	snprintf(file, len, "%s/compile_commands.json", build_dir);
 	json_error_t je;
 	json_t *doc = json_load_file(file, 0, &je);
@@ -310,7 +294,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 			clang_CompilationDatabase_dispose(db);
 		return -1;
 	}
-	char **sel = xrealloc(NULL, (size_t)(nselectors > 0 ? nselectors : 1) * sizeof *sel);
+	char **sel = util_xrealloc(NULL, (size_t)(nselectors > 0 ? nselectors : 1) * sizeof *sel);
 	int *hit = calloc((size_t)(nselectors > 0 ? nselectors : 1), sizeof *hit);
 	if (!hit)
 		abort();
@@ -335,17 +319,17 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 			char **args;
 			int nargs;
 			entry_args(cmd, clang_getCString(d), abs, &args, &nargs);
-			args = xrealloc(args, (size_t)(nargs + nextra + 1) * sizeof *args);
+			args = util_xrealloc(args, (size_t)(nargs + nextra + 1) * sizeof *args);
 			for (int k = 0; k < nextra; k++)
-				args[nargs++] = xstrdup(extra[k]);
+				args[nargs++] = util_xstrdup(extra[k]);
 			char *disp = display_path(abs);
 			compdb_add(l, disp, abs, (const char *const *)args, nargs);
 			free(disp);
 			for (int k = 0; k < nargs; k++)
 				free(args[k]);
 			free(args);
-			seen = xrealloc(seen, (nseen + 1) * sizeof *seen);
-			seen[nseen++] = xstrdup(abs);
+			seen = util_xrealloc(seen, (nseen + 1) * sizeof *seen);
+			seen[nseen++] = util_xstrdup(abs);
 		}
 		free(abs);
 		clang_disposeString(d);

@@ -3,34 +3,18 @@
  */
 #include "diag.h"
 
+#include "util.h"
+
 #include "engine.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("rccheck: error: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s ? s : "") + 1;
-	char *p = xrealloc(NULL, n);
-	memcpy(p, s ? s : "", n);
-	return p;
-}
-
 void diag_file_init(struct diag_file *f, const char *path)
 {
 	memset(f, 0, sizeof *f);
-	f->path = xstrdup(path);
+	f->path = util_xstrdup(path);
 }
 
 void diag_file_free(struct diag_file *f)
@@ -60,24 +44,24 @@ struct diag_finding *diag_add(struct diag_file *f, int check, const char *functi
 {
 	if (f->nfindings == f->cap_findings) {
 		f->cap_findings = f->cap_findings ? f->cap_findings * 2 : 8;
-		f->findings = xrealloc(f->findings, f->cap_findings * sizeof *f->findings);
+		f->findings = util_xrealloc(f->findings, f->cap_findings * sizeof *f->findings);
 	}
 	struct diag_finding *d = &f->findings[f->nfindings++];
 	memset(d, 0, sizeof *d);
 	d->check = check;
-	d->function = xstrdup(function);
+	d->function = util_xstrdup(function);
 	d->line = line;
 	d->col = col;
-	d->message = xstrdup(message);
+	d->message = util_xstrdup(message);
 	return d;
 }
 
 void diag_add_note(struct diag_finding *d, uint32_t line, uint32_t col, const char *message)
 {
-	d->notes = xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
+	d->notes = util_xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
 	d->notes[d->nnotes].line = line;
 	d->notes[d->nnotes].col = col;
-	d->notes[d->nnotes].message = xstrdup(message);
+	d->notes[d->nnotes].message = util_xstrdup(message);
 	d->nnotes++;
 }
 
@@ -87,7 +71,7 @@ static char *vformat(const char *fmt, va_list ap)
 	va_copy(cp, ap);
 	int n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
-	char *s = xrealloc(NULL, (size_t)(n > 0 ? n : 0) + 1);
+	char *s = util_xrealloc(NULL, (size_t)(n > 0 ? n : 0) + 1);
 	vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
 	return s;
 }
@@ -96,7 +80,7 @@ void diag_add_error(struct diag_file *f, const char *fmt, ...)
 {
 	if (f->nerrors == f->cap_errors) {
 		f->cap_errors = f->cap_errors ? f->cap_errors * 2 : 4;
-		f->errors = xrealloc(f->errors, f->cap_errors * sizeof *f->errors);
+		f->errors = util_xrealloc(f->errors, f->cap_errors * sizeof *f->errors);
 	}
 	va_list ap;
 	va_start(ap, fmt);
@@ -108,12 +92,12 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 {
 	if (r->nerrors == r->cap_errors) {
 		r->cap_errors = r->cap_errors ? r->cap_errors * 2 : 4;
-		r->errors = xrealloc(r->errors, r->cap_errors * sizeof *r->errors);
-		r->error_files = xrealloc(r->error_files, r->cap_errors * sizeof *r->error_files);
+		r->errors = util_xrealloc(r->errors, r->cap_errors * sizeof *r->errors);
+		r->error_files = util_xrealloc(r->error_files, r->cap_errors * sizeof *r->error_files);
 	}
 	va_list ap;
 	va_start(ap, fmt);
-	r->error_files[r->nerrors] = xstrdup(file ? file : "");
+	r->error_files[r->nerrors] = util_xstrdup(file ? file : "");
 	r->errors[r->nerrors++] = vformat(fmt, ap);
 	va_end(ap);
 }
@@ -122,11 +106,11 @@ void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const
 {
 	if (f->nincomplete == f->cap_incomplete) {
 		f->cap_incomplete = f->cap_incomplete ? f->cap_incomplete * 2 : 4;
-		f->incomplete = xrealloc(f->incomplete, f->cap_incomplete * sizeof *f->incomplete);
+		f->incomplete = util_xrealloc(f->incomplete, f->cap_incomplete * sizeof *f->incomplete);
 	}
 	f->incomplete[f->nincomplete].line = line;
 	f->incomplete[f->nincomplete].col = col;
-	f->incomplete[f->nincomplete].message = xstrdup(message);
+	f->incomplete[f->nincomplete].message = util_xstrdup(message);
 	f->nincomplete++;
 }
 
@@ -221,14 +205,14 @@ void diag_lines_build(struct diag_lines *l, const char *text, size_t len)
 	if (!any)
 		return;
 	uint32_t cap = 1024;
-	l->start = xrealloc(NULL, cap * sizeof *l->start);
+	l->start = util_xrealloc(NULL, cap * sizeof *l->start);
 	l->start[l->n++] = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (text[i] != '\n')
 			continue;
 		if (l->n == cap) {
 			cap *= 2;
-			l->start = xrealloc(l->start, cap * sizeof *l->start);
+			l->start = util_xrealloc(l->start, cap * sizeof *l->start);
 		}
 		l->start[l->n++] = (uint32_t)(i + 1);
 	}

@@ -4,6 +4,8 @@
  */
 #include "engine.h"
 
+#include "util.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,40 +80,12 @@ struct engine {
 /* Small helpers                                                                               */
 /* ------------------------------------------------------------------------------------------ */
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("rccheck: error: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *q = calloc(n ? n : 1, size ? size : 1);
-	if (!q) {
-		fputs("rccheck: error: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = xrealloc(NULL, n);
-	memcpy(p, s, n);
-	return p;
-}
-
 static void state_alloc(struct eng_state *s, uint32_t nvars)
 {
 	s->nvars = nvars;
 	s->nvals = 0;
-	s->bind = xcalloc(nvars + 1, 1);
-	s->vals = xcalloc(ENG_MAX_VALUES + 1, sizeof *s->vals);
+	s->bind = util_xcalloc(nvars + 1, 1);
+	s->vals = util_xcalloc(ENG_MAX_VALUES + 1, sizeof *s->vals);
 }
 
 static void state_free(struct eng_state *s)
@@ -291,7 +265,7 @@ static void rehash(struct engine *eng)
 {
 	uint32_t nb = eng->nbuckets ? eng->nbuckets * 2 : 1024;
 	free(eng->buckets);
-	eng->buckets = xrealloc(NULL, nb * sizeof *eng->buckets);
+	eng->buckets = util_xrealloc(NULL, nb * sizeof *eng->buckets);
 	for (uint32_t i = 0; i < nb; i++)
 		eng->buckets[i] = -1;
 	eng->nbuckets = nb;
@@ -318,12 +292,12 @@ static void compute_liveness(struct engine *eng)
 	if (w == 0 || (uint64_t)w * fn->nnodes > (1u << 22))
 		return; /* too large: no pruning */
 	eng->words = w;
-	eng->live = xcalloc((size_t)w * fn->nnodes, sizeof *eng->live);
-	uint64_t *addr = xcalloc(w, sizeof *addr); /* vars whose address is taken: always live */
+	eng->live = util_xcalloc((size_t)w * fn->nnodes, sizeof *eng->live);
+	uint64_t *addr = util_xcalloc(w, sizeof *addr); /* vars whose address is taken: always live */
 	for (uint32_t i = 0; i < fn->nops; i++)
 		if (fn->ops[i].kind == IR_OPND_ADDR)
 			addr[fn->ops[i].var / 64] |= 1ull << (fn->ops[i].var % 64);
-	uint64_t *tmp = xcalloc(w, sizeof *tmp);
+	uint64_t *tmp = util_xcalloc(w, sizeof *tmp);
 	int changed = 1;
 	for (int round = 0; changed && round < 1000; round++) {
 		changed = 0;
@@ -393,11 +367,11 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 	}
 	if (eng->nrecs == eng->cap_recs) {
 		eng->cap_recs = eng->cap_recs ? eng->cap_recs * 2 : 256;
-		eng->recs = xrealloc(eng->recs, eng->cap_recs * sizeof *eng->recs);
+		eng->recs = util_xrealloc(eng->recs, eng->cap_recs * sizeof *eng->recs);
 	}
 	if (eng->blob_len + len > eng->blob_cap) {
 		eng->blob_cap = (eng->blob_cap + len) * 2;
-		eng->blob = xrealloc(eng->blob, eng->blob_cap);
+		eng->blob = util_xrealloc(eng->blob, eng->blob_cap);
 	}
 	memcpy(eng->blob + eng->blob_len, eng->ser, len);
 	struct record *rec = &eng->recs[eng->nrecs];
@@ -416,7 +390,7 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 	}
 	if (eng->sp == eng->cap_stack) {
 		eng->cap_stack = eng->cap_stack ? eng->cap_stack * 2 : 256;
-		eng->stack = xrealloc(eng->stack, eng->cap_stack * sizeof *eng->stack);
+		eng->stack = util_xrealloc(eng->stack, eng->cap_stack * sizeof *eng->stack);
 	}
 	eng->stack[eng->sp++] = (int32_t)eng->nrecs;
 	eng->nrecs++;
@@ -466,7 +440,7 @@ static char *branch_note(const struct ir_func *fn, const struct ir_node *n, int 
 			snprintf(buf, sizeof buf, "taking the %s branch", via == VIA_TRUE ? "true" : "false");
 		break;
 	}
-	return xstrdup(buf);
+	return util_xstrdup(buf);
 }
 
 static char *site_note(const struct ir_func *fn, const struct ir_node *n)
@@ -490,7 +464,7 @@ static char *site_note(const struct ir_func *fn, const struct ir_node *n)
 	} else {
 		snprintf(buf, sizeof buf, "value produced here");
 	}
-	return xstrdup(buf);
+	return util_xstrdup(buf);
 }
 
 static int already_reported(struct engine *eng, int check, uint32_t line, const char *var)
@@ -500,11 +474,11 @@ static int already_reported(struct engine *eng, int check, uint32_t line, const 
 			return 1;
 	if (eng->nreported == eng->cap_reported) {
 		eng->cap_reported = eng->cap_reported ? eng->cap_reported * 2 : 8;
-		eng->reported = xrealloc(eng->reported, eng->cap_reported * sizeof *eng->reported);
+		eng->reported = util_xrealloc(eng->reported, eng->cap_reported * sizeof *eng->reported);
 	}
 	eng->reported[eng->nreported].check = check;
 	eng->reported[eng->nreported].line = line;
-	eng->reported[eng->nreported].var = xstrdup(var);
+	eng->reported[eng->nreported].var = util_xstrdup(var);
 	eng->nreported++;
 	return 0;
 }
@@ -513,7 +487,7 @@ static void add_note(struct eng_finding *f, uint32_t *cap, struct ir_loc loc, ch
 {
 	if (f->nnotes == *cap) {
 		*cap = *cap ? *cap * 2 : 8;
-		f->notes = xrealloc(f->notes, *cap * sizeof *f->notes);
+		f->notes = util_xrealloc(f->notes, *cap * sizeof *f->notes);
 	}
 	f->notes[f->nnotes].loc = loc;
 	f->notes[f->nnotes].message = msg;
@@ -540,7 +514,7 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 	uint32_t depth = 0;
 	for (int32_t r = rec; r >= 0; r = eng->recs[r].parent)
 		depth++;
-	int32_t *chain = xrealloc(NULL, (depth + 1) * sizeof *chain);
+	int32_t *chain = util_xrealloc(NULL, (depth + 1) * sizeof *chain);
 	uint32_t k = depth;
 	for (int32_t r = rec; r >= 0; r = eng->recs[r].parent)
 		chain[--k] = r;
@@ -571,12 +545,12 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 		else if (r->via == VIA_FAIL) {
 			char buf[300];
 			snprintf(buf, sizeof buf, "assuming '%s' fails", pn->callee ? pn->callee : "the call");
-			add_note(&f, &cap, pn->loc, xstrdup(buf));
+			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
 		}
 	}
 	free(chain);
 	if (engine_checks[check]->last_note)
-		add_note(&f, &cap, loc, xstrdup(engine_checks[check]->last_note));
+		add_note(&f, &cap, loc, util_xstrdup(engine_checks[check]->last_note));
 	/* keep the acquisition and the last branches when the path is long */
 	if (f.nnotes > ENG_MAX_NOTES) {
 		uint32_t keep_tail = ENG_MAX_NOTES - first_branch - 1;
@@ -1127,10 +1101,10 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 			ri->saw_other = 1;
 	}
 	if (!ri->delta) {
-		ri->delta = xcalloc((size_t)fn->nparams + 1, 1);
-		ri->delta_mixed = xcalloc((size_t)fn->nparams + 1, 1);
-		ri->tdelta = xcalloc((size_t)fn->nparams + 1, 1);
-		ri->tdelta_mixed = xcalloc((size_t)fn->nparams + 1, 1);
+		ri->delta = util_xcalloc((size_t)fn->nparams + 1, 1);
+		ri->delta_mixed = util_xcalloc((size_t)fn->nparams + 1, 1);
+		ri->tdelta = util_xcalloc((size_t)fn->nparams + 1, 1);
+		ri->tdelta_mixed = util_xcalloc((size_t)fn->nparams + 1, 1);
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
@@ -1342,10 +1316,10 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	state_alloc(&eng.a, fn->nvars);
 	state_alloc(&eng.b, fn->nvars);
 	state_alloc(&eng.c, fn->nvars);
-	eng.ser = xrealloc(NULL, 1 + fn->nvars + (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
-	eng.check_data = xcalloc(engine_ncheck, sizeof *eng.check_data);
+	eng.ser = util_xrealloc(NULL, 1 + fn->nvars + (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
+	eng.check_data = util_xcalloc(engine_ncheck, sizeof *eng.check_data);
 	for (size_t i = 0; i < engine_ncheck; i++)
-		eng.check_data[i] = engine_checks[i]->data_size ? xcalloc(1, engine_checks[i]->data_size) : NULL;
+		eng.check_data[i] = engine_checks[i]->data_size ? util_xcalloc(1, engine_checks[i]->data_size) : NULL;
 	eng.npred = ir_pred_counts(fn);
 	compute_liveness(&eng);
 	rehash(&eng);

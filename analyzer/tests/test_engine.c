@@ -237,21 +237,28 @@ static void test_release_is_clean(void **state)
 	fb_free(&b);
 }
 
-/* x = obj_new_sure(); decref(x); decref(x); -> double release at 4 */
-static void test_double_release(void **state)
+/* x = obj_new_sure(); first(x); decref(x); -> one finding: a double release at line 4 */
+static void expect_double_release_after(const struct model_fn *first)
 {
-	(void)state;
 	struct fb b;
+	nfound = 0;
 	fb_init(&b, "f");
 	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
 	call_into(&b, 2, &m_new_sure, x, 0);
-	call1(&b, 3, &m_decref, x);
+	call1(&b, 3, first, x);
 	call1(&b, 4, &m_decref, x);
 	ret(&b, 5, NULL);
 	run(&b, 0);
 	assert_int_equal(nfound, 1);
 	assert_true(has("rc-double-release", 4));
 	fb_free(&b);
+}
+
+/* decref(x); decref(x) */
+static void test_double_release(void **state)
+{
+	(void)state;
+	expect_double_release_after(&m_decref);
 }
 
 /* x = obj_new_sure(); decref(x); use x  -> use after release at 4 */
@@ -350,11 +357,10 @@ static void test_loop_terminates(void **state)
 	fb_free(&b);
 }
 
-/* 40 unknown branches in a row, each setting a var read at the end (so liveness cannot merge
- * the paths): the budget stops the exploration */
-static void test_budget(void **state)
+/* 40 unknown branches in a row, each setting its own var; with `read` the vars are all read at
+ * the end. Returns the number of states explored with a budget of 500. */
+static uint32_t run_branch_chain(int read)
 {
-	(void)state;
 	struct fb b;
 	int32_t xs[40];
 	fb_init(&b, "f");
@@ -369,39 +375,33 @@ static void test_budget(void **state)
 		b.fn.nodes[br].succ[0] = a1;
 		b.fn.nodes[br].succ[1] = join;
 	}
-	int32_t sink = add(&b, IR_CALL, 49);
-	b.fn.nodes[sink].callee = "sink";
-	for (int i = 0; i < 40; i++)
-		ir_add_operand(&b.fn, sink, ir_var_opnd(xs[i]));
-	ret(&b, 50, NULL);
-	uint32_t states = run(&b, 500);
-	assert_int_equal(states, 0);
-	assert_int_equal(incomplete_calls, 1);
-	fb_free(&b);
-}
-
-/* the same 40 branches with vars nobody reads: dead vars are dropped, the paths merge */
-static void test_liveness_merges(void **state)
-{
-	(void)state;
-	struct fb b;
-	fb_init(&b, "f");
-	for (int i = 0; i < 40; i++) {
-		int32_t x = var(&b, "x", IR_VAR_INT, -1);
-		int32_t br = add(&b, IR_BRANCH, 2 + (uint32_t)i);
-		b.last = -1;
-		int32_t a1 = add(&b, IR_ASSIGN, 2 + (uint32_t)i);
-		b.fn.nodes[a1].dest = x;
-		ir_add_operand(&b.fn, a1, ir_int_opnd(1));
-		int32_t join = add(&b, IR_NOP, 2 + (uint32_t)i);
-		b.fn.nodes[br].succ[0] = a1;
-		b.fn.nodes[br].succ[1] = join;
+	if (read) {
+		int32_t sink = add(&b, IR_CALL, 49);
+		b.fn.nodes[sink].callee = "sink";
+		for (int i = 0; i < 40; i++)
+			ir_add_operand(&b.fn, sink, ir_var_opnd(xs[i]));
 	}
 	ret(&b, 50, NULL);
 	uint32_t states = run(&b, 500);
+	fb_free(&b);
+	return states;
+}
+
+/* the vars are read at the end, so liveness cannot merge the paths: the budget stops it */
+static void test_budget(void **state)
+{
+	(void)state;
+	assert_int_equal(run_branch_chain(1), 0);
+	assert_int_equal(incomplete_calls, 1);
+}
+
+/* nobody reads the vars: dead vars are dropped and the paths merge */
+static void test_liveness_merges(void **state)
+{
+	(void)state;
+	uint32_t states = run_branch_chain(0);
 	assert_true(states > 0 && states < 500);
 	assert_int_equal(incomplete_calls, 0);
-	fb_free(&b);
 }
 
 /* int f(p): if (?) { incref(p); store p; return 0; } return 0; -> rc-inconsistent at the second */
@@ -452,16 +452,8 @@ static void test_steal_and_summary(void **state)
 	assert_int_equal(nfound, 0);
 	fb_free(&b);
 
-	fb_init(&b, "g");
-	x = var(&b, "x", IR_VAR_PTR, -1);
-	call_into(&b, 2, &m_new_sure, x, 0);
-	call1(&b, 3, &m_steal, x);
-	call1(&b, 4, &m_decref, x);
-	ret(&b, 5, NULL);
-	run(&b, 0);
-	assert_int_equal(nfound, 1);
-	assert_true(has("rc-double-release", 4));
-	fb_free(&b);
+	/* obj_give(x) took the reference: decref(x) after it releases what the function no longer owns */
+	expect_double_release_after(&m_steal);
 }
 
 /* every check is registered once, with an rc- ID and a description */

@@ -1,0 +1,40 @@
+/*
+ * util.c - allocation helpers (util.h).
+ */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(void)
+{
+	fputs("rccheck: error: out of memory\n", stderr);
+	abort();
+}
+
+void *util_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		out_of_memory();
+	return q;
+}
+
+void *util_xcalloc(size_t n, size_t size)
+{
+	void *q = calloc(n ? n : 1, size ? size : 1);
+	if (!q)
+		out_of_memory();
+	return q;
+}
+
+char *util_xstrdup(const char *s)
+{
+	if (!s)
+		s = "";
+	size_t n = strlen(s) + 1;
+	char *p = util_xrealloc(NULL, n);
+	memcpy(p, s, n);
+	return p;
+}
