@@ -221,15 +221,17 @@ static void *worker(void *arg)
 
 /* clang's resource dir (builtin headers such as stddef.h): the one found at build time, else
  * LIBDIR/clang/VERSION next to the libclang actually loaded. */
-static const char *resource_dir(void)
+static const char *resource_dir_result;
+
+static void find_resource_dir(void)
 {
 	static const char dir[] = RCCHECK_RESOURCE_DIR;
 	static char found[4096];
 	struct stat st;
-	if (dir[0] && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return dir;
-	if (found[0])
-		return found;
+	if (dir[0] && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		resource_dir_result = dir;
+		return;
+	}
 	Dl_info info;
 	union {
 		CXString (*fn)(void);
@@ -237,19 +239,19 @@ static const char *resource_dir(void)
 	} sym;
 	sym.fn = clang_getClangVersion;
 	if (!dladdr(sym.p, &info) || !info.dli_fname)
-		return NULL;
+		return;
 	char libdir[4096];
 	snprintf(libdir, sizeof libdir, "%s", info.dli_fname);
 	char *slash = strrchr(libdir, '/');
 	if (!slash)
-		return NULL;
+		return;
 	*slash = '\0';
 	char base[4200];
 	if (snprintf(base, sizeof base, "%s/clang", libdir) >= (int)sizeof base)
-		return NULL;
+		return;
 	DIR *d = opendir(base);
 	if (!d)
-		return NULL;
+		return;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
@@ -264,7 +266,15 @@ static const char *resource_dir(void)
 		}
 	}
 	closedir(d);
-	return found[0] ? found : NULL;
+	if (found[0])
+		resource_dir_result = found;
+}
+
+static const char *resource_dir(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, find_resource_dir);
+	return resource_dir_result;
 }
 
 static double now(void)
