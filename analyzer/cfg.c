@@ -517,7 +517,7 @@ static int32_t named_label(struct cx *x, const char *name)
 }
 
 /* Kills the temporaries created since mark (vars [mark, nvars)). */
-static void kill_temps(struct cx *x, uint32_t mark, struct ir_loc loc)
+static void kill_temps(struct cx *x, uint32_t mark, CXCursor at)
 {
 	if (x->cur < 0 || x->fn->nvars <= mark || x->overflow)
 		return;
@@ -527,7 +527,7 @@ static void kill_temps(struct cx *x, uint32_t mark, struct ir_loc loc)
 			any = 1;
 	if (!any)
 		return;
-	int32_t n = emit(x, IR_KILL, loc);
+	int32_t n = emit(x, IR_KILL, loc_of(at));
 	for (uint32_t v = mark; v < x->fn->nvars; v++)
 		if (x->fn->vars[v].flags & IR_VAR_TEMP)
 			add_opnd(x, n, ir_var_opnd((int32_t)v));
@@ -559,11 +559,11 @@ static int32_t local_of(struct cx *x, CXCursor c)
 	return var_lookup(x, d);
 }
 
-static void use_of(struct cx *x, struct ir_operand o, struct ir_loc loc)
+static void use_of(struct cx *x, struct ir_operand o, CXCursor at)
 {
 	if (o.kind != IR_OPND_VAR)
 		return;
-	int32_t n = emit(x, IR_USE, loc);
+	int32_t n = emit(x, IR_USE, loc_of(at));
 	add_opnd(x, n, o);
 }
 
@@ -591,7 +591,7 @@ static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 		struct ir_operand base = lower_expr(x, ks.v[0]);
 		CXType bt = clang_getCanonicalType(clang_getCursorType(ks.v[0]));
 		if (bt.kind == CXType_Pointer) {
-			use_of(x, base, loc_of(c));
+			use_of(x, base, c);
 			if (base.kind == IR_OPND_VAR) {
 				key.var = base.var;
 				key.str = spelling(x, c);
@@ -620,12 +620,12 @@ static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 			base = lower_expr(x, ks.v[0]);
 		}
 		lower_expr(x, ks.v[1]);
-		use_of(x, base, loc_of(c));
+		use_of(x, base, c);
 		if (akey.var != -1 && akey.str)
 			key = akey;
 	} else if (k == CXCursor_UnaryOperator && ks.n >= 1) {
 		struct ir_operand base = lower_expr(x, ks.v[0]);
-		use_of(x, base, loc_of(c));
+		use_of(x, base, c);
 	} else {
 		lower_expr(x, c);
 	}
@@ -1208,12 +1208,11 @@ static void cond_stmt(struct cx *x, CXCursor c, int32_t t, int32_t f, int loop)
 		for (uint32_t i = first; i < x->fn->nnodes; i++)
 			if (x->fn->nodes[i].op == IR_BRANCH)
 				x->fn->nodes[i].flags |= IR_NODE_LOOP;
-	struct ir_loc loc = loc_of(c);
 	place(x, t0);
-	kill_temps(x, mark, loc);
+	kill_temps(x, mark, c);
 	jump(x, t);
 	place(x, f0);
-	kill_temps(x, mark, loc);
+	kill_temps(x, mark, c);
 	jump(x, f);
 }
 
@@ -1225,7 +1224,7 @@ static void expr_stmt(struct cx *x, CXCursor c)
 {
 	uint32_t mark = x->fn->nvars;
 	lower_expr(x, c);
-	kill_temps(x, mark, loc_of(c));
+	kill_temps(x, mark, c);
 }
 
 static void lower_decl(struct cx *x, CXCursor decl)
@@ -1273,7 +1272,7 @@ static void lower_decl(struct cx *x, CXCursor decl)
 			x->fn->nodes[n].dest = v;
 		add_opnd(x, n, unknown());
 	}
-	kill_temps(x, mark, loc_of(decl));
+	kill_temps(x, mark, decl);
 	kids_free(&ks);
 }
 
@@ -1370,7 +1369,7 @@ static void lower_switch(struct cx *x, CXCursor c, struct kids *ks)
 	x->sw = saved_sw;
 	x->brk = saved_brk;
 	x->cur = dispatch;
-	kill_temps(x, mark, loc);
+	kill_temps(x, mark, c);
 	for (uint32_t i = 0; i < sw.n && !x->overflow; i++) {
 		int32_t next = new_label(x);
 		if (o.kind == IR_OPND_VAR)
@@ -1607,7 +1606,7 @@ static int lower_model_macro(struct cx *x, CXCursor c)
 				}
 				for (unsigned k = 0; k < nspan; k++)
 					add_opnd(x, n, ops[k]);
-				kill_temps(x, mark, loc_of(c));
+				kill_temps(x, mark, c);
 				done = 1;
 			}
 		}
