@@ -1368,8 +1368,10 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	fire(&eng, ENG_EV_END, -1, NULL, -1, 0);
 	if (!complete && opt->incomplete)
 		opt->incomplete(opt->ctx, fn, eng.nrecs);
-	if (summary)
+	if (summary) {
 		make_summary(&eng, summary);
+		summary->valid = complete; /* a partial exploration says nothing reliable to callers */
+	}
 	uint32_t explored = complete ? eng.nrecs : 0;
 
 	for (size_t i = 0; i < engine_ncheck; i++)
