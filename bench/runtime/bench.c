@@ -10,8 +10,9 @@
  *   5 acyclic allocate and release N acyclic objects (alloc + free per object)
  * plus incref/decref cost in ns/op and header bytes per collectable object.
  *
- * Usage: rc-bench [--json] [--repeat K] [N...]   (default N: 100000 1000000; each shape is
- * run K times (default 3) and the fastest run is reported, to damp the noise of a shared box)
+ * Usage: rc-bench [--json] [--repeat K] [--only SHAPE] [N...]   (default N: 100000 1000000;
+ * each shape is run K times (default 3) and the fastest run is reported, to damp the noise of
+ * a shared box; --only runs one shape, e.g. `--only 1-pairs`, for profiling)
  * Built with optimization and its own NDEBUG copy of the runtime (bench/runtime/meson.build),
  * so a debug build tree still benchmarks the release code.
  */
@@ -258,11 +259,14 @@ static double best(double (*shape)(size_t), size_t n)
 int main(int argc, char **argv)
 {
 	int json = 0;
+	const char *only = NULL;
 	size_t ns[8], count = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = 1;
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+			only = argv[++i];
 		} else if (!strcmp(argv[i], "--repeat") && i + 1 < argc) {
 			repeat = atoi(argv[++i]);
 			if (repeat < 1 || repeat > 100) {
@@ -284,35 +288,50 @@ int main(int argc, char **argv)
 		ns[1] = 1000000;
 		count = 2;
 	}
+	static const struct {
+		const char *name;
+		double (*fn)(size_t);
+	} shapes[] = {
+		{ "1-pairs", shape_pairs },
+		{ "2-ring", shape_ring },
+		{ "3-random", shape_random },
+		{ "4a-live", shape_live_as_built },
+		{ "4b-live", shape_live_candidates },
+		{ "5-acyclic", shape_acyclic },
+	};
+	size_t nshapes = sizeof shapes / sizeof shapes[0], i;
+	if (only) {
+		for (i = 0; i < nshapes && strcmp(shapes[i].name, only); i++)
+			;
+		if (i == nshapes) {
+			fprintf(stderr, "rc-bench: unknown shape '%s'\n", only);
+			return 2;
+		}
+	}
+	double incdec_leaf = only ? 0 : incdec_ns(&bleaf_type), incdec_coll = only ? 0 : incdec_ns(&bnode_type);
 	if (json) {
 		printf("{\"header_bytes\": %zu, \"incdec_leaf_ns\": %.3f, \"incdec_collectable_ns\": %.3f, \"results\": [",
-		       rc_header_size(&bnode_type), incdec_ns(&bleaf_type), incdec_ns(&bnode_type));
+		       rc_header_size(&bnode_type), incdec_leaf, incdec_coll);
 	} else {
 		printf("header bytes per collectable object: %zu (leaf: %zu)\n", rc_header_size(&bnode_type),
 		       rc_header_size(&bleaf_type));
-		printf("incref/decref: %.2f ns/op (leaf), %.2f ns/op (collectable)\n", incdec_ns(&bleaf_type),
-		       incdec_ns(&bnode_type));
+		printf("incref/decref: %.2f ns/op (leaf), %.2f ns/op (collectable)\n", incdec_leaf, incdec_coll);
 		printf("%-10s %10s %12s %12s\n", "shape", "N", "seconds", "ns/object");
 	}
+	int first = 1;
 	for (size_t k = 0; k < count; k++) {
 		size_t n = ns[k];
-		struct {
-			const char *name;
-			double s;
-		} r[] = {
-			{ "1-pairs", best(shape_pairs, n) },
-			{ "2-ring", best(shape_ring, n) },
-			{ "3-random", best(shape_random, n) },
-			{ "4a-live", best(shape_live_as_built, n) },
-			{ "4b-live", best(shape_live_candidates, n) },
-			{ "5-acyclic", best(shape_acyclic, n) },
-		};
-		for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+		for (i = 0; i < nshapes; i++) {
+			if (only && strcmp(shapes[i].name, only))
+				continue;
+			double t = best(shapes[i].fn, n);
 			if (json)
-				printf("%s{\"shape\": \"%s\", \"n\": %zu, \"seconds\": %.9f}", (k || i) ? ", " : "", r[i].name,
-				       n, r[i].s);
+				printf("%s{\"shape\": \"%s\", \"n\": %zu, \"seconds\": %.9f}", first ? "" : ", ",
+				       shapes[i].name, n, t);
 			else
-				printf("%-10s %10zu %12.6f %12.2f\n", r[i].name, n, r[i].s, r[i].s * 1e9 / (double)n);
+				printf("%-10s %10zu %12.6f %12.2f\n", shapes[i].name, n, t, t * 1e9 / (double)n);
+			fflush(stdout);
+			first = 0;
 		}
 	}
 	if (json)

@@ -163,5 +163,7 @@ long rc_heap_check(rc_heap *heap, FILE *out)
 		if (cls_word(o) & CLS_IN_SET)
 			compare_and_reset(&cx, o);
 	check_totals(&cx, objects, collectable, buffered);
+	if (heap->pooled)
+		cx.problems += (long)rc__pool_check(&heap->pool, out);
 	return cx.problems;
 }

@@ -80,7 +80,11 @@ struct gc_state {
 	struct olist todo; /* phase 1-2: other members of S, traversed by closure() */
 	struct tlist tent;
 	bool gathering;    /* phase 1: buffered objects reached are roots still to come */
+	bool prefetch;     /* children are far from their parents: the walks prefetch them */
+	rc_object *parent; /* phase 1: the root being traversed */
+	size_t edges, far; /* phase 1: edges seen, of which to a child far from its parent */
 	size_t examined;
+	size_t zero;       /* phases 1-2: members of S whose trial count reached zero */
 	unsigned found; /* HAS_WEAKREFS | HAS_FINALIZERS seen in the garbage */
 };
 
@@ -174,16 +178,95 @@ static inline void traverse(rc_object *o, rc_visit_fn visit, void *arg)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Prefetching                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * Every phase walks a list and touches the children of each object it walks; on a large
+ * graph those children are cache misses, one after the other. So each walk keeps a cursor
+ * AHEAD objects further down its list and traverses that object with a visitor that only
+ * prefetches the children's headers: their misses overlap with the work on the objects in
+ * between. (Measured: about 2x on random graphs of 1M objects; on graphs whose children sit
+ * next to their parents it costs one extra traverse call per object.) Prefetching has no
+ * semantic effect; the cursor only ever points at objects of S, which no phase frees before
+ * the walk has passed them.
+ */
+enum { AHEAD = 8 };
+
+/* Prefetching is on when more than a quarter of the edges out of the roots lead further than
+ * FAR_BYTES from their parent (measured on one root in LOCALITY_STRIDE, decided every
+ * LOCALITY_SAMPLE roots while gathering, then for the rest of the collection). */
+enum { FAR_BYTES = 1024, LOCALITY_SAMPLE = 256, LOCALITY_STRIDE = 16 };
+
+struct ahead {
+	rc_object *p; /* AHEAD or fewer objects after the one being walked (or stale if gap 0) */
+	unsigned gap; /* how many */
+};
+
+static void visit_prefetch(rc_object *c, void *arg)
+{
+	(void)arg;
+	if (c) {
+		__builtin_prefetch((char *)c - sizeof(uintptr_t), 0); /* link word (collectable) */
+		__builtin_prefetch((char *)c + sizeof(rc_object) - 1, 0);
+	}
+}
+
+static inline void prefetch_children(rc_object *o)
+{
+#ifdef RC_NO_PREFETCH
+	if (o)
+		return;
+#endif
+	traverse(o, visit_prefetch, NULL);
+}
+
+/* Call before walking cur (the next object of the list): moves the cursor up to AHEAD objects
+ * past cur, prefetching the children of each object it passes. Nothing when !on. */
+static inline void ahead_fill(struct ahead *a, rc_object *cur, bool on)
+{
+	rc_object *n;
+
+	if (!on)
+		return;
+	if (a->gap == 0)
+		a->p = cur;
+	while (a->gap < AHEAD && (n = next_of(a->p)) != NULL) {
+		a->p = n;
+		a->gap++;
+		prefetch_children(n);
+	}
+}
+
+/* Call after walking one object. */
+static inline void ahead_step(struct ahead *a)
+{
+	if (a->gap)
+		a->gap--;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Phase 1: gather                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
 static void visit_closure(rc_object *c, void *arg);
 
+/* Locality sample: counts the edges out of st->parent, and those that lead far from it. */
+static void visit_measure(rc_object *c, void *arg)
+{
+	struct gc_state *st = arg;
+
+	if (c) {
+		st->edges++;
+		st->far += (uintptr_t)c - (uintptr_t)st->parent + FAR_BYTES > 2 * (uintptr_t)FAR_BYTES;
+	}
+}
+
 /* Tags o as a member of S and appends it to l. */
 static void join_set(struct gc_state *st, struct olist *l, rc_object *o)
 {
 	cls_tag(o, CLS_IN_SET);
-	o->rc__gc = 0;
+	o->rc__gc = o->rc__refcnt; /* the true count, kept for the fast outcomes */
 	push_back(l, o);
 	st->examined++;
 }
@@ -203,12 +286,15 @@ static void gather_roots(struct gc_state *st)
 
 	st->gathering = true;
 	for (i = 0; i < h->nroots; i++) {
+		if ((i & (LOCALITY_SAMPLE - 1)) == LOCALITY_SAMPLE - 1)
+			st->prefetch = st->far * 4 > st->edges;
+		if (st->prefetch && i + AHEAD < h->nroots && h->roots[i + AHEAD])
+			prefetch_children(h->roots[i + AHEAD]);
 		o = h->roots[i];
 		if (!o)
 			continue;
 		if (cls_word(o) & CLS_IN_SET) {
-			/* already reached from an earlier root (and counted in S) */
-			o->rc__gc = 0;
+			/* already reached from an earlier root (and counted in S, true count in gc) */
 			push_back(&st->work, o);
 		} else if (count_is_mortal(o->rc__refcnt)) {
 			join_set(st, &st->work, o);
@@ -216,8 +302,13 @@ static void gather_roots(struct gc_state *st)
 			o->rc__gc = GC_NO_ROOT; /* saturated since it was buffered */
 			continue;
 		}
+		if ((i & (LOCALITY_STRIDE - 1)) == 0) {
+			st->parent = o;
+			traverse(o, visit_measure, st);
+		}
 		traverse(o, visit_closure, st);
 	}
+	st->prefetch = st->far * 4 > st->edges;
 	st->gathering = false;
 	h->nroots = 0;
 	h->holes = 0;
@@ -251,13 +342,14 @@ static void visit_closure(rc_object *c, void *arg)
 		if (st->gathering && (c->rc__gc & GC_BUFFERED)) {
 			/* a root still to come in the buffer: it joins S (and is traversed) there */
 			cls_tag(c, CLS_IN_SET);
+			c->rc__gc = c->rc__refcnt;
 			st->examined++;
 		} else {
 			join_set(st, &st->todo, c);
 		}
 	}
-	if (c->rc__refcnt != 0) /* 0 only if the count was already too low (a user bug) */
-		c->rc__refcnt--;
+	if (c->rc__refcnt != 0 && --c->rc__refcnt == 0) /* 0 before: the count was too low (a user bug) */
+		st->zero++;
 }
 
 /* Phase 2 for the rest of S: traverses st->todo (which grows while we walk it: read next only
@@ -265,10 +357,14 @@ static void visit_closure(rc_object *c, void *arg)
  * children, and each count in S is the number of references from outside S. */
 static void closure(struct gc_state *st)
 {
+	struct ahead a = { NULL, 0 };
 	rc_object *o;
 
-	for (o = st->todo.head; o; o = next_of(o))
+	for (o = st->todo.head; o; o = next_of(o)) {
+		ahead_fill(&a, o, st->prefetch);
 		traverse(o, visit_closure, st);
+		ahead_step(&a);
+	}
 	if (!st->todo.head)
 		return;
 	if (st->work.tail)
@@ -321,9 +417,13 @@ static void visit_reachable(rc_object *c, void *arg)
  */
 static void partition(struct gc_state *st, struct olist *reach)
 {
+	struct ahead a = { NULL, 0 };
 	rc_object *o;
 
-	while ((o = pop_front(&st->work)) != NULL) {
+	while (st->work.head) {
+		ahead_fill(&a, st->work.head, st->prefetch);
+		o = pop_front(&st->work);
+		ahead_step(&a);
 		if (o->rc__refcnt != 0) {
 			traverse(o, visit_reachable, st);
 			push_back(reach, o);
@@ -350,9 +450,12 @@ static void visit_restore(rc_object *c, void *arg)
 /* Adds back one per edge from the objects of l to objects of S. */
 static void restore(struct gc_state *st, struct olist *l)
 {
+	struct ahead a = { NULL, 0 };
 	rc_object *o;
 
 	for (o = l->head; o; o = next_of(o)) {
+		ahead_fill(&a, o, st->prefetch);
+		ahead_step(&a);
 		if (*link_of(o) & LINK_TENT)
 			convert_tentative(st, o);
 		traverse(o, visit_restore, st);
@@ -391,6 +494,50 @@ static void find_garbage(struct gc_state *st, struct olist *garbage, bool resurr
 	st->tent.head = st->tent.tail = NULL;
 	restore(st, garbage); /* the edges out of garbage (to garbage and to reachable objects) */
 	release_reachable(st->heap, &reach, resurrected);
+}
+
+/*
+ * The two fast outcomes of a first pass (not of a recheck). S holds each member's true count
+ * in its gc word (saved when it joined), and st->zero says how many trial counts are zero.
+ *
+ * No trial count is zero: every member has a reference from outside S, so all of S is
+ * reachable. Partition and restore would only rebuild the counts: put the saved ones back.
+ */
+static void release_all_reachable(struct gc_state *st)
+{
+	rc_object *o;
+
+	while ((o = pop_front(&st->work)) != NULL) {
+		*link_of(o) = 0;
+		cls_untag(o, CLS_IN_SET);
+		o->rc__refcnt = o->rc__gc;
+		o->rc__gc = 0;
+	}
+}
+
+/*
+ * Every trial count is zero: nothing in S has a reference from outside, so all of S is
+ * garbage, and every reference to a member comes from a member: its true count (saved in the
+ * gc word) is exactly what restore would rebuild. Post: as find_garbage's (the work list
+ * becomes the garbage list, each count the true one plus the hold).
+ */
+static void hold_all_garbage(struct gc_state *st, struct olist *garbage)
+{
+	rc_object *o;
+	uintptr_t w;
+
+	st->found = 0;
+	for (o = st->work.head; o; o = next_of(o)) {
+		w = cls_word(o);
+		o->rc__refcnt = o->rc__gc + 1u;
+		o->rc__gc = GC_NO_ROOT;
+		if (w & CLS_WEAKREFS)
+			st->found |= HAS_WEAKREFS;
+		if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
+			st->found |= HAS_FINALIZERS;
+	}
+	*garbage = st->work;
+	st->work.head = st->work.tail = NULL;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -490,7 +637,7 @@ static void release_held(rc_heap *h, rc_object *o)
 enum { RECENT = 4 };
 
 /* Phase 9. Returns the number of objects whose count reached zero. */
-static long tear_down(rc_heap *h, struct olist *g)
+static long tear_down(rc_heap *h, struct olist *g, bool prefetch)
 {
 	struct olist rest = { NULL, NULL };
 	rc_object *recent[RECENT] = { NULL }, *o, *next;
@@ -500,7 +647,11 @@ static long tear_down(rc_heap *h, struct olist *g)
 
 	/* clear each object; one that only the hold keeps after a clear is referenced by nothing
 	 * (every reference is counted), so it goes at once, while in the cache */
+	struct ahead a = { NULL, 0 };
+
 	for (o = g->head; o; o = next) {
+		ahead_fill(&a, o, prefetch);
+		ahead_step(&a);
 		next = next_of(o);
 		type_of(o)->clear(o);
 		for (i = 0; i < RECENT; i++) {
@@ -562,12 +713,36 @@ static long collect_garbage(struct gc_state *st, struct olist *g)
 		recheck(st, g);
 		(void)handle_weakrefs(st->heap, g);
 	}
-	return tear_down(st->heap, g);
+	return tear_down(st->heap, g, st->prefetch);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Entry points                                                                                */
 /* ------------------------------------------------------------------------------------------ */
+
+#ifdef RC_PHASE_TIMERS /* profiling builds only: per-phase times of large collections on stderr */
+#include <stdio.h>
+#include <time.h>
+static double pt_t[8];
+static double pt_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+#define PT(i) (pt_t[i] = pt_now())
+#define PT_REPORT(n)                                                                                      \
+	do {                                                                                              \
+		if ((n) >= 100000)                                                                        \
+			fprintf(stderr, "rc: %zu examined, prefetch %d; ns/object: gather %.2f closure %.2f find %.2f garbage %.2f\n", \
+				(size_t)(n), (int)st.prefetch, \
+				(pt_t[1] - pt_t[0]) * 1e9 / (double)(n), (pt_t[2] - pt_t[1]) * 1e9 / (double)(n), \
+				(pt_t[3] - pt_t[2]) * 1e9 / (double)(n), (pt_t[4] - pt_t[3]) * 1e9 / (double)(n)); \
+	} while (0)
+#else
+#define PT(i) ((void)0)
+#define PT_REPORT(n) ((void)0)
+#endif
 
 long rc__collect(rc_heap *h, bool full)
 {
@@ -584,13 +759,25 @@ long rc__collect(rc_heap *h, bool full)
 		full = true;
 	if (full)
 		h->roots_lost = false;
+	PT(0);
 	gather_roots(&st);
 	if (full && (h->flags & RC_HEAP_TRACK_ALL))
 		gather_all(&st);
+	PT(1);
 	closure(&st);
-	find_garbage(&st, &garbage, false);
+	PT(2);
+	garbage.head = garbage.tail = NULL;
+	if (st.zero == 0)
+		release_all_reachable(&st);
+	else if (st.zero == st.examined)
+		hold_all_garbage(&st, &garbage);
+	else
+		find_garbage(&st, &garbage, false);
+	PT(3);
 	if (garbage.head)
 		freed = collect_garbage(&st, &garbage);
+	PT(4);
+	PT_REPORT(st.examined);
 	h->collections++;
 	h->collected += (size_t)freed;
 	h->last_examined = st.examined;

@@ -99,6 +99,7 @@ int rc_heap_new(rc_heap **out, const rc_heap_options *opts)
 		return RC_ENOMEM;
 	memset(h, 0, sizeof *h);
 	h->alloc = *a;
+	h->pooled = !opts->allocator; /* hooks see every object allocation: see pool.h */
 	h->flags = opts->flags;
 	h->quarantine_on = RC__DEBUG || (opts->flags & RC_HEAP_QUARANTINE);
 	h->gc_enabled = !(opts->flags & RC_HEAP_GC_DISABLED);
@@ -281,7 +282,10 @@ static rc_object *new_object(rc_heap *h, const rc_type *t, size_t size, bool siz
 	if (!c || size > SIZE_MAX - c->prefix)
 		return NULL;
 	total = c->prefix + size;
-	base = rc__mem_alloc(h, total);
+	if (h->pooled && rc__pool_fits(total))
+		base = rc__pool_alloc(h, &h->pool, total);
+	else
+		base = rc__mem_alloc(h, total);
 	if (!base)
 		return NULL;
 	o = (rc_object *)(void *)(base + c->prefix);
@@ -320,7 +324,10 @@ static void release_memory(rc_heap *h, rc_object *o)
 {
 	size_t total = object_alloc_size(o);
 	h->live_bytes -= total;
-	rc__mem_free(h, object_base(o), total);
+	if (h->pooled && rc__pool_fits(total))
+		rc__pool_free(&h->pool, object_base(o), total);
+	else
+		rc__mem_free(h, object_base(o), total);
 }
 
 /*
@@ -619,6 +626,7 @@ static void free_everything(rc_heap *h)
 	}
 	for (i = 0; i < h->q_len; i++)
 		release_memory(h, h->quarantine[i]);
+	rc__pool_destroy(h, &h->pool); /* survivors' memory goes with it: they were reported */
 	for (i = 0; i < h->classes_cap; i++)
 		if (h->classes[i])
 			rc__mem_free(h, h->classes[i]->raw, h->classes[i]->raw_size);

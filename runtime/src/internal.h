@@ -54,6 +54,7 @@
  */
 
 #include "rc/rc.h"
+#include "pool.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -147,6 +148,10 @@ struct rc_heap {
 	/* weak references, hashed by target, chained through the weakrefs themselves */
 	rc_weakref **wr_buckets;
 	size_t wr_nbuckets, wr_count;
+
+	/* small objects of heaps without allocator hooks (pool.h); `pooled` is fixed at creation */
+	bool pooled;
+	struct rc__pool pool;
 
 	/* quarantine ring of recently freed objects */
 	rc_object *quarantine[RC_QUARANTINE_SLOTS];

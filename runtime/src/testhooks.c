@@ -25,3 +25,31 @@ bool rc__test_in_quarantine(const rc_heap *heap, const rc_object *obj)
 			return true;
 	return false;
 }
+
+bool rc__test_pooled(const rc_heap *heap)
+{
+	return heap->pooled;
+}
+
+size_t rc__test_pool_slabs(const rc_heap *heap)
+{
+	return heap->pool.nslabs;
+}
+
+void rc__test_pool_set_slab_limit(rc_heap *heap, size_t slabs)
+{
+	heap->pool.slab_limit = slabs;
+}
+
+void *rc__test_pool_swap_free_head(rc_heap *heap, size_t size, void *head)
+{
+	size_t k = rc__pool_class(size);
+	void *old = heap->pool.free[k];
+	heap->pool.free[k] = head;
+	return old;
+}
+
+bool rc__test_asan(void)
+{
+	return RC__ASAN;
+}

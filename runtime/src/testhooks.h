@@ -9,6 +9,7 @@
 #include "rc/rc.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Sets an object's count directly (to test saturation near RC_REFCNT_MAX). */
 void rc__test_set_refcnt(rc_object *obj, uint32_t n);
@@ -18,5 +19,16 @@ bool rc__test_debug_build(void);
 bool rc__test_is_buffered(const rc_object *obj);
 /* True when obj sits in the heap's quarantine (freed, memory held back). */
 bool rc__test_in_quarantine(const rc_heap *heap, const rc_object *obj);
+
+/* Pool (pool.h): whether the heap pools its small objects, how many slabs it holds, a cap on
+ * the slabs it may take (0: none; past it the pool fails like an allocator), and a way to
+ * plant a bad free-list head for the checker (returns the previous head; size: object bytes,
+ * prefix included). */
+bool rc__test_pooled(const rc_heap *heap);
+size_t rc__test_pool_slabs(const rc_heap *heap);
+void rc__test_pool_set_slab_limit(rc_heap *heap, size_t slabs);
+void *rc__test_pool_swap_free_head(rc_heap *heap, size_t size, void *head);
+/* True when the runtime was built with AddressSanitizer (freed pooled memory is poisoned). */
+bool rc__test_asan(void);
 
 #endif
