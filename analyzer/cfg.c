@@ -12,6 +12,7 @@
 
 #include "model.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,16 +388,30 @@ static CXCursor strip(CXCursor c)
 /* Vars, nodes, labels                                                                         */
 /* ------------------------------------------------------------------------------------------ */
 
+/* Declaration cursors are equal when they name the same declaration (data[0]) of the same unit
+ * (clang_equalCursors ignores the rest for them); hashing and comparing that directly saves two
+ * libclang calls per variable reference. */
+static unsigned decl_hash(CXCursor decl)
+{
+	uint64_t h = (uint64_t)(uintptr_t)decl.data[0] * 0x9e3779b97f4a7c15ull;
+	return (unsigned)(h >> 32) ^ (unsigned)decl.kind;
+}
+
+static int decl_equal(CXCursor a, CXCursor b)
+{
+	return a.kind == b.kind && a.data[0] == b.data[0] && a.data[2] == b.data[2];
+}
+
 static int32_t var_lookup(struct cx *x, CXCursor decl)
 {
 	if (!x->vcap)
 		return -1;
-	unsigned h = clang_hashCursor(decl);
+	unsigned h = decl_hash(decl);
 	for (uint32_t i = h & (x->vcap - 1);; i = (i + 1) & (x->vcap - 1)) {
 		struct var_slot *s = &x->vmap[i];
 		if (s->var < 0)
 			return -1;
-		if (s->hash == h && clang_equalCursors(s->decl, decl))
+		if (s->hash == h && decl_equal(s->decl, decl))
 			return s->var;
 	}
 }
@@ -422,7 +437,7 @@ static void var_map_insert(struct cx *x, CXCursor decl, int32_t var)
 		x->vmap = nm;
 		x->vcap = nc;
 	}
-	unsigned h = clang_hashCursor(decl);
+	unsigned h = decl_hash(decl);
 	uint32_t j = h & (x->vcap - 1);
 	while (x->vmap[j].var >= 0)
 		j = (j + 1) & (x->vcap - 1);
@@ -940,13 +955,14 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 		}
 		if (n_expr != 1)
 			r = unknown();
-		unsigned cls = type_class(clang_getCursorType(c));
-		if (r.kind == IR_OPND_INT && r.ival == 0 && cls == IR_VAR_PTR)
-			r = ir_kind_opnd(IR_OPND_NULL);
-		else if (k == CXCursor_CStyleCastExpr && !cls && r.kind != IR_OPND_VAR)
-			r = unknown();
-		else if (k == CXCursor_CStyleCastExpr && clang_getCursorType(c).kind == CXType_Void)
-			r = unknown();
+		/* only a constant needs the type: 0 converted to a pointer is NULL, (void)0 is nothing */
+		if (r.kind == IR_OPND_INT) {
+			unsigned cls = type_class(clang_getCursorType(c));
+			if (r.ival == 0 && cls == IR_VAR_PTR)
+				r = ir_kind_opnd(IR_OPND_NULL);
+			else if (k == CXCursor_CStyleCastExpr && !cls)
+				r = unknown();
+		}
 		break;
 	}
 	case CXCursor_UnaryOperator:
