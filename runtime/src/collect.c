@@ -608,18 +608,21 @@ static void recheck(struct gc_state *st, struct olist *g)
  */
 static void free_garbage(rc_heap *h, rc_object *o)
 {
-	const rc_type *t = type_of(o);
+	uintptr_t w = cls_word(o);
+	const rc_type *t = class_of(o)->type;
 
 	o->rc__refcnt = 0;
-	if (h->destroying || (cls_word(o) & CLS_WEAKREFS) || (t->finalize && !(cls_word(o) & CLS_FINALIZED))) {
+	if (h->destroying || (w & CLS_WEAKREFS) || (t->finalize && !(w & CLS_FINALIZED))) {
 		rc__release_dead(o);
 		return;
 	}
-	cls_tag(o, CLS_DYING);
-	if (t->destroy)
+	if (t->destroy) {
+		cls_set(o, w | CLS_DYING);
 		t->destroy(o);
-	if (o->rc__refcnt == 0)
-		rc__free_object(h, o);
+		if (o->rc__refcnt != 0)
+			return; /* pinned by a misuse report */
+	}
+	rc__free_object(h, o);
 }
 
 /* A garbage object that only the hold keeps: it leaves the collection and is freed. */

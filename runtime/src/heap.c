@@ -259,15 +259,6 @@ static void track_remove(rc_heap *h, rc_object *o)
 		track_of(t[1])[0] = t[0];
 }
 
-/* Bytes allocated for o (prefix included). */
-static size_t object_alloc_size(const rc_object *o)
-{
-	const struct rc__class *c = class_of(o);
-	if (c->sized)
-		return *(const size_t *)object_base(o);
-	return c->prefix + c->type->size;
-}
-
 static rc_object *new_object(rc_heap *h, const rc_type *t, size_t size, bool sized)
 {
 	struct rc__class *c;
@@ -319,32 +310,17 @@ rc_object *rc_new_sized(rc_heap *heap, const rc_type *type, size_t size)
 	return new_object(heap, type, size, true);
 }
 
-/* Really returns o's memory to the allocator. */
 static void release_memory(rc_heap *h, rc_object *o)
 {
-	size_t total = object_alloc_size(o);
-	h->live_bytes -= total;
-	if (h->pooled && rc__pool_fits(total))
-		rc__pool_free(&h->pool, object_base(o), total);
-	else
-		rc__mem_free(h, object_base(o), total);
+	rc__release_memory(h, o);
 }
 
-/*
- * Pre: o is dead (count 0, torn down), not buffered, not on any list.
- * Post: o is no longer live; its memory is returned, or held in the quarantine (marked dead:
- * count 0, gc GC_DEAD) where a late release or increment is still detected and reported.
- */
-void rc__free_object(rc_heap *h, rc_object *o)
+/* rc__free_object (internal.h) for heaps with tracking or the quarantine: same contract. */
+void rc__free_object_slow(rc_heap *h, rc_object *o)
 {
-	struct rc__class *c = class_of(o);
 	rc_object *old;
 	size_t i, slot;
 
-	c->live--;
-	h->live_objects--;
-	h->live_collectable -= c->collectable;
-	h->freed_total++;
 	if (h->flags & RC_HEAP_TRACK_ALL)
 		track_remove(h, o);
 	if (!h->quarantine_on) {

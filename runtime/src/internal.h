@@ -283,8 +283,47 @@ void rc__unbuffer(rc_heap *heap, rc_object *obj);
 
 /* Teardown of an object whose count just reached zero (refcount.c). */
 void rc__release_dead(rc_object *obj);
-/* Returns an object's memory (after destroy): quarantine or allocator (heap.c). */
-void rc__free_object(rc_heap *heap, rc_object *obj);
+void rc__free_object_slow(rc_heap *heap, rc_object *obj);
+
+/* Bytes allocated for o (prefix included). */
+static inline size_t object_alloc_size(const rc_object *o)
+{
+	const struct rc__class *c = class_of(o);
+	if (c->sized)
+		return *(const size_t *)object_base(o);
+	return c->prefix + c->type->size;
+}
+
+/* Really returns o's memory: to the heap's pool or to its allocator. */
+static inline void rc__release_memory(rc_heap *h, rc_object *o)
+{
+	size_t total = object_alloc_size(o);
+	h->live_bytes -= total;
+	if (h->pooled && rc__pool_fits(total))
+		rc__pool_free(&h->pool, object_base(o), total);
+	else
+		rc__mem_free(h, object_base(o), total);
+}
+
+/*
+ * Pre: o is dead (count 0, torn down), not buffered, not on any list.
+ * Post: o is no longer live; its memory is returned, or held in the quarantine (marked dead:
+ * count 0, gc GC_DEAD) where a late release or increment is still detected and reported
+ * (heap.c, with the removal from the tracking list).
+ */
+static inline void rc__free_object(rc_heap *h, rc_object *o)
+{
+	struct rc__class *c = class_of(o);
+
+	c->live--;
+	h->live_objects--;
+	h->live_collectable -= c->collectable;
+	h->freed_total++;
+	if ((h->flags & RC_HEAP_TRACK_ALL) || h->quarantine_on)
+		rc__free_object_slow(h, o);
+	else
+		rc__release_memory(h, o);
+}
 
 /* Weak references (weakref.c). */
 /* Detaches every weak reference to obj; pushes those whose callback must run on *cbs (each
