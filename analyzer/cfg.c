@@ -653,7 +653,16 @@ static struct ir_operand load_value(struct cx *x, CXCursor c, struct ir_operand 
 {
 	if (type_class(clang_getCursorType(c)) != IR_VAR_PTR)
 		return unknown();
-	int32_t t = ir_add_var(x->fn, key.str ? key.str : "<load>", IR_VAR_PTR | IR_VAR_TEMP, -1);
+	const char *name = "<memory>";
+	if (key.var >= 0 && key.str) {
+		size_t len = strlen(x->fn->vars[key.var].name) + strlen(key.str) + 3;
+		char *n = ir_alloc(x->arena, len);
+		snprintf(n, len, "%s->%s", x->fn->vars[key.var].name, key.str);
+		name = n;
+	} else if (key.str) {
+		name = key.str;
+	}
+	int32_t t = ir_add_var(x->fn, name, IR_VAR_PTR | IR_VAR_TEMP, -1);
 	int32_t n = emit(x, IR_ASSIGN, loc_of(c));
 	if (!x->overflow)
 		x->fn->nodes[n].dest = t;
