@@ -80,7 +80,93 @@ static int good_node_set_name(NodeObject *self, PyObject *value)
 	return 0;
 }
 
+/* The accumulator idiom of CPython's own sum(): the new value may be NULL; Py_SETREF stores it
+ * anyway (a plain assignment) and the check follows. */
+static PyObject *good_sum_setref(PyObject *seq)
+{
+	PyObject *result = PyLong_FromLong(0);
+	Py_ssize_t n = PySequence_Size(seq);
+	if (!result || n < 0) {
+		Py_XDECREF(result);
+		return NULL;
+	}
+	for (Py_ssize_t i = 0; i < n; i++) {
+		PyObject *item = PySequence_GetItem(seq, i);
+		if (!item) {
+			Py_DECREF(result);
+			return NULL;
+		}
+		Py_SETREF(result, PyNumber_Add(result, item));
+		Py_DECREF(item);
+		if (result == NULL)
+			return NULL;
+	}
+	return result;
+}
+
+static void good_xsetref_slot(PyObject **slot, long v)
+{
+	Py_XSETREF(*slot, PyLong_FromLong(v)); /* NULL on failure is a valid new value */
+}
+
+static int good_module_add_object(PyObject *m)
+{
+	PyObject *v = PyLong_FromLong(1);
+	if (!v)
+		return -1;
+	if (PyModule_AddObject(m, "one", v) < 0) { /* steals only on success */
+		Py_DECREF(v);
+		return -1;
+	}
+	return 0;
+}
+
+static int good_module_add_object_ref(PyObject *m)
+{
+	PyObject *v = PyLong_FromLong(1);
+	int err;
+	if (!v)
+		return -1;
+	err = PyModule_AddObjectRef(m, "one", v); /* never steals */
+	Py_DECREF(v);
+	return err;
+}
+
+static PyObject *good_tuple_set_item_macro(void)
+{
+	PyObject *t = PyTuple_New(1);
+	PyObject *x;
+	if (!t)
+		return NULL;
+	x = PyLong_FromLong(5);
+	if (!x) {
+		Py_DECREF(t);
+		return NULL;
+	}
+	PyTuple_SET_ITEM(t, 0, x); /* steals x */
+	return t;
+}
+
+static PyObject *good_return_none(PyObject *self, PyObject *args)
+{
+	(void)self;
+	(void)args;
+	Py_RETURN_NONE;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+/* The classic PyModule_AddObject leak: on failure the reference is still ours. */
+static int bad_module_add_object(PyObject *m)
+{
+	PyObject *v = PyLong_FromLong(1);
+	if (!v)
+		return -1;
+	if (PyModule_AddObject(m, "one", v) < 0)
+		return -1; // expect-warning{{rc-leak}}
+	return 0;
+}
+
 
 static PyObject *bad_make_list_error_path(long n)
 {
@@ -148,4 +234,7 @@ void *cpython_api_case_functions[] = {
 	(void *)good_build_n, (void *)good_node_clear, (void *)good_node_set_name,
 	(void *)bad_make_list_error_path, (void *)bad_decref_after_setitem, (void *)bad_decref_borrowed,
 	(void *)bad_append_leaks, (void *)bad_tuple_unchecked, (void *)bad_build_n_then_decref,
+	(void *)good_sum_setref, (void *)good_xsetref_slot, (void *)good_module_add_object,
+	(void *)good_module_add_object_ref, (void *)good_tuple_set_item_macro, (void *)good_return_none,
+	(void *)bad_module_add_object,
 };
