@@ -1397,7 +1397,7 @@ static void lower_switch(struct cx *x, CXCursor c, struct kids *ks)
 	kill_temps(x, mark, c);
 	for (uint32_t i = 0; i < sw.n && !x->overflow; i++) {
 		int32_t next = new_label(x);
-		if (o.kind == IR_OPND_VAR)
+		if (o.kind == IR_OPND_VAR && sw.cases[i].val != INT64_MIN)
 			branch(x, loc, IR_COND_EQ, o, sw.cases[i].val, sw.cases[i].node, next);
 		else
 			branch(x, loc, IR_COND_UNKNOWN, o, sw.cases[i].val, sw.cases[i].node, next);
@@ -1744,8 +1744,8 @@ static void lower_stmt_inner(struct cx *x, CXCursor c)
 		place(x, l);
 		int64_t v = 0;
 		if (ks.n >= 1 && x->sw) {
-			if (!eval_int(ks.v[0], &v))
-				v = INT64_MIN;
+			if (ks.n >= 3 || !eval_int(ks.v[0], &v))
+				v = INT64_MIN; /* a GNU range (case 1 ... 5) or a value we cannot compute */
 			if (x->sw->n == x->sw->cap) {
 				x->sw->cap = x->sw->cap ? x->sw->cap * 2 : 8;
 				struct case_entry *ne = realloc(x->sw->cases, x->sw->cap * sizeof *ne);
