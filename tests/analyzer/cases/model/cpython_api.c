@@ -154,7 +154,94 @@ static PyObject *good_return_none(PyObject *self, PyObject *args)
 	Py_RETURN_NONE;
 }
 
+static PyObject *good_iterate(PyObject *o)
+{
+	PyObject *it = PyObject_GetIter(o);
+	PyObject *item;
+	long n = 0;
+	if (!it)
+		return NULL;
+	while ((item = PyIter_Next(it))) {
+		n++;
+		Py_DECREF(item);
+	}
+	Py_DECREF(it);
+	if (PyErr_Occurred())
+		return NULL;
+	return PyLong_FromLong(n);
+}
+
+static PyObject *good_dict_next(PyObject *d)
+{
+	Py_ssize_t pos = 0;
+	PyObject *key, *value;
+	long n = 0;
+	while (PyDict_Next(d, &pos, &key, &value)) { /* borrowed key and value */
+		if (PyObject_IsTrue(value) > 0)
+			n++;
+	}
+	return PyLong_FromLong(n);
+}
+
+static PyObject *good_optional_argument(PyObject *self, PyObject *args)
+{
+	PyObject *a, *b = NULL;
+	(void)self;
+	if (!PyArg_ParseTuple(args, "O|O", &a, &b))
+		return NULL;
+	if (b)
+		return Py_NewRef(b);
+	return Py_NewRef(a);
+}
+
+static void good_node_dealloc(NodeObject *self)
+{
+	PyObject_GC_UnTrack(self);
+	Py_XDECREF(self->name);
+	Py_XDECREF(self->cache);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *good_error_label(void)
+{
+	PyObject *a = NULL, *b = NULL, *res = NULL;
+	a = PyLong_FromLong(1);
+	if (!a)
+		goto error;
+	b = PyLong_FromLong(2);
+	if (!b)
+		goto error;
+	res = PyTuple_Pack(2, a, b);
+error:
+	Py_XDECREF(a);
+	Py_XDECREF(b);
+	return res;
+}
+
+static PyObject *good_sequence_fast(PyObject *o)
+{
+	PyObject *seq = PySequence_Fast(o, "not a sequence");
+	Py_ssize_t n;
+	long total = 0;
+	if (!seq)
+		return NULL;
+	n = PySequence_Fast_GET_SIZE(seq);
+	for (Py_ssize_t i = 0; i < n; i++)
+		total += PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+	Py_DECREF(seq);
+	return PyLong_FromLong(total);
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+static void bad_dict_next_decref(PyObject *d)
+{
+	Py_ssize_t pos = 0;
+	PyObject *key, *value;
+	while (PyDict_Next(d, &pos, &key, &value))
+		Py_DECREF(value); // expect-warning{{rc-release-borrowed}}
+}
+
 
 /* The classic PyModule_AddObject leak: on failure the reference is still ours. */
 static int bad_module_add_object(PyObject *m)
@@ -236,5 +323,7 @@ void *cpython_api_case_functions[] = {
 	(void *)bad_append_leaks, (void *)bad_tuple_unchecked, (void *)bad_build_n_then_decref,
 	(void *)good_sum_setref, (void *)good_xsetref_slot, (void *)good_module_add_object,
 	(void *)good_module_add_object_ref, (void *)good_tuple_set_item_macro, (void *)good_return_none,
-	(void *)bad_module_add_object,
+	(void *)bad_module_add_object, (void *)good_iterate, (void *)good_dict_next,
+	(void *)good_optional_argument, (void *)good_node_dealloc, (void *)good_error_label,
+	(void *)good_sequence_fast, (void *)bad_dict_next_decref,
 };
