@@ -811,7 +811,7 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 	int ret_arg = m && !heuristic ? returned_arg(m, na) : 0;
 	if (ret_arg)
 		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
-	uint32_t nonnull_ok = model_mask(m, MODEL_ACCEPTS_NULL, na);
+	uint32_t nonnull_ok = model_null_ok(m, na);
 	for (uint32_t k = 0; k < na; k++) {
 		uint32_t bit = k < 32 ? 1u << k : 0;
 		uint8_t s = operand_slot(st, &a[k]);
@@ -1146,7 +1146,7 @@ static void step(struct engine *eng, int32_t r)
 			for (uint32_t k = 0; k < n->nargs && k < 32; k++) {
 				const struct eng_value *v = engine_operand_value(st, &a[k]);
 				if (v && v->param && v->null == ENG_MAYBE &&
-				    !(model_mask(n->model, MODEL_ACCEPTS_NULL, n->nargs) & (1u << k)) &&
+				    !(model_null_ok(n->model, n->nargs) & (1u << k)) &&
 				    v->param <= 32)
 					eng->ret.deref_unchecked |= 1u << (v->param - 1);
 			}

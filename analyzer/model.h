@@ -71,6 +71,22 @@ struct model_fn {
 };
 
 /* The effective mask of one kind for a call with nargs arguments (bit k: argument k+1). */
+static inline uint32_t model_mask(const struct model_fn *m, enum model_arg_kind kind, uint32_t nargs);
+
+/* Arguments that may be NULL: accepts-null, xreleases/xacquires, and the operands of setref
+ * (the new value may be NULL) and clears (an address). */
+static inline uint32_t model_null_ok(const struct model_fn *m, uint32_t nargs)
+{
+	if (!m)
+		return ~0u;
+	uint32_t r = model_mask(m, MODEL_ACCEPTS_NULL, nargs) | model_mask(m, MODEL_CLEARS, nargs);
+	if (m->setref_dst > 0)
+		r |= 1u << (m->setref_dst - 1);
+	if (m->setref_src > 0)
+		r |= 1u << (m->setref_src - 1);
+	return r;
+}
+
 static inline uint32_t model_mask(const struct model_fn *m, enum model_arg_kind kind, uint32_t nargs)
 {
 	if (!m)

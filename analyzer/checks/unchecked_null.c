@@ -21,7 +21,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 	if (!m || (m->flags & MODEL_HEURISTIC))
 		return;
 	const struct ir_operand *a = ir_args(ev->fn, ev->node);
-	uint32_t ok = model_mask(m, MODEL_ACCEPTS_NULL, ev->node->nargs);
+	uint32_t ok = model_null_ok(m, ev->node->nargs);
 	for (uint32_t k = 0; k < ev->node->nargs && k < 32; k++) {
 		if (ok & (1u << k))
 			continue;
