@@ -234,6 +234,28 @@ static PyObject *good_sequence_fast(PyObject *o)
 
 /* ---- must fire ------------------------------------------------------------------------------ */
 
+/* A temporary new reference passed straight to a function that does not steal it (and may be
+ * NULL). */
+static int bad_temporary_leaked(PyObject *d)
+{
+	return PyDict_SetItemString(d, "k", PyLong_FromLong(1)); // expect-warning{{rc-leak}} expect-warning{{rc-unchecked-null}}
+}
+
+static int bad_setattr_does_not_steal(PyObject *o)
+{
+	PyObject *v = PyUnicode_FromString("x");
+	if (!v)
+		return -1;
+	return PyObject_SetAttrString(o, "name", v); // expect-warning{{rc-leak}}
+}
+
+static void bad_list_getitem_decref(PyObject *l)
+{
+	PyObject *x = PyList_GetItem(l, 0);
+	if (x)
+		Py_DECREF(x); // expect-warning{{rc-release-borrowed}}
+}
+
 static void bad_dict_next_decref(PyObject *d)
 {
 	Py_ssize_t pos = 0;
@@ -325,5 +347,6 @@ void *cpython_api_case_functions[] = {
 	(void *)good_module_add_object_ref, (void *)good_tuple_set_item_macro, (void *)good_return_none,
 	(void *)bad_module_add_object, (void *)good_iterate, (void *)good_dict_next,
 	(void *)good_optional_argument, (void *)good_node_dealloc, (void *)good_error_label,
-	(void *)good_sequence_fast, (void *)bad_dict_next_decref,
+	(void *)good_sequence_fast, (void *)bad_dict_next_decref, (void *)bad_temporary_leaked,
+	(void *)bad_setattr_does_not_steal, (void *)bad_list_getitem_decref,
 };
