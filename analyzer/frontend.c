@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "ir.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +331,15 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	u.opt = opt;
 	u.out = out;
 
+	if (!in->buffer) {
+		FILE *f = fopen(in->source, "rb");
+		if (!f) {
+			diag_add_error(out, "%s", strerror(errno));
+			out->failed = 1;
+			return -1;
+		}
+		fclose(f);
+	}
 	/* arguments: resource dir, no warnings (only errors matter), the user's flags */
 	int argc = 0;
 	const char **argv = malloc(((size_t)in->nargs + 4) * sizeof *argv);
