@@ -85,6 +85,9 @@ struct gc_state {
 	size_t edges, far; /* phase 1: edges seen, of which to a child far from its parent */
 	size_t examined;
 	size_t zero;       /* phases 1-2: members of S whose trial count reached zero */
+	rc_object **roots; /* the root buffer as gathered (intact until user code runs) */
+	size_t nroots;
+	rc_object *rest;   /* the first member of S that is not in roots (the rest follow it) */
 	unsigned found; /* HAS_WEAKREFS | HAS_FINALIZERS seen in the garbage */
 };
 
@@ -310,6 +313,8 @@ static void gather_roots(struct gc_state *st)
 	}
 	st->prefetch = st->far * 4 > st->edges;
 	st->gathering = false;
+	st->roots = h->roots;
+	st->nroots = h->nroots;
 	h->nroots = 0;
 	h->holes = 0;
 }
@@ -367,6 +372,7 @@ static void closure(struct gc_state *st)
 	}
 	if (!st->todo.head)
 		return;
+	st->rest = st->todo.head;
 	if (st->work.tail)
 		*link_of(st->work.tail) = (uintptr_t)st->todo.head;
 	else
@@ -499,20 +505,51 @@ static void find_garbage(struct gc_state *st, struct olist *garbage, bool resurr
 /*
  * The two fast outcomes of a first pass (not of a recheck). S holds each member's true count
  * in its gc word (saved when it joined), and st->zero says how many trial counts are zero.
- *
- * No trial count is zero: every member has a reference from outside S, so all of S is
- * reachable. Partition and restore would only rebuild the counts: put the saved ones back.
+ * These passes walk S through the root buffer as it was gathered (no user code has run, so it
+ * is intact), then the rest of the list: an array can be prefetched ahead, a list only as fast
+ * as its links come in.
  */
+static inline void prefetch_header(const rc_object *o)
+{
+	__builtin_prefetch((const char *)o - sizeof(uintptr_t), 1);
+	__builtin_prefetch((const char *)o + sizeof(rc_object) - 1, 1);
+}
+
+/* Calls fn on every member of S once. fn may rewrite the member's link word. */
+static inline void for_each_member(struct gc_state *st, void (*fn)(struct gc_state *, rc_object *))
+{
+	size_t i;
+	rc_object *o, *next;
+
+	for (i = 0; i < st->nroots; i++) {
+		if (i + AHEAD < st->nroots && st->roots[i + AHEAD])
+			prefetch_header(st->roots[i + AHEAD]);
+		o = st->roots[i];
+		if (o && (cls_word(o) & CLS_IN_SET)) /* else a hole, or a root found saturated */
+			fn(st, o);
+	}
+	for (o = st->rest; o; o = next) {
+		next = next_of(o);
+		fn(st, o);
+	}
+}
+
+/* No trial count is zero: every member has a reference from outside S, so all of S is
+ * reachable. Partition and restore would only rebuild the counts: put the saved ones back,
+ * and the member leaves the collection. */
+static void leave_reachable(struct gc_state *st, rc_object *o)
+{
+	(void)st;
+	*link_of(o) = 0;
+	cls_untag(o, CLS_IN_SET);
+	o->rc__refcnt = o->rc__gc;
+	o->rc__gc = 0;
+}
+
 static void release_all_reachable(struct gc_state *st)
 {
-	rc_object *o;
-
-	while ((o = pop_front(&st->work)) != NULL) {
-		*link_of(o) = 0;
-		cls_untag(o, CLS_IN_SET);
-		o->rc__refcnt = o->rc__gc;
-		o->rc__gc = 0;
-	}
+	for_each_member(st, leave_reachable);
+	st->work.head = st->work.tail = NULL;
 }
 
 /*
@@ -521,21 +558,22 @@ static void release_all_reachable(struct gc_state *st)
  * gc word) is exactly what restore would rebuild. Post: as find_garbage's (the work list
  * becomes the garbage list, each count the true one plus the hold).
  */
+static void hold(struct gc_state *st, rc_object *o)
+{
+	uintptr_t w = cls_word(o);
+
+	o->rc__refcnt = o->rc__gc + 1u;
+	o->rc__gc = GC_NO_ROOT;
+	if (w & CLS_WEAKREFS)
+		st->found |= HAS_WEAKREFS;
+	if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
+		st->found |= HAS_FINALIZERS;
+}
+
 static void hold_all_garbage(struct gc_state *st, struct olist *garbage)
 {
-	rc_object *o;
-	uintptr_t w;
-
 	st->found = 0;
-	for (o = st->work.head; o; o = next_of(o)) {
-		w = cls_word(o);
-		o->rc__refcnt = o->rc__gc + 1u;
-		o->rc__gc = GC_NO_ROOT;
-		if (w & CLS_WEAKREFS)
-			st->found |= HAS_WEAKREFS;
-		if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
-			st->found |= HAS_FINALIZERS;
-	}
+	for_each_member(st, hold);
 	*garbage = st->work;
 	st->work.head = st->work.tail = NULL;
 }
