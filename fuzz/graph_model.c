@@ -527,9 +527,10 @@ static void frame_pop(struct gm *m)
 	if (collected && now != f->collections + 1)
 		fail("one call ran %zu collections", now - f->collections);
 	m->collections_seen = now;
-	m->depth--;
-	if (m->hooks == 0 && m->depth == 0)
+	/* settle while the frame's garbage is still known (weakrefs freed by it are garbage) */
+	if (m->hooks == 0 && m->depth == 1)
 		settle(m);
+	m->depth--;
 	if (collected && f->has_g)
 		check_collection(m, f);
 }

@@ -468,6 +468,18 @@ GRAPH = {
         store r1.1 r5
         store r2.5 r2
     """,
+    "garbage-weakref-to-weakref-resurrected": """
+        # a garbage weakref to a garbage weakref is resurrected by a finalizer: cleared, no
+        # callback; its target is freed by counting at the end of the collection
+        new r3 container slots=4 param=12
+        store r3.7 r3
+        new r0 resurrect-other slots=2 param=1
+        weak r2 r0 cb-collect
+        store r3.0 r0
+        weak r5 r2 cb
+        store r0.3 r2
+        store r0.0 r5
+    """,
     "failalloc": """
         failalloc 0
         new r0 container       # fails

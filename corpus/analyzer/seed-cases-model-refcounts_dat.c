@@ -16,6 +16,7 @@ SpamObject *Spam_Copy(SpamObject *self);
 void Spam_Decref(SpamObject *o);
 int Spam_SetAttrSteal(SpamObject *self, const char *name, SpamObject *value);
 long Spam_Size(SpamObject *self);
+int Spam_Lookup(SpamObject *self, const char *name, SpamObject **result);
 
 /* ---- must stay silent ---------------------------------------------------------------------- */
 
@@ -49,7 +50,29 @@ SpamObject *good_copy_returned(SpamObject *self)
 	return Spam_Copy(self);
 }
 
+long good_lookup_released(SpamObject *self)
+{
+	SpamObject *r = NULL;
+	long v;
+	Spam_Lookup(self, "x", &r); /* refcounts.dat says nothing about failures: test r */
+	if (!r)
+		return -1;
+	v = r->value;
+	Spam_Decref(r);
+	return v;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+long bad_lookup_leaked(SpamObject *self)
+{
+	SpamObject *r = NULL;
+	Spam_Lookup(self, "x", &r);
+	if (!r)
+		return -1;
+	return r->value; // expect-warning{{rc-leak}}
+}
+
 
 long bad_new_leaked(long v)
 {

@@ -75,6 +75,37 @@ void good_swap_fields(struct node *a, struct node *b)
 	b->next = tmp;
 }
 
+/* References kept in a local array and a local struct, released from there. */
+int good_local_array(rc_heap *heap)
+{
+	rc_object *objs[4] = { NULL };
+	int err = 0;
+	for (int i = 0; i < 4; i++) {
+		objs[i] = rc_new(heap, &node_type);
+		if (!objs[i]) {
+			err = RC_ENOMEM;
+			break;
+		}
+	}
+	for (int i = 0; i < 4; i++)
+		rc_xdecref(objs[i]);
+	return err;
+}
+
+struct pair {
+	rc_object *first, *second;
+};
+
+int good_local_struct(rc_heap *heap)
+{
+	struct pair p = { NULL, NULL };
+	p.first = rc_new(heap, &node_type);
+	p.second = rc_new(heap, &node_type);
+	rc_xdecref(p.first);
+	rc_xdecref(p.second);
+	return 0;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
 
 /* Each node's reference is lost when cur moves on (cur is its only holder). */

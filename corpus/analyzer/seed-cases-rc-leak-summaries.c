@@ -90,3 +90,97 @@ int bad_release_after_helper_steals(rc_heap *heap, struct list *l)
 	rc_decref(c); // expect-warning{{rc-double-release}}
 	return err;
 }
+
+/* ---- a recursive-descent parser: mutually recursive helpers returning new references ---- */
+
+struct lexer;
+int lex_peek(struct lexer *lx);
+void lex_skip(struct lexer *lx);
+extern const rc_type binop_type;
+extern const rc_type atom_type;
+
+static rc_object *parse_expr(rc_heap *heap, struct lexer *lx);
+
+struct binop {
+	rc_object base;
+	rc_object *lhs, *rhs;
+};
+
+/* Takes over both operands, also on failure (so callers need no cleanup). */
+static rc_object *make_binop(rc_heap *heap, RC_STEALS rc_object *lhs, RC_STEALS rc_object *rhs)
+{
+	struct binop *op = (struct binop *)rc_new(heap, &binop_type);
+	if (!op) {
+		rc_decref(lhs);
+		rc_decref(rhs);
+		return NULL;
+	}
+	rc_set_field(&op->lhs, lhs);
+	rc_set_field(&op->rhs, rhs);
+	return RC_OBJ(op);
+}
+
+static rc_object *parse_atom(rc_heap *heap, struct lexer *lx)
+{
+	if (lex_peek(lx) == '(') {
+		rc_object *inner;
+		lex_skip(lx);
+		inner = parse_expr(heap, lx);
+		if (!inner)
+			return NULL;
+		if (lex_peek(lx) != ')') {
+			rc_decref(inner);
+			return NULL;
+		}
+		lex_skip(lx);
+		return inner;
+	}
+	lex_skip(lx);
+	return rc_new(heap, &atom_type);
+}
+
+static rc_object *parse_expr(rc_heap *heap, struct lexer *lx)
+{
+	rc_object *lhs = parse_atom(heap, lx);
+	if (!lhs)
+		return NULL;
+	while (lex_peek(lx) == '+') {
+		rc_object *rhs;
+		lex_skip(lx);
+		rhs = parse_atom(heap, lx);
+		if (!rhs) {
+			rc_decref(lhs);
+			return NULL;
+		}
+		lhs = make_binop(heap, lhs, rhs);
+		if (!lhs)
+			return NULL;
+	}
+	return lhs;
+}
+
+int good_parse_and_release(rc_heap *heap, struct lexer *lx)
+{
+	rc_object *tree = parse_expr(heap, lx);
+	if (!tree)
+		return -1;
+	show(tree);
+	rc_decref(tree);
+	return 0;
+}
+
+void bad_parse_result_dropped(rc_heap *heap, struct lexer *lx)
+{
+	parse_expr(heap, lx); // expect-warning{{rc-leak}}
+}
+
+int bad_parse_error_path(rc_heap *heap, struct lexer *lx)
+{
+	rc_object *tree = parse_atom(heap, lx);
+	if (!tree)
+		return -1;
+	if (lex_peek(lx) != 0)
+		return -1; // expect-warning{{rc-leak}}
+	rc_decref(tree);
+	return 0;
+}

@@ -155,7 +155,22 @@ int good_checked_in_loop_condition(rc_heap *heap, int n)
 	return 0;
 }
 
+void good_xnewref_accepts_null(rc_heap *heap, struct point *owner)
+{
+	rc_object *p = rc_new(heap, &point_type);
+	rc_set_field(&owner->label, rc_xnewref(p));
+	rc_xdecref(p);
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+void bad_newref_of_unchecked(rc_heap *heap, struct point *owner)
+{
+	rc_object *p = rc_new(heap, &point_type);
+	rc_set_field(&owner->label, rc_newref(p)); // expect-warning{{rc-unchecked-null}}
+	rc_decref(p);
+}
+
 
 /* The check is inverted: the dereference runs exactly when rc_new failed. */
 void bad_check_inverted(rc_heap *heap)
