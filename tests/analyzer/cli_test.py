@@ -875,6 +875,9 @@ def sc_compdb(tmp):
     st, doc, err = run_json(["-p", "build", "src/b.c"], tmp, include=False)
     check(st == 0 and found(doc) == set(), "-p with PATH src/b.c: only b.c, with its flags (clean)",
           json.dumps(doc.get("findings")) + err)
+    st, doc, err = run_json(["-p", "build", "src/b.c", "--", "-DWANT_LEAK"], tmp, include=False)
+    check(found(doc) == {("b.c", leak, "rc-leak")},
+          "-p with arguments after --: appended to the entry's flags", json.dumps(doc.get("findings")) + err)
     st, doc, err = run_json(["-p", "build", "src/c.c"], tmp, include=False)
     check(found(doc) == {("c.c", double, "rc-double-release")},
           "-p with PATH src/c.c: c.c's own -DWANT_DOUBLE applies", json.dumps(doc.get("findings")))
