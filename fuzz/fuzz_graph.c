@@ -8,7 +8,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct gm_config cfg = {0, 0, 0};
+	const struct gm_config cfg = {0};
 	gm_run(data, size, &cfg);
 	return 0;
 }

@@ -296,9 +296,9 @@ __attribute__((format(printf, 1, 2))) static _Noreturn void fail(const char *fmt
 			fprintf(stderr, "-- while running record %zu (frame depth %d)\n", m->pc, m->depth);
 		else
 			fprintf(stderr, "-- during teardown (every register dropped, then collect)\n");
-		fprintf(stderr, "-- config: fail_at=%zu%s gc_threshold=%zu; allocations %zu, refused %zu\n",
-			m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "", m->cfg->gc_threshold, m->alloc.calls,
-			m->alloc.failures);
+		fprintf(stderr, "-- config: fail_at=%zu%s gc_threshold=%zu%s; allocations %zu, refused %zu\n",
+			m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "", m->cfg->gc_threshold,
+			m->cfg->default_allocator ? " default-allocator" : "", m->alloc.calls, m->alloc.failures);
 		fprintf(stderr, "-- program (%zu records, => marks the one running):\n", m->nrec);
 		gm_print_program(stderr, m->prog, m->nrec * GM_RECORD, m->pc);
 		dump_graph(stderr, m);
@@ -1153,6 +1153,8 @@ static void run_record(struct gm *m, const uint8_t *r)
 		}
 		break;
 	case OP_FAILALLOC:
+		if (m->cfg->default_allocator)
+			break; /* no hooks: nothing to fail */
 		m->alloc.fail_at = m->alloc.calls + 1 + b;
 		m->alloc.persist = 0;
 		break;
@@ -1245,7 +1247,7 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 	rc_allocator al = {fz_alloc, fz_free, &m->alloc};
 	rc_heap_options opt = {
 		.flags = RC_HEAP_TRACK_ALL | RC_HEAP_QUARANTINE,
-		.allocator = &al,
+		.allocator = cfg->default_allocator ? NULL : &al,
 		.report = on_report,
 		.report_ctx = m,
 		.gc_threshold = cfg->gc_threshold,

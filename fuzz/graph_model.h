@@ -24,6 +24,9 @@ struct gm_config {
 	size_t fail_at;
 	int fail_persist;    /* nonzero: every allocation from the Nth on fails */
 	size_t gc_threshold; /* heap option (0: the runtime's default) */
+	/* nonzero: no allocator hooks (the runtime's own allocator and object pool); allocation
+	 * failures and the allocation accounting are then off */
+	int default_allocator;
 };
 
 /* Runs one program. Returns normally when runtime and model agree; aborts otherwise. */

@@ -20,7 +20,7 @@ each one does and docs/fuzzing.md describes them. Syntax, one record per line (#
     collect             gc threshold N | gc disable | gc enable      failalloc N
     immortal rA         rc_make_immortal
     raw XX XX XX XX     any record, in hex
-graph_alloc inputs start with a header line:  header fail=N [persist] [threshold=T]
+graph_alloc inputs start with a header line:  header fail=N [persist] [default-allocator] [threshold=T]
 """
 import os
 import re
@@ -68,7 +68,9 @@ def encode_line(line):
             if a.startswith("fail="):
                 fail = int(a[5:])
             elif a == "persist":
-                persist = 1
+                persist |= 1
+            elif a == "default-allocator":
+                persist |= 2
             elif a.startswith("threshold="):
                 thr = int(a[10:])
             else:
@@ -191,7 +193,8 @@ def decode(data, alloc=False):
         if len(data) < 4:
             return "# (shorter than the header: the target ignores it)\n"
         h = data[:4]
-        lines.append("header fail=%d%s threshold=%d" % (1 + (h[0] | h[1] << 8), " persist" if h[2] & 1 else "", h[3]))
+        lines.append("header fail=%d%s%s threshold=%d" % (1 + (h[0] | h[1] << 8), " persist" if h[2] & 1 else "",
+                                                         " default-allocator" if h[2] & 2 else "", h[3]))
         data = data[4:]
     for i in range(0, len(data) - len(data) % 4, 4):
         r = data[i:i + 4]
@@ -526,6 +529,24 @@ GRAPH = {
 }
 
 ALLOC = {
+    "default-allocator": """
+        header fail=1 default-allocator threshold=2
+        new r0 container slots=2
+        new r1 resurrect-self slots=1 param=3
+        store r0.0 r1
+        store r1.0 r0
+        weak r2 r1 cb
+        drop r0
+        drop r1
+        new r4 leaf
+        new r5 allocator flag
+        drop r5
+        collect
+        drop r3
+        collect
+        failalloc 0
+        new r6 leaf
+    """,
     "heap": """
         header fail=1
         new r0 leaf
@@ -667,7 +688,8 @@ def dictionary(alloc):
         name = re.sub(r"[^a-z0-9]+", "_", line.strip().lower()).strip("_")
         out.append('%s="%s"' % (name, "".join("\\x%02x" % x for x in rec)))
     if alloc:
-        for text in ("header fail=1", "header fail=2 persist", "header fail=5 threshold=1", "header fail=20"):
+        for text in ("header fail=1", "header fail=2 persist", "header fail=5 threshold=1", "header fail=20",
+                     "header fail=1 default-allocator threshold=2"):
             rec = encode_line(text)
             name = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
             out.append('%s="%s"' % (name, "".join("\\x%02x" % x for x in rec)))

@@ -15,6 +15,7 @@ extern const rc_type entry_type;
 void emit(const rc_object *obj);
 long hash_of(const rc_object *obj);
 int table_add(rc_object *table, rc_object *entry);
+RC_NEW_REF RC_NULL_ON_FAILURE rc_object *load_entry(rc_heap *heap);
 
 /* ---- must stay silent ---------------------------------------------------------------------- */
 
@@ -130,7 +131,36 @@ void good_loop_fresh_each_time(rc_heap *heap, rc_object *table, int n)
 	}
 }
 
+/* A child read from an object the function owns, pinned before the owner is released. */
+void good_child_pinned_before_owner_released(rc_heap *heap)
+{
+	rc_object *owner = load_entry(heap);
+	rc_object *child;
+	if (!owner)
+		return;
+	child = rc_xnewref(((struct entry *)owner)->value);
+	rc_decref(owner);
+	if (child)
+		emit(child);
+	rc_xdecref(child);
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+/* The child is borrowed from its owner (the field holds its reference), like an item borrowed
+ * from a list (borrowed-from in the model files): releasing the only reference to the owner
+ * may free the child too. */
+void bad_child_used_after_owner_released(rc_heap *heap)
+{
+	rc_object *owner = load_entry(heap);
+	rc_object *child;
+	if (!owner)
+		return;
+	child = ((struct entry *)owner)->value;
+	rc_decref(owner);
+	emit(child); // expect-warning{{rc-use-after-release}}
+}
+
 
 long bad_field_after_release(rc_heap *heap)
 {
