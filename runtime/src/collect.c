@@ -52,6 +52,32 @@
 
 #include <string.h>
 
+#ifdef RC_PHASE_TIMERS /* profiling builds only: per-phase times of large collections on stderr */
+#include <stdio.h>
+#include <time.h>
+static double pt_t[8];
+static double pt_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+#define PT(i) (pt_t[i] = pt_now())
+#define PT_REPORT(n)                                                                                      \
+	do {                                                                                              \
+		if ((n) >= 100000)                                                                        \
+			fprintf(stderr, "rc: %zu examined, prefetch %d; ns/object: gather %.2f closure %.2f find %.2f garbage %.2f\n", \
+				(size_t)(n), (int)st.prefetch, \
+				(pt_t[1] - pt_t[0]) * 1e9 / (double)(n), (pt_t[2] - pt_t[1]) * 1e9 / (double)(n), \
+				(pt_t[3] - pt_t[2]) * 1e9 / (double)(n), (pt_t[4] - pt_t[3]) * 1e9 / (double)(n)); \
+		if ((n) >= 100000)                                                                        \
+			fprintf(stderr, "rc: second loop %.2f\n", (pt_t[4] - pt_t[5]) * 1e9 / (double)(n)); \
+	} while (0)
+#else
+#define PT(i) ((void)0)
+#define PT_REPORT(n) ((void)0)
+#endif
+
 _Static_assert(offsetof(rc_object, rc__gc) == offsetof(rc_object, rc__refcnt) + sizeof(uint32_t),
 	       "the (refcnt, gc) pair must be contiguous");
 _Static_assert(sizeof(rc_object *) <= 2 * sizeof(uint32_t), "a pointer must fit in (refcnt, gc)");
@@ -87,6 +113,9 @@ struct gc_state {
 	size_t zero;       /* phases 1-2: members of S whose trial count reached zero */
 	rc_object **roots; /* the root buffer as gathered (intact until user code runs) */
 	size_t nroots;
+	size_t roots_gen;  /* heap->roots_gen then */
+	size_t at;         /* tear down: index in roots of the object being torn down */
+	bool use_roots;    /* tear down: the garbage list is roots (in order) then rest */
 	rc_object *rest;   /* the first member of S that is not in roots (the rest follow it) */
 	unsigned found; /* HAS_WEAKREFS | HAS_FINALIZERS seen in the garbage */
 };
@@ -194,7 +223,7 @@ static inline void traverse(rc_object *o, rc_visit_fn visit, void *arg)
  * semantic effect; the cursor only ever points at objects of S, which no phase frees before
  * the walk has passed them.
  */
-enum { AHEAD = 8 };
+enum { AHEAD = 16 };
 
 /* Prefetching is on when more than a quarter of the edges out of the roots lead further than
  * FAR_BYTES from their parent (measured on one root in LOCALITY_STRIDE, decided every
@@ -213,6 +242,13 @@ static void visit_prefetch(rc_object *c, void *arg)
 		__builtin_prefetch((char *)c - sizeof(uintptr_t), 0); /* link word (collectable) */
 		__builtin_prefetch((char *)c + sizeof(rc_object) - 1, 0);
 	}
+}
+
+/* The header and the first 32 bytes of the payload (at most two cache lines). */
+static inline void prefetch_object(const rc_object *o)
+{
+	__builtin_prefetch((const char *)o - sizeof(uintptr_t), 1);
+	__builtin_prefetch((const char *)o + 32, 1);
 }
 
 static inline void prefetch_children(rc_object *o)
@@ -291,8 +327,12 @@ static void gather_roots(struct gc_state *st)
 	for (i = 0; i < h->nroots; i++) {
 		if ((i & (LOCALITY_SAMPLE - 1)) == LOCALITY_SAMPLE - 1)
 			st->prefetch = st->far * 4 > st->edges;
-		if (st->prefetch && i + AHEAD < h->nroots && h->roots[i + AHEAD])
-			prefetch_children(h->roots[i + AHEAD]);
+		if (st->prefetch) {
+			if (i + 2 * AHEAD < h->nroots && h->roots[i + 2 * AHEAD])
+				prefetch_object(h->roots[i + 2 * AHEAD]);
+			if (i + AHEAD < h->nroots && h->roots[i + AHEAD])
+				prefetch_children(h->roots[i + AHEAD]);
+		}
 		o = h->roots[i];
 		if (!o)
 			continue;
@@ -315,6 +355,7 @@ static void gather_roots(struct gc_state *st)
 	st->gathering = false;
 	st->roots = h->roots;
 	st->nroots = h->nroots;
+	st->roots_gen = h->roots_gen;
 	h->nroots = 0;
 	h->holes = 0;
 }
@@ -678,8 +719,61 @@ static void release_held(rc_heap *h, rc_object *o)
 enum { RECENT = 4 };
 
 /* Phase 9. Returns the number of objects whose count reached zero. */
-static long tear_down(rc_heap *h, struct olist *g, bool prefetch)
+/*
+ * Prefetching for the tear down of the garbage of a fast outcome (st->use_roots: the garbage
+ * list is the gathered root buffer in order, then the rest): the objects AHEAD and 2 * AHEAD
+ * entries past o in the buffer, read from the array rather than by following links. Only
+ * entries the collection still owns are used: the buffer must not have moved or been
+ * compacted (user code may buffer new roots, into [0, heap->nroots)), and entries past o are
+ * garbage not yet torn down (held: nothing frees them) or roots found saturated (alive).
+ * Stops (use_roots = false) as soon as that cannot be guaranteed, or at the end of the
+ * buffer part.
+ */
+static void prefetch_from_roots(struct gc_state *st, rc_object *o)
 {
+	rc_heap *h = st->heap;
+	size_t j = st->at, k;
+
+	while (j < st->nroots && st->roots[j] != o)
+		j++;
+	st->at = j;
+	if (j >= st->nroots || h->roots != st->roots || h->roots_gen != st->roots_gen) {
+		st->use_roots = false;
+		return;
+	}
+	k = j + 2 * AHEAD;
+	if (k < st->nroots && k >= h->nroots && st->roots[k])
+		prefetch_object(st->roots[k]);
+	k = j + AHEAD;
+	if (k < st->nroots && k >= h->nroots && st->roots[k])
+		prefetch_children(st->roots[k]);
+}
+
+/*
+ * The same for the objects the first loop of tear_down could not free (the rest list): they
+ * are the entries of the buffer it did not clear, in about the same order. Only their memory
+ * is prefetched (no object is read), so an entry that is off by a few costs a useless
+ * prefetch, never a wrong access; the buffer itself must still be the gathered one.
+ */
+static void prefetch_rest(struct gc_state *st)
+{
+	rc_heap *h = st->heap;
+	size_t j = st->at;
+
+	if (h->roots != st->roots || h->roots_gen != st->roots_gen) {
+		st->use_roots = false;
+		return;
+	}
+	while (j < st->nroots && !st->roots[j])
+		j++;
+	st->at = j + 1;
+	if (j + 2 * AHEAD < st->nroots && st->roots[j + 2 * AHEAD])
+		prefetch_object(st->roots[j + 2 * AHEAD]);
+}
+
+static long tear_down(struct gc_state *st, struct olist *g)
+{
+	rc_heap *h = st->heap;
 	struct olist rest = { NULL, NULL };
 	rc_object *recent[RECENT] = { NULL }, *o, *next;
 	unsigned oldest = 0, i;
@@ -691,7 +785,10 @@ static long tear_down(rc_heap *h, struct olist *g, bool prefetch)
 	struct ahead a = { NULL, 0 };
 
 	for (o = g->head; o; o = next) {
-		ahead_fill(&a, o, prefetch);
+		if (st->use_roots && st->prefetch)
+			prefetch_from_roots(st, o);
+		else
+			ahead_fill(&a, o, st->prefetch);
 		ahead_step(&a);
 		next = next_of(o);
 		type_of(o)->clear(o);
@@ -705,6 +802,8 @@ static long tear_down(rc_heap *h, struct olist *g, bool prefetch)
 		if (o->rc__refcnt == 1) {
 			release_held(h, o);
 			freed++;
+			if (st->use_roots && st->prefetch && st->at >= h->nroots)
+				st->roots[st->at] = NULL; /* what stays in the buffer is the rest list */
 			continue;
 		}
 		for (i = 0; i < RECENT && recent[i]; i++)
@@ -719,8 +818,12 @@ static long tear_down(rc_heap *h, struct olist *g, bool prefetch)
 	for (i = 0; i < RECENT; i++)
 		if (recent[i])
 			push_back(&rest, recent[i]);
+	PT(5);
 	*g = rest;
+	st->at = 0;
 	while ((o = pop_front(g)) != NULL) {
+		if (st->use_roots && st->prefetch)
+			prefetch_rest(st);
 		n = o->rc__refcnt;
 		if (n == 1) {
 			release_held(h, o);
@@ -753,37 +856,15 @@ static long collect_garbage(struct gc_state *st, struct olist *g)
 	if (user_ran) {
 		recheck(st, g);
 		(void)handle_weakrefs(st->heap, g);
+		st->use_roots = false; /* the list changed, and resurrected objects may be freed */
 	}
-	return tear_down(st->heap, g, st->prefetch);
+	return tear_down(st, g);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Entry points                                                                                */
 /* ------------------------------------------------------------------------------------------ */
 
-#ifdef RC_PHASE_TIMERS /* profiling builds only: per-phase times of large collections on stderr */
-#include <stdio.h>
-#include <time.h>
-static double pt_t[8];
-static double pt_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-#define PT(i) (pt_t[i] = pt_now())
-#define PT_REPORT(n)                                                                                      \
-	do {                                                                                              \
-		if ((n) >= 100000)                                                                        \
-			fprintf(stderr, "rc: %zu examined, prefetch %d; ns/object: gather %.2f closure %.2f find %.2f garbage %.2f\n", \
-				(size_t)(n), (int)st.prefetch, \
-				(pt_t[1] - pt_t[0]) * 1e9 / (double)(n), (pt_t[2] - pt_t[1]) * 1e9 / (double)(n), \
-				(pt_t[3] - pt_t[2]) * 1e9 / (double)(n), (pt_t[4] - pt_t[3]) * 1e9 / (double)(n)); \
-	} while (0)
-#else
-#define PT(i) ((void)0)
-#define PT_REPORT(n) ((void)0)
-#endif
 
 long rc__collect(rc_heap *h, bool full)
 {
@@ -810,8 +891,10 @@ long rc__collect(rc_heap *h, bool full)
 	garbage.head = garbage.tail = NULL;
 	if (st.zero == 0)
 		release_all_reachable(&st);
-	else if (st.zero == st.examined)
+	else if (st.zero == st.examined) {
 		hold_all_garbage(&st, &garbage);
+		st.use_roots = true;
+	}
 	else
 		find_garbage(&st, &garbage, false);
 	PT(3);

@@ -129,6 +129,7 @@ struct rc_heap {
 	/* candidate roots: slots [0, nroots) of which `holes` are NULL */
 	rc_object **roots;
 	size_t nroots, roots_cap, holes;
+	size_t roots_gen;  /* bumped whenever the buffer moves or is compacted (collect.c) */
 	size_t threshold;  /* user threshold (>= 1) */
 	size_t gc_trigger; /* effective trigger: max(threshold, last examined / 4) */
 

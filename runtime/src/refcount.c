@@ -87,6 +87,7 @@ static void compact_roots(rc_heap *h)
 	}
 	h->nroots = j;
 	h->holes = 0;
+	h->roots_gen++;
 }
 
 /* Makes room for one more root: compacts when at least half the slots are holes, else grows
@@ -113,6 +114,7 @@ static bool roots_reserve(rc_heap *h)
 	rc__mem_free(h, h->roots, h->roots_cap * sizeof *tab);
 	h->roots = tab;
 	h->roots_cap = cap;
+	h->roots_gen++;
 	return true;
 }
 
