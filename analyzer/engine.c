@@ -1004,6 +1004,9 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 		if (s) {
 			st->vals[s].flags = ENG_V_LOADED;
 			st->vals[s].null = ENG_MAYBE;
+			/* p->f lives as long as the object p holds: it dies when p's last reference goes */
+			if (o->var >= 0 && st->bind[o->var] && !st->vals[st->bind[o->var]].param)
+				st->vals[s].parent = st->bind[o->var];
 			if (o->var != -1 && o->str) {
 				st->vals[s].flags |= ENG_V_FIELD;
 				st->vals[s].key_site = node;
@@ -1264,7 +1267,9 @@ static void make_summary(struct engine *eng, struct eng_summary *sum)
 	sum->fn.origin = MODEL_FROM_SUMMARY;
 	sum->fn.arg[MODEL_ACCEPTS_NULL] = ~0u & ~ri->deref_unchecked;
 	if (fn->returns_ptr) {
-		if (ri->saw_new && !ri->saw_borrowed && !ri->saw_other) {
+		/* untracked results (unknown callees, a recursive call not summarized yet) do not
+		 * contradict the paths that return an owned reference; borrowed ones do */
+		if (ri->saw_new && !ri->saw_borrowed) {
 			sum->fn.ret = MODEL_RET_NEW;
 			if (ri->saw_null)
 				sum->fn.flags |= MODEL_NULL_ON_FAILURE;
@@ -1395,4 +1400,42 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.npred);
 	free(eng.live);
 	return explored;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Unit-level checks                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+void engine_run_unit(const struct eng_unit *u, const struct engine_options *opt)
+{
+	for (size_t i = 0; i < engine_ncheck; i++)
+		if (engine_checks[i]->unit)
+			engine_checks[i]->unit(u, opt, (int)i);
+}
+
+void engine_report_unit(const struct engine_options *opt, int check, const struct ir_func *fn, struct ir_loc loc,
+			const char *var, struct ir_loc note_loc, const char *note, const char *fmt, ...)
+{
+	if (!opt->report)
+		return;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	struct eng_note n;
+	struct eng_finding f;
+	memset(&f, 0, sizeof f);
+	f.check = check;
+	f.func = fn->name;
+	f.loc = loc;
+	f.message = msg;
+	f.var = (char *)(var ? var : "");
+	if (note) {
+		n.loc = note_loc;
+		n.message = (char *)note;
+		f.notes = &n;
+		f.nnotes = 1;
+	}
+	opt->report(opt->ctx, &f);
 }

@@ -87,12 +87,29 @@ struct eng_event_info {
 	int succ;      /* ENG_EV_BRANCH: 0 (true) or 1 (false) */
 };
 
+struct engine_options;
+
+/* What a whole translation unit offers to checks that compare functions with each other. */
+struct eng_type_pair {
+	int32_t traverse, clear; /* function indexes in funcs (-1: none) */
+	struct ir_loc loc;       /* where the type is defined */
+};
+
+struct eng_unit {
+	const struct ir_func *funcs;
+	uint32_t nfuncs;
+	const struct eng_type_pair *types;
+	uint32_t ntypes;
+};
+
 struct check {
 	const char *id;          /* "rc-leak" */
 	const char *description; /* one line, for --help and SARIF rules */
 	size_t data_size;        /* per-function private data (zeroed before each function) */
 	const char *last_note;   /* note added at the finding's own location, ending the path, or NULL */
 	void (*handler[ENG_EV_COUNT_])(struct engine *eng, const struct eng_event_info *ev, void *data);
+	/* Once per translation unit, after every function was analysed (may be NULL). */
+	void (*unit)(const struct eng_unit *u, const struct engine_options *opt, int self);
 };
 
 /* The registered checks, in the order of checks/checks.def. */
@@ -131,6 +148,16 @@ struct engine_options {
 	void (*incomplete)(void *ctx, const struct ir_func *fn, uint32_t states);
 	void *ctx;
 };
+
+/* Runs the unit handlers of the checks (after engine_run of every function of the unit). */
+void engine_run_unit(const struct eng_unit *u, const struct engine_options *opt);
+/* Reports a finding of a unit handler in function fn, with one note (may be NULL). */
+void engine_report_unit(const struct engine_options *opt, int check, const struct ir_func *fn, struct ir_loc loc,
+			const char *var, struct ir_loc note_loc, const char *note, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 8, 9)))
+#endif
+	;
 
 /*
  * Analyses fn. Every IR_CALL's model must be resolved (NULL: unknown function). Fills

@@ -7,6 +7,7 @@
 #include "cfg.h"
 #include "engine.h"
 #include "ir.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -200,6 +201,19 @@ struct fn_index {
 	int32_t fn;
 };
 
+static enum CXChildVisitResult top_last_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct {
+		CXCursor c;
+		int n;
+	} *l = data;
+	if (clang_getCursorKind(c) != CXCursor_TypeRef)
+		l->c = c;
+	l->n++;
+	return CXChildVisit_Continue;
+}
+
 static int cmp_fn_index(const void *a, const void *b)
 {
 	return strcmp(((const struct fn_index *)a)->name, ((const struct fn_index *)b)->name);
@@ -248,6 +262,111 @@ static void order_visit(struct unit *u, uint32_t f, uint8_t *mark, uint32_t *ord
 		}
 	}
 	free(st);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Types: which functions are a type's traverse and clear (designated initializers)            */
+/* ------------------------------------------------------------------------------------------ */
+
+struct type_scan {
+	struct unit *u;
+	const struct fn_index *idx;
+	struct eng_type_pair *types;
+	uint32_t n, cap;
+	struct eng_type_pair cur;
+	int depth;
+};
+
+/* The function a designated initializer's value names, through casts. */
+static int32_t init_function(struct type_scan *ts, CXCursor value)
+{
+	for (int guard = 0; guard < 8; guard++) {
+		enum CXCursorKind k = clang_getCursorKind(value);
+		if (k == CXCursor_DeclRefExpr) {
+			CXCursor d = clang_getCursorReferenced(value);
+			if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
+				return -1;
+			CXString s = clang_getCursorSpelling(d);
+			int32_t f = find_fn(ts->idx, ts->u->nfuncs, clang_getCString(s));
+			clang_disposeString(s);
+			return f;
+		}
+		/* UnexposedExpr / CStyleCastExpr / ParenExpr: descend into the last child */
+		struct last {
+			CXCursor c;
+			int n;
+		} l = { clang_getNullCursor(), 0 };
+		clang_visitChildren(value, top_last_child, &l);
+		if (clang_Cursor_isNull(l.c))
+			return -1;
+		value = l.c;
+	}
+	return -1;
+}
+
+static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXClientData data);
+
+static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct type_scan *ts = data;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	if (k == CXCursor_InitListExpr && ts->depth < 3) {
+		struct eng_type_pair saved = ts->cur;
+		ts->cur.traverse = ts->cur.clear = -1;
+		ts->cur.loc = cfg_loc(clang_getCursorLocation(c));
+		ts->depth++;
+		clang_visitChildren(c, scan_init, ts);
+		ts->depth--;
+		if (ts->cur.traverse >= 0 && ts->cur.clear >= 0) {
+			if (ts->n == ts->cap) {
+				ts->cap = ts->cap ? ts->cap * 2 : 8;
+				ts->types = util_xrealloc(ts->types, ts->cap * sizeof *ts->types);
+			}
+			ts->types[ts->n++] = ts->cur;
+		}
+		ts->cur = saved;
+	} else if (k == CXCursor_UnexposedExpr) {
+		clang_visitChildren(c, scan_designator, ts);
+	}
+	return CXChildVisit_Continue;
+}
+
+/* Children of a designated initializer: MemberRef 'field', then the value. */
+static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct type_scan *ts = data;
+	static _Thread_local int field; /* 0 none, 1 traverse, 2 clear */
+	if (clang_getCursorKind(c) == CXCursor_MemberRef) {
+		CXString s = clang_getCursorSpelling(c);
+		const char *n = clang_getCString(s);
+		field = n && (!strcmp(n, "traverse") || !strcmp(n, "tp_traverse")) ? 1
+			: n && (!strcmp(n, "clear") || !strcmp(n, "tp_clear"))   ? 2
+										 : 0;
+		clang_disposeString(s);
+		return CXChildVisit_Continue;
+	}
+	if (clang_getCursorKind(c) == CXCursor_InitListExpr)
+		return scan_init(c, parent, data);
+	if (field) {
+		int32_t f = init_function(ts, c);
+		if (field == 1)
+			ts->cur.traverse = f;
+		else
+			ts->cur.clear = f;
+		field = 0;
+	}
+	return CXChildVisit_Continue;
+}
+
+static enum CXChildVisitResult scan_top(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	if (clang_getCursorKind(c) != CXCursor_VarDecl || !clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+		return CXChildVisit_Continue;
+	clang_visitChildren(c, scan_init, data);
+	return CXChildVisit_Continue;
 }
 
 static void on_finding(void *ctx, const struct eng_finding *f)
@@ -300,8 +419,18 @@ static const struct model_fn *resolve_call(struct unit *u, const struct ir_node 
 	const struct model_fn *m = model_lookup(u->opt->model, n->callee);
 	if (m)
 		return m;
-	if (n->model)
+	if (n->model) {
+		/* annotations on the parameters only (RC_STEALS...): the result comes from the body */
+		const struct eng_summary *su = n->callee_fn >= 0 ? &sums[n->callee_fn] : NULL;
+		if (n->model->ret == MODEL_RET_NONE && su && su->valid && su->fn.ret != MODEL_RET_NONE) {
+			struct model_fn *mm = ir_alloc(&u->arena, sizeof *mm);
+			*mm = *n->model;
+			mm->ret = su->fn.ret;
+			mm->flags |= su->fn.flags & (MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL);
+			return mm;
+		}
 		return n->model;
+	}
 	if (n->callee_fn >= 0 && sums[n->callee_fn].valid)
 		return &sums[n->callee_fn].fn;
 	if (n->callee_fn < 0) {
@@ -477,6 +606,16 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 			engine_run(fn, &eo, &sums[i]);
 			sums[i].fn.name = fn->name;
 		}
+		/* checks over the whole unit (types' traverse and clear) */
+		struct type_scan ts;
+		memset(&ts, 0, sizeof ts);
+		ts.u = &u;
+		ts.idx = idx;
+		ts.cur.traverse = ts.cur.clear = -1;
+		clang_visitChildren(clang_getTranslationUnitCursor(u.tu), scan_top, &ts);
+		struct eng_unit unit = { u.funcs, u.nfuncs, ts.types, ts.n };
+		engine_run_unit(&unit, &eo);
+		free(ts.types);
 		free(idx);
 		free(order);
 		free(mark);

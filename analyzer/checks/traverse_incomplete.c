@@ -1,0 +1,127 @@
+/*
+ * rc-traverse-incomplete: a type's clear function releases a reference field that its traverse
+ * function never visits, so a cycle through that field is invisible to the cycle collector and
+ * can never be freed. Works on the whole translation unit: the front end pairs the traverse and
+ * clear functions of each type defined with a designated initializer (rc_type's .traverse/.clear,
+ * PyTypeObject's .tp_traverse/.tp_clear). Fields are compared by name; what traverse passes to
+ * any call (visit(self->f, arg), Py_VISIT(self->f), also through helpers of the same unit) is
+ * visited. Reported at the release in clear.
+ */
+#include "common.h"
+
+#include "../model.h"
+
+#define MAX_FIELDS 128
+
+struct fields {
+	const char *name[MAX_FIELDS];
+	struct ir_loc loc[MAX_FIELDS];
+	uint32_t n;
+};
+
+static int has_field(const struct fields *f, const char *name)
+{
+	for (uint32_t i = 0; i < f->n; i++)
+		if (!strcmp(f->name[i], name))
+			return 1;
+	return 0;
+}
+
+static void add_field(struct fields *f, const char *name, struct ir_loc loc)
+{
+	if (name && f->n < MAX_FIELDS && !has_field(f, name)) {
+		f->name[f->n] = name;
+		f->loc[f->n] = loc;
+		f->n++;
+	}
+}
+
+/* The field an operand names: &p->f, or a temporary holding a read of p->f. */
+static const char *operand_field(const struct ir_func *fn, const struct ir_operand *o, int depth)
+{
+	if (depth > 8)
+		return NULL;
+	if (o->kind == IR_OPND_FIELD && o->var >= 0)
+		return o->str;
+	if (o->kind != IR_OPND_VAR)
+		return NULL;
+	/* a temporary, or a local such as `old = p->f` (its first assignment) */
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op == IR_ASSIGN && n->dest == o->var && n->nargs) {
+			const struct ir_operand *src = ir_args(fn, n);
+			if (src->kind == IR_OPND_LOAD && src->var >= 0)
+				return src->str;
+			if (src->kind == IR_OPND_VAR && src->var != o->var)
+				return operand_field(fn, src, depth + 1);
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Fields whose reads are handed to calls in fn and in the unit's functions it calls. */
+static void visited_fields(const struct eng_unit *u, int32_t fi, struct fields *out, int depth)
+{
+	if (fi < 0 || (uint32_t)fi >= u->nfuncs || depth > 4)
+		return;
+	const struct ir_func *fn = &u->funcs[fi];
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op != IR_CALL)
+			continue;
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t j = 0; j < n->nargs; j++)
+			add_field(out, operand_field(fn, &a[j], 0), n->loc);
+		if (n->callee_fn >= 0 && n->callee_fn != fi)
+			visited_fields(u, n->callee_fn, out, depth + 1);
+	}
+}
+
+/* Fields released (or cleared) by the calls of fn. */
+static void released_fields(const struct ir_func *fn, struct fields *out)
+{
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		const struct model_fn *m = n->model;
+		if (n->op != IR_CALL || !m || (m->flags & MODEL_HEURISTIC))
+			continue;
+		uint32_t mask = model_mask(m, MODEL_RELEASES, n->nargs) | model_mask(m, MODEL_CLEARS, n->nargs);
+		if (m->setref_dst > 0)
+			mask |= 1u << (m->setref_dst - 1);
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t j = 0; j < n->nargs && j < 32; j++)
+			if (mask & (1u << j))
+				add_field(out, operand_field(fn, &a[j], 0), n->loc);
+	}
+}
+
+static void on_unit(const struct eng_unit *u, const struct engine_options *opt, int self)
+{
+	for (uint32_t t = 0; t < u->ntypes; t++) {
+		const struct eng_type_pair *p = &u->types[t];
+		if (p->traverse < 0 || p->clear < 0)
+			continue;
+		struct fields visited, released;
+		visited.n = released.n = 0;
+		visited_fields(u, p->traverse, &visited, 0);
+		released_fields(&u->funcs[p->clear], &released);
+		const struct ir_func *tr = &u->funcs[p->traverse], *cl = &u->funcs[p->clear];
+		for (uint32_t i = 0; i < released.n; i++) {
+			if (has_field(&visited, released.name[i]))
+				continue;
+			char note[300];
+			snprintf(note, sizeof note, "traverse function '%s' does not visit '%s'", tr->name, released.name[i]);
+			engine_report_unit(opt, self, cl, released.loc[i], released.name[i], tr->loc, note,
+					   "'%s' releases field '%s', which the type's traverse function '%s' never "
+					   "visits: a cycle through it can never be collected",
+					   cl->name, released.name[i], tr->name);
+		}
+	}
+}
+
+const struct check check_traverse_incomplete = {
+	.id = "rc-traverse-incomplete",
+	.description = "a type's traverse does not visit a reference that its clear releases",
+	.unit = on_unit,
+};
