@@ -32,19 +32,30 @@
  *                 its own clear is destroyed and freed at once, the others when their count
  *                 reaches zero after all clears (or never, if a misbehaving clear kept them).
  *
+ *   Fast outcomes of phases 3-5: each member of S keeps its true count in its gc word from
+ *   the moment it joins, and phase 2 counts the trial counts that reach zero. If none does,
+ *   all of S is reachable: the saved counts go back, no partition, no restore. If all do,
+ *   all of S is garbage, and every reference to a member comes from a member: the true count
+ *   plus the hold is the saved count plus one, again without partition or restore.
+ *
  * Cost: phases 1-4 visit each object of S a bounded number of times (it enters the work queue
  * at most twice) and each edge out of S at most three times: O(|S| + edges(S)), where S is what
  * is reachable from the candidates, not the heap. Memory: none. Every list is threaded through
  * the objects' 8-byte link word; the tentatively-unreachable list of phase 3 is doubly linked,
  * its back pointers stored in the (refcnt, gc) pair of its members, whose trial count is known
- * to be zero while they sit there.
+ * to be zero while they sit there. On large graphs every phase is bound by memory traffic:
+ * the walks prefetch the children of the objects ahead of them when children lie far from
+ * their parents (see "Prefetching"), and the fast outcomes walk the gathered root buffer, an
+ * array, rather than the list.
  *
  * Per-object state during a collection (only objects with CLS_IN_SET; see internal.h):
- *   phase 1-2, 4   link: next in the list; gc: 0; refcnt: trial count
- *   phase 3        in the work queue or the reachable list: as above; each edge from a
- *                  reachable object adds one back to its target (restore, and the mark: a
- *                  count above zero means reachable);
+ *   phase 1-2      link: next in the list; gc: the true count; refcnt: trial count
+ *   phase 3        in the work queue or the reachable list: as above (gc 0 once rescued from
+ *                  the tentative list: it is not read again); each edge from a reachable
+ *                  object adds one back to its target (restore, and the mark: a count above
+ *                  zero means reachable);
  *                  in the tentative list: link = next | LINK_TENT, (refcnt, gc) = prev pointer
+ *   phase 4        garbage: converted (see convert_tentative) the first time restore meets it
  *   phase 5-9      link: next in the garbage list; gc: GC_NO_ROOT (never buffered); refcnt:
  *                  true count + 1 (the hold)
  */
@@ -52,30 +63,46 @@
 
 #include <string.h>
 
-#ifdef RC_PHASE_TIMERS /* profiling builds only: per-phase times of large collections on stderr */
+#ifdef RC_PHASE_TIMERS
+/* Profiling builds only (-DRC_PHASE_TIMERS; docs/runtime.md, "Performance"): the time of each
+ * phase of every collection that examines at least 100000 objects, on stderr. Not
+ * thread-safe. Marks: 0 start, 1 gathered, 2 closed, 3 partitioned and restored (or a fast
+ * outcome), 5 first loop of the tear down, 4 end. */
 #include <stdio.h>
 #include <time.h>
-static double pt_t[8];
-static double pt_now(void)
+
+static double phase_t[6];
+
+static void phase_mark(int i)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	phase_t[i] = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
-#define PT(i) (pt_t[i] = pt_now())
-#define PT_REPORT(n)                                                                                      \
-	do {                                                                                              \
-		if ((n) >= 100000)                                                                        \
-			fprintf(stderr, "rc: %zu examined, prefetch %d; ns/object: gather %.2f closure %.2f find %.2f garbage %.2f\n", \
-				(size_t)(n), (int)st.prefetch, \
-				(pt_t[1] - pt_t[0]) * 1e9 / (double)(n), (pt_t[2] - pt_t[1]) * 1e9 / (double)(n), \
-				(pt_t[3] - pt_t[2]) * 1e9 / (double)(n), (pt_t[4] - pt_t[3]) * 1e9 / (double)(n)); \
-		if ((n) >= 100000)                                                                        \
-			fprintf(stderr, "rc: second loop %.2f\n", (pt_t[4] - pt_t[5]) * 1e9 / (double)(n)); \
-	} while (0)
+
+static void phase_report(size_t n, bool prefetch)
+{
+	double k = 1e9 / (double)n;
+	if (n < 100000)
+		return;
+	fprintf(stderr,
+		"rc: %zu examined, prefetch %d; ns/object: gather %.2f closure %.2f find %.2f garbage %.2f "
+		"(first loop %.2f, rest %.2f)\n",
+		n, (int)prefetch, (phase_t[1] - phase_t[0]) * k, (phase_t[2] - phase_t[1]) * k,
+		(phase_t[3] - phase_t[2]) * k, (phase_t[4] - phase_t[3]) * k, (phase_t[5] - phase_t[3]) * k,
+		(phase_t[4] - phase_t[5]) * k);
+}
 #else
-#define PT(i) ((void)0)
-#define PT_REPORT(n) ((void)0)
+static inline void phase_mark(int i)
+{
+	(void)i;
+}
+
+static inline void phase_report(size_t n, bool prefetch)
+{
+	(void)n;
+	(void)prefetch;
+}
 #endif
 
 _Static_assert(offsetof(rc_object, rc__gc) == offsetof(rc_object, rc__refcnt) + sizeof(uint32_t),
@@ -253,10 +280,6 @@ static inline void prefetch_object(const rc_object *o)
 
 static inline void prefetch_children(rc_object *o)
 {
-#ifdef RC_NO_PREFETCH
-	if (o)
-		return;
-#endif
 	traverse(o, visit_prefetch, NULL);
 }
 
@@ -818,7 +841,7 @@ static long tear_down(struct gc_state *st, struct olist *g)
 	for (i = 0; i < RECENT; i++)
 		if (recent[i])
 			push_back(&rest, recent[i]);
-	PT(5);
+	phase_mark(5);
 	*g = rest;
 	st->at = 0;
 	while ((o = pop_front(g)) != NULL) {
@@ -881,27 +904,28 @@ long rc__collect(rc_heap *h, bool full)
 		full = true;
 	if (full)
 		h->roots_lost = false;
-	PT(0);
+	phase_mark(0);
 	gather_roots(&st);
 	if (full && (h->flags & RC_HEAP_TRACK_ALL))
 		gather_all(&st);
-	PT(1);
+	phase_mark(1);
 	closure(&st);
-	PT(2);
+	phase_mark(2);
 	garbage.head = garbage.tail = NULL;
-	if (st.zero == 0)
+	if (st.zero == 0) {
 		release_all_reachable(&st);
-	else if (st.zero == st.examined) {
+	} else if (st.zero == st.examined) {
 		hold_all_garbage(&st, &garbage);
 		st.use_roots = true;
-	}
-	else
+	} else {
 		find_garbage(&st, &garbage, false);
-	PT(3);
+	}
+	phase_mark(3);
+	phase_mark(5);
 	if (garbage.head)
 		freed = collect_garbage(&st, &garbage);
-	PT(4);
-	PT_REPORT(st.examined);
+	phase_mark(4);
+	phase_report(st.examined, st.prefetch);
 	h->collections++;
 	h->collected += (size_t)freed;
 	h->last_examined = st.examined;
