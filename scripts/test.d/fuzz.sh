@@ -13,10 +13,10 @@ failed=0
 
 mkdir -p build
 if [ ! -f "$bdir/build.ninja" ]; then
-  CC=clang CFLAGS=-fsanitize=fuzzer-no-link meson setup "$bdir" --werror -Dtests=false \
+  CC=clang CFLAGS=-fsanitize=fuzzer-no-link meson setup "$bdir" --werror --buildtype=debugoptimized -Dtests=false \
     -Dfuzzing_engine=libfuzzer -Db_sanitize=address,undefined -Db_lundef=false >"$bdir.setup.log" 2>&1
 else
-  meson setup --reconfigure "$bdir" >"$bdir.setup.log" 2>&1
+  meson setup --reconfigure "$bdir" --buildtype=debugoptimized >"$bdir.setup.log" 2>&1
 fi || { echo "fuzz: meson setup of $bdir failed:"; tail -20 "$bdir.setup.log"; echo "0 passed, 1 failed"; exit 1; }
 if ! ninja -C "$bdir" -j "${JOBS:-2}" >"$bdir.ninja.log" 2>&1; then
   echo "fuzz: build of $bdir failed:"; grep -E 'error|warning|undefined' "$bdir.ninja.log" | head -30
