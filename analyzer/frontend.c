@@ -306,12 +306,66 @@ static int32_t init_function(struct type_scan *ts, CXCursor value)
 
 static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXClientData data);
 
+struct two {
+	CXCursor c[2];
+	int n;
+};
+
+static enum CXChildVisitResult first_two(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct two *t = data;
+	if (t->n < 2)
+		t->c[t->n] = c;
+	t->n++;
+	return CXChildVisit_Continue;
+}
+
+/* {Py_tp_traverse, fn} in a PyType_Slot array: 1 traverse, 2 clear, 0 not a slot. The slot
+ * names are macros: read the token where the first element is written. */
+static int slot_kind(struct type_scan *ts, CXCursor c, CXCursor *value)
+{
+	struct two t = { { clang_getNullCursor(), clang_getNullCursor() }, 0 };
+	clang_visitChildren(c, first_two, &t);
+	if (t.n != 2)
+		return 0;
+	CXFile f = NULL;
+	unsigned off = 0;
+	clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(t.c[0])), &f, NULL, NULL, &off);
+	if (!f)
+		return 0;
+	CXSourceLocation a = clang_getLocationForOffset(ts->u->tu, f, off);
+	CXSourceLocation b = clang_getRangeEnd(clang_getCursorExtent(t.c[0]));
+	CXToken *toks = NULL;
+	unsigned nt = 0;
+	clang_tokenize(ts->u->tu, clang_getRange(a, b), &toks, &nt);
+	int kind = 0;
+	if (nt >= 1) {
+		CXString sp = clang_getTokenSpelling(ts->u->tu, toks[0]);
+		const char *p = clang_getCString(sp);
+		kind = p && !strcmp(p, "Py_tp_traverse") ? 1 : p && !strcmp(p, "Py_tp_clear") ? 2 : 0;
+		clang_disposeString(sp);
+	}
+	if (toks)
+		clang_disposeTokens(ts->u->tu, toks, nt);
+	*value = t.c[1];
+	return kind;
+}
+
 static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientData data)
 {
 	(void)parent;
 	struct type_scan *ts = data;
 	enum CXCursorKind k = clang_getCursorKind(c);
-	if (k == CXCursor_InitListExpr && ts->depth < 3) {
+	CXCursor slot_value;
+	int slot = k == CXCursor_InitListExpr && ts->depth > 0 ? slot_kind(ts, c, &slot_value) : 0;
+	if (slot) {
+		int32_t f = init_function(ts, slot_value);
+		if (slot == 1)
+			ts->cur.traverse = f;
+		else
+			ts->cur.clear = f;
+	} else if (k == CXCursor_InitListExpr && ts->depth < 3) {
 		struct eng_type_pair saved = ts->cur;
 		ts->cur.traverse = ts->cur.clear = -1;
 		ts->cur.loc = cfg_loc(clang_getCursorLocation(c));
