@@ -899,6 +899,55 @@ static struct ir_operand lower_stmt_expr(struct cx *x, CXCursor c)
 	return r;
 }
 
+/* A decimal or hexadecimal literal written in the main file, read from its text (cheaper than
+ * evaluating it); 0 when it is spelled elsewhere (a macro) or otherwise. */
+static int literal_from_text(struct cx *x, CXCursor c, int64_t *out)
+{
+	if (!x->env->main_text)
+		return 0;
+	CXFile f = NULL;
+	unsigned off = 0;
+	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
+	if (!f || !clang_File_isEqual(f, x->env->main_file) || off >= x->env->main_len)
+		return 0;
+	const char *p = x->env->main_text + off, *end = x->env->main_text + x->env->main_len;
+	if (p >= end || *p < '0' || *p > '9')
+		return 0;
+	uint64_t v = 0;
+	int base = 10;
+	if (p + 1 < end && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+		return 0; /* octal: let clang do it */
+	}
+	int digits = 0;
+	for (; p < end; p++) {
+		int d;
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = *p - 'A' + 10;
+		else
+			break;
+		if (v > (UINT64_MAX >> 4))
+			return 0;
+		v = v * (uint64_t)base + (uint64_t)d;
+		digits++;
+	}
+	while (p < end && (*p == 'u' || *p == 'U' || *p == 'l' || *p == 'L'))
+		p++;
+	if (!digits || (p < end && ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				    *p == '_' || *p == '.' || *p == '\'')))
+		return 0;
+	if (v > INT64_MAX)
+		return 0;
+	*out = (int64_t)v;
+	return 1;
+}
+
 static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 {
 	enum CXCursorKind k = clang_getCursorKind(c);
@@ -919,7 +968,12 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 			return ir_int_opnd(clang_getEnumConstantDeclValue(d));
 		return unknown();
 	}
-	case CXCursor_IntegerLiteral:
+	case CXCursor_IntegerLiteral: {
+		int64_t v;
+		if (literal_from_text(x, c, &v))
+			return ir_int_opnd(v);
+		return eval_int(c, &v) ? ir_int_opnd(v) : unknown();
+	}
 	case CXCursor_CharacterLiteral: {
 		int64_t v;
 		return eval_int(c, &v) ? ir_int_opnd(v) : unknown();

@@ -19,6 +19,9 @@ struct cfg_callee_info {
 struct cfg_env {
 	CXTranslationUnit tu;
 	const char *file; /* path printed for the function */
+	CXFile main_file; /* the unit's main file and its text (for literals), or NULL */
+	const char *main_text;
+	size_t main_len;
 	/* Information about the function a call refers to (decl may be a null cursor for indirect
 	 * calls, then name is NULL). Never NULL. */
 	const struct cfg_callee_info *(*callee)(void *ctx, CXCursor decl, const char *name);

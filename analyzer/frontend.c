@@ -568,6 +568,9 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	memset(&env, 0, sizeof env);
 	env.tu = u.tu;
 	env.file = out->path;
+	env.main_file = mainf;
+	env.main_text = u.text;
+	env.main_len = u.text_len;
 	env.callee = callee_lookup;
 	env.macro_model = macro_model_lookup;
 	env.ctx = &u;
