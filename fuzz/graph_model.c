@@ -864,6 +864,7 @@ static void t_finalize(rc_object *self)
 		fail("harness: finalizer on kind %s", kind_names[o->kind]);
 	}
 	m->hooks--;
+	/* rccheck: ignore[rc-leak] K_RES_*: the reference taken on self goes to reg_put, stored by index */
 }
 
 static void t_destroy(rc_object *self)
@@ -1169,6 +1170,7 @@ static void run_record(struct gm *m, const uint8_t *r)
 	default:
 		break;
 	}
+	/* rccheck: ignore[rc-leak] OP_WEAKGET: x is m->obj[t].ptr; reg_put stores that reference by index */
 }
 
 /* Drops every register and collects until nothing is left (finalizers may resurrect objects into
