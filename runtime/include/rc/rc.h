@@ -244,7 +244,8 @@ enum { RC_QUARANTINE_SLOTS = 64 };
 
 typedef struct rc_heap_options {
 	unsigned flags;              /* rc_heap_flags */
-	const rc_allocator *allocator; /* NULL: malloc/free. Copied. */
+	const rc_allocator *allocator; /* NULL: malloc/free, small objects pooled per heap (slabs
+					  returned at rc_heap_destroy). Copied. */
 	/* Misuse reports (double release, saturation, leak report lines). NULL: stderr, and abort()
 	 * on misuse in debug builds. */
 	void (*report)(void *ctx, const char *line);
@@ -260,7 +261,8 @@ RC_API int rc_heap_new(rc_heap **out, const rc_heap_options *opts);
  * TRACK_ALL also each address) through the report hook, runs the destroy of immortal objects,
  * frees all remaining memory and the heap. Returns the number of objects that survived
  * (leaked; immortal objects do not count). Survivors are not destroyed (they may still be in
- * use); without TRACK_ALL their memory cannot be found and is not returned. Objects must not be
+ * use); without TRACK_ALL their memory cannot be found and is not returned, except that of
+ * small objects of a heap without allocator hooks, which goes with the heap's pool. Objects must not be
  * used afterwards; must not be called from a finalizer, callback, clear or destroy of the
  * heap. */
 RC_API size_t rc_heap_destroy(rc_heap *heap);
@@ -417,8 +419,8 @@ RC_API int rc_weakref_alive(const rc_weakref *ref);
 typedef struct rc_heap_stats {
 	size_t live_objects;      /* objects allocated and not yet freed (immortals included) */
 	size_t live_collectable;  /* of which collectable */
-	size_t live_bytes;        /* bytes of objects requested from the allocator and not yet
-				     returned (quarantined objects included) */
+	size_t live_bytes;        /* bytes of objects (headers included) allocated and not yet
+				     freed (quarantined objects included; not the pool's slabs) */
 	size_t total_refs;        /* sum of the counts of mortal objects (immortal and pinned
 				     ones excluded; TRACK_ALL only, else SIZE_MAX) */
 	size_t candidate_roots;   /* currently buffered */
