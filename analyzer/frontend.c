@@ -39,6 +39,7 @@ struct unit {
 	size_t text_len;
 	struct diag_lines lines;
 	const struct ir_func *current;
+	uint64_t states; /* explored by the engine (RCCHECK_TIMING) */
 };
 
 static uint64_t hash_str(const char *s)
@@ -660,7 +661,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 				if (fn->nodes[k].op == IR_CALL)
 					fn->nodes[k].model = resolve_call(&u, &fn->nodes[k], sums);
 			u.current = fn;
-			engine_run(fn, &eo, &sums[i]);
+			u.states += engine_run(fn, &eo, &sums[i]);
 			sums[i].fn.name = fn->name;
 		}
 		/* checks over the whole unit (types' traverse and clear) */
@@ -680,8 +681,9 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	}
 	diag_sort(out);
 	if (opt->timing)
-		fprintf(stderr, "rccheck: timing: %s: parse %.3fs, lower %.3fs, analyse %.3fs\n", in->path,
-			t_parsed - t_start, t_lowered - t_parsed, now_s() - t_lowered);
+		fprintf(stderr, "rccheck: timing: %s: parse %.3fs, lower %.3fs, analyse %.3fs (%u functions, %llu states)\n",
+			in->path, t_parsed - t_start, t_lowered - t_parsed, now_s() - t_lowered, u.nfuncs,
+			(unsigned long long)u.states);
 	for (uint32_t i = 0; i < u.nfuncs; i++)
 		ir_func_free(&u.funcs[i]);
 	free(u.funcs);
