@@ -299,7 +299,15 @@ static void compute_liveness(struct engine *eng)
 			addr[fn->ops[i].var / 64] |= 1ull << (fn->ops[i].var % 64);
 	uint64_t *tmp = util_xcalloc(w, sizeof *tmp);
 	int changed = 1;
-	for (int round = 0; changed && round < 1000; round++) {
+	/* bounded work: without convergence within it, no pruning (correct, only slower) */
+	uint64_t work = 0, max_work = 50u * 1000u * 1000u;
+	for (int round = 0; changed; round++) {
+		work += (uint64_t)fn->nnodes * w;
+		if (work > max_work) {
+			free(eng->live);
+			eng->live = NULL;
+			break;
+		}
 		changed = 0;
 		for (uint32_t k = fn->nnodes; k-- > 0;) {
 			const struct ir_node *n = &fn->nodes[k];
