@@ -757,10 +757,14 @@ static void prefetch_from_roots(struct gc_state *st, rc_object *o)
 	rc_heap *h = st->heap;
 	size_t j = st->at, k;
 
+	if (h->roots != st->roots || h->roots_gen != st->roots_gen) {
+		st->use_roots = false; /* the old array may be freed: not even read */
+		return;
+	}
 	while (j < st->nroots && st->roots[j] != o)
 		j++;
 	st->at = j;
-	if (j >= st->nroots || h->roots != st->roots || h->roots_gen != st->roots_gen) {
+	if (j >= st->nroots) {
 		st->use_roots = false;
 		return;
 	}

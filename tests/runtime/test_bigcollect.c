@@ -209,6 +209,75 @@ static void test_roots_buffered_during_teardown(void **state)
 	}
 }
 
+/* A 2-cycle gathered first, whose second member's destroy releases hidden references to more
+ * live objects than the root buffer holds: they are all buffered at once, from inside the
+ * tear down's first loop, and the buffer moves while the collector still walks it. */
+struct releaser {
+	struct node n;
+	rc_object **hidden;
+	size_t nhidden;
+};
+
+static void releaser_destroy(rc_object *self)
+{
+	struct releaser *r = (struct releaser *)self;
+	for (size_t i = 0; i < r->nhidden; i++)
+		rc_decref(r->hidden[i]);
+	r->nhidden = 0;
+}
+
+static void test_buffer_moves_during_teardown(void **state)
+{
+	(void)state;
+	rc_heap *h = new_test_heap(RC_HEAP_GC_DISABLED, NULL);
+	rc_type rtype = node_type;
+	size_t nlive = 3 * N;
+	struct node **live = malloc(nlive * sizeof *live), **v;
+	rc_object **hidden = malloc(nlive * sizeof *hidden);
+	struct releaser *p1, *p2;
+	rc_heap_stats st;
+
+	assert_non_null(live);
+	assert_non_null(hidden);
+	rtype.name = "releaser";
+	rtype.size = sizeof(struct releaser);
+	rtype.destroy = releaser_destroy;
+	for (size_t i = 0; i < nlive; i++) {
+		live[i] = new_node(h, -1);
+		hidden[i] = rc_newref(&live[i]->base);
+	}
+	p1 = (struct releaser *)rc_new(h, &rtype);
+	p2 = (struct releaser *)rc_new(h, &rtype);
+	assert_non_null(p1);
+	assert_non_null(p2);
+	p2->hidden = hidden;
+	p2->nhidden = nlive;
+	link_to(&p1->n, 0, &p2->n);
+	link_to(&p2->n, 0, &p1->n);
+	rc_decref(&p1->n.base); /* the first two candidate roots */
+	rc_decref(&p2->n.base);
+	rng_state = 31337u;
+	v = random_graph(h, &node_type);
+	for (int i = 0; i < N; i++) {
+		rc_incref(&v[i]->base);
+		rc_decref(&v[i]->base);
+	}
+	for (int i = 0; i < N; i++)
+		rc_decref(&v[i]->base);
+	free(v);
+	assert_true(rc_collect(h) > 2);
+	rc_heap_get_stats(h, &st);
+	assert_int_equal(st.live_objects, nlive);
+	assert_int_equal(st.candidate_roots, nlive);
+	for (size_t i = 0; i < nlive; i++) {
+		assert_int_equal(rc_refcount(&live[i]->base), 1);
+		rc_decref(&live[i]->base);
+	}
+	free(hidden);
+	free(live);
+	destroy_clean(h);
+}
+
 /* All garbage with finalizers and weak references on some nodes: user code runs before the
  * tear down (the prefetching from the root buffer must then stop). */
 static void test_garbage_with_user_code(void **state)
@@ -244,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_all_reachable),
 		cmocka_unit_test(test_mixed),
 		cmocka_unit_test(test_roots_buffered_during_teardown),
+		cmocka_unit_test(test_buffer_moves_during_teardown),
 		cmocka_unit_test(test_garbage_with_user_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
