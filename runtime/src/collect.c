@@ -752,12 +752,19 @@ enum { RECENT = 4 };
  * Stops (use_roots = false) as soon as that cannot be guaranteed, or at the end of the
  * buffer part.
  */
+/* The heap's root buffer is still the array gathered (not moved, not compacted): entries past
+ * heap->nroots are the collection's. Checked again after any user code ran. */
+static inline bool roots_intact(const struct gc_state *st)
+{
+	return st->heap->roots == st->roots && st->heap->roots_gen == st->roots_gen;
+}
+
 static void prefetch_from_roots(struct gc_state *st, rc_object *o)
 {
 	rc_heap *h = st->heap;
 	size_t j = st->at, k;
 
-	if (h->roots != st->roots || h->roots_gen != st->roots_gen) {
+	if (!roots_intact(st)) {
 		st->use_roots = false; /* the old array may be freed: not even read */
 		return;
 	}
@@ -784,10 +791,9 @@ static void prefetch_from_roots(struct gc_state *st, rc_object *o)
  */
 static void prefetch_rest(struct gc_state *st)
 {
-	rc_heap *h = st->heap;
 	size_t j = st->at;
 
-	if (h->roots != st->roots || h->roots_gen != st->roots_gen) {
+	if (!roots_intact(st)) {
 		st->use_roots = false;
 		return;
 	}
@@ -829,7 +835,7 @@ static long tear_down(struct gc_state *st, struct olist *g)
 		if (o->rc__refcnt == 1) {
 			release_held(h, o);
 			freed++;
-			if (st->use_roots && st->prefetch && st->at >= h->nroots)
+			if (st->use_roots && st->prefetch && roots_intact(st) && st->at >= h->nroots)
 				st->roots[st->at] = NULL; /* what stays in the buffer is the rest list */
 			continue;
 		}
