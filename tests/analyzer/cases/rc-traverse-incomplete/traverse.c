@@ -121,3 +121,98 @@ const rc_type forest_type = {
 	.traverse = forest_traverse,
 	.clear = bad_forest_clear,
 };
+
+/* ---- clear written the long way, clear through a helper, destroy ------------------------------ */
+
+static void sides_traverse(rc_object *self, rc_visit_fn visit, void *arg)
+{
+	struct node *n = (struct node *)self;
+	switch (n->value) {
+	case 0:
+		visit(n->left, arg);
+		break;
+	default:
+		visit(n->left, arg);
+		visit(n->right, arg);
+		break;
+	}
+}
+
+/* The manual form of rc_clear_field: read, store NULL, release. */
+void good_sides_clear(rc_object *self)
+{
+	struct node *n = (struct node *)self;
+	rc_object *tmp = n->left;
+	n->left = NULL;
+	rc_xdecref(tmp);
+	tmp = n->right;
+	n->right = NULL;
+	rc_xdecref(tmp);
+}
+
+const rc_type sides_type = {
+	.name = "sides",
+	.size = sizeof(struct node),
+	.traverse = sides_traverse,
+	.clear = good_sides_clear,
+};
+
+static void left_traverse(rc_object *self, rc_visit_fn visit, void *arg)
+{
+	visit(((struct node *)self)->left, arg);
+}
+
+void bad_manual_clear(rc_object *self)
+{
+	struct node *n = (struct node *)self;
+	rc_object *tmp = n->right;
+	n->right = NULL;
+	rc_xdecref(tmp); // expect-warning{{rc-traverse-incomplete}}
+	rc_clear_field(&n->left);
+}
+
+const rc_type manual_type = {
+	.name = "manual",
+	.size = sizeof(struct node),
+	.traverse = left_traverse,
+	.clear = bad_manual_clear,
+};
+
+/* clear delegates to a helper of the same file: the release is in the helper. */
+static void bad_drop_children(struct node *n)
+{
+	rc_clear_field(&n->left);
+	rc_clear_field(&n->cache); // expect-warning{{rc-traverse-incomplete}}
+}
+
+static void delegating_clear(rc_object *self)
+{
+	bad_drop_children((struct node *)self);
+}
+
+const rc_type delegating_type = {
+	.name = "delegating",
+	.size = sizeof(struct node),
+	.traverse = left_traverse,
+	.clear = delegating_clear,
+};
+
+/* References dropped in destroy instead of clear: still never visited. */
+static void releasing_clear(rc_object *self)
+{
+	rc_clear_field(&((struct node *)self)->left);
+}
+
+void bad_releasing_destroy(rc_object *self)
+{
+	rc_clear_field(&((struct node *)self)->right); // expect-warning{{rc-traverse-incomplete}}
+}
+
+const rc_type releasing_type = {
+	.name = "releasing",
+	.size = sizeof(struct node),
+	.traverse = left_traverse,
+	.clear = releasing_clear,
+	.destroy = bad_releasing_destroy,
+};
+
