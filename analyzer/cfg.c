@@ -512,21 +512,44 @@ static void add_opnd(struct cx *x, int32_t node, struct ir_operand o)
 		ir_add_operand(x->fn, node, o);
 }
 
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The label node of a goto target, created on first mention (open addressing by name, so that
+ * generated code with thousands of labels stays linear). */
 static int32_t named_label(struct cx *x, const char *name)
 {
-	for (uint32_t i = 0; i < x->nlabels; i++)
-		if (!strcmp(x->labels[i].name, name))
-			return x->labels[i].node;
-	if (x->nlabels == x->cap_labels) {
-		x->cap_labels = x->cap_labels ? x->cap_labels * 2 : 8;
-		struct label *nl = realloc(x->labels, x->cap_labels * sizeof *nl);
+	if ((x->nlabels + 1) * 2 > x->cap_labels) {
+		uint32_t nc = x->cap_labels ? x->cap_labels * 2 : 16;
+		struct label *nl = calloc(nc, sizeof *nl);
 		if (!nl)
 			abort();
+		for (uint32_t i = 0; i < x->cap_labels; i++) {
+			if (!x->labels[i].name)
+				continue;
+			uint32_t j = name_hash(x->labels[i].name) & (nc - 1);
+			while (nl[j].name)
+				j = (j + 1) & (nc - 1);
+			nl[j] = x->labels[i];
+		}
+		free(x->labels);
 		x->labels = nl;
+		x->cap_labels = nc;
+	}
+	uint32_t j = name_hash(name) & (x->cap_labels - 1);
+	while (x->labels[j].name) {
+		if (!strcmp(x->labels[j].name, name))
+			return x->labels[j].node;
+		j = (j + 1) & (x->cap_labels - 1);
 	}
 	int32_t n = new_label(x);
-	x->labels[x->nlabels].name = name;
-	x->labels[x->nlabels].node = n;
+	x->labels[j].name = name;
+	x->labels[j].node = n;
 	x->nlabels++;
 	return n;
 }
