@@ -1325,9 +1325,10 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 			summary->valid = 0;
 		return 1;
 	}
-	/* the budget grows with the function: a large function with few paths still completes */
-	uint32_t budget = opt->max_states ? opt->max_states : ENG_DEFAULT_BUDGET;
-	budget += fn->nnodes < (1u << 26) ? 4 * fn->nnodes : (1u << 28);
+	/* the default budget grows with the function: a large function with few paths completes */
+	uint32_t budget = opt->max_states;
+	if (!budget)
+		budget = ENG_DEFAULT_BUDGET + (fn->nnodes < (1u << 26) ? 4 * fn->nnodes : (1u << 28));
 	state_alloc(&eng.a, fn->nvars);
 	state_alloc(&eng.b, fn->nvars);
 	state_alloc(&eng.c, fn->nvars);

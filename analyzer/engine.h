@@ -91,7 +91,7 @@ struct engine_options;
 
 /* What a whole translation unit offers to checks that compare functions with each other. */
 struct eng_type_pair {
-	int32_t traverse, clear; /* function indexes in funcs (-1: none) */
+	int32_t traverse, clear, destroy; /* function indexes in funcs (-1: none) */
 	struct ir_loc loc;       /* where the type is defined */
 };
 

@@ -344,7 +344,11 @@ static int slot_kind(struct type_scan *ts, CXCursor c, CXCursor *value)
 	if (nt >= 1) {
 		CXString sp = clang_getTokenSpelling(ts->u->tu, toks[0]);
 		const char *p = clang_getCString(sp);
-		kind = p && !strcmp(p, "Py_tp_traverse") ? 1 : p && !strcmp(p, "Py_tp_clear") ? 2 : 0;
+		kind = !p                              ? 0
+		       : !strcmp(p, "Py_tp_traverse") ? 1
+		       : !strcmp(p, "Py_tp_clear")    ? 2
+		       : !strcmp(p, "Py_tp_dealloc")  ? 3
+						      : 0;
 		clang_disposeString(sp);
 	}
 	if (toks)
@@ -364,16 +368,18 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
 		int32_t f = init_function(ts, slot_value);
 		if (slot == 1)
 			ts->cur.traverse = f;
-		else
+		else if (slot == 2)
 			ts->cur.clear = f;
+		else
+			ts->cur.destroy = f;
 	} else if (k == CXCursor_InitListExpr && ts->depth < 3) {
 		struct eng_type_pair saved = ts->cur;
-		ts->cur.traverse = ts->cur.clear = -1;
+		ts->cur.traverse = ts->cur.clear = ts->cur.destroy = -1;
 		ts->cur.loc = cfg_loc(clang_getCursorLocation(c));
 		ts->depth++;
 		clang_visitChildren(c, scan_init, ts);
 		ts->depth--;
-		if (ts->cur.traverse >= 0 && ts->cur.clear >= 0) {
+		if (ts->cur.traverse >= 0 && (ts->cur.clear >= 0 || ts->cur.destroy >= 0)) {
 			if (ts->n == ts->cap) {
 				ts->cap = ts->cap ? ts->cap * 2 : 8;
 				ts->types = util_xrealloc(ts->types, ts->cap * sizeof *ts->types);
@@ -392,13 +398,15 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 {
 	(void)parent;
 	struct type_scan *ts = data;
-	static _Thread_local int field; /* 0 none, 1 traverse, 2 clear */
+	static _Thread_local int field; /* 0 none, 1 traverse, 2 clear, 3 destroy */
 	if (clang_getCursorKind(c) == CXCursor_MemberRef) {
 		CXString s = clang_getCursorSpelling(c);
 		const char *n = clang_getCString(s);
-		field = n && (!strcmp(n, "traverse") || !strcmp(n, "tp_traverse")) ? 1
-			: n && (!strcmp(n, "clear") || !strcmp(n, "tp_clear"))   ? 2
-										 : 0;
+		field = !n                                                    ? 0
+			: (!strcmp(n, "traverse") || !strcmp(n, "tp_traverse")) ? 1
+			: (!strcmp(n, "clear") || !strcmp(n, "tp_clear"))       ? 2
+			: (!strcmp(n, "destroy") || !strcmp(n, "tp_dealloc"))   ? 3
+										: 0;
 		clang_disposeString(s);
 		return CXChildVisit_Continue;
 	}
@@ -408,8 +416,10 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 		int32_t f = init_function(ts, c);
 		if (field == 1)
 			ts->cur.traverse = f;
-		else
+		else if (field == 2)
 			ts->cur.clear = f;
+		else
+			ts->cur.destroy = f;
 		field = 0;
 	}
 	return CXChildVisit_Continue;
@@ -669,7 +679,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		memset(&ts, 0, sizeof ts);
 		ts.u = &u;
 		ts.idx = idx;
-		ts.cur.traverse = ts.cur.clear = -1;
+		ts.cur.traverse = ts.cur.clear = ts.cur.destroy = -1;
 		clang_visitChildren(clang_getTranslationUnitCursor(u.tu), scan_top, &ts);
 		struct eng_unit unit = { u.funcs, u.nfuncs, ts.types, ts.n };
 		engine_run_unit(&unit, &eo);

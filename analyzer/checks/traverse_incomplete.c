@@ -1,9 +1,10 @@
 /*
  * rc-traverse-incomplete: a type's clear function releases a reference field that its traverse
  * function never visits, so a cycle through that field is invisible to the cycle collector and
- * can never be freed. Works on the whole translation unit: the front end pairs the traverse and
- * clear functions of each type defined with a designated initializer (rc_type's .traverse/.clear,
- * PyTypeObject's .tp_traverse/.tp_clear). Fields are compared by name; what traverse passes to
+ * can never be freed. Works on the whole translation unit: the front end pairs the traverse,
+ * clear and destroy functions of each type defined with a designated initializer (rc_type's
+ * .traverse/.clear/.destroy, PyTypeObject's .tp_traverse/.tp_clear/.tp_dealloc, PyType_Slot
+ * arrays). Releases in helpers of the same unit called by clear/destroy count. Fields are compared by name; what traverse passes to
  * any call (visit(self->f, arg), Py_VISIT(self->f), also through helpers of the same unit) is
  * visited. Reported at the release in clear.
  */
@@ -16,6 +17,7 @@
 struct fields {
 	const char *name[MAX_FIELDS];
 	struct ir_loc loc[MAX_FIELDS];
+	const struct ir_func *fn[MAX_FIELDS]; /* where the field is released */
 	uint32_t n;
 };
 
@@ -27,11 +29,12 @@ static int has_field(const struct fields *f, const char *name)
 	return 0;
 }
 
-static void add_field(struct fields *f, const char *name, struct ir_loc loc)
+static void add_field(struct fields *f, const char *name, struct ir_loc loc, const struct ir_func *fn)
 {
 	if (name && f->n < MAX_FIELDS && !has_field(f, name)) {
 		f->name[f->n] = name;
 		f->loc[f->n] = loc;
+		f->fn[f->n] = fn;
 		f->n++;
 	}
 }
@@ -72,19 +75,26 @@ static void visited_fields(const struct eng_unit *u, int32_t fi, struct fields *
 			continue;
 		const struct ir_operand *a = ir_args(fn, n);
 		for (uint32_t j = 0; j < n->nargs; j++)
-			add_field(out, operand_field(fn, &a[j], 0), n->loc);
+			add_field(out, operand_field(fn, &a[j], 0), n->loc, fn);
 		if (n->callee_fn >= 0 && n->callee_fn != fi)
 			visited_fields(u, n->callee_fn, out, depth + 1);
 	}
 }
 
-/* Fields released (or cleared) by the calls of fn. */
-static void released_fields(const struct ir_func *fn, struct fields *out)
+/* Fields released (or cleared) by the calls of fn and of the unit's functions it calls. */
+static void released_fields(const struct eng_unit *u, int32_t fi, struct fields *out, int depth)
 {
+	if (fi < 0 || (uint32_t)fi >= u->nfuncs || depth > 4)
+		return;
+	const struct ir_func *fn = &u->funcs[fi];
 	for (uint32_t k = 0; k < fn->nnodes; k++) {
 		const struct ir_node *n = &fn->nodes[k];
 		const struct model_fn *m = n->model;
-		if (n->op != IR_CALL || !m || (m->flags & MODEL_HEURISTIC))
+		if (n->op != IR_CALL)
+			continue;
+		if (n->callee_fn >= 0 && n->callee_fn != fi)
+			released_fields(u, n->callee_fn, out, depth + 1);
+		if (!m || (m->flags & MODEL_HEURISTIC) || m->origin == MODEL_FROM_SUMMARY)
 			continue;
 		uint32_t mask = model_mask(m, MODEL_RELEASES, n->nargs) | model_mask(m, MODEL_CLEARS, n->nargs);
 		if (m->setref_dst > 0)
@@ -92,7 +102,7 @@ static void released_fields(const struct ir_func *fn, struct fields *out)
 		const struct ir_operand *a = ir_args(fn, n);
 		for (uint32_t j = 0; j < n->nargs && j < 32; j++)
 			if (mask & (1u << j))
-				add_field(out, operand_field(fn, &a[j], 0), n->loc);
+				add_field(out, operand_field(fn, &a[j], 0), n->loc, fn);
 	}
 }
 
@@ -100,22 +110,23 @@ static void on_unit(const struct eng_unit *u, const struct engine_options *opt, 
 {
 	for (uint32_t t = 0; t < u->ntypes; t++) {
 		const struct eng_type_pair *p = &u->types[t];
-		if (p->traverse < 0 || p->clear < 0)
+		if (p->traverse < 0)
 			continue;
 		struct fields visited, released;
 		visited.n = released.n = 0;
 		visited_fields(u, p->traverse, &visited, 0);
-		released_fields(&u->funcs[p->clear], &released);
-		const struct ir_func *tr = &u->funcs[p->traverse], *cl = &u->funcs[p->clear];
+		released_fields(u, p->clear, &released, 0);
+		released_fields(u, p->destroy, &released, 0);
+		const struct ir_func *tr = &u->funcs[p->traverse];
 		for (uint32_t i = 0; i < released.n; i++) {
 			if (has_field(&visited, released.name[i]))
 				continue;
 			char note[300];
 			snprintf(note, sizeof note, "traverse function '%s' does not visit '%s'", tr->name, released.name[i]);
-			engine_report_unit(opt, self, cl, released.loc[i], released.name[i], tr->loc, note,
+			engine_report_unit(opt, self, released.fn[i], released.loc[i], released.name[i], tr->loc, note,
 					   "'%s' releases field '%s', which the type's traverse function '%s' never "
 					   "visits: a cycle through it can never be collected",
-					   cl->name, released.name[i], tr->name);
+					   released.fn[i]->name, released.name[i], tr->name);
 		}
 	}
 }
