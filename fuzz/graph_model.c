@@ -97,6 +97,7 @@ struct mobj {
 	uint8_t cb_ran, finalized, dying, freed;
 	uint8_t gained;           /* got a new reference inside the current outermost frame */
 	uint8_t immortal;         /* rc_make_immortal: a root, never freed before rc_heap_destroy */
+	uint8_t in_cb;            /* K_WEAK: its callback is running (the runtime holds it: a root) */
 	uint32_t born;            /* record that created it */
 };
 
@@ -394,7 +395,7 @@ static void mark_reachable(struct gm *m)
 	}
 	for (int i = 0; i < m->nobj; i++) {
 		const struct mobj *o = &m->obj[i];
-		if (!o->freed && (o->immortal || (o->dying && !in_g(m, i))) && !m->mark[i]) {
+		if (!o->freed && (o->immortal || o->in_cb || (o->dying && !in_g(m, i))) && !m->mark[i]) {
 			m->mark[i] = 1;
 			m->stack[sp++] = i;
 		}
@@ -919,7 +920,9 @@ static void on_weak(rc_weakref *ref, void *arg)
 	w->cleared = 1;
 	if (w->cb == 2) {
 		m->hooks++;
+		w->in_cb = 1;
 		nested_collect(m);
+		w->in_cb = 0;
 		m->hooks--;
 	}
 }

@@ -483,6 +483,19 @@ GRAPH = {
         store r0.3 r2
         store r0.0 r5
     """,
+    "weakref-held-by-its-callback": """
+        # a weakref held only by a garbage cycle runs a collecting callback: the runtime holds
+        # the weakref while its callback runs, so that collection must not treat it as garbage
+        new r0 container slots=2
+        store r0.0 r0
+        new r1 leaf
+        weak r2 r1 cb-collect
+        store r0.1 r2
+        weak r3 r2 cb
+        drop r2
+        drop r0
+        drop r1
+    """,
     "failalloc": """
         failalloc 0
         new r0 container       # fails

@@ -1,0 +1,66 @@
+/* rc-traverse-incomplete in CPython extension types (Python.h from pkg-config python3; skipped
+ * without it): tp_traverse with Py_VISIT and tp_clear with Py_CLEAR, in a static PyTypeObject
+ * and in a PyType_Slot array. */
+// compile-args-pkg: python3
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *dict;
+	PyObject *callback;
+	PyObject *weakreflist; /* not a strong reference: never visited, never cleared */
+} ProxyObject;
+
+static int proxy_traverse(ProxyObject *self, visitproc visit, void *arg)
+{
+	Py_VISIT(self->dict);
+	Py_VISIT(self->callback);
+	return 0;
+}
+
+static int good_proxy_clear(ProxyObject *self)
+{
+	Py_CLEAR(self->dict);
+	Py_CLEAR(self->callback);
+	return 0;
+}
+
+static PyTypeObject Proxy_Type = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "demo.Proxy",
+	.tp_basicsize = sizeof(ProxyObject),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = (traverseproc)proxy_traverse,
+	.tp_clear = (inquiry)good_proxy_clear,
+};
+
+/* The callback was added later; traverse was not updated. */
+static int watcher_traverse(ProxyObject *self, visitproc visit, void *arg)
+{
+	Py_VISIT(self->dict);
+	return 0;
+}
+
+static int bad_watcher_clear(ProxyObject *self)
+{
+	Py_CLEAR(self->dict);
+	Py_CLEAR(self->callback); // expect-warning{{rc-traverse-incomplete}}
+	return 0;
+}
+
+static PyType_Slot watcher_slots[] = {
+	{Py_tp_traverse, watcher_traverse},
+	{Py_tp_clear, bad_watcher_clear},
+	{0, NULL},
+};
+
+static PyType_Spec watcher_spec = {
+	.name = "demo.Watcher",
+	.basicsize = sizeof(ProxyObject),
+	.flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.slots = watcher_slots,
+};
+
+void *traverse_cpython_case[] = { &Proxy_Type, &watcher_spec };
