@@ -809,14 +809,13 @@ static long tear_down(struct gc_state *st, struct olist *g)
 	rc_heap *h = st->heap;
 	struct olist rest = { NULL, NULL };
 	rc_object *recent[RECENT] = { NULL }, *o, *next;
+	struct ahead a = { NULL, 0 };
 	unsigned oldest = 0, i;
 	long freed = 0;
 	uint32_t n;
 
 	/* clear each object; one that only the hold keeps after a clear is referenced by nothing
 	 * (every reference is counted), so it goes at once, while in the cache */
-	struct ahead a = { NULL, 0 };
-
 	for (o = g->head; o; o = next) {
 		if (st->use_roots && st->prefetch)
 			prefetch_from_roots(st, o);
