@@ -496,6 +496,19 @@ GRAPH = {
         drop r0
         drop r1
     """,
+    "weakref-new-failures": """
+        # rc_weakref_new failing at each of its allocations (weakref class record, the weakref,
+        # the weakref table: the positions of the first one on a fresh heap)
+        new r0 container
+        failalloc 2
+        weak r1 r0 cb
+        failalloc 1
+        weak r2 r0 cb
+        failalloc 0
+        weak r3 r0 cb
+        weak r4 r0 cb
+        drop r0
+    """,
     "failalloc": """
         failalloc 0
         new r0 container       # fails

@@ -14,6 +14,12 @@ extern const rc_type value_type;
 extern rc_object *default_value;
 
 RC_BORROWED_REF rc_object *cache_peek(struct cache *c, size_t i);
+extern const rc_type none_type;
+
+/* A statically allocated immortal singleton (like Py_None). */
+static struct none_object {
+	rc_object base;
+} none_singleton = { RC_STATIC_OBJECT_INIT(&none_type) };
 int matches(const rc_object *obj, long key);
 
 /* ---- must stay silent ---------------------------------------------------------------------- */
@@ -91,7 +97,24 @@ done:
 	return result;
 }
 
+RC_NEW_REF rc_object *good_none_with_newref(void)
+{
+	return rc_newref(RC_OBJ(&none_singleton));
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+/* Immortal or not, the caller will release what a new-reference function returns. */
+RC_NEW_REF rc_object *bad_none_through_cast(void)
+{
+	return RC_OBJ(&none_singleton); // expect-warning{{rc-return-borrowed}}
+}
+
+RC_NEW_REF rc_object *bad_none_through_member(void)
+{
+	return &none_singleton.base; // expect-warning{{rc-return-borrowed}}
+}
+
 
 RC_NEW_REF rc_object *bad_return_param(rc_object *obj)
 {
