@@ -290,3 +290,12 @@ void bad_alias_after_clearing_local(rc_heap *heap)
 	rc_clear_field(&e);
 	emit(alias); // expect-warning{{rc-use-after-release}}
 }
+
+long bad_member_header_released(rc_heap *heap)
+{
+	struct entry *e = (struct entry *)rc_new(heap, &entry_type);
+	if (!e)
+		return -1;
+	rc_decref(&e->base);
+	return e->hash; // expect-warning{{rc-use-after-release}}
+}
