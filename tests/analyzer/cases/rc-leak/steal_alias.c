@@ -88,7 +88,27 @@ RC_NEW_REF rc_object *good_accumulate(rc_heap *heap, int n)
 	return acc;
 }
 
+/* A function that steals its argument owns it: every path must store or release it. */
+int good_stealing_function(struct holder *h, RC_STEALS rc_object *item)
+{
+	if (h->value) {
+		rc_decref(item);
+		return -1;
+	}
+	rc_set_field(&h->value, item);
+	return 0;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+int bad_stealing_function_error_path(struct holder *h, RC_STEALS rc_object *item)
+{
+	if (h->value)
+		return -1; // expect-warning{{rc-leak}}
+	rc_set_field(&h->value, item);
+	return 0;
+}
+
 
 int bad_accumulate_dropped(rc_heap *heap, int n)
 {
