@@ -99,7 +99,25 @@ int good_stealing_function(struct holder *h, RC_STEALS rc_object *item)
 	return 0;
 }
 
+/* Steals only on success (returns >= 0): on failure the caller keeps its reference. */
+RC_NEG_ON_FAILURE int good_offer(struct holder *h, RC_STEALS_ON_SUCCESS rc_object *item)
+{
+	if (h->value)
+		return -1; /* not taken: still the caller's */
+	rc_set_field(&h->value, item);
+	return 0;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+RC_NEG_ON_FAILURE int bad_offer_success_without_taking(struct holder *h, RC_STEALS_ON_SUCCESS rc_object *item)
+{
+	if (h->value)
+		return 0; // expect-warning{{rc-leak}}
+	rc_set_field(&h->value, item);
+	return 0;
+}
+
 
 int bad_stealing_function_error_path(struct holder *h, RC_STEALS rc_object *item)
 {
