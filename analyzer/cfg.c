@@ -626,13 +626,32 @@ static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 	}
 	kids_get(c, &ks);
 	if (k == CXCursor_MemberRefExpr && ks.n >= 1) {
-		struct ir_operand base = lower_expr(x, ks.v[0]);
 		CXType bt = clang_getCanonicalType(clang_getCursorType(ks.v[0]));
-		if (bt.kind == CXType_Pointer) {
-			use_of(x, base, c);
-			if (base.kind == IR_OPND_VAR) {
-				key.var = base.var;
-				key.str = spelling(x, c);
+		CXCursor sb = strip(ks.v[0]);
+		if (bt.kind != CXType_Pointer && clang_getCursorKind(sb) == CXCursor_DeclRefExpr &&
+		    clang_getCursorKind(clang_getCursorReferenced(sb)) == CXCursor_VarDecl &&
+		    var_lookup(x, clang_getCursorReferenced(sb)) < 0) {
+			/* g.f of a global struct: named "g.f" (the first member is g itself, below) */
+			CXCursor field = clang_getCursorReferenced(c);
+			const char *g = spelling(x, clang_getCursorReferenced(sb));
+			key.var = -2;
+			if (clang_getCursorKind(field) == CXCursor_FieldDecl && clang_Cursor_getOffsetOfField(field) == 0) {
+				key.str = g;
+			} else {
+				const char *f = spelling(x, c);
+				size_t len = strlen(g) + strlen(f) + 2;
+				char *n = ir_alloc(x->arena, len);
+				snprintf(n, len, "%s.%s", g, f);
+				key.str = n;
+			}
+		} else {
+			struct ir_operand base = lower_expr(x, ks.v[0]);
+			if (bt.kind == CXType_Pointer) {
+				use_of(x, base, c);
+				if (base.kind == IR_OPND_VAR) {
+					key.var = base.var;
+					key.str = spelling(x, c);
+				}
 			}
 		}
 	} else if (k == CXCursor_ArraySubscriptExpr && ks.n >= 2) {

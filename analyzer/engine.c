@@ -111,6 +111,30 @@ int engine_returns_new(const struct engine *eng)
 	return eng->returns_new;
 }
 
+uint32_t engine_self_params(const struct engine *eng, enum model_arg_kind kind)
+{
+	return model_mask(eng->fn->self_model, kind, (uint32_t)eng->fn->nparams);
+}
+
+int engine_returns_failure(const struct engine *eng, const struct eng_state *st, const struct ir_node *n)
+{
+	const struct model_fn *m = eng->fn->self_model;
+	if (!m || !n->nargs)
+		return 0;
+	const struct ir_operand *o = ir_args(eng->fn, n);
+	const struct eng_value *v = engine_operand_value(st, o);
+	if (m->flags & MODEL_NEG_ON_FAILURE) {
+		if (o->kind == IR_OPND_INT)
+			return o->ival < 0;
+		return v && (v->flags & ENG_V_INT) &&
+		       (((v->flags & ENG_V_INT_KNOWN) && v->ival < 0) || v->sign == ENG_SIGN_NEG);
+	}
+	if (m->flags & MODEL_NULL_ON_FAILURE)
+		return o->kind == IR_OPND_NULL || (o->kind == IR_OPND_INT && o->ival == 0) ||
+		       (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL));
+	return 0;
+}
+
 const struct eng_value *engine_value(const struct eng_state *st, int32_t var)
 {
 	if (var < 0 || (uint32_t)var >= st->nvars || !st->bind[var])
@@ -629,6 +653,7 @@ static uint8_t new_value(struct eng_state *st, int32_t site)
 	memset(&st->vals[s], 0, sizeof st->vals[s]);
 	st->vals[s].site = site;
 	st->vals[s].key_site = -1;
+	st->vals[s].rel_site = -1;
 	st->vals[s].null = ENG_NONNULL;
 	return s;
 }
@@ -647,13 +672,14 @@ static void mark_freed(struct eng_state *st, uint8_t s)
 			mark_freed(st, (uint8_t)i);
 }
 
-static void release_slot(struct eng_state *st, uint8_t s)
+static void release_slot(struct eng_state *st, uint8_t s, int32_t node)
 {
 	if (!s)
 		return;
 	struct eng_value *v = &st->vals[s];
 	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
 		return;
+	v->rel_site = node;
 	v->delta--;
 	v->mdelta--;
 	if (v->owned > 0) {
@@ -828,7 +854,7 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 		if (a[k].kind == IR_OPND_ADDR) {
 			int32_t var = a[k].var;
 			if (clears & bit) {
-				release_slot(st, st->bind[var]);
+				release_slot(st, st->bind[var], node);
 				uint8_t z = new_value(st, node);
 				if (z)
 					st->vals[z].null = ENG_NULL;
@@ -849,7 +875,7 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 			uint8_t f = find_field(fn, st, &a[k]);
 			if (f) {
 				if (st->vals[f].owned > 0)
-					release_slot(st, f);
+					release_slot(st, f, node);
 				else if (!(st->vals[f].flags & ENG_V_ESCAPED))
 					mark_freed(st, f);
 			}
@@ -872,7 +898,7 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 		if (model_mask(m, MODEL_COUNT_DOWN, na) & bit)
 			st->vals[s].delta--;
 		if (rel & bit)
-			release_slot(st, s);
+			release_slot(st, s, node);
 		if (steals & bit)
 			steal_slot(st, s);
 		if (acq & bit)
@@ -882,13 +908,13 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 		const struct ir_operand *d = &a[m->setref_dst - 1], *src = &a[m->setref_src - 1];
 		uint8_t ss = operand_slot(st, src);
 		if (d->kind == IR_OPND_VAR || d->kind == IR_OPND_ADDR) {
-			release_slot(st, st->bind[d->var]);
+			release_slot(st, st->bind[d->var], node);
 			st->bind[d->var] = ss;
 		} else {
 			if (d->kind == IR_OPND_FIELD) {
 				uint8_t old = find_field(fn, st, d);
 				if (old && st->vals[old].owned > 0)
-					release_slot(st, old);
+					release_slot(st, old, node);
 				else if (old && !(st->vals[old].flags & ENG_V_ESCAPED))
 					mark_freed(st, old);
 				unlink_field(fn, st, d);
@@ -1009,6 +1035,12 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 		if (s)
 			break;
 		s = new_value(st, node);
+		if (s && o->var == -2 && o->ival == 1) {
+			/* a global the model says is borrowed (Py_None's struct, kv_empty) */
+			st->vals[s].flags = ENG_V_BORROWED | ENG_V_OBJ;
+			st->vals[s].null = ENG_NONNULL;
+			break;
+		}
 		if (s) {
 			st->vals[s].flags = ENG_V_LOADED;
 			st->vals[s].null = ENG_MAYBE;

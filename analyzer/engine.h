@@ -61,6 +61,7 @@ struct eng_value {
 	uint16_t flags;   /* enum eng_value_flags */
 	uint8_t parent;   /* slot of the value it is borrowed from (dies with it), 0: none */
 	int8_t mdelta;    /* part of delta that comes from models (not from p->refcnt++ or names) */
+	int32_t rel_site; /* call that last released it, or -1 */
 };
 
 struct engine;
@@ -190,6 +191,11 @@ static inline const struct model_fn *engine_call_model(const struct ir_node *n)
 const struct ir_func *engine_func(const struct engine *eng);
 /* Whether the function being analysed must return a new reference (own model says so). */
 int engine_returns_new(const struct engine *eng);
+/* Whether the return node n, in state st, returns the failure value of the function's own model
+ * (negative for neg-on-failure, NULL for null-on-failure). */
+int engine_returns_failure(const struct engine *eng, const struct eng_state *st, const struct ir_node *n);
+/* Mask of the function's own parameters (bit p: parameter p + 1) of one model kind. */
+uint32_t engine_self_params(const struct engine *eng, enum model_arg_kind kind);
 
 /*
  * Reports a finding of check `check` at loc. value (may be NULL) selects the path notes: the

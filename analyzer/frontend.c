@@ -274,6 +274,8 @@ struct type_scan {
 	const struct fn_index *idx;
 	struct eng_type_pair *types;
 	uint32_t n, cap;
+	int32_t *methods; /* functions in PyMethodDef tables */
+	uint32_t nmethods, cap_methods;
 	struct eng_type_pair cur;
 	int depth;
 };
@@ -357,12 +359,64 @@ static int slot_kind(struct type_scan *ts, CXCursor c, CXCursor *value)
 	return kind;
 }
 
+/* {"name", fn, flags, doc}: an element of a PyMethodDef table (its type says so). */
+static int is_method_def(CXCursor c)
+{
+	CXString ts = clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(c)));
+	const char *t = clang_getCString(ts);
+	int r = t && (!strcmp(t, "struct PyMethodDef") || !strcmp(t, "PyMethodDef"));
+	clang_disposeString(ts);
+	return r;
+}
+
+struct nth {
+	CXCursor c;
+	int want, n;
+};
+
+static enum CXChildVisitResult nth_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct nth *t = data;
+	if (t->n++ == t->want)
+		t->c = c;
+	return CXChildVisit_Continue;
+}
+
+static void add_method(struct type_scan *ts, CXCursor c)
+{
+	/* positional: the second element; designated: .ml_meth */
+	struct nth t = { clang_getNullCursor(), 1, 0 };
+	clang_visitChildren(c, nth_child, &t);
+	if (clang_Cursor_isNull(t.c))
+		return;
+	CXCursor value = t.c;
+	if (clang_getCursorKind(value) == CXCursor_UnexposedExpr) {
+		struct two d = { { clang_getNullCursor(), clang_getNullCursor() }, 0 };
+		clang_visitChildren(value, first_two, &d);
+		if (d.n == 2 && clang_getCursorKind(d.c[0]) == CXCursor_MemberRef)
+			value = d.c[1];
+	}
+	int32_t f = init_function(ts, value);
+	if (f < 0)
+		return;
+	if (ts->nmethods == ts->cap_methods) {
+		ts->cap_methods = ts->cap_methods ? ts->cap_methods * 2 : 8;
+		ts->methods = util_xrealloc(ts->methods, ts->cap_methods * sizeof *ts->methods);
+	}
+	ts->methods[ts->nmethods++] = f;
+}
+
 static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientData data)
 {
 	(void)parent;
 	struct type_scan *ts = data;
 	enum CXCursorKind k = clang_getCursorKind(c);
 	CXCursor slot_value;
+	if (k == CXCursor_InitListExpr && is_method_def(c)) {
+		add_method(ts, c);
+		return CXChildVisit_Continue;
+	}
 	int slot = k == CXCursor_InitListExpr && ts->depth > 0 ? slot_kind(ts, c, &slot_value) : 0;
 	if (slot) {
 		int32_t f = init_function(ts, slot_value);
@@ -611,9 +665,16 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		}
 		u.nfuncs++;
 	}
-	/* callee models can move while the cache grows: copy annotation models into the arena */
+	/* callee models can move while the cache grows: copy annotation models into the arena;
+	 * mark reads and addresses of globals the model says are borrowed (ival = 1) */
 	for (uint32_t i = 0; i < u.nfuncs; i++) {
 		struct ir_func *fn = &u.funcs[i];
+		for (uint32_t k = 0; k < fn->nops; k++) {
+			struct ir_operand *o = &fn->ops[k];
+			if ((o->kind == IR_OPND_LOAD || o->kind == IR_OPND_FIELD) && o->var == -2 && o->str &&
+			    model_global_borrowed(opt->model, o->str))
+				o->ival = 1;
+		}
 		for (uint32_t k = 0; k < fn->nnodes; k++) {
 			struct ir_node *nd = &fn->nodes[k];
 			if (nd->op != IR_CALL || !nd->callee)
@@ -654,6 +715,29 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 			for (uint32_t k = 0; k < u.funcs[i].nnodes; k++)
 				if (u.funcs[i].nodes[k].op == IR_CALL && u.funcs[i].nodes[k].callee)
 					u.funcs[i].nodes[k].callee_fn = find_fn(idx, u.nfuncs, u.funcs[i].nodes[k].callee);
+		/* types (traverse/clear pairs) and method tables, before the analysis: a function in
+		 * a PyMethodDef table must return a new reference */
+		struct type_scan ts;
+		memset(&ts, 0, sizeof ts);
+		ts.u = &u;
+		ts.idx = idx;
+		ts.cur.traverse = ts.cur.clear = ts.cur.destroy = -1;
+		clang_visitChildren(clang_getTranslationUnitCursor(u.tu), scan_top, &ts);
+		for (uint32_t k = 0; k < ts.nmethods; k++) {
+			struct ir_func *fn = &u.funcs[ts.methods[k]];
+			if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
+				continue;
+			struct model_fn *m = ir_alloc(&u.arena, sizeof *m);
+			if (fn->self_model)
+				*m = *fn->self_model;
+			else
+				memset(m, 0, sizeof *m);
+			m->name = fn->name;
+			m->ret = MODEL_RET_NEW;
+			m->flags |= MODEL_NULL_ON_FAILURE;
+			fn->self_model = m;
+		}
+		free(ts.methods);
 		uint32_t norder = 0;
 		for (uint32_t i = 0; i < u.nfuncs; i++)
 			if (!mark[i])
@@ -675,12 +759,6 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 			sums[i].fn.name = fn->name;
 		}
 		/* checks over the whole unit (types' traverse and clear) */
-		struct type_scan ts;
-		memset(&ts, 0, sizeof ts);
-		ts.u = &u;
-		ts.idx = idx;
-		ts.cur.traverse = ts.cur.clear = ts.cur.destroy = -1;
-		clang_visitChildren(clang_getTranslationUnitCursor(u.tu), scan_top, &ts);
 		struct eng_unit unit = { u.funcs, u.nfuncs, ts.types, ts.n };
 		engine_run_unit(&unit, &eo);
 		free(ts.types);

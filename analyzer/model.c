@@ -53,6 +53,14 @@ void model_free(struct model *m)
 	free(m);
 }
 
+int model_global_borrowed(const struct model *m, const char *name)
+{
+	char gname[512];
+	if (!m || !name || snprintf(gname, sizeof gname, "global:%s", name) >= (int)sizeof gname)
+		return 0;
+	return model_lookup(m, gname) != NULL;
+}
+
 size_t model_count(const struct model *m)
 {
 	return m->count + m->nprefix;
@@ -316,11 +324,22 @@ static int parse_ours(struct model *m, char *text, const char *source, uint8_t o
 		if (n == 0)
 			continue;
 		if (!strcmp(words[0], "global")) {
-			/* "global NAME borrowed [immortal]": reads of NAME are borrowed references, which
-			 * is what a load from any global already is; the line is checked, not stored. */
+			/* "global NAME borrowed [immortal]": NAME is an object the function never owns;
+			 * stored as a record named "global:NAME" (model_global_borrowed) */
 			if (n < 3 || strcmp(words[2], "borrowed") != 0 || (n > 3 && strcmp(words[3], "immortal") != 0) ||
 			    n > 4) {
 				seterr(err, errlen, "%s:%d: expected 'global NAME borrowed [immortal]'", source, lineno);
+				return -1;
+			}
+			char gname[512];
+			snprintf(gname, sizeof gname, "global:%s", words[1]);
+			struct model_fn g;
+			memset(&g, 0, sizeof g);
+			g.name = gname;
+			g.ret = MODEL_RET_BORROWED;
+			g.origin = origin;
+			if (model_put(m, &g) < 0) {
+				seterr(err, errlen, "out of memory");
 				return -1;
 			}
 			continue;

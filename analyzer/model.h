@@ -115,6 +115,8 @@ int model_load_builtin(struct model *m, char *err, size_t errlen);
 /* Exact names first, then the longest matching prefix pattern; NULL when unknown. */
 const struct model_fn *model_lookup(const struct model *m, const char *name);
 size_t model_count(const struct model *m);
+/* Whether a "global NAME borrowed" line names this global object (prefix patterns included). */
+int model_global_borrowed(const struct model *m, const char *name);
 
 /* Guesses count effects from a function name (get/ref/put/unref...): only for rc-inconsistent.
  * Fills *out and returns 1 when the name looks like a count API. */

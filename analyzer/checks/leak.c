@@ -52,6 +52,16 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		if (!owned_and_live(v))
 			continue;
 		int left = v->owned - (v == rv ? 1 : 0);
+		if (v->param && v->param <= 32) {
+			/* the function's own parameter annotations: RC_ACQUIRES adds one for the caller;
+			 * RC_STEALS_ON_SUCCESS leaves it to the caller when returning failure */
+			uint32_t bit = 1u << (v->param - 1);
+			if (engine_self_params(eng, MODEL_ACQUIRES) & bit)
+				left--;
+			else if ((engine_self_params(eng, MODEL_STEALS_OK) & bit) &&
+				 engine_returns_failure(eng, ev->state, ev->node))
+				left--;
+		}
 		if (left <= 0)
 			continue;
 		const char *name = value_label(eng, ev->state, v);

@@ -16,6 +16,14 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 	for (uint32_t k = 0; k < ev->node->nargs && k < 32; k++) {
 		if (!(mask & (1u << k)))
 			continue;
+		if (a[k].kind == IR_OPND_FIELD && a[k].var == -2 && a[k].ival == 1 && a[k].str) {
+			/* &global_object, borrowed per the model (Py_DECREF(Py_None)) */
+			engine_report(eng, check_self("rc-release-borrowed"), ev->node->loc, NULL, a[k].str,
+				      "'%s' is %s by '%s' but it is a borrowed global object", a[k].str,
+				      (rel & (1u << k)) ? "released" : "handed over",
+				      ev->node->callee ? ev->node->callee : "the call");
+			continue;
+		}
 		const struct eng_value *v = engine_operand_value(ev->state, &a[k]);
 		if (!v || !value_may_be_live(v) || v->owned > 0 || (v->flags & (ENG_V_ESCAPED | ENG_V_HAD_OWNED)) ||
 		    !(v->flags & ENG_V_BORROWED))
@@ -28,10 +36,34 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 	}
 }
 
+/* A parameter taken over only on success (RC_STEALS_ON_SUCCESS) was released on a path that
+ * returns failure: the caller still owns it (and will release it too). */
+static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	(void)data;
+	uint32_t ok = engine_self_params(eng, MODEL_STEALS_OK);
+	if (!ok || !engine_returns_failure(eng, ev->state, ev->node))
+		return;
+	uint32_t n = engine_nvalues(ev->state);
+	for (uint32_t i = 1; i <= n; i++) {
+		const struct eng_value *v = engine_value_at(ev->state, i);
+		if (!v->param || v->param > 32 || !(ok & (1u << (v->param - 1))) || v->owned > 0 ||
+		    (v->flags & ENG_V_STOLEN) || v->rel_site < 0)
+			continue;
+		const struct ir_node *rel = &ev->fn->nodes[v->rel_site];
+		const char *name = value_label(eng, ev->state, v);
+		engine_report(eng, check_self("rc-release-borrowed"), rel->loc, v, name,
+			      "'%s' is released by '%s' on a path where '%s' fails, but it is taken over only on "
+			      "success: the caller still owns it",
+			      name, rel->callee ? rel->callee : "the call", ev->fn->name);
+	}
+}
+
 const struct check check_release_borrowed = {
 	.id = "rc-release-borrowed",
 	.description = "a reference the function never owned (borrowed) is released",
 	.handler = {
 		[ENG_EV_CALL] = on_call,
+		[ENG_EV_RETURN] = on_return,
 	},
 };
