@@ -222,8 +222,13 @@ static void convert_tentative(struct gc_state *st, rc_object *o)
 {
 	uintptr_t w = cls_word(o);
 
+#if RC_MUTATION == 10 /* mutant 10: garbage is not held: user code in a collection can free a garbage object */
+	*link_of(o) &= ~LINK_TAGS;
+	o->rc__refcnt = 0;
+#else
 	*link_of(o) &= ~LINK_TAGS;
 	o->rc__refcnt = 1;
+#endif
 	o->rc__gc = GC_NO_ROOT;
 	if (w & CLS_WEAKREFS)
 		st->found |= HAS_WEAKREFS;
@@ -417,8 +422,15 @@ static void visit_closure(rc_object *c, void *arg)
 			join_set(st, &st->todo, c);
 		}
 	}
+#if RC_MUTATION == 5 /* mutant 5: off-by-one in the internal-reference count: an edge inside S is subtracted twice */
+	if (c->rc__refcnt > 1)
+		c->rc__refcnt--;
+	if (c->rc__refcnt != 0 && --c->rc__refcnt == 0)
+		st->zero++;
+#else
 	if (c->rc__refcnt != 0 && --c->rc__refcnt == 0) /* 0 before: the count was too low (a user bug) */
 		st->zero++;
+#endif
 }
 
 /* Phase 2 for the rest of S: traverses st->todo (which grows while we walk it: read next only
@@ -626,7 +638,11 @@ static void hold(struct gc_state *st, rc_object *o)
 {
 	uintptr_t w = cls_word(o);
 
+#if RC_MUTATION == 10 /* mutant 10: garbage is not held (fast outcome) */
+	o->rc__refcnt = o->rc__gc;
+#else
 	o->rc__refcnt = o->rc__gc + 1u;
+#endif
 	o->rc__gc = GC_NO_ROOT;
 	if (w & CLS_WEAKREFS)
 		st->found |= HAS_WEAKREFS;
@@ -678,9 +694,14 @@ static bool run_finalizers(struct olist *g)
 		t = type_of(o);
 		if (!t->finalize || (cls_word(o) & CLS_FINALIZED))
 			continue;
+#if RC_MUTATION == 7 /* mutant 7: the collector does not mark finalized objects: a finalizer runs twice */
+		t->finalize(o);
+		ran = true;
+#else
 		cls_tag(o, CLS_FINALIZED);
 		t->finalize(o);
 		ran = true;
+#endif
 	}
 	return ran;
 }
@@ -822,8 +843,14 @@ static long tear_down(struct gc_state *st, struct olist *g)
 		else
 			ahead_fill(&a, o, st->prefetch);
 		ahead_step(&a);
+#if RC_MUTATION == 9 /* mutant 9: tear down skips clear on the last garbage object (its references are never dropped) */
+		next = next_of(o);
+		if (next)
+			type_of(o)->clear(o);
+#else
 		next = next_of(o);
 		type_of(o)->clear(o);
+#endif
 		for (i = 0; i < RECENT; i++) {
 			if (recent[i] && recent[i]->rc__refcnt == 1) {
 				release_held(h, recent[i]);
@@ -885,8 +912,13 @@ static long collect_garbage(struct gc_state *st, struct olist *g)
 		user_ran = handle_weakrefs(st->heap, g);
 	if (st->found & HAS_FINALIZERS)
 		user_ran |= run_finalizers(g);
+#if RC_MUTATION == 6 /* mutant 6: no recheck after finalizers: resurrected objects are torn down */
+	if (user_ran && 0) {
+		recheck(st, g);
+#else
 	if (user_ran) {
 		recheck(st, g);
+#endif
 		(void)handle_weakrefs(st->heap, g);
 		st->use_roots = false; /* the list changed, and resurrected objects may be freed */
 	}
@@ -904,9 +936,13 @@ long rc__collect(rc_heap *h, bool full)
 	struct olist garbage;
 	long freed = 0;
 
+#if RC_MUTATION == 8 /* mutant 8: a nested rc_collect runs instead of returning RC_EBUSY */
+	h->collecting = true;
+#else
 	if (h->collecting)
 		return RC_EBUSY;
 	h->collecting = true;
+#endif
 	memset(&st, 0, sizeof st);
 	st.heap = h;
 	if (h->roots_lost && (h->flags & RC_HEAP_TRACK_ALL))

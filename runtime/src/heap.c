@@ -321,8 +321,13 @@ void rc__free_object_slow(rc_heap *h, rc_object *o)
 	rc_object *old;
 	size_t i, slot;
 
+#if RC_MUTATION == 14 /* mutant 14: a freed object is not untracked (heap walks see freed objects) */
+	if ((h->flags & RC_HEAP_TRACK_ALL) && !o)
+		track_remove(h, o);
+#else
 	if (h->flags & RC_HEAP_TRACK_ALL)
 		track_remove(h, o);
+#endif
 	if (!h->quarantine_on) {
 		release_memory(h, o);
 		return;

@@ -147,8 +147,13 @@ void rc__unbuffer(rc_heap *h, rc_object *obj)
 void rc__possible_root(rc_object *obj)
 {
 	rc_heap *h = heap_of(obj);
+#if RC_MUTATION == 4 /* mutant 4: a release to a non-zero count never records a candidate root */
+	if (h || !h)
+		return;
+#else
 	if (!h || !count_is_mortal(obj->rc__refcnt) || (obj->rc__gc & GC_NO_ROOT))
 		return;
+#endif
 	(void)rc__buffer_root(h, obj);
 }
 
@@ -164,13 +169,25 @@ static bool finalize_at_zero(rc_heap *h, rc_object *o, const rc_type *t)
 {
 	uint32_t n;
 
+#if RC_MUTATION == 1 /* mutant 1: a finalizer runs again when a resurrected object dies (counting path) */
+	o->rc__refcnt = 1;
+	t->finalize(o);
+#else
 	cls_tag(o, CLS_FINALIZED);
 	o->rc__refcnt = 1;
 	t->finalize(o);
+#endif
+#if RC_MUTATION == 2 /* mutant 2: an object resurrected by its finalizer is freed anyway (counting path) */
+	n = 1;
+	if (o->rc__gc & GC_BUFFERED)
+		rc__unbuffer(h, o);
+	if (n == 1) {
+#else
 	n = o->rc__refcnt;
 	if (o->rc__gc & GC_BUFFERED)
 		rc__unbuffer(h, o);
 	if (n == 1) {
+#endif
 		o->rc__refcnt = 0;
 		return true;
 	}
@@ -242,8 +259,13 @@ void rc__release_dead(rc_object *obj)
 	}
 	h->destroying = true;
 	teardown(h, obj);
+#if RC_MUTATION == 3 /* mutant 3: the teardown loop drains one queued object only (the rest leak) */
+	if ((o = h->pending) != NULL) {
+		h->pending = NULL;
+#else
 	while ((o = h->pending) != NULL) {
 		h->pending = (rc_object *)*link_of(o);
+#endif
 		*link_of(o) = 0;
 		teardown(h, o);
 	}

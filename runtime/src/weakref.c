@@ -128,9 +128,14 @@ rc_weakref *rc_weakref_new(rc_object *target, rc_weakref_callback cb, void *arg)
 	w = (rc_weakref *)(void *)rc_new(h, &rc__weakref_type);
 	if (!w)
 		return NULL;
+#if RC_MUTATION == 13 /* mutant 13: leak on an allocation-failure path: rc_weakref_new drops the new weakref without releasing it */
+	if (!table_reserve(h)) {
+		return NULL;
+#else
 	if (!table_reserve(h)) {
 		rc_decref(&w->base);
 		return NULL;
+#endif
 	}
 	w->target = target;
 	w->cb = cb;
@@ -175,10 +180,18 @@ void rc__weakrefs_detach(rc_heap *h, rc_object *obj, rc_weakref **cbs, bool in_c
 		next = w->hnext;
 		if (w->target != obj)
 			continue;
+#if RC_MUTATION == 11 /* mutant 11: a weak reference is not cleared when its target dies */
+		chain_remove(h, w);
+#else
 		chain_remove(h, w);
 		w->target = NULL;
+#endif
+#if RC_MUTATION == 12 /* mutant 12: callbacks run for weak references that are garbage themselves */
+		if (!w->cb || w->base.rc__refcnt == 0 || (cls_word(&w->base) & CLS_DYING) || (in_collection && 0))
+#else
 		if (!w->cb || w->base.rc__refcnt == 0 || /* dead (immortal and pinned are alive) */
 		    (cls_word(&w->base) & CLS_DYING) || (in_collection && (cls_word(&w->base) & CLS_IN_SET)))
+#endif
 			continue;
 		rc_incref(&w->base);
 		w->cbnext = *cbs;
