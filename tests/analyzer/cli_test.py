@@ -1033,6 +1033,15 @@ def sc_directory_walk(tmp):
     check(files == sorted(files), "files are walked and reported in sorted order", files)
     st, doc2, err = run_json(["-j", "1", "w/"], tmp)
     check(found(doc2) == got, "a trailing slash walks the same files", err)
+    # A symbolic link back to an ancestor directory must not make the walk analyse the same
+    # file again and again (follow no directory twice, or no directory links at all).
+    write_tree(tmp, {"loop/sub/leak.c": LEAK})
+    os.symlink("..", os.path.join(tmp, "loop/sub/up"))
+    st, doc, err = run_json(["-j", "1", "loop"], tmp)
+    real = [os.path.realpath(os.path.join(tmp, f.get("file", ""))) for f in doc.get("findings", [])]
+    check(st == 1 and len(real) == 1 and doc.get("summary", {}).get("files") == 1,
+          "a directory symlink loop: the file is analysed once",
+          f"status {st}, {len(real)} findings, summary {json.dumps(doc.get('summary'))}")
 
 
 def sc_robustness(tmp):
