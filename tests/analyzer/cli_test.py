@@ -884,6 +884,14 @@ def sc_compdb(tmp):
     st, doc, err = run_json(["src/a.c"], tmp)
     check(st == 0 and found(doc) == set(), "without -p the file's -D flags are absent (clean)",
           json.dumps(doc.get("findings")) + err)
+    # Flags in a response file (@file, relative to the entry's directory), as CMake writes them.
+    write_tree(tmp, {"src/flags.rsp": f"-I{INCLUDE} -DWANT_LEAK\n",
+                     "rsp/compile_commands.json": json.dumps([{
+                         "directory": os.path.join(tmp, "src"), "file": "a.c",
+                         "arguments": ["cc", "@flags.rsp", "-c", "a.c", "-o", "a.o"]}])})
+    st, doc, err = run_json(["-p", "rsp"], tmp, include=False)
+    check(found(doc) == {("a.c", leak, "rc-leak")}, "flags from a response file (@flags.rsp)",
+          json.dumps(doc.get("findings")) + err)
 
 
 def sc_compdb_dir(tmp):
