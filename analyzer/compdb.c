@@ -56,7 +56,32 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(struct input_list *l, const char *dir, const char *const *args, int nargs, int depth)
+/* Directories and files already seen in one walk (device, inode): symlink loops and files
+ * reachable twice are read once. */
+struct seen {
+	dev_t *dev;
+	ino_t *ino;
+	size_t n, cap;
+};
+
+static int seen_add(struct seen *s, const struct stat *st)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->dev[i] == st->st_dev && s->ino[i] == st->st_ino)
+			return 0;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->dev = util_xrealloc(s->dev, s->cap * sizeof *s->dev);
+		s->ino = util_xrealloc(s->ino, s->cap * sizeof *s->ino);
+	}
+	s->dev[s->n] = st->st_dev;
+	s->ino[s->n] = st->st_ino;
+	s->n++;
+	return 1;
+}
+
+static int walk(struct input_list *l, const char *dir, const char *const *args, int nargs, int depth,
+		struct seen *seen)
 {
 	if (depth > 64)
 		return 0;
@@ -84,10 +109,12 @@ static int walk(struct input_list *l, const char *dir, const char *const *args, 
 		snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
 		struct stat st;
 		if (stat(p, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				walk(l, p, args, nargs, depth + 1);
-			else if (S_ISREG(st.st_mode) && ends_with_c(names[i]))
+			if (S_ISDIR(st.st_mode)) {
+				if (seen_add(seen, &st))
+					walk(l, p, args, nargs, depth + 1, seen);
+			} else if (S_ISREG(st.st_mode) && ends_with_c(names[i]) && seen_add(seen, &st)) {
 				compdb_add(l, p, p, args, nargs);
+			}
 		}
 		free(p);
 		free(names[i]);
@@ -105,7 +132,13 @@ int compdb_add_path(struct input_list *l, const char *path, const char *const *a
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		if (walk(l, path, args, nargs, 0) < 0) {
+		struct seen seen;
+		memset(&seen, 0, sizeof seen);
+		seen_add(&seen, &st);
+		int r = walk(l, path, args, nargs, 0, &seen);
+		free(seen.dev);
+		free(seen.ino);
+		if (r < 0) {
 			snprintf(err, errlen, "cannot read directory: %s", strerror(errno));
 			return -1;
 		}
