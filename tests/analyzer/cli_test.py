@@ -520,6 +520,20 @@ def sc_sarif(tmp):
               json.dumps(flows)[:400] + "\nJSON path: " + json.dumps(notes)[:400])
     check(got == found(doc), "SARIF results match the JSON findings (file, line, id)",
           f"sarif: {sorted(got)}\njson: {sorted(found(doc))}")
+    # SARIF 2.1.0 (3.10.2): artifactLocation.uri is a URI reference, so a path with a space or a
+    # '%' must be percent-encoded (the schema's "format": "uri-reference" is not checked by the
+    # validator, hence this explicit test).
+    from urllib.parse import unquote
+    write_tree(tmp, {"odd dir/a b%.c": LEAK})
+    st, out, err = run(["--format=sarif", "odd dir/a b%.c"], tmp)
+    try:
+        uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(out)["runs"][0]["results"]]
+    except (json.JSONDecodeError, KeyError, IndexError) as e:
+        uris = [f"<{e}>"]
+    check(len(uris) == 1 and " " not in uris[0] and re.fullmatch(r"([^%]|%[0-9A-Fa-f]{2})*", uris[0])
+          and unquote(uris[0]).endswith("odd dir/a b%.c"),
+          "artifactLocation.uri is percent-encoded (space, '%')", uris)
     # A run with an input error is still a valid log.
     write_tree(tmp, {"src2/broken.c": BROKEN, "src2/leak.c": LEAK})
     st, out, err = run(["--format=sarif", "src2"], tmp)
