@@ -98,6 +98,8 @@ struct mobj {
 	uint8_t gained;           /* got a new reference inside the current outermost frame */
 	uint8_t immortal;         /* rc_make_immortal: a root, never freed before rc_heap_destroy */
 	uint8_t in_cb;            /* K_WEAK: its callback is running (the runtime holds it: a root) */
+	uint8_t cb_pending;       /* K_WEAK: its target died and its callback is queued behind another
+	                           * one that is running: the runtime holds it until it runs (a root) */
 	uint32_t born;            /* record that created it */
 };
 
@@ -395,7 +397,8 @@ static void mark_reachable(struct gm *m)
 	}
 	for (int i = 0; i < m->nobj; i++) {
 		const struct mobj *o = &m->obj[i];
-		if (!o->freed && (o->immortal || o->in_cb || (o->dying && !in_g(m, i))) && !m->mark[i]) {
+		if (!o->freed && (o->immortal || o->in_cb || o->cb_pending || (o->dying && !in_g(m, i))) &&
+		    !m->mark[i]) {
 			m->mark[i] = 1;
 			m->stack[sp++] = i;
 		}
@@ -918,6 +921,15 @@ static void on_weak(rc_weakref *ref, void *arg)
 		fail("callback of weakref #%d runs while the weakref has count 0", id);
 	w->cb_ran = 1;
 	w->cleared = 1;
+	w->cb_pending = 0;
+	/* The runtime detached every weak reference to t before running the first callback, holding
+	 * each one whose callback is still to run: those are roots for a collection run from here. */
+	for (int i = 0; i < m->nobj; i++) {
+		struct mobj *s = &m->obj[i];
+		if (i != id && s->kind == K_WEAK && s->target == t && s->cb && !s->cb_ran && !s->freed &&
+		    s->cnt > 0 && !(in_g(m, i) && in_g(m, t) && gc_tracked(m->obj[t].kind)))
+			s->cb_pending = 1;
+	}
 	if (w->cb == 2) {
 		m->hooks++;
 		w->in_cb = 1;
