@@ -494,13 +494,31 @@ static void frame_push(struct gm *m, int collect)
 static void check_collection(struct gm *m, const struct frame *f)
 {
 	mark_reachable(m);
+	/* what resurrected-then-dropped objects (gained, below) still hold is exempt as well */
+	int sp = 0;
+	for (int i = 0; i < f->first_new; i++) {
+		if ((m->g[i] & G_GARBAGE) && m->obj[i].gained && !m->obj[i].freed && !m->mark[i]) {
+			m->mark[i] = 1;
+			m->stack[sp++] = i;
+		}
+	}
+	while (sp > 0) {
+		const struct mobj *o = &m->obj[m->stack[--sp]];
+		for (int k = 0; k < o->nslots; k++) {
+			int c = o->slot[k];
+			if (c >= 0 && !m->mark[c]) {
+				m->mark[c] = 1;
+				m->stack[sp++] = c;
+			}
+		}
+	}
 	for (int i = 0; i < f->first_new; i++) {
 		const struct mobj *o = &m->obj[i];
 		/* cnt == 0: queued for teardown (a collection run from a hook); settle() checks it.
 		 * gained: resurrected when the collector rechecked, dropped again afterwards by a
 		 * finalizer of an object that died by counting at the end of the collection: it is a
 		 * candidate again and the next collection must free it (the teardown proves that). */
-		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !o->gained && !m->mark[i])
+		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !m->mark[i])
 			fail("#%d (%s) was garbage when the collection started and survived it unreachable", i,
 				kind_names[o->kind]);
 	}

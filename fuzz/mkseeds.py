@@ -509,6 +509,22 @@ GRAPH = {
         weak r4 r0 cb
         drop r0
     """,
+    "resurrected-then-dropped": """
+        # finalizers resurrect garbage that a counting death at the end of the collection drops
+        # again: it (and the leaf it holds) survives that collection and the next one frees it
+        new r1 leaf param=1
+        new r5 allocator slots=2 param=9
+        store r5.0 r5
+        new r0 resurrect-self slots=2 param=9
+        store r5.1 r0
+        new r5 resurrect-self slots=1 param=0
+        store r5.0 r5
+        new r5 resurrect-self slots=2 param=9
+        store r5.0 r1
+        store r5.1 r5
+        new r5 resurrect-self slots=1 param=0
+        store r5.10 r0
+    """,
     "failalloc": """
         failalloc 0
         new r0 container       # fails

@@ -19,6 +19,13 @@ int fill(rc_object *obj);
 		(obj) = NULL;                                                                      \
 	} while (0)
 
+/* A `break` inside a do { } while (0) macro leaves the macro's loop, not the enclosing switch. */
+#define DROP_AND_BREAK(obj)                                                                        \
+	do {                                                                                       \
+		rc_decref(obj);                                                                    \
+		break;                                                                             \
+	} while (0)
+
 #define NEW_BLOB(heap) ((rc_object *)rc_new((heap), &blob_type))
 
 /* ---- must stay silent ---------------------------------------------------------------------- */
@@ -157,3 +164,21 @@ RC_NEW_REF rc_object *bad_comma_in_conditional(rc_heap *heap)
 		return NULL;
 	return fill(o) == 0 ? o : (fill(o), (rc_object *)NULL); // expect-warning{{rc-leak}}
 }
+
+int bad_break_inside_macro(rc_heap *heap, int kind)
+{
+	rc_object *o = NEW_BLOB(heap);
+	if (!o)
+		return -1;
+	switch (kind) {
+	case 0:
+		DROP_AND_BREAK(o); /* meant to leave the switch... */
+		rc_decref(o); // expect-warning{{rc-double-release}}
+		break;
+	default:
+		rc_decref(o);
+		break;
+	}
+	return 0;
+}
+

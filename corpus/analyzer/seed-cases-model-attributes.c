@@ -24,6 +24,7 @@ kv *kv_self(kv *x);
 kv *kv_maybe(kv *table);
 void kv_log(const kv *x);
 void kv_show(const kv *x);
+extern kv *kv_empty; /* model: global kv_empty borrowed immortal */
 
 /* ---- must stay silent ---------------------------------------------------------------------- */
 
@@ -224,3 +225,9 @@ void bad_found_used_after_table_released(long key)
 	if (hit)
 		hit->key = 0; // expect-warning{{rc-use-after-release}}
 }
+
+void bad_release_borrowed_global(void)
+{
+	kv_release(kv_empty); // expect-warning{{rc-release-borrowed}}
+}
+

@@ -256,6 +256,25 @@ static void bad_list_getitem_decref(PyObject *l)
 		Py_DECREF(x); // expect-warning{{rc-release-borrowed}}
 }
 
+/* Py_None is a borrowed global (built-in model: global Py_None borrowed immortal). */
+static void bad_decref_none(void)
+{
+	Py_DECREF(Py_None); // expect-warning{{rc-release-borrowed}}
+}
+
+/* A function registered in a PyMethodDef table returns a new reference: Py_None needs one. */
+static PyObject *bad_method_returns_none(PyObject *self, PyObject *args)
+{
+	(void)self;
+	(void)args;
+	return Py_None; // expect-warning{{rc-return-borrowed}}
+}
+
+static PyMethodDef case_methods[] = {
+	{"returns_none", bad_method_returns_none, METH_VARARGS, NULL},
+	{NULL, NULL, 0, NULL},
+};
+
 static void bad_dict_next_decref(PyObject *d)
 {
 	Py_ssize_t pos = 0;
@@ -348,5 +367,6 @@ void *cpython_api_case_functions[] = {
 	(void *)bad_module_add_object, (void *)good_iterate, (void *)good_dict_next,
 	(void *)good_optional_argument, (void *)good_node_dealloc, (void *)good_error_label,
 	(void *)good_sequence_fast, (void *)bad_dict_next_decref, (void *)bad_temporary_leaked,
-	(void *)bad_setattr_does_not_steal, (void *)bad_list_getitem_decref,
+	(void *)bad_setattr_does_not_steal, (void *)bad_list_getitem_decref, (void *)bad_decref_none,
+	(void *)case_methods,
 };

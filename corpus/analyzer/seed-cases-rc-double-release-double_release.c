@@ -279,3 +279,19 @@ void bad_weakref_target(rc_weakref *ref, struct conn *c)
 	if (c->state)
 		rc_decref(target); // expect-warning{{rc-double-release}}
 }
+
+struct message {
+	rc_object base;
+	long id;
+};
+
+/* The same object through its cast and through its header member. */
+void bad_cast_and_member(rc_heap *heap)
+{
+	struct message *m = (struct message *)rc_new(heap, &buf_type);
+	if (!m)
+		return;
+	rc_decref(RC_OBJ(m));
+	rc_decref(&m->base); // expect-warning{{rc-double-release}}
+}
+

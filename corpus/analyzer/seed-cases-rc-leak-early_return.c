@@ -99,6 +99,27 @@ void good_xdecref_on_all_paths(rc_heap *heap, int flag)
 	rc_xdecref(obj);
 }
 
+/* The header reached as a member (&n->base) is the same object as the cast. */
+RC_NEW_REF rc_object *good_return_member_header(rc_heap *heap, long value)
+{
+	struct node *n = (struct node *)rc_new(heap, &node_type);
+	if (!n)
+		return NULL;
+	n->value = value;
+	return &n->base;
+}
+
+long good_release_member_header(rc_heap *heap)
+{
+	struct node *n = (struct node *)rc_new(heap, &node_type);
+	long v;
+	if (!n)
+		return -1;
+	v = n->value;
+	rc_decref(&n->base);
+	return v;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
 
 int bad_forget_on_validation_error(rc_heap *heap)

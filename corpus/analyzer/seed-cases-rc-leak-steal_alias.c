@@ -88,7 +88,45 @@ RC_NEW_REF rc_object *good_accumulate(rc_heap *heap, int n)
 	return acc;
 }
 
+/* A function that steals its argument owns it: every path must store or release it. */
+int good_stealing_function(struct holder *h, RC_STEALS rc_object *item)
+{
+	if (h->value) {
+		rc_decref(item);
+		return -1;
+	}
+	rc_set_field(&h->value, item);
+	return 0;
+}
+
+/* Steals only on success (returns >= 0): on failure the caller keeps its reference. */
+RC_NEG_ON_FAILURE int good_offer(struct holder *h, RC_STEALS_ON_SUCCESS rc_object *item)
+{
+	if (h->value)
+		return -1; /* not taken: still the caller's */
+	rc_set_field(&h->value, item);
+	return 0;
+}
+
 /* ---- must fire ------------------------------------------------------------------------------ */
+
+RC_NEG_ON_FAILURE int bad_offer_success_without_taking(struct holder *h, RC_STEALS_ON_SUCCESS rc_object *item)
+{
+	if (h->value)
+		return 0; // expect-warning{{rc-leak}}
+	rc_set_field(&h->value, item);
+	return 0;
+}
+
+
+int bad_stealing_function_error_path(struct holder *h, RC_STEALS rc_object *item)
+{
+	if (h->value)
+		return -1; // expect-warning{{rc-leak}}
+	rc_set_field(&h->value, item);
+	return 0;
+}
+
 
 int bad_accumulate_dropped(rc_heap *heap, int n)
 {

@@ -4,6 +4,10 @@
 
 struct registry;
 
+struct holder {
+	rc_object *value;
+};
+
 struct slot {
 	rc_object base;
 	rc_object *current;
@@ -225,4 +229,15 @@ void bad_variable_reused_for_a_borrowed_value(rc_heap *heap, struct registry *r)
 	v = registry_lookup(r, "other");
 	if (v)
 		rc_decref(v); // expect-warning{{rc-release-borrowed}}
+}
+
+/* On failure a steals-on-success function does not own its argument: the caller still does. */
+RC_NEG_ON_FAILURE int bad_offer_releases_on_failure(struct holder *h, RC_STEALS_ON_SUCCESS rc_object *item)
+{
+	if (h->value) {
+		rc_decref(item); // expect-warning{{rc-release-borrowed}}
+		return -1;
+	}
+	rc_set_field(&h->value, item);
+	return 0;
 }

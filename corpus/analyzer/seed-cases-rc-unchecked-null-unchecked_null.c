@@ -287,3 +287,14 @@ void bad_switch_case_forgets_check(rc_heap *heap, int kind)
 	}
 	rc_xdecref(RC_OBJ(p));
 }
+
+long bad_unchecked_in_loop_condition(rc_heap *heap)
+{
+	struct point *p = (struct point *)rc_new(heap, &point_type);
+	long k = 0;
+	while (p->x > k) // expect-warning{{rc-unchecked-null}}
+		k++;
+	rc_xdecref(RC_OBJ(p));
+	return k;
+}
+

@@ -290,3 +290,36 @@ void bad_alias_after_clearing_local(rc_heap *heap)
 	rc_clear_field(&e);
 	emit(alias); // expect-warning{{rc-use-after-release}}
 }
+
+long bad_member_header_released(rc_heap *heap)
+{
+	struct entry *e = (struct entry *)rc_new(heap, &entry_type);
+	if (!e)
+		return -1;
+	rc_decref(&e->base);
+	return e->hash; // expect-warning{{rc-use-after-release}}
+}
+
+void bad_weakref_used_after_release(rc_object *target)
+{
+	rc_weakref *w = rc_weakref_new(target, NULL, NULL);
+	rc_object *t;
+	if (!w)
+		return;
+	rc_decref(RC_WEAKREF_OBJ(w));
+	t = rc_weakref_get(w); // expect-warning{{rc-use-after-release}}
+	rc_xdecref(t);
+}
+
+long bad_released_then_loop_condition(rc_heap *heap)
+{
+	struct entry *e = (struct entry *)rc_new(heap, &entry_type);
+	long k = 0;
+	if (!e)
+		return -1;
+	rc_decref(RC_OBJ(e));
+	while (e->hash > k) // expect-warning{{rc-use-after-release}}
+		k++;
+	return k;
+}
+
