@@ -4,15 +4,42 @@
  */
 #include "diag.h"
 #include "engine.h"
+#include "util.h"
 #include "version.h"
 
 #include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A file path as a URI reference (SARIF 3.10.2): bytes outside the path characters of RFC 3986
+ * are percent-encoded (a space is %20, '%' is %25). The caller frees the result. */
+static char *uri_of(const char *path)
+{
+	static const char keep[] = "-._~!$&'()*+,;=:@/";
+	size_t n = strlen(path);
+	char *u = util_xrealloc(NULL, n * 3 + 1), *q = u;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr(keep, *p)) {
+			*q++ = (char)*p;
+		} else {
+			static const char hex[] = "0123456789ABCDEF";
+			*q++ = '%';
+			*q++ = hex[*p >> 4];
+			*q++ = hex[*p & 15];
+		}
+	}
+	*q = '\0';
+	return u;
+}
 
 static json_t *location(const char *file, uint32_t line, uint32_t col, const char *message)
 {
-	json_t *loc = json_pack("{s:{s:{s:s}, s:{s:i, s:i}}}", "physicalLocation", "artifactLocation", "uri", file,
+	char *uri = uri_of(file);
+	json_t *loc = json_pack("{s:{s:{s:s}, s:{s:i, s:i}}}", "physicalLocation", "artifactLocation", "uri", uri,
 				"region", "startLine", (json_int_t)(line ? line : 1), "startColumn",
 				(json_int_t)(col ? col : 1));
+	free(uri);
 	if (message)
 		json_object_set_new(loc, "message", json_pack("{s:s}", "text", message));
 	return loc;
