@@ -494,31 +494,13 @@ static void frame_push(struct gm *m, int collect)
 static void check_collection(struct gm *m, const struct frame *f)
 {
 	mark_reachable(m);
-	/* what resurrected-then-dropped objects (gained, below) still hold is exempt as well */
-	int sp = 0;
-	for (int i = 0; i < f->first_new; i++) {
-		if ((m->g[i] & G_GARBAGE) && m->obj[i].gained && !m->obj[i].freed && !m->mark[i]) {
-			m->mark[i] = 1;
-			m->stack[sp++] = i;
-		}
-	}
-	while (sp > 0) {
-		const struct mobj *o = &m->obj[m->stack[--sp]];
-		for (int k = 0; k < o->nslots; k++) {
-			int c = o->slot[k];
-			if (c >= 0 && !m->mark[c]) {
-				m->mark[c] = 1;
-				m->stack[sp++] = c;
-			}
-		}
-	}
 	for (int i = 0; i < f->first_new; i++) {
 		const struct mobj *o = &m->obj[i];
 		/* cnt == 0: queued for teardown (a collection run from a hook); settle() checks it.
 		 * gained: resurrected when the collector rechecked, dropped again afterwards by a
 		 * finalizer of an object that died by counting at the end of the collection: it is a
 		 * candidate again and the next collection must free it (the teardown proves that). */
-		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !m->mark[i])
+		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !o->gained && !m->mark[i])
 			fail("#%d (%s) was garbage when the collection started and survived it unreachable", i,
 				kind_names[o->kind]);
 	}
@@ -602,6 +584,30 @@ static void after_release(struct gm *m, int id)
 		settle(m);
 }
 
+/*
+ * Inside a collection: `id` became reachable from the roots again. It and everything it reaches
+ * are "gained": the collector may have found them resurrected when it rechecked, even if user
+ * code drops them again before the collection ends (they must then go in a later collection).
+ */
+static void resurrected(struct gm *m, int id)
+{
+	if (m->depth == 0 || !m->frames[0].has_g || m->obj[id].gained)
+		return;
+	int sp = 0;
+	m->obj[id].gained = 1;
+	m->stack[sp++] = id;
+	while (sp > 0) {
+		const struct mobj *o = &m->obj[m->stack[--sp]];
+		for (int k = 0; k < o->nslots; k++) {
+			int c = o->slot[k];
+			if (c >= 0 && !m->obj[c].gained) {
+				m->obj[c].gained = 1;
+				m->stack[sp++] = c;
+			}
+		}
+	}
+}
+
 /* The model's half of dropping a reference to `id`; the caller then makes the runtime call. */
 static void model_unref(struct gm *m, int id)
 {
@@ -620,7 +626,7 @@ static void reg_put(struct gm *m, int r, int id)
 	if (id >= 0) {
 		m->obj[id].cnt++;
 		m->obj[id].dying = 0;
-		m->obj[id].gained = 1;
+		resurrected(m, id);
 	}
 	if (old >= 0)
 		model_unref(m, old);
@@ -641,7 +647,9 @@ static void slot_put(struct gm *m, int owner, int k, int id)
 	if (id >= 0) {
 		m->obj[id].cnt++;
 		m->obj[id].dying = 0;
-		m->obj[id].gained = 1;
+		if (!(m->depth > 0 && m->frames[0].has_g && owner < m->frames[0].first_new &&
+		      (m->g[owner] & G_GARBAGE) && !o->gained))
+			resurrected(m, id); /* stored into a live (or resurrected) owner */
 	}
 	if (old >= 0)
 		model_unref(m, old);

@@ -525,6 +525,29 @@ GRAPH = {
         new r5 resurrect-self slots=1 param=0
         store r5.10 r0
     """,
+    "resurrected-via-dropped-holder": """
+        # the collector finds a ring resurrected (through an object a finalizer stored in a
+        # register); a death by counting afterwards drops that register again: the ring survives
+        # this collection (a candidate again) and the next one frees it
+        new r0 resurrect-other slots=4 param=1
+        new r1 dropper slots=2 param=0
+        new r2 allocator slots=3 param=0 flag
+        new r3 resurrect-self slots=2 param=0
+        store r0.0 r1
+        store r1.0 r2
+        store r2.4 r3
+        store r3.0 r0
+        store r0.3 r0
+        new r8 resurrect-self slots=4 param=0
+        new r6 leaf-finalizer param=8 flag
+        store r2.2 r6
+        drop r6
+        drop r0
+        drop r1
+        dup r2 r0
+        drop r3
+        collect
+    """,
     "failalloc": """
         failalloc 0
         new r0 container       # fails
