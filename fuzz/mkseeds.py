@@ -746,8 +746,20 @@ DICT_LINES = """
 """
 
 
+# Multi-record idioms (whole records, so they keep the alignment): the shapes most bugs need.
+DICT_IDIOMS = {
+    "self_cycle": "new r0 container slots=2\nstore r0.0 r0",
+    "two_cycle": "new r0 container slots=2\nnew r1 container\nstore r0.0 r1\nstore r1.0 r0",
+    "garbage_weakref": "weak r1 r0 cb\nstore r0.1 r1\ndrop r1\ndrop r0\ncollect",
+    "resurrecting_cycle": "new r0 resurrect-self slots=2 param=4\nstore r0.0 r0\ndrop r0\ncollect",
+    "drop_collect": "drop r0\ndrop r1\ncollect",
+}
+
+
 def dictionary(alloc):
-    out = ["# fuzz/%s.dict: written by fuzz/mkseeds.py (one record per entry)" % ("graph_alloc" if alloc else "graph")]
+    out = ["# fuzz/%s.dict: written by fuzz/mkseeds.py (records and idioms)" % ("graph_alloc" if alloc else "graph")]
+    for name, text in DICT_IDIOMS.items():
+        out.append('%s="%s"' % (name, "".join("\\x%02x" % x for x in encode(text))))
     for line in DICT_LINES.strip().splitlines():
         rec = encode_line(line)
         name = re.sub(r"[^a-z0-9]+", "_", line.strip().lower()).strip("_")
