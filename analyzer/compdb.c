@@ -27,6 +27,8 @@ void compdb_list_free(struct input_list *l)
 		free(l->v[i].args);
 	}
 	free(l->v);
+	free(l->files.dev);
+	free(l->files.ino);
 	memset(l, 0, sizeof *l);
 }
 
@@ -56,15 +58,9 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Directories and files already seen in one walk (device, inode): symlink loops and files
- * reachable twice are read once. */
-struct seen {
-	dev_t *dev;
-	ino_t *ino;
-	size_t n, cap;
-};
-
-static int seen_add(struct seen *s, const struct stat *st)
+/* Directories already seen in one walk, and files already taken (device, inode): symlink loops
+ * and files reachable twice are read once. */
+static int seen_add(struct compdb_seen *s, const struct stat *st)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->dev[i] == st->st_dev && s->ino[i] == st->st_ino)
@@ -81,7 +77,7 @@ static int seen_add(struct seen *s, const struct stat *st)
 }
 
 static int walk(struct input_list *l, const char *dir, const char *const *args, int nargs, int depth,
-		struct seen *seen)
+		struct compdb_seen *seen)
 {
 	if (depth > 64)
 		return 0;
@@ -112,7 +108,7 @@ static int walk(struct input_list *l, const char *dir, const char *const *args, 
 			if (S_ISDIR(st.st_mode)) {
 				if (seen_add(seen, &st))
 					walk(l, p, args, nargs, depth + 1, seen);
-			} else if (S_ISREG(st.st_mode) && ends_with_c(names[i]) && seen_add(seen, &st)) {
+			} else if (S_ISREG(st.st_mode) && ends_with_c(names[i]) && seen_add(&l->files, &st)) {
 				compdb_add(l, p, p, args, nargs);
 			}
 		}
@@ -132,7 +128,7 @@ int compdb_add_path(struct input_list *l, const char *path, const char *const *a
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		struct seen seen;
+		struct compdb_seen seen;
 		memset(&seen, 0, sizeof seen);
 		seen_add(&seen, &st);
 		int r = walk(l, path, args, nargs, 0, &seen);
@@ -150,7 +146,8 @@ int compdb_add_path(struct input_list *l, const char *path, const char *const *a
 		return -1;
 	}
 	fclose(f);
-	compdb_add(l, path, path, args, nargs);
+	if (seen_add(&l->files, &st))
+		compdb_add(l, path, path, args, nargs);
 	return 0;
 }
 

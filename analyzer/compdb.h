@@ -7,6 +7,7 @@
 #define RCCHECK_COMPDB_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct input {
 	char *display; /* path printed in output */
@@ -15,9 +16,18 @@ struct input {
 	int nargs;
 };
 
+/* Files already taken from PATH arguments, by (device, inode): a file named twice, or named
+ * and also reached through a directory or a symbolic link, is analysed once. */
+struct compdb_seen {
+	dev_t *dev;
+	ino_t *ino;
+	size_t n, cap;
+};
+
 struct input_list {
 	struct input *v;
 	size_t n, cap;
+	struct compdb_seen files; /* PATH inputs only: database entries may repeat a file on purpose */
 };
 
 void compdb_list_free(struct input_list *l);

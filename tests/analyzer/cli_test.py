@@ -1064,6 +1064,11 @@ def sc_directory_walk(tmp):
     check(st == 1 and len(real) == 1 and doc.get("summary", {}).get("files") == 1,
           "a directory symlink loop: the file is analysed once",
           f"status {st}, {len(real)} findings, summary {json.dumps(doc.get('summary'))}")
+    # The same file named twice, and again through its directory: analysed (and reported) once.
+    st, doc, err = run_json(["-j", "2", "loop/sub/leak.c", "loop/sub/leak.c", "loop"], tmp)
+    check(st == 1 and len(doc.get("findings", [])) == 1 and doc.get("summary", {}).get("files") == 1,
+          "a file named twice and through its directory is analysed once",
+          f"status {st}, findings {json.dumps(doc.get('findings'))}, summary {json.dumps(doc.get('summary'))}")
 
 
 def sc_robustness(tmp):
