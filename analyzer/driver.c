@@ -44,6 +44,9 @@ static const char usage_text[] =
 	"  --model FILE       load a model file (our format, or CPython's refcounts.dat); repeatable\n"
 	"  --dump-cfg         print each function's control-flow graph instead of findings\n"
 	"  --max-states N     exploration budget per function (default 20000)\n"
+	"  --python-include DIR  Python's headers, for files that include Python.h and have no\n"
+	"                     include path for it (default: found with python3-config; 'none':\n"
+	"                     only rccheck's built-in declarations, analysis degraded)\n"
 	"  --list-checks      print the check IDs and what they find\n"
 	"  --version          print the version\n"
 	"  --help             print this help\n"
@@ -62,6 +65,7 @@ struct options {
 	int nmodels;
 	int dump_cfg;
 	unsigned max_states;
+	const char *python_include;
 	const char **paths;
 	int npaths;
 	const char **cc_args;
@@ -174,6 +178,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (!(v = opt_value(argc, argv, &i, "--max-states")) || parse_uint(v, &o->max_states) < 0 ||
 			    o->max_states == 0)
 				return usage_error("--max-states needs a positive number, not '%s'", v ? v : "");
+		} else if (is_opt(a, "--python-include")) {
+			if (!(v = opt_value(argc, argv, &i, "--python-include")) || !*v)
+				return usage_error("%s needs a directory (or 'none')", "--python-include");
+			o->python_include = v;
 		} else if (is_opt(a, "--baseline")) {
 			return usage_error("%s is not supported by this version", "--baseline");
 		} else if (a[0] == '-' && a[1] != '\0') {
@@ -375,6 +383,7 @@ int rccheck_main(int argc, char **argv)
 		fe.dump_cfg = o.dump_cfg;
 		fe.resource_dir = resource_dir();
 		fe.timing = getenv("RCCHECK_TIMING") != NULL;
+		fe.python_include = o.python_include;
 		struct work w;
 		w.inputs = &inputs;
 		w.run = &run;

@@ -18,6 +18,9 @@ struct fe_options {
 	int dump_cfg;        /* fill diag_file.dump instead of analysing */
 	const char *resource_dir; /* clang resource dir, or NULL */
 	int timing;               /* print the time of each phase per file to stderr */
+	/* Python's include directory for files that include Python.h without an include path
+	 * that finds it: NULL discovers it (pyheaders.h), "none" uses only the built-in stand-in. */
+	const char *python_include;
 };
 
 struct fe_input {
