@@ -66,6 +66,13 @@ size_t model_count(const struct model *m)
 	return m->count + m->nprefix;
 }
 
+void model_foreach(const struct model *m, int (*fn)(const struct model_fn *rec, void *ctx), void *ctx)
+{
+	for (size_t i = 0; m && i < m->cap; i++)
+		if (m->recs[i].name && fn(&m->recs[i], ctx))
+			return;
+}
+
 static struct model_fn *find_slot(struct model_fn *recs, size_t cap, const char *name)
 {
 	size_t i = (size_t)hash_name(name) & (cap - 1);

@@ -115,6 +115,9 @@ int model_load_builtin(struct model *m, char *err, size_t errlen);
 /* Exact names first, then the longest matching prefix pattern; NULL when unknown. */
 const struct model_fn *model_lookup(const struct model *m, const char *name);
 size_t model_count(const struct model *m);
+/* Calls fn for every record with an exact name ("global:NAME" lines too, prefix patterns not),
+ * in no particular order; stops early when fn returns non-zero. */
+void model_foreach(const struct model *m, int (*fn)(const struct model_fn *rec, void *ctx), void *ctx);
 /* Whether a "global NAME borrowed" line names this global object (prefix patterns included). */
 int model_global_borrowed(const struct model *m, const char *name);
 
