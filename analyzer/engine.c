@@ -949,7 +949,9 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 				st->vals[s].owned = 1;
 				st->vals[s].flags |= ENG_V_HAD_OWNED;
 			} else if (m->ret == MODEL_RET_BORROWED) {
-				st->vals[s].flags |= ENG_V_BORROWED;
+				/* held-by: a reference the argument holds (Py_TYPE of a heap type's
+				 * instance): like a field load, its owner's destructor may release it */
+				st->vals[s].flags |= m->held_by ? ENG_V_LOADED : ENG_V_BORROWED;
 			}
 			if (failed)
 				st->vals[s].null = (m->flags & MODEL_NULL_ON_FAILURE) ? ENG_NULL_FAIL : ENG_NULL;

@@ -280,6 +280,12 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_OUT_BORROWED);
 	if (KEY("borrowed-from"))
 		return parse_argnum(val, &r->borrowed_from);
+	if (KEY("held-by")) {
+		if (parse_argnum(val, &r->held_by) < 0)
+			return -1;
+		r->borrowed_from = r->held_by;
+		return 0;
+	}
 	if (KEY("format-parse"))
 		return parse_argnum(val, &r->format_parse);
 	if (KEY("format-build"))
