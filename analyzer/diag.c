@@ -17,16 +17,19 @@ void diag_file_init(struct diag_file *f, const char *path)
 	f->path = util_xstrdup(path);
 }
 
+static void finding_free(struct diag_finding *d)
+{
+	free(d->message);
+	free(d->function);
+	for (uint32_t k = 0; k < d->nnotes; k++)
+		free(d->notes[k].message);
+	free(d->notes);
+}
+
 void diag_file_free(struct diag_file *f)
 {
-	for (uint32_t i = 0; i < f->nfindings; i++) {
-		struct diag_finding *d = &f->findings[i];
-		free(d->message);
-		free(d->function);
-		for (uint32_t k = 0; k < d->nnotes; k++)
-			free(d->notes[k].message);
-		free(d->notes);
-	}
+	for (uint32_t i = 0; i < f->nfindings; i++)
+		finding_free(&f->findings[i]);
 	free(f->findings);
 	for (uint32_t i = 0; i < f->nerrors; i++)
 		free(f->errors[i]);
@@ -130,6 +133,18 @@ void diag_sort(struct diag_file *f)
 {
 	if (f->nfindings > 1)
 		qsort(f->findings, f->nfindings, sizeof *f->findings, cmp_finding);
+}
+
+void diag_drop_findings(struct diag_file *f, const unsigned char *drop)
+{
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < f->nfindings; k++) {
+		if (drop[k])
+			finding_free(&f->findings[k]);
+		else
+			f->findings[n++] = f->findings[k];
+	}
+	f->nfindings = n;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -263,6 +278,14 @@ size_t diag_count_functions(const struct diag_run *r)
 	for (size_t i = 0; i < r->nfiles; i++)
 		n += r->files[i].nfunctions;
 	return n;
+}
+
+void diag_count_by_id(const struct diag_run *r, size_t *by_id)
+{
+	memset(by_id, 0, engine_ncheck * sizeof *by_id);
+	for (size_t i = 0; i < r->nfiles; i++)
+		for (uint32_t k = 0; k < r->files[i].nfindings; k++)
+			by_id[r->files[i].findings[k].check]++;
 }
 
 void diag_print_errors(const struct diag_run *r, FILE *err)

@@ -45,6 +45,8 @@ struct diag_run {
 	char **error_files; /* ...and the path each names ("" if none) */
 	size_t nerrors, cap_errors;
 	double seconds;
+	int baseline_used;          /* --baseline was given... */
+	size_t baseline_suppressed; /* ...and absorbed this many findings (removed from files) */
 };
 
 void diag_file_init(struct diag_file *f, const char *path);
@@ -66,6 +68,8 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message);
 /* Sorts findings by line, column, check. */
 void diag_sort(struct diag_file *f);
+/* Removes (and frees) the findings k with drop[k] != 0, keeping the others in order. */
+void diag_drop_findings(struct diag_file *f, const unsigned char *drop);
 
 /*
  * Suppression: whether `text` (the whole source file) has a comment "rccheck: ignore[IDS]" on
@@ -89,6 +93,8 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 size_t diag_count_findings(const struct diag_run *r);
 size_t diag_count_failed(const struct diag_run *r);
 size_t diag_count_functions(const struct diag_run *r);
+/* by_id[c] = findings of engine_checks[c]; by_id has engine_ncheck elements. */
+void diag_count_by_id(const struct diag_run *r, size_t *by_id);
 
 /* Output formats. Each returns 0, or -1 on a write error. */
 int diag_write_text(const struct diag_run *r, FILE *out, FILE *err);

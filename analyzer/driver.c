@@ -5,17 +5,20 @@
 #define _GNU_SOURCE /* dladdr */
 #include "rccheck.h"
 
+#include "baseline.h"
 #include "compdb.h"
 #include "diag.h"
 #include "engine.h"
 #include "frontend.h"
 #include "model.h"
+#include "util.h"
 #include "version.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +47,9 @@ static const char usage_text[] =
 	"  --model FILE       load a model file (our format, or CPython's refcounts.dat); repeatable\n"
 	"  --dump-cfg         print each function's control-flow graph instead of findings\n"
 	"  --max-states N     exploration budget per function (default 20000)\n"
+	"  --baseline FILE    report only findings not in FILE, an earlier report written with\n"
+	"                     --format=json (or sarif): line numbers are not compared\n"
+	"  -q, --quiet        no progress line and no summary line on stderr\n"
 	"  --python-include DIR  Python's headers, for files that include Python.h and have no\n"
 	"                     include path for it (default: found with python3-config; 'none':\n"
 	"                     only rccheck's built-in declarations, analysis degraded)\n"
@@ -54,7 +60,9 @@ static const char usage_text[] =
 	"Suppress one finding with a comment on its line or the line above:\n"
 	"  /* rccheck: ignore[rc-leak] */   (comma-separated IDs, or *)\n"
 	"\n"
-	"exit status: 0 no findings, 1 findings, 2 usage or input error\n";
+	"On a terminal, stderr shows progress; every run ends with a summary line on stderr.\n"
+	"\n"
+	"exit status: 0 no findings (none new with --baseline), 1 findings, 2 usage or input error\n";
 
 struct options {
 	const char *build_dir;
@@ -66,6 +74,8 @@ struct options {
 	int dump_cfg;
 	unsigned max_states;
 	const char *python_include;
+	const char *baseline;
+	int quiet;
 	const char **paths;
 	int npaths;
 	const char **cc_args;
@@ -145,6 +155,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->dump_cfg = 1;
 			continue;
 		}
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			o->quiet = 1;
+			continue;
+		}
 		const char *v;
 		if (is_opt(a, "-p")) {
 			if (!(v = opt_value(argc, argv, &i, "-p")) || !*v)
@@ -183,7 +197,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("%s needs a directory (or 'none')", "--python-include");
 			o->python_include = v;
 		} else if (is_opt(a, "--baseline")) {
-			return usage_error("%s is not supported by this version", "--baseline");
+			if (!(v = opt_value(argc, argv, &i, "--baseline")) || !*v)
+				return usage_error("%s needs a file (a report written with --format=json)", "--baseline");
+			if (o->baseline)
+				return usage_error("%s can be given once", "--baseline");
+			o->baseline = v;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("unknown option '%s'", a);
 		} else {
@@ -196,6 +214,125 @@ static int parse_args(int argc, char **argv, struct options *o)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Progress and summary                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The progress line "rccheck: [DONE/TOTAL] N findings", rewritten in place with '\r' on stderr
+ * by whichever worker finishes a file. The lock serialises the counters and the writes; nothing
+ * else writes to stderr while workers run (RCCHECK_TIMING, which does, turns progress off), and
+ * progress_clear() erases the line before anything else is printed. The numbers only grow, so
+ * a new line always covers the previous one.
+ */
+#define PROGRESS_INTERVAL 0.1 /* seconds between two lines: at most ~10 updates a second */
+
+struct progress {
+	int on;
+	pthread_mutex_t lock;
+	size_t done, total, findings;
+	double last; /* when the last line was written */
+	int shown;   /* a line is on the terminal */
+};
+
+/* Whether to show progress: forced by RCCHECK_PROGRESS=1 (or off with 0; a testing aid),
+ * else when stderr is a terminal. */
+static int progress_wanted(void)
+{
+	const char *env = getenv("RCCHECK_PROGRESS");
+	if (env && *env)
+		return strcmp(env, "0") != 0;
+	return isatty(STDERR_FILENO);
+}
+
+static void progress_step(struct progress *p, size_t findings)
+{
+	pthread_mutex_lock(&p->lock);
+	p->done++;
+	p->findings += findings;
+	double t = now();
+	if (p->done == p->total || t - p->last >= PROGRESS_INTERVAL) {
+		fprintf(stderr, "\rrccheck: [%zu/%zu] %zu finding%s", p->done, p->total, p->findings,
+			p->findings == 1 ? "" : "s");
+		fflush(stderr);
+		p->last = t;
+		p->shown = 1;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Erases the progress line (the workers have finished). */
+static void progress_clear(struct progress *p)
+{
+	if (p->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		p->shown = 0;
+	}
+}
+
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Appends to the string buf of capacity cap whose length is *len (truncating at cap). */
+static void appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+static void appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	if (*len + 1 >= cap)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
+}
+
+/* One line (scripts parse it): "rccheck: 12 files (1 failed to parse), 340 functions,
+ * 7 findings (rc-leak 4, rc-unchecked-null 3), 5 in baseline not shown, 2.41 s". */
+static void print_summary(const struct diag_run *run, FILE *err)
+{
+	char line[4096];
+	size_t len = 0;
+	size_t nfailed = diag_count_failed(run), nfind = diag_count_findings(run);
+	size_t nfn = diag_count_functions(run);
+	size_t *by_id = util_xcalloc(engine_ncheck ? engine_ncheck : 1, sizeof *by_id);
+	diag_count_by_id(run, by_id);
+	appendf(line, sizeof line, &len, "rccheck: %zu file%s", run->nfiles, plural(run->nfiles));
+	if (nfailed)
+		appendf(line, sizeof line, &len, " (%zu failed to parse)", nfailed);
+	appendf(line, sizeof line, &len, ", %zu function%s, %zu finding%s", nfn, plural(nfn), nfind, plural(nfind));
+	const char *sep = " (";
+	for (size_t c = 0; c < engine_ncheck; c++) {
+		if (by_id[c]) {
+			appendf(line, sizeof line, &len, "%s%s %zu", sep, engine_checks[c]->id, by_id[c]);
+			sep = ", ";
+		}
+	}
+	if (nfind)
+		appendf(line, sizeof line, &len, ")");
+	if (run->baseline_used)
+		appendf(line, sizeof line, &len, ", %zu in baseline not shown", run->baseline_suppressed);
+	appendf(line, sizeof line, &len, ", %.2f s", run->seconds);
+
+	fprintf(err, "%s\n", line);
+	free(by_id);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Workers                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -204,6 +341,7 @@ struct work {
 	struct diag_run *run;
 	const struct fe_options *fe;
 	atomic_size_t next;
+	struct progress *progress;
 };
 
 static void *worker(void *arg)
@@ -222,6 +360,8 @@ static void *worker(void *arg)
 		fi.args = (const char *const *)in->args;
 		fi.nargs = in->nargs;
 		frontend_run(index, w->fe, &fi, &w->run->files[i]);
+		if (w->progress->on)
+			progress_step(w->progress, w->run->files[i].nfindings);
 	}
 	clang_disposeIndex(index);
 	return NULL;
@@ -285,13 +425,6 @@ static const char *resource_dir(void)
 	return resource_dir_result;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int write_report(const struct diag_run *run, enum rccheck_format format, FILE *out)
 {
 	switch (format) {
@@ -337,14 +470,25 @@ int rccheck_main(int argc, char **argv)
 	memset(&run, 0, sizeof run);
 	char err[1024];
 
+	/* A bad baseline stops the run before any analysis: its findings would all look new. */
+	struct baseline *baseline = NULL;
+	if (o.baseline && !(baseline = baseline_load(o.baseline, err, sizeof err))) {
+		fprintf(stderr, "rccheck: error: %s: %s\n", o.baseline, err);
+		free(o.models);
+		free(o.paths);
+		return 2;
+	}
+
 	struct model *model = model_new();
 	if (!model) {
 		fputs("rccheck: error: out of memory\n", stderr);
+		baseline_free(baseline);
 		return 2;
 	}
 	if (model_load_builtin(model, err, sizeof err) < 0) {
 		fprintf(stderr, "rccheck: error: built-in model: %s\n", err);
 		model_free(model);
+		baseline_free(baseline);
 		return 2;
 	}
 	int fatal = 0;
@@ -369,7 +513,12 @@ int rccheck_main(int argc, char **argv)
 				diag_run_error(&run, o.paths[i], "%s", err);
 	}
 
+	struct progress progress;
+	memset(&progress, 0, sizeof progress);
+	pthread_mutex_init(&progress.lock, NULL);
+	int analysed = 0;
 	if (!fatal) {
+		analysed = 1;
 		run.nfiles = inputs.n;
 		run.files = calloc(inputs.n ? inputs.n : 1, sizeof *run.files);
 		if (!run.files)
@@ -388,6 +537,9 @@ int rccheck_main(int argc, char **argv)
 		w.inputs = &inputs;
 		w.run = &run;
 		w.fe = &fe;
+		w.progress = &progress;
+		progress.total = inputs.n;
+		progress.on = !o.quiet && !o.dump_cfg && !fe.timing && inputs.n > 1 && progress_wanted();
 		atomic_init(&w.next, 0);
 		size_t nthreads = (size_t)o.jobs < inputs.n ? (size_t)o.jobs : inputs.n;
 		if (nthreads <= 1) {
@@ -410,6 +562,12 @@ int rccheck_main(int argc, char **argv)
 		}
 	}
 	run.seconds = now() - t0;
+	progress_clear(&progress);
+	pthread_mutex_destroy(&progress.lock);
+	if (baseline) {
+		run.baseline_used = 1;
+		run.baseline_suppressed = baseline_apply(baseline, &run);
+	}
 
 	FILE *out = stdout;
 	if (o.output && !(out = fopen(o.output, "w"))) {
@@ -425,6 +583,8 @@ int rccheck_main(int argc, char **argv)
 		write_failed = 1;
 	if (write_failed)
 		fprintf(stderr, "rccheck: error: %s: write error\n", o.output ? o.output : "standard output");
+	if (analysed && !o.dump_cfg && !o.quiet)
+		print_summary(&run, stderr);
 
 	size_t nfind = diag_count_findings(&run);
 	int errors = fatal || write_failed || run.nerrors > 0 || diag_count_failed(&run) > 0;
@@ -435,6 +595,7 @@ int rccheck_main(int argc, char **argv)
 	run_free(&run);
 	compdb_list_free(&inputs);
 	model_free(model);
+	baseline_free(baseline);
 	free(o.models);
 	free(o.paths);
 	return rc;

@@ -54,6 +54,8 @@ int output_json_write(const struct diag_run *r, FILE *out)
 				    (json_int_t)diag_count_functions(r), "findings", (json_int_t)diag_count_findings(r),
 				    "by_id", by_id, "failed_files", (json_int_t)diag_count_failed(r), "seconds",
 				    r->seconds);
+	if (r->baseline_used)
+		json_object_set_new(summary, "baseline_suppressed", json_integer((json_int_t)r->baseline_suppressed));
 	json_object_set_new(root, "summary", summary);
 	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);

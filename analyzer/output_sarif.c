@@ -1,7 +1,9 @@
 /*
  * output_sarif.c - the --format=sarif report: SARIF 2.1.0, one run, a rule per check, one
- * result per finding with its path as a code flow.
+ * result per finding with its path as a code flow, and a fingerprint that survives edits
+ * elsewhere in the file (partialFingerprints; also what --baseline matches, baseline.h).
  */
+#include "baseline.h"
 #include "diag.h"
 #include "engine.h"
 #include "util.h"
@@ -63,6 +65,9 @@ int output_sarif_write(const struct diag_run *r, FILE *out)
 			json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:o}", "ruleId", engine_checks[d->check]->id,
 						"ruleIndex", (json_int_t)d->check, "level", "warning", "message", "text",
 						d->message, "locations", locs);
+			char fp[17];
+			baseline_fingerprint(engine_checks[d->check]->id, f->path, d->function, d->message, fp);
+			json_object_set_new(res, "partialFingerprints", json_pack("{s:s}", "rccheck/v1", fp));
 			if (d->nnotes) {
 				json_t *tfl = json_array();
 				for (uint32_t j = 0; j < d->nnotes; j++)
