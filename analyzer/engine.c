@@ -853,6 +853,8 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 			st->vals[s].null = ENG_NULL; /* reported once (rc-unchecked-null) */
 		if (a[k].kind == IR_OPND_ADDR) {
 			int32_t var = a[k].var;
+			if (m && !heuristic && m->setref_dst && k + 1 == (uint32_t)m->setref_dst)
+				continue; /* Py_SETREF(&local, v): below, not an escape of the old value */
 			if (clears & bit) {
 				release_slot(st, st->bind[var], node);
 				uint8_t z = new_value(st, node);

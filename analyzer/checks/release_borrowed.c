@@ -4,6 +4,18 @@
  */
 #include "common.h"
 
+static void report_borrowed(struct engine *eng, const struct eng_event_info *ev, const struct eng_value *v,
+			    const char *what)
+{
+	if (!v || !value_may_be_live(v) || v->owned > 0 || (v->flags & (ENG_V_ESCAPED | ENG_V_HAD_OWNED)) ||
+	    !(v->flags & ENG_V_BORROWED))
+		return;
+	const char *name = value_label(eng, ev->state, v);
+	engine_report(eng, check_self("rc-release-borrowed"), ev->node->loc, v, name,
+		      "'%s' is %s by '%s' but it is a borrowed reference (from %s)", name, what,
+		      ev->node->callee ? ev->node->callee : "the call", engine_value_origin(eng, v));
+}
+
 static void on_call(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
 	(void)data;
@@ -24,16 +36,11 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 				      ev->node->callee ? ev->node->callee : "the call");
 			continue;
 		}
-		const struct eng_value *v = engine_operand_value(ev->state, &a[k]);
-		if (!v || !value_may_be_live(v) || v->owned > 0 || (v->flags & (ENG_V_ESCAPED | ENG_V_HAD_OWNED)) ||
-		    !(v->flags & ENG_V_BORROWED))
-			continue;
-		const char *name = value_label(eng, ev->state, v);
-		engine_report(eng, check_self("rc-release-borrowed"), ev->node->loc, v, name,
-			      "'%s' is %s by '%s' but it is a borrowed reference (from %s)", name,
-			      (rel & (1u << k)) ? "released" : "handed over",
-			      ev->node->callee ? ev->node->callee : "the call", engine_value_origin(eng, v));
+		report_borrowed(eng, ev, engine_operand_value(ev->state, &a[k]), (rel & (1u << k)) ? "released" : "handed over");
 	}
+	/* Py_SETREF(local, v): the local's old value is released */
+	if (m->setref_dst > 0 && (uint32_t)m->setref_dst <= ev->node->nargs && a[m->setref_dst - 1].kind == IR_OPND_ADDR)
+		report_borrowed(eng, ev, engine_value(ev->state, a[m->setref_dst - 1].var), "released");
 }
 
 /* A parameter taken over only on success (RC_STEALS_ON_SUCCESS) was released on a path that

@@ -52,3 +52,60 @@ PyObject *entry_methods_table(void)
 {
 	return PyCFunction_New(entry_methods, NULL);
 }
+
+/* ---- Py_SETREF on a local: the old value is released, the local takes the new one --------- */
+
+static PyObject *step(PyObject *node, PyObject *key)
+{
+	if (key == Py_None)
+		return Py_NewRef(node);
+	return PyTuple_Pack(2, node, key);
+}
+
+static int good_setref_local_loop(PyObject *seq, PyObject *root, PyObject **result)
+{
+	PyObject *it = PyObject_GetIter(seq);
+	PyObject *last, *key;
+	if (it == NULL)
+		return -1;
+	last = Py_NewRef(root);
+	while ((key = PyIter_Next(it))) {
+		PyObject *next = step(last, key);
+		Py_DECREF(key);
+		if (next == NULL)
+			goto err;
+		Py_SETREF(last, next);
+	}
+	if (PyErr_Occurred())
+		goto err;
+	Py_DECREF(it);
+	*result = last;
+	return 0;
+err:
+	Py_DECREF(it);
+	Py_DECREF(last);
+	return -1;
+}
+
+static int bad_setref_borrowed_local(PyObject *root, PyObject *key, PyObject **result)
+{
+	PyObject *last = root; /* borrowed: no Py_INCREF */
+	PyObject *next = step(last, key);
+	if (next == NULL)
+		return -1;
+	Py_SETREF(last, next); // expect-warning{{rc-release-borrowed}}
+	*result = last;
+	return 0;
+}
+
+static int bad_setref_local_leak(PyObject *root, PyObject *key)
+{
+	PyObject *last = Py_NewRef(root);
+	PyObject *next = step(last, key);
+	if (next == NULL) {
+		Py_DECREF(last);
+		return -1;
+	}
+	Py_SETREF(last, next);
+	return 0; // expect-warning{{rc-leak}}
+}
