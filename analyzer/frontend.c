@@ -7,6 +7,7 @@
 #include "cfg.h"
 #include "engine.h"
 #include "ir.h"
+#include "pyheaders.h"
 #include "util.h"
 
 #include <errno.h>
@@ -508,7 +509,37 @@ static void on_incomplete(void *ctx, const struct ir_func *fn, uint32_t states)
 	diag_add_incomplete(u->out, fn->loc.line, fn->loc.col, msg);
 }
 
-static void record_parse_errors(struct unit *u)
+/* ---- Python headers (pyheaders.h): the parse retried with Python's include directory ---- */
+
+/* Whether the unit's diagnostics say Python.h was not found; line and col: where, when that is
+ * the main file (else 1:1). */
+static int python_h_missing(CXTranslationUnit tu, uint32_t *line, uint32_t *col)
+{
+	unsigned nd = clang_getNumDiagnostics(tu);
+	int found = 0;
+	for (unsigned i = 0; i < nd && !found; i++) {
+		CXDiagnostic d = clang_getDiagnostic(tu, i);
+		CXString s = clang_getDiagnosticSpelling(d);
+		found = pyheaders_is_missing(clang_getCString(s));
+		if (found) {
+			CXSourceLocation loc = clang_getDiagnosticLocation(d);
+			unsigned l = 1, c = 1;
+			if (clang_Location_isFromMainFile(loc))
+				clang_getSpellingLocation(loc, NULL, &l, &c, NULL);
+			*line = l;
+			*col = c;
+		}
+		clang_disposeString(s);
+		clang_disposeDiagnostic(d);
+	}
+	return found;
+}
+
+/* Parse errors make the file failed (exit status 2) and are shown (the first five). With the
+ * built-in Python.h stand-in (py_standin: the unit was parsed with it), the errors are expected
+ * (the extension's own headers, API the stand-in lacks): the file is analysed anyway and gets
+ * one note saying the analysis is degraded, at the #include (py_line:py_col). */
+static void record_parse_errors(struct unit *u, int py_standin, uint32_t py_line, uint32_t py_col)
 {
 	unsigned nd = clang_getNumDiagnostics(u->tu);
 	unsigned shown = 0;
@@ -516,8 +547,9 @@ static void record_parse_errors(struct unit *u)
 		CXDiagnostic d = clang_getDiagnostic(u->tu, i);
 		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
 		if (sev >= CXDiagnostic_Error) {
-			u->out->failed = 1;
-			if (shown < 5) {
+			if (!py_standin)
+				u->out->failed = 1;
+			if (shown < 5 && !py_standin) {
 				CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
 									CXDiagnostic_DisplayColumn);
 				diag_add_error(u->out, "parse error: %s", clang_getCString(s));
@@ -527,9 +559,21 @@ static void record_parse_errors(struct unit *u)
 		}
 		clang_disposeDiagnostic(d);
 	}
-	if (shown > 5)
+	if (py_standin) {
+		const char *why = u->opt->python_include ? "--python-include none"
+							 : "no include path, python3-config or sysconfig";
+		char msg[512];
+		snprintf(msg, sizeof msg,
+			 "Python.h not found (%s); analysed with rccheck's built-in CPython declarations: "
+			 "results may be incomplete (%u parse error%s ignored)",
+			 why, shown, shown == 1 ? "" : "s");
+		diag_add_incomplete(u->out, py_line, py_col, msg);
+	} else if (shown > 5) {
 		diag_add_error(u->out, "%u more parse errors", shown - 5);
+	}
 }
+
+/* ---- end of Python headers ---------------------------------------------------------------- */
 
 static const struct model_fn *resolve_call(struct unit *u, const struct ir_node *n, const struct eng_summary *sums)
 {
@@ -590,7 +634,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	}
 	/* arguments: resource dir, no warnings (only errors matter), the user's flags */
 	int argc = 0;
-	const char **argv = malloc(((size_t)in->nargs + 4) * sizeof *argv);
+	const char **argv = malloc(((size_t)in->nargs + 6) * sizeof *argv); /* + -isystem DIR */
 	if (!argv)
 		abort();
 	if (opt->resource_dir) {
@@ -611,13 +655,33 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	unsigned flags = CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
 	enum CXErrorCode ec = clang_parseTranslationUnit2(index, in->source, argv, argc, nunsaved ? &unsaved : NULL,
 							  nunsaved, flags, &u.tu);
+	/* Python.h not found: parse again with Python's include directory (pyheaders.h) */
+	int py_standin = 0;
+	uint32_t py_line = 1, py_col = 1;
+	if (ec == CXError_Success && u.tu && python_h_missing(u.tu, &py_line, &py_col)) {
+		enum pyheaders_kind kind;
+		char err[512];
+		const char *dir = pyheaders_dir(opt->python_include, opt->model, &kind, err, sizeof err);
+		if (!dir) {
+			diag_add_error(out, "%s", err);
+			out->failed = 1;
+		} else {
+			clang_disposeTranslationUnit(u.tu);
+			u.tu = NULL;
+			argv[argc++] = "-isystem";
+			argv[argc++] = dir;
+			ec = clang_parseTranslationUnit2(index, in->source, argv, argc, nunsaved ? &unsaved : NULL,
+							 nunsaved, flags, &u.tu);
+			py_standin = kind == PYHEADERS_STANDIN;
+		}
+	}
 	free(argv);
 	if (ec != CXError_Success || !u.tu) {
 		diag_add_error(out, "cannot parse (libclang error %d)", (int)ec);
 		out->failed = 1;
 		return -1;
 	}
-	record_parse_errors(&u);
+	record_parse_errors(&u, py_standin, py_line, py_col);
 	t_parsed = now_s();
 
 	CXFile mainf = clang_getFile(u.tu, in->source);
