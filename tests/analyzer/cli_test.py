@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = os.path.join(HERE, "schema", "sarif-schema-2.1.0.json")
@@ -161,23 +162,29 @@ def write_tree(root, files):
             f.write(text)
 
 
-def run(args, cwd, include=True):
-    """Runs rccheck ARGS [-- -I<runtime include>]; returns (status, stdout, stderr)."""
+def run(args, cwd, include=True, env=None):
+    """Runs rccheck ARGS [-- -I<runtime include>]; returns (status, stdout, stderr). env: variables
+    set for this run (RCCHECK_PROGRESS is otherwise removed, so that stderr is as in CI)."""
     cmd = [RCCHECK] + list(args)
     if include:
         cmd += (["-I" + INCLUDE] if "--" in cmd else ["--", "-I" + INCLUDE])
+    environ = {k: v for k, v in os.environ.items() if k != "RCCHECK_PROGRESS"}
+    environ.update(env or {})
     try:
-        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
+        # Bytes, decoded here: text mode would turn the '\r' of a progress line into '\n'.
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=TIMEOUT, env=environ)
     except subprocess.TimeoutExpired:
         raise Stop(f"timeout after {TIMEOUT} s: {shlex.join(cmd)}")
+    out = p.stdout.decode("utf-8", errors="replace")
+    err = p.stderr.decode("utf-8", errors="replace")
     print(f"$ (cd {cwd} && {shlex.join(cmd)})  -> {p.returncode}")
     if p.returncode < 0 or p.returncode > 2:
-        check(False, f"rccheck exits with 0, 1 or 2 (got {p.returncode}: crash?)", p.stderr)
-    return p.returncode, p.stdout, p.stderr
+        check(False, f"rccheck exits with 0, 1 or 2 (got {p.returncode}: crash?)", err)
+    return p.returncode, out, err
 
 
-def run_json(args, cwd, include=True):
-    st, out, err = run(["--format=json"] + list(args), cwd, include)
+def run_json(args, cwd, include=True, env=None):
+    st, out, err = run(["--format=json"] + list(args), cwd, include, env)
     try:
         doc = json.loads(out)
     except json.JSONDecodeError as e:
@@ -1155,6 +1162,365 @@ def sc_compdb_meson(tmp):
           json.dumps(doc.get("findings")) + err)
 
 
+# ---------------------------------------------------------------------------------------------
+# Whole-tree runs: the summary line, terminal progress, --baseline
+# ---------------------------------------------------------------------------------------------
+
+SUMMARY_RE = re.compile(
+    r"^rccheck: (?P<files>\d+) files?(?: \((?P<failed>\d+) failed to parse\))?, "
+    r"(?P<functions>\d+) functions?, (?P<findings>\d+) findings?(?: \((?P<by_id>[^)]*)\))?"
+    r"(?:, (?P<baseline>\d+) in baseline not shown)?, (?P<seconds>\d+\.\d\d) s$")
+PROGRESS_RE = re.compile(r"rccheck: \[(\d+)/(\d+)\] (\d+) findings?")
+CLEAR = "\r\033[K"
+
+
+def summary_lines(stderr):
+    """The summary lines of stderr (what follows the last erase of the progress line)."""
+    text = stderr.split(CLEAR)[-1]
+    return [m for m in (SUMMARY_RE.match(l) for l in text.splitlines()) if m]
+
+
+def by_id_of(m):
+    """[(id, count)] of a summary line, in its order."""
+    if not m.group("by_id"):
+        return []
+    out = []
+    for part in m.group("by_id").split(", "):
+        name, _, n = part.rpartition(" ")
+        out.append((name, int(n) if n.isdigit() else n))
+    return out
+
+
+def engine_order(tmp):
+    st, out, err = run(["--list-checks"], tmp, include=False)
+    return [l.split()[0] for l in out.splitlines() if l.strip()]
+
+
+def sc_summary(tmp):
+    write_tree(tmp, {"tree/leak.c": LEAK, "tree/clean.c": CLEAN, "tree/broken.c": BROKEN,
+                     "tree/null.c": NULLCHK})
+    st, out, err = run(["-j", "1", "tree"], tmp)
+    check(st == 2, "a tree with a file that does not parse exits 2", err)
+    lines = err.splitlines()
+    sums = summary_lines(err)
+    check(len(sums) == 1 and lines and SUMMARY_RE.match(lines[-1]) is not None,
+          "stderr ends with exactly one summary line", err)
+    check(any("broken.c" in l for l in error_lines(err)), "the parse error is still printed", err)
+    if sums:
+        m = sums[0]
+        check(m["files"] == "4" and m["failed"] == "1", "summary: 4 files (1 failed to parse)", m.group(0))
+        order = engine_order(tmp)
+        want = sorted([("rc-leak", 1), ("rc-unchecked-null", 1)], key=lambda x: order.index(x[0]))
+        check(m["findings"] == "2" and by_id_of(m) == want,
+              f"summary: 2 findings, by ID in the order of --list-checks {want}", m.group(0))
+        check(m["baseline"] is None, "no baseline part without --baseline", m.group(0))
+    st_j, doc, err_j = run_json(["-j", "1", "tree"], tmp)
+    summ = doc.get("summary", {})
+    jm = summary_lines(err_j)
+    check(len(jm) == 1 and int(jm[0]["files"]) == summ.get("files")
+          and int(jm[0]["functions"]) == summ.get("functions") and summ.get("functions", 0) >= 3
+          and int(jm[0]["findings"]) == summ.get("findings") == 2
+          and int(jm[0]["failed"] or 0) == summ.get("failed_files"),
+          "with --format=json the summary line agrees with the JSON summary", err_j + json.dumps(summ))
+    check(len(jm) == 1 and abs(float(jm[0]["seconds"]) - float(summ.get("seconds", -1))) <= 0.0051,
+          "the time printed is the JSON summary's seconds (2 decimals)", err_j + json.dumps(summ))
+    check("baseline_suppressed" not in summ, "no baseline_suppressed in the JSON summary without --baseline",
+          json.dumps(summ))
+    # -q: the report and the exit status do not change, only the summary goes.
+    for q in ("-q", "--quiet"):
+        st_q, out_q, err_q = run([q, "-j", "1", "tree"], tmp)
+        check(st_q == st and out_q == out, f"{q}: same exit status and the same report on stdout",
+              f"{st_q} vs {st}\n{out_q}")
+        check(not summary_lines(err_q) and error_lines(err_q) and err_q.splitlines() == error_lines(err_q),
+              f"{q}: no summary line, only the error lines on stderr", err_q)
+    st, out, err = run(["tree/clean.c"], tmp)
+    m = SUMMARY_RE.match(err.rstrip("\n"))
+    check(st == 0 and out == "" and err.count("\n") == 1 and m is not None,
+          "a clean file: nothing on stdout, one summary line on stderr", repr(err))
+    if m:
+        check(err.startswith("rccheck: 1 file, ") and m["findings"] == "0" and m["by_id"] is None
+              and m["failed"] is None,
+              "a clean file: `rccheck: 1 file, N functions, 0 findings, T s` (no empty lists)", err)
+    st, out, err = run(["-q", "tree/clean.c"], tmp)
+    check(st == 0 and err == "", "-q on a clean file: stderr is empty", repr(err))
+    st, out, err = run(["--dump-cfg", "tree/clean.c"], tmp)
+    check(st == 0 and err == "", "--dump-cfg prints no summary", repr(err))
+    st, out, err = run(["--help"], tmp, include=False)
+    check(st == 0 and not summary_lines(out + err), "--help prints no summary", err)
+
+
+def read_pty(cmd, cwd, env):
+    """Runs cmd with stderr on a pseudo-terminal; returns (status, stdout, bytes written to the
+    terminal)."""
+    import pty
+    import select
+    master, slave = pty.openpty()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    data = b""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1.0)
+        if not ready:
+            if p.poll() is not None:
+                break
+            continue
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        data += chunk
+    out = p.stdout.read()
+    status = p.wait(timeout=TIMEOUT)
+    os.close(master)
+    return status, out.decode(), data.decode(errors="replace")
+
+
+def sc_progress(tmp):
+    files = {f"many/f{i}.c": (LEAK if i % 2 == 0 else CLEAN) for i in range(6)}
+    write_tree(tmp, files)
+    force = {"RCCHECK_PROGRESS": "1"}
+    st0, out0, err0 = run(["-j", "2", "many"], tmp)
+    check(st0 == 1, "6 files, 3 with a leak: exit 1", err0)
+    check("\r" not in err0 and "\033" not in err0,
+          "stderr a pipe (no RCCHECK_PROGRESS): no '\\r' and no escape sequence at all", repr(err0))
+    st, out, err = run(["-j", "2", "many"], tmp, env=force)
+    prog = PROGRESS_RE.findall(err)
+    check(prog, "RCCHECK_PROGRESS=1: progress `rccheck: [DONE/TOTAL] N findings` on stderr", repr(err))
+    check(err.count("\rrccheck: [") == len(prog), "each progress line is rewritten in place ('\\r')", repr(err))
+    check(all(t == "6" for _, t, _ in prog), "the total is the number of files (6)", prog)
+    done = [int(d) for d, _, _ in prog]
+    check(done == sorted(done) and done[-1:] == [6], "files done only grow, up to [6/6]", prog)
+    check(prog[-1:] and prog[-1][2] == "3", "the last progress line counts the 3 findings", prog)
+    rest = err.split(CLEAR)[-1]
+    check(CLEAR in err and "\r" not in rest and [SUMMARY_RE.match(l) is not None for l in rest.splitlines()] == [True],
+          "the progress line is erased (\\r ESC[K) before the summary line", repr(err))
+    check(st == st0 and out == out0, "progress changes neither the report on stdout nor the exit status")
+    for args, env, what in ((["-q", "-j", "2", "many"], force, "-q wins over RCCHECK_PROGRESS=1"),
+                            (["many/f0.c"], force, "a single file: no progress"),
+                            (["-j", "2", "many"], {"RCCHECK_PROGRESS": "0"}, "RCCHECK_PROGRESS=0: no progress")):
+        st, out, err = run(args, tmp, env=env)
+        check("\r" not in err and "[1/" not in err, what, repr(err))
+    # Errors print after the progress line is erased, never in the middle of it.
+    write_tree(tmp, {"many/zz_broken.c": BROKEN})
+    st, out, err = run(["-j", "2", "many"], tmp, env=force)
+    before, _, after = err.rpartition(CLEAR)
+    check(st == 2 and "[7/7]" in before and "rccheck: error:" not in before
+          and any("zz_broken.c" in l for l in error_lines(after)) and summary_lines(after),
+          "with a parse error: progress up to [7/7], then the erase, then the errors and the summary",
+          repr(err))
+    # A real terminal (no variable): isatty(2) turns progress on.
+    environ = {k: v for k, v in os.environ.items() if k != "RCCHECK_PROGRESS"}
+    cmd = [RCCHECK, "-j", "2", "many", "--", "-I" + INCLUDE]
+    try:
+        st, out, term = read_pty(cmd, tmp, environ)
+    except OSError as e:
+        check(False, "a pseudo-terminal can be opened", str(e))
+        return
+    before, _, after = term.rpartition(CLEAR)
+    sums = summary_lines(after.replace("\r\n", "\n"))  # the terminal turns "\n" into "\r\n"
+    check("[7/7]" in before and len(sums) == 1 and sums[0]["files"] == "7" and sums[0]["failed"] == "1",
+          "stderr a terminal: progress up to [7/7], erased, then the summary", repr(term))
+    check(st == 2 and "[rc-leak]" in out, "stdout (a pipe) still has the report", out)
+
+
+# Baseline sources: version 1, then version 2 with three lines inserted above the old bugs (their
+# lines move; the rc-inconsistent message names a line number) and a new bug.
+BODY_LEAK = LEAK[len(PRELUDE):]
+BODY_INCONSISTENT = """
+struct device { int refcnt; int state; };
+int bad_count(struct device *d, int fast)
+{
+	if (fast)
+		return 0;
+	d->refcnt++;
+	return 0; /*@count*/
+}
+"""
+BODY_DOUBLE = DOUBLE[len(PRELUDE):]
+BASE_V1 = PRELUDE + BODY_LEAK + BODY_INCONSISTENT
+BASE_V2 = PRELUDE + "/* one */\n/* two */\n/* three */\n" + BODY_LEAK + BODY_INCONSISTENT + BODY_DOUBLE
+TWICE_V1 = PRELUDE + """
+int bad_twice(rc_heap *heap, int k)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return -1;
+	if (k == 1)
+		return 1; /*@first*/
+	rc_decref(obj);
+	return 0;
+}
+"""
+TWICE_V2 = TWICE_V1.replace("	rc_decref(obj);\n", "	if (k == 2)\n		return 2; /*@second*/\n	rc_decref(obj);\n")
+
+
+def ids_lines(doc):
+    return sorted((f.get("id"), f.get("line")) for f in doc.get("findings", []))
+
+
+def sc_baseline(tmp):
+    write_tree(tmp, {"src/a.c": BASE_V1, "other/a.c": BASE_V1})
+    st, out, err = run(["--format=json", "-o", "base.json", "src/a.c"], tmp)
+    check(st == 1, "version 1 has findings (the baseline run exits 1)", err)
+    st, v1, err = run_json(["src/a.c"], tmp)
+    write_tree(tmp, {"src/a.c": BASE_V2})
+    st, v2, err = run_json(["src/a.c"], tmp)
+    old_ids = sorted(f["id"] for f in v1.get("findings", []))
+    check(old_ids == ["rc-inconsistent", "rc-leak"] and len(v2.get("findings", [])) == 3,
+          "precondition: version 1 has a leak and an rc-inconsistent, version 2 one more finding",
+          json.dumps(v1.get("findings")) + json.dumps(v2.get("findings")))
+    msgs1 = {f["id"]: f["message"] for f in v1.get("findings", [])}
+    msgs2 = {f["id"]: f["message"] for f in v2.get("findings", [])}
+    check(all(i in msgs1 and i in msgs2 and msgs1[i] != msgs2[i] and re.search(r"\d", msgs1[i])
+              for i in ["rc-inconsistent"]) and set(ids_lines(v1)).isdisjoint(ids_lines(v2)),
+          "precondition: the old findings moved, and the rc-inconsistent message names the moved line",
+          f"{msgs1}\n{msgs2}\n{ids_lines(v1)} {ids_lines(v2)}")
+    new = ("rc-double-release", line_of(BASE_V2, "double"))
+
+    # Text: only the new bug, exit 1, the summary counts the others.
+    st, out, err = run(["--baseline", "base.json", "src/a.c"], tmp)
+    warns = [m for m in (WARN_RE.match(l) for l in out.splitlines()) if m]
+    check(st == 1 and [(m["id"], int(m["line"])) for m in warns] == [new],
+          "--baseline: only the new bug is reported (exit 1)", out + err)
+    check(not any(l.startswith("src/a.c:") and "rc-leak" in l for l in out.splitlines()),
+          "no note or warning of the baselined leak", out)
+    sums = summary_lines(err)
+    check(len(sums) == 1 and sums[0]["findings"] == "1" and sums[0]["baseline"] == "2"
+          and by_id_of(sums[0]) == [("rc-double-release", 1)],
+          "summary: 1 finding (rc-double-release 1), 2 in baseline not shown", err)
+    # JSON and SARIF outputs omit baselined findings too.
+    st, doc, err = run_json(["--baseline", "base.json", "src/a.c"], tmp)
+    summ = doc.get("summary", {})
+    check(st == 1 and ids_lines(doc) == [new], "--format=json: only the new finding", json.dumps(doc.get("findings")))
+    check(summ.get("findings") == 1 and summ.get("baseline_suppressed") == 2
+          and sum(summ.get("by_id", {}).values()) == 1 and summ.get("by_id", {}).get("rc-leak") == 0,
+          "JSON summary: findings 1, by_id without the baselined ones, baseline_suppressed 2", json.dumps(summ))
+    st, out, err = run(["--format=sarif", "--baseline", "base.json", "src/a.c"], tmp)
+    try:
+        results = json.loads(out)["runs"][0]["results"]
+    except (json.JSONDecodeError, KeyError, IndexError) as e:
+        results = [f"<{e}>"]
+    check(st == 1 and [r.get("ruleId") for r in results if isinstance(r, dict)] == ["rc-double-release"]
+          and len(results) == 1, "--format=sarif: only the new result", out[:1500])
+
+    # A baseline of the current state: nothing reported, exit 0.
+    run(["--format=json", "-o", "base2.json", "src/a.c"], tmp)
+    st, out, err = run(["--baseline", "base2.json", "src/a.c"], tmp)
+    sums = summary_lines(err)
+    check(st == 0 and out == "", "a baseline of the current state: exit 0, nothing reported", out + err)
+    check(len(sums) == 1 and sums[0]["findings"] == "0" and sums[0]["baseline"] == "3",
+          "summary: 0 findings, 3 in baseline not shown", err)
+    st, doc, err = run_json(["--baseline", "base2.json", "src/a.c"], tmp)
+    check(st == 0 and doc.get("findings") == [] and doc.get("summary", {}).get("baseline_suppressed") == 3,
+          "JSON: empty findings, baseline_suppressed 3", json.dumps(doc.get("summary")))
+    # Another file of the same name is another file: other/a.c (version 1) does not cover src/a.c.
+    run(["--format=json", "-o", "other.json", "other/a.c"], tmp)
+    st, out, err = run(["--baseline", "other.json", "src/a.c"], tmp)
+    warns = [m for m in (WARN_RE.match(l) for l in out.splitlines()) if m]
+    sums = summary_lines(err)
+    check(st == 1 and len(warns) == 3 and len(sums) == 1 and sums[0]["baseline"] == "0",
+          "a baseline of other/a.c does not hide the same findings in src/a.c (0 in baseline)", out + err)
+
+    # Paths given differently still match: absolute vs relative, another working directory.
+    abs_a = os.path.join(tmp, "src", "a.c")
+    st, doc, err = run_json(["--baseline", "base.json", abs_a], tmp)
+    check(st == 1 and ids_lines(doc) == [new], "baseline with relative paths, run with an absolute path",
+          json.dumps(doc.get("findings")))
+    st, doc, err = run_json(["--baseline", "../base.json", "a.c"], os.path.join(tmp, "src"))
+    check(st == 1 and ids_lines(doc) == [new], "baseline written from the top, run from src/ on a.c",
+          json.dumps(doc.get("findings")))
+    write_tree(tmp, {"src/a.c": BASE_V1})
+    run(["--format=json", "-o", "abs.json", abs_a], tmp)
+    write_tree(tmp, {"src/a.c": BASE_V2})
+    st, doc, err = run_json(["--baseline", "abs.json", "src/a.c"], tmp)
+    check(st == 1 and ids_lines(doc) == [new], "baseline with absolute paths, run with a relative path",
+          json.dumps(doc.get("findings")))
+
+    # The multiset rule: two identical leaks in one function, one of them in the baseline.
+    write_tree(tmp, {"t/twice.c": TWICE_V1})
+    run(["--format=json", "-o", "twice.json", "t/twice.c"], tmp)
+    write_tree(tmp, {"t/twice.c": TWICE_V2})
+    st, doc, err = run_json(["t/twice.c"], tmp)
+    leaks = [f for f in doc.get("findings", []) if f.get("id") == "rc-leak"]
+    check(len(leaks) == 2 and leaks[0]["message"] == leaks[1]["message"]
+          and leaks[0]["function"] == leaks[1]["function"],
+          "precondition: two leaks with the same function and message", json.dumps(leaks))
+    st, doc, err = run_json(["--baseline", "twice.json", "t/twice.c"], tmp)
+    got = [(f.get("id"), f.get("function")) for f in doc.get("findings", [])]
+    check(st == 1 and got == [("rc-leak", "bad_twice")] and doc.get("summary", {}).get("baseline_suppressed") == 1,
+          "one baseline entry absorbs one of two identical findings: the other is reported", json.dumps(doc))
+    run(["--format=json", "-o", "twice2.json", "t/twice.c"], tmp)
+    st, doc, err = run_json(["--baseline", "twice2.json", "t/twice.c"], tmp)
+    check(st == 0 and doc.get("findings") == [], "both in the baseline: none reported", json.dumps(doc))
+
+    # SARIF: partialFingerprints, stable when lines move; a SARIF report as the baseline.
+    write_tree(tmp, {"src/a.c": BASE_V1})
+    st, out, err = run(["--format=sarif", "-o", "base.sarif", "src/a.c"], tmp)
+    write_tree(tmp, {"src/a.c": BASE_V2})
+    st, out2, err = run(["--format=sarif", "src/a.c"], tmp)
+
+    def fingerprints(text):
+        try:
+            return [r.get("partialFingerprints", {}).get("rccheck/v1")
+                    for r in json.loads(text)["runs"][0]["results"]]
+        except (json.JSONDecodeError, KeyError, IndexError, AttributeError):
+            return []
+    try:
+        with open(os.path.join(tmp, "base.sarif"), encoding="utf-8") as f:
+            fp1 = fingerprints(f.read())
+    except OSError:
+        fp1 = []
+    fp2 = fingerprints(out2)
+    check(len(fp1) == 2 and len(fp2) == 3 and all(isinstance(x, str) and re.fullmatch(r"[0-9a-f]{16}", x)
+                                                  for x in fp1 + fp2),
+          "every SARIF result has partialFingerprints[\"rccheck/v1\"] (16 hex digits)", f"{fp1} {fp2}")
+    check(set(fp1) < set(fp2) and len(set(fp2)) == 3,
+          "fingerprints survive moved lines; the new bug has a new one", f"{fp1} {fp2}")
+    for path, what in (("src/a.c", "same path"), (abs_a, "absolute path")):
+        st, doc, err = run_json(["--baseline", "base.sarif", path], tmp)
+        check(st == 1 and ids_lines(doc) == [new], f"a SARIF baseline: only the new bug ({what})",
+              json.dumps(doc.get("findings")) + err)
+    try:
+        import jsonschema
+        with open(SCHEMA, encoding="utf-8") as f:
+            validator = jsonschema.Draft4Validator(json.load(f))
+        errors = list(validator.iter_errors(json.loads(out2)))
+        check(not errors, "the SARIF log with partialFingerprints validates",
+              "\n".join(e.message for e in errors[:5]))
+    except ImportError:
+        print("note: python3-jsonschema missing, SARIF schema not checked here (the sarif scenario does)")
+    except json.JSONDecodeError as e:
+        check(False, "--format=sarif prints JSON", str(e))
+
+    # Bad baselines: exit 2 before any analysis, with a message naming the file.
+    bad = {
+        "empty.json": "",
+        "notjson.json": "{ this is not json",
+        "array.json": "[]",
+        "nofindings.json": '{"tool": "rccheck", "errors": []}',
+        "findings-object.json": '{"findings": {"id": "rc-leak"}}',
+        "entry-not-object.json": '{"findings": [1]}',
+        "entry-no-file.json": '{"findings": [{"id": "rc-leak", "function": "f", "message": "m"}]}',
+        "foreign.sarif": '{"version": "2.1.0", "runs": [{"results": [{"ruleId": "x", "message": {"text": "m"},'
+                         ' "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a.c"}}}]}]}]}',
+    }
+    write_tree(tmp, {f"bad/{k}": v for k, v in bad.items()})
+    os.makedirs(os.path.join(tmp, "bad", "dir.json"), exist_ok=True)
+    for name in sorted(bad) + ["dir.json", "missing.json"]:
+        st, out, err = run(["--baseline", f"bad/{name}", "src/a.c"], tmp)
+        errs = error_lines(err)
+        check(st == 2 and len(errs) == 1 and errs[0].startswith(f"rccheck: error: bad/{name}: ")
+              and out == "" and not summary_lines(err),
+              f"a bad baseline ({name}): exit 2, `rccheck: error: bad/{name}: ...`, nothing analysed", out + err)
+    st, out, err = run(["src/a.c", "--baseline"], tmp, include=False)
+    check(st == 2 and "--baseline" in err, "--baseline without a file is a usage error", err)
+    st, out, err = run(["--baseline", "base.json", "--baseline", "base2.json", "src/a.c"], tmp)
+    check(st == 2 and "--baseline" in err, "--baseline twice is a usage error", err)
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -1175,6 +1541,9 @@ SCENARIOS = {
     "directory-walk": sc_directory_walk,
     "robustness": sc_robustness,
     "compdb-meson": sc_compdb_meson,
+    "summary": sc_summary,
+    "progress": sc_progress,
+    "baseline": sc_baseline,
 }
 
 
@@ -1187,7 +1556,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         print("scenarios: " + " ".join(SCENARIOS), file=sys.stderr)
         return 2
-    if argv[1] == "sarif":
+    if argv[1] in ("sarif", "baseline"):
         try:
             import jsonschema  # noqa: F401
         except ImportError:
