@@ -112,6 +112,13 @@ static void on_unit(const struct eng_unit *u, const struct engine_options *opt, 
 		const struct eng_type_pair *p = &u->types[t];
 		if (p->traverse < 0)
 			continue;
+		/* several types sharing one set of functions (views of a mapping): report once */
+		uint32_t same = 0;
+		while (same < t && !(u->types[same].traverse == p->traverse && u->types[same].clear == p->clear &&
+				     u->types[same].destroy == p->destroy))
+			same++;
+		if (same < t)
+			continue;
 		struct fields visited, released;
 		visited.n = released.n = 0;
 		visited_fields(u, p->traverse, &visited, 0);

@@ -64,3 +64,63 @@ static PyType_Spec watcher_spec = {
 };
 
 void *traverse_cpython_case[] = { &Proxy_Type, &watcher_spec };
+
+/* ---- three types sharing one traverse/clear/dealloc (the views of a mapping): one finding -- */
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *view_map;
+	PyObject *view_extra;
+} ViewObject;
+
+static int view_traverse(ViewObject *self, visitproc visit, void *arg)
+{
+	Py_VISIT(self->view_map);
+	return 0;
+}
+
+static int view_clear(ViewObject *self)
+{
+	Py_CLEAR(self->view_map);
+	Py_CLEAR(self->view_extra); // expect-warning{{rc-traverse-incomplete}}
+	return 0;
+}
+
+static void view_dealloc(ViewObject *self)
+{
+	PyObject_GC_UnTrack(self);
+	(void)view_clear(self);
+	PyObject_GC_Del(self);
+}
+
+static PyTypeObject KeysViewType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "keys",
+	.tp_basicsize = sizeof(ViewObject),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = (traverseproc)view_traverse,
+	.tp_clear = (inquiry)view_clear,
+	.tp_dealloc = (destructor)view_dealloc,
+};
+
+static PyTypeObject ValuesViewType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "values",
+	.tp_basicsize = sizeof(ViewObject),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = (traverseproc)view_traverse,
+	.tp_clear = (inquiry)view_clear,
+	.tp_dealloc = (destructor)view_dealloc,
+};
+
+static PyTypeObject ItemsViewType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "items",
+	.tp_basicsize = sizeof(ViewObject),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = (traverseproc)view_traverse,
+	.tp_clear = (inquiry)view_clear,
+	.tp_dealloc = (destructor)view_dealloc,
+};
+
+PyTypeObject *view_types[] = {&KeysViewType, &ValuesViewType, &ItemsViewType};
