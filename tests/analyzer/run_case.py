@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs rccheck on one annotated case file and compares its findings with the annotations.
 
-Usage: run_case.py RCCHECK RUNTIME_INCLUDE_DIR CASE.c
+Usage: run_case.py [--python-headers=none] RCCHECK RUNTIME_INCLUDE_DIR CASE.c
 
 Annotations (clang -verify style), anywhere in a comment of the case file:
     // expect-warning{{rc-leak}}          a finding with this ID is reported on this line
@@ -11,6 +11,15 @@ Annotations (clang -verify style), anywhere in a comment of the case file:
     // compile-args: -DFOO                extra compiler arguments (after `--`)
     // compile-args-pkg: python3          add `pkg-config --cflags python3` (skip when missing)
 Several expectations may sit on one line; they are compared as a multiset of (ID, line).
+
+--python-headers=none runs a case that includes Python.h without Python's headers: its
+`compile-args-pkg: python3` adds nothing and rccheck gets `--python-include none`, so it analyses
+with its built-in stand-in (docs/analyzer.md, "Python headers"). The run must then report the
+degraded-analysis note with 0 parse errors ignored (the stand-in declares everything the case
+uses), and the same findings. An expectation that legitimately differs between the two runs is
+written `expect-warning[headers]{{ID}}` (only with the real headers) or
+`expect-warning[stand-in]{{ID}}` (only with the stand-in); offsets go after it
+(`expect-warning[stand-in]@+1{{ID}}`).
 
 The runner runs `rccheck --format=json [rccheck-args] CASE.c -- -I<runtime include> [compile-args]`
 with the case's directory as working directory, and prints one line per difference:
@@ -30,7 +39,7 @@ import shlex
 import subprocess
 import sys
 
-EXPECT_RE = re.compile(r"expect-warning(?:@([+-]\d+))?\{\{([^}]*)\}\}")
+EXPECT_RE = re.compile(r"expect-warning(?:\[(headers|stand-in)\])?(?:@([+-]\d+))?\{\{([^}]*)\}\}")
 NO_DIAG_RE = re.compile(r"expect-no-diagnostics")
 ARGS_RE = re.compile(r"rccheck-args:(.*)$")
 COMPILE_RE = re.compile(r"compile-args:(.*)$")
@@ -38,6 +47,8 @@ PKG_RE = re.compile(r"compile-args-pkg:(.*)$")
 SKIP = 77
 ID_RE = re.compile(r"^rc-[a-z-]+$")
 TIMEOUT = 120
+PYTHON_PKGS = ("python3", "python3-embed")
+STANDIN_NOTE = "analysed with rccheck's built-in CPython declarations"
 
 
 class CaseError(Exception):
@@ -68,8 +79,10 @@ def strip_comment_end(text):
     return text
 
 
-def parse_case(path):
-    """Returns (expected Counter of (id, line), no_diagnostics, rccheck_args, compile_args)."""
+def parse_case(path, standin=False):
+    """Returns (expected Counter of (id, line), no_diagnostics, rccheck_args, compile_args).
+    standin: the run without Python's headers (expectations marked [headers] are left out,
+    [stand-in] ones kept; the python3 package adds no flags)."""
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     expected = collections.Counter()
@@ -78,11 +91,13 @@ def parse_case(path):
     cc_args = []
     for lineno, text in enumerate(lines, start=1):
         for m in EXPECT_RE.finditer(text):
-            target = lineno + (int(m.group(1)) if m.group(1) else 0)
+            if m.group(1) and (m.group(1) == "stand-in") != standin:
+                continue
+            target = lineno + (int(m.group(2)) if m.group(2) else 0)
             if target < 1 or target > len(lines):
                 raise CaseError(f"{path}:{lineno}: expectation points to line {target}, "
                                 f"outside the file")
-            ids = [s.strip() for s in m.group(2).split(",")]
+            ids = [s.strip() for s in m.group(3).split(",")]
             for check_id in ids:
                 if not ID_RE.match(check_id):
                     raise CaseError(f"{path}:{lineno}: bad check ID {check_id!r} in expectation")
@@ -99,7 +114,11 @@ def parse_case(path):
             cc_args += shlex.split(strip_comment_end(m.group(1)))
         m = PKG_RE.search(text)
         if m:
-            cc_args += pkg_cflags(shlex.split(strip_comment_end(m.group(1))))
+            pkgs = shlex.split(strip_comment_end(m.group(1)))
+            if standin:
+                pkgs = [p for p in pkgs if p not in PYTHON_PKGS]
+            if pkgs:
+                cc_args += pkg_cflags(pkgs)
     if no_diag and expected:
         raise CaseError(f"{path}: says expect-no-diagnostics but also has expectations")
     check_naming(path, lines, expected)
@@ -165,7 +184,21 @@ def same_file(reported, case):
     return os.path.normpath(os.path.join(case_dir, reported)) == os.path.abspath(case)
 
 
-def compare(case, expected, no_diag, status, doc, stderr, cmd):
+def check_standin_note(shown, doc):
+    """The run without headers must say it used the stand-in, and the stand-in must have
+    declared everything the case uses (0 parse errors ignored). Returns the problems."""
+    notes = [n.get("message", "") for n in doc.get("incomplete") or [] if isinstance(n, dict)]
+    degraded = [n for n in notes if STANDIN_NOTE in n]
+    if len(degraded) != 1:
+        print(f"{shown}: expected one degraded-analysis note (--python-include none), got {notes!r}")
+        return 1
+    if "(0 parse errors ignored)" not in degraded[0]:
+        print(f"{shown}: the built-in Python.h stand-in lacks something this case uses: {degraded[0]}")
+        return 1
+    return 0
+
+
+def compare(case, expected, no_diag, status, doc, stderr, cmd, standin=False):
     """Prints every difference; returns the number of problems."""
     problems = 0
     shown = os.path.relpath(case)
@@ -174,6 +207,8 @@ def compare(case, expected, no_diag, status, doc, stderr, cmd):
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         print(f"{shown}: rccheck JSON has no 'findings' list")
         return 1
+    if standin:
+        problems += check_standin_note(shown, doc)
     errors = doc.get("errors") or []
     for err in errors:
         print(f"{shown}: rccheck reported an input error: {err}")
@@ -228,14 +263,20 @@ def compare(case, expected, no_diag, status, doc, stderr, cmd):
 
 
 def main(argv):
+    standin = len(argv) > 1 and argv[1] == "--python-headers=none"
+    if standin:
+        argv = argv[:1] + argv[2:]
     if len(argv) != 4:
-        print("usage: run_case.py RCCHECK RUNTIME_INCLUDE_DIR CASE.c", file=sys.stderr)
+        print("usage: run_case.py [--python-headers=none] RCCHECK RUNTIME_INCLUDE_DIR CASE.c",
+              file=sys.stderr)
         return 2
     rccheck = os.path.abspath(argv[1])
     include_dir = os.path.abspath(argv[2])
     case = os.path.abspath(argv[3])
     try:
-        expected, no_diag, rc_args, cc_args = parse_case(case)
+        expected, no_diag, rc_args, cc_args = parse_case(case, standin)
+        if standin:
+            rc_args = ["--python-include", "none"] + rc_args
         status, doc, stderr, cmd = run_rccheck(rccheck, include_dir, case, rc_args, cc_args)
     except CaseSkipped as e:
         print(f"{case}: skipped: {e}")
@@ -243,7 +284,7 @@ def main(argv):
     except (CaseError, OSError) as e:
         print(e)
         return 1
-    return 1 if compare(case, expected, no_diag, status, doc, stderr, cmd) else 0
+    return 1 if compare(case, expected, no_diag, status, doc, stderr, cmd, standin) else 0
 
 
 if __name__ == "__main__":
