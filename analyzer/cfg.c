@@ -683,6 +683,11 @@ static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 	} else if (k == CXCursor_UnaryOperator && ks.n >= 1) {
 		struct ir_operand base = lower_expr(x, ks.v[0]);
 		use_of(x, base, c);
+		/* *p: named "*" of p (an out-parameter when p is a parameter) */
+		if (base.kind == IR_OPND_VAR && clang_getCanonicalType(clang_getCursorType(ks.v[0])).kind == CXType_Pointer) {
+			key.var = base.var;
+			key.str = "*";
+		}
 	} else {
 		lower_expr(x, c);
 	}

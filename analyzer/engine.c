@@ -1241,6 +1241,12 @@ static void step(struct engine *eng, int32_t r)
 			}
 			unlink_field(fn, w, &a[1]);
 		}
+		if (n->nargs > 1 && a[1].var >= 0 && a[1].str && a[1].str[0] == '*' && fn->vars[a[1].var].param >= 0 &&
+		    w->bind[a[1].var] && a[0].kind == IR_OPND_VAR && w->bind[a[0].var]) {
+			const struct eng_value *v = &w->vals[w->bind[a[0].var]];
+			if (v->flags & (ENG_V_OBJ | ENG_V_BORROWED | ENG_V_LOADED | ENG_V_HAD_OWNED) || v->param)
+				w->vals[w->bind[a[1].var]].flags |= v->owned > 0 ? ENG_V_OUT_OWNED : ENG_V_OUT_BORROWED;
+		}
 		if (n->nargs && a[0].kind == IR_OPND_VAR && w->bind[a[0].var]) {
 			struct eng_value *v = &w->vals[w->bind[a[0].var]];
 			if (v->owned > 0)

@@ -40,6 +40,9 @@ enum eng_value_flags {
 	ENG_V_OBJ = 1u << 7,        /* a reference (from a model or annotation) */
 	ENG_V_FIELD = 1u << 8,      /* still the content of the memory it was loaded from (key_site) */
 	ENG_V_LOADED = 1u << 9,     /* read from memory: borrowed from whatever owns that memory */
+	/* on a pointer parameter p: what `*p = v` stored on this path (an out-parameter) */
+	ENG_V_OUT_OWNED = 1u << 10,    /* a reference the function owned */
+	ENG_V_OUT_BORROWED = 1u << 11, /* one it did not own */
 };
 
 enum eng_sign {

@@ -23,6 +23,52 @@ struct data {
 
 #define KEY_NULL INT64_MIN
 
+/*
+ * Per path and parameter p, rec.delta[p] is p's count change and rec.delta[n + p] what else the
+ * path did with p: STORED (p itself was stored), OUT_OWNED / OUT_BORROWED (p is a pointer and
+ * `*p = v` stored an owned / a borrowed reference).
+ */
+enum { STORED = 1, OUT_OWNED = 2, OUT_BORROWED = 4 };
+
+/* Every out-parameter written on the path received an owned reference, and at least one was. */
+static int outs_all_owned(const int8_t *r, int n)
+{
+	int owned = 0;
+	for (int p = 0; p < n; p++) {
+		if (r[n + p] & OUT_BORROWED)
+			return 0;
+		owned |= r[n + p] & OUT_OWNED;
+	}
+	return owned != 0;
+}
+
+/*
+ * First parameter whose count changes differ, or -1. A difference is explained when the path
+ * with the higher change stored the parameter and both paths hand an owned reference out through
+ * the same out-parameters (`*out = self` after Py_INCREF(self) on one path, `*out = fresh` on the
+ * other): the extra reference went out with the result.
+ */
+static int first_difference(const int8_t *a, const int8_t *b, int n)
+{
+	int outs_ok = -1;
+	for (int p = 0; p < n; p++) {
+		if (a[p] == b[p])
+			continue;
+		const int8_t *hi = a[p] > b[p] ? a : b;
+		if (hi[n + p] & STORED) {
+			if (outs_ok < 0) {
+				outs_ok = outs_all_owned(a, n) && outs_all_owned(b, n);
+				for (int q = 0; q < n && outs_ok; q++)
+					outs_ok = (a[n + q] & OUT_OWNED) == (b[n + q] & OUT_OWNED);
+			}
+			if (outs_ok)
+				continue;
+		}
+		return p;
+	}
+	return -1;
+}
+
 static int return_key(const struct eng_event_info *ev, int64_t *key)
 {
 	const struct ir_operand *o = ir_args(ev->fn, ev->node);
@@ -55,18 +101,23 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 	if (!ev->node->nargs || ev->fn->nparams == 0 || !return_key(ev, &key))
 		return;
 	d->nparams = ev->fn->nparams;
-	int8_t *delta = calloc((size_t)d->nparams, 1);
+	int8_t *delta = calloc((size_t)d->nparams * 2, 1);
 	if (!delta)
 		return;
 	uint32_t n = engine_nvalues(ev->state);
 	for (uint32_t i = 1; i <= n; i++) {
 		const struct eng_value *v = engine_value_at(ev->state, i);
-		if (v->param && v->param <= d->nparams)
+		if (v->param && v->param <= d->nparams) {
+			int8_t *what = &delta[d->nparams + v->param - 1];
 			delta[v->param - 1] = v->delta;
+			*what = (int8_t)(((v->flags & (ENG_V_ESCAPED | ENG_V_FIELD)) ? STORED : 0) |
+					 ((v->flags & ENG_V_OUT_OWNED) ? OUT_OWNED : 0) |
+					 ((v->flags & ENG_V_OUT_BORROWED) ? OUT_BORROWED : 0));
+		}
 	}
 	for (uint32_t i = 0; i < d->n; i++) {
 		if (d->r[i].key == key && d->r[i].loc.line == ev->node->loc.line && d->r[i].loc.col == ev->node->loc.col &&
-		    !memcmp(d->r[i].delta, delta, (size_t)d->nparams)) {
+		    !memcmp(d->r[i].delta, delta, (size_t)d->nparams * 2)) {
 			free(delta);
 			return;
 		}
@@ -107,12 +158,11 @@ static void on_end(struct engine *eng, const struct eng_event_info *ev, void *da
 				ref = &d->r[j];
 		const struct rec *r = &d->r[i];
 		/* two return statements of the same value, not two paths into one return */
-		if (r == ref || (r->loc.line == ref->loc.line && r->loc.col == ref->loc.col) ||
-		    !memcmp(r->delta, ref->delta, (size_t)d->nparams))
+		if (r == ref || (r->loc.line == ref->loc.line && r->loc.col == ref->loc.col))
 			continue;
-		int p = 0;
-		while (p < d->nparams && r->delta[p] == ref->delta[p])
-			p++;
+		int p = first_difference(r->delta, ref->delta, d->nparams);
+		if (p < 0)
+			continue;
 		char val[64];
 		if (r->key == KEY_NULL)
 			snprintf(val, sizeof val, "NULL");

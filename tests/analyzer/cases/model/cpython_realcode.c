@@ -109,3 +109,49 @@ static int bad_setref_local_leak(PyObject *root, PyObject *key)
 	Py_SETREF(last, next);
 	return 0; // expect-warning{{rc-leak}}
 }
+
+/* ---- rc-inconsistent: a parameter handed out through an out-parameter on one path ---------- */
+
+static int good_node_without(PyObject *self, int reuse, int drop, PyObject **out)
+{
+	PyObject *target;
+	if (drop) {
+		PyObject *fresh = PyList_New(0);
+		if (fresh == NULL)
+			return -1;
+		*out = fresh;
+		return 3;
+	}
+	if (reuse) {
+		target = self;
+		Py_INCREF(target); /* the new reference goes out through *out */
+	} else {
+		target = PyList_New(0);
+		if (target == NULL)
+			return -1;
+	}
+	*out = target;
+	return 3;
+}
+
+static int bad_node_pick_borrowed_out(PyObject *self, PyObject *other, int pick, PyObject **out)
+{
+	if (pick) {
+		*out = other; /* borrowed: the caller cannot tell which it got */
+		return 3;
+	}
+	Py_INCREF(self);
+	*out = self;
+	return 3; // expect-warning{{rc-inconsistent}}
+}
+
+static int bad_node_without(PyObject *self, int reuse, int drop)
+{
+	if (drop)
+		return 3;
+	if (reuse) {
+		Py_INCREF(self);
+		return 3; // expect-warning{{rc-inconsistent}} expect-warning{{rc-leak}}
+	}
+	return 0;
+}
