@@ -233,6 +233,11 @@ static double now(void)
  */
 #define PROGRESS_INTERVAL 0.1 /* seconds between two lines: at most ~10 updates a second */
 
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 struct progress {
 	int on;
 	pthread_mutex_t lock;
@@ -259,7 +264,7 @@ static void progress_step(struct progress *p, size_t findings)
 	double t = now();
 	if (p->done == p->total || t - p->last >= PROGRESS_INTERVAL) {
 		fprintf(stderr, "\rrccheck: [%zu/%zu] %zu finding%s", p->done, p->total, p->findings,
-			p->findings == 1 ? "" : "s");
+			plural(p->findings));
 		fflush(stderr);
 		p->last = t;
 		p->shown = 1;
@@ -275,11 +280,6 @@ static void progress_clear(struct progress *p)
 		fflush(stderr);
 		p->shown = 0;
 	}
-}
-
-static const char *plural(size_t n)
-{
-	return n == 1 ? "" : "s";
 }
 
 /* Appends to the string buf of capacity cap whose length is *len (truncating at cap). */
@@ -327,7 +327,6 @@ static void print_summary(const struct diag_run *run, FILE *err)
 	if (run->baseline_used)
 		appendf(line, sizeof line, &len, ", %zu in baseline not shown", run->baseline_suppressed);
 	appendf(line, sizeof line, &len, ", %.2f s", run->seconds);
-
 	fprintf(err, "%s\n", line);
 	free(by_id);
 }
