@@ -624,6 +624,7 @@ int rccheck_analyze_buffer(const char *name, const char *data, size_t len, const
 	fe.max_states = max_states;
 	fe.dump_cfg = format == RCCHECK_FORMAT_DUMP_CFG;
 	fe.resource_dir = resource_dir();
+	fe.python_include = "none"; /* the fuzz target: no subprocess, same result on every machine */
 	struct fe_input fi;
 	memset(&fi, 0, sizeof fi);
 	fi.path = name;
