@@ -1128,6 +1128,36 @@ static int refine(struct eng_state *st, uint8_t s, const struct ir_node *n, int 
 	}
 }
 
+int engine_global_acquired_before(const struct ir_func *fn, const struct ir_node *ret, const char *g)
+{
+	int32_t at = (int32_t)(ret - fn->nodes);
+	for (int steps = 0; steps < 8 && g; steps++) {
+		int32_t pred = -1;
+		int npred = 0;
+		for (uint32_t k = 0; k < fn->nnodes; k++)
+			for (int s = 0; s < 2; s++)
+				if (fn->nodes[k].succ[s] == at) {
+					pred = (int32_t)k;
+					npred++;
+				}
+		if (npred != 1)
+			return 0;
+		const struct ir_node *p = &fn->nodes[pred];
+		if (p->op == IR_BRANCH || p->op == IR_RETURN)
+			return 0;
+		if (p->op == IR_CALL && p->model && !(p->model->flags & MODEL_HEURISTIC)) {
+			uint32_t acq = model_mask(p->model, MODEL_ACQUIRES, p->nargs);
+			const struct ir_operand *a = ir_args(fn, p);
+			for (uint32_t k = 0; k < p->nargs && k < 32; k++)
+				if ((acq & (1u << k)) && a[k].kind == IR_OPND_FIELD && a[k].var == -2 && a[k].str &&
+				    !strcmp(a[k].str, g))
+					return 1;
+		}
+		at = pred;
+	}
+	return 0;
+}
+
 static void record_return(struct engine *eng, const struct eng_state *st, const struct ir_node *n)
 {
 	struct ret_info *ri = &eng->ret;
@@ -1138,6 +1168,8 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 		if (o->kind == IR_OPND_NULL || (o->kind == IR_OPND_INT && o->ival == 0) ||
 		    (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)))
 			ri->saw_null = 1;
+		else if (o->kind == IR_OPND_FIELD && o->var == -2 && engine_global_acquired_before(fn, n, o->str))
+			ri->saw_new = 1; /* Py_INCREF(Py_True); return Py_True; */
 		else if (o->kind == IR_OPND_FIELD && o->var == -2)
 			ri->saw_borrowed = 1; /* &static_object */
 		else if (v && v->owned > 0)

@@ -190,6 +190,9 @@ static inline const struct model_fn *engine_call_model(const struct ir_node *n)
 {
 	return n->model;
 }
+/* Whether the straight-line code just before the return node ret acquires a reference to the
+ * global object g (Py_INCREF(Py_True); return Py_True;): the return hands out a new reference. */
+int engine_global_acquired_before(const struct ir_func *fn, const struct ir_node *ret, const char *g);
 /* The function the engine is analysing, and its own model (may be NULL). */
 const struct ir_func *engine_func(const struct engine *eng);
 /* Whether the function being analysed must return a new reference (own model says so). */

@@ -41,11 +41,61 @@ static PyObject *good_return_type(PyObject *self, PyObject *unused)
 	return Py_NewRef((PyObject *)Py_TYPE(self));
 }
 
+/* ---- Py_INCREF(Py_True); return Py_True; is a new reference, as Py_RETURN_TRUE is ------------ */
+
+static PyObject *good_is_dirty(PyObject *self, PyObject *unused)
+{
+	(void)unused;
+	if (PyObject_IsTrue(self) > 0) {
+		Py_INCREF(Py_True);
+		return Py_True;
+	}
+	Py_INCREF(Py_False);
+	return Py_False;
+}
+
+static PyObject *bad_is_dirty_forgets_one(PyObject *self, PyObject *unused)
+{
+	(void)unused;
+	if (PyObject_IsTrue(self) > 0) {
+		Py_INCREF(Py_False); /* the wrong object */
+		return Py_True; // expect-warning{{rc-return-borrowed}}
+	}
+	Py_INCREF(Py_False);
+	return Py_False;
+}
+
+static PyObject *bad_incref_on_one_branch(PyObject *self, PyObject *unused)
+{
+	(void)unused;
+	if (PyObject_IsTrue(self) > 0)
+		Py_INCREF(Py_True);
+	return Py_True; // expect-warning{{rc-return-borrowed}}
+}
+
+static PyObject *good_richcompare(PyObject *v, PyObject *w, int op)
+{
+	if (op != Py_EQ && op != Py_NE) {
+		Py_INCREF(Py_NotImplemented);
+		return Py_NotImplemented;
+	}
+	if (v == w) {
+		Py_INCREF(Py_True);
+		return Py_True;
+	}
+	return PyObject_RichCompare(v, w, op);
+}
+
 static PyMethodDef entry_methods[] = {
+	{"good_is_dirty", good_is_dirty, METH_NOARGS, NULL},
+	{"bad_is_dirty", bad_is_dirty_forgets_one, METH_NOARGS, NULL},
+	{"bad_one_branch", bad_incref_on_one_branch, METH_NOARGS, NULL},
 	{"bad_type", bad_return_type, METH_NOARGS, NULL},
 	{"good_type", good_return_type, METH_NOARGS, NULL},
 	{NULL, NULL, 0, NULL},
 };
+
+richcmpfunc entry_richcompare = good_richcompare;
 
 PyObject *entry_methods_table(void);
 PyObject *entry_methods_table(void)
