@@ -959,7 +959,7 @@ static const char *standin(const struct model *model)
 		if (n < 0 || (size_t)n >= sizeof standin_dir) {
 			snprintf(standin_err, sizeof standin_err, "TMPDIR is too long");
 		} else if (!mkdtemp(standin_dir)) {
-			snprintf(standin_err, sizeof standin_err, "%s: %s", standin_dir, strerror(errno));
+			snprintf(standin_err, sizeof standin_err, "a directory in %s: %s", tmp, strerror(errno));
 		} else {
 			atexit(standin_remove);
 			if (standin_write("Python.h", model, NULL) == 0 &&

@@ -403,6 +403,12 @@ def sc_none(tmp):
           "JSON: the note is in 'incomplete', on the #include line", doc and doc.get("incomplete"))
     check(doc is not None and not doc["errors"] and doc["summary"]["failed_files"] == 0,
           "JSON: no error, the file is not failed", doc and doc["summary"])
+    # no place for the stand-in: an input error naming the reason, not a crash
+    status, out, err = run(["--python-include", "none", "leaky.c"], tmp,
+                           dict(os.environ, TMPDIR=os.path.join(tmp, "no", "such", "dir")))
+    check(status == 2 and "rccheck: error: leaky.c: cannot write the built-in Python.h stand-in "
+          "(a directory in " in err, "an unwritable TMPDIR: exit 2 with a clear message",
+          f"status {status}\n{err}")
     # the note alone does not change the exit status
     write(tmp, "clean.c", CLEAN)
     status, doc, err = run_json(["--python-include", "none", "clean.c"], tmp)
