@@ -537,6 +537,82 @@ def sc_discovery_order(tmp):
     check(err.strip() == "" or "not found" not in err, "a missing program prints nothing", err)
 
 
+RUN_CASE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_case.py")
+
+# Expectations for one run only: [headers] with Python's headers, [stand-in] without.
+MODES_CASE = """// compile-args-pkg: python3
+#include <Python.h>
+
+int bad_both(void)
+{
+	PyObject *v = PyLong_FromLong(1);
+	return 0; // expect-warning{{rc-leak}}
+}
+
+int bad_split(void)
+{
+	PyObject *v = PyLong_FromLong(1);
+	if (!v)
+		return -1; // expect-warning[stand-in]{{rc-leak}}
+	return 0; // expect-warning[headers]{{rc-leak}}
+}
+"""
+
+# Uses what the stand-in does not declare (a member of an opaque type): the run without
+# headers must fail, saying so.
+LACKING_CASE = """// compile-args-pkg: python3
+// expect-no-diagnostics
+#include <Python.h>
+
+int good_flags(PyCodeObject *code)
+{
+	return code->co_flags;
+}
+"""
+
+
+def run_runner(args, cwd):
+    proc = subprocess.run([sys.executable, RUN_CASE] + args, cwd=cwd, capture_output=True,
+                          text=True, timeout=TIMEOUT)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def sc_runner_modes(tmp):
+    """run_case.py --python-headers=none: [headers]/[stand-in] expectations are kept or left
+    out per run, the python3 package adds no flags, and a stand-in lacking what the case
+    uses is a failure."""
+    sys.path.insert(0, os.path.dirname(RUN_CASE))
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import run_case  # noqa: E402 (the runner's own parser)
+    case = write(tmp, "modes.c", MODES_CASE)
+    try:
+        with_h = run_case.parse_case(case, standin=False)
+    except run_case.CaseSkipped:
+        raise Skipped("pkg-config python3 is not available")
+    without = run_case.parse_case(case, standin=True)
+    lines = MODES_CASE.split("\n")
+    both = 1 + next(i for i, l in enumerate(lines) if "{{rc-leak}}" in l and "[" not in l)
+    first = 1 + next(i for i, l in enumerate(lines) if "[stand-in]" in l)
+    second = 1 + next(i for i, l in enumerate(lines) if "[headers]" in l)
+    check(sorted(with_h[0]) == [("rc-leak", both), ("rc-leak", second)],
+          "with headers: the plain and the [headers] expectations", with_h[0])
+    check(sorted(without[0]) == [("rc-leak", both), ("rc-leak", first)],
+          "without headers: the plain and the [stand-in] expectations", without[0])
+    check(any(a.startswith("-I") for a in with_h[3]) and not without[3],
+          "compile-args-pkg: python3 adds -I only with headers", (with_h[3], without[3]))
+
+    lacking = write(tmp, "lacking.c", LACKING_CASE)
+    status, out = run_runner([RCCHECK, tmp, lacking], tmp)
+    check(status == 0, "a case valid against the real headers passes with them", out)
+    status, out = run_runner(["--python-headers=none", RCCHECK, tmp, lacking], tmp)
+    check(status == 1 and "stand-in lacks something this case uses" in out,
+          "the same case fails without headers: the stand-in lacks a declaration", out)
+    status, out = run_runner(["--python-headers=none", RCCHECK, tmp, case], tmp)
+    check(status == 1 and "missing rc-leak" in out,
+          "modes.c itself: the stand-in run reports what it really finds (the [stand-in] "
+          "expectation is deliberately wrong)", out)
+
+
 SCENARIOS = {
     "discovered": sc_discovered,
     "none": sc_none,
@@ -545,6 +621,7 @@ SCENARIOS = {
     "missing-project-header": sc_missing_project_header,
     "stand-in-coverage": sc_stand_in_coverage,
     "discovery-order": sc_discovery_order,
+    "runner-modes": sc_runner_modes,
 }
 
 
