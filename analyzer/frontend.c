@@ -511,8 +511,24 @@ static void on_incomplete(void *ctx, const struct ir_func *fn, uint32_t states)
 
 /* ---- Python headers (pyheaders.h): the parse retried with Python's include directory ---- */
 
-/* Whether the unit's diagnostics say Python.h was not found; line and col: where, when that is
- * the main file (else 1:1). */
+struct inclusion_ctx {
+	CXFile target;
+	CXSourceLocation at; /* the #include in the main file that brings target in */
+	int found;
+};
+
+static void find_inclusion(CXFile included, CXSourceLocation *stack, unsigned len, CXClientData data)
+{
+	struct inclusion_ctx *c = data;
+	/* stack[0] includes the file, stack[len - 1] is in the main file */
+	if (!c->found && len > 0 && clang_File_isEqual(included, c->target)) {
+		c->at = stack[len - 1];
+		c->found = 1;
+	}
+}
+
+/* Whether the unit's diagnostics say Python.h was not found; line and col: the #include of the
+ * main file that leads to it (1:1 when that cannot be told). */
 static int python_h_missing(CXTranslationUnit tu, uint32_t *line, uint32_t *col)
 {
 	unsigned nd = clang_getNumDiagnostics(tu);
@@ -524,6 +540,14 @@ static int python_h_missing(CXTranslationUnit tu, uint32_t *line, uint32_t *col)
 		if (found) {
 			CXSourceLocation loc = clang_getDiagnosticLocation(d);
 			unsigned l = 1, c = 1;
+			if (!clang_Location_isFromMainFile(loc)) {
+				/* in a header of the file: where the file includes that header */
+				struct inclusion_ctx ic = { NULL, clang_getNullLocation(), 0 };
+				clang_getSpellingLocation(loc, &ic.target, NULL, NULL, NULL);
+				if (ic.target)
+					clang_getInclusions(tu, find_inclusion, &ic);
+				loc = ic.found ? ic.at : clang_getNullLocation();
+			}
 			if (clang_Location_isFromMainFile(loc))
 				clang_getSpellingLocation(loc, NULL, &l, &c, NULL);
 			*line = l;

@@ -403,6 +403,14 @@ def sc_none(tmp):
           "JSON: the note is in 'incomplete', on the #include line", doc and doc.get("incomplete"))
     check(doc is not None and not doc["errors"] and doc["summary"]["failed_files"] == 0,
           "JSON: no error, the file is not failed", doc and doc["summary"])
+    # Python.h included by a header of the file: the note is at the file's #include of it
+    write(tmp, "ext.h", "#include <Python.h>\n")
+    write(tmp, "via.c", "/* through a header */\n#include \"ext.h\"\n" + LEAKY.split("\n", 2)[2])
+    status, doc, err = run_json(["--python-include", "none", "via.c"], tmp)
+    notes = degraded_notes(doc)
+    check(status == 1 and len(notes) == 1 and (notes[0]["line"], notes[0]["column"]) == (2, 10),
+          "Python.h from a header: the note is at the #include of that header (2:10)",
+          f"status {status}\n{doc}\n{err}")
     # no place for the stand-in: an input error naming the reason, not a crash
     status, out, err = run(["--python-include", "none", "leaky.c"], tmp,
                            dict(os.environ, TMPDIR=os.path.join(tmp, "no", "such", "dir")))
