@@ -13,6 +13,7 @@
 #include "model.h"
 
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,15 +280,240 @@ static unsigned skip_operand(CXTranslationUnit tu, CXToken *toks, unsigned nt, u
 	return i;
 }
 
+/* ---- operators written inside the body of a macro defined in the main file -------------------
+ * libclang cannot tokenize a macro body through the expansion (its "spelling" locations are
+ * file locations), so `if (item == NULL) goto fail;` inside SET_ITEM(...) would have no known
+ * operator. The body is read from the main file's `#define NAME` instead and searched for
+ * "LHS-end OP RHS-start" with the operands' own spellings; used only when that gives one
+ * operator. */
+
+struct mtok {
+	const char *p;
+	unsigned len;
+	char kind; /* 'i' identifier, 'n' number, 's' string/char literal, 'p' punctuation */
+};
+
+static const char *const mac_puncts[] = {
+	"<<=", ">>=", "...", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "*=", "/=", "%=",
+	"+=", "-=", "&=", "^=", "|=", "##",
+};
+
+/* Lexes [p, end) (one logical line: backslash-newlines are spaces) into at most max tokens. */
+static unsigned macro_lex(const char *p, const char *end, struct mtok *t, unsigned max)
+{
+	unsigned n = 0;
+	while (p < end && n < max) {
+		if (*p == '\\' && p + 1 < end && (p[1] == '\n' || p[1] == '\r')) {
+			p += 2;
+			continue;
+		}
+		if (*p == '\n')
+			break;
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v') {
+			p++;
+			continue;
+		}
+		if (*p == '/' && p + 1 < end && p[1] == '*') {
+			const char *q = p + 2;
+			while (q + 1 < end && !(q[0] == '*' && q[1] == '/'))
+				q++;
+			p = q + 2 <= end ? q + 2 : end;
+			continue;
+		}
+		if (*p == '/' && p + 1 < end && p[1] == '/')
+			break;
+		struct mtok *k = &t[n];
+		k->p = p;
+		if (isalpha((unsigned char)*p) || *p == '_') {
+			while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+				p++;
+			k->kind = 'i';
+		} else if (isdigit((unsigned char)*p)) {
+			while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
+				p++;
+			k->kind = 'n';
+		} else if (*p == '"' || *p == '\'') {
+			char q = *p++;
+			while (p < end && *p != q && *p != '\n') {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				p++;
+			}
+			if (p < end && *p == q)
+				p++;
+			k->kind = 's';
+		} else {
+			unsigned len = 1;
+			for (size_t i = 0; i < sizeof mac_puncts / sizeof *mac_puncts; i++) {
+				size_t l = strlen(mac_puncts[i]);
+				if ((size_t)(end - p) >= l && !memcmp(p, mac_puncts[i], l) && l > len)
+					len = (unsigned)l;
+			}
+			p += len;
+			k->kind = 'p';
+		}
+		k->len = (unsigned)(p - k->p);
+		n++;
+	}
+	return n;
+}
+
+static int mtok_is(const struct mtok *t, const char *s)
+{
+	return t->len == strlen(s) && !memcmp(t->p, s, t->len);
+}
+
+/* The body of `#define name` in text (after the parameter list), or NULL. */
+static const char *macro_body(const char *text, size_t len, const char *name, size_t nlen, const char **body_end)
+{
+	const char *end = text + len;
+	for (const char *p = text; p < end; p++) {
+		p = memchr(p, '#', (size_t)(end - p));
+		if (!p)
+			return NULL;
+		const char *q = p + 1;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if ((size_t)(end - q) < 7 + nlen || memcmp(q, "define", 6) || (q[6] != ' ' && q[6] != '\t'))
+			continue;
+		q += 7;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if ((size_t)(end - q) < nlen || memcmp(q, name, nlen) || (q + nlen < end && (isalnum((unsigned char)q[nlen]) || q[nlen] == '_')))
+			continue;
+		q += nlen;
+		if (q < end && *q == '(') {
+			while (q < end && *q != ')' && *q != '\n')
+				q++;
+			if (q < end && *q == ')')
+				q++;
+		}
+		const char *e = q;
+		while (e < end && !(*e == '\n' && e[-1] != '\\' && !(e[-1] == '\r' && e - 1 > q && e[-2] == '\\')))
+			e++;
+		*body_end = e;
+		return q;
+	}
+	return NULL;
+}
+
+/* Whether token t can be where an operand with this cursor ends (last) or starts (!last);
+ * loose: any name, number or bracket (the operand may be a macro parameter). */
+static int operand_edge(CXCursor c, const struct mtok *t, int last, int loose)
+{
+	if (loose && last)
+		return t->kind == 'i' || t->kind == 'n' || mtok_is(t, ")");
+	c = strip(c);
+	enum CXCursorKind k = clang_getCursorKind(c);
+	if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
+		if (k == CXCursor_MemberRefExpr && !last)
+			return t->kind == 'i' || mtok_is(t, "(") || mtok_is(t, "*");
+		CXString sp = clang_getCursorSpelling(c);
+		const char *s = clang_getCString(sp);
+		int r = t->kind == 'i' && s && t->len == strlen(s) && !memcmp(t->p, s, t->len);
+		clang_disposeString(sp);
+		return r || (t->kind == 'i' && !last); /* the name may come from a macro argument */
+	}
+	if (k == CXCursor_IntegerLiteral)
+		return t->kind == 'n' || mtok_is(t, "NULL");
+	if (k == CXCursor_CStyleCastExpr) /* NULL is ((void *)0) */
+		return last ? t->kind != 'p' || mtok_is(t, ")") : mtok_is(t, "NULL") || mtok_is(t, "(");
+	if (k == CXCursor_CallExpr)
+		return last ? mtok_is(t, ")") : t->kind == 'i';
+	return last ? (t->kind != 'p' || mtok_is(t, ")") || mtok_is(t, "]")) : (t->kind != 'p' || mtok_is(t, "(") || mtok_is(t, "!") || mtok_is(t, "*") || mtok_is(t, "&"));
+}
+
+static int macro_body_find(const char *body, const char *body_end, CXCursor lhs, CXCursor rhs, char *buf, size_t n);
+
+static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
+{
+	if (!x->env->main_text)
+		return 0;
+	CXFile f = NULL;
+	unsigned off = 0;
+	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
+	if (!f || !clang_File_isEqual(f, x->env->main_file) || off >= x->env->main_len)
+		return 0;
+	const char *text = x->env->main_text, *p = text + off, *end = text + x->env->main_len;
+	const char *q = p;
+	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
+		q++;
+	if (q == p)
+		return 0;
+	const char *body_end = NULL;
+	const char *body = macro_body(text, x->env->main_len, p, (size_t)(q - p), &body_end);
+	if (!body || !macro_body_find(body, body_end, lhs, rhs, buf, n)) {
+		/* Py_CLEAR expanded inside a macro of the file: its body (object.h, 3.8-3.13) tests
+		 * its temporary with `_py_tmp != NULL` (3.12+: `_tmp_old_op`; our stand-in: `_rc_old`) */
+		CXCursor l = strip(lhs);
+		if (clang_getCursorKind(l) != CXCursor_DeclRefExpr)
+			return 0;
+		CXString sp = clang_getCursorSpelling(l);
+		const char *name = clang_getCString(sp);
+		int known = name && (!strcmp(name, "_py_tmp") || !strcmp(name, "_tmp_old_op") || !strcmp(name, "_rc_old"));
+		clang_disposeString(sp);
+		if (!known || n < 3)
+			return 0;
+		snprintf(buf, n, "!=");
+	}
+	/* comparisons and && || have type int: anything else was matched to the wrong text */
+	int cmp = !strcmp(buf, "==") || !strcmp(buf, "!=") || !strcmp(buf, "<") || !strcmp(buf, ">") ||
+		  !strcmp(buf, "<=") || !strcmp(buf, ">=") || !strcmp(buf, "&&") || !strcmp(buf, "||");
+	if (cmp && clang_getCanonicalType(clang_getCursorType(c)).kind != CXType_Int) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
+/* The one operator in the macro body [body, body_end) between operands shaped like lhs and rhs. */
+static int macro_body_find(const char *body, const char *body_end, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
+{
+	struct mtok t[512];
+	unsigned nt = macro_lex(body, body_end, t, 512);
+	const struct mtok *op = NULL;
+	for (int loose = 0; loose < 2 && !op; loose++)
+	for (unsigned i = 1; i + 1 < nt; i++) {
+		if (t[i].kind != 'p' || mtok_is(&t[i], "(") || mtok_is(&t[i], ")") || mtok_is(&t[i], "[") ||
+		    mtok_is(&t[i], "]") || mtok_is(&t[i], ";") || mtok_is(&t[i], "{") || mtok_is(&t[i], "}") ||
+		    mtok_is(&t[i], "!") || mtok_is(&t[i], "~") || mtok_is(&t[i], "->") || mtok_is(&t[i], ".") ||
+		    mtok_is(&t[i], "#") || mtok_is(&t[i], "##") || mtok_is(&t[i], "++") || mtok_is(&t[i], "--") ||
+		    mtok_is(&t[i], ",") || mtok_is(&t[i], "?") || mtok_is(&t[i], ":") ||
+		    (t[i].p[t[i].len - 1] == '=' && !mtok_is(&t[i], "==") && !mtok_is(&t[i], "!=") &&
+		     !mtok_is(&t[i], "<=") && !mtok_is(&t[i], ">=")))
+			continue; /* not binary, or an assignment (its target would be an lvalue, above) */
+		if (!operand_edge(lhs, &t[i - 1], 1, loose) || !operand_edge(rhs, &t[i + 1], 0, loose))
+			continue;
+		if (op && (op->len != t[i].len || memcmp(op->p, t[i].p, op->len)))
+			return 0; /* two different candidates: unknown */
+		op = &t[i];
+	}
+	if (!op || op->len >= n)
+		return 0;
+	memcpy(buf, op->p, op->len);
+	buf[op->len] = '\0';
+	return 1;
+}
+
 static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	/* an lvalue operand with no conversion around it is the target of an assignment (the
 	 * operands of every other binary operator are converted to rvalues): no tokens needed */
-	enum CXCursorKind lk = clang_getCursorKind(lhs);
+	CXCursor target = lhs;
+	while (clang_getCursorKind(target) == CXCursor_ParenExpr) { /* (op) = NULL in Py_CLEAR */
+		struct kids pk;
+		kids_get(target, &pk);
+		CXCursor inner = pk.n == 1 ? pk.v[0] : clang_getNullCursor();
+		kids_free(&pk);
+		if (clang_Cursor_isNull(inner))
+			break;
+		target = inner;
+	}
+	enum CXCursorKind lk = clang_getCursorKind(target);
 	int lvalue = lk == CXCursor_MemberRefExpr || lk == CXCursor_ArraySubscriptExpr;
 	if (lk == CXCursor_DeclRefExpr) {
-		enum CXCursorKind dk = clang_getCursorKind(clang_getCursorReferenced(lhs));
+		enum CXCursorKind dk = clang_getCursorKind(clang_getCursorReferenced(target));
 		lvalue = dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl; /* not enum constants */
 	}
 	if (clang_getCursorKind(c) == CXCursor_BinaryOperator && lvalue) {
@@ -298,6 +524,8 @@ static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *bu
 	CXSourceLocation b = clang_getRangeStart(clang_getCursorExtent(rhs));
 	(void)c;
 	if (first_punct(x->env->tu, a, b, buf, n))
+		return;
+	if (macro_body_op(x, c, lhs, rhs, buf, n))
 		return;
 	/* inside a macro body: read the macro's own text after the left operand, when that operand
 	 * has no binary operator of its own */

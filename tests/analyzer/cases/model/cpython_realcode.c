@@ -205,3 +205,80 @@ static int bad_node_without(PyObject *self, int reuse, int drop)
 	}
 	return 0;
 }
+
+/* ---- NULL tests written inside the body of a macro of the file ------------------------------ */
+
+#define STORE_OR_FAIL(i, make) \
+	item = (make); \
+	if (item == NULL) \
+		goto fail; \
+	PyTuple_SET_ITEM(pair, (i), item)
+
+static PyObject *good_macro_store(long a, long b)
+{
+	PyObject *pair = PyTuple_New(2), *item;
+	if (pair == NULL)
+		return NULL;
+	STORE_OR_FAIL(0, PyLong_FromLong(a));
+	STORE_OR_FAIL(1, PyLong_FromLong(b));
+	return pair;
+fail:
+	Py_DECREF(pair);
+	return NULL;
+}
+
+#define RAISE_CODE(code) do { \
+	PyObject *err = Py_BuildValue("(i)", (code)); \
+	if (err != NULL) { \
+		PyErr_SetObject(PyExc_RuntimeError, err); \
+		Py_DECREF(err); \
+	} \
+	return NULL; \
+} while (0)
+
+static PyObject *good_macro_raise(long code)
+{
+	if (code != 0)
+		RAISE_CODE((int)code);
+	Py_RETURN_NONE;
+}
+
+#define RAISE_CODE_LEAKY(code) do { \
+	PyObject *err = Py_BuildValue("(i)", (code)); \
+	if (err != NULL) \
+		PyErr_SetObject(PyExc_RuntimeError, err); \
+	return NULL; \
+} while (0)
+
+static PyObject *bad_macro_raise(long code)
+{
+	if (code != 0)
+		RAISE_CODE_LEAKY((int)code); // expect-warning{{rc-leak}}
+	Py_RETURN_NONE;
+}
+
+#define FLUSH(list, chunk) \
+	if ((chunk) != NULL) { \
+		if (PyList_Append((list), (chunk)) < 0) \
+			goto fail; \
+		Py_CLEAR(chunk); \
+	}
+
+static PyObject *good_macro_nested_clear(long n)
+{
+	PyObject *list = PyList_New(0), *chunk = NULL;
+	if (list == NULL)
+		return NULL;
+	for (long i = 0; i < n; i++) {
+		FLUSH(list, chunk)
+		chunk = PyLong_FromLong(i);
+		if (chunk == NULL)
+			goto fail;
+	}
+	FLUSH(list, chunk)
+	return list;
+fail:
+	Py_XDECREF(chunk);
+	Py_DECREF(list);
+	return NULL;
+}
