@@ -828,6 +828,45 @@ static void bind_new_out(struct eng_state *st, int32_t var, int32_t node, int ow
 	st->bind[var] = s;
 }
 
+/* Names of an API whose every function is modelled (CPython's Py*, _Py*; our runtime's rc_*):
+ * a call to an unmodelled one of them borrows its arguments, as the API's convention says. */
+static int api_name(const char *name)
+{
+	return !strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3) || !strncmp(name, "rc_", 3);
+}
+
+/*
+ * A function nothing is known about (defined in another file, no model) that is handed a
+ * reference the caller owns may take it over when the call has the shape of a hand-over:
+ * the reference is a temporary nobody named (`wrap(PyObject_Repr(o))`,
+ * `append_steal(list, Py_BuildValue(...))`) or the helper returns a pointer that replaces it
+ * (`s = ensure_text(s)`), and the caller never mentions it again on any path. Helpers that steal
+ * by design are common in real extensions. Otherwise (`check(obj); return 0;`, or a later
+ * Py_DECREF(obj) on another path) the helper only borrowed it, as the C API's convention says.
+ */
+static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32_t node, const struct ir_operand *a)
+{
+	const struct ir_node *n = &eng->fn->nodes[node];
+	if (!n->callee || api_name(n->callee) || !eng->live || n->succ[0] < 0)
+		return;
+	const uint64_t *after = &eng->live[(size_t)n->succ[0] * eng->words];
+	for (uint32_t k = 0; k < n->nargs; k++) {
+		uint8_t s = operand_slot(st, &a[k]);
+		if (!s || st->vals[s].owned <= 0)
+			continue;
+		int used_later = 0, named = 0;
+		for (uint32_t i = 0; i < st->nvars && !used_later; i++) {
+			if (st->bind[i] != s || (int32_t)i == n->dest)
+				continue;
+			used_later = (after[i / 64] & (1ull << (i % 64))) != 0;
+			named |= !(eng->fn->vars[i].flags & IR_VAR_TEMP);
+		}
+		int replaced = n->dest >= 0 && (eng->fn->vars[n->dest].flags & IR_VAR_PTR);
+		if (!used_later && (!named || replaced))
+			st->vals[s].flags |= ENG_V_ESCAPED;
+	}
+}
+
 static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int failed)
 {
 	const struct ir_func *fn = eng->fn;
@@ -845,6 +884,8 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 	int ret_arg = m && !heuristic ? returned_arg(m, na) : 0;
 	if (ret_arg)
 		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
+	if (!n->model)
+		unknown_call_escapes(eng, st, node, a);
 	uint32_t nonnull_ok = model_null_ok(m, na);
 	for (uint32_t k = 0; k < na; k++) {
 		uint32_t bit = k < 32 ? 1u << k : 0;

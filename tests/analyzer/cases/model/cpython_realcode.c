@@ -282,3 +282,48 @@ fail:
 	Py_DECREF(list);
 	return NULL;
 }
+
+/* ---- helpers of other files that take over a reference (no model, no body here) ------------- */
+
+PyObject *ensure_text_steal(PyObject *obj);   /* releases obj, returns a new reference */
+int list_append_steal(PyObject *list, PyObject *item); /* takes item over */
+int check_value(PyObject *obj);               /* borrows obj */
+
+static PyObject *good_helper_replaces(PyObject *o)
+{
+	PyObject *s = PyObject_Str(o);
+	if (s == NULL)
+		return NULL;
+	s = ensure_text_steal(s);
+	return s;
+}
+
+static PyObject *good_helper_takes_temporary(PyObject *o)
+{
+	return ensure_text_steal(PyObject_Repr(o));
+}
+
+static int good_helper_appends_temporary(PyObject *list, long v)
+{
+	return list_append_steal(list, PyLong_FromLong(v));
+}
+
+static int bad_helper_borrows_then_forgotten(long v)
+{
+	PyObject *o = PyLong_FromLong(v);
+	if (o == NULL)
+		return -1;
+	if (check_value(o) < 0)
+		return -1; // expect-warning{{rc-leak}}
+	Py_DECREF(o);
+	return 0;
+}
+
+static int bad_named_reference_to_unknown(long v)
+{
+	PyObject *o = PyLong_FromLong(v);
+	if (o == NULL)
+		return -1;
+	check_value(o);
+	return 0; // expect-warning{{rc-leak}}
+}
