@@ -40,12 +40,24 @@ struct reported {
 	char *var;
 };
 
+/*
+ * What the returns of the function say about it, for its summary and for checks at the end.
+ * Per parameter, count changes are merged over the paths that reach a return with the
+ * parameter not NULL and not returned (a NULL parameter says nothing; a returned one is below).
+ */
 struct ret_info {
 	int saw_new, saw_borrowed, saw_null, saw_other;
-	int8_t *delta;    /* per parameter, first return's model delta */
+	int saw_param;    /* a non-NULL return of a parameter the function took no reference to */
+	int ret_param;    /* 1-based parameter that every non-NULL return returns (0: none) ... */
+	int ret_mixed;    /* ... unless some non-NULL return returns something else */
+	int8_t *delta;    /* per parameter, the model delta of the first path merged */
 	uint8_t *delta_mixed;
 	int8_t *tdelta;   /* same for the total delta (direct count updates included) */
 	uint8_t *tdelta_mixed;
+	uint8_t *seen;    /* a path was merged */
+	uint8_t *passed;  /* some path returned the parameter itself, count unchanged */
+	uint8_t *ret_odd; /* some path returned the parameter with a count change */
+	uint8_t *was_null; /* some path returned with the parameter known NULL (it was tested) */
 	int have_delta;
 	uint32_t deref_unchecked; /* parameters dereferenced while possibly NULL */
 };
@@ -1203,11 +1215,13 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 {
 	struct ret_info *ri = &eng->ret;
 	const struct ir_func *fn = eng->fn;
+	const struct eng_value *rv = NULL;
 	if (fn->returns_ptr && n->nargs) {
 		const struct ir_operand *o = ir_args(fn, n);
 		const struct eng_value *v = engine_operand_value(st, o);
-		if (o->kind == IR_OPND_NULL || (o->kind == IR_OPND_INT && o->ival == 0) ||
-		    (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)))
+		int null = o->kind == IR_OPND_NULL || (o->kind == IR_OPND_INT && o->ival == 0) ||
+			   (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL));
+		if (null)
 			ri->saw_null = 1;
 		else if (o->kind == IR_OPND_FIELD && o->var == -2 && engine_global_acquired_before(fn, n, o->str))
 			ri->saw_new = 1; /* Py_INCREF(Py_True); return Py_True; */
@@ -1215,33 +1229,76 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 			ri->saw_borrowed = 1; /* &static_object */
 		else if (v && v->owned > 0)
 			ri->saw_new = 1;
+		else if (v && v->param && !(v->flags & (ENG_V_FREED | ENG_V_ESCAPED)))
+			ri->saw_param = 1; /* borrowed, or passed through by a function consuming it */
 		else if (v && (v->flags & (ENG_V_BORROWED | ENG_V_LOADED)))
 			ri->saw_borrowed = 1;
 		else
 			ri->saw_other = 1;
+		if (!null) {
+			if (v && v->param && (!ri->ret_param || ri->ret_param == v->param))
+				ri->ret_param = v->param;
+			else
+				ri->ret_mixed = 1;
+			rv = v;
+		}
 	}
 	if (!ri->delta) {
-		ri->delta = util_xcalloc((size_t)fn->nparams + 1, 1);
-		ri->delta_mixed = util_xcalloc((size_t)fn->nparams + 1, 1);
-		ri->tdelta = util_xcalloc((size_t)fn->nparams + 1, 1);
-		ri->tdelta_mixed = util_xcalloc((size_t)fn->nparams + 1, 1);
+		size_t np = (size_t)fn->nparams + 1;
+		ri->delta = util_xcalloc(np, 1);
+		ri->delta_mixed = util_xcalloc(np, 1);
+		ri->tdelta = util_xcalloc(np, 1);
+		ri->tdelta_mixed = util_xcalloc(np, 1);
+		ri->seen = util_xcalloc(np, 1);
+		ri->passed = util_xcalloc(np, 1);
+		ri->ret_odd = util_xcalloc(np, 1);
+		ri->was_null = util_xcalloc(np, 1);
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
 		if (!v->param || v->param > fn->nparams)
 			continue;
 		int p = v->param - 1;
-		if (!ri->have_delta) {
-			ri->delta[p] = v->mdelta;
-			ri->tdelta[p] = v->delta;
+		if (v->null == ENG_NULL) {
+			ri->was_null[p] = 1;
+			continue;
+		}
+		if (v == rv) {
+			if (v->mdelta == 0 && v->owned == 0)
+				ri->passed[p] = 1;
+			else if (v->mdelta != 1)
+				ri->ret_odd[p] = 1;
+			continue;
+		}
+		/* Py_INCREF(o); self->f = o: the added reference is the memory's, not the caller's */
+		int8_t md = v->mdelta, td = v->delta;
+		if (md > 0 && (v->flags & (ENG_V_ESCAPED | ENG_V_FIELD)))
+			md = td = 0;
+		if (!ri->seen[p]) {
+			ri->delta[p] = md;
+			ri->tdelta[p] = td;
+			ri->seen[p] = 1;
 		} else {
-			if (ri->delta[p] != v->mdelta)
+			if (ri->delta[p] != md)
 				ri->delta_mixed[p] = 1;
-			if (ri->tdelta[p] != v->delta)
+			if (ri->tdelta[p] != td)
 				ri->tdelta_mixed[p] = 1;
 		}
 	}
 	ri->have_delta = 1;
+}
+
+int engine_param_consumed(const struct engine *eng, int param)
+{
+	const struct ret_info *ri = &eng->ret;
+	if (!ri->have_delta || !ri->seen || param < 1 || param > eng->fn->nparams)
+		return 0;
+	int p = param - 1;
+	/* releasing a parameter everywhere is by design only for a function made to receive fresh
+	 * references: one that accepts a failed result (tests it for NULL: f(PyObject_Str(x))) or
+	 * passes the reference on as its result; otherwise it is the caller's reference released */
+	return ri->seen[p] && !ri->delta_mixed[p] && ri->delta[p] == -1 && !ri->ret_odd[p] &&
+	       (ri->was_null[p] || ri->passed[p]);
 }
 
 /* Processes one record: fires the events of its node and pushes the successor states. */
@@ -1389,7 +1446,22 @@ static void make_summary(struct engine *eng, struct eng_summary *sum)
 	sum->fn.name = fn->name;
 	sum->fn.origin = MODEL_FROM_SUMMARY;
 	sum->fn.arg[MODEL_ACCEPTS_NULL] = ~0u & ~ri->deref_unchecked;
-	if (fn->returns_ptr) {
+	/* a parameter returned as it came: by a function that consumes it (releases it on every
+	 * other path), the caller's reference passed on as the result; otherwise borrowed, and the
+	 * result is the argument itself when every non-NULL return returns it */
+	int ret_p = ri->ret_param && !ri->ret_mixed ? ri->ret_param : 0;
+	if (ri->saw_param) {
+		if (ret_p == 0 && ri->ret_param && engine_param_consumed(eng, ri->ret_param))
+			ri->saw_new = 1;
+		else if (ret_p == 0)
+			ri->saw_borrowed = 1;
+	}
+	if (fn->returns_ptr && ret_p && !ri->ret_odd[ret_p - 1] && !ri->saw_borrowed && !ri->saw_other) {
+		sum->fn.returns_arg = (int8_t)ret_p;
+		sum->fn.ret = ri->saw_new ? MODEL_RET_NEW : MODEL_RET_BORROWED;
+		if (ri->saw_null)
+			sum->fn.flags |= ri->saw_new ? MODEL_NULL_ON_FAILURE : MODEL_MAY_RETURN_NULL;
+	} else if (fn->returns_ptr) {
 		/* untracked results (unknown callees, a recursive call not summarized yet) do not
 		 * contradict the paths that return an owned reference; borrowed ones do */
 		if (ri->saw_new && !ri->saw_borrowed) {
@@ -1404,7 +1476,7 @@ static void make_summary(struct engine *eng, struct eng_summary *sum)
 	}
 	if (ri->have_delta) {
 		for (int p = 0; p < fn->nparams && p < 32; p++) {
-			if (ri->delta_mixed[p])
+			if (ri->delta_mixed[p] || !ri->seen[p])
 				continue;
 			if (ri->delta[p] == 1)
 				sum->fn.arg[MODEL_ACQUIRES] |= 1u << p;
@@ -1515,6 +1587,10 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.ret.delta_mixed);
 	free(eng.ret.tdelta);
 	free(eng.ret.tdelta_mixed);
+	free(eng.ret.seen);
+	free(eng.ret.passed);
+	free(eng.ret.ret_odd);
+	free(eng.ret.was_null);
 	state_free(&eng.a);
 	state_free(&eng.b);
 	state_free(&eng.c);

@@ -26,9 +26,10 @@ struct data {
 /*
  * Per path and parameter p, rec.delta[p] is p's count change and rec.delta[n + p] what else the
  * path did with p: STORED (p itself was stored), OUT_OWNED / OUT_BORROWED (p is a pointer and
- * `*p = v` stored an owned / a borrowed reference).
+ * `*p = v` stored an owned / a borrowed reference), IS_NULL (p is known NULL there: a tested
+ * NULL parameter has nothing to release, so its count is not compared).
  */
-enum { STORED = 1, OUT_OWNED = 2, OUT_BORROWED = 4 };
+enum { STORED = 1, OUT_OWNED = 2, OUT_BORROWED = 4, IS_NULL = 8 };
 
 /* Every out-parameter written on the path received an owned reference, and at least one was. */
 static int outs_all_owned(const int8_t *r, int n)
@@ -52,8 +53,8 @@ static int first_difference(const int8_t *a, const int8_t *b, int n)
 {
 	int outs_ok = -1;
 	for (int p = 0; p < n; p++) {
-		if (a[p] == b[p])
-			continue;
+		if (a[p] == b[p] || ((a[n + p] | b[n + p]) & IS_NULL))
+			continue; /* a NULL parameter (tested) has nothing to release on that path */
 		const int8_t *hi = a[p] > b[p] ? a : b;
 		if (hi[n + p] & STORED) {
 			if (outs_ok < 0) {
@@ -112,7 +113,8 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 			delta[v->param - 1] = v->delta;
 			*what = (int8_t)(((v->flags & (ENG_V_ESCAPED | ENG_V_FIELD)) ? STORED : 0) |
 					 ((v->flags & ENG_V_OUT_OWNED) ? OUT_OWNED : 0) |
-					 ((v->flags & ENG_V_OUT_BORROWED) ? OUT_BORROWED : 0));
+					 ((v->flags & ENG_V_OUT_BORROWED) ? OUT_BORROWED : 0) |
+					 (v->null == ENG_NULL ? IS_NULL : 0));
 		}
 	}
 	for (uint32_t i = 0; i < d->n; i++) {

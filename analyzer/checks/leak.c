@@ -49,7 +49,8 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 	int falls_off = ev->node->nargs == 0;
 	for (uint32_t i = 1; i <= n; i++) {
 		const struct eng_value *v = engine_value_at(ev->state, i);
-		if (!owned_and_live(v))
+		/* stored, then incremented (`self->f = o; Py_INCREF(o);`): the memory holds it */
+		if (!owned_and_live(v) || (v->flags & ENG_V_FIELD))
 			continue;
 		int left = v->owned - (v == rv ? 1 : 0);
 		if (v->param && v->param <= 32) {
@@ -65,16 +66,14 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		if (left <= 0)
 			continue;
 		const char *name = value_label(eng, ev->state, v);
-		char origin[300];
+		char origin[300], msg[1024];
 		snprintf(origin, sizeof origin, "%s", engine_value_origin(eng, v));
+		const char *where = falls_off ? "at the end of the function" : "when the function returns here";
 		if (*name)
-			engine_report(eng, check_self("rc-leak"), ev->node->loc, v, name,
-				      "reference from %s held in '%s' is leaked %s", origin, name,
-				      falls_off ? "at the end of the function" : "when the function returns here");
+			snprintf(msg, sizeof msg, "reference from %s held in '%s' is leaked %s", origin, name, where);
 		else
-			engine_report(eng, check_self("rc-leak"), ev->node->loc, v, origin,
-				      "reference from %s is leaked %s", origin,
-				      falls_off ? "at the end of the function" : "when the function returns here");
+			snprintf(msg, sizeof msg, "reference from %s is leaked %s", origin, where);
+		engine_report(eng, check_self("rc-leak"), ev->node->loc, v, *name ? name : origin, "%s", msg);
 	}
 }
 

@@ -4,21 +4,76 @@
  */
 #include "common.h"
 
-static void report_borrowed(struct engine *eng, const struct eng_event_info *ev, const struct eng_value *v,
-			    const char *what)
+#include "../util.h"
+
+/* Releases of parameters wait for the end: a function that releases its parameter on every
+ * path (or passes it on as its result) consumes it by design (`to_bytes(obj)` stealing obj). */
+struct pending {
+	eng_pos pos;
+	struct ir_loc loc;
+	int param;
+	char *name, *message;
+};
+
+struct data {
+	struct pending *p;
+	uint32_t n, cap;
+};
+
+static void defer(struct engine *eng, struct data *d, const struct eng_event_info *ev, int param, const char *name,
+		  const char *message)
+{
+	if (d->n == d->cap) {
+		uint32_t nc = d->cap ? d->cap * 2 : 4;
+		struct pending *np = realloc(d->p, nc * sizeof *np);
+		if (!np)
+			return;
+		d->p = np;
+		d->cap = nc;
+	}
+	struct pending *p = &d->p[d->n];
+	p->pos = engine_position(eng);
+	p->loc = ev->node->loc;
+	p->param = param;
+	p->name = util_xstrdup(name);
+	p->message = util_xstrdup(message);
+	d->n++;
+}
+
+static void report_borrowed(struct engine *eng, struct data *d, const struct eng_event_info *ev,
+			    const struct eng_value *v, const char *what)
 {
 	if (!v || !value_may_be_live(v) || v->owned > 0 || (v->flags & (ENG_V_ESCAPED | ENG_V_HAD_OWNED)) ||
 	    !(v->flags & ENG_V_BORROWED))
 		return;
 	const char *name = value_label(eng, ev->state, v);
-	engine_report(eng, check_self("rc-release-borrowed"), ev->node->loc, v, name,
-		      "'%s' is %s by '%s' but it is a borrowed reference (from %s)", name, what,
-		      ev->node->callee ? ev->node->callee : "the call", engine_value_origin(eng, v));
+	char msg[1024];
+	snprintf(msg, sizeof msg, "'%s' is %s by '%s' but it is a borrowed reference (from %s)", name, what,
+		 ev->node->callee ? ev->node->callee : "the call", engine_value_origin(eng, v));
+	if (v->param)
+		defer(eng, d, ev, v->param, name, msg);
+	else
+		engine_report(eng, check_self("rc-release-borrowed"), ev->node->loc, v, name, "%s", msg);
+}
+
+static void on_end(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	(void)ev;
+	struct data *d = data;
+	for (uint32_t i = 0; i < d->n; i++) {
+		struct pending *p = &d->p[i];
+		if (!engine_param_consumed(eng, p->param))
+			engine_report_at(eng, p->pos, check_self("rc-release-borrowed"), p->loc, -1, p->name, "%s",
+					 p->message);
+		free(p->name);
+		free(p->message);
+	}
+	free(d->p);
 }
 
 static void on_call(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
-	(void)data;
+	struct data *d = data;
 	const struct model_fn *m = engine_call_model(ev->node);
 	if (!m || (m->flags & MODEL_HEURISTIC))
 		return;
@@ -36,11 +91,12 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 				      ev->node->callee ? ev->node->callee : "the call");
 			continue;
 		}
-		report_borrowed(eng, ev, engine_operand_value(ev->state, &a[k]), (rel & (1u << k)) ? "released" : "handed over");
+		report_borrowed(eng, d, ev, engine_operand_value(ev->state, &a[k]),
+				(rel & (1u << k)) ? "released" : "handed over");
 	}
 	/* Py_SETREF(local, v): the local's old value is released */
 	if (m->setref_dst > 0 && (uint32_t)m->setref_dst <= ev->node->nargs && a[m->setref_dst - 1].kind == IR_OPND_ADDR)
-		report_borrowed(eng, ev, engine_value(ev->state, a[m->setref_dst - 1].var), "released");
+		report_borrowed(eng, d, ev, engine_value(ev->state, a[m->setref_dst - 1].var), "released");
 }
 
 /* A parameter taken over only on success (RC_STEALS_ON_SUCCESS) was released on a path that
@@ -69,8 +125,10 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 const struct check check_release_borrowed = {
 	.id = "rc-release-borrowed",
 	.description = "a reference the function never owned (borrowed) is released",
+	.data_size = sizeof(struct data),
 	.handler = {
 		[ENG_EV_CALL] = on_call,
 		[ENG_EV_RETURN] = on_return,
+		[ENG_EV_END] = on_end,
 	},
 };

@@ -10,6 +10,7 @@ struct pending {
 	eng_pos pos;
 	struct ir_loc loc;
 	int32_t site;
+	int param; /* the value is this parameter (1-based), 0: not a parameter */
 	char *name;
 };
 
@@ -57,6 +58,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 	p->pos = engine_position(eng);
 	p->loc = ev->node->loc;
 	p->site = !v || v->param ? -1 : v->site;
+	p->param = v ? v->param : 0;
 	p->name = malloc(strlen(name) + 1);
 	if (p->name)
 		strcpy(p->name, name);
@@ -67,7 +69,8 @@ static void on_end(struct engine *eng, const struct eng_event_info *ev, void *da
 	struct data *d = data;
 	for (uint32_t i = 0; i < d->n; i++) {
 		struct pending *p = &d->p[i];
-		if (d->saw_owned && p->name)
+		/* a function consuming its parameter passes the caller's reference on as its result */
+		if (d->saw_owned && p->name && !(p->param && engine_param_consumed(eng, p->param)))
 			engine_report_at(eng, p->pos, check_self("rc-return-borrowed"), p->loc, p->site, p->name,
 					 "'%s' returns a new reference on other paths but returns borrowed '%s' here",
 					 ev->fn->name, p->name);

@@ -327,3 +327,115 @@ static int bad_named_reference_to_unknown(long v)
 	check_value(o);
 	return 0; // expect-warning{{rc-leak}}
 }
+
+/* ---- functions made to receive fresh references: they consume their parameter --------------- */
+
+/* Steals obj (NULL allowed: a failed result passed straight in); returns bytes or NULL. */
+static PyObject *good_to_bytes_steal(PyObject *obj)
+{
+	PyObject *rv = NULL;
+	if (obj == NULL)
+		return NULL;
+	if (PyUnicode_Check(obj)) {
+		rv = PyUnicode_AsUTF8String(obj);
+		Py_DECREF(obj);
+	} else if (PyBytes_Check(obj)) {
+		rv = obj; /* the caller's reference goes on as the result */
+	} else {
+		PyErr_SetString(PyExc_TypeError, "expected str or bytes");
+		Py_DECREF(obj);
+	}
+	return rv;
+}
+
+static int good_append_steal(PyObject *list, PyObject *obj)
+{
+	int ok;
+	if (obj == NULL)
+		return 0;
+	ok = PyList_Append(list, obj) == 0;
+	Py_DECREF(obj);
+	return ok;
+}
+
+static PyObject *good_caller_of_steal(PyObject *o)
+{
+	PyObject *b = good_to_bytes_steal(PyObject_Str(o));
+	if (b == NULL)
+		return NULL;
+	return b;
+}
+
+/* No NULL test and nothing passed on: the caller's reference is released. */
+static void bad_releases_callers_reference(PyObject *list, PyObject *obj)
+{
+	if (PyList_Append(list, obj) < 0)
+		PyErr_Clear();
+	Py_DECREF(obj); // expect-warning{{rc-release-borrowed}}
+}
+
+/* ---- helpers that return their argument, or store it ----------------------------------------- */
+
+static PyObject *mark_checked(PyObject *o)
+{
+	return o; /* the argument itself */
+}
+
+static PyObject *good_returns_through_helper(long v)
+{
+	PyObject *r = PyLong_FromLong(v);
+	if (r == NULL)
+		return NULL;
+	return mark_checked(r);
+}
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *wrapped;
+} AdapterObject;
+
+static int adapter_setup(AdapterObject *self, PyObject *o)
+{
+	Py_INCREF(o);
+	self->wrapped = o;
+	return 0;
+}
+
+static int good_adapter_init(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	PyObject *o;
+	(void)kwds;
+	if (!PyArg_ParseTuple(args, "O", &o))
+		return -1;
+	return adapter_setup((AdapterObject *)self, o);
+}
+
+static int good_store_then_incref(AdapterObject *self, PyObject *obj)
+{
+	Py_XDECREF(self->wrapped);
+	self->wrapped = obj;
+	Py_INCREF(obj);
+	return 0;
+}
+
+static int bad_incref_without_store(AdapterObject *self, PyObject *obj)
+{
+	Py_XDECREF(self->wrapped);
+	self->wrapped = NULL;
+	Py_INCREF(obj);
+	return 0; // expect-warning{{rc-leak}}
+}
+
+/* ---- rc-inconsistent: a tested NULL parameter has nothing to release -------------------------- */
+
+static int good_release_unless_null(PyObject *list, PyObject *item)
+{
+	if (item == NULL)
+		return -1;
+	if (PyList_Append(list, item) < 0) {
+		Py_DECREF(item);
+		return -1;
+	}
+	Py_DECREF(item);
+	return 0;
+}
