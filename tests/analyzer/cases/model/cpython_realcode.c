@@ -439,3 +439,23 @@ static int good_release_unless_null(PyObject *list, PyObject *item)
 	Py_DECREF(item);
 	return 0;
 }
+
+/* ---- PyModule_AddObjectRef / PyModule_AddObject accept a NULL value (they fail with -1) ------- */
+
+static int good_add_unchecked_value(PyObject *module, long v)
+{
+	PyObject *obj = PyLong_FromLong(v);
+	int res = PyModule_AddObjectRef(module, "spam", obj); /* the documented example */
+	Py_XDECREF(obj);
+	return res;
+}
+
+static int good_add_steal_unchecked(PyObject *module)
+{
+	PyObject *obj = PyUnicode_FromString("x");
+	if (PyModule_AddObject(module, "x", obj) < 0) {
+		Py_XDECREF(obj);
+		return -1;
+	}
+	return 0;
+}
