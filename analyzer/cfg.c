@@ -11,6 +11,7 @@
 #include "cfg.h"
 
 #include "model.h"
+#include "util.h"
 
 #include <stdint.h>
 #include <ctype.h>
@@ -425,6 +426,83 @@ static int operand_edge(CXCursor c, const struct mtok *t, int last, int loose)
 
 static int macro_body_find(const char *body, const char *body_end, CXCursor lhs, CXCursor rhs, char *buf, size_t n);
 
+/* Per unit: the files it includes, and the bodies found (or not) for each macro name asked. */
+struct cfg_macro_entry {
+	char *name;
+	const char *body, *end; /* NULL: no definition found */
+};
+
+struct cfg_macros {
+	CXFile *files;
+	unsigned nfiles, cap_files;
+	int have_files;
+	struct cfg_macro_entry *e;
+	unsigned n, cap;
+};
+
+struct cfg_macros *cfg_macros_new(void)
+{
+	return util_xcalloc(1, sizeof(struct cfg_macros));
+}
+
+void cfg_macros_free(struct cfg_macros *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < m->n; i++)
+		free(m->e[i].name);
+	free(m->e);
+	free(m->files);
+	free(m);
+}
+
+static void add_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData data)
+{
+	(void)stack;
+	struct cfg_macros *m = data;
+	if (depth == 0)
+		return; /* the main file: searched first anyway */
+	if (m->nfiles == m->cap_files) {
+		m->cap_files = m->cap_files ? m->cap_files * 2 : 64;
+		m->files = util_xrealloc(m->files, m->cap_files * sizeof *m->files);
+	}
+	m->files[m->nfiles++] = f;
+}
+
+/* The body of macro `name` (length len) in the main file, else in a file the unit includes. */
+static const char *find_macro(struct cx *x, const char *name, size_t len, const char **end)
+{
+	const char *body = macro_body(x->env->main_text, x->env->main_len, name, len, end);
+	struct cfg_macros *m = x->env->macros;
+	if (body || !m)
+		return body;
+	for (unsigned i = 0; i < m->n; i++)
+		if (strlen(m->e[i].name) == len && !memcmp(m->e[i].name, name, len)) {
+			*end = m->e[i].end;
+			return m->e[i].body;
+		}
+	if (!m->have_files) {
+		clang_getInclusions(x->env->tu, add_inclusion, m);
+		m->have_files = 1;
+	}
+	for (unsigned i = 0; i < m->nfiles && !body; i++) {
+		size_t flen = 0;
+		const char *text = clang_getFileContents(x->env->tu, m->files[i], &flen);
+		if (text)
+			body = macro_body(text, flen, name, len, end);
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 16;
+		m->e = util_xrealloc(m->e, m->cap * sizeof *m->e);
+	}
+	struct cfg_macro_entry *e = &m->e[m->n++];
+	e->name = util_xcalloc(len + 1, 1);
+	memcpy(e->name, name, len);
+	e->body = body;
+	e->end = body ? *end : NULL;
+	return body;
+}
+
 static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
 {
 	if (!x->env->main_text)
@@ -441,7 +519,7 @@ static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, c
 	if (q == p)
 		return 0;
 	const char *body_end = NULL;
-	const char *body = macro_body(text, x->env->main_len, p, (size_t)(q - p), &body_end);
+	const char *body = find_macro(x, p, (size_t)(q - p), &body_end);
 	if (!body || !macro_body_find(body, body_end, lhs, rhs, buf, n)) {
 		/* Py_CLEAR expanded inside a macro of the file: its body (object.h, 3.8-3.13) tests
 		 * its temporary with `_py_tmp != NULL` (3.12+: `_tmp_old_op`; our stand-in: `_rc_old`) */
@@ -564,6 +642,10 @@ static void unop(struct cx *x, CXCursor c, CXCursor kid, char *buf, size_t n)
 	}
 	if (tk.kind == CXType_Pointer && clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(tk)), tr)) {
 		snprintf(buf, n, "*");
+		return;
+	}
+	if (tk.kind == CXType_Pointer && tr.kind == CXType_Int) {
+		snprintf(buf, n, "!"); /* the only unary operator taking a pointer to an int */
 		return;
 	}
 	/* inside a macro body: a prefix operator is the first token where the expression is spelled */

@@ -30,7 +30,13 @@ struct cfg_env {
 	const struct model_fn *(*macro_model)(void *ctx, const char *name);
 	void *ctx;
 	uint32_t max_nodes; /* lowering budget per function (0: default) */
+	/* Macro definitions looked up in the unit's files (operators inside macro bodies), kept
+	 * for the whole unit: cfg_macros_new() / cfg_macros_free(); NULL: the main file only. */
+	struct cfg_macros *macros;
 };
+
+struct cfg_macros *cfg_macros_new(void);
+void cfg_macros_free(struct cfg_macros *m);
 
 /*
  * Lowers the function definition `fn_cursor` into *out (initialised here; strings in arena).

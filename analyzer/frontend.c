@@ -727,6 +727,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	env.callee = callee_lookup;
 	env.macro_model = macro_model_lookup;
 	env.ctx = &u;
+	env.macros = cfg_macros_new();
 	u.funcs = calloc(cc.n ? cc.n : 1, sizeof *u.funcs);
 	if (!u.funcs)
 		abort();
@@ -772,6 +773,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		}
 	}
 	free(cc.defs);
+	cfg_macros_free(env.macros);
 	out->nfunctions = u.nfuncs;
 	t_lowered = now_s();
 

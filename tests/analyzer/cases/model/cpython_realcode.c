@@ -6,6 +6,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include "cpython_realcode_macros.h"
+
 typedef struct {
 	PyObject_HEAD
 	PyObject *key;
@@ -458,4 +460,40 @@ static int good_add_steal_unchecked(PyObject *module)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- NULL tests inside macros of a project header, and !(x = f()) in a macro body ------------ */
+
+static PyObject *good_header_macro_raise(int status)
+{
+	if (status != 0)
+		RAISE_STATUS(PyExc_RuntimeError, status);
+	Py_RETURN_NONE;
+}
+
+static int good_header_macro_items(PyObject *d, int physical)
+{
+	PyObject *item = NULL;
+	int rv = -1;
+	if (physical) {
+		SET_TEXT_ITEM(d, "replication", "true");
+		SET_TEXT_ITEM(d, "dbname", "replication");
+	} else {
+		SET_TEXT_ITEM(d, "replication", "database");
+	}
+	rv = 0;
+exit:
+	Py_XDECREF(item);
+	return rv;
+}
+
+static int bad_header_macro_items(PyObject *d)
+{
+	PyObject *item = NULL;
+	SET_TEXT_ITEM(d, "replication", "true");
+	item = PyUnicode_FromString("x");
+	return 0; // expect-warning{{rc-leak}}
+exit:
+	Py_XDECREF(item);
+	return -1;
 }
