@@ -856,12 +856,42 @@ static int api_name(const char *name)
  * by design are common in real extensions. Otherwise (`check(obj); return 0;`, or a later
  * Py_DECREF(obj) on another path) the helper only borrowed it, as the C API's convention says.
  */
+/* Whether some path from node `from` reads var before assigning it (its address counts as a
+ * read; unlike the liveness sets, an address taken earlier does not keep it live). */
+static int var_read_later(const struct ir_func *fn, int32_t from, int32_t var)
+{
+	uint8_t *seen = util_xcalloc(fn->nnodes ? fn->nnodes : 1, 1);
+	int32_t *stack = util_xrealloc(NULL, (fn->nnodes + 1) * sizeof *stack);
+	uint32_t sp = 0;
+	int found = 0;
+	stack[sp++] = from;
+	while (sp && !found) {
+		int32_t k = stack[--sp];
+		if (k < 0 || (uint32_t)k >= fn->nnodes || seen[k])
+			continue;
+		seen[k] = 1;
+		const struct ir_node *n = &fn->nodes[k];
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t j = 0; j < n->nargs && !found; j++)
+			found = n->op != IR_KILL && a[j].var == var &&
+				(a[j].kind == IR_OPND_VAR || a[j].kind == IR_OPND_ADDR || a[j].kind == IR_OPND_LOAD ||
+				 a[j].kind == IR_OPND_FIELD);
+		if (found || ((n->op == IR_ASSIGN || n->op == IR_CALL) && n->dest == var))
+			continue;
+		for (int t = 0; t < 2; t++)
+			if (n->succ[t] >= 0 && !seen[n->succ[t]])
+				stack[sp++] = n->succ[t];
+	}
+	free(stack);
+	free(seen);
+	return found;
+}
+
 static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32_t node, const struct ir_operand *a)
 {
 	const struct ir_node *n = &eng->fn->nodes[node];
-	if (!n->callee || api_name(n->callee) || !eng->live || n->succ[0] < 0)
+	if (!n->callee || api_name(n->callee) || n->succ[0] < 0)
 		return;
-	const uint64_t *after = &eng->live[(size_t)n->succ[0] * eng->words];
 	for (uint32_t k = 0; k < n->nargs; k++) {
 		uint8_t s = operand_slot(st, &a[k]);
 		if (!s || st->vals[s].owned <= 0)
@@ -870,7 +900,7 @@ static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32
 		for (uint32_t i = 0; i < st->nvars && !used_later; i++) {
 			if (st->bind[i] != s || (int32_t)i == n->dest)
 				continue;
-			used_later = (after[i / 64] & (1ull << (i % 64))) != 0;
+			used_later = var_read_later(eng->fn, n->succ[0], (int32_t)i);
 			named |= !(eng->fn->vars[i].flags & IR_VAR_TEMP);
 		}
 		int replaced = n->dest >= 0 && (eng->fn->vars[n->dest].flags & IR_VAR_PTR);
