@@ -58,6 +58,10 @@ struct ret_info {
 	uint8_t *passed;  /* some path returned the parameter itself, count unchanged */
 	uint8_t *ret_odd; /* some path returned the parameter with a count change */
 	uint8_t *was_null; /* some path returned with the parameter known NULL (it was tested) */
+	/* the same merge split by the value returned: failure (NULL, a negative constant) or not */
+	int8_t *fdelta, *odelta;
+	uint8_t *fmixed, *omixed, *fseen, *oseen;
+	int int_fail, int_ok, int_other; /* int results: negative constants, others known, unknown */
 	int have_delta;
 	uint32_t deref_unchecked; /* parameters dereferenced while possibly NULL */
 };
@@ -1273,6 +1277,25 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 			rv = v;
 		}
 	}
+	int failing = 0;
+	if (n->nargs) {
+		const struct ir_operand *o = ir_args(fn, n);
+		const struct eng_value *v = engine_operand_value(st, o);
+		if (fn->returns_ptr) {
+			failing = o->kind == IR_OPND_NULL || (o->kind == IR_OPND_INT && o->ival == 0) ||
+				  (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL));
+		} else {
+			int known = o->kind == IR_OPND_INT || (v && (v->flags & ENG_V_INT_KNOWN));
+			int64_t iv = o->kind == IR_OPND_INT ? o->ival : v && known ? v->ival : 0;
+			failing = known && iv < 0;
+			if (failing)
+				ri->int_fail = 1;
+			else if (known)
+				ri->int_ok = 1;
+			else
+				ri->int_other = 1;
+		}
+	}
 	if (!ri->delta) {
 		size_t np = (size_t)fn->nparams + 1;
 		ri->delta = util_xcalloc(np, 1);
@@ -1283,6 +1306,12 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 		ri->passed = util_xcalloc(np, 1);
 		ri->ret_odd = util_xcalloc(np, 1);
 		ri->was_null = util_xcalloc(np, 1);
+		ri->fdelta = util_xcalloc(np, 1);
+		ri->odelta = util_xcalloc(np, 1);
+		ri->fmixed = util_xcalloc(np, 1);
+		ri->omixed = util_xcalloc(np, 1);
+		ri->fseen = util_xcalloc(np, 1);
+		ri->oseen = util_xcalloc(np, 1);
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
@@ -1304,6 +1333,14 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 		int8_t md = v->mdelta, td = v->delta;
 		if (md > 0 && (v->flags & (ENG_V_ESCAPED | ENG_V_FIELD)))
 			md = td = 0;
+		int8_t *sd = failing ? ri->fdelta : ri->odelta;
+		uint8_t *sm = failing ? ri->fmixed : ri->omixed, *ss = failing ? ri->fseen : ri->oseen;
+		if (!ss[p]) {
+			sd[p] = md;
+			ss[p] = 1;
+		} else if (sd[p] != md) {
+			sm[p] = 1;
+		}
 		if (!ri->seen[p]) {
 			ri->delta[p] = md;
 			ri->tdelta[p] = td;
@@ -1318,6 +1355,15 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 	ri->have_delta = 1;
 }
 
+/* Parameter p (0-based) released on every success path and kept on every failure path. */
+static int steals_on_success(const struct engine *eng, int p)
+{
+	const struct ret_info *ri = &eng->ret;
+	int status = eng->fn->returns_ptr ? ri->saw_null : (ri->int_fail && ri->int_ok && !ri->int_other);
+	return status && ri->oseen[p] && ri->fseen[p] && !ri->omixed[p] && !ri->fmixed[p] && ri->odelta[p] == -1 &&
+	       ri->fdelta[p] == 0;
+}
+
 int engine_param_consumed(const struct engine *eng, int param)
 {
 	const struct ret_info *ri = &eng->ret;
@@ -1327,6 +1373,8 @@ int engine_param_consumed(const struct engine *eng, int param)
 	/* releasing a parameter everywhere is by design only for a function made to receive fresh
 	 * references: one that accepts a failed result (tests it for NULL: f(PyObject_Str(x))) or
 	 * passes the reference on as its result; otherwise it is the caller's reference released */
+	if (ri->delta_mixed[p] && !ri->ret_odd[p] && steals_on_success(eng, p))
+		return 1;
 	return ri->seen[p] && !ri->delta_mixed[p] && ri->delta[p] == -1 && !ri->ret_odd[p] &&
 	       (ri->was_null[p] || ri->passed[p]);
 }
@@ -1505,7 +1553,21 @@ static void make_summary(struct engine *eng, struct eng_summary *sum)
 		}
 	}
 	if (ri->have_delta) {
+		/* int results: negative constants on some paths, other constants on the rest */
+		int int_status = !fn->returns_ptr && ri->int_fail && ri->int_ok && !ri->int_other;
 		for (int p = 0; p < fn->nparams && p < 32; p++) {
+			/* released on every success, kept on every failure: taken over on success only
+			 * (a helper like PyModule_AddObject) */
+			if (ri->delta_mixed[p] && steals_on_success(eng, p)) {
+				sum->fn.arg[MODEL_STEALS_OK] |= 1u << p;
+				if (int_status) {
+					sum->fn.ret = MODEL_RET_INT;
+					sum->fn.flags |= MODEL_NEG_ON_FAILURE;
+				} else {
+					sum->fn.flags |= MODEL_NULL_ON_FAILURE;
+				}
+				continue;
+			}
 			if (ri->delta_mixed[p] || !ri->seen[p])
 				continue;
 			if (ri->delta[p] == 1)
@@ -1621,6 +1683,12 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.ret.passed);
 	free(eng.ret.ret_odd);
 	free(eng.ret.was_null);
+	free(eng.ret.fdelta);
+	free(eng.ret.odelta);
+	free(eng.ret.fmixed);
+	free(eng.ret.omixed);
+	free(eng.ret.fseen);
+	free(eng.ret.oseen);
 	state_free(&eng.a);
 	state_free(&eng.b);
 	state_free(&eng.c);

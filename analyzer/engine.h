@@ -196,7 +196,9 @@ int engine_global_acquired_before(const struct ir_func *fn, const struct ir_node
 /* At the end of the run (ENG_EV_END): whether the function consumes its parameter (1-based)
  * by design: released once on every path that returns with it not NULL, except paths that
  * return it as the result (the caller's reference passed on), and it either tests it for NULL
- * or passes it on somewhere (a function made to receive fresh, possibly failed, references). */
+ * or passes it on somewhere (a function made to receive fresh, possibly failed, references);
+ * or released on every path returning success and kept on every path returning failure (NULL,
+ * a negative constant): taken over on success, like PyModule_AddObject. */
 int engine_param_consumed(const struct engine *eng, int param);
 /* The function the engine is analysing, and its own model (may be NULL). */
 const struct ir_func *engine_func(const struct engine *eng);

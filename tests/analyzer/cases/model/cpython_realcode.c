@@ -139,15 +139,16 @@ err:
 	return -1;
 }
 
-static int bad_setref_borrowed_local(PyObject *root, PyObject *key, PyObject **result)
+/* (void: a status result that fails without the release would make it a steal-on-success
+ * helper by design, as below) */
+static void bad_setref_borrowed_local(PyObject *root, PyObject *key, PyObject **result)
 {
 	PyObject *last = root; /* borrowed: no Py_INCREF */
 	PyObject *next = step(last, key);
 	if (next == NULL)
-		return -1;
+		return;
 	Py_SETREF(last, next); // expect-warning{{rc-release-borrowed}}
 	*result = last;
-	return 0;
 }
 
 static int bad_setref_local_leak(PyObject *root, PyObject *key)
@@ -496,4 +497,36 @@ static int bad_header_macro_items(PyObject *d)
 exit:
 	Py_XDECREF(item);
 	return -1;
+}
+
+/* ---- a same-file helper taking its argument over on success only ----------------------------- */
+
+static int insert_steal_on_success(PyObject *d, const char *name, PyObject *value)
+{
+	if (PyDict_SetItemString(d, name, value) < 0)
+		return -1;
+	Py_DECREF(value); /* by design: the dict holds it now */
+	return 0;
+}
+
+static int good_caller_steal_on_success(PyObject *d, long v)
+{
+	PyObject *o = PyLong_FromLong(v);
+	if (o == NULL)
+		return -1;
+	if (insert_steal_on_success(d, "v", o) < 0) {
+		Py_DECREF(o);
+		return -1;
+	}
+	return 0;
+}
+
+static int bad_caller_steal_on_success(PyObject *d, long v)
+{
+	PyObject *o = PyLong_FromLong(v);
+	if (o == NULL)
+		return -1;
+	if (insert_steal_on_success(d, "v", o) < 0)
+		return -1; // expect-warning{{rc-leak}}
+	return 0;
 }
