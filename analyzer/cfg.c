@@ -1148,10 +1148,20 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 	struct ir_loc loc = loc_of(c);
 	CXCursor ref = clang_getCursorReferenced(c);
 	const char *name = NULL;
-	if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
+	if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
 		name = spelling(x, ref);
-	else if (ks.n >= 1)
+	} else if (ks.n >= 1) {
 		lower_expr(x, ks.v[0]); /* indirect call: evaluate the callee expression */
+		/* a type slot (type->tp_alloc(type, 0), Py_TYPE(self)->tp_free(self)): the model
+		 * names it like the slot, as CPython's documentation does */
+		CXCursor fp = strip(ks.v[0]);
+		if (clang_getCursorKind(fp) == CXCursor_MemberRefExpr) {
+			const char *member = spelling(x, fp);
+			if (member && !strncmp(member, "tp_", 3))
+				name = member;
+			ref = clang_getNullCursor();
+		}
+	}
 	if (name && !strcmp(name, "__builtin_expect") && ks.n >= 3) {
 		struct ir_operand o = lower_expr(x, ks.v[1]);
 		lower_expr(x, ks.v[2]);

@@ -58,6 +58,7 @@ struct ret_info {
 	uint8_t *passed;  /* some path returned the parameter itself, count unchanged */
 	uint8_t *ret_odd; /* some path returned the parameter with a count change */
 	uint8_t *was_null; /* some path returned with the parameter known NULL (it was tested) */
+	uint8_t *went_down; /* some path released (or handed over) the parameter */
 	/* the same merge split by the value returned: failure (NULL, a negative constant) or not */
 	int8_t *fdelta, *odelta;
 	uint8_t *fmixed, *omixed, *fseen, *oseen;
@@ -986,6 +987,13 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 			st->vals[s].delta++;
 		if (model_mask(m, MODEL_COUNT_DOWN, na) & bit)
 			st->vals[s].delta--;
+		if ((model_mask(m, MODEL_MAY_TAKE, na) & bit) && st->vals[s].owned > 0)
+			st->vals[s].flags |= ENG_V_ESCAPED;
+		if ((model_mask(m, MODEL_FREES, na) & bit) && st->vals[s].owned > 0) {
+			st->vals[s].owned = 0; /* PyObject_Del(fresh): the reference goes with the memory */
+			st->vals[s].rel_site = node;
+			mark_freed(st, s);
+		}
 		if (rel & bit)
 			release_slot(st, s, node);
 		if (steals & bit)
@@ -1306,6 +1314,7 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 		ri->passed = util_xcalloc(np, 1);
 		ri->ret_odd = util_xcalloc(np, 1);
 		ri->was_null = util_xcalloc(np, 1);
+		ri->went_down = util_xcalloc(np, 1);
 		ri->fdelta = util_xcalloc(np, 1);
 		ri->odelta = util_xcalloc(np, 1);
 		ri->fmixed = util_xcalloc(np, 1);
@@ -1329,10 +1338,15 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 				ri->ret_odd[p] = 1;
 			continue;
 		}
+		/* handed over to a callee that steals it (PyTuple_SET_ITEM, Py_BuildValue "N"): for the
+		 * caller the reference is gone as if released */
+		int stolen = (v->flags & ENG_V_STOLEN) != 0;
+		int8_t md = (int8_t)(v->mdelta - stolen), td = (int8_t)(v->delta - stolen);
 		/* Py_INCREF(o); self->f = o: the added reference is the memory's, not the caller's */
-		int8_t md = v->mdelta, td = v->delta;
 		if (md > 0 && (v->flags & (ENG_V_ESCAPED | ENG_V_FIELD)))
 			md = td = 0;
+		if (md < 0)
+			ri->went_down[p] = 1;
 		int8_t *sd = failing ? ri->fdelta : ri->odelta;
 		uint8_t *sm = failing ? ri->fmixed : ri->omixed, *ss = failing ? ri->fseen : ri->oseen;
 		if (!ss[p]) {
@@ -1362,6 +1376,16 @@ static int steals_on_success(const struct engine *eng, int p)
 	int status = eng->fn->returns_ptr ? ri->saw_null : (ri->int_fail && ri->int_ok && !ri->int_other);
 	return status && ri->oseen[p] && ri->fseen[p] && !ri->omixed[p] && !ri->fmixed[p] && ri->odelta[p] == -1 &&
 	       ri->fdelta[p] == 0;
+}
+
+int engine_param_acquired(const struct engine *eng, int param)
+{
+	const struct ret_info *ri = &eng->ret;
+	if (!ri->have_delta || !ri->seen || param < 1 || param > eng->fn->nparams)
+		return 0;
+	int p = param - 1;
+	/* tested for NULL, one reference taken on every other path: a take-a-reference helper */
+	return ri->seen[p] && !ri->delta_mixed[p] && ri->delta[p] == 1 && !ri->ret_odd[p] && ri->was_null[p];
 }
 
 int engine_param_consumed(const struct engine *eng, int param)
@@ -1568,9 +1592,17 @@ static void make_summary(struct engine *eng, struct eng_summary *sum)
 				}
 				continue;
 			}
+			if (ri->delta_mixed[p] && ri->went_down[p]) {
+				/* released on some paths only (`if (o->count > 0) Py_DECREF(o)`): after a
+				 * call the caller cannot tell whether its reference is still there */
+				sum->fn.arg[MODEL_MAY_TAKE] |= 1u << p;
+				continue;
+			}
 			if (ri->delta_mixed[p] || !ri->seen[p])
 				continue;
-			if (ri->delta[p] == 1)
+			if (ri->delta[p] == 1 && engine_param_acquired(eng, p + 1))
+				sum->fn.arg[MODEL_COUNT_UP] |= 1u << p; /* for a third party: not the caller's */
+			else if (ri->delta[p] == 1)
 				sum->fn.arg[MODEL_ACQUIRES] |= 1u << p;
 			else if (ri->delta[p] == -1)
 				sum->fn.arg[MODEL_RELEASES] |= 1u << p;
@@ -1683,6 +1715,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.ret.passed);
 	free(eng.ret.ret_odd);
 	free(eng.ret.was_null);
+	free(eng.ret.went_down);
 	free(eng.ret.fdelta);
 	free(eng.ret.odelta);
 	free(eng.ret.fmixed);

@@ -200,6 +200,10 @@ int engine_global_acquired_before(const struct ir_func *fn, const struct ir_node
  * or released on every path returning success and kept on every path returning failure (NULL,
  * a negative constant): taken over on success, like PyModule_AddObject. */
 int engine_param_consumed(const struct engine *eng, int param);
+/* At the end of the run: whether the function takes one reference to its parameter (1-based)
+ * on every path that returns with it not NULL, and tests it for NULL (`hold(o) { if (!o)
+ * return; ...; Py_INCREF(o); }`): it acquires it for someone else by design. */
+int engine_param_acquired(const struct engine *eng, int param);
 /* The function the engine is analysing, and its own model (may be NULL). */
 const struct ir_func *engine_func(const struct engine *eng);
 /* Whether the function being analysed must return a new reference (own model says so). */

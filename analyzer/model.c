@@ -274,6 +274,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_ACCEPTS_NULL);
 	if (KEY("clears"))
 		return parse_args_kind(r, val, MODEL_CLEARS);
+	if (KEY("frees"))
+		return parse_args_kind(r, val, MODEL_FREES);
 	if (KEY("out-new"))
 		return parse_args_kind(r, val, MODEL_OUT_NEW);
 	if (KEY("out-borrowed"))

@@ -52,6 +52,9 @@ enum model_arg_kind {
 	MODEL_OUT_BORROWED, /* PyObject **: receives a borrowed reference */
 	MODEL_COUNT_UP,     /* summaries: the count of the argument goes up (p->refcnt++), no ownership */
 	MODEL_COUNT_DOWN,   /* summaries: the count goes down */
+	MODEL_MAY_TAKE,     /* summaries: released on some paths only: the caller no longer knows */
+	MODEL_FREES,        /* the object's memory is freed: an owned reference is given up with it;
+			     * not a reference operation on a borrowed one (tp_free(self) in tp_dealloc) */
 	MODEL_NARG_KINDS,
 };
 

@@ -530,3 +530,89 @@ static int bad_caller_steal_on_success(PyObject *d, long v)
 		return -1; // expect-warning{{rc-leak}}
 	return 0;
 }
+
+/* ---- type slots called through the type: tp_alloc returns a new reference, tp_free frees ----- */
+
+typedef struct {
+	PyObject_HEAD
+	char *buf;
+} BufObject;
+
+static PyObject *good_new_with_tp_alloc(PyTypeObject *type, Py_ssize_t n)
+{
+	BufObject *obj = (BufObject *)type->tp_alloc(type, 0);
+	if (obj == NULL)
+		return NULL;
+	obj->buf = PyMem_Malloc((size_t)n + 1);
+	if (obj->buf == NULL) {
+		PyObject_Del(obj); /* the fresh object's only reference goes with its memory */
+		return PyErr_NoMemory();
+	}
+	return (PyObject *)obj;
+}
+
+static PyObject *bad_tp_alloc_leaked(PyTypeObject *type, Py_ssize_t n)
+{
+	BufObject *obj = (BufObject *)type->tp_alloc(type, 0);
+	if (obj == NULL)
+		return NULL;
+	obj->buf = PyMem_Malloc((size_t)n + 1);
+	if (obj->buf == NULL)
+		return PyErr_NoMemory(); // expect-warning{{rc-leak}}
+	return (PyObject *)obj;
+}
+
+static void good_buf_dealloc(BufObject *self)
+{
+	PyMem_Free(self->buf);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* ---- a helper stealing its argument into Py_BuildValue "N" consumes it ------------------------ */
+
+static PyObject *build_pair_steal(PyObject *rval, Py_ssize_t idx)
+{
+	if (rval == NULL)
+		return NULL;
+	return Py_BuildValue("(Nn)", rval, idx);
+}
+
+static PyObject *good_caller_of_build_steal(PyObject *o)
+{
+	return build_pair_steal(PyObject_Str(o), 1);
+}
+
+/* ---- take-a-reference and maybe-release helpers for a third party ----------------------------- */
+
+typedef struct {
+	PyObject_HEAD
+	int shared;
+} OwnerObject;
+
+static void owner_add_ref(OwnerObject *owner)
+{
+	if (owner == NULL)
+		return;
+	owner->shared += 1;
+	Py_INCREF(owner); /* for the C library holding it */
+}
+
+static void owner_release_ref(OwnerObject *owner)
+{
+	if (owner == NULL || owner->shared <= 0)
+		return;
+	owner->shared -= 1;
+	Py_DECREF(owner); // expect-warning{{rc-release-borrowed}}
+}
+
+int library_register(OwnerObject *owner);
+
+static int good_caller_of_maybe_release(OwnerObject *owner)
+{
+	owner_add_ref(owner); /* the library's reference */
+	if (library_register(owner) < 0) {
+		owner_release_ref(owner);
+		return -1;
+	}
+	return 0;
+}
