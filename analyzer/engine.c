@@ -943,7 +943,19 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 			int32_t var = a[k].var;
 			if (m && !heuristic && m->setref_dst && k + 1 == (uint32_t)m->setref_dst)
 				continue; /* Py_SETREF(&local, v): below, not an escape of the old value */
-			if (clears & bit) {
+			if ((clears & bit) && (out_new & bit)) {
+				/* _PyBytes_Resize(&b, n): the old reference is given up; on success *b is a
+				 * new reference (maybe the same object), on failure NULL */
+				release_slot(st, st->bind[var], node);
+				if (!failed) {
+					bind_new_out(st, var, node, 1);
+				} else {
+					uint8_t z = new_value(st, node);
+					if (z)
+						st->vals[z].null = ENG_NULL;
+					st->bind[var] = z;
+				}
+			} else if (clears & bit) {
 				release_slot(st, st->bind[var], node);
 				uint8_t z = new_value(st, node);
 				if (z)
@@ -1062,9 +1074,13 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 			if (!s)
 				break;
 			st->vals[s].flags = ENG_V_INT;
-			if (m->flags & MODEL_NEG_ON_FAILURE)
+			if (m->flags & MODEL_NEG_ON_FAILURE) {
 				st->vals[s].sign = failed ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
-			else if (m->flags & MODEL_ZERO_ON_FAILURE) {
+				if (!failed && (m->flags & MODEL_ZERO_ON_SUCCESS)) {
+					st->vals[s].flags |= ENG_V_INT_KNOWN; /* "0 on success, -1 on failure" */
+					st->vals[s].ival = 0;
+				}
+			} else if (m->flags & MODEL_ZERO_ON_FAILURE) {
 				if (failed) {
 					st->vals[s].flags |= ENG_V_INT_KNOWN;
 					st->vals[s].ival = 0;

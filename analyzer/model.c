@@ -246,6 +246,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 			r->flags |= MODEL_NEG_ON_FAILURE;
 		else if (KEY("zero-on-failure"))
 			r->flags |= MODEL_ZERO_ON_FAILURE;
+		else if (KEY("zero-on-success"))
+			r->flags |= MODEL_ZERO_ON_SUCCESS;
 		else if (KEY("noreturn"))
 			r->flags |= MODEL_NORETURN;
 		else if (KEY("may-return-null"))

@@ -30,6 +30,7 @@ enum model_flags {
 	MODEL_ZERO_ON_FAILURE = 1u << 5, /* int result: 0 on failure, non-zero on success */
 	MODEL_RETURN_STMT = 1u << 6,     /* a macro that is a whole return statement */
 	MODEL_SETREF_X = 1u << 7,        /* setref: the old value may be NULL (xsetref) */
+	MODEL_ZERO_ON_SUCCESS = 1u << 8, /* neg-on-failure int result that is exactly 0 on success */
 };
 
 enum model_origin {
@@ -61,7 +62,7 @@ enum model_arg_kind {
 struct model_fn {
 	const char *name;
 	uint8_t ret;    /* enum model_ret */
-	uint8_t flags;  /* enum model_flags */
+	uint16_t flags; /* enum model_flags */
 	uint8_t origin; /* enum model_origin */
 	uint32_t arg[MODEL_NARG_KINDS];     /* bit N-1: argument N */
 	uint32_t arg_end[MODEL_NARG_KINDS]; /* bit N-1: argument -N (counted from the last) */

@@ -616,3 +616,75 @@ static int good_caller_of_maybe_release(OwnerObject *owner)
 	}
 	return 0;
 }
+
+/* ---- resize in place: the old reference is replaced (or released and NULL on failure) -------- */
+
+static PyObject *resize_steal(PyObject *b, Py_ssize_t n)
+{
+	if (_PyBytes_Resize(&b, n) == 0)
+		return b;
+	return NULL;
+}
+
+static PyObject *good_grow(Py_ssize_t n)
+{
+	PyObject *result = PyBytes_FromStringAndSize(NULL, 8);
+	if (result == NULL)
+		return NULL;
+	if (!(result = resize_steal(result, n)))
+		return NULL;
+	return result;
+}
+
+static PyObject *good_resize_direct(Py_ssize_t n)
+{
+	PyObject *b = PyBytes_FromStringAndSize(NULL, 8);
+	if (b == NULL)
+		return NULL;
+	if (_PyBytes_Resize(&b, n) < 0)
+		return NULL; /* b was released and set to NULL */
+	return b;
+}
+
+static PyObject *bad_resize_then_release(Py_ssize_t n)
+{
+	PyObject *b = PyBytes_FromStringAndSize(NULL, 8);
+	if (b == NULL)
+		return NULL;
+	if (_PyBytes_Resize(&b, n) < 0) {
+		return NULL;
+	}
+	return NULL; // expect-warning{{rc-leak}}
+}
+
+static PyObject *good_concat(PyObject *a, PyObject *tail)
+{
+	PyObject *s = PyUnicode_FromString("x");
+	PyUnicode_Append(&s, tail); /* s replaced; NULL on error */
+	(void)a;
+	return s;
+}
+
+/* ---- "0 on success, -1 on failure": a non-zero test is the failure test ---------------------- */
+
+static int good_add_nonzero_test(PyObject *module)
+{
+	PyObject *f = PyLong_FromLong(1);
+	if (f == NULL)
+		return -1;
+	if (PyModule_AddObject(module, "f", f)) {
+		Py_DECREF(f); /* failed: still ours */
+		return -1;
+	}
+	return 0;
+}
+
+static int bad_add_nonzero_test(PyObject *module)
+{
+	PyObject *f = PyLong_FromLong(1);
+	if (f == NULL)
+		return -1;
+	if (PyModule_AddObject(module, "f", f))
+		return -1; // expect-warning{{rc-leak}}
+	return 0;
+}
