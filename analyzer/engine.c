@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define ENG_MAX_VALUES 250 /* value slots per state (bindings are one byte) */
 #define ENG_DEFAULT_BUDGET 20000
@@ -1385,6 +1386,15 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 	ri->have_delta = 1;
 }
 
+/* A function named for it (`_steal_accumulate`, `list_append_steal`) takes its argument over. */
+static int name_says_steal(const char *name)
+{
+	for (const char *p = name; p && *p; p++)
+		if ((p[0] == 's' || p[0] == 'S') && !strncasecmp(p, "steal", 5))
+			return 1;
+	return 0;
+}
+
 /* Parameter p (0-based) released on every success path and kept on every failure path. */
 static int steals_on_success(const struct engine *eng, int p)
 {
@@ -1416,7 +1426,7 @@ int engine_param_consumed(const struct engine *eng, int param)
 	if (ri->delta_mixed[p] && !ri->ret_odd[p] && steals_on_success(eng, p))
 		return 1;
 	return ri->seen[p] && !ri->delta_mixed[p] && ri->delta[p] == -1 && !ri->ret_odd[p] &&
-	       (ri->was_null[p] || ri->passed[p]);
+	       (ri->was_null[p] || ri->passed[p] || name_says_steal(eng->fn->name));
 }
 
 /* Processes one record: fires the events of its node and pushes the successor states. */
@@ -1497,6 +1507,7 @@ static void step(struct engine *eng, int32_t r)
 		}
 		if (n->nargs && a[0].kind == IR_OPND_VAR && w->bind[a[0].var]) {
 			struct eng_value *v = &w->vals[w->bind[a[0].var]];
+			v->flags |= ENG_V_STORED;
 			if (v->owned > 0)
 				v->flags |= ENG_V_ESCAPED;
 			if (n->nargs > 1 && a[1].var != -1 && a[1].str && !(v->flags & ENG_V_FIELD)) {

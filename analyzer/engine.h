@@ -43,6 +43,7 @@ enum eng_value_flags {
 	/* on a pointer parameter p: what `*p = v` stored on this path (an out-parameter) */
 	ENG_V_OUT_OWNED = 1u << 10,    /* a reference the function owned */
 	ENG_V_OUT_BORROWED = 1u << 11, /* one it did not own */
+	ENG_V_STORED = 1u << 12,       /* stored into memory on this path (owned or not) */
 };
 
 enum eng_sign {
@@ -195,8 +196,9 @@ static inline const struct model_fn *engine_call_model(const struct ir_node *n)
 int engine_global_acquired_before(const struct ir_func *fn, const struct ir_node *ret, const char *g);
 /* At the end of the run (ENG_EV_END): whether the function consumes its parameter (1-based)
  * by design: released once on every path that returns with it not NULL, except paths that
- * return it as the result (the caller's reference passed on), and it either tests it for NULL
- * or passes it on somewhere (a function made to receive fresh, possibly failed, references);
+ * return it as the result (the caller's reference passed on), and it either tests it for NULL,
+ * passes it on somewhere (a function made to receive fresh, possibly failed, references) or
+ * says so in its name ("steal");
  * or released on every path returning success and kept on every path returning failure (NULL,
  * a negative constant): taken over on success, like PyModule_AddObject. */
 int engine_param_consumed(const struct engine *eng, int param);

@@ -55,7 +55,7 @@ static int first_difference(const int8_t *a, const int8_t *b, int n)
 	for (int p = 0; p < n; p++) {
 		if (a[p] == b[p] || ((a[n + p] | b[n + p]) & IS_NULL))
 			continue; /* a NULL parameter (tested) has nothing to release on that path */
-		const int8_t *hi = a[p] > b[p] ? a : b;
+		const int8_t *hi = a[p] > b[p] ? a : b, *lo = hi == a ? b : a;
 		if (hi[n + p] & STORED) {
 			if (outs_ok < 0) {
 				outs_ok = outs_all_owned(a, n) && outs_all_owned(b, n);
@@ -63,6 +63,14 @@ static int first_difference(const int8_t *a, const int8_t *b, int n)
 					outs_ok = (a[n + q] & OUT_OWNED) == (b[n + q] & OUT_OWNED);
 			}
 			if (outs_ok)
+				continue;
+			/* Py_INCREF(conn); self->conn = conn; on one path, conn untouched on the other:
+			 * the extra reference is held by the memory (self, released by its dealloc),
+			 * unless some path handed a borrowed reference out (the caller cannot tell) */
+			int borrowed_out = 0;
+			for (int q = 0; q < n; q++)
+				borrowed_out |= (a[n + q] | b[n + q]) & OUT_BORROWED;
+			if (!(lo[n + p] & STORED) && !borrowed_out)
 				continue;
 		}
 		return p;
@@ -111,7 +119,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		if (v->param && v->param <= d->nparams) {
 			int8_t *what = &delta[d->nparams + v->param - 1];
 			delta[v->param - 1] = v->delta;
-			*what = (int8_t)(((v->flags & (ENG_V_ESCAPED | ENG_V_FIELD)) ? STORED : 0) |
+			*what = (int8_t)(((v->flags & (ENG_V_ESCAPED | ENG_V_FIELD | ENG_V_STORED | ENG_V_STOLEN)) ? STORED : 0) |
 					 ((v->flags & ENG_V_OUT_OWNED) ? OUT_OWNED : 0) |
 					 ((v->flags & ENG_V_OUT_BORROWED) ? OUT_BORROWED : 0) |
 					 (v->null == ENG_NULL ? IS_NULL : 0));

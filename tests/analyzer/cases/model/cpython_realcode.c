@@ -688,3 +688,40 @@ static int bad_add_nonzero_test(PyObject *module)
 		return -1; // expect-warning{{rc-leak}}
 	return 0;
 }
+
+/* ---- a function named for stealing its argument ----------------------------------------------- */
+
+static int steal_accumulate(PyObject *list, PyObject *stolen)
+{
+	int rval = PyList_Append(list, stolen);
+	Py_DECREF(stolen);
+	return rval;
+}
+
+static int good_use_steal_accumulate(PyObject *list, long v)
+{
+	PyObject *o = PyLong_FromLong(v);
+	if (o == NULL)
+		return -1;
+	return steal_accumulate(list, o);
+}
+
+/* ---- rc-inconsistent: a reference stored into self on one failing path only ------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *conn;
+	PyObject *factory;
+} CursorObject;
+
+static int good_cursor_setup(CursorObject *self, PyObject *conn, const char *name)
+{
+	if (name && name[0] == '\0')
+		return -1;
+	Py_INCREF(conn);
+	self->conn = conn; /* released by the cursor's dealloc, whatever the result */
+	self->factory = PyObject_GetAttrString(conn, "factory");
+	if (self->factory == NULL)
+		return -1;
+	return 0;
+}
