@@ -773,10 +773,16 @@ static void acquire_slot(struct eng_state *st, uint8_t s)
 		return;
 	v->delta++;
 	v->mdelta++;
+	v->flags &= (uint16_t)~ENG_V_FREED;
+	if ((v->flags & (ENG_V_STORED | ENG_V_FIELD)) == (ENG_V_STORED | ENG_V_FIELD) && v->owned == 0 &&
+	    !(v->flags & ENG_V_ESCAPED)) {
+		/* self->f = o; Py_INCREF(o): the reference is the one the memory holds */
+		v->flags |= ENG_V_ESCAPED;
+		return;
+	}
 	if (v->owned < 100)
 		v->owned++;
 	v->flags |= ENG_V_HAD_OWNED;
-	v->flags &= (uint16_t)~ENG_V_FREED;
 }
 
 /* Marks what a var holds as escaped and unbinds the var (the callee may overwrite it). */
@@ -963,8 +969,15 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 					st->vals[z].null = ENG_NULL;
 				st->bind[var] = z;
 			} else if ((out_new | out_bor) & bit) {
-				if (!failed || (out_bor & bit))
+				if (!failed || (out_bor & bit)) {
 					bind_new_out(st, var, node, (out_new & bit) != 0);
+				} else {
+					/* PyDict_GetItemRef & co.: *result is set to NULL on error */
+					uint8_t z = new_value(st, node);
+					if (z)
+						st->vals[z].null = ENG_NULL;
+					st->bind[var] = z;
+				}
 			} else if (m && !heuristic && ((m->format_parse && k >= (uint32_t)m->format_parse) ||
 						       (m->unpack_borrowed && k + 1 >= (uint32_t)m->unpack_borrowed))) {
 				if (!failed)

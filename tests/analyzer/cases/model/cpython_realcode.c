@@ -725,3 +725,40 @@ static int good_cursor_setup(CursorObject *self, PyObject *conn, const char *nam
 		return -1;
 	return 0;
 }
+
+/* ---- store, then Py_INCREF: the reference is the field's, given back when it is cleared ------- */
+
+static PyObject *good_set_share(CursorObject *self, PyObject *obj, int fail)
+{
+	PyObject *share = obj;
+	self->factory = share;
+	Py_INCREF(share);
+	if (fail) {
+		self->factory = NULL;
+		Py_DECREF(share);
+		return NULL;
+	}
+	Py_RETURN_NONE;
+}
+
+/* ---- PyDict_GetItemRef sets *result to NULL on error --------------------------------------- */
+
+static int good_get_ref_loop(PyObject *dict, PyObject *keys)
+{
+	PyObject *iter = PyObject_GetIter(keys), *key, *value = NULL;
+	if (iter == NULL)
+		return -1;
+	while ((key = PyIter_Next(iter))) {
+		if (PyDict_GetItemRef(dict, key, &value) < 0)
+			goto error; /* value is NULL here, not the previous item */
+		Py_DECREF(key);
+		Py_XDECREF(value);
+	}
+	Py_DECREF(iter);
+	return PyErr_Occurred() ? -1 : 0;
+error:
+	Py_DECREF(iter);
+	Py_DECREF(key);
+	Py_XDECREF(value);
+	return -1;
+}
