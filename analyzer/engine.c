@@ -88,6 +88,12 @@ struct engine {
 	uint32_t nreported, cap_reported;
 	struct ret_info ret;
 	char origin_buf[256];
+	/* var_read_later() answers, by (node, var): each is a search over the whole function */
+	struct read_later {
+		int32_t node, var;
+		int read;
+	} *read_later;
+	uint32_t nread_later, cap_read_later;
 	/* scratch states */
 	struct eng_state a, b, c;
 	uint8_t *ser;
@@ -899,6 +905,22 @@ static int var_read_later(const struct ir_func *fn, int32_t from, int32_t var)
 	return found;
 }
 
+static int var_read_later_cached(struct engine *eng, int32_t from, int32_t var)
+{
+	for (uint32_t i = 0; i < eng->nread_later; i++)
+		if (eng->read_later[i].node == from && eng->read_later[i].var == var)
+			return eng->read_later[i].read;
+	int r = var_read_later(eng->fn, from, var);
+	if (eng->nread_later == eng->cap_read_later) {
+		eng->cap_read_later = eng->cap_read_later ? eng->cap_read_later * 2 : 8;
+		eng->read_later = util_xrealloc(eng->read_later, eng->cap_read_later * sizeof *eng->read_later);
+	}
+	eng->read_later[eng->nread_later].node = from;
+	eng->read_later[eng->nread_later].var = var;
+	eng->read_later[eng->nread_later++].read = r;
+	return r;
+}
+
 static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32_t node, const struct ir_operand *a)
 {
 	const struct ir_node *n = &eng->fn->nodes[node];
@@ -912,7 +934,7 @@ static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32
 		for (uint32_t i = 0; i < st->nvars && !used_later; i++) {
 			if (st->bind[i] != s || (int32_t)i == n->dest)
 				continue;
-			used_later = var_read_later(eng->fn, n->succ[0], (int32_t)i);
+			used_later = var_read_later_cached(eng, n->succ[0], (int32_t)i);
 			named |= !(eng->fn->vars[i].flags & IR_VAR_TEMP);
 		}
 		int replaced = n->dest >= 0 && (eng->fn->vars[n->dest].flags & IR_VAR_PTR);
@@ -1762,6 +1784,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.ret.omixed);
 	free(eng.ret.fseen);
 	free(eng.ret.oseen);
+	free(eng.read_later);
 	state_free(&eng.a);
 	state_free(&eng.b);
 	state_free(&eng.c);
