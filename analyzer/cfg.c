@@ -165,9 +165,102 @@ static int is_expr(CXCursor c)
 	return clang_isExpression(clang_getCursorKind(c));
 }
 
-/* Tokenizes [from, to) and copies the first punctuation token into buf. */
-static int first_punct(CXTranslationUnit tu, CXSourceLocation from, CXSourceLocation to, char *buf, size_t n)
+/* ---- operators written inside the body of a macro defined in the main file -------------------
+ * libclang cannot tokenize a macro body through the expansion (its "spelling" locations are
+ * file locations), so `if (item == NULL) goto fail;` inside SET_ITEM(...) would have no known
+ * operator. The body is read from the main file's `#define NAME` instead and searched for
+ * "LHS-end OP RHS-start" with the operands' own spellings; used only when that gives one
+ * operator. */
+
+struct mtok {
+	const char *p;
+	unsigned len;
+	char kind; /* 'i' identifier, 'n' number, 's' string/char literal, 'p' punctuation */
+};
+
+static const char *const mac_puncts[] = {
+	"<<=", ">>=", "...", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "*=", "/=", "%=",
+	"+=", "-=", "&=", "^=", "|=", "##",
+};
+
+/* Lexes [p, end) into at most max tokens; one_line: a macro body (one logical line, ends at a
+ * newline or a // comment). Stops at a '#' outside a macro body (a directive: the caller falls
+ * back to libclang) and returns max + 1 then. */
+static unsigned macro_lex(const char *p, const char *end, struct mtok *t, unsigned max, int one_line)
 {
+	unsigned n = 0;
+	while (p < end && n < max) {
+		if (*p == '\\' && p + 1 < end && (p[1] == '\n' || p[1] == '\r')) {
+			p += 2;
+			continue;
+		}
+		if (*p == '\n' && one_line)
+			break;
+		if (*p == '#' && !one_line)
+			return max + 1;
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v' || *p == '\n') {
+			p++;
+			continue;
+		}
+		if (*p == '/' && p + 1 < end && p[1] == '*') {
+			const char *q = p + 2;
+			while (q + 1 < end && !(q[0] == '*' && q[1] == '/'))
+				q++;
+			p = q + 2 <= end ? q + 2 : end;
+			continue;
+		}
+		if (*p == '/' && p + 1 < end && p[1] == '/') {
+			if (one_line)
+				break;
+			while (p < end && *p != '\n')
+				p++;
+			continue;
+		}
+		struct mtok *k = &t[n];
+		k->p = p;
+		if (isalpha((unsigned char)*p) || *p == '_') {
+			while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
+				p++;
+			k->kind = 'i';
+		} else if (isdigit((unsigned char)*p)) {
+			while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
+				p++;
+			k->kind = 'n';
+		} else if (*p == '"' || *p == '\'') {
+			char q = *p++;
+			while (p < end && *p != q && *p != '\n') {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				p++;
+			}
+			if (p < end && *p == q)
+				p++;
+			k->kind = 's';
+		} else {
+			unsigned len = 1;
+			for (size_t i = 0; i < sizeof mac_puncts / sizeof *mac_puncts; i++) {
+				size_t l = strlen(mac_puncts[i]);
+				if ((size_t)(end - p) >= l && !memcmp(p, mac_puncts[i], l) && l > len)
+					len = (unsigned)l;
+			}
+			p += len;
+			k->kind = 'p';
+		}
+		k->len = (unsigned)(p - k->p);
+		n++;
+	}
+	return n;
+}
+
+static int mtok_is(const struct mtok *t, const char *s)
+{
+	return t->len == strlen(s) && !memcmp(t->p, s, t->len);
+}
+
+/* Tokenizes [from, to) and copies the first punctuation token into buf. */
+static int first_punct(const struct cfg_env *env, CXSourceLocation from, CXSourceLocation to, char *buf, size_t n)
+{
+	CXTranslationUnit tu = env->tu;
 	/* macro locations cannot be tokenized: use their expansion points in the file, or for
 	 * macro arguments their spelling */
 	CXFile fa = NULL, fb = NULL;
@@ -179,6 +272,22 @@ static int first_punct(CXTranslationUnit tu, CXSourceLocation from, CXSourceLoca
 		clang_getSpellingLocation(to, &fb, NULL, NULL, &ob);
 		if (!fa || !fb || !clang_File_isEqual(fa, fb) || oa >= ob)
 			return 0;
+	}
+	/* in the main file, lex its text: much cheaper than clang_tokenize */
+	if (env->main_text && env->main_file && ob <= env->main_len && clang_File_isEqual(fa, env->main_file)) {
+		struct mtok t[64];
+		unsigned nt = macro_lex(env->main_text + oa, env->main_text + ob, t, 64, 0);
+		if (nt <= 64) {
+			for (unsigned i = 0; i < nt; i++)
+				if (t[i].kind == 'p' && !mtok_is(&t[i], "(") && !mtok_is(&t[i], ")")) {
+					if (t[i].len >= n)
+						return 0;
+					memcpy(buf, t[i].p, t[i].len);
+					buf[t[i].len] = '\0';
+					return 1;
+				}
+			return 0;
+		}
 	}
 	CXSourceRange r = clang_getRange(clang_getLocationForOffset(tu, fa, oa), clang_getLocationForOffset(tu, fb, ob));
 	CXToken *toks = NULL;
@@ -279,89 +388,6 @@ static unsigned skip_operand(CXTranslationUnit tu, CXToken *toks, unsigned nt, u
 			break;
 	}
 	return i;
-}
-
-/* ---- operators written inside the body of a macro defined in the main file -------------------
- * libclang cannot tokenize a macro body through the expansion (its "spelling" locations are
- * file locations), so `if (item == NULL) goto fail;` inside SET_ITEM(...) would have no known
- * operator. The body is read from the main file's `#define NAME` instead and searched for
- * "LHS-end OP RHS-start" with the operands' own spellings; used only when that gives one
- * operator. */
-
-struct mtok {
-	const char *p;
-	unsigned len;
-	char kind; /* 'i' identifier, 'n' number, 's' string/char literal, 'p' punctuation */
-};
-
-static const char *const mac_puncts[] = {
-	"<<=", ">>=", "...", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "*=", "/=", "%=",
-	"+=", "-=", "&=", "^=", "|=", "##",
-};
-
-/* Lexes [p, end) (one logical line: backslash-newlines are spaces) into at most max tokens. */
-static unsigned macro_lex(const char *p, const char *end, struct mtok *t, unsigned max)
-{
-	unsigned n = 0;
-	while (p < end && n < max) {
-		if (*p == '\\' && p + 1 < end && (p[1] == '\n' || p[1] == '\r')) {
-			p += 2;
-			continue;
-		}
-		if (*p == '\n')
-			break;
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v') {
-			p++;
-			continue;
-		}
-		if (*p == '/' && p + 1 < end && p[1] == '*') {
-			const char *q = p + 2;
-			while (q + 1 < end && !(q[0] == '*' && q[1] == '/'))
-				q++;
-			p = q + 2 <= end ? q + 2 : end;
-			continue;
-		}
-		if (*p == '/' && p + 1 < end && p[1] == '/')
-			break;
-		struct mtok *k = &t[n];
-		k->p = p;
-		if (isalpha((unsigned char)*p) || *p == '_') {
-			while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
-				p++;
-			k->kind = 'i';
-		} else if (isdigit((unsigned char)*p)) {
-			while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
-				p++;
-			k->kind = 'n';
-		} else if (*p == '"' || *p == '\'') {
-			char q = *p++;
-			while (p < end && *p != q && *p != '\n') {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				p++;
-			}
-			if (p < end && *p == q)
-				p++;
-			k->kind = 's';
-		} else {
-			unsigned len = 1;
-			for (size_t i = 0; i < sizeof mac_puncts / sizeof *mac_puncts; i++) {
-				size_t l = strlen(mac_puncts[i]);
-				if ((size_t)(end - p) >= l && !memcmp(p, mac_puncts[i], l) && l > len)
-					len = (unsigned)l;
-			}
-			p += len;
-			k->kind = 'p';
-		}
-		k->len = (unsigned)(p - k->p);
-		n++;
-	}
-	return n;
-}
-
-static int mtok_is(const struct mtok *t, const char *s)
-{
-	return t->len == strlen(s) && !memcmp(t->p, s, t->len);
 }
 
 /* The body of `#define name` in text (after the parameter list), or NULL. */
@@ -548,7 +574,7 @@ static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, c
 static int macro_body_find(const char *body, const char *body_end, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
 {
 	struct mtok t[512];
-	unsigned nt = macro_lex(body, body_end, t, 512);
+	unsigned nt = macro_lex(body, body_end, t, 512, 1);
 	const struct mtok *op = NULL;
 	for (int loose = 0; loose < 2 && !op; loose++)
 	for (unsigned i = 1; i + 1 < nt; i++) {
@@ -601,7 +627,7 @@ static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *bu
 	CXSourceLocation a = clang_getRangeEnd(clang_getCursorExtent(lhs));
 	CXSourceLocation b = clang_getRangeStart(clang_getCursorExtent(rhs));
 	(void)c;
-	if (first_punct(x->env->tu, a, b, buf, n))
+	if (first_punct(x->env, a, b, buf, n))
 		return;
 	if (macro_body_op(x, c, lhs, rhs, buf, n))
 		return;
@@ -627,9 +653,9 @@ static void unop(struct cx *x, CXCursor c, CXCursor kid, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	CXSourceRange rc = clang_getCursorExtent(c), rk = clang_getCursorExtent(kid);
-	if (first_punct(x->env->tu, clang_getRangeStart(rc), clang_getRangeStart(rk), buf, n))
+	if (first_punct(x->env, clang_getRangeStart(rc), clang_getRangeStart(rk), buf, n))
 		return;
-	if (first_punct(x->env->tu, clang_getRangeEnd(rk), clang_getRangeEnd(rc), buf, n))
+	if (first_punct(x->env, clang_getRangeEnd(rk), clang_getRangeEnd(rc), buf, n))
 		return;
 	buf[0] = '\0';
 	/* inside a macro body: & and * can be told from the types */
