@@ -1472,11 +1472,13 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 		} else {
 			struct ir_operand a = lower_expr(x, ks.v[0]);
 			struct ir_operand b = lower_expr(x, ks.v[1]);
+			int64_t folded;
 			if (a.kind == IR_OPND_INT && b.kind == IR_OPND_INT) {
-				if (!strcmp(op, "+"))
-					r = ir_int_opnd(a.ival + b.ival);
-				else if (!strcmp(op, "-"))
-					r = ir_int_opnd(a.ival - b.ival);
+				/* constants only when they fit (INT64_MAX + 2 in real code: unknown) */
+				if (!strcmp(op, "+") && !__builtin_add_overflow(a.ival, b.ival, &folded))
+					r = ir_int_opnd(folded);
+				else if (!strcmp(op, "-") && !__builtin_sub_overflow(a.ival, b.ival, &folded))
+					r = ir_int_opnd(folded);
 			}
 		}
 		break;
