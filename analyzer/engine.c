@@ -1562,8 +1562,9 @@ static void step(struct engine *eng, int32_t r)
 				eng->ret.deref_unchecked |= 1u << (v->param - 1);
 			if (v->null == ENG_MAYBE)
 				v->null = ENG_NONNULL; /* it was dereferenced: from here on it is not NULL */
-			else if (v->null == ENG_NULL_FAIL)
-				v->null = ENG_NULL; /* reported once (rc-unchecked-null) */
+			else if (v->null == ENG_NULL_FAIL || v->null == ENG_NULL)
+				break; /* the program stops here (reported by rc-unchecked-null): a helper
+					* that dereferences an unchecked allocation does not return NULL */
 		}
 		push_state(eng, w, n->succ[0], VIA_PLAIN);
 		break;

@@ -762,3 +762,26 @@ error:
 	Py_XDECREF(value);
 	return -1;
 }
+
+/* ---- a helper that dereferences an unchecked allocation does not return NULL to its callers --- */
+
+typedef struct {
+	PyObject_HEAD
+	Py_ssize_t count;
+} VecObject;
+
+extern PyTypeObject VecType;
+
+static VecObject *new_vec(Py_ssize_t n)
+{
+	VecObject *v = PyObject_New(VecObject, &VecType);
+	v->count = n; // expect-warning{{rc-unchecked-null}}
+	return v;
+}
+
+static PyObject *good_caller_of_unchecked_helper(Py_ssize_t n)
+{
+	VecObject *v = new_vec(n);
+	v->count += 1; /* the helper's own missing check is the finding, not this */
+	return (PyObject *)v;
+}
