@@ -788,6 +788,11 @@ static int32_t add_decl_var(struct cx *x, CXCursor decl, int32_t param)
 	unsigned cls = type_class(clang_getCursorType(decl));
 	if (!cls)
 		return -1;
+	if (param >= 0 && cls == IR_VAR_PTR) {
+		CXType t = clang_getCanonicalType(clang_getCursorType(decl));
+		if (clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_Void)
+			cls |= IR_VAR_OPAQUE;
+	}
 	int32_t v = ir_add_var(x->fn, spelling(x, decl), cls | (param >= 0 ? IR_VAR_PARAM : 0), param);
 	var_map_insert(x, decl, v);
 	return v;

@@ -1430,6 +1430,16 @@ static int name_says_steal(const char *name)
 	return 0;
 }
 
+/* A `void *` parameter released as an object (a callback of a parser table: the contract that
+ * it consumes the reference is the table's, not the type's). */
+static int param_is_opaque(const struct ir_func *fn, int p)
+{
+	for (uint32_t i = 0; i < fn->nvars; i++)
+		if (fn->vars[i].param == p)
+			return (fn->vars[i].flags & IR_VAR_OPAQUE) != 0;
+	return 0;
+}
+
 /* Parameter p (0-based) released on every success path and kept on every failure path. */
 static int steals_on_success(const struct engine *eng, int p)
 {
@@ -1461,7 +1471,7 @@ int engine_param_consumed(const struct engine *eng, int param)
 	if (ri->delta_mixed[p] && !ri->ret_odd[p] && steals_on_success(eng, p))
 		return 1;
 	return ri->seen[p] && !ri->delta_mixed[p] && ri->delta[p] == -1 && !ri->ret_odd[p] &&
-	       (ri->was_null[p] || ri->passed[p] || name_says_steal(eng->fn->name));
+	       (ri->was_null[p] || ri->passed[p] || name_says_steal(eng->fn->name) || param_is_opaque(eng->fn, p));
 }
 
 /* Processes one record: fires the events of its node and pushes the successor states. */

@@ -89,6 +89,7 @@ enum ir_var_flags {
 	IR_VAR_PTR = 1u << 1,
 	IR_VAR_INT = 1u << 2,
 	IR_VAR_TEMP = 1u << 3,
+	IR_VAR_OPAQUE = 1u << 4, /* a parameter declared `void *`: its contract is outside its type */
 };
 
 struct ir_var {

@@ -785,3 +785,38 @@ static PyObject *good_caller_of_unchecked_helper(Py_ssize_t n)
 	v->count += 1; /* the helper's own missing check is the finding, not this */
 	return (PyObject *)v;
 }
+
+/* ---- callbacks of a parser table: `void *` parameters consumed by contract -------------------- */
+
+typedef void *JOBJ;
+
+typedef struct {
+	JOBJ (*make_int)(long v);
+	void (*add_item)(JOBJ list, JOBJ value);
+	void (*drop)(JOBJ obj);
+} ParserCallbacks;
+
+static JOBJ cb_make_int(long v)
+{
+	return PyLong_FromLong(v);
+}
+
+static void cb_add_item(JOBJ list, JOBJ value)
+{
+	if (PyList_Append((PyObject *)list, (PyObject *)value) < 0)
+		PyErr_Clear();
+	Py_DECREF((PyObject *)value);
+}
+
+static void cb_drop(JOBJ obj)
+{
+	Py_DECREF((PyObject *)obj);
+}
+
+const ParserCallbacks parser_callbacks = { cb_make_int, cb_add_item, cb_drop };
+
+/* a PyObject * parameter released everywhere, nothing else said: the caller's reference */
+static void bad_drop_typed(PyObject *obj)
+{
+	Py_DECREF(obj); // expect-warning{{rc-release-borrowed}}
+}
