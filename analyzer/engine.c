@@ -60,6 +60,7 @@ struct ret_info {
 	uint8_t *ret_odd; /* some path returned the parameter with a count change */
 	uint8_t *was_null; /* some path returned with the parameter known NULL (it was tested) */
 	uint8_t *went_down; /* some path released (or handed over) the parameter */
+	uint8_t *kept_all;  /* every merged path stored the parameter into memory (not *out) */
 	/* the same merge split by the value returned: failure (NULL, a negative constant) or not */
 	int8_t *fdelta, *odelta;
 	uint8_t *fmixed, *omixed, *fseen, *oseen;
@@ -256,7 +257,8 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
-		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_ESCAPED) && (v->owned || v->delta));
+		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_ESCAPED) && (v->owned || v->delta)) ||
+			   (v->flags & ENG_V_OWES); /* reported at the return unless paid back */
 		if (!map[s] && keep) {
 			map[s] = (uint8_t)++n;
 			identity &= map[s] == s;
@@ -758,7 +760,7 @@ static void unlink_field(const struct ir_func *fn, struct eng_state *st, const s
 			st->vals[i].flags &= (uint16_t)~ENG_V_FIELD;
 }
 
-static void steal_slot(struct eng_state *st, uint8_t s)
+static void steal_slot(struct eng_state *st, uint8_t s, int32_t node)
 {
 	if (!s)
 		return;
@@ -766,8 +768,12 @@ static void steal_slot(struct eng_state *st, uint8_t s)
 	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
 		return;
 	v->flags |= ENG_V_STOLEN; /* the count does not change: the reference moves */
-	if (v->owned > 0)
+	if (v->owned > 0) {
 		v->owned--;
+	} else if ((v->param || (v->flags & ENG_V_BORROWED)) && !(v->flags & (ENG_V_ESCAPED | ENG_V_HAD_OWNED | ENG_V_OWES))) {
+		v->flags |= ENG_V_OWES;
+		v->rel_site = node;
+	}
 }
 
 static void acquire_slot(struct eng_state *st, uint8_t s)
@@ -780,6 +786,10 @@ static void acquire_slot(struct eng_state *st, uint8_t s)
 	v->delta++;
 	v->mdelta++;
 	v->flags &= (uint16_t)~ENG_V_FREED;
+	if (v->flags & ENG_V_OWES) {
+		v->flags &= (uint16_t)~ENG_V_OWES; /* pays back what a stealing callee took */
+		return;
+	}
 	if ((v->flags & (ENG_V_STORED | ENG_V_FIELD)) == (ENG_V_STORED | ENG_V_FIELD) && v->owned == 0 &&
 	    !(v->flags & ENG_V_ESCAPED)) {
 		/* self->f = o; Py_INCREF(o): the reference is the one the memory holds */
@@ -801,7 +811,8 @@ static void escape_var(struct eng_state *st, int32_t var)
 }
 
 /* Number of arguments a Py_BuildValue-style unit consumes, and whether it steals ('N'). */
-static void apply_format_build(struct eng_state *st, const struct ir_func *fn, const struct ir_node *n, int fmt_arg)
+static void apply_format_build(struct eng_state *st, const struct ir_func *fn, const struct ir_node *n, int fmt_arg,
+			       int32_t node)
 {
 	const struct ir_operand *a = ir_args(fn, n);
 	if ((uint32_t)fmt_arg > n->nargs || a[fmt_arg - 1].kind != IR_OPND_STR || !a[fmt_arg - 1].str)
@@ -820,7 +831,7 @@ static void apply_format_build(struct eng_state *st, const struct ir_func *fn, c
 		case 'N':
 			if (p[1] == '&')
 				break;
-			steal_slot(st, operand_slot(st, &a[k]));
+			steal_slot(st, operand_slot(st, &a[k]), node);
 			k++;
 			continue;
 		default:
@@ -1045,7 +1056,7 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 		if (rel & bit)
 			release_slot(st, s, node);
 		if (steals & bit)
-			steal_slot(st, s);
+			steal_slot(st, s, node);
 		if (acq & bit)
 			acquire_slot(st, s);
 	}
@@ -1071,7 +1082,7 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 		}
 	}
 	if (m && !heuristic && m->format_build)
-		apply_format_build(st, fn, n, m->format_build);
+		apply_format_build(st, fn, n, m->format_build, node);
 	if (n->dest < 0)
 		return;
 	uint8_t s = 0;
@@ -1367,6 +1378,7 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 		ri->ret_odd = util_xcalloc(np, 1);
 		ri->was_null = util_xcalloc(np, 1);
 		ri->went_down = util_xcalloc(np, 1);
+		ri->kept_all = util_xcalloc(np, 1);
 		ri->fdelta = util_xcalloc(np, 1);
 		ri->odelta = util_xcalloc(np, 1);
 		ri->fmixed = util_xcalloc(np, 1);
@@ -1407,6 +1419,13 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 		} else if (sd[p] != md) {
 			sm[p] = 1;
 		}
+		/* stored into a field or global (not handed out through *out) */
+		int kept = (v->flags & ENG_V_STORED) && v->key_site >= 0 && (uint32_t)v->key_site < fn->nnodes &&
+			   fn->nodes[v->key_site].op == IR_STORE && fn->nodes[v->key_site].nargs > 1 &&
+			   !(ir_args(fn, &fn->nodes[v->key_site])[1].str &&
+			     ir_args(fn, &fn->nodes[v->key_site])[1].str[0] == '*') &&
+			   v->mdelta == 0 && !stolen; /* kept without a reference of its own */
+		ri->kept_all[p] = ri->seen[p] ? (ri->kept_all[p] && kept) : kept;
 		if (!ri->seen[p]) {
 			ri->delta[p] = md;
 			ri->tdelta[p] = td;
@@ -1462,6 +1481,10 @@ int engine_param_acquired(const struct engine *eng, int param)
 int engine_param_consumed(const struct engine *eng, int param)
 {
 	const struct ret_info *ri = &eng->ret;
+	/* functions CPython calls (methods, getters, slots) borrow their arguments: that contract
+	 * is known, no design of their own can change it */
+	if (eng->fn->py_callable)
+		return 0;
 	if (!ri->have_delta || !ri->seen || param < 1 || param > eng->fn->nparams)
 		return 0;
 	int p = param - 1;
@@ -1673,6 +1696,12 @@ static void make_summary(struct engine *eng, struct eng_summary *sum)
 			}
 			if (ri->delta_mixed[p] || !ri->seen[p])
 				continue;
+			if (ri->delta[p] == 0 && ri->kept_all[p] && !ri->passed[p]) {
+				/* `h->items[n] = item;` without Py_INCREF on every path: the helper keeps
+				 * the caller's reference (slot_put(h, PyLong_FromLong(1))) */
+				sum->fn.arg[MODEL_STEALS] |= 1u << p;
+				continue;
+			}
 			if (ri->delta[p] == 1 && engine_param_acquired(eng, p + 1))
 				sum->fn.arg[MODEL_COUNT_UP] |= 1u << p; /* for a third party: not the caller's */
 			else if (ri->delta[p] == 1)
@@ -1789,6 +1818,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.ret.ret_odd);
 	free(eng.ret.was_null);
 	free(eng.ret.went_down);
+	free(eng.ret.kept_all);
 	free(eng.ret.fdelta);
 	free(eng.ret.odelta);
 	free(eng.ret.fmixed);

@@ -44,6 +44,10 @@ enum eng_value_flags {
 	ENG_V_OUT_OWNED = 1u << 10,    /* a reference the function owned */
 	ENG_V_OUT_BORROWED = 1u << 11, /* one it did not own */
 	ENG_V_STORED = 1u << 12,       /* stored into memory on this path (owned or not) */
+	/* handed to a callee that steals it while the function owned no reference (rel_site: the
+	 * call): a later acquire pays it back (PyList_SET_ITEM(l, i, x); Py_INCREF(x);), else it
+	 * is rc-release-borrowed at the return */
+	ENG_V_OWES = 1u << 13,
 };
 
 enum eng_sign {

@@ -815,6 +815,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		clang_visitChildren(clang_getTranslationUnitCursor(u.tu), scan_top, &ts);
 		for (uint32_t k = 0; k < ts.nmethods; k++) {
 			struct ir_func *fn = &u.funcs[ts.methods[k]];
+			fn->py_callable = 1;
 			if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
 				continue;
 			struct model_fn *m = ir_alloc(&u.arena, sizeof *m);

@@ -115,6 +115,7 @@ struct ir_func {
 	int returns_ptr;       /* return type is a pointer */
 	int returns_int;       /* return type is an integer */
 	int nparams;
+	int py_callable;       /* named in a method table: CPython calls it, its arguments are borrowed */
 	const struct model_fn *self_model; /* the function's own annotations/model entry, or NULL */
 	struct ir_node *nodes;
 	uint32_t nnodes, cap_nodes;

@@ -77,6 +77,8 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 	const struct model_fn *m = engine_call_model(ev->node);
 	if (!m || (m->flags & MODEL_HEURISTIC))
 		return;
+	/* a borrowed reference handed to a stealing callee is reported at the return, unless an
+	 * acquire paid it back (ENG_V_OWES); a borrowed global object at once */
 	uint32_t rel = model_mask(m, MODEL_RELEASES, ev->node->nargs);
 	uint32_t mask = rel | model_mask(m, MODEL_STEALS, ev->node->nargs);
 	const struct ir_operand *a = ir_args(ev->fn, ev->node);
@@ -91,8 +93,8 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 				      ev->node->callee ? ev->node->callee : "the call");
 			continue;
 		}
-		report_borrowed(eng, d, ev, engine_operand_value(ev->state, &a[k]),
-				(rel & (1u << k)) ? "released" : "handed over");
+		if (rel & (1u << k))
+			report_borrowed(eng, d, ev, engine_operand_value(ev->state, &a[k]), "released");
 	}
 	/* Py_SETREF(local, v): the local's old value is released */
 	if (m->setref_dst > 0 && (uint32_t)m->setref_dst <= ev->node->nargs && a[m->setref_dst - 1].kind == IR_OPND_ADDR)
@@ -103,7 +105,33 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
  * returns failure: the caller still owns it (and will release it too). */
 static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
-	(void)data;
+	struct data *d = data;
+	uint32_t nv = engine_nvalues(ev->state);
+	for (uint32_t i = 1; i <= nv; i++) {
+		const struct eng_value *v = engine_value_at(ev->state, i);
+		if (!(v->flags & ENG_V_OWES) || v->rel_site < 0)
+			continue;
+		const struct ir_node *call = &ev->fn->nodes[v->rel_site];
+		const char *name = value_label(eng, ev->state, v);
+		char origin[300];
+		if (!*name) { /* no var holds it any more: name it by where it came from */
+			snprintf(origin, sizeof origin, "%s", engine_value_origin(eng, v));
+			name = origin;
+			for (uint32_t k = 0; v->param && k < ev->fn->nvars; k++)
+				if (ev->fn->vars[k].param == v->param - 1)
+					name = ev->fn->vars[k].name;
+		}
+		char msg[1024];
+		snprintf(msg, sizeof msg, "'%s' is handed over by '%s' but it is a borrowed reference (from %s)", name,
+			 call->callee ? call->callee : "the call", engine_value_origin(eng, v));
+		if (v->param) {
+			struct eng_event_info at = *ev;
+			at.node = call;
+			defer(eng, d, &at, v->param, name, msg);
+		} else {
+			engine_report(eng, check_self("rc-release-borrowed"), call->loc, v, name, "%s", msg);
+		}
+	}
 	uint32_t ok = engine_self_params(eng, MODEL_STEALS_OK);
 	if (!ok || !engine_returns_failure(eng, ev->state, ev->node))
 		return;

@@ -88,8 +88,11 @@ static PyObject *good_richcompare(PyObject *v, PyObject *w, int op)
 	return PyObject_RichCompare(v, w, op);
 }
 
+static PyObject *bad_set_item_borrowed(PyObject *self, PyObject *x);
+
 static PyMethodDef entry_methods[] = {
 	{"good_is_dirty", good_is_dirty, METH_NOARGS, NULL},
+	{"bad_set_item", bad_set_item_borrowed, METH_O, NULL},
 	{"bad_is_dirty", bad_is_dirty_forgets_one, METH_NOARGS, NULL},
 	{"bad_one_branch", bad_incref_on_one_branch, METH_NOARGS, NULL},
 	{"bad_type", bad_return_type, METH_NOARGS, NULL},
@@ -819,4 +822,58 @@ const ParserCallbacks parser_callbacks = { cb_make_int, cb_add_item, cb_drop };
 static void bad_drop_typed(PyObject *obj)
 {
 	Py_DECREF(obj); // expect-warning{{rc-release-borrowed}}
+}
+
+/* ---- hand over, then take a reference back: PyList_SET_ITEM(l, i, x); Py_INCREF(x); ---------- */
+
+static PyObject *good_set_item_then_incref(PyObject *x)
+{
+	PyObject *l = PyList_New(1);
+	if (l == NULL)
+		return NULL;
+	PyList_SET_ITEM(l, 0, x); /* steals the caller's... */
+	Py_INCREF(x);             /* ...and pays it back */
+	return l;
+}
+
+static PyObject *bad_set_item_borrowed(PyObject *self, PyObject *x)
+{
+	(void)self;
+	PyObject *l = PyList_New(1);
+	if (l == NULL)
+		return NULL;
+	PyList_SET_ITEM(l, 0, x); // expect-warning{{rc-release-borrowed}}
+	return l;
+}
+
+/* ---- same-file helpers that keep their argument in a field ------------------------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *items[8];
+	int n;
+} SlotsObject;
+
+static void slot_put(SlotsObject *h, PyObject *item)
+{
+	h->items[h->n] = item; /* keeps the caller's reference */
+	h->n++;
+}
+
+static void good_fill_slots(SlotsObject *h)
+{
+	slot_put(h, PyLong_FromLong(42));
+}
+
+static PyObject *good_attach_then_incref(SlotsObject *h, PyObject *target)
+{
+	slot_put(h, target);
+	Py_INCREF(target); /* the slot's reference */
+	Py_RETURN_NONE;
+}
+
+static PyObject *bad_attach_borrowed(SlotsObject *h, PyObject *target)
+{
+	slot_put(h, target); // expect-warning{{rc-release-borrowed}}
+	Py_RETURN_NONE;
 }
