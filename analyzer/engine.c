@@ -60,7 +60,8 @@ struct ret_info {
 	uint8_t *ret_odd; /* some path returned the parameter with a count change */
 	uint8_t *was_null; /* some path returned with the parameter known NULL (it was tested) */
 	uint8_t *went_down; /* some path released (or handed over) the parameter */
-	uint8_t *kept_all;  /* every merged path stored the parameter into memory (not *out) */
+	uint8_t *kept_all;  /* every merged path stored it, without a reference of its own, into a
+			     * field the unit releases elsewhere (the field owns what it holds) */
 	/* the same merge split by the value returned: failure (NULL, a negative constant) or not */
 	int8_t *fdelta, *odelta;
 	uint8_t *fmixed, *omixed, *fseen, *oseen;
@@ -234,6 +235,50 @@ const char *engine_value_origin(const struct engine *eng, const struct eng_value
 		return "a load";
 	}
 	return "an unknown source";
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Fields                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+static const char *operand_field(const struct ir_func *fn, const struct ir_operand *o, int depth)
+{
+	if (depth > 8)
+		return NULL;
+	if (o->kind == IR_OPND_FIELD && o->var >= 0)
+		return o->str;
+	if (o->kind != IR_OPND_VAR)
+		return NULL;
+	/* a temporary, or a local such as `old = p->f` (its first assignment) */
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op == IR_ASSIGN && n->dest == o->var && n->nargs) {
+			const struct ir_operand *src = ir_args(fn, n);
+			if (src->kind == IR_OPND_LOAD && src->var >= 0)
+				return src->str;
+			if (src->kind == IR_OPND_VAR && src->var != o->var)
+				return operand_field(fn, src, depth + 1);
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+const char *engine_operand_field(const struct ir_func *fn, const struct ir_operand *o)
+{
+	return operand_field(fn, o, 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether the unit releases field `name` somewhere (a store into it hands a reference over). */
+static int field_released(const struct engine *eng, const char *name)
+{
+	return name && eng->opt->released_fields &&
+	       bsearch(&name, eng->opt->released_fields, eng->opt->nreleased_fields, sizeof(const char *), cmp_str);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1419,12 +1464,11 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 		} else if (sd[p] != md) {
 			sm[p] = 1;
 		}
-		/* stored into a field or global (not handed out through *out) */
-		int kept = (v->flags & ENG_V_STORED) && v->key_site >= 0 && (uint32_t)v->key_site < fn->nnodes &&
-			   fn->nodes[v->key_site].op == IR_STORE && fn->nodes[v->key_site].nargs > 1 &&
-			   !(ir_args(fn, &fn->nodes[v->key_site])[1].str &&
-			     ir_args(fn, &fn->nodes[v->key_site])[1].str[0] == '*') &&
-			   v->mdelta == 0 && !stolen; /* kept without a reference of its own */
+		int kept = 0;
+		if ((v->flags & ENG_V_STORED) && v->mdelta == 0 && !stolen && v->key_site >= 0 &&
+		    (uint32_t)v->key_site < fn->nnodes && fn->nodes[v->key_site].op == IR_STORE &&
+		    fn->nodes[v->key_site].nargs > 1)
+			kept = field_released(eng, ir_args(fn, &fn->nodes[v->key_site])[1].str);
 		ri->kept_all[p] = ri->seen[p] ? (ri->kept_all[p] && kept) : kept;
 		if (!ri->seen[p]) {
 			ri->delta[p] = md;
@@ -1697,8 +1741,8 @@ static void make_summary(struct engine *eng, struct eng_summary *sum)
 			if (ri->delta_mixed[p] || !ri->seen[p])
 				continue;
 			if (ri->delta[p] == 0 && ri->kept_all[p] && !ri->passed[p]) {
-				/* `h->items[n] = item;` without Py_INCREF on every path: the helper keeps
-				 * the caller's reference (slot_put(h, PyLong_FromLong(1))) */
+				/* pc->dictObj = obj; (released by another function): the helper keeps the
+				 * caller's reference. A field nobody releases holds borrowed pointers. */
 				sum->fn.arg[MODEL_STEALS] |= 1u << p;
 				continue;
 			}

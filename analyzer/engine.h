@@ -156,7 +156,15 @@ struct engine_options {
 	/* Receives a note when a function was not fully explored. */
 	void (*incomplete)(void *ctx, const struct ir_func *fn, uint32_t states);
 	void *ctx;
+	/* Names of the fields some function of the unit releases (Py_DECREF(p->f), Py_CLEAR...),
+	 * sorted (strcmp): storing into one of them hands a reference over. May be NULL. */
+	const char *const *released_fields;
+	uint32_t nreleased_fields;
 };
+
+/* The field an operand names: &p->f, or a var (temporary or local) first assigned a read of
+ * p->f; NULL otherwise. */
+const char *engine_operand_field(const struct ir_func *fn, const struct ir_operand *o);
 
 /* Runs the unit handlers of the checks (after engine_run of every function of the unit). */
 void engine_run_unit(const struct eng_unit *u, const struct engine_options *opt);

@@ -639,6 +639,11 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_input *in, struct diag_file *out)
 {
 	double t_start = now_s(), t_parsed = 0, t_lowered = 0;
@@ -833,8 +838,42 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		for (uint32_t i = 0; i < u.nfuncs; i++)
 			if (!mark[i])
 				order_visit(&u, i, mark, order, &norder);
+		/* fields released somewhere in the unit (model calls that release or clear them) */
+		const char **released = NULL;
+		uint32_t nreleased = 0, cap_released = 0;
+		for (uint32_t i = 0; i < u.nfuncs; i++) {
+			const struct ir_func *fn = &u.funcs[i];
+			for (uint32_t k = 0; k < fn->nnodes; k++) {
+				const struct ir_node *nd = &fn->nodes[k];
+				if (nd->op != IR_CALL || !nd->callee)
+					continue;
+				const struct model_fn *m = model_lookup(opt->model, nd->callee);
+				if (!m)
+					m = nd->model;
+				if (!m || (m->flags & MODEL_HEURISTIC))
+					continue;
+				uint32_t mask = model_mask(m, MODEL_RELEASES, nd->nargs) | model_mask(m, MODEL_CLEARS, nd->nargs);
+				if (m->setref_dst > 0)
+					mask |= 1u << (m->setref_dst - 1);
+				const struct ir_operand *a = ir_args(fn, nd);
+				for (uint32_t j = 0; j < nd->nargs && j < 32; j++) {
+					const char *f = (mask & (1u << j)) ? engine_operand_field(fn, &a[j]) : NULL;
+					if (!f)
+						continue;
+					if (nreleased == cap_released) {
+						cap_released = cap_released ? cap_released * 2 : 16;
+						released = util_xrealloc(released, cap_released * sizeof *released);
+					}
+					released[nreleased++] = f;
+				}
+			}
+		}
+		if (nreleased)
+			qsort(released, nreleased, sizeof *released, cmp_cstr);
 		struct engine_options eo;
 		memset(&eo, 0, sizeof eo);
+		eo.released_fields = released;
+		eo.nreleased_fields = nreleased;
 		eo.max_states = opt->max_states;
 		eo.report = on_finding;
 		eo.incomplete = on_incomplete;
@@ -852,6 +891,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		/* checks over the whole unit (types' traverse and clear) */
 		struct eng_unit unit = { u.funcs, u.nfuncs, ts.types, ts.n };
 		engine_run_unit(&unit, &eo);
+		free(released);
 		free(ts.types);
 		free(idx);
 		free(order);

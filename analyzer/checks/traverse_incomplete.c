@@ -39,30 +39,6 @@ static void add_field(struct fields *f, const char *name, struct ir_loc loc, con
 	}
 }
 
-/* The field an operand names: &p->f, or a temporary holding a read of p->f. */
-static const char *operand_field(const struct ir_func *fn, const struct ir_operand *o, int depth)
-{
-	if (depth > 8)
-		return NULL;
-	if (o->kind == IR_OPND_FIELD && o->var >= 0)
-		return o->str;
-	if (o->kind != IR_OPND_VAR)
-		return NULL;
-	/* a temporary, or a local such as `old = p->f` (its first assignment) */
-	for (uint32_t k = 0; k < fn->nnodes; k++) {
-		const struct ir_node *n = &fn->nodes[k];
-		if (n->op == IR_ASSIGN && n->dest == o->var && n->nargs) {
-			const struct ir_operand *src = ir_args(fn, n);
-			if (src->kind == IR_OPND_LOAD && src->var >= 0)
-				return src->str;
-			if (src->kind == IR_OPND_VAR && src->var != o->var)
-				return operand_field(fn, src, depth + 1);
-			return NULL;
-		}
-	}
-	return NULL;
-}
-
 /* Fields whose reads are handed to calls in fn and in the unit's functions it calls. */
 static void visited_fields(const struct eng_unit *u, int32_t fi, struct fields *out, int depth)
 {
@@ -75,7 +51,7 @@ static void visited_fields(const struct eng_unit *u, int32_t fi, struct fields *
 			continue;
 		const struct ir_operand *a = ir_args(fn, n);
 		for (uint32_t j = 0; j < n->nargs; j++)
-			add_field(out, operand_field(fn, &a[j], 0), n->loc, fn);
+			add_field(out, engine_operand_field(fn, &a[j]), n->loc, fn);
 		if (n->callee_fn >= 0 && n->callee_fn != fi)
 			visited_fields(u, n->callee_fn, out, depth + 1);
 	}
@@ -102,7 +78,7 @@ static void released_fields(const struct eng_unit *u, int32_t fi, struct fields 
 		const struct ir_operand *a = ir_args(fn, n);
 		for (uint32_t j = 0; j < n->nargs && j < 32; j++)
 			if (mask & (1u << j))
-				add_field(out, operand_field(fn, &a[j], 0), n->loc, fn);
+				add_field(out, engine_operand_field(fn, &a[j]), n->loc, fn);
 	}
 }
 

@@ -846,34 +846,68 @@ static PyObject *bad_set_item_borrowed(PyObject *self, PyObject *x)
 	return l;
 }
 
-/* ---- same-file helpers that keep their argument in a field ------------------------------------ */
+/* ---- a same-file helper that keeps a pointer without a reference of its own ------------------ */
 
 typedef struct {
 	PyObject_HEAD
-	PyObject *items[8];
-	int n;
-} SlotsObject;
+	PyObject *error_obj; /* for the message only: not a reference */
+} EncoderState;
 
-static void slot_put(SlotsObject *h, PyObject *item)
+static void set_error(EncoderState *enc, PyObject *obj)
 {
-	h->items[h->n] = item; /* keeps the caller's reference */
-	h->n++;
+	enc->error_obj = obj; /* borrowed on purpose: the caller keeps its reference */
 }
 
-static void good_fill_slots(SlotsObject *h)
+static int good_encode_checks(EncoderState *enc, PyObject *obj)
 {
-	slot_put(h, PyLong_FromLong(42));
+	if (!PyUnicode_Check(obj)) {
+		set_error(enc, obj);
+		return -1;
+	}
+	return 0;
 }
 
-static PyObject *good_attach_then_incref(SlotsObject *h, PyObject *target)
+/* ---- a same-file helper keeping its argument in a field the unit releases elsewhere ----------- */
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *dict_obj;
+} IterContext;
+
+static void setup_dict_iter(IterContext *pc, PyObject *dict)
 {
-	slot_put(h, target);
-	Py_INCREF(target); /* the slot's reference */
-	Py_RETURN_NONE;
+	pc->dict_obj = dict; /* the context owns what it holds: released by dict_iter_end */
 }
 
-static PyObject *bad_attach_borrowed(SlotsObject *h, PyObject *target)
+static void dict_iter_end(IterContext *pc)
 {
-	slot_put(h, target); // expect-warning{{rc-release-borrowed}}
-	Py_RETURN_NONE;
+	Py_CLEAR(pc->dict_obj);
+}
+
+static int good_begin_with_new(IterContext *pc, PyObject *obj)
+{
+	PyObject *d = PyObject_CallMethod(obj, "toDict", NULL);
+	if (d == NULL)
+		return -1;
+	setup_dict_iter(pc, d); /* hands the new reference over */
+	return 0;
+}
+
+static int good_begin_with_incref(IterContext *pc, PyObject *obj)
+{
+	setup_dict_iter(pc, obj);
+	Py_INCREF(obj); /* the context's reference */
+	return 0;
+}
+
+static int bad_begin_borrowed(IterContext *pc, PyObject *obj)
+{
+	setup_dict_iter(pc, obj); // expect-warning{{rc-release-borrowed}}
+	return 0;
+}
+
+void iter_context_done(IterContext *pc);
+void iter_context_done(IterContext *pc)
+{
+	dict_iter_end(pc);
 }
