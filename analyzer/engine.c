@@ -1166,6 +1166,11 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 			if (!s)
 				break;
 			st->vals[s].flags = ENG_V_INT;
+			if (m->nonnull_if_true > 0 && (uint32_t)m->nonnull_if_true <= na &&
+			    operand_slot(st, &a[m->nonnull_if_true - 1])) {
+				st->vals[s].flags |= ENG_V_INT_TESTS; /* PyCallable_Check(x) */
+				st->vals[s].parent = operand_slot(st, &a[m->nonnull_if_true - 1]);
+			}
 			if (m->flags & MODEL_NEG_ON_FAILURE) {
 				st->vals[s].sign = failed ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
 				if (!failed && (m->flags & MODEL_ZERO_ON_SUCCESS)) {
@@ -1276,6 +1281,12 @@ static int refine(struct eng_state *st, uint8_t s, const struct ir_node *n, int 
 	switch (n->cond) {
 	case IR_COND_NULL:
 		if (is_int) {
+			if (!taken_true && (v->flags & ENG_V_INT_TESTS) && v->parent) {
+				struct eng_value *o = &st->vals[v->parent];
+				if (o->null == ENG_NULL || o->null == ENG_NULL_FAIL)
+					return 0; /* non-zero for a NULL argument: impossible */
+				o->null = ENG_NONNULL;
+			}
 			if (v->flags & ENG_V_INT_KNOWN)
 				return (v->ival == 0) == taken_true;
 			if (v->sign == ENG_SIGN_NEG || v->sign == ENG_SIGN_NONZERO)

@@ -48,6 +48,7 @@ enum eng_value_flags {
 	 * call): a later acquire pays it back (PyList_SET_ITEM(l, i, x); Py_INCREF(x);), else it
 	 * is rc-release-borrowed at the return */
 	ENG_V_OWES = 1u << 13,
+	ENG_V_INT_TESTS = 1u << 14,    /* int result that is non-zero only if `parent` is not NULL */
 };
 
 enum eng_sign {

@@ -284,6 +284,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_OUT_BORROWED);
 	if (KEY("borrowed-from"))
 		return parse_argnum(val, &r->borrowed_from);
+	if (KEY("nonnull-if-true"))
+		return parse_argnum(val, &r->nonnull_if_true);
 	if (KEY("held-by")) {
 		if (parse_argnum(val, &r->held_by) < 0)
 			return -1;

@@ -911,3 +911,27 @@ void iter_context_done(IterContext *pc)
 {
 	dict_iter_end(pc);
 }
+
+/* ---- PyCallable_Check(NULL) is 0: it tests a failed lookup as well ----------------------------- */
+
+static PyObject *good_call_writer(PyObject *o, PyObject *args)
+{
+	PyObject *m = PyObject_GetAttrString(o, "write");
+	PyObject *r;
+	if (!PyCallable_Check(m)) {
+		Py_XDECREF(m);
+		PyErr_SetString(PyExc_TypeError, "expected a writer");
+		return NULL;
+	}
+	r = PyObject_CallObject(m, args);
+	Py_DECREF(m);
+	return r;
+}
+
+static PyObject *bad_call_unchecked(PyObject *o, PyObject *args)
+{
+	PyObject *m = PyObject_GetAttrString(o, "write");
+	PyObject *r = PyObject_CallObject(m, args); // expect-warning{{rc-unchecked-null}}
+	Py_XDECREF(m);
+	return r;
+}
