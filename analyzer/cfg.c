@@ -529,16 +529,24 @@ static const char *find_macro(struct cx *x, const char *name, size_t len, const 
 	return body;
 }
 
-static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
+/* Where cursor c is written in the main file's text (its expansion point), or NULL. */
+static const char *main_text_at(struct cx *x, CXCursor c)
 {
 	if (!x->env->main_text)
-		return 0;
+		return NULL;
 	CXFile f = NULL;
 	unsigned off = 0;
 	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
 	if (!f || !clang_File_isEqual(f, x->env->main_file) || off >= x->env->main_len)
+		return NULL;
+	return x->env->main_text + off;
+}
+
+static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
+{
+	const char *p = main_text_at(x, c), *end = x->env->main_text + x->env->main_len;
+	if (!p)
 		return 0;
-	const char *text = x->env->main_text, *p = text + off, *end = text + x->env->main_len;
 	const char *q = p;
 	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
 		q++;
@@ -1301,15 +1309,8 @@ static struct ir_operand lower_stmt_expr(struct cx *x, CXCursor c)
  * evaluating it); 0 when it is spelled elsewhere (a macro) or otherwise. */
 static int literal_from_text(struct cx *x, CXCursor c, int64_t *out)
 {
-	if (!x->env->main_text)
-		return 0;
-	CXFile f = NULL;
-	unsigned off = 0;
-	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
-	if (!f || !clang_File_isEqual(f, x->env->main_file) || off >= x->env->main_len)
-		return 0;
-	const char *p = x->env->main_text + off, *end = x->env->main_text + x->env->main_len;
-	if (p >= end || *p < '0' || *p > '9')
+	const char *p = main_text_at(x, c), *end = x->env->main_text + x->env->main_len;
+	if (!p || p >= end || *p < '0' || *p > '9')
 		return 0;
 	uint64_t v = 0;
 	int base = 10;

@@ -36,4 +36,29 @@ static inline uint32_t model_release_mask(const struct model_fn *m, uint32_t nar
 	       model_mask(m, MODEL_STEALS_OK, nargs);
 }
 
+/*
+ * Reports about a parameter that wait for the end of the function: whether the function
+ * consumes (or takes a reference to) its parameter by design is known only once every path
+ * has been seen (engine_param_consumed / engine_param_acquired).
+ */
+struct param_report {
+	eng_pos pos;
+	struct ir_loc loc;
+	int param;
+	char *name, *message;
+};
+
+struct param_reports {
+	struct param_report *p;
+	uint32_t n, cap;
+};
+
+/* Records a report at loc about parameter `param` (1-based), with the current path. */
+void param_reports_add(struct engine *eng, struct param_reports *r, struct ir_loc loc, int param, const char *name,
+		       const char *message);
+/* At ENG_EV_END: reports (check `check`) those whose parameter `by_design` does not excuse,
+ * and frees the list. */
+void param_reports_flush(struct engine *eng, struct param_reports *r, int check,
+			 int (*by_design)(const struct engine *eng, int param));
+
 #endif

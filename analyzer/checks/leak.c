@@ -5,8 +5,6 @@
  */
 #include "common.h"
 
-#include "../util.h"
-
 #include <stdio.h>
 
 /* Values read from memory stay reachable from it: taking a reference to one is the memory's
@@ -42,54 +40,15 @@ static void on_assign(struct engine *eng, const struct eng_event_info *ev, void 
 
 /* Leaks of parameters wait for the end: a helper that tests its parameter for NULL and takes a
  * reference on every other path (`add_ref(owner)`) does it for a third party by design. */
-struct pending {
-	eng_pos pos;
-	struct ir_loc loc;
-	int param;
-	char *name, *message;
-};
-
-struct data {
-	struct pending *p;
-	uint32_t n, cap;
-};
-
-static void report_at_return(struct engine *eng, struct data *d, const struct eng_event_info *ev,
-			     const struct eng_value *v, const char *name, const char *message)
-{
-	if (!v->param) {
-		engine_report(eng, check_self("rc-leak"), ev->node->loc, v, name, "%s", message);
-		return;
-	}
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 4;
-		d->p = util_xrealloc(d->p, d->cap * sizeof *d->p);
-	}
-	struct pending *p = &d->p[d->n++];
-	p->pos = engine_position(eng);
-	p->loc = ev->node->loc;
-	p->param = v->param;
-	p->name = util_xstrdup(name);
-	p->message = util_xstrdup(message);
-}
-
 static void on_end(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
 	(void)ev;
-	struct data *d = data;
-	for (uint32_t i = 0; i < d->n; i++) {
-		struct pending *p = &d->p[i];
-		if (!engine_param_acquired(eng, p->param))
-			engine_report_at(eng, p->pos, check_self("rc-leak"), p->loc, -1, p->name, "%s", p->message);
-		free(p->name);
-		free(p->message);
-	}
-	free(d->p);
+	param_reports_flush(eng, data, check_self("rc-leak"), engine_param_acquired);
 }
 
 static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
-	struct data *d = data;
+	struct param_reports *d = data;
 	const struct ir_func *fn = ev->fn;
 	const struct eng_value *rv = NULL;
 	if (ev->node->nargs && fn->returns_ptr)
@@ -122,7 +81,10 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 			snprintf(msg, sizeof msg, "reference from %s held in '%s' is leaked %s", origin, name, where);
 		else
 			snprintf(msg, sizeof msg, "reference from %s is leaked %s", origin, where);
-		report_at_return(eng, d, ev, v, *name ? name : origin, msg);
+		if (v->param)
+			param_reports_add(eng, d, ev->node->loc, v->param, *name ? name : origin, msg);
+		else
+			engine_report(eng, check_self("rc-leak"), ev->node->loc, v, *name ? name : origin, "%s", msg);
 	}
 }
 
@@ -130,7 +92,7 @@ const struct check check_leak = {
 	.id = "rc-leak",
 	.description = "an owned reference is lost on some path (overwritten, never stored, not released before a return)",
 	.last_note = "the last owned reference is lost here",
-	.data_size = sizeof(struct data),
+	.data_size = sizeof(struct param_reports),
 	.handler = {
 		[ENG_EV_ASSIGN] = on_assign,
 		[ENG_EV_RETURN] = on_return,

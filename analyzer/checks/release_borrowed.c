@@ -4,43 +4,9 @@
  */
 #include "common.h"
 
-#include "../util.h"
-
 /* Releases of parameters wait for the end: a function that releases its parameter on every
  * path (or passes it on as its result) consumes it by design (`to_bytes(obj)` stealing obj). */
-struct pending {
-	eng_pos pos;
-	struct ir_loc loc;
-	int param;
-	char *name, *message;
-};
-
-struct data {
-	struct pending *p;
-	uint32_t n, cap;
-};
-
-static void defer(struct engine *eng, struct data *d, const struct eng_event_info *ev, int param, const char *name,
-		  const char *message)
-{
-	if (d->n == d->cap) {
-		uint32_t nc = d->cap ? d->cap * 2 : 4;
-		struct pending *np = realloc(d->p, nc * sizeof *np);
-		if (!np)
-			return;
-		d->p = np;
-		d->cap = nc;
-	}
-	struct pending *p = &d->p[d->n];
-	p->pos = engine_position(eng);
-	p->loc = ev->node->loc;
-	p->param = param;
-	p->name = util_xstrdup(name);
-	p->message = util_xstrdup(message);
-	d->n++;
-}
-
-static void report_borrowed(struct engine *eng, struct data *d, const struct eng_event_info *ev,
+static void report_borrowed(struct engine *eng, struct param_reports *d, const struct eng_event_info *ev,
 			    const struct eng_value *v, const char *what)
 {
 	if (!v || !value_may_be_live(v) || v->owned > 0 || (v->flags & (ENG_V_ESCAPED | ENG_V_HAD_OWNED)) ||
@@ -51,7 +17,7 @@ static void report_borrowed(struct engine *eng, struct data *d, const struct eng
 	snprintf(msg, sizeof msg, "'%s' is %s by '%s' but it is a borrowed reference (from %s)", name, what,
 		 ev->node->callee ? ev->node->callee : "the call", engine_value_origin(eng, v));
 	if (v->param)
-		defer(eng, d, ev, v->param, name, msg);
+		param_reports_add(eng, d, ev->node->loc, v->param, name, msg);
 	else
 		engine_report(eng, check_self("rc-release-borrowed"), ev->node->loc, v, name, "%s", msg);
 }
@@ -59,21 +25,12 @@ static void report_borrowed(struct engine *eng, struct data *d, const struct eng
 static void on_end(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
 	(void)ev;
-	struct data *d = data;
-	for (uint32_t i = 0; i < d->n; i++) {
-		struct pending *p = &d->p[i];
-		if (!engine_param_consumed(eng, p->param))
-			engine_report_at(eng, p->pos, check_self("rc-release-borrowed"), p->loc, -1, p->name, "%s",
-					 p->message);
-		free(p->name);
-		free(p->message);
-	}
-	free(d->p);
+	param_reports_flush(eng, data, check_self("rc-release-borrowed"), engine_param_consumed);
 }
 
 static void on_call(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
-	struct data *d = data;
+	struct param_reports *d = data;
 	const struct model_fn *m = engine_call_model(ev->node);
 	if (!m || (m->flags & MODEL_HEURISTIC))
 		return;
@@ -105,7 +62,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
  * returns failure: the caller still owns it (and will release it too). */
 static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
-	struct data *d = data;
+	struct param_reports *d = data;
 	uint32_t nv = engine_nvalues(ev->state);
 	for (uint32_t i = 1; i <= nv; i++) {
 		const struct eng_value *v = engine_value_at(ev->state, i);
@@ -125,9 +82,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		snprintf(msg, sizeof msg, "'%s' is handed over by '%s' but it is a borrowed reference (from %s)", name,
 			 call->callee ? call->callee : "the call", engine_value_origin(eng, v));
 		if (v->param) {
-			struct eng_event_info at = *ev;
-			at.node = call;
-			defer(eng, d, &at, v->param, name, msg);
+			param_reports_add(eng, d, call->loc, v->param, name, msg);
 		} else {
 			engine_report(eng, check_self("rc-release-borrowed"), call->loc, v, name, "%s", msg);
 		}
@@ -153,7 +108,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 const struct check check_release_borrowed = {
 	.id = "rc-release-borrowed",
 	.description = "a reference the function never owned (borrowed) is released",
-	.data_size = sizeof(struct data),
+	.data_size = sizeof(struct param_reports),
 	.handler = {
 		[ENG_EV_CALL] = on_call,
 		[ENG_EV_RETURN] = on_return,
