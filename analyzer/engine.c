@@ -1194,10 +1194,14 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 	st->bind[n->dest] = s;
 }
 
-static int call_forks(const struct ir_node *n)
+static int call_forks(const struct ir_func *fn, const struct ir_node *n)
 {
 	const struct model_fn *m = n->model;
 	if (!m || (m->flags & MODEL_HEURISTIC))
+		return 0;
+	/* PyLong_FromLong(1): CPython keeps the small ints, the call cannot fail */
+	if ((m->flags & MODEL_SMALL_INT) && n->nargs >= 1 && ir_args(fn, n)[0].kind == IR_OPND_INT &&
+	    ir_args(fn, n)[0].ival >= -5 && ir_args(fn, n)[0].ival <= 256)
 		return 0;
 	int has_ok = model_mask(m, MODEL_STEALS_OK, n->nargs) != 0 || model_mask(m, MODEL_OUT_NEW, n->nargs) != 0 ||
 		     m->format_parse || m->unpack_borrowed;
@@ -1582,7 +1586,7 @@ static void step(struct engine *eng, int32_t r)
 		if ((n->flags & IR_NODE_NORETURN) ||
 		    (n->model && (n->model->flags & (MODEL_NORETURN | MODEL_RETURN_STMT))))
 			break;
-		int forks = call_forks(n);
+		int forks = call_forks(fn, n);
 		state_copy(w, st);
 		do_call(eng, w, node, 0);
 		push_state(eng, w, n->succ[0], forks ? VIA_OK : VIA_PLAIN);

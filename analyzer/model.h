@@ -31,6 +31,7 @@ enum model_flags {
 	MODEL_RETURN_STMT = 1u << 6,     /* a macro that is a whole return statement */
 	MODEL_SETREF_X = 1u << 7,        /* setref: the old value may be NULL (xsetref) */
 	MODEL_ZERO_ON_SUCCESS = 1u << 8, /* neg-on-failure int result that is exactly 0 on success */
+	MODEL_SMALL_INT = 1u << 9,       /* never fails for a constant argument 1 in -5..256 */
 };
 
 enum model_origin {
@@ -90,6 +91,9 @@ static inline uint32_t model_null_ok(const struct model_fn *m, uint32_t nargs)
 		r |= 1u << (m->setref_dst - 1);
 	if (m->setref_src > 0)
 		r |= 1u << (m->setref_src - 1);
+	/* Py_BuildValue's objects: a NULL one makes it return NULL (docs arg.rst, "O") */
+	if (m->format_build > 0 && m->format_build < 32)
+		r |= ~0u << m->format_build;
 	return r;
 }
 

@@ -238,7 +238,7 @@ static PyObject *good_sequence_fast(PyObject *o)
  * NULL). */
 static int bad_temporary_leaked(PyObject *d)
 {
-	return PyDict_SetItemString(d, "k", PyLong_FromLong(1)); // expect-warning{{rc-leak}} expect-warning{{rc-unchecked-null}}
+	return PyDict_SetItemString(d, "k", PyLong_FromLong(1000)); // expect-warning{{rc-leak}} expect-warning{{rc-unchecked-null}}
 }
 
 static int bad_setattr_does_not_steal(PyObject *o)

@@ -935,3 +935,33 @@ static PyObject *bad_call_unchecked(PyObject *o, PyObject *args)
 	Py_XDECREF(m);
 	return r;
 }
+
+/* ---- small ints cannot fail; Py_BuildValue takes a failed object (returns NULL) ---------------- */
+
+static PyObject *good_small_int_constant(PyObject *list)
+{
+	PyObject *zero = PyLong_FromLong(0); /* CPython keeps -5..256 */
+	if (PyList_Append(list, zero) < 0) {
+		Py_DECREF(zero);
+		return NULL;
+	}
+	Py_DECREF(zero);
+	Py_RETURN_NONE;
+}
+
+static PyObject *bad_big_int_constant(PyObject *list)
+{
+	PyObject *big = PyLong_FromLong(100000);
+	if (PyList_Append(list, big) < 0) { // expect-warning{{rc-unchecked-null}}
+		Py_DECREF(big);
+		return NULL;
+	}
+	Py_DECREF(big);
+	Py_RETURN_NONE;
+}
+
+static PyObject *good_build_with_failed(PyObject *o)
+{
+	PyObject *r = PyObject_Repr(o);
+	return Py_BuildValue("(N)", r); /* NULL in: NULL out, the exception kept */
+}
