@@ -737,6 +737,9 @@ static uint8_t operand_slot(const struct eng_state *st, const struct ir_operand 
 /* Marks s freed, and the values borrowed from it. */
 static void mark_freed(struct eng_state *st, uint8_t s)
 {
+	const struct eng_value *v = &st->vals[s];
+	if ((v->flags & ENG_V_ELEMENT) && v->parent && !(st->vals[v->parent].flags & ENG_V_FREED))
+		return; /* PySequence_GetItem(list, i) released: the list still holds the element */
 	st->vals[s].flags |= ENG_V_FREED;
 	for (uint32_t i = 1; i <= st->nvals; i++)
 		if (st->vals[i].parent == s && st->vals[i].owned == 0 && !(st->vals[i].flags & ENG_V_FREED))
@@ -1160,6 +1163,10 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 				st->vals[s].null = ENG_MAYBE; /* not a failure, but NULL is not excluded */
 			if (m->borrowed_from > 0 && (uint32_t)m->borrowed_from <= na)
 				st->vals[s].parent = operand_slot(st, &a[m->borrowed_from - 1]);
+			if (m->element_of > 0 && (uint32_t)m->element_of <= na && operand_slot(st, &a[m->element_of - 1])) {
+				st->vals[s].parent = operand_slot(st, &a[m->element_of - 1]);
+				st->vals[s].flags |= ENG_V_ELEMENT;
+			}
 			break;
 		case MODEL_RET_INT:
 			s = new_value(st, node);

@@ -49,6 +49,7 @@ enum eng_value_flags {
 	 * is rc-release-borrowed at the return */
 	ENG_V_OWES = 1u << 13,
 	ENG_V_INT_TESTS = 1u << 14,    /* int result that is non-zero only if `parent` is not NULL */
+	ENG_V_ELEMENT = 1u << 15,      /* an element of `parent` (a container): alive while it is */
 };
 
 enum eng_sign {

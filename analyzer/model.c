@@ -286,6 +286,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_OUT_BORROWED);
 	if (KEY("borrowed-from"))
 		return parse_argnum(val, &r->borrowed_from);
+	if (KEY("element-of"))
+		return parse_argnum(val, &r->element_of);
 	if (KEY("nonnull-if-true"))
 		return parse_argnum(val, &r->nonnull_if_true);
 	if (KEY("held-by")) {

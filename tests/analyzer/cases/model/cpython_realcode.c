@@ -965,3 +965,49 @@ static PyObject *good_build_with_failed(PyObject *o)
 	PyObject *r = PyObject_Repr(o);
 	return Py_BuildValue("(N)", r); /* NULL in: NULL out, the exception kept */
 }
+
+/* ---- an element fetched from a list the function still owns outlives the fetched reference ---- */
+
+static int good_copy_pairs(PyObject *dst, PyObject *mapping)
+{
+	PyObject *pairs = PyMapping_Items(mapping);
+	Py_ssize_t i, n;
+	if (pairs == NULL)
+		return -1;
+	n = PyList_Size(pairs);
+	for (i = 0; i < n; i++) {
+		PyObject *item = PySequence_GetItem(pairs, i);
+		PyObject *key, *value;
+		if (item == NULL)
+			goto fail;
+		key = PyTuple_GetItem(item, 0);
+		value = PyTuple_GetItem(item, 1);
+		Py_DECREF(item); /* pairs still holds the tuple */
+		if (key == NULL || value == NULL)
+			goto fail;
+		if (PyObject_SetItem(dst, key, value) < 0)
+			goto fail;
+	}
+	Py_DECREF(pairs);
+	return 0;
+fail:
+	Py_DECREF(pairs);
+	return -1;
+}
+
+static int bad_use_after_container_released(PyObject *dst, PyObject *mapping)
+{
+	PyObject *pairs = PyMapping_Items(mapping);
+	PyObject *item, *key;
+	if (pairs == NULL)
+		return -1;
+	item = PySequence_GetItem(pairs, 0);
+	Py_DECREF(pairs);
+	if (item == NULL)
+		return -1;
+	key = PyTuple_GetItem(item, 0);
+	Py_DECREF(item);
+	if (key == NULL)
+		return -1;
+	return PyObject_SetItem(dst, key, key); // expect-warning{{rc-use-after-release}}
+}
