@@ -1553,12 +1553,12 @@ static struct ir_operand lower_expr(struct cx *x, CXCursor c)
 /* Conditions                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
-static void branch(struct cx *x, struct ir_loc loc, enum ir_cond cond, struct ir_operand o, int64_t ival,
-		   int32_t t, int32_t f)
+static int32_t branch(struct cx *x, struct ir_loc loc, enum ir_cond cond, struct ir_operand o, int64_t ival,
+		      int32_t t, int32_t f)
 {
 	int32_t n = emit(x, IR_BRANCH, loc);
 	if (x->overflow)
-		return;
+		return n;
 	struct ir_node *nd = &x->fn->nodes[n];
 	nd->cond = (uint8_t)cond;
 	nd->ival = ival;
@@ -1567,6 +1567,7 @@ static void branch(struct cx *x, struct ir_loc loc, enum ir_cond cond, struct ir
 	if (cond != IR_COND_UNKNOWN)
 		add_opnd(x, n, o);
 	x->cur = -1;
+	return n;
 }
 
 static const char *mirror(const char *op)
@@ -1596,6 +1597,20 @@ static void compare(struct cx *x, CXCursor c, const char *op, struct ir_operand 
 		a = b;
 		b = tmp;
 		op = mirror(op);
+	}
+	if (b.kind == IR_OPND_VAR && a.kind == IR_OPND_FIELD && a.var == -2) {
+		struct ir_operand tmp = a;
+		a = b;
+		b = tmp;
+	}
+	if (a.kind == IR_OPND_VAR && b.kind == IR_OPND_FIELD && b.var == -2 && b.str &&
+	    (!strcmp(op, "==") || !strcmp(op, "!="))) {
+		/* x == Py_None: on the equal edge x is that object (Py_DECREF(Py_None) releases x) */
+		int eq = op[0] == '=';
+		int32_t n = branch(x, loc, IR_COND_IS, a, 0, eq ? t : f, eq ? f : t);
+		if (!x->overflow)
+			add_opnd(x, n, b);
+		return;
 	}
 	if (a.kind != IR_OPND_VAR || !is_const(b)) {
 		branch(x, loc, IR_COND_UNKNOWN, a, 0, t, f);

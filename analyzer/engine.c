@@ -734,6 +734,29 @@ static uint8_t operand_slot(const struct eng_state *st, const struct ir_operand 
 	return o->kind == IR_OPND_VAR ? st->bind[o->var] : 0;
 }
 
+/* The slot of a call argument: a var's, or for &G the value a taken `x == &G` made G. */
+static uint8_t arg_slot(const struct ir_func *fn, const struct eng_state *st, const struct ir_operand *o)
+{
+	if (o->kind == IR_OPND_VAR)
+		return st->bind[o->var];
+	if (o->kind != IR_OPND_FIELD || o->var != -2 || !o->str)
+		return 0;
+	for (uint32_t i = 1; i <= st->nvals; i++) {
+		const struct eng_value *v = &st->vals[i];
+		if (v->sign == ENG_SIGN_IS_GLOBAL && v->ival > 0 && (uint32_t)v->ival < fn->nops &&
+		    fn->ops[v->ival].str && !strcmp(fn->ops[v->ival].str, o->str))
+			return (uint8_t)i;
+	}
+	return 0;
+}
+
+const struct eng_value *engine_arg_value(const struct engine *eng, const struct eng_state *st,
+					 const struct ir_operand *o)
+{
+	uint8_t s = arg_slot(eng->fn, st, o);
+	return s ? &st->vals[s] : NULL;
+}
+
 /* Marks s freed, and the values borrowed from it. */
 static void mark_freed(struct eng_state *st, uint8_t s)
 {
@@ -1024,7 +1047,7 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 	uint32_t nonnull_ok = model_null_ok(m, na);
 	for (uint32_t k = 0; k < na; k++) {
 		uint32_t bit = k < 32 ? 1u << k : 0;
-		uint8_t s = operand_slot(st, &a[k]);
+		uint8_t s = arg_slot(fn, st, &a[k]);
 		if (s && m && !heuristic && !(nonnull_ok & bit) && st->vals[s].null == ENG_NULL_FAIL)
 			st->vals[s].null = ENG_NULL; /* reported once (rc-unchecked-null) */
 		if (a[k].kind == IR_OPND_ADDR) {
@@ -1283,7 +1306,7 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 }
 
 /* Refines value slot s for one branch direction; returns 0 when that direction is infeasible. */
-static int refine(struct eng_state *st, uint8_t s, const struct ir_node *n, int taken_true)
+static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, const struct ir_node *n, int taken_true)
 {
 	if (!s)
 		return 1;
@@ -1332,6 +1355,16 @@ static int refine(struct eng_state *st, uint8_t s, const struct ir_node *n, int 
 		if (v->sign == ENG_SIGN_NONZERO && !taken_true)
 			return 1;
 		v->sign = taken_true ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
+		return 1;
+	case IR_COND_IS:
+		/* x == &G taken: x is G from here on (a later Py_DECREF(&G) releases x) */
+		if (taken_true && !is_int && n->nargs > 1 && v->sign == ENG_SIGN_ANY) {
+			v->sign = ENG_SIGN_IS_GLOBAL;
+			v->ival = (int32_t)(n->arg0 + 1);
+			if (v->null != ENG_NULL && v->null != ENG_NULL_FAIL)
+				v->null = ENG_NONNULL;
+		}
+		(void)fn;
 		return 1;
 	case IR_COND_EQ:
 		if (!is_int)
@@ -1397,6 +1430,9 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 			ri->saw_null = 1;
 		else if (o->kind == IR_OPND_FIELD && o->var == -2 && engine_global_acquired_before(fn, n, o->str))
 			ri->saw_new = 1; /* Py_INCREF(Py_True); return Py_True; */
+		else if (o->kind == IR_OPND_FIELD && o->var == -2 && arg_slot(fn, st, o) &&
+			 st->vals[arg_slot(fn, st, o)].owned > 0)
+			ri->saw_new = 1; /* if (r == Py_None) return Py_None; with r owned */
 		else if (o->kind == IR_OPND_FIELD && o->var == -2)
 			ri->saw_borrowed = 1; /* &static_object */
 		else if (v && v->owned > 0)
@@ -1682,7 +1718,7 @@ static void step(struct engine *eng, int32_t r)
 			if (n->succ[t] < 0)
 				continue;
 			state_copy(w, st);
-			if (!refine(w, s, n, t == 0))
+			if (!refine(fn, w, s, n, t == 0))
 				continue;
 			fire(eng, ENG_EV_BRANCH, node, w, -1, t);
 			push_state(eng, w, n->succ[t], (uint8_t)t);

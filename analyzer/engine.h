@@ -57,6 +57,7 @@ enum eng_sign {
 	ENG_SIGN_NEG,
 	ENG_SIGN_NONNEG,
 	ENG_SIGN_NONZERO,
+	ENG_SIGN_IS_GLOBAL, /* pointers: the value is the global object fn->ops[ival] names */
 };
 
 struct eng_value {
@@ -189,6 +190,10 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 
 /* The value bound to var, or NULL when the var holds nothing the analysis follows. */
 const struct eng_value *engine_value(const struct eng_state *st, int32_t var);
+/* Value of a call argument: a var's, or for &global the value known to be that object (after
+ * `if (x == Py_None)`); NULL otherwise. */
+const struct eng_value *engine_arg_value(const struct engine *eng, const struct eng_state *st,
+					 const struct ir_operand *o);
 /* Value of an operand (vars only), or NULL. */
 const struct eng_value *engine_operand_value(const struct eng_state *st, const struct ir_operand *o);
 /* Number of value slots, and the value in slot i (1-based, i <= n). */

@@ -393,6 +393,12 @@ void ir_dump(const struct ir_func *fn, FILE *out)
 				dump_operand(fn, &a[0], out);
 				fprintf(out, " == %lld", (long long)n->ival);
 				break;
+			case IR_COND_IS:
+				dump_operand(fn, &a[0], out);
+				fputs(" is ", out);
+				if (n->nargs > 1)
+					dump_operand(fn, &a[1], out);
+				break;
 			default:
 				fputs("?", out);
 				break;

@@ -37,6 +37,7 @@ enum ir_cond {
 	IR_COND_NULL,    /* true when args[0] is NULL / zero */
 	IR_COND_NEG,     /* true when args[0] < 0 */
 	IR_COND_EQ,      /* true when args[0] == ival */
+	IR_COND_IS,      /* true when args[0] is the object args[1] (&global: `x == Py_None`) */
 };
 
 enum ir_opnd_kind {

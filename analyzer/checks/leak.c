@@ -51,8 +51,8 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 	struct param_reports *d = data;
 	const struct ir_func *fn = ev->fn;
 	const struct eng_value *rv = NULL;
-	if (ev->node->nargs && fn->returns_ptr)
-		rv = engine_operand_value(ev->state, ir_args(fn, ev->node));
+	if (ev->node->nargs && fn->returns_ptr) /* (return Py_None after `if (r == Py_None)`: r) */
+		rv = engine_arg_value(eng, ev->state, ir_args(fn, ev->node));
 	uint32_t n = engine_nvalues(ev->state);
 	int falls_off = ev->node->nargs == 0;
 	for (uint32_t i = 1; i <= n; i++) {

@@ -42,6 +42,13 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 	for (uint32_t k = 0; k < ev->node->nargs && k < 32; k++) {
 		if (!(mask & (1u << k)))
 			continue;
+		const struct eng_value *alias = engine_arg_value(eng, ev->state, &a[k]);
+		if (alias && a[k].kind == IR_OPND_FIELD) {
+			/* if (r == Py_None) Py_DECREF(Py_None): the release is r's */
+			if (rel & (1u << k))
+				report_borrowed(eng, d, ev, alias, "released");
+			continue;
+		}
 		if (a[k].kind == IR_OPND_FIELD && a[k].var == -2 && a[k].ival == 1 && a[k].str) {
 			/* &global_object, borrowed per the model (Py_DECREF(Py_None)) */
 			engine_report(eng, check_self("rc-release-borrowed"), ev->node->loc, NULL, a[k].str,

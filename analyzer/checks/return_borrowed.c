@@ -36,7 +36,9 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 	if (v && v->owned > 0 && value_may_be_live(v))
 		d->saw_owned = 1;
 	/* &global_object (Py_None is &_Py_NoneStruct): a borrowed reference to a static object */
-	int addr_of_global = o->kind == IR_OPND_FIELD && o->var == -2 && o->str &&
+	if (!v && o->kind == IR_OPND_FIELD)
+		v = engine_arg_value(eng, ev->state, o); /* if (r == Py_None) return Py_None; */
+	int addr_of_global = !v && o->kind == IR_OPND_FIELD && o->var == -2 && o->str &&
 			     !engine_global_acquired_before(ev->fn, ev->node, o->str);
 	if (!borrowed_return(v) && !addr_of_global)
 		return;

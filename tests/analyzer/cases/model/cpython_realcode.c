@@ -1011,3 +1011,40 @@ static int bad_use_after_container_released(PyObject *dst, PyObject *mapping)
 		return -1;
 	return PyObject_SetItem(dst, key, key); // expect-warning{{rc-use-after-release}}
 }
+
+/* ---- `if (r == Py_None)`: inside, Py_None names r --------------------------------------------- */
+
+static PyObject *good_call_or_default(PyObject *fn, PyObject *dflt)
+{
+	PyObject *result = PyObject_CallNoArgs(fn);
+	if (result == NULL)
+		return NULL;
+	if (result == Py_None) {
+		Py_DECREF(Py_None); /* result's reference */
+		Py_INCREF(dflt);
+		return dflt;
+	}
+	return result;
+}
+
+static PyObject *good_none_is_result(PyObject *fn)
+{
+	PyObject *result = PyObject_CallNoArgs(fn);
+	if (result == NULL)
+		return NULL;
+	if (result != Py_None)
+		return result;
+	return Py_None; /* result's reference, under the name Py_None */
+}
+
+static PyObject *bad_decref_none_other(PyObject *fn, PyObject *other)
+{
+	PyObject *result = PyObject_CallNoArgs(fn);
+	if (result == NULL)
+		return NULL;
+	if (other == Py_None) {
+		Py_DECREF(Py_None); // expect-warning{{rc-release-borrowed}}
+		return result;
+	}
+	return result;
+}
