@@ -1675,8 +1675,8 @@ static void step(struct engine *eng, int32_t r)
 			if (v->flags & (ENG_V_OBJ | ENG_V_BORROWED | ENG_V_LOADED | ENG_V_HAD_OWNED) || v->param)
 				w->vals[w->bind[a[1].var]].flags |= v->owned > 0 ? ENG_V_OUT_OWNED : ENG_V_OUT_BORROWED;
 		}
-		if (n->nargs && a[0].kind == IR_OPND_VAR && w->bind[a[0].var]) {
-			struct eng_value *v = &w->vals[w->bind[a[0].var]];
+		if (n->nargs && arg_slot(fn, w, &a[0])) { /* a var, or &G naming a value (x == &G) */
+			struct eng_value *v = &w->vals[arg_slot(fn, w, &a[0])];
 			v->flags |= ENG_V_STORED;
 			if (v->owned > 0)
 				v->flags |= ENG_V_ESCAPED;

@@ -1048,3 +1048,24 @@ static PyObject *bad_decref_none_other(PyObject *fn, PyObject *other)
 	}
 	return result;
 }
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *encoding;
+} EncoderObject;
+
+static int good_store_none_alias(EncoderObject *s, PyObject *args)
+{
+	PyObject *encoding;
+	if (!PyArg_ParseTuple(args, "O", &encoding))
+		return -1;
+	if (encoding == Py_None) {
+		Py_INCREF(Py_None);
+		s->encoding = Py_None; /* the reference goes into the field */
+	} else {
+		s->encoding = PyObject_Str(encoding);
+		if (s->encoding == NULL)
+			return -1;
+	}
+	return 0;
+}
