@@ -1718,7 +1718,15 @@ static void step(struct engine *eng, int32_t r)
 			if (n->succ[t] < 0)
 				continue;
 			state_copy(w, st);
-			if (!refine(fn, w, s, n, t == 0))
+			uint8_t ws = s;
+			if (!ws && t == 0 && n->cond == IR_COND_IS && a[0].kind == IR_OPND_VAR) {
+				/* x == &G with x untracked (from an unknown call): on the equal edge x
+				 * is G, an object whose references the analysis does not count */
+				ws = new_value(w, node);
+				if (ws)
+					w->bind[a[0].var] = ws;
+			}
+			if (!refine(fn, w, ws, n, t == 0))
 				continue;
 			fire(eng, ENG_EV_BRANCH, node, w, -1, t);
 			push_state(eng, w, n->succ[t], (uint8_t)t);

@@ -1069,3 +1069,18 @@ static int good_store_none_alias(EncoderObject *s, PyObject *args)
 	}
 	return 0;
 }
+
+int cache_lookup(PyObject *cache, PyObject *key, PyObject **result); /* another file's */
+
+static PyObject *good_unknown_result_is_none(PyObject *cache, PyObject *key, PyObject *dflt)
+{
+	PyObject *result;
+	if (cache_lookup(cache, key, &result) <= 0)
+		return NULL;
+	if (result == Py_None && dflt != NULL) {
+		Py_DECREF(Py_None); /* the reference cache_lookup gave */
+		Py_INCREF(dflt);
+		return dflt;
+	}
+	return result;
+}
