@@ -325,8 +325,40 @@ static enum CXChildVisitResult first_two(CXCursor c, CXCursor parent, CXClientDa
 	return CXChildVisit_Continue;
 }
 
-/* {Py_tp_traverse, fn} in a PyType_Slot array: 1 traverse, 2 clear, 0 not a slot. The slot
- * names are macros: read the token where the first element is written. */
+/* Type slots whose function returns an object: CPython expects a new reference (or NULL with
+ * an exception). `name` is the slot field (tp_repr) or, without "Py_", its PyType_Slot id. */
+static int object_slot(const char *name)
+{
+	static const char *const slots[] = {
+		"tp_repr", "tp_str", "tp_call", "tp_getattr", "tp_getattro", "tp_richcompare", "tp_iter",
+		"tp_iternext", "tp_new", "tp_descr_get", "mp_subscript", "sq_item", "sq_concat", "sq_repeat",
+		"sq_inplace_concat", "sq_inplace_repeat", "am_await", "am_aiter", "am_anext",
+	};
+	if (!name)
+		return 0;
+	if (!strncmp(name, "Py_", 3))
+		name += 3;
+	for (size_t i = 0; i < sizeof slots / sizeof *slots; i++)
+		if (!strcmp(name, slots[i]))
+			return 1;
+	/* number slots: all return objects but nb_bool (an int) */
+	return !strncmp(name, "nb_", 3) && strcmp(name, "nb_bool") != 0;
+}
+
+static void add_callable(struct type_scan *ts, int32_t f)
+{
+	if (f < 0)
+		return;
+	if (ts->nmethods == ts->cap_methods) {
+		ts->cap_methods = ts->cap_methods ? ts->cap_methods * 2 : 8;
+		ts->methods = util_xrealloc(ts->methods, ts->cap_methods * sizeof *ts->methods);
+	}
+	ts->methods[ts->nmethods++] = f;
+}
+
+/* {Py_tp_traverse, fn} in a PyType_Slot array: 1 traverse, 2 clear, 3 dealloc, 4 a slot that
+ * returns an object, 0 not a slot. The slot names are macros: read the token where the first
+ * element is written. */
 static int slot_kind(struct type_scan *ts, CXCursor c, CXCursor *value)
 {
 	struct two t = { { clang_getNullCursor(), clang_getNullCursor() }, 0 };
@@ -351,6 +383,7 @@ static int slot_kind(struct type_scan *ts, CXCursor c, CXCursor *value)
 		       : !strcmp(p, "Py_tp_traverse") ? 1
 		       : !strcmp(p, "Py_tp_clear")    ? 2
 		       : !strcmp(p, "Py_tp_dealloc")  ? 3
+		       : object_slot(p)               ? 4
 						      : 0;
 		clang_disposeString(sp);
 	}
@@ -360,12 +393,14 @@ static int slot_kind(struct type_scan *ts, CXCursor c, CXCursor *value)
 	return kind;
 }
 
-/* {"name", fn, flags, doc}: an element of a PyMethodDef table (its type says so). */
+/* {"name", fn, flags, doc}: an element of a PyMethodDef table, or {"name", get, set, doc,
+ * closure} of a PyGetSetDef table (their types say so): the second element returns objects. */
 static int is_method_def(CXCursor c)
 {
 	CXString ts = clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(c)));
 	const char *t = clang_getCString(ts);
-	int r = t && (!strcmp(t, "struct PyMethodDef") || !strcmp(t, "PyMethodDef"));
+	int r = t && (!strcmp(t, "struct PyMethodDef") || !strcmp(t, "PyMethodDef") ||
+		      !strcmp(t, "struct PyGetSetDef") || !strcmp(t, "PyGetSetDef"));
 	clang_disposeString(ts);
 	return r;
 }
@@ -398,14 +433,7 @@ static void add_method(struct type_scan *ts, CXCursor c)
 		if (d.n == 2 && clang_getCursorKind(d.c[0]) == CXCursor_MemberRef)
 			value = d.c[1];
 	}
-	int32_t f = init_function(ts, value);
-	if (f < 0)
-		return;
-	if (ts->nmethods == ts->cap_methods) {
-		ts->cap_methods = ts->cap_methods ? ts->cap_methods * 2 : 8;
-		ts->methods = util_xrealloc(ts->methods, ts->cap_methods * sizeof *ts->methods);
-	}
-	ts->methods[ts->nmethods++] = f;
+	add_callable(ts, init_function(ts, value));
 }
 
 static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientData data)
@@ -425,8 +453,10 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
 			ts->cur.traverse = f;
 		else if (slot == 2)
 			ts->cur.clear = f;
-		else
+		else if (slot == 3)
 			ts->cur.destroy = f;
+		else
+			add_callable(ts, f);
 	} else if (k == CXCursor_InitListExpr && ts->depth < 3) {
 		struct eng_type_pair saved = ts->cur;
 		ts->cur.traverse = ts->cur.clear = ts->cur.destroy = -1;
@@ -453,7 +483,7 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 {
 	(void)parent;
 	struct type_scan *ts = data;
-	static _Thread_local int field; /* 0 none, 1 traverse, 2 clear, 3 destroy */
+	static _Thread_local int field; /* 0 none, 1 traverse, 2 clear, 3 destroy, 4 object slot */
 	if (clang_getCursorKind(c) == CXCursor_MemberRef) {
 		CXString s = clang_getCursorSpelling(c);
 		const char *n = clang_getCString(s);
@@ -461,6 +491,7 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 			: (!strcmp(n, "traverse") || !strcmp(n, "tp_traverse")) ? 1
 			: (!strcmp(n, "clear") || !strcmp(n, "tp_clear"))       ? 2
 			: (!strcmp(n, "destroy") || !strcmp(n, "tp_dealloc"))   ? 3
+			: object_slot(n)                                          ? 4
 										: 0;
 		clang_disposeString(s);
 		return CXChildVisit_Continue;
@@ -473,8 +504,10 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 			ts->cur.traverse = f;
 		else if (field == 2)
 			ts->cur.clear = f;
-		else
+		else if (field == 3)
 			ts->cur.destroy = f;
+		else
+			add_callable(ts, f);
 		field = 0;
 	}
 	return CXChildVisit_Continue;
