@@ -241,12 +241,14 @@ const char *engine_value_origin(const struct engine *eng, const struct eng_value
 /* Fields                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-static const char *operand_field(const struct ir_func *fn, const struct ir_operand *o, int depth)
+static const char *operand_field(const struct ir_func *fn, const struct ir_operand *o, int depth, int32_t *base)
 {
 	if (depth > 8)
 		return NULL;
-	if (o->kind == IR_OPND_FIELD && o->var >= 0)
+	if (o->kind == IR_OPND_FIELD && o->var >= 0) {
+		*base = o->var;
 		return o->str;
+	}
 	if (o->kind != IR_OPND_VAR)
 		return NULL;
 	/* a temporary, or a local such as `old = p->f` (its first assignment) */
@@ -254,10 +256,12 @@ static const char *operand_field(const struct ir_func *fn, const struct ir_opera
 		const struct ir_node *n = &fn->nodes[k];
 		if (n->op == IR_ASSIGN && n->dest == o->var && n->nargs) {
 			const struct ir_operand *src = ir_args(fn, n);
-			if (src->kind == IR_OPND_LOAD && src->var >= 0)
+			if (src->kind == IR_OPND_LOAD && src->var >= 0) {
+				*base = src->var;
 				return src->str;
+			}
 			if (src->kind == IR_OPND_VAR && src->var != o->var)
-				return operand_field(fn, src, depth + 1);
+				return operand_field(fn, src, depth + 1, base);
 			return NULL;
 		}
 	}
@@ -266,7 +270,38 @@ static const char *operand_field(const struct ir_func *fn, const struct ir_opera
 
 const char *engine_operand_field(const struct ir_func *fn, const struct ir_operand *o)
 {
-	return operand_field(fn, o, 0);
+	int32_t base = -1;
+	return operand_field(fn, o, 0, &base);
+}
+
+/* The parameter (0-based) var is, directly or as a local first assigned it (`struct node *n =
+ * (void *)self`), or -1. */
+static int param_alias(const struct ir_func *fn, int32_t var, int depth)
+{
+	if (var < 0 || (uint32_t)var >= fn->nvars || depth > 4)
+		return -1;
+	if (fn->vars[var].param >= 0)
+		return fn->vars[var].param;
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op == IR_ASSIGN && n->dest == var && n->nargs) {
+			const struct ir_operand *src = ir_args(fn, n);
+			return src->kind == IR_OPND_VAR && src->var != var ? param_alias(fn, src->var, depth + 1) : -1;
+		}
+	}
+	return -1;
+}
+
+int engine_operand_param(const struct ir_func *fn, const struct ir_operand *o)
+{
+	return o->kind == IR_OPND_VAR ? param_alias(fn, o->var, 0) : -1;
+}
+
+const char *engine_operand_field_of(const struct ir_func *fn, const struct ir_operand *o, int param)
+{
+	int32_t base = -1;
+	const char *f = operand_field(fn, o, 0, &base);
+	return f && param >= 0 && param_alias(fn, base, 0) == param ? f : NULL;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -168,6 +168,10 @@ struct engine_options {
 /* The field an operand names: &p->f, or a var (temporary or local) first assigned a read of
  * p->f; NULL otherwise. */
 const char *engine_operand_field(const struct ir_func *fn, const struct ir_operand *o);
+/* The same, only for a field of parameter `param` (0-based: self->f; not self->other->f). */
+const char *engine_operand_field_of(const struct ir_func *fn, const struct ir_operand *o, int param);
+/* The parameter (0-based) an operand is, directly or through a local assigned it; -1 if none. */
+int engine_operand_param(const struct ir_func *fn, const struct ir_operand *o);
 
 /* Runs the unit handlers of the checks (after engine_run of every function of the unit). */
 void engine_run_unit(const struct eng_unit *u, const struct engine_options *opt);

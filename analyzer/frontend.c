@@ -436,6 +436,77 @@ static void add_method(struct type_scan *ts, CXCursor c)
 	add_callable(ts, init_function(ts, value));
 }
 
+/* Positional initializers ({PyVarObject_HEAD_INIT(NULL, 0) "name", sizeof(T), 0,
+ * (destructor)dealloc, ...}): the i-th element initializes the struct's i-th field. */
+struct field_names {
+	const char *name[96];
+	CXString str[96];
+	int n;
+};
+
+static enum CXVisitorResult collect_field(CXCursor c, CXClientData data)
+{
+	struct field_names *fn = data;
+	if (fn->n >= 96)
+		return CXVisit_Break;
+	fn->str[fn->n] = clang_getCursorSpelling(c);
+	fn->name[fn->n] = clang_getCString(fn->str[fn->n]);
+	fn->n++;
+	return CXVisit_Continue;
+}
+
+struct elements {
+	CXCursor c[96];
+	int n, designated;
+};
+
+static enum CXChildVisitResult collect_element(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	struct elements *e = data;
+	if (clang_getCursorKind(c) == CXCursor_UnexposedExpr) {
+		struct two t = { { clang_getNullCursor(), clang_getNullCursor() }, 0 };
+		clang_visitChildren(c, first_two, &t);
+		if (t.n >= 1 && clang_getCursorKind(t.c[0]) == CXCursor_MemberRef)
+			e->designated = 1;
+	}
+	if (e->n < 96)
+		e->c[e->n] = c;
+	e->n++;
+	return CXChildVisit_Continue;
+}
+
+static void scan_positional(struct type_scan *ts, CXCursor c)
+{
+	CXType t = clang_getCanonicalType(clang_getCursorType(c));
+	if (t.kind != CXType_Record)
+		return;
+	struct elements e;
+	e.n = e.designated = 0;
+	clang_visitChildren(c, collect_element, &e);
+	if (e.designated || e.n < 5)
+		return;
+	struct field_names f;
+	f.n = 0;
+	clang_Type_visitFields(t, collect_field, &f);
+	for (int i = 0; i < e.n && i < f.n && i < 96; i++) {
+		const char *n = f.name[i];
+		if (!n || (strcmp(n, "tp_traverse") && strcmp(n, "tp_clear") && strcmp(n, "tp_dealloc") && !object_slot(n)))
+			continue;
+		int32_t fn = init_function(ts, e.c[i]);
+		if (!strcmp(n, "tp_traverse"))
+			ts->cur.traverse = fn;
+		else if (!strcmp(n, "tp_clear"))
+			ts->cur.clear = fn;
+		else if (!strcmp(n, "tp_dealloc"))
+			ts->cur.destroy = fn;
+		else
+			add_callable(ts, fn);
+	}
+	for (int i = 0; i < f.n; i++)
+		clang_disposeString(f.str[i]);
+}
+
 static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientData data)
 {
 	(void)parent;
@@ -462,6 +533,7 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
 		ts->cur.traverse = ts->cur.clear = ts->cur.destroy = -1;
 		ts->cur.loc = cfg_loc(clang_getCursorLocation(c));
 		ts->depth++;
+		scan_positional(ts, c);
 		clang_visitChildren(c, scan_init, ts);
 		ts->depth--;
 		if (ts->cur.traverse >= 0 && (ts->cur.clear >= 0 || ts->cur.destroy >= 0)) {

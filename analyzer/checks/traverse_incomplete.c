@@ -57,10 +57,12 @@ static void visited_fields(const struct eng_unit *u, int32_t fi, struct fields *
 	}
 }
 
-/* Fields released (or cleared) by the calls of fn and of the unit's functions it calls. */
-static void released_fields(const struct eng_unit *u, int32_t fi, struct fields *out, int depth)
+/* Fields of the object released (or cleared) by fn, whose parameter `self` is the object, and by
+ * the unit's functions it hands the object to. A helper called with another object (a list
+ * node, self->other) says nothing about what self's traverse must visit. */
+static void released_fields(const struct eng_unit *u, int32_t fi, struct fields *out, int depth, int self)
 {
-	if (fi < 0 || (uint32_t)fi >= u->nfuncs || depth > 4)
+	if (fi < 0 || (uint32_t)fi >= u->nfuncs || depth > 4 || self < 0)
 		return;
 	const struct ir_func *fn = &u->funcs[fi];
 	for (uint32_t k = 0; k < fn->nnodes; k++) {
@@ -68,17 +70,19 @@ static void released_fields(const struct eng_unit *u, int32_t fi, struct fields 
 		const struct model_fn *m = n->model;
 		if (n->op != IR_CALL)
 			continue;
+		const struct ir_operand *a = ir_args(fn, n);
 		if (n->callee_fn >= 0 && n->callee_fn != fi)
-			released_fields(u, n->callee_fn, out, depth + 1);
+			for (uint32_t j = 0; j < n->nargs; j++)
+				if (engine_operand_param(fn, &a[j]) == self)
+					released_fields(u, n->callee_fn, out, depth + 1, (int)j);
 		if (!m || (m->flags & MODEL_HEURISTIC) || m->origin == MODEL_FROM_SUMMARY)
 			continue;
 		uint32_t mask = model_mask(m, MODEL_RELEASES, n->nargs) | model_mask(m, MODEL_CLEARS, n->nargs);
 		if (m->setref_dst > 0)
 			mask |= 1u << (m->setref_dst - 1);
-		const struct ir_operand *a = ir_args(fn, n);
 		for (uint32_t j = 0; j < n->nargs && j < 32; j++)
 			if (mask & (1u << j))
-				add_field(out, engine_operand_field(fn, &a[j]), n->loc, fn);
+				add_field(out, engine_operand_field_of(fn, &a[j], self), n->loc, fn);
 	}
 }
 
@@ -98,8 +102,8 @@ static void on_unit(const struct eng_unit *u, const struct engine_options *opt, 
 		struct fields visited, released;
 		visited.n = released.n = 0;
 		visited_fields(u, p->traverse, &visited, 0);
-		released_fields(u, p->clear, &released, 0);
-		released_fields(u, p->destroy, &released, 0);
+		released_fields(u, p->clear, &released, 0, 0);
+		released_fields(u, p->destroy, &released, 0, 0);
 		const struct ir_func *tr = &u->funcs[p->traverse];
 		for (uint32_t i = 0; i < released.n; i++) {
 			if (has_field(&visited, released.name[i]))

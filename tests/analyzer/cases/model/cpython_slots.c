@@ -106,3 +106,70 @@ static PyType_Slot heap_slots[] = {
 
 PyType_Spec heap_spec = {"heap", 0, 0, Py_TPFLAGS_DEFAULT, heap_slots};
 PyTypeObject *box_type = &BoxType;
+
+/* ---- positional PyTypeObject initializers (older extensions) --------------------------------- */
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *cb;
+	PyObject *extra;
+} OldObject;
+
+static void old_dealloc(OldObject *self)
+{
+	PyObject_GC_UnTrack(self);
+	Py_CLEAR(self->cb);
+	Py_CLEAR(self->extra);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int old_traverse(OldObject *self, visitproc visit, void *arg)
+{
+	Py_VISIT(self->cb);
+	return 0;
+}
+
+static int old_clear(OldObject *self)
+{
+	Py_CLEAR(self->cb);
+	Py_CLEAR(self->extra); // expect-warning{{rc-traverse-incomplete}}
+	return 0;
+}
+
+static PyObject *bad_old_repr(OldObject *self)
+{
+	return self->cb; // expect-warning{{rc-return-borrowed}}
+}
+
+static PyObject *good_old_str(OldObject *self)
+{
+	return PyObject_Str(self->cb);
+}
+
+static PyTypeObject OldType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	"old",                       /* tp_name */
+	sizeof(OldObject),           /* tp_basicsize */
+	0,                           /* tp_itemsize */
+	(destructor)old_dealloc,     /* tp_dealloc */
+	0,                           /* tp_vectorcall_offset */
+	0,                           /* tp_getattr */
+	0,                           /* tp_setattr */
+	0,                           /* tp_as_async */
+	(reprfunc)bad_old_repr,      /* tp_repr */
+	0,                           /* tp_as_number */
+	0,                           /* tp_as_sequence */
+	0,                           /* tp_as_mapping */
+	0,                           /* tp_hash */
+	0,                           /* tp_call */
+	(reprfunc)good_old_str,      /* tp_str */
+	0,                           /* tp_getattro */
+	0,                           /* tp_setattro */
+	0,                           /* tp_as_buffer */
+	Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, /* tp_flags */
+	0,                           /* tp_doc */
+	(traverseproc)old_traverse,  /* tp_traverse */
+	(inquiry)old_clear,          /* tp_clear */
+};
+
+PyTypeObject *old_type = &OldType;

@@ -124,3 +124,45 @@ static PyTypeObject ItemsViewType = {
 };
 
 PyTypeObject *view_types[] = {&KeysViewType, &ValuesViewType, &ItemsViewType};
+
+/* ---- helpers called with other objects: their fields are not the type's ------------------------ */
+
+typedef struct LinkObject LinkObject;
+struct LinkObject {
+	PyObject_HEAD
+	PyObject *payload;
+	PyObject *scratch; /* owned by whoever set it; never part of a cycle through self */
+	LinkObject *peer;
+};
+
+static void drop_scratch(LinkObject *other)
+{
+	Py_CLEAR(other->scratch);
+}
+
+static int link_traverse(LinkObject *self, visitproc visit, void *arg)
+{
+	Py_VISIT(self->payload);
+	return 0;
+}
+
+static int link_clear(LinkObject *self)
+{
+	if (self->peer != NULL) {
+		drop_scratch(self->peer);     /* the peer's field, not ours */
+		Py_CLEAR(self->peer->scratch); /* also not ours */
+	}
+	Py_CLEAR(self->payload);
+	return 0;
+}
+
+static PyTypeObject LinkType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "link",
+	.tp_basicsize = sizeof(LinkObject),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = (traverseproc)link_traverse,
+	.tp_clear = (inquiry)link_clear,
+};
+
+PyTypeObject *link_type = &LinkType;
