@@ -86,8 +86,26 @@ static void released_fields(const struct eng_unit *u, int32_t fi, struct fields 
 	}
 }
 
+/* Fields the unit takes out of the cycle collector (PyObject_GC_UnTrack(self->f)): an untracked
+ * object is never traversed, so not visiting it changes nothing. */
+static void untracked_fields(const struct eng_unit *u, struct fields *out)
+{
+	for (uint32_t i = 0; i < u->nfuncs; i++) {
+		const struct ir_func *fn = &u->funcs[i];
+		for (uint32_t k = 0; k < fn->nnodes; k++) {
+			const struct ir_node *n = &fn->nodes[k];
+			if (n->op != IR_CALL || !n->callee || n->nargs < 1 || strcmp(n->callee, "PyObject_GC_UnTrack"))
+				continue;
+			add_field(out, engine_operand_field(fn, ir_args(fn, n)), n->loc, fn);
+		}
+	}
+}
+
 static void on_unit(const struct eng_unit *u, const struct engine_options *opt, int self)
 {
+	struct fields untracked;
+	untracked.n = 0;
+	untracked_fields(u, &untracked);
 	for (uint32_t t = 0; t < u->ntypes; t++) {
 		const struct eng_type_pair *p = &u->types[t];
 		if (p->traverse < 0)
@@ -106,7 +124,7 @@ static void on_unit(const struct eng_unit *u, const struct engine_options *opt, 
 		released_fields(u, p->destroy, &released, 0, 0);
 		const struct ir_func *tr = &u->funcs[p->traverse];
 		for (uint32_t i = 0; i < released.n; i++) {
-			if (has_field(&visited, released.name[i]))
+			if (has_field(&visited, released.name[i]) || has_field(&untracked, released.name[i]))
 				continue;
 			char note[300];
 			snprintf(note, sizeof note, "traverse function '%s' does not visit '%s'", tr->name, released.name[i]);

@@ -166,3 +166,47 @@ static PyTypeObject LinkType = {
 };
 
 PyTypeObject *link_type = &LinkType;
+
+/* ---- a field holding an object taken out of the collector (PyObject_GC_UnTrack) -------------- */
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *jar;
+	PyObject *data; /* a dict of uncounted references, untracked on purpose */
+	PyObject *other;
+} CacheObject;
+
+static int cache_init(CacheObject *self)
+{
+	self->data = PyDict_New();
+	if (self->data == NULL)
+		return -1;
+	PyObject_GC_UnTrack((void *)self->data);
+	return 0;
+}
+
+static int cache_traverse(CacheObject *self, visitproc visit, void *arg)
+{
+	Py_VISIT(self->jar);
+	return 0;
+}
+
+static int cache_clear(CacheObject *self)
+{
+	Py_CLEAR(self->jar);
+	Py_CLEAR(self->data);  /* untracked: never part of a collected cycle */
+	Py_CLEAR(self->other); // expect-warning{{rc-traverse-incomplete}}
+	return 0;
+}
+
+static PyTypeObject CacheType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "cache",
+	.tp_basicsize = sizeof(CacheObject),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_traverse = (traverseproc)cache_traverse,
+	.tp_clear = (inquiry)cache_clear,
+	.tp_init = (initproc)cache_init,
+};
+
+PyTypeObject *cache_type = &CacheType;
