@@ -111,7 +111,10 @@ static void state_alloc(struct eng_state *s, uint32_t nvars)
 	s->nvars = nvars;
 	s->nvals = 0;
 	s->bind = util_xcalloc(nvars + 1, 1);
-	s->vals = util_xcalloc(ENG_MAX_VALUES + 1, sizeof *s->vals);
+	/* only vals[0] (slot 0: no value) and vals[1..nvals] are read: zeroing all
+	 * ENG_MAX_VALUES slots for every function was 7% of the engine's instructions */
+	s->vals = util_xrealloc(NULL, (ENG_MAX_VALUES + 1) * sizeof *s->vals);
+	memset(&s->vals[0], 0, sizeof s->vals[0]);
 }
 
 static void state_free(struct eng_state *s)
