@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """mkseeds.py - the graph targets' seed corpus, written as readable programs.
 
-    fuzz/mkseeds.py                 write corpus/graph*/seed-*, corpus/graph/repro-*, fuzz/graph*.dict,
-                                    corpus/analyzer/seed-* (copies of tests/analyzer/**/*.c)
+    fuzz/mkseeds.py                 write corpus/graph*/seed-*, corpus/graph/repro-*, fuzz/graph*.dict
+                                    (the analyzer's seeds are its test cases, read in place: fuzz/seeds)
     fuzz/mkseeds.py --check         fail if a committed seed differs from what this script writes
     fuzz/mkseeds.py --decode FILE   print a graph program (a seed, a crash) in this syntax
     fuzz/mkseeds.py --decode-alloc FILE   same for a graph_alloc input (header record first)
@@ -783,32 +783,6 @@ def write_seeds(check):
         for name, text in seeds.items():
             data = encode(text)
             path = os.path.join(d, prefix + name)
-            if check:
-                try:
-                    with open(path, "rb") as f:
-                        same = f.read() == data
-                except OSError:
-                    same = False
-                if not same:
-                    print("mkseeds: %s is stale (run fuzz/mkseeds.py)" % path)
-                    bad += 1
-            else:
-                with open(path, "wb") as f:
-                    f.write(data)
-    # analyzer target: the analyzer's own test sources, as they are
-    d = os.path.join(top, "corpus", "analyzer")
-    os.makedirs(d, exist_ok=True)
-    for root, _, files in sorted(os.walk(os.path.join(top, "tests", "analyzer"))):
-        for fname in sorted(files):
-            if not fname.endswith(".c"):
-                continue
-            src = os.path.join(root, fname)
-            rel = os.path.relpath(src, os.path.join(top, "tests", "analyzer"))
-            with open(src, "rb") as f:
-                data = f.read()
-            if len(data) > 65536:
-                continue
-            path = os.path.join(d, "seed-" + rel.replace(os.sep, "-"))
             if check:
                 try:
                     with open(path, "rb") as f:
