@@ -18,8 +18,13 @@ for exe in "$build"/fuzz/fuzz_*; do
   name=$(basename "$exe")
   target=${name#fuzz_}
   cp "$exe" "$OUT/$name"
-  if [ -d "$src/corpus/$target" ] && [ -n "$(ls -A "$src/corpus/$target")" ]; then
-    (cd "$src/corpus/$target" && zip -q -r "$OUT/${name}_seed_corpus.zip" .)
+  # seeds: corpus/<target>/ and, for the analyzer, its test cases, flattened with unique names
+  seeds=${WORK:-/tmp}/rccheck-seeds/$target
+  rm -rf "$seeds"
+  "$src/fuzz/seeds" "$target" "$seeds"
+  if [ -n "$(ls -A "$seeds" 2>/dev/null)" ]; then
+    rm -f "$OUT/${name}_seed_corpus.zip"
+    (cd "$seeds" && zip -q -r "$OUT/${name}_seed_corpus.zip" .)
   fi
   [ -f "$src/fuzz/$target.dict" ] && cp "$src/fuzz/$target.dict" "$OUT/$name.dict"
   max_len=1028
