@@ -22,6 +22,9 @@ import sys
 import tempfile
 import time
 
+import testlib  # tests/analyzer/testlib.py, next to this script
+from testlib import check, line_of
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = os.path.join(HERE, "schema", "sarif-schema-2.1.0.json")
 TIMEOUT = 120
@@ -30,23 +33,10 @@ CHECK_IDS = ["rc-leak", "rc-double-release", "rc-use-after-release", "rc-release
 
 RCCHECK = None
 INCLUDE = None
-failures = 0
 
 
 class Stop(Exception):
     """A failed precondition: the rest of the scenario cannot run."""
-
-
-def check(cond, what, detail=""):
-    global failures
-    if cond:
-        print(f"ok: {what}")
-    else:
-        failures += 1
-        print(f"FAIL: {what}")
-        if detail:
-            print("  " + str(detail).replace("\n", "\n  "))
-    return cond
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,13 +135,6 @@ int broken(rc_heap *heap
 	return obj ? 0 : ;
 }
 """
-
-
-def line_of(source, marker):
-    for i, text in enumerate(source.split("\n"), start=1):
-        if f"/*@{marker}*/" in text:
-            return i
-    raise KeyError(marker)
 
 
 def write_tree(root, files):
@@ -1580,8 +1563,8 @@ def main(argv):
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{argv[1]}: {failures} failure(s)")
-    return 1 if failures else 0
+    print(f"{argv[1]}: {testlib.failures} failure(s)")
+    return 1 if testlib.failures else 0
 
 
 if __name__ == "__main__":

@@ -19,28 +19,18 @@ import sys
 import sysconfig
 import tempfile
 
+import testlib  # tests/analyzer/testlib.py, next to this script
+from testlib import check, line_of
+
 TIMEOUT = 120
 SKIP = 77
 DEGRADED = "analysed with rccheck's built-in CPython declarations"
 
 RCCHECK = None
-failures = 0
 
 
 class Skipped(Exception):
     pass
-
-
-def check(cond, what, detail=""):
-    global failures
-    if cond:
-        print(f"ok: {what}")
-    else:
-        failures += 1
-        print(f"FAIL: {what}")
-        if detail:
-            print("  " + str(detail).replace("\n", "\n  "))
-    return cond
 
 
 # A module with one known leak (line LEAK_LINE), written against the C API only.
@@ -280,13 +270,6 @@ PyMODINIT_FUNC PyInit_bag(void)
 	return PyModuleDef_Init(&bag_module);
 }
 """
-
-
-def line_of(source, marker):
-    for i, text in enumerate(source.split("\n"), start=1):
-        if f"/*@{marker}*/" in text:
-            return i
-    raise AssertionError(f"marker {marker} not in source")
 
 
 def write(root, name, text):
@@ -653,8 +636,8 @@ def main(argv):
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{argv[1]}: {failures} failure(s)")
-    return 1 if failures else 0
+    print(f"{argv[1]}: {testlib.failures} failure(s)")
+    return 1 if testlib.failures else 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ import subprocess
 import sys
 import tempfile
 
+import testlib  # tests/analyzer/testlib.py, next to this script
+from testlib import check
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, "run_case.py")
 
@@ -37,17 +40,6 @@ doc = {{"tool": "rccheck", "version": "0.1.0", "findings": findings, "errors": e
 print(json.dumps(doc))
 sys.exit(spec.get("status", 2 if errors else (1 if findings else 0)))
 '''
-
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print(f"FAIL: {what}")
-    else:
-        print(f"ok: {what}")
 
 
 def run(tmp, source, spec, name="case.c"):
@@ -192,8 +184,8 @@ def main(argv):
     else:
         print(__doc__, file=sys.stderr)
         return 2
-    print(f"{failures} failure(s)")
-    return 1 if failures else 0
+    print(f"{testlib.failures} failure(s)")
+    return 1 if testlib.failures else 0
 
 
 if __name__ == "__main__":
