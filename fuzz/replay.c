@@ -1,6 +1,7 @@
 /*
  * replay.c - runs inputs from files through LLVMFuzzerTestOneInput: the standalone driver
- * (engine none, one `meson test` per corpus directory) and the AFL++ driver outside afl-fuzz.
+ * (engine none, one `meson test` per target, fed the files fuzz/seeds lists) and the AFL++ driver
+ * outside afl-fuzz.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "fuzz_target.h"
