@@ -98,6 +98,7 @@ struct engine {
 	uint32_t nread_later, cap_read_later;
 	/* scratch states */
 	struct eng_state a, b, c;
+	uint8_t *global_acq; /* per return node: 0 not asked, 1 no, 2 yes (engine_global_acquired_before) */
 	uint8_t *ser;
 	int returns_new;
 };
@@ -1424,7 +1425,7 @@ static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, con
 	}
 }
 
-int engine_global_acquired_before(const struct ir_func *fn, const struct ir_node *ret, const char *g)
+static int global_acquired_before(const struct ir_func *fn, const struct ir_node *ret, const char *g)
 {
 	int32_t at = (int32_t)(ret - fn->nodes);
 	for (int steps = 0; steps < 8 && g; steps++) {
@@ -1454,6 +1455,19 @@ int engine_global_acquired_before(const struct ir_func *fn, const struct ir_node
 	return 0;
 }
 
+/* Asked at every state that reaches a return of a global, and each answer scans the function:
+ * answers are kept per return node (g is always that return's operand). */
+int engine_global_acquired_before(struct engine *eng, const struct ir_node *ret, const char *g)
+{
+	const struct ir_func *fn = eng->fn;
+	uint32_t at = (uint32_t)(ret - fn->nodes);
+	if (!eng->global_acq)
+		eng->global_acq = util_xcalloc(fn->nnodes, 1);
+	if (!eng->global_acq[at])
+		eng->global_acq[at] = global_acquired_before(fn, ret, g) ? 2 : 1;
+	return eng->global_acq[at] == 2;
+}
+
 static void record_return(struct engine *eng, const struct eng_state *st, const struct ir_node *n)
 {
 	struct ret_info *ri = &eng->ret;
@@ -1466,7 +1480,7 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 			   (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL));
 		if (null)
 			ri->saw_null = 1;
-		else if (o->kind == IR_OPND_FIELD && o->var == -2 && engine_global_acquired_before(fn, n, o->str))
+		else if (o->kind == IR_OPND_FIELD && o->var == -2 && engine_global_acquired_before(eng, n, o->str))
 			ri->saw_new = 1; /* Py_INCREF(Py_True); return Py_True; */
 		else if (o->kind == IR_OPND_FIELD && o->var == -2 && arg_slot(fn, st, o) &&
 			 st->vals[arg_slot(fn, st, o)].owned > 0)
@@ -1974,6 +1988,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.ret.fseen);
 	free(eng.ret.oseen);
 	free(eng.read_later);
+	free(eng.global_acq);
 	state_free(&eng.a);
 	state_free(&eng.b);
 	state_free(&eng.c);

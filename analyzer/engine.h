@@ -216,7 +216,7 @@ static inline const struct model_fn *engine_call_model(const struct ir_node *n)
 }
 /* Whether the straight-line code just before the return node ret acquires a reference to the
  * global object g (Py_INCREF(Py_True); return Py_True;): the return hands out a new reference. */
-int engine_global_acquired_before(const struct ir_func *fn, const struct ir_node *ret, const char *g);
+int engine_global_acquired_before(struct engine *eng, const struct ir_node *ret, const char *g);
 /* At the end of the run (ENG_EV_END): whether the function consumes its parameter (1-based)
  * by design: released once on every path that returns with it not NULL, except paths that
  * return it as the result (the caller's reference passed on), and it either tests it for NULL,

@@ -39,7 +39,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 	if (!v && o->kind == IR_OPND_FIELD)
 		v = engine_arg_value(eng, ev->state, o); /* if (r == Py_None) return Py_None; */
 	int addr_of_global = !v && o->kind == IR_OPND_FIELD && o->var == -2 && o->str &&
-			     !engine_global_acquired_before(ev->fn, ev->node, o->str);
+			     !engine_global_acquired_before(eng, ev->node, o->str);
 	if (!borrowed_return(v) && !addr_of_global)
 		return;
 	const char *name = v ? value_label(eng, ev->state, v) : o->str;
