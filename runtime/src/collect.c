@@ -229,11 +229,58 @@ static void convert_tentative(struct gc_state *st, rc_object *o)
 	*link_of(o) &= ~LINK_TAGS;
 	o->rc__refcnt = 1;
 #endif
-	o->rc__gc = GC_NO_ROOT;
+	o->rc__gc = GC_NO_ROOT | GC_HELD;
 	if (w & CLS_WEAKREFS)
 		st->found |= HAS_WEAKREFS;
 	if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
 		st->found |= HAS_FINALIZERS;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Trial counts                                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * In the closure each member's trial count lives in its gc word, as trial << 1 | GC_NO_ROOT
+ * (a count is at most RC_REFCNT_MAX, 31 bits), and its count keeps the true value. So the two
+ * fast outcomes need no pass to put counts back: the counts never changed. GC_NO_ROOT stays set
+ * so that an rc_decref by user code (a clear, in the lazy tear down) never tries to buffer a
+ * member. Partition and restore work on the count instead (their rebuilding is what makes it
+ * exact again): take_trial moves the trial count there when partition first meets a member.
+ */
+#define TRIAL_ONE UINT32_C(2)
+
+static inline uint32_t trial_init(uint32_t n)
+{
+	return n << 1 | GC_NO_ROOT;
+}
+
+/* A member whose trial count is still in its gc word: move it to the count (gc 0 after). A
+ * member of a recheck has it there already (gc 0). */
+static inline void take_trial(rc_object *o)
+{
+	if (o->rc__gc & GC_NO_ROOT) {
+		o->rc__refcnt = o->rc__gc >> 1;
+		o->rc__gc = 0;
+	}
+}
+
+/*
+ * The collector's hold on a garbage object: one extra count, so that no user code can free it
+ * while it is on the collector's list, and GC_HELD, so that rc__release_dead can tell a held
+ * object (a release to zero is one too many) from one not held yet (see "Lazy hold"). A count
+ * that is no longer mortal (made immortal, or saturated, by user code in the lazy tear down) is
+ * left alone, and the tear down does not drop a hold from it either.
+ */
+static inline void hold_one(rc_object *o)
+{
+#if RC_MUTATION == 10 /* mutant 10: garbage is not held (fast outcome) */
+	o->rc__gc = GC_NO_ROOT | GC_HELD;
+#else
+	if (count_is_mortal(o->rc__refcnt))
+		o->rc__refcnt++;
+	o->rc__gc = GC_NO_ROOT | GC_HELD;
+#endif
 }
 
 static inline void traverse(rc_object *o, rc_visit_fn visit, void *arg)
@@ -329,13 +376,29 @@ static void visit_measure(rc_object *c, void *arg)
 	}
 }
 
+/*
+ * Tags o as a member of S: its trial count starts at its count, in the gc word (the count
+ * keeps the true value, see "Trial counts"). Notes whether o has weak references or a
+ * finalizer to run, which the all-garbage outcome needs to know.
+ */
+static inline void enter_set(struct gc_state *st, rc_object *o)
+{
+	uintptr_t w = cls_word(o);
+
+	cls_set(o, w | CLS_IN_SET);
+	o->rc__gc = trial_init(o->rc__refcnt);
+	st->examined++;
+	if (w & CLS_WEAKREFS)
+		st->found |= HAS_WEAKREFS;
+	if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
+		st->found |= HAS_FINALIZERS;
+}
+
 /* Tags o as a member of S and appends it to l. */
 static void join_set(struct gc_state *st, struct olist *l, rc_object *o)
 {
-	cls_tag(o, CLS_IN_SET);
-	o->rc__gc = o->rc__refcnt; /* the true count, kept for the fast outcomes */
+	enter_set(st, o);
 	push_back(l, o);
-	st->examined++;
 }
 
 /*
@@ -415,20 +478,19 @@ static void visit_closure(rc_object *c, void *arg)
 			return; /* leaf, immortal, saturated or dying: an outside owner */
 		if (st->gathering && (c->rc__gc & GC_BUFFERED)) {
 			/* a root still to come in the buffer: it joins S (and is traversed) there */
-			cls_tag(c, CLS_IN_SET);
-			c->rc__gc = c->rc__refcnt;
-			st->examined++;
+			enter_set(st, c);
 		} else {
 			join_set(st, &st->todo, c);
 		}
 	}
 #if RC_MUTATION == 5 /* mutant 5: off-by-one in the internal-reference count: an edge inside S is subtracted twice */
-	if (c->rc__refcnt > 1)
-		c->rc__refcnt--;
-	if (c->rc__refcnt != 0 && --c->rc__refcnt == 0)
+	if (c->rc__gc > trial_init(1))
+		c->rc__gc -= TRIAL_ONE;
+	if (c->rc__gc != trial_init(0) && (c->rc__gc -= TRIAL_ONE) == trial_init(0))
 		st->zero++;
 #else
-	if (c->rc__refcnt != 0 && --c->rc__refcnt == 0) /* 0 before: the count was too low (a user bug) */
+	/* already 0: the count was too low (a user bug) */
+	if (c->rc__gc != trial_init(0) && (c->rc__gc -= TRIAL_ONE) == trial_init(0))
 		st->zero++;
 #endif
 }
@@ -486,6 +548,8 @@ static void visit_reachable(rc_object *c, void *arg)
 		c->rc__refcnt = 0;
 		c->rc__gc = 0;
 		push_back(&st->work, c);
+	} else {
+		take_trial(c);
 	}
 	if (c->rc__refcnt <= RC_REFCNT_MAX)
 		c->rc__refcnt++;
@@ -506,6 +570,7 @@ static void partition(struct gc_state *st, struct olist *reach)
 		ahead_fill(&a, st->work.head, st->prefetch);
 		o = pop_front(&st->work);
 		ahead_step(&a);
+		take_trial(o);
 		if (o->rc__refcnt != 0) {
 			traverse(o, visit_reachable, st);
 			push_back(reach, o);
@@ -611,14 +676,13 @@ static inline void for_each_member(struct gc_state *st, void (*fn)(struct gc_sta
 }
 
 /* No trial count is zero: every member has a reference from outside S, so all of S is
- * reachable. Partition and restore would only rebuild the counts: put the saved ones back,
- * and the member leaves the collection. */
+ * reachable. Partition and restore would only rebuild the counts, which are still the true
+ * ones: the member just leaves the collection. */
 static void leave_reachable(struct gc_state *st, rc_object *o)
 {
 	(void)st;
 	*link_of(o) = 0;
 	cls_untag(o, CLS_IN_SET);
-	o->rc__refcnt = o->rc__gc;
 	o->rc__gc = 0;
 }
 
@@ -630,30 +694,23 @@ static void release_all_reachable(struct gc_state *st)
 
 /*
  * Every trial count is zero: nothing in S has a reference from outside, so all of S is
- * garbage, and every reference to a member comes from a member: its true count (saved in the
- * gc word) is exactly what restore would rebuild. Post: as find_garbage's (the work list
- * becomes the garbage list, each count the true one plus the hold).
+ * garbage; its counts are the true ones (the trial counts were kept in the gc words). Post:
+ * the work list becomes the garbage list. If user code other than clear and destroy must run
+ * on the garbage (weak reference callbacks, finalizers: st->found, noted as members joined),
+ * each member is held now, as find_garbage leaves it; otherwise the hold is lazy (below).
  */
 static void hold(struct gc_state *st, rc_object *o)
 {
-	uintptr_t w = cls_word(o);
-
-#if RC_MUTATION == 10 /* mutant 10: garbage is not held (fast outcome) */
-	o->rc__refcnt = o->rc__gc;
-#else
-	o->rc__refcnt = o->rc__gc + 1u;
-#endif
-	o->rc__gc = GC_NO_ROOT;
-	if (w & CLS_WEAKREFS)
-		st->found |= HAS_WEAKREFS;
-	if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
-		st->found |= HAS_FINALIZERS;
+	(void)st;
+	hold_one(o);
 }
 
-static void hold_all_garbage(struct gc_state *st, struct olist *garbage)
+static void take_all_garbage(struct gc_state *st, struct olist *garbage)
 {
-	st->found = 0;
-	for_each_member(st, hold);
+	if (st->found)
+		for_each_member(st, hold);
+	else
+		st->heap->lazy_hold = true;
 	*garbage = st->work;
 	st->work.head = st->work.tail = NULL;
 }
@@ -762,7 +819,6 @@ static void release_held(rc_heap *h, rc_object *o)
  * in the cache); the oldest is evicted to the `rest` list. */
 enum { RECENT = 4 };
 
-/* Phase 9. Returns the number of objects whose count reached zero. */
 /*
  * Prefetching for the tear down of the garbage of a fast outcome (st->use_roots: the garbage
  * list is the gathered root buffer in order, then the rest): the objects AHEAD and 2 * AHEAD
@@ -825,13 +881,55 @@ static void prefetch_rest(struct gc_state *st)
 		prefetch_object(st->roots[j + 2 * AHEAD]);
 }
 
+/*
+ * What the tear down needs to know about the class of the objects it clears and frees, looked
+ * up once per run of objects of one class (garbage usually comes in long runs).
+ */
+struct run_class {
+	struct rc__class *c; /* the class (NULL: nothing looked up yet) */
+	void (*clear)(rc_object *self);
+	bool plain; /* freeing is just counting and returning memory: no destroy, no finalizer,
+		     * no tracking, no quarantine (see free_held) */
+};
+
+static inline void run_class_get(rc_heap *h, struct run_class *rc, struct rc__class *c)
+{
+	const rc_type *t = c->type;
+
+	rc->c = c;
+	rc->clear = t->clear;
+	rc->plain = !t->destroy && !t->finalize && !(h->flags & RC_HEAP_TRACK_ALL) && !h->quarantine_on;
+}
+
+/*
+ * A held garbage object whose count is down to the hold: it has been cleared and nothing
+ * references it. Plain objects are freed here (the common case: free_garbage without its
+ * checks); the others through release_held.
+ */
+static inline void free_held(rc_heap *h, const struct run_class *rc, rc_object *o)
+{
+	uintptr_t w = cls_word(o);
+
+	if ((struct rc__class *)(w & ~CLS_TAGS) == rc->c && rc->plain && !(w & CLS_WEAKREFS) &&
+	    !h->destroying) {
+		o->rc__refcnt = 0;
+		cls_set(o, w & ~CLS_IN_SET);
+		rc__free_object(h, o);
+	} else {
+		release_held(h, o);
+	}
+}
+
+/* Phase 9. Returns the number of objects whose count reached zero. */
 static long tear_down(struct gc_state *st, struct olist *g)
 {
 	rc_heap *h = st->heap;
 	struct olist rest = { NULL, NULL };
-	rc_object *recent[RECENT] = { NULL }, *o, *next;
+	rc_object *recent[RECENT], *o, *next;
 	struct ahead a = { NULL, 0 };
-	unsigned oldest = 0, i;
+	struct run_class rc = { NULL, NULL, false };
+	struct rc__class *c;
+	unsigned nrecent = 0, i;
 	long freed = 0;
 	uint32_t n;
 
@@ -843,40 +941,50 @@ static long tear_down(struct gc_state *st, struct olist *g)
 		else
 			ahead_fill(&a, o, st->prefetch);
 		ahead_step(&a);
+		next = next_of(o);
+		if (h->lazy_hold) {
+			/* hold o before its clear, and the next one too: in pairs and rings it is
+			 * the object o's clear releases, which then takes the inline path */
+			if (o->rc__gc == GC_NO_ROOT)
+				hold_one(o);
+			if (next && next->rc__gc == GC_NO_ROOT)
+				hold_one(next);
+		}
+		c = class_of(o);
+		if (c != rc.c)
+			run_class_get(h, &rc, c);
 #if RC_MUTATION == 9 /* mutant 9: tear down skips clear on the last garbage object (its references are never dropped) */
-		next = next_of(o);
 		if (next)
-			type_of(o)->clear(o);
+			rc.clear(o);
 #else
-		next = next_of(o);
-		type_of(o)->clear(o);
+		rc.clear(o);
 #endif
-		for (i = 0; i < RECENT; i++) {
-			if (recent[i] && recent[i]->rc__refcnt == 1) {
-				release_held(h, recent[i]);
-				recent[i] = NULL;
+		/* the objects cleared recently but still referenced then (the other half of a pair,
+		 * usually, lets go of them now) */
+		for (i = 0; i < nrecent;) {
+			if (recent[i]->rc__refcnt == 1) {
+				free_held(h, &rc, recent[i]);
 				freed++;
+				recent[i] = recent[--nrecent];
+			} else {
+				i++;
 			}
 		}
 		if (o->rc__refcnt == 1) {
-			release_held(h, o);
+			free_held(h, &rc, o);
 			freed++;
 			if (st->use_roots && st->prefetch && roots_intact(st) && st->at >= h->nroots)
 				st->roots[st->at] = NULL; /* what stays in the buffer is the rest list */
 			continue;
 		}
-		for (i = 0; i < RECENT && recent[i]; i++)
-			;
-		if (i == RECENT) {
-			i = oldest;
-			oldest = (oldest + 1) % RECENT;
-			push_back(&rest, recent[i]);
+		if (nrecent == RECENT) {
+			push_back(&rest, recent[0]); /* the oldest, or nearly: order is not kept */
+			recent[0] = recent[--nrecent];
 		}
-		recent[i] = o;
+		recent[nrecent++] = o;
 	}
-	for (i = 0; i < RECENT; i++)
-		if (recent[i])
-			push_back(&rest, recent[i]);
+	for (i = 0; i < nrecent; i++)
+		push_back(&rest, recent[i]);
 	phase_mark(5);
 	*g = rest;
 	st->at = 0;
@@ -885,7 +993,7 @@ static long tear_down(struct gc_state *st, struct olist *g)
 			prefetch_rest(st);
 		n = o->rc__refcnt;
 		if (n == 1) {
-			release_held(h, o);
+			free_held(h, &rc, o);
 			freed++;
 			continue;
 		}
@@ -959,16 +1067,20 @@ long rc__collect(rc_heap *h, bool full)
 	garbage.head = garbage.tail = NULL;
 	if (st.zero == 0) {
 		release_all_reachable(&st);
+		h->last_outcome = st.examined ? RC__OUTCOME_ALL_REACHABLE : RC__OUTCOME_NONE;
 	} else if (st.zero == st.examined) {
-		hold_all_garbage(&st, &garbage);
+		take_all_garbage(&st, &garbage);
 		st.use_roots = true;
+		h->last_outcome = h->lazy_hold ? RC__OUTCOME_ALL_LAZY : RC__OUTCOME_ALL_HELD;
 	} else {
 		find_garbage(&st, &garbage, false);
+		h->last_outcome = RC__OUTCOME_MIXED;
 	}
 	phase_mark(3);
 	phase_mark(5);
 	if (garbage.head)
 		freed = collect_garbage(&st, &garbage);
+	h->lazy_hold = false;
 	phase_mark(4);
 	phase_report(st.examined, st.prefetch);
 	h->collections++;

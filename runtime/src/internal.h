@@ -46,7 +46,12 @@
  *                                                  where heap->roots[slot] == obj
  *   freed object held in quarantine                GC_NO_ROOT | GC_DEAD
  * Inside a collection the collector owns the gc word (and the link word) of CLS_IN_SET
- * objects; see collect.c for their meaning phase by phase.
+ * objects; see collect.c for their meaning phase by phase. The one value code outside
+ * collect.c reads: a garbage object the collector holds has gc == GC_NO_ROOT | GC_HELD; while
+ * heap->lazy_hold is set, an examined object with gc == GC_NO_ROOT is garbage not held yet,
+ * and rc__release_dead applies the hold when its count reaches zero (see collect.c, "Lazy
+ * hold"). GC_NO_ROOT is set in every gc word the collector writes, so the inline rc_decref
+ * never buffers an object of a running collection.
  *
  * link word (collectable objects only): free outside a collection except while the object is
  * on heap->pending (a dying collectable object waiting to be torn down), where it holds the
@@ -86,6 +91,7 @@
 
 #define GC_NO_ROOT RC__GC_NO_ROOT
 #define GC_BUFFERED UINT32_C(0x2)
+#define GC_HELD UINT32_C(0x4)
 #define GC_DEAD UINT32_C(0x8)
 #define GC_SLOT_SHIFT 4
 #define GC_SLOT_MAX (UINT32_MAX >> GC_SLOT_SHIFT)
@@ -118,6 +124,7 @@ struct rc_heap {
 	bool collecting; /* rc_collect is running */
 	bool destroying; /* the outermost teardown loop is draining `pending` */
 	bool roots_lost; /* a candidate root could not be buffered (allocator failure) */
+	bool lazy_hold;  /* rc_collect is tearing down garbage not all held yet (collect.c) */
 	void (*report)(void *ctx, const char *line);
 	void *report_ctx;
 
@@ -162,6 +169,16 @@ struct rc_heap {
 	size_t live_objects, live_collectable, live_bytes;
 	size_t collections, collected, allocated_total, freed_total;
 	size_t last_examined;
+	int last_outcome; /* enum rc__outcome of the last collection (collect.c; test hook) */
+};
+
+/* How a collection found its garbage (heap->last_outcome, for the tests). */
+enum rc__outcome {
+	RC__OUTCOME_NONE,          /* nothing examined */
+	RC__OUTCOME_ALL_REACHABLE, /* no trial count reached zero: nothing to free */
+	RC__OUTCOME_ALL_HELD,      /* everything garbage, held at once (weak references or finalizers) */
+	RC__OUTCOME_ALL_LAZY,      /* everything garbage, held lazily by the tear down */
+	RC__OUTCOME_MIXED,         /* partition and restore ran */
 };
 
 /* A weak reference: an internal collectable type whose traverse visits nothing (so that the

@@ -240,6 +240,14 @@ void rc__release_dead(rc_object *obj)
 	rc_heap *h = heap_of(obj);
 	rc_object *o;
 
+	if ((cls_word(obj) & CLS_IN_SET) && h->lazy_hold && obj->rc__gc == GC_NO_ROOT) {
+		/* garbage of a running collection that the collector has not held yet: the last
+		 * reference to it went (a clear or destroy released it); the collector's hold is
+		 * all that is left, and the tear down frees it when it gets to it (collect.c) */
+		obj->rc__refcnt = 1;
+		obj->rc__gc = GC_NO_ROOT | GC_HELD;
+		return;
+	}
 	if (cls_word(obj) & (CLS_DYING | CLS_IN_SET)) {
 		/* already being torn down, or held by a running collection: one release too many */
 		pin_and_report(obj, "release at count zero (double release)");

@@ -53,3 +53,15 @@ bool rc__test_asan(void)
 {
 	return RC__ASAN;
 }
+
+_Static_assert((int)RC_TEST_OUTCOME_NONE == (int)RC__OUTCOME_NONE &&
+		       (int)RC_TEST_OUTCOME_ALL_REACHABLE == (int)RC__OUTCOME_ALL_REACHABLE &&
+		       (int)RC_TEST_OUTCOME_ALL_HELD == (int)RC__OUTCOME_ALL_HELD &&
+		       (int)RC_TEST_OUTCOME_ALL_LAZY == (int)RC__OUTCOME_ALL_LAZY &&
+		       (int)RC_TEST_OUTCOME_MIXED == (int)RC__OUTCOME_MIXED,
+	       "testhooks.h and internal.h disagree on the outcomes");
+
+int rc__test_last_outcome(const rc_heap *heap)
+{
+	return heap->last_outcome;
+}

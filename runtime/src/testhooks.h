@@ -28,6 +28,15 @@ bool rc__test_pooled(const rc_heap *heap);
 size_t rc__test_pool_slabs(const rc_heap *heap);
 void rc__test_pool_set_slab_limit(rc_heap *heap, size_t slabs);
 void *rc__test_pool_swap_free_head(rc_heap *heap, size_t size, void *head);
+/* How the heap's last collection found its garbage (collect.c): */
+enum {
+	RC_TEST_OUTCOME_NONE,          /* nothing examined */
+	RC_TEST_OUTCOME_ALL_REACHABLE, /* every examined object reachable: nothing to do */
+	RC_TEST_OUTCOME_ALL_HELD,      /* all garbage, held at once (weak references, finalizers) */
+	RC_TEST_OUTCOME_ALL_LAZY,      /* all garbage, held lazily by the tear down */
+	RC_TEST_OUTCOME_MIXED,         /* some reachable, some garbage: partition and restore */
+};
+int rc__test_last_outcome(const rc_heap *heap);
 /* True when the runtime was built with AddressSanitizer (freed pooled memory is poisoned). */
 bool rc__test_asan(void);
 
