@@ -8,7 +8,10 @@
  *             4a: as built (no candidate roots: our collector examines nothing)
  *             4b: every object made a candidate root first (the collector examines all N)
  *   5 acyclic allocate and release N acyclic objects (alloc + free per object)
- * plus incref/decref cost in ns/op and header bytes per collectable object.
+ * plus incref/decref cost in ns/op and header bytes per collectable object, and for shapes 1-4b
+ * the FLOOR: the same N objects, built the same way, walked by plain loops that do only the
+ * memory traffic that any trial-deletion collector must do (see floor_passes), timed in the
+ * same run, so that the table shows how far the collector is from it.
  *
  * Usage: rc-bench [--json] [--repeat K] [--only SHAPE] [N...]   (default N: 100000 1000000;
  * each shape is run K times (default 3) and the fastest run is reported, to damp the noise of
@@ -132,7 +135,141 @@ static void finish(rc_heap *h)
 	}
 }
 
-static double shape_pairs(size_t n)
+/* ------------------------------------------------------------------------------------------ */
+/* The floor                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * What any collector built on trial deletion must do to N objects, and nothing else: one pass
+ * that reads every examined object and updates a word in the header of each of its children
+ * (the closure: the trial counts), and, when the objects are garbage, one more pass that
+ * writes every object (freeing it: a free-list push writes its first word). The collector also
+ * calls the type's traverse and clear through pointers, keeps lists, holds, and tears down,
+ * none of which is in the floor. The loops walk the objects in the order the collector does
+ * (the candidate roots: allocation order), read the array of them as the collector reads its
+ * root buffer, and prefetch the children 16 objects ahead as the collector does on scattered
+ * graphs, so the floor is what the memory system allows for that order. They use the gc word
+ * of the header (the count is left alone) and put it back to 0 after (untimed when the set
+ * is live). Returns the seconds of the passes; *pass1 gets the first pass alone.
+ */
+enum { FLOOR_AHEAD = 16 };
+
+static double floor_passes(struct bnode **v, size_t n, int garbage, double *pass1)
+{
+	double t0, t1, t2;
+	size_t i;
+
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		if (i + FLOOR_AHEAD < n) {
+			struct bnode *p = v[i + FLOOR_AHEAD];
+			if (p->a)
+				__builtin_prefetch(p->a, 1);
+			if (p->b)
+				__builtin_prefetch(p->b, 1);
+		}
+		struct bnode *o = v[i];
+		if (o->a)
+			o->a->rc__gc += 2;
+		if (o->b)
+			o->b->rc__gc += 2;
+	}
+	t1 = now();
+	for (i = 0; i < n; i++)
+		v[i]->base.rc__gc = 0;
+	t2 = now();
+	*pass1 = t1 - t0;
+	return garbage ? t2 - t0 : t1 - t0;
+}
+
+/* A read of every object, as drop_all does before the timed collection: the floor starts
+ * from the same cache contents. */
+static volatile uint32_t touch_sink;
+
+static void touch_all(struct bnode **v, size_t n)
+{
+	uint32_t s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += v[i]->base.rc__refcnt;
+	touch_sink = s;
+}
+
+/*
+ * The nodes of a random graph that refcounting alone does not free when all outside
+ * references go (what the collector examines): peel nodes with no incoming edge, repeatedly.
+ * Returns them in allocation order in v (the others removed), and their number.
+ */
+static size_t keep_cyclic(struct bnode **v, size_t n)
+{
+	uint32_t *in = calloc(n, sizeof *in);
+	size_t *stack = malloc(n * sizeof *stack), top = 0, k = 0, i;
+	if (!in || !stack) {
+		fprintf(stderr, "rc-bench: out of memory\n");
+		exit(1);
+	}
+	/* node index from address: nodes come from one pool in allocation order, but not
+	 * necessarily contiguous; use the rc__gc word to hold the index while we work */
+	for (i = 0; i < n; i++)
+		v[i]->base.rc__gc = (uint32_t)i << 1;
+	for (i = 0; i < n; i++) {
+		if (v[i]->a)
+			in[((struct bnode *)v[i]->a)->base.rc__gc >> 1]++;
+		if (v[i]->b)
+			in[((struct bnode *)v[i]->b)->base.rc__gc >> 1]++;
+	}
+	for (i = 0; i < n; i++)
+		if (!in[i])
+			stack[top++] = i;
+	while (top) {
+		struct bnode *o = v[stack[--top]];
+		rc_object *kid[2] = { o->a, o->b };
+		for (int j = 0; j < 2; j++) {
+			if (!kid[j])
+				continue;
+			size_t c = kid[j]->rc__gc >> 1;
+			if (--in[c] == 0)
+				stack[top++] = c;
+		}
+		in[o->base.rc__gc >> 1] = UINT32_MAX; /* peeled */
+	}
+	for (i = 0; i < n; i++) {
+		v[i]->base.rc__gc = 0;
+		if (in[i] != UINT32_MAX)
+			v[k++] = v[i];
+	}
+	free(in);
+	free(stack);
+	return k;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Shapes                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/* FLOOR: instead of dropping and collecting, time floor_passes on the same objects. */
+enum mode { COLLECT, FLOOR };
+
+static double floor_then_drop(rc_heap *h, struct bnode **v, size_t n, size_t examined, int garbage)
+{
+	struct bnode **w = malloc(n * sizeof *w);
+	double pass1, t;
+	if (!w) {
+		fprintf(stderr, "rc-bench: out of memory\n");
+		exit(1);
+	}
+	memcpy(w, v, n * sizeof *w);
+	if (examined != n)
+		examined = keep_cyclic(w, n);
+	touch_all(v, n);
+	t = floor_passes(w, examined, garbage, &pass1);
+	free(w);
+	drop_all(v, n);
+	rc_collect(h);
+	finish(h);
+	return t;
+}
+
+static double shape_pairs(size_t n, enum mode m)
 {
 	rc_heap *h = new_heap();
 	struct bnode **v = new_nodes(h, n);
@@ -140,18 +277,22 @@ static double shape_pairs(size_t n)
 		v[i]->a = rc_newref(&v[i + 1]->base);
 		v[i + 1]->a = rc_newref(&v[i]->base);
 	}
+	if (m == FLOOR)
+		return floor_then_drop(h, v, n, n, 1);
 	drop_all(v, n);
 	double t = timed_collect(h, -1);
 	finish(h);
 	return t;
 }
 
-static double shape_ring(size_t n)
+static double shape_ring(size_t n, enum mode m)
 {
 	rc_heap *h = new_heap();
 	struct bnode **v = new_nodes(h, n);
 	for (size_t i = 0; i < n; i++)
 		v[i]->a = rc_newref(&v[(i + 1) % n]->base);
+	if (m == FLOOR)
+		return floor_then_drop(h, v, n, n, 1);
 	drop_all(v, n);
 	double t = timed_collect(h, -1);
 	finish(h);
@@ -166,23 +307,35 @@ static void random_edges(struct bnode **v, size_t n)
 	}
 }
 
-static double shape_random(size_t n)
+static double shape_random(size_t n, enum mode m)
 {
 	rc_heap *h = new_heap();
 	struct bnode **v = new_nodes(h, n);
 	random_edges(v, n);
+	if (m == FLOOR)
+		return floor_then_drop(h, v, n, 0, 1); /* 0: only what refcounting leaves */
 	drop_all(v, n);
 	double t = timed_collect(h, -1);
 	finish(h);
 	return t;
 }
 
-static double shape_live(size_t n, int make_candidates)
+static double shape_live(size_t n, int make_candidates, enum mode m)
 {
 	rc_heap *h = new_heap();
 	struct bnode **v = new_nodes(h, n);
 	double t;
 	random_edges(v, n);
+	if (m == FLOOR) {
+		/* live: only the closure pass (nothing is freed) */
+		double pass1;
+		touch_all(v, n);
+		t = floor_passes(v, n, 0, &pass1);
+		drop_all(v, n);
+		rc_collect(h);
+		finish(h);
+		return make_candidates ? t : 0;
+	}
 	if (make_candidates) {
 		for (size_t i = 0; i < n; i++) {
 			rc_incref(&v[i]->base);
@@ -196,8 +349,10 @@ static double shape_live(size_t n, int make_candidates)
 	return t;
 }
 
-static double shape_acyclic(size_t n)
+static double shape_acyclic(size_t n, enum mode m)
 {
+	if (m == FLOOR)
+		return -1; /* no floor: not a collection */
 	rc_heap *h = new_heap();
 	double t0 = now();
 	for (size_t i = 0; i < n; i++) {
@@ -234,22 +389,22 @@ static double incdec_ns(const rc_type *type)
 
 static int repeat = 3;
 
-static double shape_live_as_built(size_t n)
+static double shape_live_as_built(size_t n, enum mode m)
 {
-	return shape_live(n, 0);
+	return shape_live(n, 0, m);
 }
 
-static double shape_live_candidates(size_t n)
+static double shape_live_candidates(size_t n, enum mode m)
 {
-	return shape_live(n, 1);
+	return shape_live(n, 1, m);
 }
 
 /* Fastest of `repeat` runs. */
-static double best(double (*shape)(size_t), size_t n)
+static double best(double (*shape)(size_t, enum mode), size_t n, enum mode m)
 {
 	double b = 1e300, t;
 	for (int r = 0; r < repeat; r++) {
-		t = shape(n);
+		t = shape(n, m);
 		if (t < b)
 			b = t;
 	}
@@ -290,7 +445,7 @@ int main(int argc, char **argv)
 	}
 	static const struct {
 		const char *name;
-		double (*fn)(size_t);
+		double (*fn)(size_t, enum mode);
 	} shapes[] = {
 		{ "1-pairs", shape_pairs },
 		{ "2-ring", shape_ring },
@@ -316,7 +471,7 @@ int main(int argc, char **argv)
 		printf("header bytes per collectable object: %zu (leaf: %zu)\n", rc_header_size(&bnode_type),
 		       rc_header_size(&bleaf_type));
 		printf("incref/decref: %.2f ns/op (leaf), %.2f ns/op (collectable)\n", incdec_leaf, incdec_coll);
-		printf("%-10s %10s %12s %12s\n", "shape", "N", "seconds", "ns/object");
+		printf("%-10s %10s %12s %12s %12s\n", "shape", "N", "seconds", "ns/object", "floor ns/obj");
 	}
 	int first = 1;
 	for (size_t k = 0; k < count; k++) {
@@ -324,12 +479,16 @@ int main(int argc, char **argv)
 		for (i = 0; i < nshapes; i++) {
 			if (only && strcmp(shapes[i].name, only))
 				continue;
-			double t = best(shapes[i].fn, n);
+			double t = best(shapes[i].fn, n, COLLECT);
+			double f = best(shapes[i].fn, n, FLOOR);
 			if (json)
-				printf("%s{\"shape\": \"%s\", \"n\": %zu, \"seconds\": %.9f}", first ? "" : ", ",
-				       shapes[i].name, n, t);
+				printf("%s{\"shape\": \"%s\", \"n\": %zu, \"seconds\": %.9f, \"floor_seconds\": %.9f}",
+				       first ? "" : ", ", shapes[i].name, n, t, f);
+			else if (f >= 0)
+				printf("%-10s %10zu %12.6f %12.2f %12.2f\n", shapes[i].name, n, t, t * 1e9 / (double)n,
+				       f * 1e9 / (double)n);
 			else
-				printf("%-10s %10zu %12.6f %12.2f\n", shapes[i].name, n, t, t * 1e9 / (double)n);
+				printf("%-10s %10zu %12.6f %12.2f %12s\n", shapes[i].name, n, t, t * 1e9 / (double)n, "-");
 			fflush(stdout);
 			first = 0;
 		}
