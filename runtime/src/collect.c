@@ -376,22 +376,13 @@ static void visit_measure(rc_object *c, void *arg)
 	}
 }
 
-/*
- * Tags o as a member of S: its trial count starts at its count, in the gc word (the count
- * keeps the true value, see "Trial counts"). Notes whether o has weak references or a
- * finalizer to run, which the all-garbage outcome needs to know.
- */
+/* Tags o as a member of S: its trial count starts at its count, in the gc word (the count
+ * keeps the true value, see "Trial counts"). */
 static inline void enter_set(struct gc_state *st, rc_object *o)
 {
-	uintptr_t w = cls_word(o);
-
-	cls_set(o, w | CLS_IN_SET);
+	cls_tag(o, CLS_IN_SET);
 	o->rc__gc = trial_init(o->rc__refcnt);
 	st->examined++;
-	if (w & CLS_WEAKREFS)
-		st->found |= HAS_WEAKREFS;
-	if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
-		st->found |= HAS_FINALIZERS;
 }
 
 /* Tags o as a member of S and appends it to l. */
@@ -695,19 +686,47 @@ static void release_all_reachable(struct gc_state *st)
 /*
  * Every trial count is zero: nothing in S has a reference from outside, so all of S is
  * garbage; its counts are the true ones (the trial counts were kept in the gc words). Post:
- * the work list becomes the garbage list. If user code other than clear and destroy must run
- * on the garbage (weak reference callbacks, finalizers: st->found, noted as members joined),
- * each member is held now, as find_garbage leaves it; otherwise the hold is lazy (below).
+ * the work list becomes the garbage list. If user code other than clear and destroy may run
+ * on the garbage (weak reference callbacks, finalizers), each member is held now, as
+ * find_garbage leaves it, and st->found says what is needed; otherwise the hold is lazy: see
+ * tear_down and rc__release_dead.
  */
 static void hold(struct gc_state *st, rc_object *o)
 {
-	(void)st;
+	uintptr_t w = cls_word(o);
+
 	hold_one(o);
+	if (w & CLS_WEAKREFS)
+		st->found |= HAS_WEAKREFS;
+	if (!(w & CLS_FINALIZED) && class_of(o)->type->finalize)
+		st->found |= HAS_FINALIZERS;
+}
+
+/*
+ * Whether some garbage may need weak-reference callbacks or finalizers, answered for the
+ * whole heap rather than object by object (that would cost the closure a look at every
+ * member's type): no weak reference exists at all, and no live object has a type with a
+ * finalizer. Conservative: a finalizer that already ran still counts.
+ */
+static bool may_run_user_code(const rc_heap *h)
+{
+	size_t i;
+	const struct rc__class *c;
+
+	if (h->wr_count)
+		return true;
+	for (i = 0; i < h->classes_cap; i++) {
+		c = h->classes[i];
+		if (c && c->live && c->type->finalize)
+			return true;
+	}
+	return false;
 }
 
 static void take_all_garbage(struct gc_state *st, struct olist *garbage)
 {
-	if (st->found)
+	st->found = 0;
+	if (may_run_user_code(st->heap))
 		for_each_member(st, hold);
 	else
 		st->heap->lazy_hold = true;
@@ -825,9 +844,10 @@ enum { RECENT = 4 };
  * entries past o in the buffer, read from the array rather than by following links. Only
  * entries the collection still owns are used: the buffer must not have moved or been
  * compacted (user code may buffer new roots, into [0, heap->nroots)), and entries past o are
- * garbage not yet torn down (held: nothing frees them) or roots found saturated (alive).
- * Stops (use_roots = false) as soon as that cannot be guaranteed, or at the end of the
- * buffer part.
+ * garbage not yet torn down (held, or, in the lazy tear down, held by rc__release_dead the
+ * moment their count would reach zero: nothing frees them) or roots found saturated (alive).
+ * Returns false, and stops for good (use_roots = false), as soon as that cannot be
+ * guaranteed, or at the end of the buffer part.
  */
 /* The heap's root buffer is still the array gathered (not moved, not compacted): entries past
  * heap->nroots are the collection's. Checked again after any user code ran. */
@@ -836,21 +856,21 @@ static inline bool roots_intact(const struct gc_state *st)
 	return st->heap->roots == st->roots && st->heap->roots_gen == st->roots_gen;
 }
 
-static void prefetch_from_roots(struct gc_state *st, rc_object *o)
+static bool prefetch_from_roots(struct gc_state *st, rc_object *o)
 {
 	rc_heap *h = st->heap;
 	size_t j = st->at, k;
 
 	if (!roots_intact(st)) {
 		st->use_roots = false; /* the old array may be freed: not even read */
-		return;
+		return false;
 	}
 	while (j < st->nroots && st->roots[j] != o)
 		j++;
 	st->at = j;
 	if (j >= st->nroots) {
 		st->use_roots = false;
-		return;
+		return false;
 	}
 	k = j + 2 * AHEAD;
 	if (k < st->nroots && k >= h->nroots && st->roots[k])
@@ -858,6 +878,7 @@ static void prefetch_from_roots(struct gc_state *st, rc_object *o)
 	k = j + AHEAD;
 	if (k < st->nroots && k >= h->nroots && st->roots[k])
 		prefetch_children(st->roots[k]);
+	return true;
 }
 
 /*
@@ -888,33 +909,43 @@ static void prefetch_rest(struct gc_state *st)
 struct run_class {
 	struct rc__class *c; /* the class (NULL: nothing looked up yet) */
 	void (*clear)(rc_object *self);
-	bool plain; /* freeing is just counting and returning memory: no destroy, no finalizer,
-		     * no tracking, no quarantine (see free_held) */
+	size_t bytes; /* allocation size; 0 unless the class is pooled and plain: freeing is just
+		       * counting and a push on the pool (no destroy, no finalizer, fixed size, no
+		       * tracking, no quarantine; see free_held) */
 };
 
 static inline void run_class_get(rc_heap *h, struct run_class *rc, struct rc__class *c)
 {
 	const rc_type *t = c->type;
+	size_t bytes = c->prefix + t->size;
 
 	rc->c = c;
 	rc->clear = t->clear;
-	rc->plain = !t->destroy && !t->finalize && !(h->flags & RC_HEAP_TRACK_ALL) && !h->quarantine_on;
+	rc->bytes = 0;
+	if (!t->destroy && !t->finalize && !c->sized && h->pooled && rc__pool_fits(bytes) &&
+	    !(h->flags & RC_HEAP_TRACK_ALL) && !h->quarantine_on)
+		rc->bytes = bytes;
 }
 
 /*
  * A held garbage object whose count is down to the hold: it has been cleared and nothing
- * references it. Plain objects are freed here (the common case: free_garbage without its
- * checks); the others through release_held.
+ * references it. Plain pooled objects are freed here (free_garbage and rc__free_object
+ * without their checks, which run_class_get made once); the others through release_held.
  */
 static inline void free_held(rc_heap *h, const struct run_class *rc, rc_object *o)
 {
 	uintptr_t w = cls_word(o);
+	struct rc__class *c = (struct rc__class *)(w & ~CLS_TAGS);
 
-	if ((struct rc__class *)(w & ~CLS_TAGS) == rc->c && rc->plain && !(w & CLS_WEAKREFS) &&
-	    !h->destroying) {
+	if (c == rc->c && rc->bytes && !(w & CLS_WEAKREFS) && !h->destroying) {
 		o->rc__refcnt = 0;
 		cls_set(o, w & ~CLS_IN_SET);
-		rc__free_object(h, o);
+		c->live--;
+		h->live_objects--;
+		h->live_collectable--;
+		h->freed_total++;
+		h->live_bytes -= rc->bytes;
+		rc__pool_free(&h->pool, (char *)o - c->prefix, rc->bytes);
 	} else {
 		release_held(h, o);
 	}
@@ -927,22 +958,24 @@ static long tear_down(struct gc_state *st, struct olist *g)
 	struct olist rest = { NULL, NULL };
 	rc_object *recent[RECENT], *o, *next;
 	struct ahead a = { NULL, 0 };
-	struct run_class rc = { NULL, NULL, false };
+	struct run_class rc = { NULL, NULL, 0 };
 	struct rc__class *c;
 	unsigned nrecent = 0, i;
 	long freed = 0;
 	uint32_t n;
+	const bool lazy = h->lazy_hold;
+	bool from_roots = st->use_roots && st->prefetch;
 
 	/* clear each object; one that only the hold keeps after a clear is referenced by nothing
 	 * (every reference is counted), so it goes at once, while in the cache */
 	for (o = g->head; o; o = next) {
-		if (st->use_roots && st->prefetch)
-			prefetch_from_roots(st, o);
+		if (from_roots)
+			from_roots = prefetch_from_roots(st, o);
 		else
 			ahead_fill(&a, o, st->prefetch);
 		ahead_step(&a);
 		next = next_of(o);
-		if (h->lazy_hold) {
+		if (lazy) {
 			/* hold o before its clear, and the next one too: in pairs and rings it is
 			 * the object o's clear releases, which then takes the inline path */
 			if (o->rc__gc == GC_NO_ROOT)
@@ -973,7 +1006,7 @@ static long tear_down(struct gc_state *st, struct olist *g)
 		if (o->rc__refcnt == 1) {
 			free_held(h, &rc, o);
 			freed++;
-			if (st->use_roots && st->prefetch && roots_intact(st) && st->at >= h->nroots)
+			if (from_roots && roots_intact(st) && st->at >= h->nroots)
 				st->roots[st->at] = NULL; /* what stays in the buffer is the rest list */
 			continue;
 		}
