@@ -407,7 +407,7 @@ static void gather_roots(struct gc_state *st)
 
 	st->gathering = true;
 	for (i = 0; i < h->nroots; i++) {
-		if ((i & (LOCALITY_SAMPLE - 1)) == LOCALITY_SAMPLE - 1)
+		if ((i & (LOCALITY_SAMPLE - 1)) == 0 && i)
 			st->prefetch = st->far * 4 > st->edges;
 		if (st->prefetch) {
 			if (i + 2 * AHEAD < h->nroots && h->roots[i + 2 * AHEAD])
@@ -938,8 +938,7 @@ static inline void free_held(rc_heap *h, const struct run_class *rc, rc_object *
 	struct rc__class *c = (struct rc__class *)(w & ~CLS_TAGS);
 
 	if (c == rc->c && rc->bytes && !(w & CLS_WEAKREFS) && !h->destroying) {
-		o->rc__refcnt = 0;
-		cls_set(o, w & ~CLS_IN_SET);
+		/* no quarantine: the header is not read again (the chunk goes back to the pool) */
 		c->live--;
 		h->live_objects--;
 		h->live_collectable--;
@@ -969,11 +968,12 @@ static long tear_down(struct gc_state *st, struct olist *g)
 	/* clear each object; one that only the hold keeps after a clear is referenced by nothing
 	 * (every reference is counted), so it goes at once, while in the cache */
 	for (o = g->head; o; o = next) {
-		if (from_roots)
+		if (from_roots) {
 			from_roots = prefetch_from_roots(st, o);
-		else
-			ahead_fill(&a, o, st->prefetch);
-		ahead_step(&a);
+		} else if (st->prefetch) {
+			ahead_fill(&a, o, true);
+			ahead_step(&a);
+		}
 		next = next_of(o);
 		if (lazy) {
 			/* hold o before its clear, and the next one too: in pairs and rings it is
