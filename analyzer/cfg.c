@@ -1588,6 +1588,24 @@ static int is_const(struct ir_operand o)
 	return o.kind == IR_OPND_INT || o.kind == IR_OPND_NULL;
 }
 
+/* a OP b with OP one of < <= > >= (anything else: an unknown condition), as args[0] < args[1]:
+ * a > b is b < a, a >= b is !(a < b), a <= b is !(b < a). Kept for the index ranges of the
+ * engine (i < PyTuple_GET_SIZE(t)); both edges stay feasible. */
+static void less_than(struct cx *x, struct ir_loc loc, const char *op, struct ir_operand a, struct ir_operand b,
+		      int32_t t, int32_t f)
+{
+	int ok = (a.kind == IR_OPND_VAR || a.kind == IR_OPND_INT) && (b.kind == IR_OPND_VAR || b.kind == IR_OPND_INT);
+	if (!ok || op[0] == '=' || op[0] == '!') {
+		branch(x, loc, IR_COND_UNKNOWN, a, 0, t, f);
+		return;
+	}
+	int swap = op[0] == '>' ? op[1] != '=' : op[1] == '='; /* > and <=: b < a */
+	int negate = op[1] == '=';                             /* <= and >=: the false edge */
+	int32_t n = branch(x, loc, IR_COND_LT, swap ? b : a, 0, negate ? f : t, negate ? t : f);
+	if (!x->overflow)
+		add_opnd(x, n, swap ? a : b);
+}
+
 static void compare(struct cx *x, CXCursor c, const char *op, struct ir_operand a, struct ir_operand b, int32_t t,
 		    int32_t f)
 {
@@ -1613,7 +1631,7 @@ static void compare(struct cx *x, CXCursor c, const char *op, struct ir_operand 
 		return;
 	}
 	if (a.kind != IR_OPND_VAR || !is_const(b)) {
-		branch(x, loc, IR_COND_UNKNOWN, a, 0, t, f);
+		less_than(x, loc, op, a, b, t, f);
 		return;
 	}
 	int64_t k = b.kind == IR_OPND_NULL ? 0 : b.ival;
@@ -1628,7 +1646,7 @@ static void compare(struct cx *x, CXCursor c, const char *op, struct ir_operand 
 	} else if ((!strcmp(op, ">=") && k == 0) || (!strcmp(op, ">") && k == -1)) {
 		branch(x, loc, IR_COND_NEG, a, 0, f, t);
 	} else {
-		branch(x, loc, IR_COND_UNKNOWN, a, 0, t, f);
+		less_than(x, loc, op, a, b, t, f);
 	}
 }
 

@@ -68,6 +68,9 @@ struct ret_info {
 	int int_fail, int_ok, int_other; /* int results: negative constants, others known, unknown */
 	int have_delta;
 	uint32_t deref_unchecked; /* parameters dereferenced while possibly NULL */
+	/* parameters handed to an API that takes them over and accepts NULL there (PyErr_Restore(t,
+	 * v, tb)), or released by one (Py_XDECREF(p)): see engine_param_consumed */
+	uint32_t xsteal, xrelease;
 };
 
 struct engine {
@@ -99,6 +102,7 @@ struct engine {
 	/* scratch states */
 	struct eng_state a, b, c;
 	uint8_t *global_acq; /* per return node: 0 not asked, 1 no, 2 yes (engine_global_acquired_before) */
+	uint8_t *in_range;   /* per call node: its index is in range of its container (index_ranges) */
 	uint8_t *ser;
 	int returns_new;
 };
@@ -900,9 +904,9 @@ static void acquire_slot(struct eng_state *st, uint8_t s)
 		v->flags &= (uint16_t)~ENG_V_OWES; /* pays back what a stealing callee took */
 		return;
 	}
-	if ((v->flags & (ENG_V_STORED | ENG_V_FIELD)) == (ENG_V_STORED | ENG_V_FIELD) && v->owned == 0 &&
-	    !(v->flags & ENG_V_ESCAPED)) {
-		/* self->f = o; Py_INCREF(o): the reference is the one the memory holds */
+	if ((v->flags & ENG_V_STORED) && v->owned == 0 && !(v->flags & ENG_V_ESCAPED)) {
+		/* self->f = o; Py_INCREF(o): the reference is the one the memory holds; the same
+		 * for an element (items[0] = o; Py_INCREF(o), released later through items[0]) */
 		v->flags |= ENG_V_ESCAPED;
 		return;
 	}
@@ -1163,6 +1167,13 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 			st->vals[s].rel_site = node;
 			mark_freed(st, s);
 		}
+		if ((nonnull_ok & bit) && m->origin != MODEL_FROM_SUMMARY && st->vals[s].param > 0 &&
+		    st->vals[s].param <= 32) {
+			if (steals & bit)
+				eng->ret.xsteal |= 1u << (st->vals[s].param - 1);
+			if (rel & bit)
+				eng->ret.xrelease |= 1u << (st->vals[s].param - 1);
+		}
 		if (rel & bit)
 			release_slot(st, s, node);
 		if (steals & bit)
@@ -1263,10 +1274,150 @@ static void do_call(struct engine *eng, struct eng_state *st, int32_t node, int 
 	st->bind[n->dest] = s;
 }
 
-static int call_forks(const struct ir_func *fn, const struct ir_node *n)
+/* ---- index ranges: PyTuple_GetItem(t, i) cannot fail when i is below the size of t -------------
+ * A call whose model names an index argument (index-arg) fails only for an index out of the
+ * container's range. The pass below, over the whole function and not per path, finds calls whose
+ * index the function compares with the container's size: `i < n` with n the result of a size-of
+ * call on the same container var (or a copy of it), or a constant index (or `i < K`) below a
+ * constant the size is compared with (`PyTuple_GET_SIZE(t) != 2` before `PyTuple_GetItem(t, 1)`).
+ * Such calls do not fork a failure. Not path-sensitive: a comparison anywhere in the function
+ * counts, which is what code that checks sizes and then indexes looks like. */
+
+#define NO_CONTAINER (-1)
+#define MANY_CONTAINERS (-3)
+
+/* The container var whose size the operand is (a size-of result or a copy), or -1. */
+static int32_t size_container(const int32_t *size_of, const struct ir_operand *o)
 {
+	return o->kind == IR_OPND_VAR && size_of[o->var] >= 0 ? size_of[o->var] : NO_CONTAINER;
+}
+
+static void note_size(int32_t *size_of, int32_t var, int32_t container, int *changed)
+{
+	int32_t old = size_of[var];
+	int32_t now = old == NO_CONTAINER ? container : (old == container ? old : MANY_CONTAINERS);
+	if (now != old) {
+		size_of[var] = now;
+		*changed = 1;
+	}
+}
+
+static uint8_t *index_ranges(const struct ir_func *fn)
+{
+	int any = 0;
+	for (uint32_t k = 0; k < fn->nnodes && !any; k++)
+		any = fn->nodes[k].op == IR_CALL && fn->nodes[k].model && fn->nodes[k].model->index_arg;
+	if (!any || !fn->nvars)
+		return NULL;
+	int32_t *size_of = util_xrealloc(NULL, fn->nvars * sizeof *size_of);
+	for (uint32_t v = 0; v < fn->nvars; v++)
+		size_of[v] = NO_CONTAINER;
+	/* vars holding the size of a container: size-of call results and their copies; a var
+	 * assigned anything else (but a constant <= 0, as in `t ? PyTuple_GET_SIZE(t) : -1`) holds
+	 * no known size */
+	int changed = 1;
+	for (int round = 0; changed && round < 8; round++) {
+		changed = 0;
+		for (uint32_t k = 0; k < fn->nnodes; k++) {
+			const struct ir_node *n = &fn->nodes[k];
+			const struct ir_operand *a = ir_args(fn, n);
+			if (n->dest < 0)
+				continue;
+			if (n->op == IR_CALL) {
+				const struct model_fn *m = n->model;
+				if (m && m->size_of > 0 && (uint32_t)m->size_of <= n->nargs && a[m->size_of - 1].kind == IR_OPND_VAR)
+					note_size(size_of, n->dest, a[m->size_of - 1].var, &changed);
+				else
+					note_size(size_of, n->dest, MANY_CONTAINERS, &changed);
+			} else if (n->op == IR_ASSIGN && n->nargs) {
+				if (a[0].kind == IR_OPND_VAR && size_of[a[0].var] != NO_CONTAINER)
+					note_size(size_of, n->dest, size_of[a[0].var], &changed);
+				else if (a[0].kind == IR_OPND_LOAD && a[0].var >= 0 && a[0].str && !strcmp(a[0].str, "ob_size"))
+					note_size(size_of, n->dest, a[0].var, &changed); /* Py_SIZE as a macro */
+				else if (!(a[0].kind == IR_OPND_INT && a[0].ival <= 0))
+					note_size(size_of, n->dest, MANY_CONTAINERS, &changed);
+			}
+		}
+	}
+	/* what the comparisons say: index var < size of container; index var < K; size >= K */
+	struct bound {
+		int32_t var;   /* index var, or container var (size bounds) */
+		int32_t other; /* container (index < size), or -1 */
+		int64_t k;
+	} *lt_size = NULL, *lt_const = NULL, *size_ge = NULL;
+	uint32_t nlt_size = 0, nlt_const = 0, nsize_ge = 0;
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		const struct ir_operand *a = ir_args(fn, n);
+		if (n->op != IR_BRANCH)
+			continue;
+		int32_t c0 = n->nargs ? size_container(size_of, &a[0]) : NO_CONTAINER;
+		if (n->cond == IR_COND_LT && n->nargs == 2) {
+			int32_t c1 = size_container(size_of, &a[1]);
+			if (a[0].kind == IR_OPND_VAR && c1 >= 0) {
+				lt_size = util_xrealloc(lt_size, (nlt_size + 1) * sizeof *lt_size);
+				lt_size[nlt_size++] = (struct bound){ a[0].var, c1, 0 };
+			} else if (a[0].kind == IR_OPND_VAR && a[1].kind == IR_OPND_INT) {
+				lt_const = util_xrealloc(lt_const, (nlt_const + 1) * sizeof *lt_const);
+				lt_const[nlt_const++] = (struct bound){ a[0].var, -1, a[1].ival };
+			}
+			if (c0 >= 0 && a[1].kind == IR_OPND_INT) { /* size < K, K on its other edge */
+				size_ge = util_xrealloc(size_ge, (nsize_ge + 1) * sizeof *size_ge);
+				size_ge[nsize_ge++] = (struct bound){ c0, -1, a[1].ival };
+			} else if (c1 >= 0 && a[0].kind == IR_OPND_INT) { /* K < size */
+				size_ge = util_xrealloc(size_ge, (nsize_ge + 1) * sizeof *size_ge);
+				size_ge[nsize_ge++] = (struct bound){ c1, -1, a[0].ival + 1 };
+			}
+		} else if (n->cond == IR_COND_EQ && c0 >= 0) {
+			size_ge = util_xrealloc(size_ge, (nsize_ge + 1) * sizeof *size_ge);
+			size_ge[nsize_ge++] = (struct bound){ c0, -1, n->ival };
+		}
+	}
+	uint8_t *in_range = util_xcalloc(fn->nnodes, 1);
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		const struct model_fn *m = n->model;
+		if (n->op != IR_CALL || !m || m->index_arg < 2 || (uint32_t)m->index_arg > n->nargs)
+			continue;
+		const struct ir_operand *a = ir_args(fn, n);
+		const struct ir_operand *t = &a[0], *i = &a[m->index_arg - 1];
+		if (t->kind != IR_OPND_VAR)
+			continue;
+		/* the least size the function compares t's size with (every such comparison counts) */
+		int64_t least = -1;
+		for (uint32_t b = 0; b < nsize_ge; b++)
+			if (size_ge[b].var == t->var && (least < 0 || size_ge[b].k < least))
+				least = size_ge[b].k;
+		int ok = 0;
+		if (i->kind == IR_OPND_INT) {
+			ok = i->ival >= 0 && i->ival < least;
+		} else if (i->kind == IR_OPND_VAR) {
+			for (uint32_t b = 0; b < nlt_size && !ok; b++)
+				ok = lt_size[b].var == i->var && lt_size[b].other == t->var;
+			/* i < K with K at most the least size: every K the function compares i with */
+			int64_t most = -1;
+			for (uint32_t b = 0; b < nlt_const; b++)
+				if (lt_const[b].var == i->var && lt_const[b].k > most)
+					most = lt_const[b].k;
+			ok = ok || (most > 0 && least >= most);
+		}
+		in_range[k] = (uint8_t)ok;
+	}
+	free(lt_size);
+	free(lt_const);
+	free(size_ge);
+	free(size_of);
+	return in_range;
+}
+
+static int call_forks(const struct engine *eng, const struct ir_node *n)
+{
+	const struct ir_func *fn = eng->fn;
 	const struct model_fn *m = n->model;
 	if (!m || (m->flags & MODEL_HEURISTIC))
+		return 0;
+	/* PyTuple_GetItem(t, i) with i checked against the size of t (index_ranges) */
+	if (m->index_arg && eng->in_range && eng->in_range[n - fn->nodes])
 		return 0;
 	/* PyLong_FromLong(1): CPython keeps the small ints, the call cannot fail */
 	if ((m->flags & MODEL_SMALL_INT) && n->nargs >= 1 && ir_args(fn, n)[0].kind == IR_OPND_INT &&
@@ -1396,6 +1547,9 @@ static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, con
 		v->sign = taken_true ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
 		return 1;
 	case IR_COND_IS:
+		/* the address of a global is never NULL: a failed result is never equal to it */
+		if (taken_true && !is_int && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL))
+			return 0;
 		/* x == &G taken: x is G from here on (a later Py_DECREF(&G) releases x) */
 		if (taken_true && !is_int && n->nargs > 1 && v->sign == ENG_SIGN_ANY) {
 			v->sign = ENG_SIGN_IS_GLOBAL;
@@ -1622,6 +1776,17 @@ static int steals_on_success(const struct engine *eng, int p)
 	       ri->fdelta[p] == 0;
 }
 
+/* Parameter p (0-based) released on every failure path and kept on every success path: a
+ * helper that takes the caller's fresh reference only to drop it when it fails
+ * (`if (!ok) { Py_DECREF(obj); return -1; } return 0;`, the caller returning at once). */
+static int steals_on_failure(const struct engine *eng, int p)
+{
+	const struct ret_info *ri = &eng->ret;
+	int status = eng->fn->returns_ptr ? ri->saw_null : (ri->int_fail && ri->int_ok && !ri->int_other);
+	return status && ri->oseen[p] && ri->fseen[p] && !ri->omixed[p] && !ri->fmixed[p] && ri->odelta[p] == 0 &&
+	       ri->fdelta[p] == -1;
+}
+
 int engine_param_acquired(const struct engine *eng, int param)
 {
 	const struct ret_info *ri = &eng->ret;
@@ -1630,6 +1795,27 @@ int engine_param_acquired(const struct engine *eng, int param)
 	int p = param - 1;
 	/* tested for NULL, one reference taken on every other path: a take-a-reference helper */
 	return ri->seen[p] && !ri->delta_mixed[p] && ri->delta[p] == 1 && !ri->ret_odd[p] && ri->was_null[p];
+}
+
+/* The rules of engine_param_consumed, for parameter p (0-based); `others`: some other parameter
+ * is consumed by these rules. */
+static int param_consumed(const struct engine *eng, int p, int others)
+{
+	const struct ret_info *ri = &eng->ret;
+	if (ri->delta_mixed[p] && !ri->ret_odd[p] && (steals_on_success(eng, p) || steals_on_failure(eng, p)))
+		return 1;
+	if (!ri->seen[p] || ri->delta_mixed[p] || ri->delta[p] != -1 || ri->ret_odd[p])
+		return 0;
+	/* releasing a parameter everywhere is by design only for a function made to receive fresh
+	 * references: one that accepts a failed result (tests it for NULL: f(PyObject_Str(x)), or
+	 * hands it to an API that takes NULL there: PyErr_Restore(t, v, tb)) or passes the
+	 * reference on as its result; otherwise it is the caller's reference released. A
+	 * Py_XDECREF(p) says the same only next to another parameter consumed by design
+	 * (`if (cb) { ...; Py_DECREF(cb); } Py_XDECREF(arg);`): alone it is as often a cleanup
+	 * label releasing a parameter by mistake. */
+	uint32_t bit = p < 32 ? 1u << p : 0;
+	return ri->was_null[p] || ri->passed[p] || name_says_steal(eng->fn->name) || param_is_opaque(eng->fn, p) ||
+	       (ri->xsteal & bit) || (others && (ri->xrelease & bit));
 }
 
 int engine_param_consumed(const struct engine *eng, int param)
@@ -1642,13 +1828,14 @@ int engine_param_consumed(const struct engine *eng, int param)
 	if (!ri->have_delta || !ri->seen || param < 1 || param > eng->fn->nparams)
 		return 0;
 	int p = param - 1;
-	/* releasing a parameter everywhere is by design only for a function made to receive fresh
-	 * references: one that accepts a failed result (tests it for NULL: f(PyObject_Str(x))) or
-	 * passes the reference on as its result; otherwise it is the caller's reference released */
-	if (ri->delta_mixed[p] && !ri->ret_odd[p] && steals_on_success(eng, p))
+	if (param_consumed(eng, p, 0))
 		return 1;
-	return ri->seen[p] && !ri->delta_mixed[p] && ri->delta[p] == -1 && !ri->ret_odd[p] &&
-	       (ri->was_null[p] || ri->passed[p] || name_says_steal(eng->fn->name) || param_is_opaque(eng->fn, p));
+	if (p >= 32 || !(ri->xrelease & (1u << p)))
+		return 0;
+	for (int q = 0; q < eng->fn->nparams; q++)
+		if (q != p && param_consumed(eng, q, 0))
+			return param_consumed(eng, p, 1);
+	return 0;
 }
 
 /* Processes one record: fires the events of its node and pushes the successor states. */
@@ -1681,7 +1868,7 @@ static void step(struct engine *eng, int32_t r)
 		if ((n->flags & IR_NODE_NORETURN) ||
 		    (n->model && (n->model->flags & (MODEL_NORETURN | MODEL_RETURN_STMT))))
 			break;
-		int forks = call_forks(fn, n);
+		int forks = call_forks(eng, n);
 		state_copy(w, st);
 		do_call(eng, w, node, 0);
 		push_state(eng, w, n->succ[0], forks ? VIA_OK : VIA_PLAIN);
@@ -1913,6 +2100,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 		eng.check_data[i] = engine_checks[i]->data_size ? util_xcalloc(1, engine_checks[i]->data_size) : NULL;
 	eng.npred = ir_pred_counts(fn);
 	compute_liveness(&eng);
+	eng.in_range = index_ranges(fn);
 	rehash(&eng);
 
 	/* entry state: one value per pointer or integer parameter */
@@ -1989,6 +2177,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.ret.oseen);
 	free(eng.read_later);
 	free(eng.global_acq);
+	free(eng.in_range);
 	state_free(&eng.a);
 	state_free(&eng.b);
 	state_free(&eng.c);

@@ -399,6 +399,12 @@ void ir_dump(const struct ir_func *fn, FILE *out)
 				if (n->nargs > 1)
 					dump_operand(fn, &a[1], out);
 				break;
+			case IR_COND_LT:
+				dump_operand(fn, &a[0], out);
+				fputs(" < ", out);
+				if (n->nargs > 1)
+					dump_operand(fn, &a[1], out);
+				break;
 			default:
 				fputs("?", out);
 				break;

@@ -38,6 +38,8 @@ enum ir_cond {
 	IR_COND_NEG,     /* true when args[0] < 0 */
 	IR_COND_EQ,      /* true when args[0] == ival */
 	IR_COND_IS,      /* true when args[0] is the object args[1] (&global: `x == Py_None`) */
+	IR_COND_LT,      /* true when args[0] < args[1] (integers; refines nothing: read by the
+			  * engine's index-range pass, engine.c) */
 };
 
 enum ir_opnd_kind {

@@ -290,6 +290,10 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_argnum(val, &r->element_of);
 	if (KEY("nonnull-if-true"))
 		return parse_argnum(val, &r->nonnull_if_true);
+	if (KEY("index-arg"))
+		return parse_argnum(val, &r->index_arg);
+	if (KEY("size-of"))
+		return parse_argnum(val, &r->size_of);
 	if (KEY("held-by")) {
 		if (parse_argnum(val, &r->held_by) < 0)
 			return -1;

@@ -71,6 +71,9 @@ struct model_fn {
 	int8_t held_by;         /* 1-based argument that holds the result like a field (Py_TYPE) */
 	int8_t nonnull_if_true; /* 1-based argument known not NULL when the int result is non-zero */
 	int8_t element_of;      /* 1-based argument (a container) that keeps the new result alive */
+	int8_t index_arg;       /* 1-based index argument: the call fails only when it is out of the
+				 * range of argument 1, the container (PyTuple_GetItem) */
+	int8_t size_of;         /* 1-based argument whose size the int result is (PyTuple_GET_SIZE) */
 	int8_t format_parse;    /* 1-based format argument ('O' outputs borrowed refs), 0: none */
 	int8_t format_build;    /* 1-based format argument ('N' steals), 0: none */
 	int8_t returns_arg;     /* 1-based argument the result is (new: a new reference to it) */

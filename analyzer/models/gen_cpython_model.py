@@ -39,7 +39,7 @@ RETURN_KINDS = ("new", "borrowed", "none", "int")
 ATTRS_FLAG = {"null-on-failure", "neg-on-failure", "zero-on-failure", "zero-on-success", "small-int-never-fails", "may-return-null",
               "noreturn", "return-stmt"}
 ATTRS_ARGS = {"steals", "steals-on-success", "releases", "xreleases", "acquires", "xacquires",
-              "clears", "accepts-null", "out-new", "out-borrowed", "borrowed-from", "held-by", "frees", "nonnull-if-true", "element-of",
+              "clears", "accepts-null", "out-new", "out-borrowed", "borrowed-from", "held-by", "frees", "nonnull-if-true", "element-of", "index-arg", "size-of",
               "format-parse", "format-build", "returns-arg", "setref", "xsetref",
               "unpack-borrowed"}
 

@@ -1,0 +1,317 @@
+/* Shapes met in a third held-out set of real extension modules (a database driver, an imaging
+ * library, an FFI and a regular-expression engine) where rccheck reported false alarms, each
+ * reduced to a function of our own; plus the bug next to each, which must still be found.
+ * Against the real Python.h. */
+// compile-args-pkg: python3
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* ---- an index compared with the container's size: PyTuple_GetItem/PyList_GetItem cannot fail */
+
+static int good_pair_constant_index(PyObject *pair, long *out)
+{
+	if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2)
+		return -1;
+	PyObject *x = PyTuple_GetItem(pair, 0);
+	PyObject *y = PyTuple_GetItem(pair, 1);
+	if (!PyLong_Check(x) || !PyLong_Check(y))
+		return -1;
+	*out = PyLong_AsLong(x) + PyLong_AsLong(y);
+	return 0;
+}
+
+static int bad_pair_index_past_size(PyObject *pair)
+{
+	if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2)
+		return -1;
+	PyObject *z = PyTuple_GetItem(pair, 2);
+	return PyLong_Check(z); // expect-warning{{rc-unchecked-null}}
+}
+
+static int good_loop_below_size(PyObject *t)
+{
+	Py_ssize_t i, n;
+	if (!PyTuple_Check(t))
+		return 0;
+	n = PyTuple_GET_SIZE(t);
+	for (i = 0; i < n; i++) {
+		PyObject *item = PyTuple_GetItem(t, i);
+		if (!PyLong_Check(item))
+			return 0;
+	}
+	return 1;
+}
+
+static Py_ssize_t good_list_size_in_condition(PyObject *list)
+{
+	Py_ssize_t total = 0;
+	for (Py_ssize_t i = 0; i < PyList_Size(list); i++)
+		total += PyBytes_Size(PyList_GetItem(list, i));
+	return total;
+}
+
+static Py_ssize_t good_size_copied(PyObject *list)
+{
+	Py_ssize_t total = 0, count = PyList_Size(list), i;
+	Py_ssize_t n = count;
+	for (i = n - 1; i >= 0; i--) {
+		(void)i;
+	}
+	for (i = 0; n > i; i++)
+		total += PyBytes_Size(PyList_GetItem(list, i));
+	return total;
+}
+
+static int good_constant_bound_and_size(PyObject *extents, long *out)
+{
+	if (!PyTuple_Check(extents) || PyTuple_GET_SIZE(extents) != 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		PyObject *e = PyTuple_GetItem(extents, i);
+		if (!PyLong_Check(e))
+			return -1;
+		out[i] = PyLong_AsLong(e);
+	}
+	return 0;
+}
+
+static PyObject *good_single_element_tuple(PyObject *color)
+{
+	Py_ssize_t size = PyTuple_Check(color) ? PyTuple_GET_SIZE(color) : -1;
+	if (size == 1)
+		color = PyTuple_GetItem(color, 0);
+	return PyObject_Repr(color);
+}
+
+static int bad_loop_other_tuple(PyObject *a, PyObject *b)
+{
+	for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(a); i++) {
+		PyObject *item = PyTuple_GetItem(b, i);
+		if (!PyLong_Check(item)) // expect-warning{{rc-unchecked-null}}
+			return 0;
+	}
+	return 1;
+}
+
+static int bad_loop_constant_above_size(PyObject *t)
+{
+	if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 2)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		PyObject *item = PyTuple_GetItem(t, i);
+		if (!PyLong_Check(item)) // expect-warning{{rc-unchecked-null}}
+			return -1;
+	}
+	return 0;
+}
+
+static int bad_unchecked_index(PyObject *args, Py_ssize_t i)
+{
+	PyObject *item = PyTuple_GetItem(args, i);
+	return PyLong_Check(item); // expect-warning{{rc-unchecked-null}}
+}
+
+/* ---- references kept in a local array, released through it --------------------------------- */
+
+static PyObject *good_pair_in_array(PyObject *a, PyObject *b, int op)
+{
+	PyObject *pair[2];
+	PyObject *res = NULL;
+	pair[0] = a;
+	Py_INCREF(a);
+	pair[1] = b;
+	Py_INCREF(b);
+	for (int i = 0; i < 2; i++) {
+		a = pair[i];
+		if (!PyUnicode_Check(a))
+			continue;
+		b = PyNumber_Long(a);
+		if (b == NULL)
+			goto done;
+		pair[i] = b;
+		Py_DECREF(a);
+	}
+	res = PyObject_RichCompare(pair[0], pair[1], op);
+done:
+	Py_DECREF(pair[1]);
+	Py_DECREF(pair[0]);
+	return res;
+}
+
+static PyObject *bad_new_reference_overwritten(PyObject *a)
+{
+	PyObject *n = PyNumber_Long(a);
+	if (n == NULL)
+		return NULL;
+	n = PyNumber_Float(a); // expect-warning{{rc-leak}}
+	return n;
+}
+
+/* ---- helpers that take the caller's reference by design ------------------------------------- */
+
+/* Drops obj (the caller's fresh reference) when it fails; the caller returns at once. */
+static int check_short(PyObject *obj)
+{
+	if (PyObject_Length(obj) > 10) {
+		Py_DECREF(obj);
+		PyErr_SetString(PyExc_ValueError, "too long");
+		return -1;
+	}
+	return 0;
+}
+
+static PyObject *good_check_short_caller(void)
+{
+	PyObject *s = PyUnicode_FromString("abc");
+	if (s == NULL)
+		return NULL;
+	if (check_short(s) < 0)
+		return NULL;
+	return s;
+}
+
+/* Releases some paths' reference only: not a contract a caller can rely on. */
+static int bad_release_on_one_error(PyObject *obj, int mode)
+{
+	if (mode == 1) {
+		Py_DECREF(obj); // expect-warning{{rc-release-borrowed}}
+		return -1;
+	}
+	if (mode == 2)
+		return -1; // expect-warning{{rc-inconsistent}}
+	return 0;
+}
+
+/* Calls back and drops both references (the callback is optional, the argument may be NULL). */
+static void finish_call(PyObject *callback, PyObject *arg)
+{
+	if (callback != NULL) {
+		PyObject *r = PyObject_CallOneArg(callback, arg);
+		if (r == NULL)
+			PyErr_WriteUnraisable(callback);
+		else
+			Py_DECREF(r);
+		Py_DECREF(callback);
+	}
+	Py_XDECREF(arg);
+}
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *callback, *arg;
+} PendingObject;
+
+static void good_run_pending(PendingObject *p)
+{
+	PyObject *cb = p->callback, *arg = p->arg;
+	p->callback = NULL;
+	p->arg = NULL;
+	finish_call(cb, arg); /* the two references move from the fields to finish_call */
+}
+
+/* Re-raises the exception it is handed: PyErr_Restore takes the three references. */
+static void restore_with_context(PyObject *type, PyObject *value, PyObject *tb, const char *where)
+{
+	if (where != NULL && PyErr_WarnEx(PyExc_RuntimeWarning, where, 1) < 0)
+		PyErr_Clear();
+	PyErr_Restore(type, value, tb);
+}
+
+static void good_fetch_and_restore(void)
+{
+	PyObject *t, *v, *tb;
+	PyErr_Fetch(&t, &v, &tb);
+	restore_with_context(t, v, tb, "while cleaning up");
+}
+
+/* A cleanup label that releases a parameter as if the function owned it. */
+static int bad_cleanup_xdecref_param(PyObject *key, PyObject *dict)
+{
+	int err = -1;
+	PyObject *v = PyLong_FromLong(1000);
+	if (v == NULL)
+		goto out;
+	err = PyDict_SetItem(dict, key, v);
+out:
+	Py_XDECREF(v);
+	Py_XDECREF(key); // expect-warning{{rc-release-borrowed}}
+	return err;
+}
+
+/* ---- a failed result is never a global object ----------------------------------------------- */
+
+/* A new reference; Py_None (a new reference) when exhausted; NULL on error. */
+static PyObject *next_or_none(PyObject *it)
+{
+	PyObject *r = PyIter_Next(it);
+	if (r == NULL && !PyErr_Occurred())
+		Py_RETURN_NONE;
+	return r;
+}
+
+static PyObject *good_none_marker(PyObject *it)
+{
+	PyObject *r = next_or_none(it);
+	if (r == Py_None) {
+		Py_DECREF(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* A new reference; Py_False (a new reference) when exhausted; NULL on error. */
+static PyObject *next_or_false(PyObject *it)
+{
+	PyObject *r = PyIter_Next(it);
+	if (r == NULL && !PyErr_Occurred()) {
+		Py_INCREF(Py_False);
+		return Py_False;
+	}
+	return r;
+}
+
+static PyObject *good_false_marker_released_by_name(PyObject *it)
+{
+	PyObject *r = next_or_false(it);
+	if (r == Py_False) {
+		Py_DECREF(Py_False);
+		Py_RETURN_NONE;
+	}
+	return r;
+}
+
+static PyObject *bad_marker_unchecked(PyObject *it)
+{
+	PyObject *r = next_or_none(it);
+	if (r != Py_None)
+		return PyObject_Repr(r); // expect-warning{{rc-unchecked-null}} expect-warning{{rc-leak}}
+	Py_DECREF(r);
+	return NULL;
+}
+
+PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p);
+PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
+{
+	long v[4];
+	good_pair_constant_index(a, v);
+	bad_pair_index_past_size(a);
+	good_loop_below_size(a);
+	good_list_size_in_condition(a);
+	good_size_copied(a);
+	good_constant_bound_and_size(a, v);
+	Py_XDECREF(good_single_element_tuple(a));
+	bad_loop_other_tuple(a, b);
+	bad_loop_constant_above_size(a);
+	bad_unchecked_index(a, 3);
+	Py_XDECREF(good_pair_in_array(a, b, Py_EQ));
+	Py_XDECREF(bad_new_reference_overwritten(a));
+	Py_XDECREF(good_check_short_caller());
+	bad_release_on_one_error(a, 1);
+	good_run_pending(p);
+	good_fetch_and_restore();
+	bad_cleanup_xdecref_param(a, b); // expect-warning{{rc-release-borrowed}}
+	Py_XDECREF(good_none_marker(a));
+	Py_XDECREF(good_false_marker_released_by_name(a));
+	return bad_marker_unchecked(a);
+}
