@@ -32,11 +32,13 @@
  *                 its own clear is destroyed and freed at once, the others when their count
  *                 reaches zero after all clears (or never, if a misbehaving clear kept them).
  *
- *   Fast outcomes of phases 3-5: each member of S keeps its true count in its gc word from
- *   the moment it joins, and phase 2 counts the trial counts that reach zero. If none does,
- *   all of S is reachable: the saved counts go back, no partition, no restore. If all do,
- *   all of S is garbage, and every reference to a member comes from a member: the true count
- *   plus the hold is the saved count plus one, again without partition or restore.
+ *   Fast outcomes of phases 3-5: phases 1-2 keep each member's trial count in its gc word, so
+ *   its count stays the true one (see "Trial counts"), and count the trial counts that reach
+ *   zero. If none does, all of S is reachable: the members just leave, no partition, no
+ *   restore. If all do, all of S is garbage with its true counts: no partition, no restore,
+ *   and, when no weak reference or finalizer can run (the heap has none), no hold pass
+ *   either: the tear down holds each object as it reaches it, and rc__release_dead holds one
+ *   that a clear releases to zero before that ("Lazy hold", at tear_down).
  *
  * Cost: phases 1-4 visit each object of S a bounded number of times (it enters the work queue
  * at most twice) and each edge out of S at most three times: O(|S| + edges(S)), where S is what
@@ -49,15 +51,18 @@
  * array, rather than the list.
  *
  * Per-object state during a collection (only objects with CLS_IN_SET; see internal.h):
- *   phase 1-2      link: next in the list; gc: the true count; refcnt: trial count
- *   phase 3        in the work queue or the reachable list: as above (gc 0 once rescued from
- *                  the tentative list: it is not read again); each edge from a reachable
- *                  object adds one back to its target (restore, and the mark: a count above
- *                  zero means reachable);
+ *   phase 1-2      link: next in the list; gc: trial count << 1 | GC_NO_ROOT; refcnt: the true
+ *                  count
+ *   phase 3        in the work queue or the reachable list: gc 0 and refcnt the trial count once
+ *                  partition has met the object (take_trial; a recheck starts that way); each
+ *                  edge from a reachable object adds one back to its target (restore, and the
+ *                  mark: a count above zero means reachable);
  *                  in the tentative list: link = next | LINK_TENT, (refcnt, gc) = prev pointer
  *   phase 4        garbage: converted (see convert_tentative) the first time restore meets it
- *   phase 5-9      link: next in the garbage list; gc: GC_NO_ROOT (never buffered); refcnt:
- *                  true count + 1 (the hold)
+ *   phase 5-9      link: next in the garbage list; gc: GC_NO_ROOT | GC_HELD (never buffered);
+ *                  refcnt: true count + 1 (the hold)
+ *   lazy tear down garbage not reached yet: gc GC_NO_ROOT (trial count 0), refcnt the true
+ *                  count, until the tear down or rc__release_dead holds it (as above)
  */
 #include "internal.h"
 
@@ -402,37 +407,46 @@ static void join_set(struct gc_state *st, struct olist *l, rc_object *o)
 static void gather_roots(struct gc_state *st)
 {
 	rc_heap *h = st->heap;
-	size_t i;
-	rc_object *o;
+	rc_object **roots = h->roots, *o, *tail = NULL; /* the work list is empty */
+	size_t i, n = h->nroots;                        /* (locals: the calls below cannot
+							 * change them, but the compiler
+							 * would reload them after each) */
+	bool prefetch = st->prefetch;
 
 	st->gathering = true;
-	for (i = 0; i < h->nroots; i++) {
+	for (i = 0; i < n; i++) {
 		if ((i & (LOCALITY_SAMPLE - 1)) == 0 && i)
-			st->prefetch = st->far * 4 > st->edges;
-		if (st->prefetch) {
-			if (i + 2 * AHEAD < h->nroots && h->roots[i + 2 * AHEAD])
-				prefetch_object(h->roots[i + 2 * AHEAD]);
-			if (i + AHEAD < h->nroots && h->roots[i + AHEAD])
-				prefetch_children(h->roots[i + AHEAD]);
+			prefetch = st->far * 4 > st->edges;
+		if (prefetch) {
+			if (i + 2 * AHEAD < n && roots[i + 2 * AHEAD])
+				prefetch_object(roots[i + 2 * AHEAD]);
+			if (i + AHEAD < n && roots[i + AHEAD])
+				prefetch_children(roots[i + AHEAD]);
 		}
-		o = h->roots[i];
+		o = roots[i];
 		if (!o)
 			continue;
-		if (cls_word(o) & CLS_IN_SET) {
-			/* already reached from an earlier root (and counted in S, true count in gc) */
-			push_back(&st->work, o);
-		} else if (count_is_mortal(o->rc__refcnt)) {
-			join_set(st, &st->work, o);
-		} else {
-			o->rc__gc = GC_NO_ROOT; /* saturated since it was buffered */
-			continue;
+		/* a root already reached from an earlier one is in S (trial count in gc) */
+		if (!(cls_word(o) & CLS_IN_SET)) {
+			if (!count_is_mortal(o->rc__refcnt)) {
+				o->rc__gc = GC_NO_ROOT; /* saturated since it was buffered */
+				continue;
+			}
+			enter_set(st, o);
 		}
+		*link_of(o) = 0; /* appended to the work list */
+		if (tail)
+			*link_of(tail) = (uintptr_t)o;
+		else
+			st->work.head = o;
+		tail = o;
 		if ((i & (LOCALITY_STRIDE - 1)) == 0) {
 			st->parent = o;
 			traverse(o, visit_measure, st);
 		}
 		traverse(o, visit_closure, st);
 	}
+	st->work.tail = tail;
 	st->prefetch = st->far * 4 > st->edges;
 	st->gathering = false;
 	st->roots = h->roots;
@@ -950,7 +964,20 @@ static inline void free_held(rc_heap *h, const struct run_class *rc, rc_object *
 	}
 }
 
-/* Phase 9. Returns the number of objects whose count reached zero. */
+/*
+ * Phase 9. Returns the number of objects whose count reached zero.
+ *
+ * Lazy hold (heap->lazy_hold, set by the all-garbage outcome when no weak-reference callback
+ * or finalizer can run): the garbage enters the tear down unheld, with its true counts (gc
+ * GC_NO_ROOT). The only user code that runs is clear and destroy, and each object is held
+ * before its own clear (and the next one on the list too, which in pairs and rings is the
+ * object that clear releases: its count then stays above zero and the release takes the
+ * inline path). An object not reached yet whose count a clear takes to zero is held by
+ * rc__release_dead at that moment (count 1: the hold alone), so from then on it is exactly
+ * as if it had been held from the start: nothing frees it behind the collector's back, and a
+ * release below the hold is reported as a double release. Until then, user code reads its
+ * true count (never a trial count, never zero).
+ */
 static long tear_down(struct gc_state *st, struct olist *g)
 {
 	rc_heap *h = st->heap;
@@ -976,8 +1003,7 @@ static long tear_down(struct gc_state *st, struct olist *g)
 		}
 		next = next_of(o);
 		if (lazy) {
-			/* hold o before its clear, and the next one too: in pairs and rings it is
-			 * the object o's clear releases, which then takes the inline path */
+			/* hold o before its clear, and the next one too (see above) */
 			if (o->rc__gc == GC_NO_ROOT)
 				hold_one(o);
 			if (next && next->rc__gc == GC_NO_ROOT)

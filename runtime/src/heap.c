@@ -100,6 +100,7 @@ int rc_heap_new(rc_heap **out, const rc_heap_options *opts)
 	memset(h, 0, sizeof *h);
 	h->alloc = *a;
 	h->pooled = !opts->allocator; /* hooks see every object allocation: see pool.h */
+	rc__pool_init(&h->pool);
 	h->flags = opts->flags;
 	h->quarantine_on = RC__DEBUG || (opts->flags & RC_HEAP_QUARANTINE);
 	h->gc_enabled = !(opts->flags & RC_HEAP_GC_DISABLED);

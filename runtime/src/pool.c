@@ -47,15 +47,15 @@ void *rc__pool_alloc_slow(rc_heap *h, struct rc__pool *p, size_t size)
 			k = RC__POOL_CLASSES - 1;
 		c = p->bump;
 		p->bump += rc__pool_chunk_bytes(k);
-		RC__UNPOISON_WORD(c);
+		rc__pool_unpoison_word(p, c);
 		rc__pool_free(p, c, (k + 1) * RC__POOL_GRAIN);
 	}
 	p->bump = (char *)(s + 1);
 	p->bump_end = (char *)s + RC__SLAB_BYTES;
-	RC__POISON(p->bump, (size_t)(p->bump_end - p->bump));
+	rc__pool_poison(p, p->bump, (size_t)(p->bump_end - p->bump));
 	c = p->bump;
 	p->bump += chunk;
-	RC__UNPOISON(c, size);
+	rc__pool_unpoison(p, c, size);
 	return c;
 }
 
@@ -65,7 +65,7 @@ void rc__pool_destroy(rc_heap *h, struct rc__pool *p)
 
 	for (s = p->slabs; s; s = next) {
 		next = s->next;
-		RC__UNPOISON(s, s->bytes);
+		rc__pool_unpoison(p, s, s->bytes);
 		rc__mem_free(h, s, s->bytes);
 	}
 	memset(p, 0, sizeof *p);
@@ -111,9 +111,9 @@ size_t rc__pool_check(const struct rc__pool *p, FILE *out)
 				faults++;
 				break; /* its next pointer cannot be trusted */
 			}
-			RC__UNPOISON_WORD(c);
+			rc__pool_unpoison_word(p, c);
 			next = *(void **)c;
-			RC__POISON(c, rc__pool_chunk_bytes(k));
+			rc__pool_poison(p, c, rc__pool_chunk_bytes(k));
 		}
 	}
 	return faults;
