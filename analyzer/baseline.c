@@ -337,7 +337,7 @@ size_t baseline_apply(struct baseline *b, struct diag_run *run)
 		unsigned char *drop = util_xcalloc(f->nfindings, 1);
 		size_t n = 0;
 		for (uint32_t k = 0; k < f->nfindings; k++)
-			if (absorb(b, f->path, &f->findings[k])) {
+			if (absorb(b, diag_finding_path(f, &f->findings[k]), &f->findings[k])) {
 				drop[k] = 1;
 				n++;
 			}

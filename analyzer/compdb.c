@@ -165,13 +165,9 @@ static char *join_path(const char *dir, const char *p)
 	return r;
 }
 
-/* realpath, or a copy of p when it does not exist. */
 static char *canon(const char *p)
 {
-	char buf[PATH_MAX];
-	if (realpath(p, buf))
-		return util_xstrdup(buf);
-	return util_xstrdup(p);
+	return util_canonical_path(p);
 }
 
 /* Path printed for an entry: relative to the working directory when under it. */

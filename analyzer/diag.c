@@ -24,6 +24,7 @@ static void finding_free(struct diag_finding *d)
 	for (uint32_t k = 0; k < d->nnotes; k++)
 		free(d->notes[k].message);
 	free(d->notes);
+	free(d->file);
 }
 
 void diag_file_free(struct diag_file *f)
@@ -34,8 +35,10 @@ void diag_file_free(struct diag_file *f)
 	for (uint32_t i = 0; i < f->nerrors; i++)
 		free(f->errors[i]);
 	free(f->errors);
-	for (uint32_t i = 0; i < f->nincomplete; i++)
+	for (uint32_t i = 0; i < f->nincomplete; i++) {
 		free(f->incomplete[i].message);
+		free(f->incomplete[i].file);
+	}
 	free(f->incomplete);
 	free(f->dump);
 	free(f->path);
@@ -105,7 +108,7 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 	va_end(ap);
 }
 
-void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message)
+void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line, uint32_t col, const char *message)
 {
 	if (f->nincomplete == f->cap_incomplete) {
 		f->cap_incomplete = f->cap_incomplete ? f->cap_incomplete * 2 : 4;
@@ -114,12 +117,22 @@ void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const
 	f->incomplete[f->nincomplete].line = line;
 	f->incomplete[f->nincomplete].col = col;
 	f->incomplete[f->nincomplete].message = util_xstrdup(message);
+	f->incomplete[f->nincomplete].file = file ? util_xstrdup(file) : NULL;
 	f->nincomplete++;
+}
+
+void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message)
+{
+	diag_add_incomplete_in(f, NULL, line, col, message);
 }
 
 static int cmp_finding(const void *a, const void *b)
 {
 	const struct diag_finding *x = a, *y = b;
+	if (!x->file != !y->file)
+		return x->file ? 1 : -1;
+	if (x->file && strcmp(x->file, y->file))
+		return strcmp(x->file, y->file);
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
@@ -308,15 +321,16 @@ int diag_write_text(const struct diag_run *r, FILE *out, FILE *err)
 		const struct diag_file *f = &r->files[i];
 		for (uint32_t k = 0; k < f->nfindings; k++) {
 			const struct diag_finding *d = &f->findings[k];
-			fprintf(out, "%s:%u:%u: warning: %s [%s]\n", f->path, d->line, d->col, d->message,
+			const char *path = diag_finding_path(f, d);
+			fprintf(out, "%s:%u:%u: warning: %s [%s]\n", path, d->line, d->col, d->message,
 				engine_checks[d->check]->id);
 			for (uint32_t j = 0; j < d->nnotes; j++)
-				fprintf(out, "%s:%u:%u: note: %s\n", f->path, d->notes[j].line, d->notes[j].col,
+				fprintf(out, "%s:%u:%u: note: %s\n", path, d->notes[j].line, d->notes[j].col,
 					d->notes[j].message);
 		}
 		for (uint32_t k = 0; k < f->nincomplete; k++)
-			fprintf(out, "%s:%u:%u: note: %s\n", f->path, f->incomplete[k].line, f->incomplete[k].col,
-				f->incomplete[k].message);
+			fprintf(out, "%s:%u:%u: note: %s\n", diag_note_path(f, &f->incomplete[k]), f->incomplete[k].line,
+				f->incomplete[k].col, f->incomplete[k].message);
 	}
 	fflush(out);
 	return ferror(out) ? -1 : 0;

@@ -12,6 +12,7 @@
 struct diag_note {
 	uint32_t line, col;
 	char *message;
+	char *file; /* incomplete notes: the file the function is in, NULL: the diag_file's */
 };
 
 struct diag_finding {
@@ -19,9 +20,13 @@ struct diag_finding {
 	char *message;
 	char *function;
 	uint32_t line, col;
-	struct diag_note *notes;
+	struct diag_note *notes; /* in the finding's file */
 	uint32_t nnotes;
+	/* The file the function is defined in when it is not the analysed file itself: a source
+	 * fragment the file includes (`#include "part.c"`, a unity build); NULL otherwise. */
+	char *file;
 };
+
 
 /* Everything found in one input file. */
 struct diag_file {
@@ -37,6 +42,16 @@ struct diag_file {
 	char *dump; /* --dump-cfg output for this file, or NULL */
 	size_t dump_len;
 };
+
+/* The path a finding (or an incomplete note) of file f is printed with. */
+static inline const char *diag_finding_path(const struct diag_file *f, const struct diag_finding *d)
+{
+	return d->file ? d->file : f->path;
+}
+static inline const char *diag_note_path(const struct diag_file *f, const struct diag_note *n)
+{
+	return n->file ? n->file : f->path;
+}
 
 struct diag_run {
 	struct diag_file *files;
@@ -66,7 +81,9 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 #endif
 	;
 void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message);
-/* Sorts findings by line, column, check. */
+/* The same for a function of an included source fragment (file: its path; NULL: f's). */
+void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line, uint32_t col, const char *message);
+/* Sorts findings by file (the analysed file first, then fragments by path), line, column, check. */
 void diag_sort(struct diag_file *f);
 /* Removes (and frees) the findings k with drop[k] != 0, keeping the others in order. */
 void diag_drop_findings(struct diag_file *f, const unsigned char *drop);

@@ -335,6 +335,11 @@ static void print_summary(const struct diag_run *run, FILE *err)
 /* Workers                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 struct work {
 	const struct input_list *inputs;
 	struct diag_run *run;
@@ -532,6 +537,13 @@ int rccheck_main(int argc, char **argv)
 		fe.resource_dir = resource_dir();
 		fe.timing = getenv("RCCHECK_TIMING") != NULL;
 		fe.python_include = o.python_include;
+		/* the run's inputs, so that a fragment another input includes is analysed once */
+		char **canon_inputs = util_xcalloc(inputs.n ? inputs.n : 1, sizeof *canon_inputs);
+		for (size_t i = 0; i < inputs.n; i++)
+			canon_inputs[i] = util_canonical_path(inputs.v[i].source);
+		qsort(canon_inputs, inputs.n, sizeof *canon_inputs, cmp_path);
+		fe.inputs = (const char *const *)canon_inputs;
+		fe.ninputs = inputs.n;
 		struct work w;
 		w.inputs = &inputs;
 		w.run = &run;
@@ -559,6 +571,9 @@ int rccheck_main(int argc, char **argv)
 				pthread_join(th[i], NULL);
 			free(th);
 		}
+		for (size_t i = 0; i < inputs.n; i++)
+			free(canon_inputs[i]);
+		free(canon_inputs);
 	}
 	run.seconds = now() - t0;
 	progress_clear(&progress);

@@ -653,6 +653,7 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 	memset(&f, 0, sizeof f);
 	f.check = check;
 	f.func = eng->fn->name;
+	f.file = eng->fn->file;
 	f.loc = loc;
 	f.message = msg;
 	f.var = (char *)var;
@@ -2217,6 +2218,7 @@ void engine_report_unit(const struct engine_options *opt, int check, const struc
 	memset(&f, 0, sizeof f);
 	f.check = check;
 	f.func = fn->name;
+	f.file = fn->file;
 	f.loc = loc;
 	f.message = msg;
 	f.var = (char *)(var ? var : "");

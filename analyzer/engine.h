@@ -139,6 +139,7 @@ struct eng_note {
 struct eng_finding {
 	int check;          /* index in engine_checks */
 	const char *func;   /* function name */
+	const char *file;   /* the file the function is in (ir_func.file) */
 	struct ir_loc loc;
 	char *message;
 	char *var;          /* name used for de-duplication ("" if none) */

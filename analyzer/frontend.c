@@ -11,6 +11,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,15 @@ struct unit {
 	const char *text; /* main file contents */
 	size_t text_len;
 	struct diag_lines lines;
+	/* source fragments the main file includes (`#include "part.c"`) that define functions */
+	struct fragment {
+		CXFile file;
+		char *path; /* as printed */
+		const char *text;
+		size_t len;
+		struct diag_lines lines;
+	} *frags;
+	uint32_t nfrags;
 	const struct ir_func *current;
 	uint64_t states; /* explored by the engine (RCCHECK_TIMING) */
 };
@@ -179,13 +189,93 @@ struct collect_ctx {
 	uint32_t n, cap;
 };
 
+static int cmp_cstr_key(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+/* Whether a declaration at loc belongs to the unit's own sources: the main file, or a source
+ * fragment it includes — a file named *.c (`#include "Automaton.c"`, a unity build: such files
+ * usually do not compile alone) that is not itself an input of the run (then it is analysed
+ * on its own, once). Headers are not: their static inline functions belong to the API they
+ * come with. */
+static int in_unit_sources(const struct fe_options *opt, CXSourceLocation loc)
+{
+	if (clang_Location_isFromMainFile(loc))
+		return 1;
+	if (clang_Location_isInSystemHeader(loc))
+		return 0;
+	CXFile f = NULL;
+	clang_getExpansionLocation(loc, &f, NULL, NULL, NULL);
+	if (!f)
+		return 0;
+	CXString s = clang_getFileName(f);
+	const char *name = clang_getCString(s);
+	size_t n = name ? strlen(name) : 0;
+	int frag = n > 2 && !strcmp(name + n - 2, ".c");
+	if (frag && opt->ninputs) {
+		char *c = util_canonical_path(name);
+		frag = !bsearch(c, opt->inputs, opt->ninputs, sizeof *opt->inputs, cmp_cstr_key);
+		free(c);
+	}
+	clang_disposeString(s);
+	return frag;
+}
+
+/* The path a fragment is printed with: canonical, relative to the working directory when it is
+ * under it (as compile_commands.json entries are). */
+static char *fragment_display(const char *name)
+{
+	char *c = util_canonical_path(name);
+	char cwd[4096];
+	if (getcwd(cwd, sizeof cwd)) {
+		size_t n = strlen(cwd);
+		if (!strncmp(c, cwd, n) && c[n] == '/') {
+			char *r = util_xstrdup(c + n + 1);
+			free(c);
+			return r;
+		}
+	}
+	return c;
+}
+
+/* The fragment record of file f (added on first use), for a function defined in it. */
+static struct fragment *fragment_of(struct unit *u, CXFile f)
+{
+	for (uint32_t i = 0; i < u->nfrags; i++)
+		if (clang_File_isEqual(u->frags[i].file, f))
+			return &u->frags[i];
+	u->frags = util_xrealloc(u->frags, (u->nfrags + 1) * sizeof *u->frags);
+	struct fragment *fr = &u->frags[u->nfrags++];
+	memset(fr, 0, sizeof *fr);
+	fr->file = f;
+	CXString s = clang_getFileName(f);
+	const char *name = clang_getCString(s);
+	fr->path = fragment_display(name ? name : "");
+	clang_disposeString(s);
+	fr->text = clang_getFileContents(u->tu, f, &fr->len);
+	diag_lines_build(&fr->lines, fr->text, fr->len);
+	return fr;
+}
+
+/* The fragment a finding or note of fn's file belongs to, or NULL for the main file. */
+static struct fragment *fragment_named(struct unit *u, const char *file)
+{
+	if (!file || file == u->out->path)
+		return NULL;
+	for (uint32_t i = 0; i < u->nfrags; i++)
+		if (u->frags[i].path == file || !strcmp(u->frags[i].path, file))
+			return &u->frags[i];
+	return NULL;
+}
+
 static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientData data)
 {
 	(void)parent;
 	struct collect_ctx *cc = data;
 	if (clang_getCursorKind(c) != CXCursor_FunctionDecl)
 		return CXChildVisit_Continue;
-	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)) || !clang_isCursorDefinition(c))
+	if (!clang_isCursorDefinition(c) || !in_unit_sources(cc->u->opt, clang_getCursorLocation(c)))
 		return CXChildVisit_Continue;
 	if (cc->n == cc->cap) {
 		cc->cap = cc->cap ? cc->cap * 2 : 64;
@@ -588,7 +678,8 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 static enum CXChildVisitResult scan_top(CXCursor c, CXCursor parent, CXClientData data)
 {
 	(void)parent;
-	if (clang_getCursorKind(c) != CXCursor_VarDecl || !clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+	if (clang_getCursorKind(c) != CXCursor_VarDecl ||
+	    !in_unit_sources(((struct type_scan *)data)->u->opt, clang_getCursorLocation(c)))
 		return CXChildVisit_Continue;
 	clang_visitChildren(c, scan_init, data);
 	return CXChildVisit_Continue;
@@ -598,9 +689,12 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 {
 	struct unit *u = ctx;
 	const char *id = engine_checks[f->check]->id;
-	if (diag_lines_suppressed(&u->lines, f->loc.line, id))
+	struct fragment *fr = fragment_named(u, f->file);
+	if (diag_lines_suppressed(fr ? &fr->lines : &u->lines, f->loc.line, id))
 		return;
 	struct diag_finding *d = diag_add(u->out, f->check, f->func, f->loc.line, f->loc.col, f->message);
+	if (fr)
+		d->file = util_xstrdup(fr->path);
 	for (uint32_t i = 0; i < f->nnotes; i++)
 		diag_add_note(d, f->notes[i].loc.line, f->notes[i].loc.col, f->notes[i].message);
 }
@@ -611,7 +705,8 @@ static void on_incomplete(void *ctx, const struct ir_func *fn, uint32_t states)
 	char msg[512];
 	snprintf(msg, sizeof msg, "analysis of '%s' stopped after %u states (budget); its findings may be incomplete",
 		 fn->name, states);
-	diag_add_incomplete(u->out, fn->loc.line, fn->loc.col, msg);
+	struct fragment *fr = fragment_named(u, fn->file);
+	diag_add_incomplete_in(u->out, fr ? fr->path : NULL, fn->loc.line, fn->loc.col, msg);
 }
 
 /* ---- Python headers (pyheaders.h): the parse retried with Python's include directory ---- */
@@ -843,13 +938,24 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		abort();
 	for (uint32_t i = 0; i < cc.n; i++) {
 		struct ir_func *fn = &u.funcs[u.nfuncs];
+		/* a function of an included source fragment: its findings name that file, and its
+		 * operators are read from that file's text */
+		struct fragment *fr = NULL;
+		CXFile deff = NULL;
+		clang_getExpansionLocation(clang_getCursorLocation(cc.defs[i]), &deff, NULL, NULL, NULL);
+		if (deff && mainf && !clang_File_isEqual(deff, mainf))
+			fr = fragment_of(&u, deff);
+		env.file = fr ? fr->path : out->path;
+		env.main_file = fr ? fr->file : mainf;
+		env.main_text = fr ? fr->text : u.text;
+		env.main_len = fr ? fr->len : u.text_len;
 		if (cfg_build(&env, cc.defs[i], &u.arena, fn) < 0) {
 			CXString s = clang_getCursorSpelling(cc.defs[i]);
 			struct ir_loc l = cfg_loc(clang_getCursorLocation(cc.defs[i]));
 			char msg[512];
 			snprintf(msg, sizeof msg, "function '%s' is too large to analyse; skipped", clang_getCString(s));
 			clang_disposeString(s);
-			diag_add_incomplete(out, l.line, l.col, msg);
+			diag_add_incomplete_in(out, fr ? fr->path : NULL, l.line, l.col, msg);
 			continue;
 		}
 		/* the function's own model: model files, else its annotations */
@@ -1013,6 +1119,11 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 	free(u.funcs);
 	free(u.cache);
 	diag_lines_free(&u.lines);
+	for (uint32_t i = 0; i < u.nfrags; i++) {
+		diag_lines_free(&u.frags[i].lines);
+		free(u.frags[i].path);
+	}
+	free(u.frags);
 	ir_arena_free(&u.arena);
 	clang_disposeTranslationUnit(u.tu);
 	return 0;

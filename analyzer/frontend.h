@@ -21,6 +21,10 @@ struct fe_options {
 	/* Python's include directory for files that include Python.h without an include path
 	 * that finds it: NULL discovers it (pyheaders.h), "none" uses only the built-in stand-in. */
 	const char *python_include;
+	/* Canonical paths of every input of the run, sorted (strcmp): a source fragment a file
+	 * includes is analysed there only when it is not an input of its own. May be NULL. */
+	const char *const *inputs;
+	size_t ninputs;
 };
 
 struct fe_input {

@@ -29,12 +29,13 @@ int output_json_write(const struct diag_run *r, FILE *out)
 		for (uint32_t k = 0; k < f->nfindings; k++) {
 			const struct diag_finding *d = &f->findings[k];
 			const char *id = engine_checks[d->check]->id;
+			const char *file = diag_finding_path(f, d);
 			json_t *path = json_array();
 			for (uint32_t j = 0; j < d->nnotes; j++)
-				json_array_append_new(path, note_json(f->path, &d->notes[j]));
+				json_array_append_new(path, note_json(file, &d->notes[j]));
 			json_array_append_new(findings,
 					      json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:o}", "id", id, "severity",
-							"warning", "message", d->message, "file", f->path, "line",
+							"warning", "message", d->message, "file", file, "line",
 							(json_int_t)d->line, "column", (json_int_t)d->col, "function",
 							d->function, "path", path));
 			json_t *cnt = json_object_get(by_id, id);
@@ -43,7 +44,7 @@ int output_json_write(const struct diag_run *r, FILE *out)
 		for (uint32_t k = 0; k < f->nerrors; k++)
 			json_array_append_new(errors, json_pack("{s:s, s:s}", "file", f->path, "message", f->errors[k]));
 		for (uint32_t k = 0; k < f->nincomplete; k++)
-			json_array_append_new(incomplete, note_json(f->path, &f->incomplete[k]));
+			json_array_append_new(incomplete, note_json(diag_note_path(f, &f->incomplete[k]), &f->incomplete[k]));
 	}
 	json_object_set_new(root, "tool", json_string("rccheck"));
 	json_object_set_new(root, "version", json_string(RCCHECK_VERSION));

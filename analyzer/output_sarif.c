@@ -60,19 +60,20 @@ int output_sarif_write(const struct diag_run *r, FILE *out)
 		const struct diag_file *f = &r->files[i];
 		for (uint32_t k = 0; k < f->nfindings; k++) {
 			const struct diag_finding *d = &f->findings[k];
+			const char *file = diag_finding_path(f, d);
 			json_t *locs = json_array();
-			json_array_append_new(locs, location(f->path, d->line, d->col, NULL));
+			json_array_append_new(locs, location(file, d->line, d->col, NULL));
 			json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:o}", "ruleId", engine_checks[d->check]->id,
 						"ruleIndex", (json_int_t)d->check, "level", "warning", "message", "text",
 						d->message, "locations", locs);
 			char fp[17];
-			baseline_fingerprint(engine_checks[d->check]->id, f->path, d->function, d->message, fp);
+			baseline_fingerprint(engine_checks[d->check]->id, file, d->function, d->message, fp);
 			json_object_set_new(res, "partialFingerprints", json_pack("{s:s}", "rccheck/v1", fp));
 			if (d->nnotes) {
 				json_t *tfl = json_array();
 				for (uint32_t j = 0; j < d->nnotes; j++)
 					json_array_append_new(tfl, json_pack("{s:o}", "location",
-									     location(f->path, d->notes[j].line,
+									     location(file, d->notes[j].line,
 										      d->notes[j].col,
 										      d->notes[j].message)));
 				json_object_set_new(res, "codeFlows",

@@ -1,8 +1,10 @@
 /*
  * util.c - allocation helpers (util.h).
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,4 +39,12 @@ char *util_xstrdup(const char *s)
 	char *p = util_xrealloc(NULL, n);
 	memcpy(p, s, n);
 	return p;
+}
+
+char *util_canonical_path(const char *p)
+{
+	char buf[PATH_MAX];
+	if (realpath(p, buf))
+		return util_xstrdup(buf);
+	return util_xstrdup(p);
 }

@@ -10,5 +10,7 @@
 void *util_xrealloc(void *p, size_t n);
 void *util_xcalloc(size_t n, size_t size);
 char *util_xstrdup(const char *s); /* NULL is copied as "" */
+/* realpath(p), or a copy of p when it does not exist (a new string). */
+char *util_canonical_path(const char *p);
 
 #endif

@@ -1504,6 +1504,103 @@ def sc_baseline(tmp):
     check(st == 2 and "--baseline" in err, "--baseline twice is a usage error", err)
 
 
+# A unity build: the module's one source includes its parts (`#include "part.c"`), which do not
+# compile alone; their functions are analysed in the including file and reported at their own
+# file. Functions of headers (static inline helpers) are not analysed.
+UNITY_MAIN = PRELUDE + """#include "helpers.h"
+#include "part.c"
+
+int bad_main_leak(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	return 0; /*@main-leak*/
+}
+"""
+
+UNITY_PART = """/* a part of unity.c: it needs the declarations unity.c has before it */
+static int bad_part_leak(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	return used_by_part(o); /*@part-leak*/
+}
+
+static int ok_part_suppressed(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	if (!o)
+		return -1;
+	return 0; // rccheck: ignore[rc-leak]
+}
+
+int part_entry(rc_heap *h)
+{
+	return bad_part_leak(h) + ok_part_suppressed(h);
+}
+"""
+
+UNITY_HEADER = """static inline int used_by_part(rc_object *o)
+{
+	return o != 0;
+}
+
+static inline int header_leak(rc_heap *h)
+{
+	rc_object *o = rc_new(h, &thing_type);
+	return o != 0; /*@header-leak*/
+}
+"""
+
+
+def sc_fragments(tmp):
+    write_tree(tmp, {"src/unity.c": UNITY_MAIN, "src/part.c": UNITY_PART, "src/helpers.h": UNITY_HEADER})
+    st, doc, err = run_json(["src/unity.c"], tmp)
+    want = {("unity.c", line_of(UNITY_MAIN, "main-leak"), "rc-leak"),
+            ("part.c", line_of(UNITY_PART, "part-leak"), "rc-leak")}
+    got = found(doc)
+    check(got == want, "functions of an included part.c are analysed and reported at part.c (its suppression "
+          "comment honoured); a header's static inline functions are not",
+          f"missing: {sorted(want - got)}\nunexpected: {sorted(got - want)}\n{err}")
+    files = {f["file"] for f in doc.get("findings", [])}
+    check(files == {"src/unity.c", "src/part.c"}, "the part is printed with the path clang opened it by",
+          files)
+    part = [f for f in doc.get("findings", []) if f["file"] == "src/part.c"]
+    check(part and all(n["file"] == "src/part.c" for n in part[0]["path"]) and
+          all(n["line"] <= len(UNITY_PART.splitlines()) for n in part[0]["path"]),
+          "the path notes of a part's finding name the part and its lines", part)
+    check(doc.get("summary", {}).get("functions") == 4, "4 functions: the main file's and the part's",
+          doc.get("summary"))
+    st, out, err = run(["src/unity.c"], tmp)
+    line = line_of(UNITY_PART, "part-leak")
+    check(any(l.startswith(f"src/part.c:{line}:") and "[rc-leak]" in l for l in out.splitlines()),
+          "text output: the part's finding at src/part.c:LINE", out)
+    st, out, err = run(["--format=sarif", "src/unity.c"], tmp)
+    try:
+        sarif = json.loads(out)
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in sarif["runs"][0]["results"]}
+    except (ValueError, KeyError, IndexError) as e:
+        uris = {str(e)}
+    check(uris == {"src/unity.c", "src/part.c"}, "SARIF: each result's location names its own file", uris)
+    # a baseline written now absorbs the part's finding too
+    base = os.path.join(tmp, "base.json")
+    with open(base, "w") as f:
+        json.dump(doc, f)
+    st, doc2, err = run_json(["--baseline", base, "src/unity.c"], tmp)
+    check(st == 0 and not doc2.get("findings"), "--baseline absorbs the findings of parts as well",
+          (st, doc2.get("findings"), err))
+    # a part that is an input of the run too (a directory walk meets it) is analysed once, alone
+    part = PRELUDE + UNITY_PART.replace("used_by_part(o)", "o != 0")
+    write_tree(tmp, {"both/main.c": '#include "part.c"\n', "both/part.c": part})
+    st, doc3, err = run_json(["both"], tmp)
+    got = sorted((os.path.basename(f["file"]), f["line"], f["id"]) for f in doc3.get("findings", []))
+    check(got == [("part.c", line_of(part, "part-leak"), "rc-leak")],
+          "a part that is also an input is analysed on its own only: its finding is reported once", got)
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -1527,6 +1624,7 @@ SCENARIOS = {
     "summary": sc_summary,
     "progress": sc_progress,
     "baseline": sc_baseline,
+    "fragments": sc_fragments,
 }
 
 
