@@ -720,7 +720,8 @@ static void hold(struct gc_state *st, rc_object *o)
  * Whether some garbage may need weak-reference callbacks or finalizers, answered for the
  * whole heap rather than object by object (that would cost the closure a look at every
  * member's type): no weak reference exists at all, and no live object has a type with a
- * finalizer. Conservative: a finalizer that already ran still counts.
+ * finalizer. Conservative: a finalizer that already ran still counts. Costs a look at each
+ * type the heap has seen, once per collection.
  */
 static bool may_run_user_code(const rc_heap *h)
 {
@@ -846,7 +847,6 @@ static void release_held(rc_heap *h, rc_object *o)
 	o->rc__gc = 0;
 	free_garbage(h, o);
 }
-
 
 /*
  * Prefetching for the tear down of the garbage of a fast outcome (st->use_roots: the garbage
