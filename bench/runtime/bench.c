@@ -143,9 +143,10 @@ static void finish(rc_heap *h)
 
 /*
  * What any collector built on trial deletion must do to N objects, and nothing else: one pass
- * that reads every examined object and updates a word in the header of each of its children
- * (the closure: the trial counts), and, when the objects are garbage, one more pass that
- * writes every object (freeing it: a free-list push writes its first word). The collector also
+ * that reads every examined object, sets up a word in its header (its trial count) and updates
+ * a word in the header of each of its children (the closure), and, when the objects are
+ * garbage, one more pass that writes every object (freeing it: a free-list push writes its
+ * first word). The collector also
  * calls the type's traverse and clear through pointers, keeps lists, holds, and tears down,
  * none of which is in the floor. The loops walk the objects in the order the collector does
  * (the candidate roots: allocation order), read the array of them as the collector reads its
@@ -171,6 +172,7 @@ static double floor_passes(struct bnode **v, size_t n, int garbage, double *pass
 				__builtin_prefetch(p->b, 1);
 		}
 		struct bnode *o = v[i];
+		o->base.rc__gc += 1;
 		if (o->a)
 			o->a->rc__gc += 2;
 		if (o->b)
