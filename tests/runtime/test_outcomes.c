@@ -252,6 +252,35 @@ static void test_held_with_weakref(void **state)
 	destroy_clean(h);
 }
 
+/* The heap is asked, not the garbage: while any live object of a type with a finalizer
+ * exists, all-garbage collections hold at once even when that object is not among them; once
+ * it is gone, they hold lazily again. */
+static void test_held_while_a_finalizer_lives(void **state)
+{
+	(void)state;
+	rc_heap *h = new_test_heap(RC_HEAP_TRACK_ALL | RC_HEAP_GC_DISABLED, NULL);
+	struct probe *f = new_probe(h, &fin_probe_type); /* live, not part of any cycle */
+	struct probe *a, *b;
+	size_t fin_before = finalized;
+
+	for (int round = 0; round < 2; round++) {
+		a = new_probe(h, &probe_type);
+		b = new_probe(h, &probe_type);
+		point(a, b);
+		point(b, a);
+		rc_decref(&a->base);
+		rc_decref(&b->base);
+		assert_int_equal(rc_collect(h), 2);
+		assert_int_equal(rc__test_last_outcome(h),
+				 round == 0 ? RC_TEST_OUTCOME_ALL_HELD : RC_TEST_OUTCOME_ALL_LAZY);
+		if (round == 0) {
+			rc_decref(&f->base); /* f goes (its finalizer runs at zero) */
+			assert_int_equal(finalized, fin_before + 1);
+		}
+	}
+	destroy_clean(h);
+}
+
 /* Some garbage, some reachable: neither fast outcome; the trial counts kept in the gc words
  * must reach partition intact, and the reachable part keep exact counts. */
 static void test_mixed(void **state)
@@ -314,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_lazy_clear_keeps_reference),
 		cmocka_unit_test(test_held_with_finalizer),
 		cmocka_unit_test(test_held_with_weakref),
+		cmocka_unit_test(test_held_while_a_finalizer_lives),
 		cmocka_unit_test(test_mixed),
 		cmocka_unit_test(test_all_reachable),
 	};
