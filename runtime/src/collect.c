@@ -288,9 +288,10 @@ static inline void hold_one(rc_object *o)
 #endif
 }
 
+/* o is a heap object (the collector never examines a static one: they are immortal). */
 static inline void traverse(rc_object *o, rc_visit_fn visit, void *arg)
 {
-	type_of(o)->traverse(o, visit, arg);
+	class_of(o)->type->traverse(o, visit, arg);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -919,42 +920,45 @@ static void prefetch_rest(struct gc_state *st)
 struct run_class {
 	struct rc__class *c; /* the class (NULL: nothing looked up yet) */
 	void (*clear)(rc_object *self);
-	size_t bytes; /* allocation size; 0 unless the class is pooled and plain: freeing is just
-		       * counting and a push on the pool (no destroy, no finalizer, fixed size, no
-		       * tracking, no quarantine; see free_held) */
+	bool plain;   /* freeing is just counting and a push on the pool: no destroy, no
+		       * finalizer, fixed size, pooled, no tracking, no quarantine, and no teardown
+		       * running around the collection (see free_held) */
+	size_t bytes; /* allocation size (prefix included) */
+	size_t k;     /* its pool size class */
 };
 
+/* heap->destroying is read once here: user code run by the tear down (clear, destroy) leaves it
+ * as it found it (rc__release_dead restores it). */
 static inline void run_class_get(rc_heap *h, struct run_class *rc, struct rc__class *c)
 {
 	const rc_type *t = c->type;
-	size_t bytes = c->prefix + t->size;
 
 	rc->c = c;
 	rc->clear = t->clear;
-	rc->bytes = 0;
-	if (!t->destroy && !t->finalize && !c->sized && h->pooled && rc__pool_fits(bytes) &&
-	    !(h->flags & RC_HEAP_TRACK_ALL) && !h->quarantine_on)
-		rc->bytes = bytes;
+	rc->bytes = c->prefix + t->size;
+	rc->k = rc__pool_class(rc->bytes);
+	rc->plain = !t->destroy && !t->finalize && !c->sized && h->pooled && rc__pool_fits(rc->bytes) &&
+		    !(h->flags & RC_HEAP_TRACK_ALL) && !h->quarantine_on && !h->destroying;
 }
 
 /*
- * A held garbage object whose count is down to the hold: it has been cleared and nothing
- * references it. Plain pooled objects are freed here (free_garbage and rc__free_object
- * without their checks, which run_class_get made once); the others through release_held.
+ * A held garbage object of the class rc describes, whose count is down to the hold: it has
+ * been cleared and nothing references it. Plain pooled objects are freed here (free_garbage
+ * and rc__free_object without their checks, which run_class_get made once); the others
+ * (and any that a weak reference was made to meanwhile) through release_held.
  */
 static inline void free_held(rc_heap *h, const struct run_class *rc, rc_object *o)
 {
-	uintptr_t w = cls_word(o);
-	struct rc__class *c = (struct rc__class *)(w & ~CLS_TAGS);
+	struct rc__class *c = rc->c;
 
-	if (c == rc->c && rc->bytes && !(w & CLS_WEAKREFS) && !h->destroying) {
+	if (rc->plain && !(cls_word(o) & CLS_WEAKREFS)) {
 		/* no quarantine: the header is not read again (the chunk goes back to the pool) */
 		c->live--;
 		h->live_objects--;
 		h->live_collectable--;
 		h->freed_total++;
 		h->live_bytes -= rc->bytes;
-		rc__pool_free(&h->pool, (char *)o - c->prefix, rc->bytes);
+		rc__pool_free_class(&h->pool, (char *)o - c->prefix, rc->k);
 	} else {
 		release_held(h, o);
 	}
@@ -1017,7 +1021,10 @@ static long tear_down(struct gc_state *st, struct olist *g)
 		 * cycle, the clear of the partner lets go of it, while it is in the cache (checking
 		 * more than one was measured slower: on scattered graphs they rarely go) */
 		if (recent && recent->rc__refcnt == 1) {
-			free_held(h, &rc, recent);
+			if (class_of(recent) == rc.c)
+				free_held(h, &rc, recent);
+			else
+				release_held(h, recent);
 			freed++;
 			recent = NULL;
 		}
@@ -1042,6 +1049,8 @@ static long tear_down(struct gc_state *st, struct olist *g)
 			prefetch_rest(st);
 		n = o->rc__refcnt;
 		if (n == 1) {
+			if (class_of(o) != rc.c)
+				run_class_get(h, &rc, class_of(o));
 			free_held(h, &rc, o);
 			freed++;
 			continue;

@@ -164,14 +164,19 @@ static inline void *rc__pool_alloc(struct rc_heap *heap, struct rc__pool *p, siz
 	return rc__pool_alloc_slow(heap, p, size);
 }
 
-/* Pre: ptr came from rc__pool_alloc(…, size) of this pool and was not freed since. */
-static inline void rc__pool_free(struct rc__pool *p, void *ptr, size_t size)
+/* Pre: ptr came from rc__pool_alloc(…, size) of this pool, size class k, and was not freed
+ * since. */
+static inline void rc__pool_free_class(struct rc__pool *p, void *ptr, size_t k)
 {
-	size_t k = rc__pool_class(size);
-
 	*(void **)ptr = p->free[k];
 	p->free[k] = ptr;
 	rc__pool_poison(p, ptr, rc__pool_chunk_bytes(k));
+}
+
+/* Pre: ptr came from rc__pool_alloc(…, size) of this pool and was not freed since. */
+static inline void rc__pool_free(struct rc__pool *p, void *ptr, size_t size)
+{
+	rc__pool_free_class(p, ptr, rc__pool_class(size));
 }
 
 #endif /* RC_POOL_H */
