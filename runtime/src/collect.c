@@ -984,7 +984,7 @@ static long tear_down(struct gc_state *st, struct olist *g)
 	struct olist rest = { NULL, NULL };
 	rc_object *recent = NULL, *o, *next;
 	struct ahead a = { NULL, 0 };
-	struct run_class rc = { NULL, NULL, 0 };
+	struct run_class rc = { .c = NULL };
 	struct rc__class *c;
 	long freed = 0;
 	uint32_t n;
