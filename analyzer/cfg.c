@@ -105,10 +105,18 @@ static void kids_free(struct kids *k)
 		free(k->v);
 }
 
+/* The environment of the function cfg_build is lowering on this thread (NULL outside it). */
+static _Thread_local const struct cfg_env *lowering_env;
+static int include_point(const struct cfg_env *env, CXFile f, unsigned *line, unsigned *col);
+
 struct ir_loc cfg_loc(CXSourceLocation l)
 {
 	unsigned line = 0, col = 0;
-	clang_getExpansionLocation(l, NULL, &line, &col, NULL);
+	CXFile f = NULL;
+	const struct cfg_env *env = lowering_env;
+	clang_getExpansionLocation(l, env ? &f : NULL, &line, &col, NULL);
+	if (env && f && env->main_file && !clang_File_isEqual(f, env->main_file))
+		include_point(env, f, &line, &col);
 	struct ir_loc r = { line, col };
 	return r;
 }
@@ -462,6 +470,10 @@ struct cfg_macros {
 	CXFile *files;
 	unsigned nfiles, cap_files;
 	int have_files;
+	/* per file of files[]: where it is included from (inclusion_stack of clang_getInclusions,
+	 * innermost first; stacks[i] has nstack[i] entries) */
+	CXSourceLocation **stacks;
+	unsigned *nstack;
 	struct cfg_macro_entry *e;
 	unsigned n, cap;
 };
@@ -478,21 +490,56 @@ void cfg_macros_free(struct cfg_macros *m)
 	for (unsigned i = 0; i < m->n; i++)
 		free(m->e[i].name);
 	free(m->e);
+	for (unsigned i = 0; i < m->nfiles; i++)
+		free(m->stacks[i]);
+	free(m->stacks);
+	free(m->nstack);
 	free(m->files);
 	free(m);
 }
 
 static void add_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData data)
 {
-	(void)stack;
 	struct cfg_macros *m = data;
 	if (depth == 0)
 		return; /* the main file: searched first anyway */
 	if (m->nfiles == m->cap_files) {
 		m->cap_files = m->cap_files ? m->cap_files * 2 : 64;
 		m->files = util_xrealloc(m->files, m->cap_files * sizeof *m->files);
+		m->stacks = util_xrealloc(m->stacks, m->cap_files * sizeof *m->stacks);
+		m->nstack = util_xrealloc(m->nstack, m->cap_files * sizeof *m->nstack);
 	}
-	m->files[m->nfiles++] = f;
+	m->files[m->nfiles] = f;
+	m->stacks[m->nfiles] = util_xrealloc(NULL, depth * sizeof *stack);
+	memcpy(m->stacks[m->nfiles], stack, depth * sizeof *stack);
+	m->nstack[m->nfiles] = depth;
+	m->nfiles++;
+}
+
+/* Code of the function written in another file (`#include "errors.h"` in its body: an X-macro
+ * list) is located at the #include line of the function's own file: findings and notes name
+ * the function's file, and one finding per line and value covers the whole list. */
+static int include_point(const struct cfg_env *env, CXFile f, unsigned *line, unsigned *col)
+{
+	struct cfg_macros *m = env->macros;
+	if (!m || !env->main_file)
+		return 0;
+	if (!m->have_files) {
+		clang_getInclusions(env->tu, add_inclusion, m);
+		m->have_files = 1;
+	}
+	for (unsigned i = 0; i < m->nfiles; i++) {
+		if (!clang_File_isEqual(m->files[i], f))
+			continue;
+		for (unsigned k = 0; k < m->nstack[i]; k++) {
+			CXFile g = NULL;
+			clang_getExpansionLocation(m->stacks[i][k], &g, line, col, NULL);
+			if (g && clang_File_isEqual(g, env->main_file))
+				return 1;
+		}
+		return 0;
+	}
+	return 0;
 }
 
 /* The body of macro `name` (length len) in the main file, else in a file the unit includes. */
@@ -542,9 +589,34 @@ static const char *main_text_at(struct cx *x, CXCursor c)
 	return x->env->main_text + off;
 }
 
+/* Where cursor c is written (its expansion point) in the text of whichever file that is, or
+ * NULL; *end is the end of that text. A macro invoked from an included file (an X-macro list
+ * `#include "errors.h"` inside a function) is written there. */
+static const char *text_at(struct cx *x, CXCursor c, const char **end)
+{
+	CXFile f = NULL;
+	unsigned off = 0;
+	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
+	if (!f)
+		return NULL;
+	const char *text = NULL;
+	size_t len = 0;
+	if (x->env->main_text && x->env->main_file && clang_File_isEqual(f, x->env->main_file)) {
+		text = x->env->main_text;
+		len = x->env->main_len;
+	} else {
+		text = clang_getFileContents(x->env->tu, f, &len);
+	}
+	if (!text || off >= len)
+		return NULL;
+	*end = text + len;
+	return text + off;
+}
+
 static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
 {
-	const char *p = main_text_at(x, c), *end = x->env->main_text + x->env->main_len;
+	const char *end = NULL;
+	const char *p = text_at(x, c, &end);
 	if (!p)
 		return 0;
 	const char *q = p;
@@ -2362,6 +2434,7 @@ int cfg_build(const struct cfg_env *env, CXCursor fn_cursor, struct ir_arena *ar
 	x.arena = arena;
 	x.brk = x.cont = -1;
 	x.max_nodes = env->max_nodes ? env->max_nodes : CFG_DEFAULT_MAX_NODES;
+	lowering_env = env;
 	CXString name = clang_getCursorSpelling(fn_cursor);
 	ir_func_init(out, arena, clang_getCString(name), env->file);
 	clang_disposeString(name);
@@ -2387,6 +2460,7 @@ int cfg_build(const struct cfg_env *env, CXCursor fn_cursor, struct ir_arena *ar
 	kids_free(&ks);
 	if (!x.overflow && x.cur >= 0)
 		emit(&x, IR_RETURN, out->end_loc);
+	lowering_env = NULL;
 	free(x.vmap);
 	free(x.labels);
 	if (x.overflow) {

@@ -290,6 +290,31 @@ static PyObject *bad_marker_unchecked(PyObject *it)
 	return NULL;
 }
 
+/* ---- a macro of this file invoked from an included list: its NULL tests are read from the
+ * #define; what goes wrong in the list is reported at the #include line, once per value ---- */
+
+#define ADD_ERROR(name, num)                                                          \
+	do {                                                                          \
+		exc = PyErr_NewException("m." #name, base, NULL);                     \
+		if (exc == NULL)                                                      \
+			return -1;                                                    \
+		code = PyLong_FromLong(num + 1000);                                   \
+		if (code == NULL)                                                     \
+			return -1;                                                    \
+		if (PyObject_SetAttrString(exc, "errnum", code) < 0)                  \
+			return -1;                                                    \
+		Py_DECREF(code);                                                      \
+		if (PyModule_AddObject(module, #name, exc) < 0)                       \
+			return -1;                                                    \
+	} while (0);
+
+static int init_errors(PyObject *module, PyObject *base)
+{
+	PyObject *exc, *code;
+#include "cpython_realcode2_errors.h" // expect-warning{{rc-leak}} expect-warning{{rc-leak}}
+	return 0;
+}
+
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p);
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 {
@@ -313,5 +338,6 @@ PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 	bad_cleanup_xdecref_param(a, b); // expect-warning{{rc-release-borrowed}}
 	Py_XDECREF(good_none_marker(a));
 	Py_XDECREF(good_false_marker_released_by_name(a));
+	init_errors(a, b);
 	return bad_marker_unchecked(a);
 }
