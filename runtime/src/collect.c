@@ -64,6 +64,9 @@
  *   lazy tear down garbage not reached yet: gc GC_NO_ROOT (trial count 0), refcnt the true
  *                  count, until the tear down or rc__release_dead holds it (as above)
  */
+#if defined(RC_PHASE_TIMERS) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, for the phase timers only */
+#endif
 #include "internal.h"
 
 #include <string.h>
