@@ -76,7 +76,7 @@ struct ret_info {
 struct engine {
 	const struct ir_func *fn;
 	const struct engine_options *opt;
-	uint32_t *npred;
+	uint8_t *memo; /* per node: states are memoized there (memo_node) */
 	uint64_t *live;  /* live-in var bitsets, words_per_node words per node (NULL: none) */
 	uint32_t words;
 	struct record *recs;
@@ -399,6 +399,19 @@ static uint32_t hash_bytes(const uint8_t *p, uint32_t len, int32_t node)
 	return (uint32_t)h;
 }
 
+/*
+ * Where states are memoized. Join points: a node with one predecessor sees a state twice only if
+ * its predecessor did (or the predecessor forks), and every cycle goes through a join. And the
+ * node after the end of a full expression (IR_KILL): a call that can fail sends two states on
+ * (its result NULL, or not), which differ only until the result is stored or dies; when it dies,
+ * the two become one again. Without that, straight-line code of N unchecked calls (a module's
+ * init adding 60 constants) has 2^N paths and exhausts the budget.
+ */
+static int memo_node(const struct engine *eng, int32_t node)
+{
+	return eng->memo[node];
+}
+
 static void rehash(struct engine *eng)
 {
 	uint32_t nb = eng->nbuckets ? eng->nbuckets * 2 : 1024;
@@ -409,7 +422,7 @@ static void rehash(struct engine *eng)
 	eng->nbuckets = nb;
 	for (uint32_t i = 0; i < eng->nrecs; i++) {
 		int32_t node = eng->recs[i].node;
-		if (node != 0 && eng->npred[node] <= 1)
+		if (!memo_node(eng, node))
 			continue;
 		uint32_t b = eng->recs[i].hash & (nb - 1);
 		eng->recs[i].next = eng->buckets[b];
@@ -499,9 +512,7 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 		return;
 	drop_dead(eng, st, node);
 	uint32_t len = canonicalize(eng, st);
-	/* only join points need the memo table: a node with one predecessor sees a state twice
-	 * only if its predecessor did, and every cycle goes through a join */
-	int memo = node == 0 || eng->npred[node] > 1;
+	int memo = memo_node(eng, node);
 	uint32_t h = memo ? hash_bytes(eng->ser, len, node) : 0;
 	if (memo) {
 		for (int32_t r = eng->buckets[h & (eng->nbuckets - 1)]; r >= 0; r = eng->recs[r].next) {
@@ -2099,7 +2110,16 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	eng.check_data = util_xcalloc(engine_ncheck, sizeof *eng.check_data);
 	for (size_t i = 0; i < engine_ncheck; i++)
 		eng.check_data[i] = engine_checks[i]->data_size ? util_xcalloc(1, engine_checks[i]->data_size) : NULL;
-	eng.npred = ir_pred_counts(fn);
+	uint32_t *npred = ir_pred_counts(fn);
+	eng.memo = util_xcalloc(fn->nnodes, 1);
+	eng.memo[0] = 1;
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		if (npred[k] > 1)
+			eng.memo[k] = 1;
+		if (fn->nodes[k].op == IR_KILL && fn->nodes[k].succ[0] >= 0)
+			eng.memo[fn->nodes[k].succ[0]] = 1;
+	}
+	free(npred);
 	compute_liveness(&eng);
 	eng.in_range = index_ranges(fn);
 	rehash(&eng);
@@ -2187,7 +2207,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.blob);
 	free(eng.buckets);
 	free(eng.stack);
-	free(eng.npred);
+	free(eng.memo);
 	free(eng.live);
 	return explored;
 }

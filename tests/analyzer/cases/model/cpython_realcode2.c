@@ -315,6 +315,55 @@ static int init_errors(PyObject *module, PyObject *base)
 	return 0;
 }
 
+/* ---- straight-line init code: 40 calls that can fail, one after the other. Each fork meets its
+ * twin again once the temporary dies; without merging them there (2^80 paths) the budget ran
+ * out and most leaks went unreported. PyModule_AddObject takes the reference only on success. */
+
+static int add_constants(PyObject *m)
+{
+	PyModule_AddObject(m, "C0", PyLong_FromLong(0 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C1", PyLong_FromLong(1 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C2", PyLong_FromLong(2 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C3", PyLong_FromLong(3 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C4", PyLong_FromLong(4 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C5", PyLong_FromLong(5 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C6", PyLong_FromLong(6 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C7", PyLong_FromLong(7 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C8", PyLong_FromLong(8 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C9", PyLong_FromLong(9 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C10", PyLong_FromLong(10 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C11", PyLong_FromLong(11 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C12", PyLong_FromLong(12 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C13", PyLong_FromLong(13 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C14", PyLong_FromLong(14 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C15", PyLong_FromLong(15 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C16", PyLong_FromLong(16 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C17", PyLong_FromLong(17 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C18", PyLong_FromLong(18 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C19", PyLong_FromLong(19 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C20", PyLong_FromLong(20 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C21", PyLong_FromLong(21 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C22", PyLong_FromLong(22 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C23", PyLong_FromLong(23 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C24", PyLong_FromLong(24 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C25", PyLong_FromLong(25 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C26", PyLong_FromLong(26 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C27", PyLong_FromLong(27 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C28", PyLong_FromLong(28 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C29", PyLong_FromLong(29 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C30", PyLong_FromLong(30 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C31", PyLong_FromLong(31 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C32", PyLong_FromLong(32 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C33", PyLong_FromLong(33 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C34", PyLong_FromLong(34 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C35", PyLong_FromLong(35 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C36", PyLong_FromLong(36 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C37", PyLong_FromLong(37 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C38", PyLong_FromLong(38 + 1000)); // expect-warning{{rc-leak}}
+	PyModule_AddObject(m, "C39", PyLong_FromLong(39 + 1000)); // expect-warning{{rc-leak}}
+	return 0;
+}
+
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p);
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 {
@@ -339,5 +388,6 @@ PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 	Py_XDECREF(good_none_marker(a));
 	Py_XDECREF(good_false_marker_released_by_name(a));
 	init_errors(a, b);
+	add_constants(a);
 	return bad_marker_unchecked(a);
 }
