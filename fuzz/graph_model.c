@@ -14,6 +14,14 @@
  *   - After a collection every object of its garbage is freed unless it is reachable again
  *     (resurrected) from the roots: registers, and objects being destroyed outside the garbage.
  *
+ * Forms: the collectable kinds come in the three forms of rc.h, in turn (the n-th object the
+ * program creates has form n % 3): traverse + clear callbacks; a reference-field map of all
+ * MAX_SLOTS slots (the runtime visits and clears them without calling the harness); and a map
+ * of slots 0-1 with traverse + clear for slots 2-3. The runtime clears a map's slots itself (store
+ * NULL, then release), so the model learns of it afterwards: sync_map_clears() at the entry of
+ * every hook and at every quiet point, which also checks that the owner was allowed to be
+ * cleared, as t_clear checks for the callback form.
+ *
  * Frames: every call that may collect (rc_new*, rc_collect) is bracketed by frame_push/frame_pop.
  * The outermost frame computes the model's garbage (g[]) before the call, so hooks that run
  * inside a collection can tell garbage from live objects; nested frames (allocations and
@@ -69,6 +77,18 @@ enum kind {
 	K_WEAK = NKINDS_NEW, /* a runtime weak reference */
 };
 
+/* How a collectable kind declares its references (leaves are always FORM_CALLBACKS). */
+enum form {
+	FORM_CALLBACKS, /* traverse + clear over every slot */
+	FORM_MAP,       /* reference-field map of all MAX_SLOTS slots, no traverse, no clear */
+	FORM_BOTH,      /* map of slots 0..MAP_BOTH-1, traverse + clear for the others */
+	NFORMS
+};
+
+enum { MAP_BOTH = 2 };
+
+static const char *const form_names[NFORMS] = { "", " (map)", " (map+traverse)" };
+
 static const char *const kind_names[NKINDS_NEW + 1] = {
 	"leaf", "container", "resurrect-self", "resurrect-other", "dropper", "allocator",
 	"leaf-finalizer", "weakref",
@@ -92,6 +112,7 @@ struct mobj {
 	int16_t slot[MAX_SLOTS];  /* ids, -1 = empty */
 	int16_t target;           /* K_WEAK: the target's id (never changes) */
 	uint8_t kind, nslots, param, flag;
+	uint8_t form;             /* enum form */
 	uint8_t cb;               /* K_WEAK: 0 none, 1 callback, 2 callback that calls rc_collect */
 	uint8_t cleared;          /* K_WEAK: reads as gone */
 	uint8_t cb_ran, finalized, dying, freed;
@@ -131,6 +152,7 @@ struct gm {
 	int reg[NREG];        /* ids, -1 = empty */
 	rc_object *regp[NREG]; /* the references themselves */
 	int nobj;
+	unsigned nnew;        /* objects the program asked for (picks the form, in turn) */
 	int depth;
 	int hooks;            /* hooks of the harness running (the runtime is inside a teardown) */
 	int pinned;           /* object the harness holds a temporary reference to (a root), or -1 */
@@ -251,7 +273,7 @@ static void dump_graph(FILE *out, struct gm *m)
 	fputs("-- objects: #id kind (born at record) count model/runtime, slots, state\n", out);
 	for (int i = 0; i < m->nobj; i++) {
 		const struct mobj *o = &m->obj[i];
-		fprintf(out, "#%d %s (r%u)", i, kind_names[o->kind], o->born);
+		fprintf(out, "#%d %s%s (r%u)", i, kind_names[o->kind], form_names[o->form], o->born);
 		if (o->freed) {
 			fputs(" freed", out);
 		} else {
@@ -422,12 +444,17 @@ static size_t collections(const struct gm *m)
 	return st.collections;
 }
 
-/* Hook on object `self`: its model id, after checking that it is one of ours and alive. */
+static void sync_map_clears(struct gm *m);
+static void model_unref(struct gm *m, int id);
+
+/* Hook on object `self`: its model id, after checking that it is one of ours and alive. The
+ * model first learns what the runtime cleared in map slots since it last looked. */
 static int id_of(struct gm *m, rc_object *self, const char *hook)
 {
 	uint32_t id = ((struct fobj *)self)->id;
 	if (id >= (uint32_t)m->nobj || m->obj[id].ptr != self)
 		fail("%s called on %p, which is not a live object of the harness", hook, (void *)self);
+	sync_map_clears(m);
 	return id;
 }
 
@@ -451,6 +478,66 @@ static void check_weak_to_garbage_cleared(struct gm *m, const char *when)
 		const struct mobj *w = &m->obj[i];
 		if ((m->g[i] & G_WEAK_TO_GARBAGE) && !w->freed && rc_weakref_alive((rc_weakref *)w->ptr))
 			fail("weakref #%d to garbage #%d still reads alive when %s", i, w->target, when);
+	}
+}
+
+/* The slots of o that its type's map covers (the runtime clears them itself). */
+static int map_slots(const struct mobj *o)
+{
+	switch (o->form) {
+	case FORM_MAP:
+		return MAX_SLOTS;
+	case FORM_BOTH:
+		return MAP_BOTH;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The runtime clears the map slots of an object it tears down without telling the harness: a
+ * map slot that the model holds but the object no longer does was cleared by the runtime (the
+ * program changes slots only through slot_put, which keeps the two in step). Applies those
+ * releases to the model (the releases already happened: no settle here, the runtime may be in
+ * the middle of a teardown), then checks that each owner was allowed to be cleared, as t_clear
+ * checks for the callback form: no references left or garbage (and not reachable again), and
+ * its finalizer already run.
+ */
+static void sync_map_clears(struct gm *m)
+{
+	int owners[MAX_OBJS], n = 0;
+
+	for (int i = 0; i < m->nobj; i++) {
+		struct mobj *o = &m->obj[i];
+		if (o->freed || o->kind == K_WEAK || !map_slots(o))
+			continue;
+		const struct fobj *f = (const struct fobj *)o->ptr;
+		int any = 0;
+		for (int k = 0; k < o->nslots && k < map_slots(o); k++) {
+			int old = o->slot[k];
+			if (old < 0 || f->slot[k])
+				continue;
+			o->slot[k] = -1;
+			model_unref(m, old);
+			any = 1;
+		}
+		if (any)
+			owners[n++] = i;
+	}
+	if (n == 0)
+		return;
+	mark_reachable(m);
+	for (int j = 0; j < n; j++) {
+		int id = owners[j];
+		const struct mobj *o = &m->obj[id];
+		check_may_die(m, id, "clear of a map slot");
+		if (has_finalizer(o->kind) && !o->finalized && !m->in_destroy)
+			fail("the runtime cleared a map slot of #%d (%s) before its finalizer ran", id, kind_names[o->kind]);
+		if (in_g(m, id) && m->mark[id])
+			fail("map slot of #%d cleared, which is garbage of this collection but reachable again (resurrected)",
+				id);
+		if (in_g(m, id))
+			check_weak_to_garbage_cleared(m, "a map slot is cleared");
 	}
 }
 
@@ -522,6 +609,7 @@ static void check_collection(struct gm *m, const struct frame *f)
 
 static void frame_pop(struct gm *m)
 {
+	sync_map_clears(m);
 	struct frame *f = &m->frames[m->depth - 1];
 	size_t now = collections(m);
 	int collected = now != f->collections;
@@ -563,6 +651,7 @@ static void weak_freed(struct gm *m, int id)
  */
 static void settle(struct gm *m)
 {
+	sync_map_clears(m);
 	for (int i = 0; i < m->nobj; i++) {
 		const struct mobj *o = &m->obj[i];
 		if (o->freed || !o->dying || o->cnt != 0)
@@ -662,7 +751,16 @@ static void slot_put(struct gm *m, int owner, int k, int id)
 /* Creating objects                                                                              */
 /* ============================================================================================ */
 
-static rc_type types[NKINDS_NEW];
+static rc_type types[NFORMS][NKINDS_NEW];
+
+/* The kind of a type of the harness, or -1 (a weak reference). */
+static int kind_of_type(const rc_type *t)
+{
+	const rc_type *first = &types[0][0];
+	if (t < first || t >= first + NFORMS * NKINDS_NEW)
+		return -1;
+	return (int)((t - first) % NKINDS_NEW);
+}
 
 /* A new object; the caller owns its one reference and must reg_put/slot_put it at once.
  * Returns -1 when the runtime is out of memory (or the object cap is reached). */
@@ -672,9 +770,13 @@ static int new_object(struct gm *m, unsigned kind, unsigned nslots, unsigned par
 	if (m->nobj >= MAX_OBJS - MAX_DEPTH + m->depth)
 		return -1;
 	size_t failures = m->alloc.failures;
-	size_t size = sizeof(struct fobj) + nslots * sizeof(rc_object *);
+	unsigned form = collectable(kind) ? m->nnew % NFORMS : FORM_CALLBACKS;
+	const rc_type *t = &types[form][kind];
+	/* map forms: every slot the map names must be inside the object (unused ones stay NULL) */
+	size_t size = form == FORM_CALLBACKS ? sizeof(struct fobj) + nslots * sizeof(rc_object *) : t->size;
+	m->nnew++;
 	frame_push(m, 0);
-	rc_object *p = rc_new_sized(m->heap, &types[kind], size);
+	rc_object *p = rc_new_sized(m->heap, t, size);
 	frame_pop(m);
 	if (!p) {
 		if (m->alloc.failures == failures)
@@ -686,7 +788,7 @@ static int new_object(struct gm *m, unsigned kind, unsigned nslots, unsigned par
 	struct fobj *f = (struct fobj *)p;
 	if (rc_refcount(p) != 1)
 		fail("new object has count %u", rc_refcount(p));
-	if (rc_type_of(p) != &types[kind] || rc_heap_of(p) != m->heap)
+	if (rc_type_of(p) != t || rc_heap_of(p) != m->heap)
 		fail("new object has the wrong type or heap");
 	if (f->id != 0 || f->nslots != 0)
 		fail("new object is not zero-filled past the header");
@@ -702,6 +804,7 @@ static int new_object(struct gm *m, unsigned kind, unsigned nslots, unsigned par
 	o->nslots = (uint8_t)nslots;
 	o->param = (uint8_t)param;
 	o->flag = (uint8_t)flag;
+	o->form = (uint8_t)form;
 	o->target = -1;
 	o->born = (uint32_t)m->pc;
 	for (int k = 0; k < MAX_SLOTS; k++)
@@ -808,10 +911,11 @@ static void target_died(struct gm *m, int t)
 	}
 }
 
+/* FORM_BOTH: only the slots past the map (rc.h: traverse visits what the map does not name). */
 static void t_traverse(rc_object *self, rc_visit_fn visit, void *arg)
 {
 	struct fobj *f = (struct fobj *)self;
-	for (uint32_t k = 0; k < f->nslots; k++) {
+	for (uint32_t k = rc_type_of(self)->nrefs; k < f->nslots; k++) {
 		if (f->slot[k])
 			visit(f->slot[k], arg);
 	}
@@ -830,7 +934,12 @@ static void t_clear(rc_object *self)
 			fail("clear of #%d, which is garbage of this collection but reachable again (resurrected)", id);
 		check_weak_to_garbage_cleared(m, "clear runs");
 	}
-	for (int k = 0; k < o->nslots; k++) {
+	/* FORM_BOTH: the runtime cleared the map's slots first (id_of synced them) */
+	for (int k = 0; k < map_slots(o); k++) {
+		if (o->slot[k] >= 0)
+			fail("clear of #%d runs before the runtime cleared its map slot %d", id, k);
+	}
+	for (int k = map_slots(o); k < o->nslots; k++) {
 		if (o->slot[k] >= 0)
 			slot_put(m, id, k, -1);
 	}
@@ -922,6 +1031,7 @@ static void on_weak(rc_weakref *ref, void *arg)
 {
 	struct gm *m = cur;
 	int id = 0;
+	sync_map_clears(m);
 	while (id < m->nobj && (m->obj[id].kind != K_WEAK || m->obj[id].ptr != RC_WEAKREF_OBJ(ref)))
 		id++;
 	if (id == m->nobj || arg != NULL)
@@ -965,14 +1075,51 @@ static void on_weak(rc_weakref *ref, void *arg)
 	}
 }
 
-static rc_type types[NKINDS_NEW] = {
-	[K_LEAF] = {"fz.leaf", sizeof(struct fobj), NULL, NULL, NULL, t_destroy},
-	[K_CONT] = {"fz.container", sizeof(struct fobj), t_traverse, t_clear, NULL, t_destroy},
-	[K_RES_SELF] = {"fz.resurrect-self", sizeof(struct fobj), t_traverse, t_clear, t_finalize, t_destroy},
-	[K_RES_OTHER] = {"fz.resurrect-other", sizeof(struct fobj), t_traverse, t_clear, t_finalize, t_destroy},
-	[K_DROPPER] = {"fz.dropper", sizeof(struct fobj), t_traverse, t_clear, t_finalize, t_destroy},
-	[K_ALLOCATOR] = {"fz.allocator", sizeof(struct fobj), t_traverse, t_clear, t_finalize, t_destroy},
-	[K_LEAF_FIN] = {"fz.leaf-finalizer", sizeof(struct fobj), NULL, NULL, t_finalize, t_destroy},
+/* The map forms: every slot; the map+traverse form uses the first MAP_BOTH of them. */
+static const uint16_t slot_offsets[MAX_SLOTS] = {
+	offsetof(struct fobj, slot) + 0 * sizeof(rc_object *),
+	offsetof(struct fobj, slot) + 1 * sizeof(rc_object *),
+	offsetof(struct fobj, slot) + 2 * sizeof(rc_object *),
+	offsetof(struct fobj, slot) + 3 * sizeof(rc_object *),
+};
+
+#define FULL_SIZE (sizeof(struct fobj) + MAX_SLOTS * sizeof(rc_object *))
+#define CB_TYPE(nm, fin) \
+	{ .name = nm, .size = sizeof(struct fobj), .traverse = t_traverse, .clear = t_clear, .finalize = fin, \
+	  .destroy = t_destroy }
+#define MAP_TYPE(nm, fin) \
+	{ .name = nm "/map", .size = FULL_SIZE, .finalize = fin, .destroy = t_destroy, .ref_offsets = slot_offsets, \
+	  .nrefs = MAX_SLOTS }
+#define BOTH_TYPE(nm, fin) \
+	{ .name = nm "/map+traverse", .size = FULL_SIZE, .traverse = t_traverse, .clear = t_clear, .finalize = fin, \
+	  .destroy = t_destroy, .ref_offsets = slot_offsets, .nrefs = MAP_BOTH }
+
+/* types[form][kind]; leaves exist in FORM_CALLBACKS only (the other rows' leaves are unused). */
+static rc_type types[NFORMS][NKINDS_NEW] = {
+	[FORM_CALLBACKS] = {
+		[K_LEAF] = { .name = "fz.leaf", .size = sizeof(struct fobj), .destroy = t_destroy },
+		[K_CONT] = CB_TYPE("fz.container", NULL),
+		[K_RES_SELF] = CB_TYPE("fz.resurrect-self", t_finalize),
+		[K_RES_OTHER] = CB_TYPE("fz.resurrect-other", t_finalize),
+		[K_DROPPER] = CB_TYPE("fz.dropper", t_finalize),
+		[K_ALLOCATOR] = CB_TYPE("fz.allocator", t_finalize),
+		[K_LEAF_FIN] = { .name = "fz.leaf-finalizer", .size = sizeof(struct fobj), .finalize = t_finalize,
+				 .destroy = t_destroy },
+	},
+	[FORM_MAP] = {
+		[K_CONT] = MAP_TYPE("fz.container", NULL),
+		[K_RES_SELF] = MAP_TYPE("fz.resurrect-self", t_finalize),
+		[K_RES_OTHER] = MAP_TYPE("fz.resurrect-other", t_finalize),
+		[K_DROPPER] = MAP_TYPE("fz.dropper", t_finalize),
+		[K_ALLOCATOR] = MAP_TYPE("fz.allocator", t_finalize),
+	},
+	[FORM_BOTH] = {
+		[K_CONT] = BOTH_TYPE("fz.container", NULL),
+		[K_RES_SELF] = BOTH_TYPE("fz.resurrect-self", t_finalize),
+		[K_RES_OTHER] = BOTH_TYPE("fz.resurrect-other", t_finalize),
+		[K_DROPPER] = BOTH_TYPE("fz.dropper", t_finalize),
+		[K_ALLOCATOR] = BOTH_TYPE("fz.allocator", t_finalize),
+	},
 };
 
 /* ============================================================================================ */
@@ -984,7 +1131,7 @@ static void foreach_cb(rc_object *obj, void *arg)
 	struct gm *m = arg;
 	const rc_type *t = rc_type_of(obj);
 	m->fe_seen++;
-	if (t >= types && t < types + NKINDS_NEW) {
+	if (kind_of_type(t) >= 0) {
 		uint32_t id = ((struct fobj *)obj)->id;
 		if (id >= (uint32_t)m->nobj || m->obj[id].ptr != obj)
 			m->fe_bad++;
@@ -997,8 +1144,8 @@ static void foreach_type_cb(const rc_type *type, size_t live, void *arg)
 {
 	struct gm *m = arg;
 	m->ft_total += live;
-	if (type >= types && type < types + NKINDS_NEW)
-		m->ft_kind[type - types] += live;
+	if (kind_of_type(type) >= 0)
+		m->ft_kind[kind_of_type(type)] += live;
 }
 
 static void check_all(struct gm *m)
@@ -1073,9 +1220,11 @@ static void check_all(struct gm *m)
 	if (m->ft_total != live)
 		fail("rc_heap_foreach_type counts %zu live objects, the model %zu", m->ft_total, live);
 	for (int k = 0; k < NKINDS_NEW; k++) {
-		size_t n = rc_heap_count_type(m->heap, &types[k]);
+		size_t n = 0;
+		for (int fm = 0; fm < NFORMS; fm++)
+			n += rc_heap_count_type(m->heap, &types[fm][k]);
 		if (n != per_kind[k] || m->ft_kind[k] != per_kind[k])
-			fail("type %s: rc_heap_count_type %zu, rc_heap_foreach_type %zu, the model %zu", types[k].name, n,
+			fail("kind %s: rc_heap_count_type %zu, rc_heap_foreach_type %zu, the model %zu", kind_names[k], n,
 				m->ft_kind[k], per_kind[k]);
 	}
 }
@@ -1305,9 +1454,11 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 		return;
 	}
 	m->collections_seen = collections(m);
-	if (rc_header_size(&types[K_LEAF]) != 16 || rc_header_size(&types[K_CONT]) != 24)
-		fail("rc_header_size: leaf %zu, collectable %zu (rc.h: 16 and 24)", rc_header_size(&types[K_LEAF]),
-			rc_header_size(&types[K_CONT]));
+	if (rc_header_size(&types[0][K_LEAF]) != 16 || rc_header_size(&types[0][K_CONT]) != 24 ||
+	    rc_header_size(&types[FORM_MAP][K_CONT]) != 24 || rc_header_size(&types[FORM_BOTH][K_CONT]) != 24)
+		fail("rc_header_size: leaf %zu, collectable %zu, map %zu, map+traverse %zu (rc.h: 16 and 24)",
+			rc_header_size(&types[0][K_LEAF]), rc_header_size(&types[0][K_CONT]),
+			rc_header_size(&types[FORM_MAP][K_CONT]), rc_header_size(&types[FORM_BOTH][K_CONT]));
 	check_all(m);
 	for (m->pc = 0; m->pc < m->nrec; m->pc++) {
 		run_record(m, prog + m->pc * GM_RECORD);

@@ -8,6 +8,9 @@
  *             4a: as built (no candidate roots: our collector examines nothing)
  *             4b: every object made a candidate root first (the collector examines all N)
  *   5 acyclic allocate and release N acyclic objects (alloc + free per object)
+ * Every shape runs with the node type in both forms of rc.h: with a reference-field map (the
+ * main rows, like bench.py's Node with __slots__, whose slots CPython walks without calls) and
+ * with traverse + clear callbacks ("callbacks" column / callback_seconds),
  * plus incref/decref cost in ns/op and header bytes per collectable object, and for shapes 1-4b
  * the FLOOR: the same N objects, built the same way, walked by plain loops that do only the
  * memory traffic that any trial-deletion collector must do (see floor_passes), timed in the
@@ -22,6 +25,7 @@
  * so a debug build tree still benchmarks the release code.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,12 +55,27 @@ static void bnode_clear(rc_object *self)
 	rc_clear_field(&n->b);
 }
 
-static const rc_type bnode_type = {
+/* The benchmark's node in the two forms of rc.h: a reference-field map (the runtime walks and
+ * clears the two fields itself, as CPython does for the __slots__ Node of bench.py), and
+ * traverse + clear callbacks (the "callback" rows). */
+static const uint16_t bnode_refs[] = { offsetof(struct bnode, a), offsetof(struct bnode, b) };
+
+static const rc_type bnode_map_type = {
 	.name = "bnode",
+	.size = sizeof(struct bnode),
+	.ref_offsets = bnode_refs,
+	.nrefs = 2,
+};
+
+static const rc_type bnode_cb_type = {
+	.name = "bnode-callbacks",
 	.size = sizeof(struct bnode),
 	.traverse = bnode_traverse,
 	.clear = bnode_clear,
 };
+
+/* The form the shapes build their nodes with (main sets it for each row). */
+static const rc_type *bnode_type = &bnode_map_type;
 
 static const rc_type bleaf_type = { .name = "bleaf", .size = sizeof(rc_object) + 8 };
 
@@ -95,7 +114,7 @@ static struct bnode **new_nodes(rc_heap *h, size_t n)
 		exit(1);
 	}
 	for (size_t i = 0; i < n; i++) {
-		v[i] = (struct bnode *)rc_new(h, &bnode_type);
+		v[i] = (struct bnode *)rc_new(h, bnode_type);
 		if (!v[i]) {
 			fprintf(stderr, "rc-bench: out of memory\n");
 			exit(1);
@@ -366,7 +385,7 @@ static double shape_acyclic(size_t n, enum mode m)
 	rc_heap *h = new_heap();
 	double t0 = now();
 	for (size_t i = 0; i < n; i++) {
-		rc_object *o = rc_new(h, &bnode_type);
+		rc_object *o = rc_new(h, bnode_type);
 		if (!o)
 			exit(1);
 		rc_decref(o);
@@ -477,16 +496,16 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	double incdec_leaf = only ? 0 : incdec_ns(&bleaf_type), incdec_coll = only ? 0 : incdec_ns(&bnode_type);
+	double incdec_leaf = only ? 0 : incdec_ns(&bleaf_type), incdec_coll = only ? 0 : incdec_ns(&bnode_map_type);
 	if (json) {
 		printf("{\"header_bytes\": %zu, \"incdec_leaf_ns\": %.3f, \"incdec_collectable_ns\": %.3f, \"results\": [",
-		       rc_header_size(&bnode_type), incdec_leaf, incdec_coll);
+		       rc_header_size(&bnode_map_type), incdec_leaf, incdec_coll);
 	} else {
-		printf("header bytes per collectable object: %zu (leaf: %zu)\n", rc_header_size(&bnode_type),
+		printf("header bytes per collectable object: %zu (leaf: %zu)\n", rc_header_size(&bnode_map_type),
 		       rc_header_size(&bleaf_type));
 		printf("incref/decref: %.2f ns/op (leaf), %.2f ns/op (collectable)\n", incdec_leaf, incdec_coll);
-		printf("%-10s %10s %12s %12s %12s %12s\n", "shape", "N", "seconds", "ns/object", "floor ns/obj",
-		       "  of it pass1");
+		printf("%-10s %10s %12s %12s %12s %12s %12s\n", "shape", "N", "seconds", "ns/object", "callbacks",
+		       "floor ns/obj", "  of it pass1");
 	}
 	int first = 1;
 	for (size_t k = 0; k < count; k++) {
@@ -494,17 +513,22 @@ int main(int argc, char **argv)
 		for (i = 0; i < nshapes; i++) {
 			if (only && strcmp(shapes[i].name, only))
 				continue;
-			double p1, t = best(shapes[i].fn, n, COLLECT, &p1);
-			double f = best(shapes[i].fn, n, FLOOR, &p1);
+			double p1, t, tc, f;
+			bnode_type = &bnode_cb_type;
+			tc = best(shapes[i].fn, n, COLLECT, &p1);
+			bnode_type = &bnode_map_type;
+			t = best(shapes[i].fn, n, COLLECT, &p1);
+			f = best(shapes[i].fn, n, FLOOR, &p1);
 			if (json)
-				printf("%s{\"shape\": \"%s\", \"n\": %zu, \"seconds\": %.9f, \"floor_seconds\": %.9f, "
-				       "\"floor_pass1_seconds\": %.9f}",
-				       first ? "" : ", ", shapes[i].name, n, t, f, p1);
+				printf("%s{\"shape\": \"%s\", \"n\": %zu, \"seconds\": %.9f, \"callback_seconds\": %.9f, "
+				       "\"floor_seconds\": %.9f, \"floor_pass1_seconds\": %.9f}",
+				       first ? "" : ", ", shapes[i].name, n, t, tc, f, p1);
 			else if (f > 0)
-				printf("%-10s %10zu %12.6f %12.2f %12.2f %12.2f\n", shapes[i].name, n, t, t * 1e9 / (double)n,
-				       f * 1e9 / (double)n, p1 * 1e9 / (double)n);
+				printf("%-10s %10zu %12.6f %12.2f %12.2f %12.2f %12.2f\n", shapes[i].name, n, t,
+				       t * 1e9 / (double)n, tc * 1e9 / (double)n, f * 1e9 / (double)n, p1 * 1e9 / (double)n);
 			else
-				printf("%-10s %10zu %12.6f %12.2f %12s %12s\n", shapes[i].name, n, t, t * 1e9 / (double)n, "-", "-");
+				printf("%-10s %10zu %12.6f %12.2f %12.2f %12s %12s\n", shapes[i].name, n, t, t * 1e9 / (double)n,
+				       tc * 1e9 / (double)n, "-", "-");
 			fflush(stdout);
 			first = 0;
 		}

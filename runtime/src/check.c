@@ -157,7 +157,7 @@ long rc_heap_check(rc_heap *heap, FILE *out)
 		if (!is_collectable(o) || !(cls_word(o) & CLS_IN_SET))
 			continue;
 		cx.owner = o;
-		type_of(o)->traverse(o, visit_edge, &cx);
+		each_child(class_of(o), o, visit_edge, &cx);
 	}
 	for (o = heap->track_head; o; o = track_of(o)[1])
 		if (cls_word(o) & CLS_IN_SET)

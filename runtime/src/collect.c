@@ -291,10 +291,11 @@ static inline void hold_one(rc_object *o)
 #endif
 }
 
-/* o is a heap object (the collector never examines a static one: they are immortal). */
-static inline void traverse(rc_object *o, rc_visit_fn visit, void *arg)
+/* o is a heap object (the collector never examines a static one: they are immortal). Inlined
+ * with the visitor (see each_child): a type with a reference-field map costs no call. */
+static RC__ALWAYS_INLINE void traverse(rc_object *o, rc_visit_fn visit, void *arg)
 {
-	class_of(o)->type->traverse(o, visit, arg);
+	each_child(class_of(o), o, visit, arg);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -323,7 +324,7 @@ struct ahead {
 	unsigned gap; /* how many */
 };
 
-static void visit_prefetch(rc_object *c, void *arg)
+static inline void visit_prefetch(rc_object *c, void *arg)
 {
 	(void)arg;
 	if (c) {
@@ -372,10 +373,10 @@ static inline void ahead_step(struct ahead *a)
 /* Phase 1: gather                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-static void visit_closure(rc_object *c, void *arg);
+static inline void visit_closure(rc_object *c, void *arg);
 
 /* Locality sample: counts the edges out of st->parent, and those that lead far from it. */
-static void visit_measure(rc_object *c, void *arg)
+static inline void visit_measure(rc_object *c, void *arg)
 {
 	struct gc_state *st = arg;
 
@@ -474,7 +475,7 @@ static void gather_all(struct gc_state *st)
 /* Phase 2: closure and subtraction                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-static void visit_closure(rc_object *c, void *arg)
+static inline void visit_closure(rc_object *c, void *arg)
 {
 	struct gc_state *st = arg;
 	uintptr_t w;
@@ -529,7 +530,7 @@ static void closure(struct gc_state *st)
 }
 
 /* Used by the recheck, where S is already closed. */
-static void visit_subtract(rc_object *c, void *arg)
+static inline void visit_subtract(rc_object *c, void *arg)
 {
 	(void)arg;
 	if (c && (cls_word(c) & CLS_IN_SET) && c->rc__refcnt != 0 && c->rc__refcnt <= RC_REFCNT_MAX)
@@ -545,7 +546,7 @@ static void visit_subtract(rc_object *c, void *arg)
  * to the target's count right here (phase 4 for the edges out of reachable objects), which
  * doubles as the mark: a count above zero means reachable.
  */
-static void visit_reachable(rc_object *c, void *arg)
+static inline void visit_reachable(rc_object *c, void *arg)
 {
 	struct gc_state *st = arg;
 
@@ -593,7 +594,7 @@ static void partition(struct gc_state *st, struct olist *reach)
 /* Phase 4: restore                                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-static void visit_restore(rc_object *c, void *arg)
+static inline void visit_restore(rc_object *c, void *arg)
 {
 	if (!c || !(cls_word(c) & CLS_IN_SET))
 		return;
@@ -922,7 +923,6 @@ static void prefetch_rest(struct gc_state *st)
  */
 struct run_class {
 	struct rc__class *c; /* the class (NULL: nothing looked up yet) */
-	void (*clear)(rc_object *self);
 	bool plain;   /* freeing is just counting and a push on the pool: no destroy, no
 		       * finalizer, fixed size, pooled, no tracking, no quarantine, and no teardown
 		       * running around the collection (see free_held) */
@@ -937,7 +937,6 @@ static inline void run_class_get(rc_heap *h, struct run_class *rc, struct rc__cl
 	const rc_type *t = c->type;
 
 	rc->c = c;
-	rc->clear = t->clear;
 	rc->bytes = c->prefix + t->size;
 	rc->k = rc__pool_class(rc->bytes);
 	rc->plain = !t->destroy && !t->finalize && !c->sized && h->pooled && rc__pool_fits(rc->bytes) &&
@@ -1016,9 +1015,9 @@ static long tear_down(struct gc_state *st, struct olist *g)
 			run_class_get(h, &rc, c);
 #if RC_MUTATION == 9 /* mutant 9: tear down skips clear on the last garbage object (its references are never dropped) */
 		if (next)
-			rc.clear(o);
+			clear_refs(rc.c, o);
 #else
-		rc.clear(o);
+		clear_refs(rc.c, o); /* the map inline, then the type's clear if any */
 #endif
 		/* the object cleared just before, if still referenced then: in a pair or a short
 		 * cycle, the clear of the partner lets go of it, while it is in the cache (checking

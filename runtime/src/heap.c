@@ -126,7 +126,7 @@ size_t rc_header_size(const rc_type *type)
 {
 	if (!type)
 		return 0;
-	return sizeof(rc_object) + (type->traverse ? sizeof(uintptr_t) : 0);
+	return sizeof(rc_object) + (type->traverse || type->nrefs ? sizeof(uintptr_t) : 0);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -187,8 +187,44 @@ static struct rc__class *class_find(const rc_heap *h, const rc_type *t, bool siz
 	return NULL;
 }
 
+/*
+ * Whether t's reference-field map is consistent (rc.h, rc_type.ref_offsets); when not, says why
+ * through the report hook (an error of the program, but one rc_new can refuse: no abort) and
+ * returns false. Checked once per heap and type, when its record is made.
+ */
+static bool map_is_valid(rc_heap *h, const rc_type *t)
+{
+	const char *why = NULL;
+	size_t i, off = 0;
+
+	if (!t->ref_offsets != !t->nrefs)
+		why = "ref_offsets and nrefs must be given together";
+	else if (t->nrefs && t->clear && !t->traverse)
+		why = "clear without traverse (the map's fields are cleared by the runtime)";
+	for (i = 0; !why && i < t->nrefs; i++) {
+		off = t->ref_offsets[i];
+		if (off < sizeof(rc_object))
+			why = "overlaps the object header";
+		else if (off % sizeof(rc_object *))
+			why = "is not aligned to sizeof(rc_object *)";
+		else if (off > t->size || t->size - off < sizeof(rc_object *))
+			why = "lies outside the type's size";
+		else if (i && off <= t->ref_offsets[i - 1])
+			why = "is not above the previous offset (offsets must be strictly increasing)";
+	}
+	if (!why)
+		return true;
+	if (i && i <= t->nrefs)
+		rc__report(h, RC__REPORT_INFO, "rc: type '%s': ref_offsets[%zu] = %zu %s; no object of it is created",
+			   t->name ? t->name : "?", i - 1, off, why);
+	else
+		rc__report(h, RC__REPORT_INFO, "rc: type '%s': %s; no object of it is created", t->name ? t->name : "?",
+			   why);
+	return false;
+}
+
 /* The record of (t, sized) in h, created on first use (64-byte aligned so that the object's
- * cls word has 6 tag bits). NULL when out of memory. */
+ * cls word has 6 tag bits). NULL when out of memory or t's map is inconsistent. */
 static struct rc__class *class_get(rc_heap *h, const rc_type *t, bool sized)
 {
 	struct rc__class *c = h->last_class;
@@ -199,7 +235,7 @@ static struct rc__class *class_get(rc_heap *h, const rc_type *t, bool sized)
 		return c;
 	c = class_find(h, t, sized);
 	if (!c) {
-		if (!classes_reserve(h))
+		if (!map_is_valid(h, t) || !classes_reserve(h))
 			return NULL;
 		raw = rc__mem_alloc(h, raw_size);
 		if (!raw)
@@ -209,7 +245,9 @@ static struct rc__class *class_get(rc_heap *h, const rc_type *t, bool sized)
 		c->type = t;
 		c->heap = h;
 		c->sized = sized;
-		c->collectable = t->traverse != NULL;
+		c->collectable = t->traverse != NULL || t->nrefs;
+		c->ref_offsets = t->ref_offsets;
+		c->nrefs = t->nrefs;
 		c->raw = raw;
 		c->raw_size = raw_size;
 		c->prefix = (sized ? sizeof(size_t) : 0) +
@@ -504,7 +542,7 @@ static void clear_immortals(rc_heap *h)
 
 	/* immortal objects are never freed, so the list stays intact while clear runs */
 	for (o = h->immortal_list; o; o = (rc_object *)*link_of(o))
-		type_of(o)->clear(o);
+		clear_refs(class_of(o), o);
 }
 
 /* Reports survivors (immortal objects excepted). Returns how many. */

@@ -22,7 +22,8 @@
  * the low 6 bits are tags:
  *   CLS_STATIC       statically allocated immortal object: the word is the rc_type pointer | 1
  *                    (RC_STATIC_OBJECT_INIT); no other tag is ever set on it.
- *   CLS_COLLECTABLE  the type has traverse; the object has a link word. Set at creation, never
+ *   CLS_COLLECTABLE  the type has traverse or a reference-field map; the object has a link
+ *                    word. Set at creation, never
  *                    changed.
  *   CLS_FINALIZED    finalize has run (or started). Set once, never cleared.
  *   CLS_WEAKREFS     the heap's weak-reference table may hold weak references to the object.
@@ -103,9 +104,13 @@
 /* Records                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Per-heap record of a type (one for fixed-size objects, one for rc_new_sized objects). */
+/* Per-heap record of a type (one for fixed-size objects, one for rc_new_sized objects). The
+ * reference-field map is copied from the type (validated when the record is made), so that the
+ * collector's walks read it next to the type pointer. */
 struct rc__class {
 	const rc_type *type;
+	const uint16_t *ref_offsets; /* type->ref_offsets */
+	size_t nrefs;                /* type->nrefs */
 	rc_heap *heap;
 	size_t live;     /* live objects of this class (immortal and pinned included) */
 	size_t immortal; /* of which immortal */
@@ -276,6 +281,63 @@ static inline rc_object **track_of(rc_object *o)
 static inline void *object_base(const rc_object *o)
 {
 	return (char *)(uintptr_t)o - class_of(o)->prefix;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* References an object holds                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+#if defined(__GNUC__)
+#define RC__ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define RC__ALWAYS_INLINE inline
+#endif
+
+static inline rc_object **ref_field(rc_object *o, uint16_t off)
+{
+	return (rc_object **)(void *)((char *)o + off);
+}
+
+/*
+ * Calls visit once per non-NULL strong reference o (a collectable heap object) holds: the
+ * fields of its class's map, then what its type's traverse visits. Always inlined: with a
+ * constant visit (every caller in the runtime), the map's walk calls nothing, and the visitor's
+ * body is inlined too (the collector's visitors are static inline).
+ */
+static RC__ALWAYS_INLINE void each_child(const struct rc__class *c, rc_object *o, rc_visit_fn visit, void *arg)
+{
+	const uint16_t *off = c->ref_offsets;
+	size_t i, n = c->nrefs;
+	rc_object *child;
+	void (*trav)(rc_object *, rc_visit_fn, void *);
+
+	for (i = 0; i < n; i++) {
+		child = *ref_field(o, off[i]);
+		if (child)
+			visit(child, arg);
+	}
+	trav = c->type->traverse;
+	if (trav)
+		trav(o, visit, arg);
+}
+
+/*
+ * Drops the references o holds: each field of the map in map order, as rc_clear_field (store
+ * NULL, then release: user code that a release runs sees the field empty), then the type's
+ * clear, if any. The class record is never freed while o lives, so user code run by a release
+ * cannot invalidate c.
+ */
+static inline void clear_refs(const struct rc__class *c, rc_object *o)
+{
+	const uint16_t *off = c->ref_offsets;
+	size_t i, n = c->nrefs;
+	void (*clr)(rc_object *);
+
+	for (i = 0; i < n; i++)
+		rc_clear_field(ref_field(o, off[i]));
+	clr = c->type->clear;
+	if (clr)
+		clr(o);
 }
 
 /* ------------------------------------------------------------------------------------------ */

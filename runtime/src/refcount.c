@@ -220,8 +220,7 @@ static void teardown(rc_heap *h, rc_object *o)
 		if (o->rc__refcnt != 0)
 			return;
 	}
-	if (t->clear)
-		t->clear(o);
+	clear_refs(class_of(o), o);
 	if (t->destroy)
 		t->destroy(o);
 	if (o->rc__refcnt != 0)

@@ -16,10 +16,11 @@
  * Destruction is iterative: dropping the last reference to the head of a chain of ten million
  * objects does not recurse.
  *
- * A type that can hold references declares traverse and clear; objects of such a type are
- * "collectable" and the cycle collector (rc_collect) frees those that are unreachable from
- * outside references, cycles included. A type without traverse is a leaf: it pays no collector
- * cost, neither in header bytes nor in time.
+ * A type that can hold references declares traverse and clear, or a reference-field map (the
+ * offsets of its rc_object * fields, which the runtime then visits and clears itself), or both;
+ * objects of such a type are "collectable" and the cycle collector (rc_collect) frees those that
+ * are unreachable from outside references, cycles included. A type with neither is a leaf: it
+ * pays no collector cost, neither in header bytes nor in time.
  *
  * Counts: 32 bits, valid range 1..RC_REFCNT_MAX. Counts saturate instead of wrapping (the Linux
  * refcount_t rule: a leak is better than a use-after-free):
@@ -170,11 +171,13 @@ typedef void (*rc_visit_fn)(rc_object *child, void *arg);
 struct rc_type {
 	const char *name; /* for reports; must outlive every object of the type */
 	size_t size;      /* bytes of the user struct, rc_object header included (>= sizeof(rc_object)) */
-	/* Visit every strong reference held. Present => objects are collectable. Must not change
-	 * counts, allocate or run user code. */
+	/* Visit every strong reference held (with a reference-field map: every one outside the
+	 * map; see ref_offsets). Present => objects are collectable. Must not change counts,
+	 * allocate or run user code. */
 	void (*traverse)(rc_object *self, rc_visit_fn visit, void *arg);
-	/* Drop every strong reference held (store NULL, then release: see rc_clear_field). May be
-	 * called more than once; must leave the object safe to traverse. Required with traverse. */
+	/* Drop every strong reference traverse visits (store NULL, then release: see
+	 * rc_clear_field). May be called more than once; must leave the object safe to traverse.
+	 * Required with traverse. */
 	void (*clear)(rc_object *self);
 	/* Optional. Runs at most once per object, before it is torn down, with the object intact and
 	 * its count > 0 while it runs. It may store new references to the object or to others
@@ -183,6 +186,27 @@ struct rc_type {
 	/* Optional. Releases non-reference resources; runs once, after clear, just before the memory
 	 * is freed. Must not resurrect. */
 	void (*destroy)(rc_object *self);
+	/*
+	 * Optional reference-field map (CPython walks the slots of a __slots__ class the same way):
+	 * ref_offsets[0..nrefs) are the byte offsets, from the start of the object (header
+	 * included: offsetof(struct node, left)), of the rc_object * fields that hold strong
+	 * references (or NULL). The runtime visits each non-NULL field and clears each one itself,
+	 * exactly as rc_clear_field does (store NULL, then release), in map order, without calling
+	 * the type: the collector pays no call per object or per edge. nrefs > 0 makes the objects
+	 * collectable. Two forms:
+	 *   map only       traverse and clear NULL: the map is every reference the object holds.
+	 *   map + traverse traverse visits only the references that are NOT in the map (a variable
+	 *                  part, say) and clear (required, as always with traverse) drops only
+	 *                  those; the runtime clears the map's fields first, then calls clear.
+	 * The map must be consistent, else rc_new / rc_new_sized return NULL for the type (and
+	 * report why through the heap's report hook, without aborting): ref_offsets non-NULL iff
+	 * nrefs > 0; offsets strictly increasing, multiples of sizeof(rc_object *), past the header
+	 * (>= sizeof(rc_object)), each field inside size; clear without traverse is rejected when a
+	 * map is given (the map already clears: such a clear is a mistake). Both the array and the
+	 * type must outlive every object of the type. A static object's type has no map.
+	 */
+	const uint16_t *ref_offsets;
+	uint16_t nrefs;
 };
 
 /* Count values (see the model above). */
@@ -211,7 +235,7 @@ struct rc_object {
  *     static struct my_none { rc_object base; } none = { RC_STATIC_OBJECT_INIT(&none_type) };
  * The type must be a leaf (no traverse). Such objects belong to no heap. rc__cls then holds the
  * rc_type pointer itself with its lowest bit set (an address constant, so this is a valid static
- * initializer); rc_type objects are at least 8-byte aligned. */
+ * initializer); rc_type objects are at least 8-byte aligned. The type has no map either. */
 #define RC__CLS_STATIC_TAG 1u
 #define RC_STATIC_OBJECT_INIT(type_ptr)                                                  \
 	{ .rc__cls = (struct rc__class *)((char *)(rc_type *)(type_ptr) + RC__CLS_STATIC_TAG), \
@@ -447,7 +471,8 @@ RC_API int rc_heap_foreach(rc_heap *heap, void (*fn)(rc_object *obj, void *arg),
  * as a problem).
  */
 RC_API long rc_heap_check(rc_heap *heap, FILE *out);
-/* Bytes of header the runtime adds to an object of this type (24 collectable, 16 leaf). */
+/* Bytes of header the runtime adds to an object of this type (24 collectable, that is with
+ * traverse or a reference-field map; 16 leaf). */
 RC_API size_t rc_header_size(const rc_type *type);
 
 #ifdef __cplusplus
