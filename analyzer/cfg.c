@@ -1203,6 +1203,14 @@ static struct ir_operand assign_to(struct cx *x, CXCursor lhs, struct ir_operand
 	}
 	struct ir_operand key = lvalue_key(x, lhs);
 	int32_t n = emit(x, IR_STORE, loc);
+	/* an object's address kept in a `char *` (a buffer pointer into the object itself:
+	 * cd->data = (char *)cd) is no reference: the memory is written, nothing is stored */
+	CXType t = clang_getCanonicalType(clang_getCursorType(lhs));
+	if (t.kind == CXType_Pointer && val.kind == IR_OPND_VAR) {
+		enum CXTypeKind pk = clang_getCanonicalType(clang_getPointeeType(t)).kind;
+		if (pk == CXType_Char_S || pk == CXType_Char_U || pk == CXType_SChar || pk == CXType_UChar)
+			val = unknown();
+	}
 	add_opnd(x, n, val);
 	add_opnd(x, n, key);
 	return val;

@@ -1623,6 +1623,18 @@ static int global_acquired_before(const struct ir_func *fn, const struct ir_node
 
 /* Asked at every state that reaches a return of a global, and each answer scans the function:
  * answers are kept per return node (g is always that return's operand). */
+int engine_owned_by_memory(const struct ir_func *fn, const struct eng_value *v)
+{
+	if (v->owned != 1 || (v->flags & (ENG_V_STORED | ENG_V_ESCAPED)) != (ENG_V_STORED | ENG_V_ESCAPED))
+		return 0;
+	if (!(v->flags & ENG_V_FIELD))
+		return 1; /* stored into anonymous memory: an element (cache[n] = x) */
+	if (v->key_site < 0 || (uint32_t)v->key_site >= fn->nnodes)
+		return 0;
+	const struct ir_node *n = &fn->nodes[v->key_site];
+	return n->op == IR_STORE && n->nargs > 1 && ir_args(fn, n)[1].var == -2; /* a global */
+}
+
 int engine_global_acquired_before(struct engine *eng, const struct ir_node *ret, const char *g)
 {
 	const struct ir_func *fn = eng->fn;
@@ -1653,6 +1665,8 @@ static void record_return(struct engine *eng, const struct eng_state *st, const 
 			ri->saw_new = 1; /* if (r == Py_None) return Py_None; with r owned */
 		else if (o->kind == IR_OPND_FIELD && o->var == -2)
 			ri->saw_borrowed = 1; /* &static_object */
+		else if (v && engine_owned_by_memory(fn, v))
+			ri->saw_borrowed = 1; /* cache[n] = x; return x;: the cache owns it */
 		else if (v && v->owned > 0)
 			ri->saw_new = 1;
 		else if (v && v->param && !(v->flags & (ENG_V_FREED | ENG_V_ESCAPED)))

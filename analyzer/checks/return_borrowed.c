@@ -20,6 +20,13 @@ struct data {
 	uint32_t n, cap;
 };
 
+/* Stored into memory with the only reference the function had (`self->cached = x; return x;`):
+ * the memory owns what is returned. */
+static int stored_only_ref(const struct eng_value *v)
+{
+	return v && v->owned == 1 && (v->flags & (ENG_V_STORED | ENG_V_ESCAPED)) == (ENG_V_STORED | ENG_V_ESCAPED);
+}
+
 static int borrowed_return(const struct eng_value *v)
 {
 	return v && v->owned == 0 && value_may_be_live(v) && !(v->flags & ENG_V_INT) &&
@@ -33,14 +40,17 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		return;
 	const struct ir_operand *o = ir_args(ev->fn, ev->node);
 	const struct eng_value *v = engine_operand_value(ev->state, o);
-	if (v && v->owned > 0 && value_may_be_live(v))
+	if (v && v->owned > 0 && value_may_be_live(v) && !engine_owned_by_memory(ev->fn, v))
 		d->saw_owned = 1;
 	/* &global_object (Py_None is &_Py_NoneStruct): a borrowed reference to a static object */
 	if (!v && o->kind == IR_OPND_FIELD)
 		v = engine_arg_value(eng, ev->state, o); /* if (r == Py_None) return Py_None; */
 	int addr_of_global = !v && o->kind == IR_OPND_FIELD && o->var == -2 && o->str &&
 			     !engine_global_acquired_before(eng, ev->node, o->str);
-	if (!borrowed_return(v) && !addr_of_global)
+	/* a function that must return a new reference returns one the memory owns (a method caching
+	 * its result without Py_INCREF); any other returns one a cache owns (engine_owned_by_memory) */
+	int memory_owned = v && (engine_returns_new(eng) ? stored_only_ref(v) : engine_owned_by_memory(ev->fn, v));
+	if (!borrowed_return(v) && !addr_of_global && !memory_owned)
 		return;
 	const char *name = v ? value_label(eng, ev->state, v) : o->str;
 	if (engine_returns_new(eng)) {

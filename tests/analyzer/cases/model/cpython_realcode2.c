@@ -364,6 +364,108 @@ static int add_constants(PyObject *m)
 	return 0;
 }
 
+/* ---- a helper that hands its new object to a cache and returns it: the cache owns it ------- */
+
+static PyObject *kinds[8];
+
+static PyObject *make_kind(int n)
+{
+	PyObject *x = PyLong_FromLong(n + 1000);
+	kinds[n] = x; /* the cache keeps the reference */
+	return x;     /* borrowed */
+}
+
+#define get_kind(n) (kinds[n] != NULL ? kinds[n] : make_kind(n))
+
+static int good_cached_kinds(PyObject *d)
+{
+	PyObject *a = get_kind(0);
+	if (a == NULL)
+		return -1;
+	PyObject *b = get_kind(1);
+	if (b == NULL)
+		return -1;
+	if (PyDict_SetItemString(d, "a", a) < 0)
+		return -1;
+	return PyDict_SetItemString(d, "b", b);
+}
+
+static PyObject *good_cached_kind_new_ref(int n)
+{
+	PyObject *k = get_kind(n);
+	Py_XINCREF(k);
+	return k;
+}
+
+/* keeps one reference and returns another: a new reference */
+static PyObject *make_kind_ref(int n)
+{
+	PyObject *x = PyLong_FromLong(n + 1000);
+	if (x == NULL)
+		return NULL;
+	kinds[n] = x;
+	Py_INCREF(x);
+	return x;
+}
+
+static int bad_kind_ref_dropped(PyObject *d)
+{
+	PyObject *k = make_kind_ref(2);
+	if (k == NULL)
+		return -1;
+	return PyDict_SetItemString(d, "k", k); // expect-warning{{rc-leak}}
+}
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *cached;
+} CachingObject;
+
+/* a method must return a new reference: the field owns the only one */
+static PyObject *bad_method_returns_cached(CachingObject *self, PyObject *unused)
+{
+	(void)unused;
+	if (self->cached == NULL) {
+		PyObject *v = PyUnicode_FromString("value");
+		if (v == NULL)
+			return NULL;
+		self->cached = v;
+		return v; // expect-warning{{rc-return-borrowed}}
+	}
+	Py_INCREF(self->cached);
+	return self->cached;
+}
+
+static PyMethodDef caching_methods[] = {
+	{ "value", (PyCFunction)bad_method_returns_cached, METH_NOARGS, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+/* an object whose buffer pointer points into itself: storing its address in a `char *` field
+ * gives no reference away (the helper returns a new reference) */
+typedef struct {
+	PyObject_HEAD
+	char *data;
+	char inline_buf[16];
+} BufferObject;
+
+static PyObject *new_buffer(PyTypeObject *tp)
+{
+	BufferObject *b = PyObject_New(BufferObject, tp);
+	if (b == NULL)
+		return NULL;
+	b->data = (char *)b;
+	return (PyObject *)b;
+}
+
+static int bad_buffer_dropped(PyTypeObject *tp)
+{
+	PyObject *b = new_buffer(tp);
+	if (b == NULL)
+		return -1;
+	return 0; // expect-warning{{rc-leak}}
+}
+
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p);
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 {
@@ -389,5 +491,10 @@ PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 	Py_XDECREF(good_false_marker_released_by_name(a));
 	init_errors(a, b);
 	add_constants(a);
+	good_cached_kinds(a);
+	Py_XDECREF(good_cached_kind_new_ref(3));
+	bad_kind_ref_dropped(a);
+	(void)caching_methods;
+	bad_buffer_dropped(Py_TYPE(a));
 	return bad_marker_unchecked(a);
 }
