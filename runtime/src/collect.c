@@ -298,6 +298,81 @@ static RC__ALWAYS_INLINE void traverse(rc_object *o, rc_visit_fn visit, void *ar
 	each_child(class_of(o), o, visit, arg);
 }
 
+/*
+ * The hot walks (gather, closure, tear down) keep the reference-field map of the class they
+ * met last in registers: an object of that class (the common case: long runs of one type)
+ * then has the address of its first two fields without a chain of loads (its cls word, the
+ * class, the map, the offset) in front of the field's own load; the compare with the cached
+ * class is a predicted branch, so the field loads start at once. (The callback form gets the
+ * same from the indirect-branch predictor.) Measured about 1 ns per object of pairs and rings
+ * against each_child's loads. Fields past the second come from the map in memory.
+ */
+struct map_cache {
+	const struct rc__class *c; /* the class cached (NULL: none yet) */
+	size_t nrefs;
+	uint16_t off0, off1;
+	const uint16_t *offs;
+	void (*traverse)(rc_object *self, rc_visit_fn visit, void *arg);
+	void (*clear)(rc_object *self);
+};
+
+static inline void map_cache_fill(struct map_cache *mc, const struct rc__class *c)
+{
+	mc->c = c;
+	mc->nrefs = c->nrefs;
+	mc->offs = c->ref_offsets;
+	mc->off0 = c->nrefs > 0 ? c->ref_offsets[0] : 0;
+	mc->off1 = c->nrefs > 1 ? c->ref_offsets[1] : 0;
+	mc->traverse = c->type->traverse;
+	mc->clear = c->type->clear;
+}
+
+/* each_child through the cache (filled for o's class if it holds another one). */
+static RC__ALWAYS_INLINE void traverse_cached(struct map_cache *mc, rc_object *o, rc_visit_fn visit, void *arg)
+{
+	const struct rc__class *c = class_of(o);
+	rc_object *child;
+	size_t i;
+
+	if (c != mc->c)
+		map_cache_fill(mc, c);
+	if (mc->nrefs > 0) {
+		child = *ref_field(o, mc->off0);
+		if (child)
+			visit(child, arg);
+		if (mc->nrefs > 1) {
+			child = *ref_field(o, mc->off1);
+			if (child)
+				visit(child, arg);
+			for (i = 2; i < mc->nrefs; i++) {
+				child = *ref_field(o, mc->offs[i]);
+				if (child)
+					visit(child, arg);
+			}
+		}
+	}
+	if (mc->traverse)
+		mc->traverse(o, visit, arg);
+}
+
+/* clear_refs through the cache, for an object of the cached class: the same fields in the same
+ * order (as rc_clear_field), then the type's clear. */
+static inline void clear_cached(const struct map_cache *mc, rc_object *o)
+{
+	size_t i;
+
+	if (mc->nrefs > 0) {
+		rc_clear_field(ref_field(o, mc->off0));
+		if (mc->nrefs > 1) {
+			rc_clear_field(ref_field(o, mc->off1));
+			for (i = 2; i < mc->nrefs; i++)
+				rc_clear_field(ref_field(o, mc->offs[i]));
+		}
+	}
+	if (mc->clear)
+		mc->clear(o);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Prefetching                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
@@ -417,6 +492,7 @@ static void gather_roots(struct gc_state *st)
 							 * change them, but the compiler
 							 * would reload them after each) */
 	bool prefetch = st->prefetch;
+	struct map_cache mc = { .c = NULL };
 
 	st->gathering = true;
 	for (i = 0; i < n; i++) {
@@ -449,7 +525,7 @@ static void gather_roots(struct gc_state *st)
 			st->parent = o;
 			traverse(o, visit_measure, st);
 		}
-		traverse(o, visit_closure, st);
+		traverse_cached(&mc, o, visit_closure, st);
 	}
 	st->work.tail = tail;
 	st->prefetch = st->far * 4 > st->edges;
@@ -511,11 +587,12 @@ static inline void visit_closure(rc_object *c, void *arg)
 static void closure(struct gc_state *st)
 {
 	struct ahead a = { NULL, 0 };
+	struct map_cache mc = { .c = NULL };
 	rc_object *o;
 
 	for (o = st->todo.head; o; o = next_of(o)) {
 		ahead_fill(&a, o, st->prefetch);
-		traverse(o, visit_closure, st);
+		traverse_cached(&mc, o, visit_closure, st);
 		ahead_step(&a);
 	}
 	if (!st->todo.head)
@@ -928,6 +1005,7 @@ struct run_class {
 		       * running around the collection (see free_held) */
 	size_t bytes; /* allocation size (prefix included) */
 	size_t k;     /* its pool size class */
+	struct map_cache map; /* its references, for clear_cached */
 };
 
 /* heap->destroying is read once here: user code run by the tear down (clear, destroy) leaves it
@@ -941,6 +1019,7 @@ static inline void run_class_get(rc_heap *h, struct run_class *rc, struct rc__cl
 	rc->k = rc__pool_class(rc->bytes);
 	rc->plain = !t->destroy && !t->finalize && !c->sized && h->pooled && rc__pool_fits(rc->bytes) &&
 		    !(h->flags & RC_HEAP_TRACK_ALL) && !h->quarantine_on && !h->destroying;
+	map_cache_fill(&rc->map, c);
 }
 
 /*
@@ -1015,9 +1094,9 @@ static long tear_down(struct gc_state *st, struct olist *g)
 			run_class_get(h, &rc, c);
 #if RC_MUTATION == 9 /* mutant 9: tear down skips clear on the last garbage object (its references are never dropped) */
 		if (next)
-			clear_refs(rc.c, o);
+			clear_cached(&rc.map, o);
 #else
-		clear_refs(rc.c, o); /* the map inline, then the type's clear if any */
+		clear_cached(&rc.map, o); /* the map inline, then the type's clear if any */
 #endif
 		/* the object cleared just before, if still referenced then: in a pair or a short
 		 * cycle, the clear of the partner lets go of it, while it is in the cache (checking
