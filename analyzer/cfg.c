@@ -1445,6 +1445,11 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 		}
 		if (dk == CXCursor_EnumConstantDecl)
 			return ir_int_opnd(clang_getEnumConstantDeclValue(d));
+		if (dk == CXCursor_FunctionDecl) {
+			r = unknown(); /* a function designator: named, for callbacks (frontend.c) */
+			r.str = spelling(x, d);
+			return r;
+		}
 		return unknown();
 	}
 	case CXCursor_IntegerLiteral: {

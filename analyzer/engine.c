@@ -1838,10 +1838,11 @@ static int param_consumed(const struct engine *eng, int p, int others)
 	 * reference on as its result; otherwise it is the caller's reference released. A
 	 * Py_XDECREF(p) says the same only next to another parameter consumed by design
 	 * (`if (cb) { ...; Py_DECREF(cb); } Py_XDECREF(arg);`): alone it is as often a cleanup
-	 * label releasing a parameter by mistake. */
+	 * label releasing a parameter by mistake. A callback handed to a C library (a destroy
+	 * function) has the library's contract: it receives the reference to drop. */
 	uint32_t bit = p < 32 ? 1u << p : 0;
 	return ri->was_null[p] || ri->passed[p] || name_says_steal(eng->fn->name) || param_is_opaque(eng->fn, p) ||
-	       (ri->xsteal & bit) || (others && (ri->xrelease & bit));
+	       eng->fn->callback || (ri->xsteal & bit) || (others && (ri->xrelease & bit));
 }
 
 int engine_param_consumed(const struct engine *eng, int param)

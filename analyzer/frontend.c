@@ -50,6 +50,7 @@ struct unit {
 	} *frags;
 	uint32_t nfrags;
 	const struct ir_func *current;
+	const struct ir_func *current_lowered; /* the function whose calls resolve_call resolves */
 	uint64_t states; /* explored by the engine (RCCHECK_TIMING) */
 };
 
@@ -319,6 +320,32 @@ static int32_t find_fn(const struct fn_index *idx, uint32_t n, const char *name)
 }
 
 /* Callee-first order (post-order DFS over calls within the unit); recursion is cut. */
+/* A function of the unit passed by name to a call (a callback argument: the operand is an
+ * unknown value naming it, cfg.c) gets its index (+ 1) in the operand's ival; when the callee is
+ * outside the unit, the function is a callback of that library (ir_func.callback). */
+static void link_callbacks(struct unit *u, const struct fn_index *idx, struct ir_func *fn, struct ir_node *nd)
+{
+	struct ir_operand *a = &fn->ops[nd->arg0];
+	for (uint32_t j = 0; j < nd->nargs; j++) {
+		if (a[j].kind != IR_OPND_UNKNOWN || !a[j].str)
+			continue;
+		int32_t f = find_fn(idx, u->nfuncs, a[j].str);
+		a[j].ival = f + 1;
+		if (f >= 0 && nd->callee_fn < 0)
+			u->funcs[f].callback = 1;
+	}
+}
+
+/* The unit function an argument of call nd names (link_callbacks), or -1; from argument *j on. */
+static int32_t callback_arg(const struct ir_func *fn, const struct ir_node *nd, uint32_t *j)
+{
+	const struct ir_operand *a = &fn->ops[nd->arg0];
+	for (; *j < nd->nargs; (*j)++)
+		if (a[*j].kind == IR_OPND_UNKNOWN && a[*j].str && a[*j].ival > 0)
+			return (int32_t)a[(*j)++].ival - 1;
+	return -1;
+}
+
 static void order_visit(struct unit *u, uint32_t f, uint8_t *mark, uint32_t *order, uint32_t *n)
 {
 	/* iterative DFS: stack of (function, next node index) */
@@ -338,15 +365,31 @@ static void order_visit(struct unit *u, uint32_t f, uint8_t *mark, uint32_t *ord
 		const struct ir_func *fn = &u->funcs[fr->f];
 		int pushed = 0;
 		while (fr->i < fn->nnodes) {
-			const struct ir_node *nd = &fn->nodes[fr->i++];
-			if (nd->op == IR_CALL && nd->callee_fn >= 0 && !mark[nd->callee_fn]) {
-				mark[nd->callee_fn] = 1;
-				st[sp].f = (uint32_t)nd->callee_fn;
-				st[sp].i = 0;
-				sp++;
-				pushed = 1;
-				break;
+			/* callees first, and callbacks passed by name (their summaries say what the
+			 * call that receives them does: resolve_call) */
+			const struct ir_node *nd = &fn->nodes[fr->i];
+			int32_t next = -1;
+			if (nd->op == IR_CALL) {
+				if (nd->callee_fn >= 0 && !mark[nd->callee_fn])
+					next = nd->callee_fn;
+				for (uint32_t j = 0; next < 0;) {
+					int32_t c = callback_arg(fn, nd, &j);
+					if (c < 0)
+						break;
+					if (!mark[c])
+						next = c;
+				}
 			}
+			if (next < 0) {
+				fr->i++;
+				continue;
+			}
+			mark[next] = 1;
+			st[sp].f = (uint32_t)next;
+			st[sp].i = 0;
+			sp++;
+			pushed = 1;
+			break;
 		}
 		if (!pushed) {
 			order[(*n)++] = fr->f;
@@ -799,6 +842,52 @@ static void record_parse_errors(struct unit *u, int py_standin, uint32_t py_line
 
 /* ---- end of Python headers ---------------------------------------------------------------- */
 
+/* A call outside the unit handed, with some objects, a callback of the unit that releases its
+ * argument (cairo_surface_set_user_data(s, &key, obj, release_obj)): the library keeps the
+ * objects and releases them through the callback, so the call takes them over — a reference the
+ * caller owned goes with it, and one it did not own it must pay back (Py_INCREF after the call).
+ * NULL when the call is not such a hand-over. */
+static const struct model_fn *callback_owner(struct unit *u, const struct ir_node *n, const struct eng_summary *sums)
+{
+	const struct ir_func *fn = u->current_lowered;
+	if (!fn)
+		return NULL;
+	uint32_t take = 0;
+	const struct ir_operand *a = &fn->ops[n->arg0];
+	for (uint32_t j = 0;;) {
+		int32_t c = callback_arg(fn, n, &j);
+		if (c < 0)
+			break;
+		if (!sums[c].valid || !(sums[c].fn.arg[MODEL_RELEASES] & 1u))
+			continue;
+		/* the objects are next to their callback: (obj, key, data, destroy) or (..., destroy,
+		 * closure); the first argument is the owner (the surface), not handed over */
+		uint32_t at = j - 1;
+		for (int side = -1; side <= 1; side += 2) {
+			int64_t k = (int64_t)at + side;
+			if (k >= 1 && k < (int64_t)n->nargs && k < 32 && a[k].kind == IR_OPND_VAR &&
+			    (fn->vars[a[k].var].flags & IR_VAR_PTR))
+				take |= 1u << k;
+		}
+	}
+	if (!take)
+		return NULL;
+	struct model_fn *m = ir_alloc(&u->arena, sizeof *m);
+	memset(m, 0, sizeof *m);
+	m->name = n->callee;
+	m->arg[MODEL_ACCEPTS_NULL] = ~0u;
+	if (n->dest >= 0) {
+		/* a status: the library keeps the objects only when it succeeds (0) */
+		m->ret = MODEL_RET_INT;
+		m->flags = MODEL_NEG_ON_FAILURE | MODEL_ZERO_ON_SUCCESS;
+		m->arg[MODEL_STEALS_OK] = take;
+	} else {
+		m->ret = MODEL_RET_NONE;
+		m->arg[MODEL_STEALS] = take;
+	}
+	return m;
+}
+
 static const struct model_fn *resolve_call(struct unit *u, const struct ir_node *n, const struct eng_summary *sums)
 {
 	if (!n->callee)
@@ -828,6 +917,7 @@ static const struct model_fn *resolve_call(struct unit *u, const struct ir_node 
 			gm->name = n->callee;
 			return gm;
 		}
+		return callback_owner(u, n, sums);
 	}
 	return NULL;
 }
@@ -1018,9 +1108,14 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		}
 		qsort(idx, u.nfuncs, sizeof *idx, cmp_fn_index);
 		for (uint32_t i = 0; i < u.nfuncs; i++)
-			for (uint32_t k = 0; k < u.funcs[i].nnodes; k++)
-				if (u.funcs[i].nodes[k].op == IR_CALL && u.funcs[i].nodes[k].callee)
-					u.funcs[i].nodes[k].callee_fn = find_fn(idx, u.nfuncs, u.funcs[i].nodes[k].callee);
+			for (uint32_t k = 0; k < u.funcs[i].nnodes; k++) {
+				struct ir_node *nd = &u.funcs[i].nodes[k];
+				if (nd->op != IR_CALL)
+					continue;
+				if (nd->callee)
+					nd->callee_fn = find_fn(idx, u.nfuncs, nd->callee);
+				link_callbacks(&u, idx, &u.funcs[i], nd);
+			}
 		/* types (traverse/clear pairs) and method tables, before the analysis: a function in
 		 * a PyMethodDef table must return a new reference */
 		struct type_scan ts;
@@ -1092,6 +1187,7 @@ int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_in
 		for (uint32_t oi = 0; oi < norder; oi++) {
 			uint32_t i = order[oi];
 			struct ir_func *fn = &u.funcs[i];
+			u.current_lowered = fn;
 			for (uint32_t k = 0; k < fn->nnodes; k++)
 				if (fn->nodes[k].op == IR_CALL)
 					fn->nodes[k].model = resolve_call(&u, &fn->nodes[k], sums);

@@ -43,7 +43,9 @@ enum ir_cond {
 };
 
 enum ir_opnd_kind {
-	IR_OPND_UNKNOWN,  /* a value the analysis does not follow */
+	IR_OPND_UNKNOWN,  /* a value the analysis does not follow (str: the function a function
+			   * designator names, e.g. a callback argument; ival: its index in the
+			   * unit + 1 once the front end has linked it, else 0) */
 	IR_OPND_VAR,      /* the value of local/param/temp var */
 	IR_OPND_NULL,     /* a null pointer constant */
 	IR_OPND_INT,      /* an integer constant (ival) */
@@ -119,6 +121,8 @@ struct ir_func {
 	int returns_int;       /* return type is an integer */
 	int nparams;
 	int py_callable;       /* named in a method table: CPython calls it, its arguments are borrowed */
+	int callback;          /* its address is passed to a function outside the unit (a destroy or
+				* user-data callback of a C library): its contract is that library's */
 	const struct model_fn *self_model; /* the function's own annotations/model entry, or NULL */
 	struct ir_node *nodes;
 	uint32_t nnodes, cap_nodes;

@@ -466,6 +466,71 @@ static int bad_buffer_dropped(PyTypeObject *tp)
 	return 0; // expect-warning{{rc-leak}}
 }
 
+/* ---- objects handed to a C library with a callback that releases them ---------------------- */
+
+typedef void (*lib_destroy_fn)(void *);
+extern int lib_set_user_data(void *owner, const void *key, void *data, lib_destroy_fn destroy);
+extern void lib_attach(void *owner, lib_destroy_fn destroy, void *closure);
+static const int user_key;
+
+static void release_user_data(void *p)
+{
+	Py_DECREF((PyObject *)p);
+}
+
+/* a callback of the library: it receives the reference it drops (not a borrowed parameter) */
+static void release_object(PyObject *o)
+{
+	Py_DECREF(o);
+}
+
+static PyObject *good_keep_callback(PyObject *self, PyObject *args)
+{
+	PyObject *cb;
+	void *owner = PyCapsule_GetPointer(self, NULL);
+	if (!PyArg_ParseTuple(args, "O", &cb))
+		return NULL;
+	if (lib_set_user_data(owner, &user_key, cb, release_user_data) != 0) {
+		PyErr_NoMemory();
+		return NULL;
+	}
+	Py_INCREF(cb); /* the library's reference, dropped by release_user_data */
+	Py_RETURN_NONE;
+}
+
+static int good_keep_new_data(void *owner, PyObject *obj)
+{
+	PyObject *data = Py_BuildValue("(O)", obj);
+	if (data == NULL)
+		return -1;
+	if (lib_set_user_data(owner, &user_key, data, release_user_data) != 0) {
+		Py_DECREF(data); /* not taken: still ours */
+		return -1;
+	}
+	return 0;
+}
+
+static void good_attach_closure(void *owner, PyObject *obj)
+{
+	Py_INCREF(obj);
+	lib_attach(owner, (lib_destroy_fn)release_object, obj);
+}
+
+static int bad_data_leaked_when_refused(void *owner, PyObject *obj)
+{
+	PyObject *data = Py_BuildValue("(O)", obj);
+	if (data == NULL)
+		return -1;
+	if (lib_set_user_data(owner, &user_key, data, release_user_data) != 0)
+		return -1; // expect-warning{{rc-leak}}
+	return 0;
+}
+
+static PyMethodDef callback_methods[] = {
+	{ "keep", (PyCFunction)good_keep_callback, METH_VARARGS, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p);
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 {
@@ -496,5 +561,9 @@ PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 	bad_kind_ref_dropped(a);
 	(void)caching_methods;
 	bad_buffer_dropped(Py_TYPE(a));
+	good_keep_new_data(p, a);
+	good_attach_closure(p, a);
+	bad_data_leaked_when_refused(p, a);
+	(void)callback_methods;
 	return bad_marker_unchecked(a);
 }
