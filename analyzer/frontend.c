@@ -325,6 +325,8 @@ static int32_t find_fn(const struct fn_index *idx, uint32_t n, const char *name)
  * outside the unit, the function is a callback of that library (ir_func.callback). */
 static void link_callbacks(struct unit *u, const struct fn_index *idx, struct ir_func *fn, struct ir_node *nd)
 {
+	if (!nd->nargs)
+		return; /* fn->ops may be NULL */
 	struct ir_operand *a = &fn->ops[nd->arg0];
 	for (uint32_t j = 0; j < nd->nargs; j++) {
 		if (a[j].kind != IR_OPND_UNKNOWN || !a[j].str)
@@ -339,7 +341,7 @@ static void link_callbacks(struct unit *u, const struct fn_index *idx, struct ir
 /* The unit function an argument of call nd names (link_callbacks), or -1; from argument *j on. */
 static int32_t callback_arg(const struct ir_func *fn, const struct ir_node *nd, uint32_t *j)
 {
-	const struct ir_operand *a = &fn->ops[nd->arg0];
+	const struct ir_operand *a = ir_args(fn, nd);
 	for (; *j < nd->nargs; (*j)++)
 		if (a[*j].kind == IR_OPND_UNKNOWN && a[*j].str && a[*j].ival > 0)
 			return (int32_t)a[(*j)++].ival - 1;
@@ -853,7 +855,7 @@ static const struct model_fn *callback_owner(struct unit *u, const struct ir_nod
 	if (!fn)
 		return NULL;
 	uint32_t take = 0;
-	const struct ir_operand *a = &fn->ops[n->arg0];
+	const struct ir_operand *a = ir_args(fn, n);
 	for (uint32_t j = 0;;) {
 		int32_t c = callback_arg(fn, n, &j);
 		if (c < 0)
