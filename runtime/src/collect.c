@@ -305,16 +305,24 @@ static RC__ALWAYS_INLINE void traverse(rc_object *o, rc_visit_fn visit, void *ar
  * class, the map, the offset) in front of the field's own load; the compare with the cached
  * class is a predicted branch, so the field loads start at once. (The callback form gets the
  * same from the indirect-branch predictor.) Measured about 1 ns per object of pairs and rings
- * against each_child's loads. Fields past the second come from the map in memory.
+ * against each_child's loads. Fields past the second come from the map in memory. The common
+ * forms are told apart by one or two compares (`only`): a map of one or two fields and no
+ * callbacks (lists and rings, pairs and binary trees), or callbacks and no map; this saves the
+ * general walk's other tests, about 10 instructions per object (callgrind).
  */
 struct map_cache {
 	const struct rc__class *c; /* the class cached (NULL: none yet) */
+	size_t only;               /* 1 or 2: the map has that many fields and there are no
+				    * callbacks; ONLY_CALLBACKS: callbacks and no map; 0: anything
+				    * else (the general walk) */
 	size_t nrefs;
 	uint16_t off0, off1;
 	const uint16_t *offs;
 	void (*traverse)(rc_object *self, rc_visit_fn visit, void *arg);
 	void (*clear)(rc_object *self);
 };
+
+enum { ONLY_CALLBACKS = 4 };
 
 static inline void map_cache_fill(struct map_cache *mc, const struct rc__class *c)
 {
@@ -325,6 +333,10 @@ static inline void map_cache_fill(struct map_cache *mc, const struct rc__class *
 	mc->off1 = c->nrefs > 1 ? c->ref_offsets[1] : 0;
 	mc->traverse = c->type->traverse;
 	mc->clear = c->type->clear;
+	if (!mc->traverse && !mc->clear)
+		mc->only = c->nrefs == 1 || c->nrefs == 2 ? c->nrefs : 0;
+	else
+		mc->only = c->nrefs ? 0 : ONLY_CALLBACKS;
 }
 
 /* each_child through the cache (filled for o's class if it holds another one). */
@@ -336,6 +348,21 @@ static RC__ALWAYS_INLINE void traverse_cached(struct map_cache *mc, rc_object *o
 
 	if (c != mc->c)
 		map_cache_fill(mc, c);
+	if (mc->only & 3) {
+		child = *ref_field(o, mc->off0);
+		if (child)
+			visit(child, arg);
+		if (mc->only == 2) {
+			child = *ref_field(o, mc->off1);
+			if (child)
+				visit(child, arg);
+		}
+		return;
+	}
+	if (mc->only) {
+		mc->traverse(o, visit, arg);
+		return;
+	}
 	if (mc->nrefs > 0) {
 		child = *ref_field(o, mc->off0);
 		if (child)
@@ -361,6 +388,16 @@ static inline void clear_cached(const struct map_cache *mc, rc_object *o)
 {
 	size_t i;
 
+	if (mc->only & 3) {
+		rc_clear_field(ref_field(o, mc->off0));
+		if (mc->only == 2)
+			rc_clear_field(ref_field(o, mc->off1));
+		return;
+	}
+	if (mc->only) {
+		mc->clear(o);
+		return;
+	}
 	if (mc->nrefs > 0) {
 		rc_clear_field(ref_field(o, mc->off0));
 		if (mc->nrefs > 1) {
