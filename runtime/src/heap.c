@@ -255,6 +255,7 @@ static struct rc__class *class_get(rc_heap *h, const rc_type *t, bool sized)
 			    (c->collectable ? sizeof(uintptr_t) : 0);
 		class_insert(h->classes, h->classes_cap, c);
 		h->classes_len++;
+		h->map_classes += c->nrefs != 0;
 	}
 	h->last_class = c;
 	return c;

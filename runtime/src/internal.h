@@ -136,6 +136,8 @@ struct rc_heap {
 	/* type -> class, open addressing, capacity a power of two (or 0) */
 	struct rc__class **classes;
 	size_t classes_cap, classes_len;
+	size_t map_classes; /* records with a reference-field map (the collector's hot walks take
+			     * the callback-only path while there are none: collect.c) */
 	struct rc__class *last_class;
 
 	/* candidate roots: slots [0, nroots) of which `holes` are NULL */

@@ -270,6 +270,40 @@ static void test_forms_agree(void **state)
 	assert_false(clear_saw_map_set);
 }
 
+/* The three forms in one heap and in one ring (the collector's walks dispatch per class), and a
+ * heap whose first map class appears between two collections: the callback-only walks before,
+ * the general ones after, the same results. */
+static void test_forms_mixed(void **state)
+{
+	const rc_type *forms[3] = { &node_type, &map_node_type, &both_node_type };
+	rc_heap *h = new_test_heap(RC_HEAP_TRACK_ALL | RC_HEAP_GC_DISABLED, NULL);
+	struct node *v[30];
+
+	(void)state;
+	nodes_destroyed = map_destroyed = 0;
+	/* callbacks only so far: a ring of node_type */
+	for (int i = 0; i < 10; i++)
+		v[i] = new_of(h, &node_type, i);
+	for (int i = 0; i < 10; i++)
+		link_to(v[i], 3, v[(i + 1) % 10]);
+	for (int i = 0; i < 10; i++)
+		rc_decref(&v[i]->base);
+	assert_int_equal(rc_collect(h), 10);
+	assert_int_equal(nodes_destroyed, 10);
+	/* now a ring through all three forms, each edge in another slot */
+	for (int i = 0; i < 30; i++)
+		v[i] = new_of(h, forms[i % 3], i);
+	for (int i = 0; i < 30; i++)
+		link_to(v[i], i % NODE_KIDS, v[(i + 1) % 30]);
+	assert_heap_ok(h);
+	for (int i = 0; i < 30; i++)
+		rc_decref(&v[i]->base);
+	assert_int_equal(rc_collect(h), 30);
+	assert_int_equal(nodes_destroyed, 20);
+	assert_int_equal(map_destroyed, 20);
+	destroy_clean(h);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Descriptors                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
@@ -630,6 +664,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forms_agree),
+		cmocka_unit_test(test_forms_mixed),
 		cmocka_unit_test(test_bad_descriptors),
 		cmocka_unit_test(test_good_descriptors),
 		cmocka_unit_test(test_map_and_traverse),
