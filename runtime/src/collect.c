@@ -5,6 +5,9 @@
  * like CPython's gc (subtract internal references, then move_unreachable) so that it is
  * iterative and needs no memory of its own.
  *
+ *   "traverse" below means the object's references: the fields of its type's reference-field
+ *   map (walked inline, "Reference-field maps" in the design note), then its traverse callback.
+ *
  *   Candidate roots: rc_decref buffers a collectable object whose count dropped to a non-zero
  *   value (it may have become the entry of a dead cycle). Leaves, immortal and saturated
  *   objects are never candidates.
