@@ -1623,6 +1623,29 @@ static int global_acquired_before(const struct ir_func *fn, const struct ir_node
 
 /* Asked at every state that reaches a return of a global, and each answer scans the function:
  * answers are kept per return node (g is always that return's operand). */
+int engine_ownership_flag(const struct ir_func *fn)
+{
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op != IR_STORE || n->nargs < 2)
+			continue;
+		const struct ir_operand *a = ir_args(fn, n);
+		if (a[0].kind != IR_OPND_INT || a[1].kind != IR_OPND_LOAD || a[1].var < 0 || !a[1].str ||
+		    strcmp(a[1].str, "*") || !(fn->vars[a[1].var].flags & IR_VAR_PARAM))
+			continue;
+		for (uint32_t j = k + 1; j < fn->nnodes; j++) {
+			const struct ir_node *m = &fn->nodes[j];
+			if (m->op != IR_STORE || m->nargs < 2)
+				continue;
+			const struct ir_operand *b = ir_args(fn, m);
+			if (b[0].kind == IR_OPND_INT && b[0].ival != a[0].ival && b[1].kind == IR_OPND_LOAD &&
+			    b[1].var == a[1].var && b[1].str && !strcmp(b[1].str, "*"))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 int engine_owned_by_memory(const struct ir_func *fn, const struct eng_value *v)
 {
 	if (v->owned != 1 || (v->flags & (ENG_V_STORED | ENG_V_ESCAPED)) != (ENG_V_STORED | ENG_V_ESCAPED))
@@ -2024,6 +2047,14 @@ static void make_summary(struct engine *eng, struct eng_summary *sum)
 	 * other path), the caller's reference passed on as the result; otherwise borrowed, and the
 	 * result is the argument itself when every non-NULL return returns it */
 	int ret_p = ri->ret_param && !ri->ret_mixed ? ri->ret_param : 0;
+	int flagged = fn->returns_ptr && ri->saw_new && (ri->saw_param || ri->saw_borrowed) && engine_ownership_flag(fn);
+	if (flagged) {
+		/* new or borrowed as its out-parameter flag says: callers cannot tell, the result is
+		 * not followed */
+		ri->saw_new = ri->saw_borrowed = ri->saw_param = 0;
+		ri->saw_other = 1;
+		ret_p = 0;
+	}
 	if (ri->saw_param) {
 		if (ret_p == 0 && ri->ret_param && engine_param_consumed(eng, ri->ret_param))
 			ri->saw_new = 1;

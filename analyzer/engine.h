@@ -215,6 +215,12 @@ static inline const struct model_fn *engine_call_model(const struct ir_node *n)
 {
 	return n->model;
 }
+/* Whether fn writes different constants through one pointer parameter (`*copied = 0;` on one
+ * path, `*copied = 1;` on another): a function that reports in a flag whether the pointer it
+ * returns is a new reference (`*copied = 0; Py_INCREF(obj); return obj;` / `*copied = 1; return
+ * obj;`). Its result is then neither new nor borrowed for its callers, and its returns are not
+ * compared with each other. */
+int engine_ownership_flag(const struct ir_func *fn);
 /* Whether v's only reference went into a cache: an array element or a global (`cache[n] = x;`,
  * x owned once, no Py_INCREF after). Returning it returns a reference the cache owns, a
  * borrowed one. A field of a parameter or local (`builder->last = x;`) is not such a cache: it

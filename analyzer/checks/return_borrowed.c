@@ -79,6 +79,9 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 static void on_end(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
 	struct data *d = data;
+	/* the result is new or borrowed as an out-parameter flag says (engine_ownership_flag) */
+	if (d->n && d->saw_owned && engine_ownership_flag(ev->fn))
+		d->saw_owned = 0;
 	for (uint32_t i = 0; i < d->n; i++) {
 		struct pending *p = &d->p[i];
 		/* a function consuming its parameter passes the caller's reference on as its result */

@@ -539,6 +539,39 @@ static void only_a_call(void)
 	lib_flush();
 }
 
+/* ---- ownership reported through an out-parameter flag -------------------------------------- */
+
+/* a new reference when *borrowed is 0, a borrowed one when it is 1 */
+static PyObject *as_text(PyObject *obj, int *borrowed)
+{
+	if (PyUnicode_Check(obj)) {
+		*borrowed = 1;
+		return obj;
+	}
+	*borrowed = 0;
+	return PyObject_Str(obj);
+}
+
+static Py_ssize_t good_text_length(PyObject *obj)
+{
+	int borrowed = 0;
+	PyObject *t = as_text(obj, &borrowed);
+	if (t == NULL)
+		return -1;
+	Py_ssize_t n = PyUnicode_GetLength(t);
+	if (!borrowed)
+		Py_DECREF(t);
+	return n;
+}
+
+/* no flag says which: the caller cannot know whether to release */
+static PyObject *bad_text_or_self(PyObject *obj)
+{
+	if (PyUnicode_Check(obj))
+		return obj; // expect-warning{{rc-return-borrowed}}
+	return PyObject_Str(obj);
+}
+
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p);
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 {
@@ -574,5 +607,7 @@ PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 	bad_data_leaked_when_refused(p, a);
 	(void)callback_methods;
 	only_a_call();
+	good_text_length(a);
+	Py_XDECREF(bad_text_or_self(a));
 	return bad_marker_unchecked(a);
 }
