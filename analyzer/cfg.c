@@ -729,6 +729,44 @@ static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *bu
 	clang_disposeTokens(x->env->tu, toks, nt);
 }
 
+static int macro_body_unop(struct cx *x, CXCursor c, char *buf, size_t n)
+{
+	const char *end = NULL;
+	const char *p = text_at(x, c, &end);
+	if (!p)
+		return 0;
+	const char *q = p;
+	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
+		q++;
+	if (q == p)
+		return 0;
+	const char *body_end = NULL;
+	const char *body = find_macro(x, p, (size_t)(q - p), &body_end);
+	if (!body)
+		return 0;
+	struct mtok t[512];
+	unsigned nt = macro_lex(body, body_end, t, 512, 1);
+	const struct mtok *op = NULL;
+	for (unsigned i = 0; i + 1 < nt && i < 512; i++) {
+		if (t[i].kind != 'p' || t[i + 1].kind != 'i')
+			continue;
+		int always = mtok_is(&t[i], "!") || mtok_is(&t[i], "~");
+		int maybe = mtok_is(&t[i], "-") || mtok_is(&t[i], "*") || mtok_is(&t[i], "&");
+		/* -, * and & are unary only where no operand ends just before them */
+		int unary_pos = i == 0 || (t[i - 1].kind == 'p' && !mtok_is(&t[i - 1], ")") && !mtok_is(&t[i - 1], "]"));
+		if (!always && !(maybe && unary_pos))
+			continue;
+		if (op && (op->len != t[i].len || memcmp(op->p, t[i].p, op->len)))
+			return 0; /* two different candidates: unknown */
+		op = &t[i];
+	}
+	if (!op || op->len >= n)
+		return 0;
+	memcpy(buf, op->p, op->len);
+	buf[op->len] = '\0';
+	return 1;
+}
+
 static void unop(struct cx *x, CXCursor c, CXCursor kid, char *buf, size_t n)
 {
 	buf[0] = '\0';
@@ -754,6 +792,11 @@ static void unop(struct cx *x, CXCursor c, CXCursor kid, char *buf, size_t n)
 		snprintf(buf, n, "!"); /* the only unary operator taking a pointer to an int */
 		return;
 	}
+	/* inside a macro body: the prefix operator the macro's #define writes before an operand,
+	 * when that is the only one (`if (ref && !flag)`: the operand is a macro parameter,
+	 * spelled at the invocation, so the expression has no text of its own) */
+	if (macro_body_unop(x, c, buf, n))
+		return;
 	/* inside a macro body: a prefix operator is the first token where the expression is spelled */
 	CXToken *toks = NULL;
 	unsigned nt = 0;

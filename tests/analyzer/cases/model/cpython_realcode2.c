@@ -572,6 +572,29 @@ static PyObject *bad_text_or_self(PyObject *obj)
 	return PyObject_Str(obj);
 }
 
+/* ---- a `!` on a macro parameter inside the macro's body (it used to be dropped: the test was
+ * read inverted) ------------------------------------------------------------------------- */
+
+#define RELEASE_UNLESS(keep, ref) if (ref && !keep) { Py_DECREF(ref); }
+
+static void good_release_unless_kept(PyObject *self)
+{
+	PyObject *a = PyNumber_Absolute(self);
+	int keep = 0;
+	if (a == NULL)
+		return;
+	RELEASE_UNLESS(keep, a)
+}
+
+static void bad_release_unless_kept(PyObject *self)
+{
+	PyObject *a = PyNumber_Absolute(self);
+	int keep = 1;
+	if (a == NULL)
+		return;
+	RELEASE_UNLESS(keep, a)
+} // expect-warning{{rc-leak}}
+
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p);
 PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 {
@@ -608,6 +631,8 @@ PyObject *use_all(PyObject *a, PyObject *b, PendingObject *p)
 	(void)callback_methods;
 	only_a_call();
 	good_text_length(a);
+	good_release_unless_kept(a);
+	bad_release_unless_kept(a);
 	Py_XDECREF(bad_text_or_self(a));
 	return bad_marker_unchecked(a);
 }
