@@ -613,6 +613,48 @@ static const char *text_at(struct cx *x, CXCursor c, const char **end)
 	return text + off;
 }
 
+/* The definition of macro `name` written after `after` in the main file, if any: a macro defined
+ * again under another #if branch (`#ifdef A / #define M(x) / #else / #define M(x) (x != 0)`). */
+static const char *next_definition(struct cx *x, const char *name, size_t len, const char *after, const char **end)
+{
+	const char *t = x->env->main_text, *te = t ? t + x->env->main_len : NULL;
+	if (t && after >= t && after < te)
+		return macro_body(after, (size_t)(te - after), name, len, end);
+	/* a definition found in an included file (find_macro): the rest of that file */
+	struct cfg_macros *m = x->env->macros;
+	for (unsigned i = 0; m && i < m->nfiles; i++) {
+		size_t flen = 0;
+		const char *ft = clang_getFileContents(x->env->tu, m->files[i], &flen);
+		if (ft && after >= ft && after < ft + flen)
+			return macro_body(after, (size_t)(ft + flen - after), name, len, end);
+	}
+	return NULL;
+}
+
+/* The operator between lhs and rhs in the definitions of macro `name`. Which definition the
+ * preprocessor used is not known (libclang keeps no record of skipped #if branches without a
+ * detailed preprocessing record): the definitions where the operands appear with an operator
+ * between them must all agree on it. */
+static int macro_definitions_find(struct cx *x, const char *name, size_t len, CXCursor lhs, CXCursor rhs, char *buf,
+				  size_t n)
+{
+	const char *end = NULL;
+	char found[8] = "";
+	for (const char *body = find_macro(x, name, len, &end); body;
+	     body = next_definition(x, name, len, end, &end)) {
+		char op[8];
+		if (!macro_body_find(body, end, lhs, rhs, op, sizeof op))
+			continue;
+		if (found[0] && strcmp(found, op))
+			return 0;
+		snprintf(found, sizeof found, "%s", op);
+	}
+	if (!found[0] || strlen(found) >= n)
+		return 0;
+	snprintf(buf, n, "%s", found);
+	return 1;
+}
+
 static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
 {
 	const char *end = NULL;
@@ -624,9 +666,7 @@ static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, c
 		q++;
 	if (q == p)
 		return 0;
-	const char *body_end = NULL;
-	const char *body = find_macro(x, p, (size_t)(q - p), &body_end);
-	if (!body || !macro_body_find(body, body_end, lhs, rhs, buf, n)) {
+	if (!macro_definitions_find(x, p, (size_t)(q - p), lhs, rhs, buf, n)) {
 		/* Py_CLEAR expanded inside a macro of the file: its body (object.h, 3.8-3.13) tests
 		 * its temporary with `_py_tmp != NULL` (3.12+: `_tmp_old_op`; our stand-in: `_rc_old`) */
 		CXCursor l = strip(lhs);
@@ -740,30 +780,33 @@ static int macro_body_unop(struct cx *x, CXCursor c, char *buf, size_t n)
 		q++;
 	if (q == p)
 		return 0;
+	char found[8] = "";
 	const char *body_end = NULL;
-	const char *body = find_macro(x, p, (size_t)(q - p), &body_end);
-	if (!body)
-		return 0;
-	struct mtok t[512];
-	unsigned nt = macro_lex(body, body_end, t, 512, 1);
-	const struct mtok *op = NULL;
-	for (unsigned i = 0; i + 1 < nt && i < 512; i++) {
-		if (t[i].kind != 'p' || t[i + 1].kind != 'i')
-			continue;
-		int always = mtok_is(&t[i], "!") || mtok_is(&t[i], "~");
-		int maybe = mtok_is(&t[i], "-") || mtok_is(&t[i], "*") || mtok_is(&t[i], "&");
-		/* -, * and & are unary only where no operand ends just before them */
-		int unary_pos = i == 0 || (t[i - 1].kind == 'p' && !mtok_is(&t[i - 1], ")") && !mtok_is(&t[i - 1], "]"));
-		if (!always && !(maybe && unary_pos))
-			continue;
-		if (op && (op->len != t[i].len || memcmp(op->p, t[i].p, op->len)))
-			return 0; /* two different candidates: unknown */
-		op = &t[i];
+	for (const char *body = find_macro(x, p, (size_t)(q - p), &body_end); body;
+	     body = next_definition(x, p, (size_t)(q - p), body_end, &body_end)) {
+		struct mtok t[512];
+		unsigned nt = macro_lex(body, body_end, t, 512, 1);
+		for (unsigned i = 0; i + 1 < nt && i < 512; i++) {
+			if (t[i].kind != 'p' || t[i + 1].kind != 'i')
+				continue;
+			int always = mtok_is(&t[i], "!") || mtok_is(&t[i], "~");
+			int maybe = mtok_is(&t[i], "-") || mtok_is(&t[i], "*") || mtok_is(&t[i], "&");
+			/* -, * and & are unary only where no operand ends just before them */
+			int unary_pos = i == 0 ||
+					(t[i - 1].kind == 'p' && !mtok_is(&t[i - 1], ")") && !mtok_is(&t[i - 1], "]"));
+			if (!always && !(maybe && unary_pos))
+				continue;
+			if (t[i].len >= sizeof found)
+				return 0;
+			if (found[0] && (strlen(found) != t[i].len || memcmp(found, t[i].p, t[i].len)))
+				return 0; /* two different candidates: unknown */
+			memcpy(found, t[i].p, t[i].len);
+			found[t[i].len] = '\0';
+		}
 	}
-	if (!op || op->len >= n)
+	if (!found[0] || strlen(found) >= n)
 		return 0;
-	memcpy(buf, op->p, op->len);
-	buf[op->len] = '\0';
+	snprintf(buf, n, "%s", found);
 	return 1;
 }
 
