@@ -464,6 +464,10 @@ static int macro_body_find(const char *body, const char *body_end, CXCursor lhs,
 struct cfg_macro_entry {
 	char *name;
 	const char *body, *end; /* NULL: no definition found */
+	/* the further definitions in the same file (#if branches), found on first use */
+	const char **more, **more_end;
+	unsigned nmore;
+	int have_more;
 };
 
 struct cfg_macros {
@@ -487,8 +491,11 @@ void cfg_macros_free(struct cfg_macros *m)
 {
 	if (!m)
 		return;
-	for (unsigned i = 0; i < m->n; i++)
+	for (unsigned i = 0; i < m->n; i++) {
 		free(m->e[i].name);
+		free(m->e[i].more);
+		free(m->e[i].more_end);
+	}
 	free(m->e);
 	for (unsigned i = 0; i < m->nfiles; i++)
 		free(m->stacks[i]);
@@ -569,6 +576,7 @@ static const char *find_macro(struct cx *x, const char *name, size_t len, const 
 		m->e = util_xrealloc(m->e, m->cap * sizeof *m->e);
 	}
 	struct cfg_macro_entry *e = &m->e[m->n++];
+	memset(e, 0, sizeof *e);
 	e->name = util_xcalloc(len + 1, 1);
 	memcpy(e->name, name, len);
 	e->body = body;
@@ -613,22 +621,59 @@ static const char *text_at(struct cx *x, CXCursor c, const char **end)
 	return text + off;
 }
 
-/* The definition of macro `name` written after `after` in the main file, if any: a macro defined
- * again under another #if branch (`#ifdef A / #define M(x) / #else / #define M(x) (x != 0)`). */
-static const char *next_definition(struct cx *x, const char *name, size_t len, const char *after, const char **end)
+#define MAX_DEFINITIONS 8
+
+/* Every definition of macro `name` in the file its first one is in (a macro defined again under
+ * another #if branch: `#ifdef A / #define M(x) / #else / #define M(x) (x != 0)`), at most
+ * MAX_DEFINITIONS; returns their number. Those of included files are kept in the unit's cache. */
+static unsigned macro_definitions(struct cx *x, const char *name, size_t len, const char **bodies, const char **ends)
 {
+	const char *end = NULL;
+	const char *b = find_macro(x, name, len, &end);
+	if (!b)
+		return 0;
+	unsigned n = 0;
+	bodies[n] = b;
+	ends[n++] = end;
 	const char *t = x->env->main_text, *te = t ? t + x->env->main_len : NULL;
-	if (t && after >= t && after < te)
-		return macro_body(after, (size_t)(te - after), name, len, end);
-	/* a definition found in an included file (find_macro): the rest of that file */
-	struct cfg_macros *m = x->env->macros;
-	for (unsigned i = 0; m && i < m->nfiles; i++) {
-		size_t flen = 0;
-		const char *ft = clang_getFileContents(x->env->tu, m->files[i], &flen);
-		if (ft && after >= ft && after < ft + flen)
-			return macro_body(after, (size_t)(ft + flen - after), name, len, end);
+	if (t && b >= t && b < te) {
+		while (n < MAX_DEFINITIONS && (b = macro_body(end, (size_t)(te - end), name, len, &end)) != NULL) {
+			bodies[n] = b;
+			ends[n++] = end;
+		}
+		return n;
 	}
-	return NULL;
+	struct cfg_macros *m = x->env->macros;
+	struct cfg_macro_entry *e = NULL;
+	for (unsigned i = 0; m && i < m->n && !e; i++)
+		if (strlen(m->e[i].name) == len && !memcmp(m->e[i].name, name, len))
+			e = &m->e[i];
+	if (!e)
+		return n;
+	if (!e->have_more) {
+		e->have_more = 1;
+		for (unsigned i = 0; i < m->nfiles; i++) {
+			size_t flen = 0;
+			const char *ft = clang_getFileContents(x->env->tu, m->files[i], &flen);
+			if (!ft || e->body < ft || e->body >= ft + flen)
+				continue;
+			const char *at = e->end;
+			while (e->nmore < MAX_DEFINITIONS - 1 &&
+			       (b = macro_body(at, (size_t)(ft + flen - at), name, len, &end)) != NULL) {
+				e->more = util_xrealloc(e->more, (e->nmore + 1) * sizeof *e->more);
+				e->more_end = util_xrealloc(e->more_end, (e->nmore + 1) * sizeof *e->more_end);
+				e->more[e->nmore] = b;
+				e->more_end[e->nmore++] = end;
+				at = end;
+			}
+			break;
+		}
+	}
+	for (unsigned k = 0; k < e->nmore && n < MAX_DEFINITIONS; k++) {
+		bodies[n] = e->more[k];
+		ends[n++] = e->more_end[k];
+	}
+	return n;
 }
 
 /* The operator between lhs and rhs in the definitions of macro `name`. Which definition the
@@ -638,12 +683,12 @@ static const char *next_definition(struct cx *x, const char *name, size_t len, c
 static int macro_definitions_find(struct cx *x, const char *name, size_t len, CXCursor lhs, CXCursor rhs, char *buf,
 				  size_t n)
 {
-	const char *end = NULL;
+	const char *bodies[MAX_DEFINITIONS], *ends[MAX_DEFINITIONS];
+	unsigned nd = macro_definitions(x, name, len, bodies, ends);
 	char found[8] = "";
-	for (const char *body = find_macro(x, name, len, &end); body;
-	     body = next_definition(x, name, len, end, &end)) {
+	for (unsigned d = 0; d < nd; d++) {
 		char op[8];
-		if (!macro_body_find(body, end, lhs, rhs, op, sizeof op))
+		if (!macro_body_find(bodies[d], ends[d], lhs, rhs, op, sizeof op))
 			continue;
 		if (found[0] && strcmp(found, op))
 			return 0;
@@ -781,11 +826,11 @@ static int macro_body_unop(struct cx *x, CXCursor c, char *buf, size_t n)
 	if (q == p)
 		return 0;
 	char found[8] = "";
-	const char *body_end = NULL;
-	for (const char *body = find_macro(x, p, (size_t)(q - p), &body_end); body;
-	     body = next_definition(x, p, (size_t)(q - p), body_end, &body_end)) {
+	const char *bodies[MAX_DEFINITIONS], *ends[MAX_DEFINITIONS];
+	unsigned nd = macro_definitions(x, p, (size_t)(q - p), bodies, ends);
+	for (unsigned d = 0; d < nd; d++) {
 		struct mtok t[512];
-		unsigned nt = macro_lex(body, body_end, t, 512, 1);
+		unsigned nt = macro_lex(bodies[d], ends[d], t, 512, 1);
 		for (unsigned i = 0; i + 1 < nt && i < 512; i++) {
 			if (t[i].kind != 'p' || t[i + 1].kind != 'i')
 				continue;
@@ -835,22 +880,22 @@ static void unop(struct cx *x, CXCursor c, CXCursor kid, char *buf, size_t n)
 		snprintf(buf, n, "!"); /* the only unary operator taking a pointer to an int */
 		return;
 	}
-	/* inside a macro body: the prefix operator the macro's #define writes before an operand,
-	 * when that is the only one (`if (ref && !flag)`: the operand is a macro parameter,
-	 * spelled at the invocation, so the expression has no text of its own) */
-	if (macro_body_unop(x, c, buf, n))
-		return;
 	/* inside a macro body: a prefix operator is the first token where the expression is spelled */
 	CXToken *toks = NULL;
 	unsigned nt = 0;
-	if (!spelled_tokens(x->env->tu, clang_getRangeStart(rc), &toks, &nt))
-		return;
-	if (clang_getTokenKind(toks[0]) == CXToken_Punctuation && !tok_is(x->env->tu, toks[0], "(")) {
-		CXString sp = clang_getTokenSpelling(x->env->tu, toks[0]);
-		snprintf(buf, n, "%s", clang_getCString(sp));
-		clang_disposeString(sp);
+	if (spelled_tokens(x->env->tu, clang_getRangeStart(rc), &toks, &nt)) {
+		if (clang_getTokenKind(toks[0]) == CXToken_Punctuation && !tok_is(x->env->tu, toks[0], "(")) {
+			CXString sp = clang_getTokenSpelling(x->env->tu, toks[0]);
+			snprintf(buf, n, "%s", clang_getCString(sp));
+			clang_disposeString(sp);
+		}
+		clang_disposeTokens(x->env->tu, toks, nt);
 	}
-	clang_disposeTokens(x->env->tu, toks, nt);
+	/* the prefix operator the macro's #define writes before an operand, when that is the only
+	 * one (`if (ref && !flag)`: the operand is a macro parameter spelled at the invocation, so
+	 * the expression has no text of its own) */
+	if (!buf[0])
+		macro_body_unop(x, c, buf, n);
 }
 
 static int eval_int(CXCursor c, int64_t *out)
