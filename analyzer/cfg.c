@@ -1668,7 +1668,7 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 			r = lower_incdec(x, c, ks.v[0], op[0] == '+' ? 1 : -1);
 		} else if (!strcmp(op, "-")) {
 			struct ir_operand o = lower_expr(x, ks.v[0]);
-			if (o.kind == IR_OPND_INT)
+			if (o.kind == IR_OPND_INT && o.ival != INT64_MIN) /* -INT64_MIN does not fit */
 				r = ir_int_opnd(-o.ival);
 		} else if (!strcmp(op, "!")) {
 			r = cond_value(x, c);

@@ -26,3 +26,18 @@ int bad_overflow_folding(rc_heap *heap)
 	rc_decref(o);
 	return 0;
 }
+
+/* the negation of INT64_MIN does not fit either (UBSan on the same encoder once rccheck read the
+ * `-` of a macro body: `#define NEG(v) (-(v))`) */
+#define NEG(v) (-(v))
+
+int good_negated_minimum(rc_heap *heap, long long n)
+{
+	rc_object *o = rc_new(heap, &thing_type);
+	if (o == NULL)
+		return -1;
+	if (n == -(INT64_MIN) || n == NEG(INT64_MIN))
+		n = 1;
+	rc_decref(o);
+	return (int)n;
+}
