@@ -700,18 +700,28 @@ static int macro_definitions_find(struct cx *x, const char *name, size_t len, CX
 	return 1;
 }
 
-static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
+/* The name of the macro whose expansion cursor c is in, read where it is invoked, or NULL;
+ * *len: its length. */
+static const char *macro_name_at(struct cx *x, CXCursor c, size_t *len)
 {
 	const char *end = NULL;
 	const char *p = text_at(x, c, &end);
 	if (!p)
-		return 0;
+		return NULL;
 	const char *q = p;
 	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
 		q++;
-	if (q == p)
+	*len = (size_t)(q - p);
+	return q == p ? NULL : p;
+}
+
+static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
+{
+	size_t len = 0;
+	const char *p = macro_name_at(x, c, &len);
+	if (!p)
 		return 0;
-	if (!macro_definitions_find(x, p, (size_t)(q - p), lhs, rhs, buf, n)) {
+	if (!macro_definitions_find(x, p, len, lhs, rhs, buf, n)) {
 		/* Py_CLEAR expanded inside a macro of the file: its body (object.h, 3.8-3.13) tests
 		 * its temporary with `_py_tmp != NULL` (3.12+: `_tmp_old_op`; our stand-in: `_rc_old`) */
 		CXCursor l = strip(lhs);
@@ -816,18 +826,13 @@ static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *bu
 
 static int macro_body_unop(struct cx *x, CXCursor c, char *buf, size_t n)
 {
-	const char *end = NULL;
-	const char *p = text_at(x, c, &end);
+	size_t len = 0;
+	const char *p = macro_name_at(x, c, &len);
 	if (!p)
-		return 0;
-	const char *q = p;
-	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
-		q++;
-	if (q == p)
 		return 0;
 	char found[8] = "";
 	const char *bodies[MAX_DEFINITIONS], *ends[MAX_DEFINITIONS];
-	unsigned nd = macro_definitions(x, p, (size_t)(q - p), bodies, ends);
+	unsigned nd = macro_definitions(x, p, len, bodies, ends);
 	for (unsigned d = 0; d < nd; d++) {
 		struct mtok t[512];
 		unsigned nt = macro_lex(bodies[d], ends[d], t, 512, 1);

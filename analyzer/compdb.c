@@ -165,23 +165,6 @@ static char *join_path(const char *dir, const char *p)
 	return r;
 }
 
-static char *canon(const char *p)
-{
-	return util_canonical_path(p);
-}
-
-/* Path printed for an entry: relative to the working directory when under it. */
-static char *display_path(const char *abs)
-{
-	char cwd[PATH_MAX];
-	if (getcwd(cwd, sizeof cwd)) {
-		size_t n = strlen(cwd);
-		if (!strncmp(abs, cwd, n) && abs[n] == '/')
-			return util_xstrdup(abs + n + 1);
-	}
-	return util_xstrdup(abs);
-}
-
 static int takes_value(const char *a)
 {
 	static const char *const opts[] = { "-o", "-MF", "-MQ", "-MT", "-Xclang", "-arch", "-target" };
@@ -234,7 +217,7 @@ static void entry_args(CXCompileCommand cmd, const char *dir, const char *abs_fi
 		}
 		if (a[0] != '-') {
 			char *p = join_path(dir, a);
-			char *c = canon(p);
+			char *c = util_canonical_path(p);
 			int same = !strcmp(c, abs_file);
 			free(p);
 			free(c);
@@ -325,7 +308,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 	if (!hit)
 		abort();
 	for (int i = 0; i < nselectors; i++)
-		sel[i] = canon(selectors[i]);
+		sel[i] = util_canonical_path(selectors[i]);
 	CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(db);
 	unsigned n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
 	char **seen = NULL;
@@ -335,7 +318,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 		CXString d = clang_CompileCommand_getDirectory(cmd);
 		CXString f = clang_CompileCommand_getFilename(cmd);
 		char *p = join_path(clang_getCString(d), clang_getCString(f));
-		char *abs = canon(p);
+		char *abs = util_canonical_path(p);
 		free(p);
 		int dup = 0;
 		for (size_t k = 0; k < nseen; k++)
@@ -348,7 +331,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 			args = util_xrealloc(args, (size_t)(nargs + nextra + 1) * sizeof *args);
 			for (int k = 0; k < nextra; k++)
 				args[nargs++] = util_xstrdup(extra[k]);
-			char *disp = display_path(abs);
+			char *disp = util_display_path(abs);
 			compdb_add(l, disp, abs, (const char *const *)args, nargs);
 			free(disp);
 			for (int k = 0; k < nargs; k++)

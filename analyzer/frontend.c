@@ -11,7 +11,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,16 +227,9 @@ static int in_unit_sources(const struct fe_options *opt, CXSourceLocation loc)
 static char *fragment_display(const char *name)
 {
 	char *c = util_canonical_path(name);
-	char cwd[4096];
-	if (getcwd(cwd, sizeof cwd)) {
-		size_t n = strlen(cwd);
-		if (!strncmp(c, cwd, n) && c[n] == '/') {
-			char *r = util_xstrdup(c + n + 1);
-			free(c);
-			return r;
-		}
-	}
-	return c;
+	char *r = util_display_path(c);
+	free(c);
+	return r;
 }
 
 /* The fragment record of file f (added on first use), for a function defined in it. */

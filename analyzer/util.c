@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,4 +48,15 @@ char *util_canonical_path(const char *p)
 	if (realpath(p, buf))
 		return util_xstrdup(buf);
 	return util_xstrdup(p);
+}
+
+char *util_display_path(const char *abs)
+{
+	char cwd[PATH_MAX];
+	if (getcwd(cwd, sizeof cwd)) {
+		size_t n = strlen(cwd);
+		if (!strncmp(abs, cwd, n) && abs[n] == '/')
+			return util_xstrdup(abs + n + 1);
+	}
+	return util_xstrdup(abs);
 }

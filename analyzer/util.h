@@ -12,5 +12,7 @@ void *util_xcalloc(size_t n, size_t size);
 char *util_xstrdup(const char *s); /* NULL is copied as "" */
 /* realpath(p), or a copy of p when it does not exist (a new string). */
 char *util_canonical_path(const char *p);
+/* An absolute path as printed: relative to the working directory when under it (a new string). */
+char *util_display_path(const char *abs);
 
 #endif
