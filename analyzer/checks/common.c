@@ -3,7 +3,7 @@
  */
 #include "common.h"
 
-#include "../util.h"
+#include "util.h"
 
 void param_reports_add(struct engine *eng, struct param_reports *r, struct ir_loc loc, int param, const char *name,
 		       const char *message)

@@ -4,7 +4,7 @@
 #ifndef RCCHECK_CHECKS_COMMON_H
 #define RCCHECK_CHECKS_COMMON_H
 
-#include "../engine.h"
+#include "engine/engine.h"
 
 #include <stdio.h>
 #include <stdlib.h>

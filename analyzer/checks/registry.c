@@ -1,7 +1,7 @@
 /*
  * registry.c - builds engine_checks[] from checks.def (X-macro). Never edited when adding a check.
  */
-#include "../engine.h"
+#include "engine/engine.h"
 
 #define RC_CHECK(name) extern const struct check check_##name;
 #include "checks.def"

@@ -10,7 +10,7 @@
  */
 #include "common.h"
 
-#include "../model.h"
+#include "models/model.h"
 
 #define MAX_FIELDS 128
 

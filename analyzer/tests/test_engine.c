@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "engine.h"
-#include "ir.h"
-#include "model.h"
+#include "engine/engine.h"
+#include "ir/ir.h"
+#include "models/model.h"
 
 /* ---- fixtures ------------------------------------------------------------------------------ */
 

@@ -1,15 +1,18 @@
 /*
  * frontend.c - one translation unit from source to findings (frontend.h).
  */
-#define _POSIX_C_SOURCE 200809L
-#include "frontend.h"
+#define _GNU_SOURCE /* dladdr */
+#include "frontend/frontend.h"
 
-#include "cfg.h"
-#include "engine.h"
-#include "ir.h"
-#include "pyheaders.h"
+#include "frontend/cfg.h"
+#include "engine/engine.h"
+#include "ir/ir.h"
+#include "frontend/pyheaders.h"
 #include "util.h"
 
+#include <clang-c/Index.h>
+
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -928,8 +931,34 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_input *in, struct diag_file *out)
+struct fe_index *frontend_index_new(void)
 {
+	return (struct fe_index *)clang_createIndex(0, 0);
+}
+
+void frontend_index_free(struct fe_index *index)
+{
+	clang_disposeIndex((CXIndex)index);
+}
+
+int frontend_libclang_path(char *buf, size_t len)
+{
+	Dl_info info;
+	union {
+		CXString (*fn)(void);
+		void *p;
+	} sym;
+	sym.fn = clang_getClangVersion;
+	if (!dladdr(sym.p, &info) || !info.dli_fname)
+		return -1;
+	int n = snprintf(buf, len, "%s", info.dli_fname);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const struct fe_input *in,
+		 struct diag_file *out)
+{
+	CXIndex index = (CXIndex)fe_index;
 	double t_start = now_s(), t_parsed = 0, t_lowered = 0;
 	struct unit u;
 	memset(&u, 0, sizeof u);

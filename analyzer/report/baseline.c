@@ -7,9 +7,9 @@
  * are adjacent, which makes the "each entry absorbs one finding" rule a scan for the first
  * unused one.
  */
-#include "baseline.h"
+#include "report/baseline.h"
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "util.h"
 
 #include <errno.h>

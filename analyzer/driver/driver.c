@@ -1,21 +1,20 @@
 /*
  * driver.c - the command line (docs/analyzer.md, "Command line"): options, inputs, the worker
- * threads (one libclang index each), output and exit status; and the in-memory entry point.
+ * threads (one parser index each), output and exit status; and the in-memory entry point.
  */
-#define _GNU_SOURCE /* dladdr */
+#define _GNU_SOURCE /* realpath, strdup, ... */
 #include "rccheck.h"
 
-#include "baseline.h"
-#include "compdb.h"
-#include "diag.h"
-#include "engine.h"
-#include "frontend.h"
-#include "model.h"
+#include "report/baseline.h"
+#include "frontend/compdb.h"
+#include "report/diag.h"
+#include "engine/engine.h"
+#include "frontend/frontend.h"
+#include "models/model.h"
 #include "util.h"
 #include "version.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -351,7 +350,7 @@ struct work {
 static void *worker(void *arg)
 {
 	struct work *w = arg;
-	CXIndex index = clang_createIndex(0, 0);
+	struct fe_index *index = frontend_index_new();
 	for (;;) {
 		size_t i = atomic_fetch_add(&w->next, 1);
 		if (i >= w->inputs->n)
@@ -367,7 +366,7 @@ static void *worker(void *arg)
 		if (w->progress->on)
 			progress_step(w->progress, w->run->files[i].nfindings);
 	}
-	clang_disposeIndex(index);
+	frontend_index_free(index);
 	return NULL;
 }
 
@@ -384,16 +383,9 @@ static void find_resource_dir(void)
 		resource_dir_result = dir;
 		return;
 	}
-	Dl_info info;
-	union {
-		CXString (*fn)(void);
-		void *p;
-	} sym;
-	sym.fn = clang_getClangVersion;
-	if (!dladdr(sym.p, &info) || !info.dli_fname)
-		return;
 	char libdir[4096];
-	snprintf(libdir, sizeof libdir, "%s", info.dli_fname);
+	if (frontend_libclang_path(libdir, sizeof libdir) < 0)
+		return;
 	char *slash = strrchr(libdir, '/');
 	if (!slash)
 		return;
@@ -648,9 +640,9 @@ int rccheck_analyze_buffer(const char *name, const char *data, size_t len, const
 	fi.nargs = nargs;
 	fi.buffer = data ? data : "";
 	fi.len = data ? len : 0;
-	CXIndex index = clang_createIndex(0, 0);
+	struct fe_index *index = frontend_index_new();
 	int r = frontend_run(index, &fe, &fi, &run.files[0]);
-	clang_disposeIndex(index);
+	frontend_index_free(index);
 	if (out)
 		write_report(&run, format, out);
 	int n = r < 0 ? -1 : (int)run.files[0].nfindings;

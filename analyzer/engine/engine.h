@@ -17,8 +17,8 @@
 #ifndef RCCHECK_ENGINE_H
 #define RCCHECK_ENGINE_H
 
-#include "ir.h"
-#include "model.h"
+#include "ir/ir.h"
+#include "models/model.h"
 
 #include <stdint.h>
 

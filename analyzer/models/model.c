@@ -2,7 +2,7 @@
  * model.c - the call model: parsing of model files (docs/model-format.md), CPython's
  * refcounts.dat, the embedded built-in models, and lookup by name (exact, then prefix).
  */
-#include "model.h"
+#include "models/model.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -6,7 +6,7 @@
 #ifndef RCCHECK_CFG_H
 #define RCCHECK_CFG_H
 
-#include "ir.h"
+#include "ir/ir.h"
 
 #include <clang-c/Index.h>
 

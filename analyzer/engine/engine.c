@@ -2,7 +2,7 @@
  * engine.c - path-sensitive ownership analysis over one IR function (engine.h;
  * docs/analyzer.md explains the exploration, the memo table and the budget).
  */
-#include "engine.h"
+#include "engine/engine.h"
 
 #include "util.h"
 

@@ -1,8 +1,8 @@
 /*
  * output_json.c - the --format=json report (contract in docs/analyzer.md).
  */
-#include "diag.h"
-#include "engine.h"
+#include "report/diag.h"
+#include "engine/engine.h"
 #include "version.h"
 
 #include <jansson.h>

@@ -8,9 +8,9 @@
  * Each full expression's temporaries (call results, ?: results) are killed by an IR_KILL at
  * the end of the statement, so that a new reference that is never stored is reported there.
  */
-#include "cfg.h"
+#include "frontend/cfg.h"
 
-#include "model.h"
+#include "models/model.h"
 #include "util.h"
 
 #include <stdint.h>

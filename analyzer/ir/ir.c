@@ -1,7 +1,7 @@
 /*
  * ir.c - building, compacting, checking and printing the IR (ir.h; docs/analyzer.md).
  */
-#include "ir.h"
+#include "ir/ir.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,9 +3,9 @@
  * result per finding with its path as a code flow, and a fingerprint that survives edits
  * elsewhere in the file (partialFingerprints; also what --baseline matches, baseline.h).
  */
-#include "baseline.h"
-#include "diag.h"
-#include "engine.h"
+#include "report/baseline.h"
+#include "report/diag.h"
+#include "engine/engine.h"
 #include "util.h"
 #include "version.h"
 

@@ -5,7 +5,7 @@
  * docs/analyzer.md, "Python headers".
  */
 #define _POSIX_C_SOURCE 200809L
-#include "pyheaders.h"
+#include "frontend/pyheaders.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -7,10 +7,10 @@
 #ifndef RCCHECK_FRONTEND_H
 #define RCCHECK_FRONTEND_H
 
-#include "diag.h"
-#include "model.h"
+#include "report/diag.h"
+#include "models/model.h"
 
-#include <clang-c/Index.h>
+#include <stddef.h>
 
 struct fe_options {
 	const struct model *model;
@@ -36,8 +36,18 @@ struct fe_input {
 	size_t len;
 };
 
+/* A parser context (one libclang index): one per worker thread, never shared. */
+struct fe_index;
+struct fe_index *frontend_index_new(void);
+void frontend_index_free(struct fe_index *index);
+
+/* Writes the path of the libclang library actually loaded (clang's resource dir is found next
+ * to it); -1 when it cannot be told. */
+int frontend_libclang_path(char *buf, size_t len);
+
 /* Analyses one input into *out (initialised by the caller). Returns 0, or -1 when the file
  * could not be parsed at all (an error is recorded in *out). */
-int frontend_run(CXIndex index, const struct fe_options *opt, const struct fe_input *in, struct diag_file *out);
+int frontend_run(struct fe_index *index, const struct fe_options *opt, const struct fe_input *in,
+		 struct diag_file *out);
 
 #endif

@@ -2,7 +2,7 @@
  * compdb.c - collecting inputs from paths and compile databases (compdb.h).
  */
 #define _XOPEN_SOURCE 700
-#include "compdb.h"
+#include "frontend/compdb.h"
 
 #include "util.h"
 

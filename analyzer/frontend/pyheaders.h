@@ -11,7 +11,7 @@
 #ifndef RCCHECK_PYHEADERS_H
 #define RCCHECK_PYHEADERS_H
 
-#include "model.h"
+#include "models/model.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -18,7 +18,7 @@
 #ifndef RCCHECK_BASELINE_H
 #define RCCHECK_BASELINE_H
 
-#include "diag.h"
+#include "report/diag.h"
 
 #include <stddef.h>
 #include <stdint.h>

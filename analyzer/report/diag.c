@@ -1,11 +1,11 @@
 /*
  * diag.c - findings per file, suppression comments, text output (diag.h).
  */
-#include "diag.h"
+#include "report/diag.h"
 
 #include "util.h"
 
-#include "engine.h"
+#include "engine/engine.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
