@@ -30,10 +30,10 @@ static void on_assign(struct engine *eng, const struct eng_event_info *ev, void 
 	char origin[300];
 	snprintf(origin, sizeof origin, "%s", engine_value_origin(eng, v));
 	if (var->flags & IR_VAR_TEMP)
-		engine_report(eng, check_self("rc-leak"), ev->node->loc, v, var->name,
+		engine_report(eng, ev->self, ev->node->loc, v, var->name,
 			      "new reference returned by %s is never stored or released", origin);
 	else
-		engine_report(eng, check_self("rc-leak"), ev->node->loc, v, var->name,
+		engine_report(eng, ev->self, ev->node->loc, v, var->name,
 			      "reference from %s held in '%s' is leaked: '%s' is overwritten here", origin, var->name,
 			      var->name);
 }
@@ -43,7 +43,7 @@ static void on_assign(struct engine *eng, const struct eng_event_info *ev, void 
 static void on_end(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
 	(void)ev;
-	param_reports_flush(eng, data, check_self("rc-leak"), engine_param_acquired);
+	param_reports_flush(eng, data, ev->self, engine_param_acquired);
 }
 
 static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
@@ -84,7 +84,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		if (v->param)
 			param_reports_add(eng, d, ev->node->loc, v->param, *name ? name : origin, msg);
 		else
-			engine_report(eng, check_self("rc-leak"), ev->node->loc, v, *name ? name : origin, "%s", msg);
+			engine_report(eng, ev->self, ev->node->loc, v, *name ? name : origin, "%s", msg);
 	}
 }
 

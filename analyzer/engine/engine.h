@@ -17,10 +17,14 @@
 #ifndef RCCHECK_ENGINE_H
 #define RCCHECK_ENGINE_H
 
+#include "engine/irfacts.h"
 #include "ir/ir.h"
 #include "models/model.h"
 
 #include <stdint.h>
+
+/* Per-value bytes the registered checks may own, in all (struct check.value_bytes). */
+#define ENG_CHECK_BYTES 4
 
 enum eng_null {
 	ENG_NONNULL,    /* known not NULL */
@@ -73,6 +77,9 @@ struct eng_value {
 	uint8_t parent;   /* slot of the value it is borrowed from (dies with it), 0: none */
 	int8_t mdelta;    /* part of delta that comes from models (not from p->refcnt++ or names) */
 	int32_t rel_site; /* call that last released it, or -1 */
+	/* Bytes the checks own: check i has value_bytes of them from its offset on (engine_value_byte);
+	 * the engine copies, hashes and memoizes them with the rest and never reads them. */
+	uint8_t check_bytes[ENG_CHECK_BYTES];
 };
 
 struct engine;
@@ -97,6 +104,7 @@ struct eng_event_info {
 	const struct eng_state *state; /* NULL for ENG_EV_END */
 	int32_t var;   /* ENG_EV_ASSIGN: the var losing its value */
 	int succ;      /* ENG_EV_BRANCH: 0 (true) or 1 (false) */
+	int self;      /* the index of the check receiving the event (its ID for engine_report) */
 };
 
 struct engine_options;
@@ -118,6 +126,7 @@ struct check {
 	const char *id;          /* "rc-leak" */
 	const char *description; /* one line, for --help and SARIF rules */
 	size_t data_size;        /* per-function private data (zeroed before each function) */
+	uint8_t value_bytes;     /* bytes of state the check keeps per value, per path (0: none) */
 	const char *last_note;   /* note added at the finding's own location, ending the path, or NULL */
 	void (*handler[ENG_EV_COUNT_])(struct engine *eng, const struct eng_event_info *ev, void *data);
 	/* Once per translation unit, after every function was analysed (may be NULL). */
@@ -164,15 +173,9 @@ struct engine_options {
 	 * sorted (strcmp): storing into one of them hands a reference over. May be NULL. */
 	const char *const *released_fields;
 	uint32_t nreleased_fields;
+	/* The API's conventions (models/conventions.h: model_conventions()); may be NULL. */
+	const struct conventions *conventions;
 };
-
-/* The field an operand names: &p->f, or a var (temporary or local) first assigned a read of
- * p->f; NULL otherwise. */
-const char *engine_operand_field(const struct ir_func *fn, const struct ir_operand *o);
-/* The same, only for a field of parameter `param` (0-based: self->f; not self->other->f). */
-const char *engine_operand_field_of(const struct ir_func *fn, const struct ir_operand *o, int param);
-/* The parameter (0-based) an operand is, directly or through a local assigned it; -1 if none. */
-int engine_operand_param(const struct ir_func *fn, const struct ir_operand *o);
 
 /* Runs the unit handlers of the checks (after engine_run of every function of the unit). */
 void engine_run_unit(const struct eng_unit *u, const struct engine_options *opt);
@@ -192,6 +195,12 @@ void engine_report_unit(const struct engine_options *opt, int check, const struc
 uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, struct eng_summary *summary);
 
 /* ---- queries for checks ------------------------------------------------------------------ */
+
+/* Byte i (< value_bytes) of the state check `self` keeps on value v: 0 until the check sets it.
+ * A handler may set the bytes of the values of the event's state: the change carries into the
+ * successor states (and makes states that differ in it different for memoization). */
+uint8_t engine_value_byte(const struct engine *eng, const struct eng_value *v, int self, unsigned i);
+void engine_set_value_byte(struct engine *eng, const struct eng_value *v, int self, unsigned i, uint8_t b);
 
 /* The value bound to var, or NULL when the var holds nothing the analysis follows. */
 const struct eng_value *engine_value(const struct eng_state *st, int32_t var);
@@ -215,12 +224,6 @@ static inline const struct model_fn *engine_call_model(const struct ir_node *n)
 {
 	return n->model;
 }
-/* Whether fn writes different constants through one pointer parameter (`*copied = 0;` on one
- * path, `*copied = 1;` on another): a function that reports in a flag whether the pointer it
- * returns is a new reference (`*copied = 0; Py_INCREF(obj); return obj;` / `*copied = 1; return
- * obj;`). Its result is then neither new nor borrowed for its callers, and its returns are not
- * compared with each other. */
-int engine_ownership_flag(const struct ir_func *fn);
 /* Whether v's only reference went into a cache: an array element or a global (`cache[n] = x;`,
  * x owned once, no Py_INCREF after). Returning it returns a reference the cache owns, a
  * borrowed one. A field of a parameter or local (`builder->last = x;`) is not such a cache: it

@@ -1204,6 +1204,7 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 		eo.released_fields = released;
 		eo.nreleased_fields = nreleased;
 		eo.max_states = opt->max_states;
+		eo.conventions = model_conventions(opt->model);
 		eo.report = on_finding;
 		eo.incomplete = on_incomplete;
 		eo.ctx = &u;

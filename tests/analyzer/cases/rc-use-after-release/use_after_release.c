@@ -323,3 +323,18 @@ long bad_released_then_loop_condition(rc_heap *heap)
 	return k;
 }
 
+
+/* One defect, one finding: the uses after the first on the same path are not reported again
+ * (the check keeps a byte per value, engine_value_byte). */
+long bad_used_three_times_after_release(rc_heap *heap)
+{
+	struct entry *e = (struct entry *)rc_new(heap, &entry_type);
+	long h;
+	if (!e)
+		return -1;
+	rc_decref(RC_OBJ(e));
+	h = e->hash; // expect-warning{{rc-use-after-release}}
+	h += e->flags;
+	emit(RC_OBJ(e));
+	return h;
+}
