@@ -54,6 +54,9 @@ enum eng_value_flags {
 	ENG_V_OWES = 1u << 13,
 	ENG_V_INT_TESTS = 1u << 14,    /* int result that is non-zero only if `parent` is not NULL */
 	ENG_V_ELEMENT = 1u << 15,      /* an element of `parent` (a container): alive while it is */
+	/* a value whose ownership is not followed, only what tests learn about it (a var from an
+	 * unknown call, tested twice): count operations on it do nothing */
+	ENG_V_OPAQUE = 1u << 16,
 };
 
 enum eng_sign {
@@ -62,18 +65,29 @@ enum eng_sign {
 	ENG_SIGN_NONNEG,
 	ENG_SIGN_NONZERO,
 	ENG_SIGN_IS_GLOBAL, /* pointers: the value is the global object fn->ops[ival] names */
+	ENG_SIGN_POS,       /* integers: > 0 */
+	ENG_SIGN_ERR_QUERY, /* pointers: not NULL exactly when the error indicator is set (the
+			     * result of an `error-query` call: PyErr_Occurred()) */
+};
+
+/* The API's error indicator (CPython's thread error state) on a path: what the `error-*`
+ * conventions of the model say the calls did to it. */
+enum eng_err {
+	ENG_ERR_UNKNOWN, /* not known (an unknown call, an in-band error, a helper's entry) */
+	ENG_ERR_CLEAR,   /* no error is set */
+	ENG_ERR_SET,     /* an error is set */
 };
 
 struct eng_value {
 	int32_t site;     /* node that produced it, -1 for parameters */
-	int32_t param;    /* 1-based parameter number, 0 for others */
+	int16_t param;    /* 1-based parameter number, 0 for others */
 	int32_t ival;     /* integer value when ENG_V_INT_KNOWN */
 	int32_t key_site; /* IR_ASSIGN node whose IR_OPND_LOAD names the memory it came from, or -1 */
 	int8_t owned;     /* references owned by the function */
 	int8_t delta;     /* net count change applied by the function (parameters) */
 	uint8_t null;     /* enum eng_null */
 	uint8_t sign;     /* enum eng_sign, for integers */
-	uint16_t flags;   /* enum eng_value_flags */
+	uint32_t flags;   /* enum eng_value_flags */
 	uint8_t parent;   /* slot of the value it is borrowed from (dies with it), 0: none */
 	int8_t mdelta;    /* part of delta that comes from models (not from p->refcnt++ or names) */
 	int32_t rel_site; /* call that last released it, or -1 */
@@ -202,6 +216,8 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 uint8_t engine_value_byte(const struct engine *eng, const struct eng_value *v, int self, unsigned i);
 void engine_set_value_byte(struct engine *eng, const struct eng_value *v, int self, unsigned i, uint8_t b);
 
+/* The error indicator on the event's path. */
+enum eng_err engine_error_state(const struct eng_state *st);
 /* The value bound to var, or NULL when the var holds nothing the analysis follows. */
 const struct eng_value *engine_value(const struct eng_state *st, int32_t var);
 /* Value of a call argument: a var's, or for &global the value known to be that object (after
@@ -264,6 +280,11 @@ void engine_report(struct engine *eng, int check, struct ir_loc loc, const struc
 	__attribute__((format(printf, 6, 7)))
 #endif
 	;
+/* Whether the current path took no branch blindly: every branch on it tested a value the
+ * analysis knows something about (not an unknown condition, not a comparison of two unknown
+ * integers, not a read of anonymous memory). A check whose finding depends on the whole path
+ * being feasible (rc-error-unset) reports only such paths. */
+int engine_path_is_certain(const struct engine *eng);
 /* Same, with the path of a saved position (engine_position) instead of the current one. */
 typedef uint32_t eng_pos;
 eng_pos engine_position(const struct engine *eng);

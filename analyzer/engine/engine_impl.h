@@ -28,6 +28,7 @@ struct eng_state {
 	uint32_t nvars, nvals;
 	uint8_t *bind;          /* nvars bindings: 0 or a slot in 1..nvals */
 	struct eng_value *vals; /* vals[1..nvals] */
+	uint8_t err;            /* enum eng_err: the API's error indicator on this path */
 };
 
 /* An explored (node, state) pair. */

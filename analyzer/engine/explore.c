@@ -36,6 +36,7 @@ static void state_free(struct eng_state *s)
 static void state_copy(struct eng_state *dst, const struct eng_state *src)
 {
 	dst->nvals = src->nvals;
+	dst->err = src->err;
 	memcpy(dst->bind, src->bind, src->nvars);
 	memcpy(dst->vals + 1, src->vals + 1, src->nvals * sizeof *src->vals);
 }
@@ -87,6 +88,11 @@ void engine_set_value_byte(struct engine *eng, const struct eng_value *v, int se
 		return;
 	/* v is a value of the event's state: a scratch copy the engine owns (explore.c's step) */
 	((struct eng_value *)v)->check_bytes[eng->check_off[self] + i] = b;
+}
+
+enum eng_err engine_error_state(const struct eng_state *st)
+{
+	return (enum eng_err)st->err;
 }
 
 const struct eng_value *engine_value(const struct eng_state *st, int32_t var)
@@ -186,7 +192,10 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
-		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_ESCAPED) && (v->owned || v->delta)) ||
+		/* a value still in the memory it was loaded from or stored into (key_site) is what the
+		 * next read of that memory gives: `self->data = PyDict_New(); ... if (self->data ==
+		 * NULL)` tests the call's result */
+		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_FREED)) ||
 			   (v->flags & ENG_V_OWES); /* reported at the return unless paid back */
 		if (!map[s] && keep) {
 			map[s] = (uint8_t)++n;
@@ -208,6 +217,7 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 	}
 	uint8_t *p = eng->ser;
 	*p++ = (uint8_t)n;
+	*p++ = st->err;
 	memcpy(p, st->bind, st->nvars);
 	p += st->nvars;
 	memcpy(p, st->vals + 1, n * sizeof *st->vals);
@@ -219,6 +229,7 @@ static void deserialize(const struct engine *eng, const struct record *r, struct
 {
 	const uint8_t *p = eng->blob + r->off;
 	st->nvals = *p++;
+	st->err = *p++;
 	memcpy(st->bind, p, st->nvars);
 	p += st->nvars;
 	memcpy(st->vals + 1, p, st->nvals * sizeof *st->vals);
@@ -531,7 +542,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	state_alloc(&eng.a, fn->nvars);
 	state_alloc(&eng.b, fn->nvars);
 	state_alloc(&eng.c, fn->nvars);
-	eng.ser = util_xrealloc(NULL, 1 + fn->nvars + (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
+	eng.ser = util_xrealloc(NULL, 2 + fn->nvars + (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
 	eng.check_data = util_xcalloc(engine_ncheck, sizeof *eng.check_data);
 	eng.check_off = util_xcalloc(engine_ncheck ? engine_ncheck : 1, 1);
 	unsigned off = 0;
@@ -564,6 +575,8 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	struct eng_state *st = &eng.c;
 	st->nvals = 0;
 	memset(st->bind, 0, fn->nvars);
+	/* CPython never calls a function of a method table or a type slot with an exception set */
+	st->err = fn->py_callable ? ENG_ERR_CLEAR : ENG_ERR_UNKNOWN;
 	for (uint32_t i = 0; i < fn->nvars; i++) {
 		const struct ir_var *v = &fn->vars[i];
 		if (!(v->flags & IR_VAR_PARAM) || !(v->flags & IR_VAR_PTR))

@@ -189,6 +189,38 @@ void engine_report(struct engine *eng, int check, struct ir_loc loc, const struc
 	va_end(ap);
 }
 
+/* A branch whose direction the analysis chose without knowing anything: an unknown condition
+ * (`nbits % 4`, a call's result nothing is known about), a comparison of two non-constants, or
+ * a test of a value read from memory without an identity (`lst[2]`, `*p`). */
+static int blind_branch(const struct ir_func *fn, const struct ir_node *n)
+{
+	const struct ir_operand *a = ir_args(fn, n);
+	if (n->cond == IR_COND_UNKNOWN || !n->nargs)
+		return 1;
+	if (n->cond == IR_COND_LT)
+		return n->nargs < 2 || (a[0].kind != IR_OPND_INT && a[1].kind != IR_OPND_INT);
+	if (a[0].kind != IR_OPND_VAR)
+		return 0;
+	for (uint32_t k = 0; k < fn->nnodes; k++) { /* the tested var's first definition */
+		const struct ir_node *d = &fn->nodes[k];
+		if (d->op == IR_ASSIGN && d->dest == a[0].var && d->nargs)
+			return ir_args(fn, d)[0].kind == IR_OPND_LOAD && ir_args(fn, d)[0].var == -1;
+	}
+	return 0;
+}
+
+int engine_path_is_certain(const struct engine *eng)
+{
+	for (int32_t r = eng->cur; r >= 0 && eng->recs[r].parent >= 0; r = eng->recs[r].parent) {
+		const struct record *rec = &eng->recs[r];
+		const struct ir_node *pn = &eng->fn->nodes[eng->recs[rec->parent].node];
+		if (pn->op == IR_BRANCH && (rec->via == VIA_TRUE || rec->via == VIA_FALSE) && pn->succ[0] != pn->succ[1] &&
+		    blind_branch(eng->fn, pn))
+			return 0;
+	}
+	return 1;
+}
+
 eng_pos engine_position(const struct engine *eng)
 {
 	return (eng_pos)eng->cur;

@@ -71,7 +71,7 @@ static void mark_freed(struct eng_state *st, uint8_t s)
 
 static void release_slot(struct eng_state *st, uint8_t s, int32_t node)
 {
-	if (!s)
+	if (!s || (st->vals[s].flags & ENG_V_OPAQUE))
 		return;
 	struct eng_value *v = &st->vals[s];
 	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
@@ -119,7 +119,7 @@ static void unlink_base(const struct ir_func *fn, struct eng_state *st, int32_t 
 		const struct ir_node *n = &fn->nodes[v->key_site];
 		uint32_t ki = n->op == IR_STORE ? 1 : 0;
 		if (n->nargs > ki && fn->ops[n->arg0 + ki].var == var)
-			v->flags &= (uint16_t)~ENG_V_FIELD;
+			v->flags &= (uint32_t)~ENG_V_FIELD;
 	}
 }
 
@@ -128,12 +128,12 @@ static void unlink_field(const struct ir_func *fn, struct eng_state *st, const s
 {
 	for (uint32_t i = 1; i <= st->nvals; i++)
 		if (key_matches(fn, &st->vals[i], key))
-			st->vals[i].flags &= (uint16_t)~ENG_V_FIELD;
+			st->vals[i].flags &= (uint32_t)~ENG_V_FIELD;
 }
 
 static void steal_slot(struct eng_state *st, uint8_t s, int32_t node)
 {
-	if (!s)
+	if (!s || (st->vals[s].flags & ENG_V_OPAQUE))
 		return;
 	struct eng_value *v = &st->vals[s];
 	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
@@ -149,16 +149,16 @@ static void steal_slot(struct eng_state *st, uint8_t s, int32_t node)
 
 static void acquire_slot(struct eng_state *st, uint8_t s)
 {
-	if (!s)
+	if (!s || (st->vals[s].flags & ENG_V_OPAQUE))
 		return;
 	struct eng_value *v = &st->vals[s];
 	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
 		return;
 	v->delta++;
 	v->mdelta++;
-	v->flags &= (uint16_t)~ENG_V_FREED;
+	v->flags &= (uint32_t)~ENG_V_FREED;
 	if (v->flags & ENG_V_OWES) {
-		v->flags &= (uint16_t)~ENG_V_OWES; /* pays back what a stealing callee took */
+		v->flags &= (uint32_t)~ENG_V_OWES; /* pays back what a stealing callee took */
 		return;
 	}
 	if ((v->flags & ENG_V_STORED) && v->owned == 0 && !(v->flags & ENG_V_ESCAPED)) {
@@ -289,13 +289,78 @@ static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32
 	}
 }
 
+/* A call nothing is trusted about may write any memory: what a field or a global held before
+ * it is not known to be what it holds after it (a reference the function owns through the
+ * field stays followed: its loss is still the function's). */
+static void forget_memory(struct eng_state *st)
+{
+	for (uint32_t i = 1; i <= st->nvals; i++) {
+		struct eng_value *v = &st->vals[i];
+		if ((v->flags & ENG_V_FIELD) && v->owned == 0 && !v->param && !(v->flags & ENG_V_OWES))
+			v->flags &= (uint32_t)~ENG_V_FIELD;
+	}
+}
+
+/*
+ * What a call does to the error indicator (the `error-*` conventions): a call of the API that
+ * fails (its failure outcome) sets it; an `error-set` call sets it, an `error-clear` one clears
+ * it; an `error-query` leaves it. A modelled call's success leaves it as it was, except an
+ * `error-maybe` one (in-band errors). A call nothing is trusted about (unknown, guessed from its
+ * name, or a helper of the unit, whose summary does not say) may have set or cleared it.
+ */
+/* Whether a call that the model says cannot fail really leaves the error indicator alone: it
+ * returns an object, or it is a reference operation (Py_INCREF, PyTuple_SET_ITEM, Py_CLEAR).
+ * Other results (a C pointer, an int, nothing) may report an error in band: NULL from
+ * PyCapsule_GetPointer, -1 from PyLong_AsLong, with an exception set. */
+static int in_band_safe(const struct model_fn *m)
+{
+	if (m->flags & (MODEL_NULL_ON_FAILURE | MODEL_NEG_ON_FAILURE | MODEL_ZERO_ON_FAILURE))
+		return 1;
+	if (m->ret == MODEL_RET_NEW || m->ret == MODEL_RET_BORROWED)
+		return 1;
+	static const enum model_arg_kind effects[] = { MODEL_STEALS, MODEL_STEALS_OK, MODEL_RELEASES, MODEL_ACQUIRES,
+						      MODEL_CLEARS, MODEL_FREES };
+	for (size_t i = 0; i < sizeof effects / sizeof *effects; i++)
+		if (m->arg[effects[i]] || m->arg_end[effects[i]])
+			return 1;
+	return m->setref_dst > 0 || (m->flags & MODEL_RETURN_STMT);
+}
+
+static void call_error_state(struct engine *eng, struct eng_state *st, const struct ir_node *n, int failed)
+{
+	const struct conventions *c = eng->opt->conventions;
+	const struct model_fn *m = n->model;
+	const char *name = n->callee;
+	uint8_t before = st->err;
+	if (conv_is(c, CONV_ERROR_QUERY, name))
+		return;
+	if (conv_is(c, CONV_ERROR_SET, name))
+		st->err = ENG_ERR_SET;
+	else if (conv_is(c, CONV_ERROR_CLEAR, name))
+		st->err = ENG_ERR_CLEAR;
+	else if (!m || (m->flags & MODEL_HEURISTIC) || m->origin == MODEL_FROM_SUMMARY ||
+		 conv_has_prefix(c, CONV_ERROR_MAYBE, name))
+		st->err = ENG_ERR_UNKNOWN;
+	else if (failed)
+		st->err = conv_has_prefix(c, CONV_ERROR_ON_FAILURE, name) ? ENG_ERR_SET : ENG_ERR_UNKNOWN;
+	else if (!in_band_safe(m) && conv_has_prefix(c, CONV_ERROR_ON_FAILURE, name))
+		st->err = ENG_ERR_UNKNOWN;
+	if (st->err != before) /* an earlier query's answer is about the indicator as it was then */
+		for (uint32_t i = 1; i <= st->nvals; i++)
+			if (st->vals[i].sign == ENG_SIGN_ERR_QUERY)
+				st->vals[i].sign = ENG_SIGN_ANY;
+}
+
 void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int failed)
 {
 	const struct ir_func *fn = eng->fn;
 	const struct ir_node *n = &fn->nodes[node];
 	const struct model_fn *m = n->model;
 	const struct ir_operand *a = ir_args(fn, n);
+	call_error_state(eng, st, n, failed);
 	int heuristic = m && (m->flags & MODEL_HEURISTIC);
+	if (!m || heuristic || m->origin == MODEL_FROM_SUMMARY)
+		forget_memory(st);
 	if (heuristic && n->nargs != 1)
 		m = NULL;
 	uint32_t na = n->nargs;
@@ -457,6 +522,13 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 				st->vals[s].null = ENG_MAYBE; /* not a failure, but NULL is not excluded */
 			if (m->borrowed_from > 0 && (uint32_t)m->borrowed_from <= na)
 				st->vals[s].parent = xfer_operand_slot(st, &a[m->borrowed_from - 1]);
+			if (conv_is(eng->opt->conventions, CONV_ERROR_QUERY, n->callee)) {
+				/* PyErr_Occurred(): not NULL exactly when an error is set (refine) */
+				st->vals[s].sign = ENG_SIGN_ERR_QUERY;
+				st->vals[s].null = st->err == ENG_ERR_SET     ? ENG_NONNULL
+						   : st->err == ENG_ERR_CLEAR ? ENG_NULL
+									      : ENG_MAYBE;
+			}
 			if (m->element_of > 0 && (uint32_t)m->element_of <= na && xfer_operand_slot(st, &a[m->element_of - 1])) {
 				st->vals[s].parent = xfer_operand_slot(st, &a[m->element_of - 1]);
 				st->vals[s].flags |= ENG_V_ELEMENT;
@@ -550,11 +622,19 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 		}
 		break;
 	case IR_OPND_LOAD:
+		if (eng->fn->vars[dest].flags & IR_VAR_INT) {
+			/* an int stored into memory and read back (`s->flag = f(); if (s->flag < 0)`) */
+			s = find_field(eng->fn, st, o);
+			break;
+		}
 		if (!(eng->fn->vars[dest].flags & IR_VAR_PTR))
 			break;
 		s = find_field(eng->fn, st, o);
 		if (s)
 			break;
+		if (o->var == -2 && o->ival == 2)
+			break; /* a member of a local struct filled elsewhere (`r = read(self); return
+				* r.chunk;`): whether it holds a reference is the filler's business */
 		s = xfer_new_value(st, node);
 		if (s && o->var == -2 && o->ival == 1) {
 			/* a global the model says is borrowed (Py_None's struct, kv_empty) */
@@ -581,6 +661,76 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 }
 
 /* Refines value slot s for one branch direction; returns 0 when that direction is infeasible. */
+/* ---- integers: what the comparisons with constants say ---------------------------------------
+ * An integer value is known exactly (ENG_V_INT_KNOWN) or by its sign (enum eng_sign): NEG is
+ * [-inf, -1], NONNEG [0, inf], POS [1, inf], NONZERO everything but 0. A comparison with a
+ * constant intersects that range with its edge's and maps the result back (a range the signs
+ * cannot say, such as [0, 9], becomes the widest sign that holds). */
+
+#define INT_INF (INT64_C(1) << 40)
+
+static void int_range(const struct eng_value *v, int64_t *lo, int64_t *hi)
+{
+	*lo = -INT_INF;
+	*hi = INT_INF;
+	if (v->flags & ENG_V_INT_KNOWN)
+		*lo = *hi = v->ival;
+	else if (v->sign == ENG_SIGN_NEG)
+		*hi = -1;
+	else if (v->sign == ENG_SIGN_NONNEG)
+		*lo = 0;
+	else if (v->sign == ENG_SIGN_POS)
+		*lo = 1;
+}
+
+/* Intersects v's range with [lo, hi], and with "not 0" when nonzero; 0 when empty. */
+static int int_constrain(struct eng_value *v, int64_t lo, int64_t hi, int nonzero)
+{
+	int64_t vlo, vhi;
+	int_range(v, &vlo, &vhi);
+	nonzero |= v->sign == ENG_SIGN_NONZERO;
+	if (lo > vlo)
+		vlo = lo;
+	if (hi < vhi)
+		vhi = hi;
+	if (nonzero && vlo == 0)
+		vlo = 1;
+	if (nonzero && vhi == 0)
+		vhi = -1;
+	if (vlo > vhi)
+		return 0;
+	if (vlo == vhi && vlo >= -1000000 && vlo <= 1000000) {
+		v->flags |= ENG_V_INT_KNOWN;
+		v->ival = (int32_t)vlo;
+		v->sign = vlo < 0 ? ENG_SIGN_NEG : vlo > 0 ? ENG_SIGN_POS : ENG_SIGN_NONNEG;
+		return 1;
+	}
+	if (v->flags & ENG_V_INT_KNOWN)
+		return 1;
+	v->sign = vlo >= 1 ? ENG_SIGN_POS : vlo >= 0 ? ENG_SIGN_NONNEG : vhi <= -1 ? ENG_SIGN_NEG
+		: nonzero ? ENG_SIGN_NONZERO : ENG_SIGN_ANY;
+	return 1;
+}
+
+/* v == k on the true edge, v != k on the other. */
+static int int_equals(struct eng_value *v, int64_t k, int taken_true)
+{
+	if (taken_true)
+		return int_constrain(v, k, k, 0);
+	int64_t lo, hi;
+	int_range(v, &lo, &hi);
+	if (lo == k && hi == k)
+		return 0;
+	if (k == 0)
+		return int_constrain(v, -INT_INF, INT_INF, 1);
+	if (k == lo)
+		return int_constrain(v, lo + 1, INT_INF, 0);
+	if (k == hi)
+		return int_constrain(v, -INT_INF, hi - 1, 0);
+	return 1;
+}
+
+/* Refines value slot s for one branch direction; returns 0 when that direction is infeasible. */
 static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, const struct ir_node *n, int taken_true)
 {
 	if (!s)
@@ -596,16 +746,13 @@ static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, con
 					return 0; /* non-zero for a NULL argument: impossible */
 				o->null = ENG_NONNULL;
 			}
-			if (v->flags & ENG_V_INT_KNOWN)
-				return (v->ival == 0) == taken_true;
-			if (v->sign == ENG_SIGN_NEG || v->sign == ENG_SIGN_NONZERO)
-				return !taken_true;
-			if (taken_true) {
-				v->flags |= ENG_V_INT_KNOWN;
-				v->ival = 0;
-				v->sign = ENG_SIGN_NONNEG;
-			}
-			return 1;
+			return int_equals(v, 0, taken_true);
+		}
+		if (v->sign == ENG_SIGN_ERR_QUERY && v->null == ENG_MAYBE) {
+			/* if (PyErr_Occurred()): the edge says whether an error is set */
+			if (st->err == (taken_true ? ENG_ERR_SET : ENG_ERR_CLEAR))
+				return 0;
+			st->err = taken_true ? ENG_ERR_CLEAR : ENG_ERR_SET;
 		}
 		if (v->null == ENG_NONNULL)
 			return !taken_true;
@@ -621,16 +768,7 @@ static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, con
 	case IR_COND_NEG:
 		if (!is_int)
 			return 1;
-		if (v->flags & ENG_V_INT_KNOWN)
-			return (v->ival < 0) == taken_true;
-		if (v->sign == ENG_SIGN_NEG)
-			return taken_true;
-		if (v->sign == ENG_SIGN_NONNEG)
-			return !taken_true;
-		if (v->sign == ENG_SIGN_NONZERO && !taken_true)
-			return 1;
-		v->sign = taken_true ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
-		return 1;
+		return taken_true ? int_constrain(v, -INT_INF, -1, 0) : int_constrain(v, 0, INT_INF, 0);
 	case IR_COND_IS:
 		/* the address of a global is never NULL: a failed result is never equal to it */
 		if (taken_true && !is_int && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL))
@@ -645,25 +783,23 @@ static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, con
 		(void)fn;
 		return 1;
 	case IR_COND_EQ:
-		if (!is_int)
+		if (!is_int || n->ival < -1000000 || n->ival > 1000000)
 			return 1;
-		if (v->flags & ENG_V_INT_KNOWN)
-			return (v->ival == n->ival) == taken_true;
-		if (v->sign == ENG_SIGN_NEG && n->ival >= 0)
-			return !taken_true;
-		if (v->sign == ENG_SIGN_NONNEG && n->ival < 0)
-			return !taken_true;
-		if (taken_true && n->ival >= -1000000 && n->ival <= 1000000) {
-			v->flags |= ENG_V_INT_KNOWN;
-			v->ival = (int32_t)n->ival;
-			v->sign = n->ival < 0 ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
-		}
-		return 1;
+		return int_equals(v, n->ival, taken_true);
 	default:
 		return 1;
 	}
 }
 
+/* `v < K` (var_first) or `K < v` on one edge: the range of v's value. */
+static int refine_lt(struct eng_value *v, int64_t k, int var_first, int taken_true)
+{
+	if (!(v->flags & ENG_V_INT) || k < -1000000 || k > 1000000)
+		return 1;
+	if (var_first)
+		return taken_true ? int_constrain(v, -INT_INF, k - 1, 0) : int_constrain(v, k, INT_INF, 0);
+	return taken_true ? int_constrain(v, k + 1, INT_INF, 0) : int_constrain(v, -INT_INF, k, 0);
+}
 
 /* ---- one function per IR operation (called by explore.c's step) -------------------------- */
 
@@ -753,12 +889,39 @@ int xfer_branch(struct engine *eng, struct eng_state *w, int32_t node, int t)
 	const struct ir_node *n = &fn->nodes[node];
 	const struct ir_operand *a = ir_args(fn, n);
 	uint8_t s = n->nargs ? xfer_operand_slot(w, &a[0]) : 0;
-	if (!s && t == 0 && n->cond == IR_COND_IS && a[0].kind == IR_OPND_VAR) {
-		/* x == &G with x untracked (from an unknown call): on the equal edge x is G, an
-		 * object whose references the analysis does not count */
+	if (!s && n->nargs && a[0].kind == IR_OPND_VAR && n->cond != IR_COND_UNKNOWN && n->cond != IR_COND_LT &&
+	    (fn->vars[a[0].var].flags & (IR_VAR_PTR | IR_VAR_INT))) {
+		/* a var the analysis does not follow (from an unknown call, or whose address was
+		 * taken) is still one value until it is assigned: what this test learns holds for
+		 * the next test of it (`if (n == 0) ...; if (n) ...`). For x == &G: on the equal
+		 * edge x is G, an object whose references the analysis does not count. */
 		s = xfer_new_value(w, node);
-		if (s)
+		if (s) {
 			w->bind[a[0].var] = s;
+			if (fn->vars[a[0].var].flags & IR_VAR_INT)
+				w->vals[s].flags = ENG_V_INT;
+			else if (n->cond != IR_COND_IS) {
+				w->vals[s].null = ENG_MAYBE;
+				w->vals[s].flags = ENG_V_OPAQUE;
+			}
+		}
+	}
+	if (n->cond == IR_COND_LT && n->nargs == 2) {
+		/* v < K or K < v: the var's value, made one for the next test if not followed */
+		int vi = a[0].kind == IR_OPND_VAR && a[1].kind == IR_OPND_INT ? 0
+			 : a[1].kind == IR_OPND_VAR && a[0].kind == IR_OPND_INT ? 1
+										: -1;
+		if (vi < 0 || !(fn->vars[a[vi].var].flags & IR_VAR_INT))
+			return 1;
+		uint8_t vs = w->bind[a[vi].var];
+		if (!vs) {
+			vs = xfer_new_value(w, node);
+			if (!vs)
+				return 1;
+			w->vals[vs].flags = ENG_V_INT;
+			w->bind[a[vi].var] = vs;
+		}
+		return refine_lt(&w->vals[vs], a[1 - vi].ival, vi == 0, t == 0);
 	}
 	return refine(fn, w, s, n, t == 0);
 }

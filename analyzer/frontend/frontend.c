@@ -406,6 +406,7 @@ struct type_scan {
 	struct eng_type_pair *types;
 	uint32_t n, cap;
 	int32_t *methods; /* functions in PyMethodDef tables */
+	uint8_t *method_null_ok; /* per method: registered in a slot that may return NULL without an exception */
 	uint32_t nmethods, cap_methods;
 	struct eng_type_pair cur;
 	int depth;
@@ -475,14 +476,24 @@ static int object_slot(const char *name)
 	return !strncmp(name, "nb_", 3) && strcmp(name, "nb_bool") != 0;
 }
 
-static void add_callable(struct type_scan *ts, int32_t f)
+/* The slot whose function returns NULL without an exception as a normal result (the end of
+ * an iteration): ir_func.py_callable == 2. */
+static int slot_null_ok(const char *name)
+{
+	return name && (!strcmp(name, "tp_iternext") || !strcmp(name, "Py_tp_iternext"));
+}
+
+/* f is called by CPython; null_ok: through a slot where NULL without an exception is normal. */
+static void add_callable(struct type_scan *ts, int32_t f, int null_ok)
 {
 	if (f < 0)
 		return;
 	if (ts->nmethods == ts->cap_methods) {
 		ts->cap_methods = ts->cap_methods ? ts->cap_methods * 2 : 8;
 		ts->methods = util_xrealloc(ts->methods, ts->cap_methods * sizeof *ts->methods);
+		ts->method_null_ok = util_xrealloc(ts->method_null_ok, ts->cap_methods);
 	}
+	ts->method_null_ok[ts->nmethods] = (uint8_t)(null_ok != 0);
 	ts->methods[ts->nmethods++] = f;
 }
 
@@ -513,6 +524,7 @@ static int slot_kind(struct type_scan *ts, CXCursor c, CXCursor *value)
 		       : !strcmp(p, "Py_tp_traverse") ? 1
 		       : !strcmp(p, "Py_tp_clear")    ? 2
 		       : !strcmp(p, "Py_tp_dealloc")  ? 3
+		       : slot_null_ok(p)              ? 5
 		       : object_slot(p)               ? 4
 						      : 0;
 		clang_disposeString(sp);
@@ -563,7 +575,7 @@ static void add_method(struct type_scan *ts, CXCursor c)
 		if (d.n == 2 && clang_getCursorKind(d.c[0]) == CXCursor_MemberRef)
 			value = d.c[1];
 	}
-	add_callable(ts, init_function(ts, value));
+	add_callable(ts, init_function(ts, value), 0);
 }
 
 /* Positional initializers ({PyVarObject_HEAD_INIT(NULL, 0) "name", sizeof(T), 0,
@@ -631,7 +643,7 @@ static void scan_positional(struct type_scan *ts, CXCursor c)
 		else if (!strcmp(n, "tp_dealloc"))
 			ts->cur.destroy = fn;
 		else
-			add_callable(ts, fn);
+			add_callable(ts, fn, slot_null_ok(n));
 	}
 	for (int i = 0; i < f.n; i++)
 		clang_disposeString(f.str[i]);
@@ -657,7 +669,7 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
 		else if (slot == 3)
 			ts->cur.destroy = f;
 		else
-			add_callable(ts, f);
+			add_callable(ts, f, slot == 5);
 	} else if (k == CXCursor_InitListExpr && ts->depth < 3) {
 		struct eng_type_pair saved = ts->cur;
 		ts->cur.traverse = ts->cur.clear = ts->cur.destroy = -1;
@@ -685,7 +697,7 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 {
 	(void)parent;
 	struct type_scan *ts = data;
-	static _Thread_local int field; /* 0 none, 1 traverse, 2 clear, 3 destroy, 4 object slot */
+	static _Thread_local int field; /* 0 none, 1 traverse, 2 clear, 3 destroy, 4 object slot, 5 tp_iternext */
 	if (clang_getCursorKind(c) == CXCursor_MemberRef) {
 		CXString s = clang_getCursorSpelling(c);
 		const char *n = clang_getCString(s);
@@ -693,6 +705,7 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 			: (!strcmp(n, "traverse") || !strcmp(n, "tp_traverse")) ? 1
 			: (!strcmp(n, "clear") || !strcmp(n, "tp_clear"))       ? 2
 			: (!strcmp(n, "destroy") || !strcmp(n, "tp_dealloc"))   ? 3
+			: slot_null_ok(n)                                         ? 5
 			: object_slot(n)                                          ? 4
 										: 0;
 		clang_disposeString(s);
@@ -709,7 +722,7 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 		else if (field == 3)
 			ts->cur.destroy = f;
 		else
-			add_callable(ts, f);
+			add_callable(ts, f, field == 5);
 		field = 0;
 	}
 	return CXChildVisit_Continue;
@@ -1149,7 +1162,7 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 		clang_visitChildren(clang_getTranslationUnitCursor(u.tu), scan_top, &ts);
 		for (uint32_t k = 0; k < ts.nmethods; k++) {
 			struct ir_func *fn = &u.funcs[ts.methods[k]];
-			fn->py_callable = 1;
+			fn->py_callable = ts.method_null_ok[k] ? 2 : 1;
 			if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
 				continue;
 			struct model_fn *m = ir_alloc(&u.arena, sizeof *m);
@@ -1163,6 +1176,7 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 			fn->self_model = m;
 		}
 		free(ts.methods);
+		free(ts.method_null_ok);
 		uint32_t norder = 0;
 		for (uint32_t i = 0; i < u.nfuncs; i++)
 			if (!mark[i])
