@@ -45,6 +45,9 @@ static const char usage_text[] =
 	"  -o FILE            write the report to FILE (default: standard output)\n"
 	"  --model FILE       load a model file (our format, or CPython's refcounts.dat); repeatable\n"
 	"  --dump-cfg         print each function's control-flow graph instead of findings\n"
+	"  --all-paths        one finding per path's location, not one per defect (a defect is a\n"
+	"                     check, an acquisition and its variable; by default the shortest of\n"
+	"                     its paths is shown with their number)\n"
 	"  --max-states N     exploration budget per function (default 20000)\n"
 	"  --baseline FILE    report only findings not in FILE, an earlier report written with\n"
 	"                     --format=json (or sarif): line numbers are not compared\n"
@@ -71,6 +74,7 @@ struct options {
 	const char **models;
 	int nmodels;
 	int dump_cfg;
+	int all_paths;
 	unsigned max_states;
 	const char *python_include;
 	const char *baseline;
@@ -152,6 +156,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(a, "--dump-cfg")) {
 			o->dump_cfg = 1;
+			continue;
+		}
+		if (!strcmp(a, "--all-paths")) {
+			o->all_paths = 1;
 			continue;
 		}
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -526,6 +534,7 @@ int rccheck_main(int argc, char **argv)
 		fe.model = model;
 		fe.max_states = o.max_states;
 		fe.dump_cfg = o.dump_cfg;
+		fe.all_paths = o.all_paths;
 		fe.resource_dir = resource_dir();
 		fe.timing = getenv("RCCHECK_TIMING") != NULL;
 		fe.python_include = o.python_include;

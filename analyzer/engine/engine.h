@@ -168,6 +168,12 @@ struct eng_finding {
 	char *var;          /* name used for de-duplication ("" if none) */
 	struct eng_note *notes;
 	uint32_t nnotes;
+	/* Where the defect's value was acquired (the node that produced it), the identity of one
+	 * defect: findings of one check on one acquisition held in one variable are one defect
+	 * reached by several paths. has_site == 0: no acquisition (a parameter, a constant): the
+	 * finding's own line identifies it. */
+	int has_site;
+	struct ir_loc site;
 };
 
 /* Summary inferred for the analysed function (for calls from the same unit). */

@@ -124,6 +124,10 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 	f.loc = loc;
 	f.message = msg;
 	f.var = (char *)var;
+	if (from_site >= 0 && (uint32_t)from_site < eng->fn->nnodes) {
+		f.has_site = 1;
+		f.site = eng->fn->nodes[from_site].loc;
+	}
 	/* the chain of records from the entry to rec */
 	uint32_t depth = 0;
 	for (int32_t r = rec; r >= 0; r = eng->recs[r].parent)

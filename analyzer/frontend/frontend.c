@@ -750,6 +750,13 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 		d->file = util_xstrdup(fr->path);
 	for (uint32_t i = 0; i < f->nnotes; i++)
 		diag_add_note(d, f->notes[i].loc.line, f->notes[i].loc.col, f->notes[i].message);
+	if (!u->opt->all_paths && f->has_site) {
+		/* one defect: the check, where the value was acquired, the variable holding it */
+		char key[300];
+		snprintf(key, sizeof key, "%u:%u|%s", f->site.line, f->site.col, f->var ? f->var : "");
+		d->key = util_xstrdup(key);
+		diag_merge_last(u->out);
+	}
 }
 
 static void on_incomplete(void *ctx, const struct ir_func *fn, uint32_t states)

@@ -25,6 +25,7 @@ static void finding_free(struct diag_finding *d)
 		free(d->notes[k].message);
 	free(d->notes);
 	free(d->file);
+	free(d->key);
 }
 
 void diag_file_free(struct diag_file *f)
@@ -59,7 +60,40 @@ struct diag_finding *diag_add(struct diag_file *f, int check, const char *functi
 	d->line = line;
 	d->col = col;
 	d->message = util_xstrdup(message);
+	d->npaths = 1;
 	return d;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+int diag_merge_last(struct diag_file *f)
+{
+	if (!f->nfindings)
+		return 0;
+	struct diag_finding *last = &f->findings[f->nfindings - 1];
+	if (!last->key)
+		return 0;
+	for (uint32_t i = 0; i + 1 < f->nfindings; i++) {
+		struct diag_finding *d = &f->findings[i];
+		if (d->check != last->check || !same_str(d->key, last->key) || !same_str(d->function, last->function) ||
+		    !same_str(d->file, last->file))
+			continue;
+		uint32_t paths = d->npaths + last->npaths;
+		int shorter = last->nnotes < d->nnotes || (last->nnotes == d->nnotes && last->line < d->line);
+		if (shorter) {
+			struct diag_finding tmp = *d;
+			*d = *last;
+			*last = tmp;
+		}
+		d->npaths = paths;
+		finding_free(last);
+		f->nfindings--;
+		return 1;
+	}
+	return 0;
 }
 
 void diag_add_note(struct diag_finding *d, uint32_t line, uint32_t col, const char *message)
@@ -327,6 +361,9 @@ int diag_write_text(const struct diag_run *r, FILE *out, FILE *err)
 			for (uint32_t j = 0; j < d->nnotes; j++)
 				fprintf(out, "%s:%u:%u: note: %s\n", path, d->notes[j].line, d->notes[j].col,
 					d->notes[j].message);
+			if (d->npaths > 1)
+				fprintf(out, "%s:%u:%u: note: %u paths lead to this defect; the shortest is shown (--all-paths lists each)\n",
+					path, d->line, d->col, d->npaths);
 		}
 		for (uint32_t k = 0; k < f->nincomplete; k++)
 			fprintf(out, "%s:%u:%u: note: %s\n", diag_note_path(f, &f->incomplete[k]), f->incomplete[k].line,

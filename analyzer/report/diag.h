@@ -25,6 +25,10 @@ struct diag_finding {
 	/* The file the function is defined in when it is not the analysed file itself: a source
 	 * fragment the file includes (`#include "part.c"`, a unity build); NULL otherwise. */
 	char *file;
+	/* One defect, many paths: the identity of the defect (diag_merge_last) and the number of
+	 * paths that reached it (1 for a finding that was not merged). */
+	char *key;
+	uint32_t npaths;
 };
 
 
@@ -69,6 +73,11 @@ void diag_file_free(struct diag_file *f);
 /* Adds a finding (copies every string); notes are copied too. */
 struct diag_finding *diag_add(struct diag_file *f, int check, const char *function, uint32_t line, uint32_t col,
 			      const char *message);
+/* The finding just added (the file's last) is merged into an earlier finding of the same
+ * function, file part and key (check ID, acquisition site, variable: struct eng_finding): the
+ * two are one defect. The one with the shorter path (fewer notes; then the earlier line) is
+ * kept, with the paths of both counted. Returns 1 when the last finding was merged away. */
+int diag_merge_last(struct diag_file *f);
 void diag_add_note(struct diag_finding *d, uint32_t line, uint32_t col, const char *message);
 void diag_add_error(struct diag_file *f, const char *fmt, ...)
 #if defined(__GNUC__)

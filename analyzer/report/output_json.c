@@ -34,10 +34,10 @@ int output_json_write(const struct diag_run *r, FILE *out)
 			for (uint32_t j = 0; j < d->nnotes; j++)
 				json_array_append_new(path, note_json(file, &d->notes[j]));
 			json_array_append_new(findings,
-					      json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:o}", "id", id, "severity",
+					      json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:o, s:i}", "id", id, "severity",
 							"warning", "message", d->message, "file", file, "line",
 							(json_int_t)d->line, "column", (json_int_t)d->col, "function",
-							d->function, "path", path));
+							d->function, "path", path, "paths", (json_int_t)d->npaths));
 			json_t *cnt = json_object_get(by_id, id);
 			json_integer_set(cnt, json_integer_value(cnt) + 1);
 		}

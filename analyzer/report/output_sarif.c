@@ -69,6 +69,7 @@ int output_sarif_write(const struct diag_run *r, FILE *out)
 			char fp[17];
 			baseline_fingerprint(engine_checks[d->check]->id, file, d->function, d->message, fp);
 			json_object_set_new(res, "partialFingerprints", json_pack("{s:s}", "rccheck/v1", fp));
+			json_object_set_new(res, "properties", json_pack("{s:i}", "paths", (json_int_t)d->npaths));
 			if (d->nnotes) {
 				json_t *tfl = json_array();
 				for (uint32_t j = 0; j < d->nnotes; j++)

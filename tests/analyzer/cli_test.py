@@ -1338,7 +1338,13 @@ int bad_twice(rc_heap *heap, int k)
 	return 0;
 }
 """
-TWICE_V2 = TWICE_V1.replace("	rc_decref(obj);\n", "	if (k == 2)\n		return 2; /*@second*/\n	rc_decref(obj);\n")
+# A second acquisition into the same variable, leaked the same way: a second defect with the
+# same message (one acquisition leaked on two paths would be one defect, merged).
+TWICE_V2 = TWICE_V1.replace("	rc_decref(obj);\n", "	rc_decref(obj);\n	obj = rc_new(heap, &thing_type);\n"
+                            "	if (!obj)\n		return -1;\n	if (k == 2)\n		return 2; /*@second*/\n"
+                            "	rc_decref(obj);\n")
+# One acquisition leaked on two paths: one defect, reported once with its number of paths.
+TWICE_PATHS = TWICE_V1.replace("	rc_decref(obj);\n", "	if (k == 2)\n		return 2; /*@second*/\n	rc_decref(obj);\n")
 
 
 def ids_lines(doc):
@@ -1439,6 +1445,29 @@ def sc_baseline(tmp):
     run(["--format=json", "-o", "twice2.json", "t/twice.c"], tmp)
     st, doc, err = run_json(["--baseline", "twice2.json", "t/twice.c"], tmp)
     check(st == 0 and doc.get("findings") == [], "both in the baseline: none reported", json.dumps(doc))
+
+    # One defect, several paths: one finding (the shortest path, the first return) with the number
+    # of paths, in JSON, text and SARIF; --all-paths lists each; a baseline of the merged form
+    # absorbs the defect however many paths reach it.
+    write_tree(tmp, {"t/paths.c": TWICE_PATHS})
+    st, doc, err = run_json(["t/paths.c"], tmp)
+    leaks = [f for f in doc.get("findings", []) if f.get("id") == "rc-leak"]
+    check(len(leaks) == 1 and leaks[0].get("paths") == 2 and leaks[0]["line"] == line_of(TWICE_PATHS, "first"),
+          "one acquisition leaked on two paths is one finding with paths: 2", json.dumps(doc))
+    st, out, err = run(["t/paths.c"], tmp)
+    check(out.count("warning:") == 1 and "2 paths lead to this defect" in out, "text: one warning, its paths", out)
+    st, doc, err = run_json(["--all-paths", "t/paths.c"], tmp)
+    check(sorted(f["line"] for f in doc.get("findings", [])) == [line_of(TWICE_PATHS, "first"), line_of(TWICE_PATHS, "second")]
+          and all(f.get("paths") == 1 for f in doc.get("findings", [])), "--all-paths: each path's finding", json.dumps(doc))
+    st, out, err = run(["--format=sarif", "t/paths.c"], tmp)
+    res = json.loads(out)["runs"][0]["results"] if st == 1 else []
+    check(len(res) == 1 and res[0].get("properties", {}).get("paths") == 2, "SARIF: one result, properties.paths", out[:2000])
+    write_tree(tmp, {"t/paths.c": TWICE_V1})
+    run(["--format=json", "-o", "paths.json", "t/paths.c"], tmp)
+    write_tree(tmp, {"t/paths.c": TWICE_PATHS})
+    st, doc, err = run_json(["--baseline", "paths.json", "t/paths.c"], tmp)
+    check(st == 0 and doc.get("findings") == [], "a new path to a defect in the baseline is not a new finding",
+          json.dumps(doc))
 
     # SARIF: partialFingerprints, stable when lines move; a SARIF report as the baseline.
     write_tree(tmp, {"src/a.c": BASE_V1})
