@@ -153,6 +153,14 @@ extern const size_t engine_ncheck;
 /* Index of a check ID, or -1. */
 int engine_check_index(const char *id);
 
+/* What it takes for a finding's path to happen at run time (the failures it assumes). */
+enum eng_severity {
+	ENG_SEV_LOW,    /* only out of memory, or a failed module import */
+	ENG_SEV_MEDIUM, /* an ordinary error: a call failing (a bad argument, a missing key...) */
+	ENG_SEV_HIGH,   /* nothing unusual: no failure is assumed */
+};
+const char *engine_severity_name(int severity); /* "low", "medium", "high" */
+
 /* A reported finding with its path (owned by the receiver after the callback returns). */
 struct eng_note {
 	struct ir_loc loc;
@@ -174,6 +182,10 @@ struct eng_finding {
 	 * finding's own line identifies it. */
 	int has_site;
 	struct ir_loc site;
+	/* What must happen at run time for the path to be taken: enum eng_severity, and the call
+	 * whose failure it needs (NULL when none). */
+	int severity;
+	const char *needs;
 };
 
 /* Summary inferred for the analysed function (for calls from the same unit). */

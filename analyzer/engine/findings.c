@@ -7,6 +7,7 @@
 #define RCCHECK_ENGINE_INTERNAL
 #include "engine/engine_impl.h"
 
+#include "models/conventions.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -147,9 +148,27 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 			started = 1;
 	}
 	uint32_t first_branch = 0;
+	/* the severity: the failures the whole path assumes (from the entry, not only from the
+	 * acquisition); the rarest decides */
+	const struct conventions *conv = eng->opt->conventions;
+	f.severity = ENG_SEV_HIGH;
+	if (conv_has_prefix(conv, CONV_MODULE_INIT, eng->fn->name)) {
+		f.severity = ENG_SEV_LOW;
+		f.needs = "the module's import";
+	}
 	for (uint32_t i = 1; i < depth; i++) {
 		const struct record *r = &eng->recs[chain[i]];
 		const struct ir_node *pn = &eng->fn->nodes[eng->recs[r->parent].node];
+		if (r->via == VIA_FAIL) {
+			int low = conv_has_prefix(conv, CONV_FAILS_ON_MEMORY, pn->callee);
+			if (low && f.severity > ENG_SEV_LOW) {
+				f.severity = ENG_SEV_LOW;
+				f.needs = pn->callee;
+			} else if (!low && f.severity == ENG_SEV_HIGH) {
+				f.severity = ENG_SEV_MEDIUM;
+				f.needs = pn->callee ? pn->callee : "an indirect call";
+			}
+		}
 		if (!started && eng->recs[r->parent].node == from_site) {
 			started = 1;
 			add_note(&f, &cap, pn->loc, site_note(eng->fn, pn));
@@ -240,6 +259,11 @@ void engine_report_at(struct engine *eng, eng_pos pos, int check, struct ir_loc 
 }
 
 
+const char *engine_severity_name(int severity)
+{
+	return severity == ENG_SEV_HIGH ? "high" : severity == ENG_SEV_MEDIUM ? "medium" : "low";
+}
+
 void findings_free(struct engine *eng)
 {
 	for (uint32_t i = 0; i < eng->nreported; i++)
@@ -269,6 +293,7 @@ void engine_report_unit(const struct engine_options *opt, int check, const struc
 	struct eng_finding f;
 	memset(&f, 0, sizeof f);
 	f.check = check;
+	f.severity = ENG_SEV_HIGH;
 	f.func = fn->name;
 	f.file = fn->file;
 	f.loc = loc;

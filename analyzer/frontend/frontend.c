@@ -745,9 +745,15 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 	struct fragment *fr = fragment_named(u, f->file);
 	if (diag_lines_suppressed(fr ? &fr->lines : &u->lines, f->loc.line, id))
 		return;
+	if (f->severity < u->opt->min_severity) {
+		u->out->nbelow_severity++;
+		return;
+	}
 	struct diag_finding *d = diag_add(u->out, f->check, f->func, f->loc.line, f->loc.col, f->message);
 	if (fr)
 		d->file = util_xstrdup(fr->path);
+	d->severity = f->severity;
+	d->needs = f->needs ? util_xstrdup(f->needs) : NULL;
 	for (uint32_t i = 0; i < f->nnotes; i++)
 		diag_add_note(d, f->notes[i].loc.line, f->notes[i].loc.col, f->notes[i].message);
 	if (!u->opt->all_paths && f->has_site) {

@@ -23,6 +23,10 @@ enum conv_kind {
 	CONV_ERROR_ON_FAILURE, /* error-on-failure P: a modelled call named P... that fails sets it */
 	CONV_ERROR_MAYBE,      /* error-maybe P: after a call named P..., whether it is set is not
 				* known (errors reported in band, a saved error restored) */
+	CONV_FAILS_ON_MEMORY,  /* fails-on-memory P: a call named P... fails only when memory runs out
+				* (a finding that needs its failure is of low severity) */
+	CONV_MODULE_INIT,      /* module-init P: a function named P... runs once, when the module is
+				* imported (its findings need a failed import: low severity) */
 	CONV_NKINDS,
 };
 

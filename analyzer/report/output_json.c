@@ -38,6 +38,10 @@ int output_json_write(const struct diag_run *r, FILE *out)
 							"warning", "message", d->message, "file", file, "line",
 							(json_int_t)d->line, "column", (json_int_t)d->col, "function",
 							d->function, "path", path, "paths", (json_int_t)d->npaths));
+			json_t *jf = json_array_get(findings, json_array_size(findings) - 1);
+			json_object_set_new(jf, "rank", json_string(engine_severity_name(d->severity)));
+			if (d->needs)
+				json_object_set_new(jf, "needs", json_string(d->needs));
 			json_t *cnt = json_object_get(by_id, id);
 			json_integer_set(cnt, json_integer_value(cnt) + 1);
 		}
@@ -57,6 +61,7 @@ int output_json_write(const struct diag_run *r, FILE *out)
 				    r->seconds);
 	if (r->baseline_used)
 		json_object_set_new(summary, "baseline_suppressed", json_integer((json_int_t)r->baseline_suppressed));
+	json_object_set_new(summary, "below_min_severity", json_integer((json_int_t)diag_count_below_severity(r)));
 	json_object_set_new(root, "summary", summary);
 	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);

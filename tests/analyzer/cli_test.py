@@ -1631,6 +1631,72 @@ def sc_fragments(tmp):
           "a part that is also an input is analysed on its own only: its finding is reported once", got)
 
 
+SEVERITY = PRELUDE + """
+RC_NEG_ON_FAILURE int fill(rc_object *o);
+
+int bad_high(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return -1;
+	return 0; /*@high*/
+}
+
+int bad_medium(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return -1;
+	if (fill(obj) < 0)
+		return -1; /*@medium*/
+	rc_decref(obj);
+	return 0;
+}
+
+int bad_low(rc_heap *heap)
+{
+	rc_object *a = rc_new(heap, &thing_type);
+	if (!a)
+		return -1;
+	rc_object *b = rc_new(heap, &thing_type);
+	if (!b)
+		return -1; /*@low*/
+	rc_decref(b);
+	rc_decref(a);
+	return 0;
+}
+"""
+
+
+def sc_severity(tmp):
+    """What it takes for a finding's path to happen: high (no failure), medium (an ordinary
+    failure), low (only out of memory); in JSON, text and SARIF; --min-severity filters."""
+    write_tree(tmp, {"sev.c": SEVERITY})
+    st, doc, err = run_json(["sev.c"], tmp)
+    got = {f["line"]: (f.get("rank"), f.get("needs")) for f in doc.get("findings", [])}
+    want = {line_of(SEVERITY, "high"): ("high", None), line_of(SEVERITY, "medium"): ("medium", "fill"),
+            line_of(SEVERITY, "low"): ("low", "rc_new")}
+    check(st == 1 and got == want, "JSON rank and needs: high, medium (fill fails), low (rc_new out of memory)",
+          json.dumps(doc.get("findings")))
+    st, out, err = run(["sev.c"], tmp)
+    check("note: severity medium: the path needs 'fill' to fail" in out
+          and "note: severity low: the path needs 'rc_new' to run out of memory" in out
+          and "note: severity high: the path needs no failure" in out, "text: a severity note per finding", out)
+    st, out, err = run(["--format=sarif", "sev.c"], tmp)
+    res = json.loads(out)["runs"][0]["results"] if st == 1 else []
+    levels = sorted((r.get("level"), r.get("rank")) for r in res)
+    check(levels == [("note", 30.0), ("warning", 60.0), ("warning", 90.0)], "SARIF level and rank", out[:3000])
+    st, doc, err = run_json(["--min-severity", "medium", "sev.c"], tmp)
+    check(st == 1 and sorted(f["line"] for f in doc["findings"]) == sorted([line_of(SEVERITY, "high"), line_of(SEVERITY, "medium")])
+          and doc["summary"].get("below_min_severity") == 1, "--min-severity medium leaves the low one out, counted",
+          json.dumps(doc))
+    st, out, err = run(["--min-severity=high", "sev.c"], tmp)
+    check(st == 1 and out.count("warning:") == 1 and "2 below --min-severity not shown" in err,
+          "--min-severity=high: one finding, the summary counts the others", out + err)
+    st, out, err = run(["--min-severity", "severe", "sev.c"], tmp)
+    check(st == 2 and "--min-severity" in err, "a bad level is a usage error", err)
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -1655,6 +1721,7 @@ SCENARIOS = {
     "progress": sc_progress,
     "baseline": sc_baseline,
     "fragments": sc_fragments,
+    "severity": sc_severity,
 }
 
 
