@@ -57,6 +57,10 @@ enum eng_value_flags {
 	/* a value whose ownership is not followed, only what tests learn about it (a var from an
 	 * unknown call, tested twice): count operations on it do nothing */
 	ENG_V_OPAQUE = 1u << 16,
+	/* owned while handed to a function nothing is known about (no model, no summary, not an
+	 * API modelled whole): that it only borrowed it, and that losing it later is a leak, is a
+	 * guess */
+	ENG_V_GUESS = 1u << 17,
 };
 
 enum eng_sign {
@@ -186,6 +190,8 @@ struct eng_finding {
 	 * whose failure it needs (NULL when none). */
 	int severity;
 	const char *needs;
+	/* The finding rests on a guess (what an unknown function does): held back by default. */
+	const char *guess;
 };
 
 /* Summary inferred for the analysed function (for calls from the same unit). */
@@ -303,6 +309,14 @@ void engine_report(struct engine *eng, int check, struct ir_loc loc, const struc
  * integers, not a read of anonymous memory). A check whose finding depends on the whole path
  * being feasible (rc-error-unset) reports only such paths. */
 int engine_path_is_certain(const struct engine *eng);
+/* Like engine_report, for a finding that rests on a guess (why: "'f' could keep the reference"):
+ * held back unless the user asks for such findings. */
+void engine_report_guess(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,
+			 const char *var, const char *why, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 7, 8)))
+#endif
+	;
 /* Same, with the path of a saved position (engine_position) instead of the current one. */
 typedef uint32_t eng_pos;
 eng_pos engine_position(const struct engine *eng);

@@ -109,7 +109,7 @@ static void add_note(struct eng_finding *f, uint32_t *cap, struct ir_loc loc, ch
 }
 
 static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
-		      const char *var, const char *fmt, va_list ap)
+		      const char *var, const char *guess, const char *fmt, va_list ap)
 {
 	if (!var)
 		var = "";
@@ -125,6 +125,7 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 	f.loc = loc;
 	f.message = msg;
 	f.var = (char *)var;
+	f.guess = guess;
 	if (from_site >= 0 && (uint32_t)from_site < eng->fn->nnodes) {
 		f.has_site = 1;
 		f.site = eng->fn->nodes[from_site].loc;
@@ -208,7 +209,16 @@ void engine_report(struct engine *eng, int check, struct ir_loc loc, const struc
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, var, fmt, ap);
+	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, var, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void engine_report_guess(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,
+			 const char *var, const char *why, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, var, why, fmt, ap);
 	va_end(ap);
 }
 
@@ -254,7 +264,7 @@ void engine_report_at(struct engine *eng, eng_pos pos, int check, struct ir_loc 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(eng, (int32_t)pos, check, loc, from_site, var, fmt, ap);
+	report_va(eng, (int32_t)pos, check, loc, from_site, var, NULL, fmt, ap);
 	va_end(ap);
 }
 

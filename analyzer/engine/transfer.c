@@ -373,6 +373,16 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
 	if (!n->model)
 		unknown_call_escapes(eng, st, node, a);
+	if ((!n->model || (n->model->flags & MODEL_HEURISTIC)) &&
+	    !(n->callee && conv_api_borrows(eng->opt->conventions, n->callee))) {
+		/* whatever a function nothing is known about does with an owned reference it is
+		 * handed is a guess: a loss of that reference later rests on it */
+		for (uint32_t k = 0; k < na; k++) {
+			uint8_t s = xfer_operand_slot(st, &a[k]);
+			if (s && st->vals[s].owned > 0)
+				st->vals[s].flags |= ENG_V_GUESS;
+		}
+	}
 	uint32_t nonnull_ok = model_null_ok(m, na);
 	for (uint32_t k = 0; k < na; k++) {
 		uint32_t bit = k < 32 ? 1u << k : 0;

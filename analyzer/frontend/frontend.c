@@ -749,11 +749,16 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 		u->out->nbelow_severity++;
 		return;
 	}
+	if (f->guess && !u->opt->show_guesses) {
+		u->out->nguesses++;
+		return;
+	}
 	struct diag_finding *d = diag_add(u->out, f->check, f->func, f->loc.line, f->loc.col, f->message);
 	if (fr)
 		d->file = util_xstrdup(fr->path);
 	d->severity = f->severity;
 	d->needs = f->needs ? util_xstrdup(f->needs) : NULL;
+	d->guess = f->guess ? util_xstrdup(f->guess) : NULL;
 	for (uint32_t i = 0; i < f->nnotes; i++)
 		diag_add_note(d, f->notes[i].loc.line, f->notes[i].loc.col, f->notes[i].message);
 	if (!u->opt->all_paths && f->has_site) {

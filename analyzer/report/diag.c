@@ -27,6 +27,7 @@ static void finding_free(struct diag_finding *d)
 	free(d->file);
 	free(d->key);
 	free(d->needs);
+	free(d->guess);
 }
 
 void diag_file_free(struct diag_file *f)
@@ -320,6 +321,14 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 /* Totals and text output                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
+size_t diag_count_guesses(const struct diag_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		n += r->files[i].nguesses;
+	return n;
+}
+
 size_t diag_count_below_severity(const struct diag_run *r)
 {
 	size_t n = 0;
@@ -388,6 +397,9 @@ int diag_write_text(const struct diag_run *r, FILE *out, FILE *err)
 					d->notes[j].message);
 			char sev[400];
 			fprintf(out, "%s:%u:%u: note: %s\n", path, d->line, d->col, diag_severity_text(d, sev, sizeof sev));
+			if (d->guess)
+				fprintf(out, "%s:%u:%u: note: this finding rests on a guess: %s\n", path, d->line, d->col,
+					d->guess);
 			if (d->npaths > 1)
 				fprintf(out, "%s:%u:%u: note: %u paths lead to this defect; the shortest is shown (--all-paths lists each)\n",
 					path, d->line, d->col, d->npaths);

@@ -31,6 +31,7 @@ struct diag_finding {
 	uint32_t npaths;
 	int severity; /* enum eng_severity: what it takes at run time for the path to happen */
 	char *needs;  /* the call whose failure the path needs, or NULL */
+	char *guess;  /* what guess the finding rests on (--show-guesses), or NULL */
 };
 
 
@@ -45,6 +46,7 @@ struct diag_file {
 	uint32_t nincomplete, cap_incomplete;
 	uint32_t nfunctions;
 	uint32_t nbelow_severity; /* findings left out by --min-severity */
+	uint32_t nguesses;        /* findings resting on a guess, left out (no --show-guesses) */
 	int failed; /* the file could not be (fully) parsed */
 	char *dump; /* --dump-cfg output for this file, or NULL */
 	size_t dump_len;
@@ -125,6 +127,8 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 size_t diag_count_findings(const struct diag_run *r);
 /* Findings left out by --min-severity, over all files. */
 size_t diag_count_below_severity(const struct diag_run *r);
+/* Findings resting on a guess left out (no --show-guesses), over all files. */
+size_t diag_count_guesses(const struct diag_run *r);
 size_t diag_count_failed(const struct diag_run *r);
 size_t diag_count_functions(const struct diag_run *r);
 /* by_id[c] = findings of engine_checks[c]; by_id has engine_ncheck elements. */

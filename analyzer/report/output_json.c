@@ -42,6 +42,8 @@ int output_json_write(const struct diag_run *r, FILE *out)
 			json_object_set_new(jf, "rank", json_string(engine_severity_name(d->severity)));
 			if (d->needs)
 				json_object_set_new(jf, "needs", json_string(d->needs));
+			if (d->guess)
+				json_object_set_new(jf, "guess", json_string(d->guess));
 			json_t *cnt = json_object_get(by_id, id);
 			json_integer_set(cnt, json_integer_value(cnt) + 1);
 		}
@@ -62,6 +64,7 @@ int output_json_write(const struct diag_run *r, FILE *out)
 	if (r->baseline_used)
 		json_object_set_new(summary, "baseline_suppressed", json_integer((json_int_t)r->baseline_suppressed));
 	json_object_set_new(summary, "below_min_severity", json_integer((json_int_t)diag_count_below_severity(r)));
+	json_object_set_new(summary, "held_back_guesses", json_integer((json_int_t)diag_count_guesses(r)));
 	json_object_set_new(root, "summary", summary);
 	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);
