@@ -64,6 +64,8 @@ enum eng_value_flags {
 	/* handed to a call as an argument (other than to be released): the callee may have taken a
 	 * reference of its own (PyDict_SetItem(d, k, v)) */
 	ENG_V_PASSED = 1u << 18,
+	/* its memory was freed (tp_free(self), PyObject_Del): owned or not */
+	ENG_V_MEMFREED = 1u << 19,
 };
 
 enum eng_sign {

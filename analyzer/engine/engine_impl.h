@@ -77,6 +77,10 @@ struct ret_info {
 	int int_fail, int_ok, int_other; /* int results: negative constants, others known, unknown */
 	int have_delta;
 	uint32_t deref_unchecked; /* parameters dereferenced while possibly NULL */
+	/* parameters whose memory every return path freed (a dealloc called as a function) */
+	uint32_t freed_all; /* ... or NULL on that path */
+	uint32_t freed_any; /* freed on some path */
+	int freed_seen;
 	/* parameters handed to an API that takes them over and accepts NULL there (PyErr_Restore(t,
 	 * v, tb)), or released by one (Py_XDECREF(p)): see engine_param_consumed */
 	uint32_t xsteal, xrelease;

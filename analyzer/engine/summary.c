@@ -126,6 +126,22 @@ void summary_record_return(struct engine *eng, const struct eng_state *st, const
 		ri->fseen = util_xcalloc(np, 1);
 		ri->oseen = util_xcalloc(np, 1);
 	}
+	/* the parameters whose memory this path freed (a NULL one says nothing) */
+	uint32_t freed = 0, nullp = 0;
+	for (uint32_t s = 1; s <= st->nvals; s++) {
+		const struct eng_value *v = &st->vals[s];
+		if (v->param > 0 && v->param <= 32 && (v->flags & ENG_V_MEMFREED))
+			freed |= 1u << (v->param - 1);
+		if (v->param > 0 && v->param <= 32 && v->null == ENG_NULL)
+			nullp |= 1u << (v->param - 1);
+	}
+	if (!ri->freed_seen) {
+		ri->freed_all = freed | nullp;
+		ri->freed_seen = 1;
+	} else {
+		ri->freed_all &= freed | nullp;
+	}
+	ri->freed_any |= freed;
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
 		if (!v->param || v->param > fn->nparams)
@@ -304,6 +320,13 @@ void summary_make(struct engine *eng, struct eng_summary *sum)
 			if (ri->saw_null)
 				sum->fn.flags |= MODEL_MAY_RETURN_NULL;
 		}
+	}
+	/* a function that frees its parameter's memory on every path (a type's dealloc called as a
+	 * function on a fresh object): a reference the caller owns goes with the memory */
+	for (int p = 0; p < fn->nparams && p < 32; p++) {
+		uint32_t bit = 1u << p;
+		if (ri->freed_seen && (ri->freed_all & ri->freed_any & bit))
+			sum->fn.arg[MODEL_FREES] |= bit;
 	}
 	if (ri->have_delta) {
 		/* int results: negative constants on some paths, other constants on the rest */

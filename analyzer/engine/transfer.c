@@ -480,6 +480,8 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			st->vals[s].delta--;
 		if ((model_mask(m, MODEL_MAY_TAKE, na) & bit) && st->vals[s].owned > 0)
 			st->vals[s].flags |= ENG_V_ESCAPED;
+		if (model_mask(m, MODEL_FREES, na) & bit)
+			st->vals[s].flags |= ENG_V_MEMFREED;
 		if ((model_mask(m, MODEL_FREES, na) & bit) && st->vals[s].owned > 0) {
 			st->vals[s].owned = 0; /* PyObject_Del(fresh): the reference goes with the memory */
 			st->vals[s].rel_site = node;
