@@ -409,6 +409,9 @@ struct type_scan {
 	uint32_t nmethods, cap_methods;
 	struct eng_type_pair cur;
 	int depth;
+	/* the field the designator just visited names, for the value that follows it (the next
+	 * sibling): 0 none, 1 traverse, 2 clear, 3 destroy, 4 object slot */
+	int field;
 };
 
 /* The function a designated initializer's value names, through casts. */
@@ -661,7 +664,7 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
 	} else if (k == CXCursor_InitListExpr && ts->depth < 3) {
 		struct eng_type_pair saved = ts->cur;
 		ts->cur.traverse = ts->cur.clear = ts->cur.destroy = -1;
-		ts->cur.loc = cfg_loc(clang_getCursorLocation(c));
+		ts->cur.loc = cfg_loc(NULL, clang_getCursorLocation(c));
 		ts->depth++;
 		scan_positional(ts, c);
 		clang_visitChildren(c, scan_init, ts);
@@ -685,11 +688,10 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 {
 	(void)parent;
 	struct type_scan *ts = data;
-	static _Thread_local int field; /* 0 none, 1 traverse, 2 clear, 3 destroy, 4 object slot */
 	if (clang_getCursorKind(c) == CXCursor_MemberRef) {
 		CXString s = clang_getCursorSpelling(c);
 		const char *n = clang_getCString(s);
-		field = !n                                                    ? 0
+		ts->field = !n                                                    ? 0
 			: (!strcmp(n, "traverse") || !strcmp(n, "tp_traverse")) ? 1
 			: (!strcmp(n, "clear") || !strcmp(n, "tp_clear"))       ? 2
 			: (!strcmp(n, "destroy") || !strcmp(n, "tp_dealloc"))   ? 3
@@ -700,17 +702,17 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 	}
 	if (clang_getCursorKind(c) == CXCursor_InitListExpr)
 		return scan_init(c, parent, data);
-	if (field) {
+	if (ts->field) {
 		int32_t f = init_function(ts, c);
-		if (field == 1)
+		if (ts->field == 1)
 			ts->cur.traverse = f;
-		else if (field == 2)
+		else if (ts->field == 2)
 			ts->cur.clear = f;
-		else if (field == 3)
+		else if (ts->field == 3)
 			ts->cur.destroy = f;
 		else
 			add_callable(ts, f);
-		field = 0;
+		ts->field = 0;
 	}
 	return CXChildVisit_Continue;
 }
@@ -974,9 +976,20 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 		}
 		fclose(f);
 	}
-	/* arguments: resource dir, no warnings (only errors matter), the user's flags */
+	/* arguments: resource dir, the user's flags, no warnings (only errors matter); what clang 16
+	 * made errors by default is accepted as compilers still accept it (GCC 12 warns): code
+	 * with implicit function declarations (an API newer than the headers it is parsed with,
+	 * PyDict_GetItemRef behind a version test), implicit int, int/pointer conversions */
+	static const char *const lenient[] = {
+		"-w",
+		"-Wno-error=implicit-function-declaration",
+		"-Wno-error=implicit-int",
+		"-Wno-error=int-conversion",
+		"-Wno-error=incompatible-function-pointer-types",
+	};
+	size_t nlenient = sizeof lenient / sizeof *lenient;
 	int argc = 0;
-	const char **argv = malloc(((size_t)in->nargs + 6) * sizeof *argv); /* + -isystem DIR */
+	const char **argv = malloc(((size_t)in->nargs + nlenient + 4) * sizeof *argv); /* + -isystem DIR */
 	if (!argv)
 		abort();
 	if (opt->resource_dir) {
@@ -985,7 +998,8 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 	}
 	for (int i = 0; i < in->nargs; i++)
 		argv[argc++] = in->args[i];
-	argv[argc++] = "-w";
+	for (size_t i = 0; i < nlenient; i++)
+		argv[argc++] = lenient[i];
 	struct CXUnsavedFile unsaved;
 	unsigned nunsaved = 0;
 	if (in->buffer) {
@@ -1045,7 +1059,7 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 	env.callee = callee_lookup;
 	env.macro_model = macro_model_lookup;
 	env.ctx = &u;
-	env.macros = cfg_macros_new();
+	env.unit = cfg_unit_new();
 	u.funcs = calloc(cc.n ? cc.n : 1, sizeof *u.funcs);
 	if (!u.funcs)
 		abort();
@@ -1064,7 +1078,7 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 		env.main_len = fr ? fr->len : u.text_len;
 		if (cfg_build(&env, cc.defs[i], &u.arena, fn) < 0) {
 			CXString s = clang_getCursorSpelling(cc.defs[i]);
-			struct ir_loc l = cfg_loc(clang_getCursorLocation(cc.defs[i]));
+			struct ir_loc l = cfg_loc(&env, clang_getCursorLocation(cc.defs[i]));
 			char msg[512];
 			snprintf(msg, sizeof msg, "function '%s' is too large to analyse; skipped", clang_getCString(s));
 			clang_disposeString(s);
@@ -1102,7 +1116,7 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 		}
 	}
 	free(cc.defs);
-	cfg_macros_free(env.macros);
+	cfg_unit_free(env.unit);
 	out->nfunctions = u.nfuncs;
 	t_lowered = now_s();
 
