@@ -13,6 +13,7 @@
 #include "models/model.h"
 #include "util.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,8 +411,10 @@ static int32_t new_node(struct cx *x, enum ir_op op, struct ir_loc loc)
 
 static void link_to(struct cx *x, int32_t to)
 {
-	if (x->cur >= 0 && !x->overflow)
+	if (x->cur >= 0 && !x->overflow) {
+		assert((uint32_t)x->cur < x->fn->nnodes && to >= 0 && (uint32_t)to < x->fn->nnodes);
 		x->fn->nodes[x->cur].succ[0] = to;
+	}
 }
 
 /* Appends a node after the current one and makes it current. */
@@ -433,6 +436,7 @@ static int32_t new_label(struct cx *x)
 
 static void place(struct cx *x, int32_t label)
 {
+	assert(x->overflow || x->fn->nodes[label].op == IR_NOP);
 	link_to(x, label);
 	x->cur = label;
 }
@@ -494,6 +498,7 @@ static int32_t named_label(struct cx *x, const char *name)
 /* Kills the temporaries created since mark (vars [mark, nvars)). */
 static void kill_temps(struct cx *x, uint32_t mark, CXCursor at)
 {
+	assert(mark <= x->fn->nvars);
 	if (x->cur < 0 || x->fn->nvars <= mark || x->overflow)
 		return;
 	int any = 0;
@@ -2006,6 +2011,8 @@ int cfg_build(const struct cfg_env *env, CXCursor fn_cursor, struct ir_arena *ar
 	kids_free(&ks);
 	if (!x.overflow && x.cur >= 0)
 		emit(&x, IR_RETURN, out->end_loc);
+	/* every construct restored what it changed: nesting depth, break/continue targets, switch */
+	assert(x.overflow || (x.depth == 0 && x.brk == -1 && x.cont == -1 && x.sw == NULL));
 	free(x.vmap);
 	free(x.labels);
 	if (x.overflow) {

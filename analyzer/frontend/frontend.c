@@ -957,6 +957,23 @@ int frontend_libclang_path(char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* An internal error: fn, as lowered, breaks an invariant of the IR (ir_check). */
+static void report_bad_ir(struct diag_file *out, const struct ir_func *fn, const char *fragment)
+{
+	char *why = NULL;
+	size_t len = 0;
+	FILE *ms = open_memstream(&why, &len);
+	if (ms) {
+		ir_check(fn, ms);
+		fclose(ms);
+	}
+	while (why && len && why[len - 1] == '\n')
+		why[--len] = '\0';
+	diag_add_error(out, "internal error: the IR of '%s' (%s:%u) breaks an invariant: %s; function not analysed",
+		       fn->name, fragment ? fragment : out->path, fn->loc.line, why ? why : "?");
+	free(why);
+}
+
 int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const struct fe_input *in,
 		 struct diag_file *out)
 {
@@ -1083,6 +1100,13 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 			snprintf(msg, sizeof msg, "function '%s' is too large to analyse; skipped", clang_getCString(s));
 			clang_disposeString(s);
 			diag_add_incomplete_in(out, fr ? fr->path : NULL, l.line, l.col, msg);
+			continue;
+		}
+		/* the builder's output must hold the IR's invariants (ir.h): a function that does not
+		 * is an internal error reported for it, and is not analysed */
+		if (ir_check(fn, NULL) < 0) {
+			report_bad_ir(out, fn, fr ? fr->path : NULL);
+			ir_func_free(fn);
 			continue;
 		}
 		/* the function's own model: model files, else its annotations */
