@@ -1,13 +1,20 @@
 /* Operators written inside macro bodies, in an included header (include/macro_operators.h) and
  * in a macro defined once per #if branch, are read from the AST (libclang's operator kinds):
- * the tests below are followed exactly as if they were written out. The token-based reading of
- * libclang 14 got IS_PRESENT's `NULL != (o)` wrong (the test was read inverted: a false leak and
- * a false unchecked NULL in good_present_macro). */
+ * the tests and count updates below are followed exactly as if they were written out. The
+ * token-based reading of libclang 14 got IS_PRESENT's `NULL != (o)` wrong (the test was read
+ * inverted: a false leak and a false unchecked NULL in good_present_macro) and saw none of the
+ * count updates of DEV_HOLD (+= 1), DEV_DROP (postfix --) and DEV_PIN (prefix ++): the three
+ * rc-inconsistent findings were missed. */
 #include <rc/rc.h>
 
 #include "include/macro_operators.h"
 
 extern const rc_type point_type;
+
+struct device {
+	int refcnt;
+	int state;
+};
 
 int fill(rc_object *obj);
 void draw(const rc_object *obj);
@@ -63,6 +70,28 @@ void good_and_macro(rc_heap *heap, int flag)
 	rc_xdecref(p);
 }
 
+int good_device_balanced(struct device *d)
+{
+	if (d->state < 0)
+		return -1;
+	DEV_HOLD(d);
+	d->state++;
+	DEV_DROP(d);
+	return 0;
+}
+
+int good_device_held_on_every_success(struct device *d, int fast)
+{
+	if (d->state < 0)
+		return -1;
+	if (fast) {
+		DEV_PIN(d);
+		return 0;
+	}
+	DEV_HOLD(d);
+	return 0;
+}
+
 /* ---- must be reported ---------------------------------------------------------------------- */
 
 int bad_missing_inverted(rc_heap *heap)
@@ -82,4 +111,29 @@ void bad_leak_on_failed(rc_heap *heap)
 	if (FAILED(fill(p)))
 		return; // expect-warning{{rc-leak}}
 	rc_decref(p);
+}
+
+/* the count changes of the header's macros (+= 1, --, prefix ++) are direct count updates */
+int bad_device_held_on_slow_path_only(struct device *d, int fast)
+{
+	if (fast)
+		return 0;
+	DEV_HOLD(d);
+	return 0; // expect-warning{{rc-inconsistent}}
+}
+
+int bad_device_dropped_on_one_path(struct device *d, int mode)
+{
+	if (mode)
+		return 0;
+	DEV_DROP(d);
+	return 0; // expect-warning{{rc-inconsistent}}
+}
+
+int bad_device_pinned_on_one_path(struct device *d, int mode)
+{
+	if (mode)
+		return 0;
+	DEV_PIN(d);
+	return 0; // expect-warning{{rc-inconsistent}}
 }

@@ -9,6 +9,11 @@
 #define BOTH(a, b) ((a) && (b))
 #define NOT_FLAG(f) (!(f))
 
+/* direct count updates of a kernel-style object, written only in macros */
+#define DEV_HOLD(d) ((d)->refcnt += 1)
+#define DEV_DROP(d) ((d)->refcnt--)
+#define DEV_PIN(d) (++(d)->refcnt)
+
 #ifdef MACRO_OPERATORS_STRICT
 #define USABLE(o, flag) ((o) != NULL && (flag) > 0)
 #else
