@@ -10,12 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Index of the check with this ID (cached by the caller in a static const would need C23). */
-static inline int check_self(const char *id)
-{
-	return engine_check_index(id);
-}
-
 /* Whether v is a reference that may be non-NULL here (NULL values hold nothing). */
 static inline int value_may_be_live(const struct eng_value *v)
 {

@@ -182,7 +182,7 @@ static void on_end(struct engine *eng, const struct eng_event_info *ev, void *da
 		for (uint32_t v = 0; v < ev->fn->nvars; v++)
 			if (ev->fn->vars[v].param == p)
 				pname = ev->fn->vars[v].name;
-		engine_report_at(eng, r->pos, check_self("rc-inconsistent"), r->loc, -1, pname,
+		engine_report_at(eng, r->pos, ev->self, r->loc, -1, pname,
 				 "this path returns %s with a count change of %+d on '%s', but the return of %s at line %u "
 				 "leaves %+d",
 				 val, r->delta[p], pname, val, ref->loc.line, ref->delta[p]);

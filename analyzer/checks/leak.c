@@ -7,6 +7,9 @@
 
 #include <stdio.h>
 
+/* A reference handed to a function nothing is known about may have been kept by it. */
+#define GUESS_WHY "it was handed to a function rccheck knows nothing about, which may keep it"
+
 /* Values read from memory stay reachable from it: taking a reference to one is the memory's
  * business (pinning), not a leak of this function. */
 static int owned_and_live(const struct eng_value *v)
@@ -29,13 +32,16 @@ static void on_assign(struct engine *eng, const struct eng_event_info *ev, void 
 	const struct ir_var *var = &fn->vars[ev->var];
 	char origin[300];
 	snprintf(origin, sizeof origin, "%s", engine_value_origin(eng, v));
+	char msg[1024];
 	if (var->flags & IR_VAR_TEMP)
-		engine_report(eng, check_self("rc-leak"), ev->node->loc, v, var->name,
-			      "new reference returned by %s is never stored or released", origin);
+		snprintf(msg, sizeof msg, "new reference returned by %s is never stored or released", origin);
 	else
-		engine_report(eng, check_self("rc-leak"), ev->node->loc, v, var->name,
-			      "reference from %s held in '%s' is leaked: '%s' is overwritten here", origin, var->name,
-			      var->name);
+		snprintf(msg, sizeof msg, "reference from %s held in '%s' is leaked: '%s' is overwritten here", origin,
+			 var->name, var->name);
+	if (v->flags & ENG_V_GUESS)
+		engine_report_guess(eng, ev->self, ev->node->loc, v, var->name, GUESS_WHY, "%s", msg);
+	else
+		engine_report(eng, ev->self, ev->node->loc, v, var->name, "%s", msg);
 }
 
 /* Leaks of parameters wait for the end: a helper that tests its parameter for NULL and takes a
@@ -43,7 +49,7 @@ static void on_assign(struct engine *eng, const struct eng_event_info *ev, void 
 static void on_end(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
 	(void)ev;
-	param_reports_flush(eng, data, check_self("rc-leak"), engine_param_acquired);
+	param_reports_flush(eng, data, ev->self, engine_param_acquired);
 }
 
 static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
@@ -84,7 +90,11 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		if (v->param)
 			param_reports_add(eng, d, ev->node->loc, v->param, *name ? name : origin, msg);
 		else
-			engine_report(eng, check_self("rc-leak"), ev->node->loc, v, *name ? name : origin, "%s", msg);
+			if (v->flags & ENG_V_GUESS)
+				engine_report_guess(eng, ev->self, ev->node->loc, v, *name ? name : origin, GUESS_WHY, "%s",
+						    msg);
+			else
+				engine_report(eng, ev->self, ev->node->loc, v, *name ? name : origin, "%s", msg);
 	}
 }
 

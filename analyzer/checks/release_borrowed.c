@@ -19,13 +19,13 @@ static void report_borrowed(struct engine *eng, struct param_reports *d, const s
 	if (v->param)
 		param_reports_add(eng, d, ev->node->loc, v->param, name, msg);
 	else
-		engine_report(eng, check_self("rc-release-borrowed"), ev->node->loc, v, name, "%s", msg);
+		engine_report(eng, ev->self, ev->node->loc, v, name, "%s", msg);
 }
 
 static void on_end(struct engine *eng, const struct eng_event_info *ev, void *data)
 {
 	(void)ev;
-	param_reports_flush(eng, data, check_self("rc-release-borrowed"), engine_param_consumed);
+	param_reports_flush(eng, data, ev->self, engine_param_consumed);
 }
 
 static void on_call(struct engine *eng, const struct eng_event_info *ev, void *data)
@@ -51,7 +51,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 		}
 		if (a[k].kind == IR_OPND_FIELD && a[k].var == -2 && a[k].ival == 1 && a[k].str) {
 			/* &global_object, borrowed per the model (Py_DECREF(Py_None)) */
-			engine_report(eng, check_self("rc-release-borrowed"), ev->node->loc, NULL, a[k].str,
+			engine_report(eng, ev->self, ev->node->loc, NULL, a[k].str,
 				      "'%s' is %s by '%s' but it is a borrowed global object", a[k].str,
 				      (rel & (1u << k)) ? "released" : "handed over",
 				      ev->node->callee ? ev->node->callee : "the call");
@@ -91,7 +91,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		if (v->param) {
 			param_reports_add(eng, d, call->loc, v->param, name, msg);
 		} else {
-			engine_report(eng, check_self("rc-release-borrowed"), call->loc, v, name, "%s", msg);
+			engine_report(eng, ev->self, call->loc, v, name, "%s", msg);
 		}
 	}
 	uint32_t ok = engine_self_params(eng, MODEL_STEALS_OK);
@@ -105,7 +105,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 			continue;
 		const struct ir_node *rel = &ev->fn->nodes[v->rel_site];
 		const char *name = value_label(eng, ev->state, v);
-		engine_report(eng, check_self("rc-release-borrowed"), rel->loc, v, name,
+		engine_report(eng, ev->self, rel->loc, v, name,
 			      "'%s' is released by '%s' on a path where '%s' fails, but it is taken over only on "
 			      "success: the caller still owns it",
 			      name, rel->callee ? rel->callee : "the call", ev->fn->name);

@@ -54,7 +54,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		return;
 	const char *name = v ? value_label(eng, ev->state, v) : o->str;
 	if (engine_returns_new(eng)) {
-		engine_report(eng, check_self("rc-return-borrowed"), ev->node->loc, v, name,
+		engine_report(eng, ev->self, ev->node->loc, v, name,
 			      "'%s' must return a new reference but returns '%s', borrowed from %s", ev->fn->name, name,
 			      v ? engine_value_origin(eng, v) : "a static object");
 		return;
@@ -86,7 +86,7 @@ static void on_end(struct engine *eng, const struct eng_event_info *ev, void *da
 		struct pending *p = &d->p[i];
 		/* a function consuming its parameter passes the caller's reference on as its result */
 		if (d->saw_owned && p->name && !(p->param && engine_param_consumed(eng, p->param)))
-			engine_report_at(eng, p->pos, check_self("rc-return-borrowed"), p->loc, p->site, p->name,
+			engine_report_at(eng, p->pos, ev->self, p->loc, p->site, p->name,
 					 "'%s' returns a new reference on other paths but returns borrowed '%s' here",
 					 ev->fn->name, p->name);
 		free(p->name);

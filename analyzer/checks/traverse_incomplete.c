@@ -10,6 +10,8 @@
  */
 #include "common.h"
 
+#include "models/conventions.h"
+
 #include "models/model.h"
 
 #define MAX_FIELDS 128
@@ -86,15 +88,15 @@ static void released_fields(const struct eng_unit *u, int32_t fi, struct fields 
 	}
 }
 
-/* Fields the unit takes out of the cycle collector (PyObject_GC_UnTrack(self->f)): an untracked
+/* Fields the unit takes out of the cycle collector (a call of an `untrack` convention, PyObject_GC_UnTrack(self->f)): an untracked
  * object is never traversed, so not visiting it changes nothing. */
-static void untracked_fields(const struct eng_unit *u, struct fields *out)
+static void untracked_fields(const struct eng_unit *u, const struct engine_options *opt, struct fields *out)
 {
 	for (uint32_t i = 0; i < u->nfuncs; i++) {
 		const struct ir_func *fn = &u->funcs[i];
 		for (uint32_t k = 0; k < fn->nnodes; k++) {
 			const struct ir_node *n = &fn->nodes[k];
-			if (n->op != IR_CALL || !n->callee || n->nargs < 1 || strcmp(n->callee, "PyObject_GC_UnTrack"))
+			if (n->op != IR_CALL || !n->callee || n->nargs < 1 || !conv_is(opt->conventions, CONV_UNTRACK, n->callee))
 				continue;
 			add_field(out, engine_operand_field(fn, ir_args(fn, n)), n->loc, fn);
 		}
@@ -105,7 +107,7 @@ static void on_unit(const struct eng_unit *u, const struct engine_options *opt, 
 {
 	struct fields untracked;
 	untracked.n = 0;
-	untracked_fields(u, &untracked);
+	untracked_fields(u, opt, &untracked);
 	for (uint32_t t = 0; t < u->ntypes; t++) {
 		const struct eng_type_pair *p = &u->types[t];
 		if (p->traverse < 0)

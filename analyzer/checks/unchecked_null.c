@@ -10,7 +10,7 @@ static void report(struct engine *eng, const struct eng_event_info *ev, const st
 	const char *name = value_label(eng, ev->state, v);
 	char origin[300];
 	snprintf(origin, sizeof origin, "%s", engine_value_origin(eng, v));
-	engine_report(eng, check_self("rc-unchecked-null"), ev->node->loc, v, name,
+	engine_report(eng, ev->self, ev->node->loc, v, name,
 		      "'%s' may be NULL (%s can fail) and is %s without a check", name, origin, how);
 }
 

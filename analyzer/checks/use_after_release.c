@@ -1,13 +1,23 @@
 /*
  * rc-use-after-release: a reference used (dereferenced, or passed to a call other than a release)
  * after the function released the last reference it owned to an object nobody else was known to
- * hold. Reported at the use.
+ * hold. Reported at the first use on each path: the check keeps one byte per value, set once the
+ * value's use after release was reported (later uses are the same defect).
  */
 #include "common.h"
 
 static int freed(const struct eng_value *v)
 {
 	return v && (v->flags & ENG_V_FREED) && v->owned == 0 && !(v->flags & ENG_V_ESCAPED) && value_may_be_live(v);
+}
+
+/* Whether v's use after release is new on this path; marks it reported. */
+static int first_use(struct engine *eng, const struct eng_event_info *ev, const struct eng_value *v)
+{
+	if (engine_value_byte(eng, v, ev->self, 0))
+		return 0;
+	engine_set_value_byte(eng, v, ev->self, 0, 1);
+	return 1;
 }
 
 static void on_call(struct engine *eng, const struct eng_event_info *ev, void *data)
@@ -20,10 +30,10 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 		if (k < 32 && (rel & (1u << k)))
 			continue; /* a second release is rc-double-release */
 		const struct eng_value *v = engine_operand_value(ev->state, &a[k]);
-		if (!freed(v))
+		if (!freed(v) || !first_use(eng, ev, v))
 			continue;
 		const char *name = value_label(eng, ev->state, v);
-		engine_report(eng, check_self("rc-use-after-release"), ev->node->loc, v, name,
+		engine_report(eng, ev->self, ev->node->loc, v, name,
 			      "'%s' is passed to '%s' after its last reference was released", name,
 			      ev->node->callee ? ev->node->callee : "a call");
 	}
@@ -35,10 +45,10 @@ static void on_use(struct engine *eng, const struct eng_event_info *ev, void *da
 	if (!ev->node->nargs)
 		return;
 	const struct eng_value *v = engine_operand_value(ev->state, ir_args(ev->fn, ev->node));
-	if (!freed(v))
+	if (!freed(v) || !first_use(eng, ev, v))
 		return;
 	const char *name = value_label(eng, ev->state, v);
-	engine_report(eng, check_self("rc-use-after-release"), ev->node->loc, v, name,
+	engine_report(eng, ev->self, ev->node->loc, v, name,
 		      "'%s' is dereferenced after its last reference was released", name);
 }
 
@@ -46,6 +56,7 @@ const struct check check_use_after_release = {
 	.id = "rc-use-after-release",
 	.description = "a reference is used after its last owned reference was released",
 	.last_note = "used here after the release",
+	.value_bytes = 1,
 	.handler = {
 		[ENG_EV_CALL] = on_call,
 		[ENG_EV_USE] = on_use,

@@ -45,6 +45,15 @@ static const char usage_text[] =
 	"  -o FILE            write the report to FILE (default: standard output)\n"
 	"  --model FILE       load a model file (our format, or CPython's refcounts.dat); repeatable\n"
 	"  --dump-cfg         print each function's control-flow graph instead of findings\n"
+	"  --min-severity LEVEL  report only findings whose path takes at least this to happen:\n"
+	"                     low (out of memory, a failed import: all, the default), medium (an\n"
+	"                     ordinary error such as a failed lookup), high (no failure at all)\n"
+	"  --show-guesses     also report findings that rest on a guess (a reference handed to a\n"
+	"                     function rccheck knows nothing about, then lost); by default they are\n"
+	"                     counted in the summary line, not reported\n"
+	"  --all-paths        one finding per path's location, not one per defect (a defect is a\n"
+	"                     check, an acquisition and its variable; by default the shortest of\n"
+	"                     its paths is shown with their number)\n"
 	"  --max-states N     exploration budget per function (default 20000)\n"
 	"  --baseline FILE    report only findings not in FILE, an earlier report written with\n"
 	"                     --format=json (or sarif): line numbers are not compared\n"
@@ -71,6 +80,9 @@ struct options {
 	const char **models;
 	int nmodels;
 	int dump_cfg;
+	int all_paths;
+	int min_severity;
+	int show_guesses;
 	unsigned max_states;
 	const char *python_include;
 	const char *baseline;
@@ -152,6 +164,28 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(a, "--dump-cfg")) {
 			o->dump_cfg = 1;
+			continue;
+		}
+		if (is_opt(a, "--min-severity")) {
+			const char *v = opt_value(argc, argv, &i, "--min-severity");
+			if (!v)
+				return usage_error("%s needs low, medium or high", "--min-severity");
+			if (!strcmp(v, "low"))
+				o->min_severity = ENG_SEV_LOW;
+			else if (!strcmp(v, "medium"))
+				o->min_severity = ENG_SEV_MEDIUM;
+			else if (!strcmp(v, "high"))
+				o->min_severity = ENG_SEV_HIGH;
+			else
+				return usage_error("--min-severity: '%s' is not low, medium or high", v);
+			continue;
+		}
+		if (!strcmp(a, "--show-guesses")) {
+			o->show_guesses = 1;
+			continue;
+		}
+		if (!strcmp(a, "--all-paths")) {
+			o->all_paths = 1;
 			continue;
 		}
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -325,6 +359,11 @@ static void print_summary(const struct diag_run *run, FILE *err)
 		appendf(line, sizeof line, &len, ")");
 	if (run->baseline_used)
 		appendf(line, sizeof line, &len, ", %zu in baseline not shown", run->baseline_suppressed);
+	size_t below = diag_count_below_severity(run), guesses = diag_count_guesses(run);
+	if (below)
+		appendf(line, sizeof line, &len, ", %zu below --min-severity not shown", below);
+	if (guesses)
+		appendf(line, sizeof line, &len, ", %zu resting on guesses not shown (--show-guesses)", guesses);
 	appendf(line, sizeof line, &len, ", %.2f s", run->seconds);
 	fprintf(err, "%s\n", line);
 	free(by_id);
@@ -526,6 +565,9 @@ int rccheck_main(int argc, char **argv)
 		fe.model = model;
 		fe.max_states = o.max_states;
 		fe.dump_cfg = o.dump_cfg;
+		fe.all_paths = o.all_paths;
+		fe.min_severity = o.min_severity;
+		fe.show_guesses = o.show_guesses;
 		fe.resource_dir = resource_dir();
 		fe.timing = getenv("RCCHECK_TIMING") != NULL;
 		fe.python_include = o.python_include;

@@ -17,10 +17,14 @@
 #ifndef RCCHECK_ENGINE_H
 #define RCCHECK_ENGINE_H
 
+#include "engine/irfacts.h"
 #include "ir/ir.h"
 #include "models/model.h"
 
 #include <stdint.h>
+
+/* Per-value bytes the registered checks may own, in all (struct check.value_bytes). */
+#define ENG_CHECK_BYTES 4
 
 enum eng_null {
 	ENG_NONNULL,    /* known not NULL */
@@ -50,6 +54,13 @@ enum eng_value_flags {
 	ENG_V_OWES = 1u << 13,
 	ENG_V_INT_TESTS = 1u << 14,    /* int result that is non-zero only if `parent` is not NULL */
 	ENG_V_ELEMENT = 1u << 15,      /* an element of `parent` (a container): alive while it is */
+	/* a value whose ownership is not followed, only what tests learn about it (a var from an
+	 * unknown call, tested twice): count operations on it do nothing */
+	ENG_V_OPAQUE = 1u << 16,
+	/* owned while handed to a function nothing is known about (no model, no summary, not an
+	 * API modelled whole): that it only borrowed it, and that losing it later is a leak, is a
+	 * guess */
+	ENG_V_GUESS = 1u << 17,
 };
 
 enum eng_sign {
@@ -58,21 +69,35 @@ enum eng_sign {
 	ENG_SIGN_NONNEG,
 	ENG_SIGN_NONZERO,
 	ENG_SIGN_IS_GLOBAL, /* pointers: the value is the global object fn->ops[ival] names */
+	ENG_SIGN_POS,       /* integers: > 0 */
+	ENG_SIGN_ERR_QUERY, /* pointers: not NULL exactly when the error indicator is set (the
+			     * result of an `error-query` call: PyErr_Occurred()) */
+};
+
+/* The API's error indicator (CPython's thread error state) on a path: what the `error-*`
+ * conventions of the model say the calls did to it. */
+enum eng_err {
+	ENG_ERR_UNKNOWN, /* not known (an unknown call, an in-band error, a helper's entry) */
+	ENG_ERR_CLEAR,   /* no error is set */
+	ENG_ERR_SET,     /* an error is set */
 };
 
 struct eng_value {
 	int32_t site;     /* node that produced it, -1 for parameters */
-	int32_t param;    /* 1-based parameter number, 0 for others */
+	int16_t param;    /* 1-based parameter number, 0 for others */
 	int32_t ival;     /* integer value when ENG_V_INT_KNOWN */
 	int32_t key_site; /* IR_ASSIGN node whose IR_OPND_LOAD names the memory it came from, or -1 */
 	int8_t owned;     /* references owned by the function */
 	int8_t delta;     /* net count change applied by the function (parameters) */
 	uint8_t null;     /* enum eng_null */
 	uint8_t sign;     /* enum eng_sign, for integers */
-	uint16_t flags;   /* enum eng_value_flags */
+	uint32_t flags;   /* enum eng_value_flags */
 	uint8_t parent;   /* slot of the value it is borrowed from (dies with it), 0: none */
 	int8_t mdelta;    /* part of delta that comes from models (not from p->refcnt++ or names) */
 	int32_t rel_site; /* call that last released it, or -1 */
+	/* Bytes the checks own: check i has value_bytes of them from its offset on (engine_value_byte);
+	 * the engine copies, hashes and memoizes them with the rest and never reads them. */
+	uint8_t check_bytes[ENG_CHECK_BYTES];
 };
 
 struct engine;
@@ -97,6 +122,7 @@ struct eng_event_info {
 	const struct eng_state *state; /* NULL for ENG_EV_END */
 	int32_t var;   /* ENG_EV_ASSIGN: the var losing its value */
 	int succ;      /* ENG_EV_BRANCH: 0 (true) or 1 (false) */
+	int self;      /* the index of the check receiving the event (its ID for engine_report) */
 };
 
 struct engine_options;
@@ -118,6 +144,7 @@ struct check {
 	const char *id;          /* "rc-leak" */
 	const char *description; /* one line, for --help and SARIF rules */
 	size_t data_size;        /* per-function private data (zeroed before each function) */
+	uint8_t value_bytes;     /* bytes of state the check keeps per value, per path (0: none) */
 	const char *last_note;   /* note added at the finding's own location, ending the path, or NULL */
 	void (*handler[ENG_EV_COUNT_])(struct engine *eng, const struct eng_event_info *ev, void *data);
 	/* Once per translation unit, after every function was analysed (may be NULL). */
@@ -129,6 +156,14 @@ extern const struct check *const engine_checks[];
 extern const size_t engine_ncheck;
 /* Index of a check ID, or -1. */
 int engine_check_index(const char *id);
+
+/* What it takes for a finding's path to happen at run time (the failures it assumes). */
+enum eng_severity {
+	ENG_SEV_LOW,    /* only out of memory, or a failed module import */
+	ENG_SEV_MEDIUM, /* an ordinary error: a call failing (a bad argument, a missing key...) */
+	ENG_SEV_HIGH,   /* nothing unusual: no failure is assumed */
+};
+const char *engine_severity_name(int severity); /* "low", "medium", "high" */
 
 /* A reported finding with its path (owned by the receiver after the callback returns). */
 struct eng_note {
@@ -145,6 +180,18 @@ struct eng_finding {
 	char *var;          /* name used for de-duplication ("" if none) */
 	struct eng_note *notes;
 	uint32_t nnotes;
+	/* Where the defect's value was acquired (the node that produced it), the identity of one
+	 * defect: findings of one check on one acquisition held in one variable are one defect
+	 * reached by several paths. has_site == 0: no acquisition (a parameter, a constant): the
+	 * finding's own line identifies it. */
+	int has_site;
+	struct ir_loc site;
+	/* What must happen at run time for the path to be taken: enum eng_severity, and the call
+	 * whose failure it needs (NULL when none). */
+	int severity;
+	const char *needs;
+	/* The finding rests on a guess (what an unknown function does): held back by default. */
+	const char *guess;
 };
 
 /* Summary inferred for the analysed function (for calls from the same unit). */
@@ -164,15 +211,9 @@ struct engine_options {
 	 * sorted (strcmp): storing into one of them hands a reference over. May be NULL. */
 	const char *const *released_fields;
 	uint32_t nreleased_fields;
+	/* The API's conventions (models/conventions.h: model_conventions()); may be NULL. */
+	const struct conventions *conventions;
 };
-
-/* The field an operand names: &p->f, or a var (temporary or local) first assigned a read of
- * p->f; NULL otherwise. */
-const char *engine_operand_field(const struct ir_func *fn, const struct ir_operand *o);
-/* The same, only for a field of parameter `param` (0-based: self->f; not self->other->f). */
-const char *engine_operand_field_of(const struct ir_func *fn, const struct ir_operand *o, int param);
-/* The parameter (0-based) an operand is, directly or through a local assigned it; -1 if none. */
-int engine_operand_param(const struct ir_func *fn, const struct ir_operand *o);
 
 /* Runs the unit handlers of the checks (after engine_run of every function of the unit). */
 void engine_run_unit(const struct eng_unit *u, const struct engine_options *opt);
@@ -193,6 +234,14 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 
 /* ---- queries for checks ------------------------------------------------------------------ */
 
+/* Byte i (< value_bytes) of the state check `self` keeps on value v: 0 until the check sets it.
+ * A handler may set the bytes of the values of the event's state: the change carries into the
+ * successor states (and makes states that differ in it different for memoization). */
+uint8_t engine_value_byte(const struct engine *eng, const struct eng_value *v, int self, unsigned i);
+void engine_set_value_byte(struct engine *eng, const struct eng_value *v, int self, unsigned i, uint8_t b);
+
+/* The error indicator on the event's path. */
+enum eng_err engine_error_state(const struct eng_state *st);
 /* The value bound to var, or NULL when the var holds nothing the analysis follows. */
 const struct eng_value *engine_value(const struct eng_state *st, int32_t var);
 /* Value of a call argument: a var's, or for &global the value known to be that object (after
@@ -215,12 +264,6 @@ static inline const struct model_fn *engine_call_model(const struct ir_node *n)
 {
 	return n->model;
 }
-/* Whether fn writes different constants through one pointer parameter (`*copied = 0;` on one
- * path, `*copied = 1;` on another): a function that reports in a flag whether the pointer it
- * returns is a new reference (`*copied = 0; Py_INCREF(obj); return obj;` / `*copied = 1; return
- * obj;`). Its result is then neither new nor borrowed for its callers, and its returns are not
- * compared with each other. */
-int engine_ownership_flag(const struct ir_func *fn);
 /* Whether v's only reference went into a cache: an array element or a global (`cache[n] = x;`,
  * x owned once, no Py_INCREF after). Returning it returns a reference the cache owns, a
  * borrowed one. A field of a parameter or local (`builder->last = x;`) is not such a cache: it
@@ -259,6 +302,19 @@ void engine_report(struct engine *eng, int check, struct ir_loc loc, const struc
 		   const char *var, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 6, 7)))
+#endif
+	;
+/* Whether the current path took no branch blindly: every branch on it tested a value the
+ * analysis knows something about (not an unknown condition, not a comparison of two unknown
+ * integers, not a read of anonymous memory). A check whose finding depends on the whole path
+ * being feasible (rc-error-unset) reports only such paths. */
+int engine_path_is_certain(const struct engine *eng);
+/* Like engine_report, for a finding that rests on a guess (why: "'f' could keep the reference"):
+ * held back unless the user asks for such findings. */
+void engine_report_guess(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,
+			 const char *var, const char *why, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 7, 8)))
 #endif
 	;
 /* Same, with the path of a saved position (engine_position) instead of the current one. */

@@ -563,6 +563,8 @@ static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 		if (clang_getCursorKind(d) == CXCursor_VarDecl && var_lookup(x, d) < 0) {
 			key.var = -2;
 			key.str = spelling(x, d);
+			if (clang_Cursor_hasVarDeclGlobalStorage(d) == 0)
+				key.ival = 2; /* a local aggregate: what it holds is not the memory's */
 		}
 		return key;
 	}
@@ -577,6 +579,8 @@ static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 			CXCursor field = clang_getCursorReferenced(c);
 			const char *g = spelling(x, clang_getCursorReferenced(sb));
 			key.var = -2;
+			if (clang_Cursor_hasVarDeclGlobalStorage(clang_getCursorReferenced(sb)) == 0)
+				key.ival = 2; /* a member of a local struct (`result.chunk`) */
 			if (clang_getCursorKind(field) == CXCursor_FieldDecl && clang_Cursor_getOffsetOfField(field) == 0) {
 				key.str = g;
 			} else {

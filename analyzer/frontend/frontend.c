@@ -303,12 +303,12 @@ struct type_scan {
 	struct fe_unit *u;
 	struct unit_type_decl *types;
 	uint32_t n, cap;
-	const char **methods; /* functions CPython calls (unit_decls.callables) */
+	struct unit_callable *methods; /* functions CPython calls (unit_decls.callables) */
 	uint32_t nmethods, cap_methods;
 	struct unit_type_decl cur;
 	int depth;
 	/* the field the designator just visited names, for the value that follows it (the next
-	 * sibling): 0 none, 1 traverse, 2 clear, 3 destroy, 4 object slot */
+	 * sibling): 0 none, 1 traverse, 2 clear, 3 destroy, 4 object slot, 5 tp_iternext */
 	int field;
 };
 
@@ -378,7 +378,15 @@ static int object_slot(const char *name)
 	return !strncmp(name, "nb_", 3) && strcmp(name, "nb_bool") != 0;
 }
 
-static void add_callable(struct type_scan *ts, const char *f)
+/* The slot whose function returns NULL without an exception as a normal result (the end of
+ * an iteration): ir_func.py_callable == 2. */
+static int slot_null_ok(const char *name)
+{
+	return name && (!strcmp(name, "tp_iternext") || !strcmp(name, "Py_tp_iternext"));
+}
+
+/* f is called by CPython; null_ok: through a slot where NULL without an exception is normal. */
+static void add_callable(struct type_scan *ts, const char *f, int null_ok)
 {
 	if (!f)
 		return;
@@ -386,7 +394,9 @@ static void add_callable(struct type_scan *ts, const char *f)
 		ts->cap_methods = ts->cap_methods ? ts->cap_methods * 2 : 8;
 		ts->methods = util_xrealloc(ts->methods, ts->cap_methods * sizeof *ts->methods);
 	}
-	ts->methods[ts->nmethods++] = f;
+	ts->methods[ts->nmethods].name = f;
+	ts->methods[ts->nmethods].null_ok = null_ok != 0;
+	ts->nmethods++;
 }
 
 /* {Py_tp_traverse, fn} in a PyType_Slot array: 1 traverse, 2 clear, 3 dealloc, 4 a slot that
@@ -416,6 +426,7 @@ static int slot_kind(struct type_scan *ts, CXCursor c, CXCursor *value)
 		       : !strcmp(p, "Py_tp_traverse") ? 1
 		       : !strcmp(p, "Py_tp_clear")    ? 2
 		       : !strcmp(p, "Py_tp_dealloc")  ? 3
+		       : slot_null_ok(p)              ? 5
 		       : object_slot(p)               ? 4
 						      : 0;
 		clang_disposeString(sp);
@@ -466,7 +477,7 @@ static void add_method(struct type_scan *ts, CXCursor c)
 		if (d.n == 2 && clang_getCursorKind(d.c[0]) == CXCursor_MemberRef)
 			value = d.c[1];
 	}
-	add_callable(ts, init_function(ts, value));
+	add_callable(ts, init_function(ts, value), 0);
 }
 
 /* Positional initializers ({PyVarObject_HEAD_INIT(NULL, 0) "name", sizeof(T), 0,
@@ -534,7 +545,7 @@ static void scan_positional(struct type_scan *ts, CXCursor c)
 		else if (!strcmp(n, "tp_dealloc"))
 			ts->cur.destroy = fn;
 		else
-			add_callable(ts, fn);
+			add_callable(ts, fn, slot_null_ok(n));
 	}
 	for (int i = 0; i < f.n; i++)
 		clang_disposeString(f.str[i]);
@@ -560,7 +571,7 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
 		else if (slot == 3)
 			ts->cur.destroy = f;
 		else
-			add_callable(ts, f);
+			add_callable(ts, f, slot == 5);
 	} else if (k == CXCursor_InitListExpr && ts->depth < 3) {
 		struct unit_type_decl saved = ts->cur;
 		ts->cur.traverse = ts->cur.clear = ts->cur.destroy = NULL;
@@ -595,6 +606,7 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 			: (!strcmp(n, "traverse") || !strcmp(n, "tp_traverse")) ? 1
 			: (!strcmp(n, "clear") || !strcmp(n, "tp_clear"))       ? 2
 			: (!strcmp(n, "destroy") || !strcmp(n, "tp_dealloc"))   ? 3
+			: slot_null_ok(n)                                         ? 5
 			: object_slot(n)                                          ? 4
 										: 0;
 		clang_disposeString(s);
@@ -611,7 +623,7 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 		else if (ts->field == 3)
 			ts->cur.destroy = f;
 		else
-			add_callable(ts, f);
+			add_callable(ts, f, ts->field == 5);
 		ts->field = 0;
 	}
 	return CXChildVisit_Continue;
@@ -634,11 +646,29 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 	struct fragment *fr = fragment_named(u, f->file);
 	if (diag_lines_suppressed(fr ? &fr->lines : &u->lines, f->loc.line, id))
 		return;
+	if (f->severity < u->opt->min_severity) {
+		u->out->nbelow_severity++;
+		return;
+	}
+	if (f->guess && !u->opt->show_guesses) {
+		u->out->nguesses++;
+		return;
+	}
 	struct diag_finding *d = diag_add(u->out, f->check, f->func, f->loc.line, f->loc.col, f->message);
 	if (fr)
 		d->file = util_xstrdup(fr->path);
+	d->severity = f->severity;
+	d->needs = f->needs ? util_xstrdup(f->needs) : NULL;
+	d->guess = f->guess ? util_xstrdup(f->guess) : NULL;
 	for (uint32_t i = 0; i < f->nnotes; i++)
 		diag_add_note(d, f->notes[i].loc.line, f->notes[i].loc.col, f->notes[i].message);
+	if (!u->opt->all_paths && f->has_site) {
+		/* one defect: the check, where the value was acquired, the variable holding it */
+		char key[300];
+		snprintf(key, sizeof key, "%u:%u|%s", f->site.line, f->site.col, f->var ? f->var : "");
+		d->key = util_xstrdup(key);
+		diag_merge_last(u->out);
+	}
 }
 
 static void on_incomplete(void *ctx, const struct ir_func *fn, uint32_t states)

@@ -60,7 +60,10 @@ enum ir_opnd_kind {
 	IR_OPND_INT,      /* an integer constant (ival) */
 	IR_OPND_ADDR,     /* &var */
 	IR_OPND_STR,      /* a string literal (str, without quotes, escapes kept) */
-	IR_OPND_LOAD,     /* memory: (var, str) = (base var, field), (-2, global), -1: anonymous */
+	IR_OPND_LOAD,     /* memory: (var, str) = (base var, field), (-2, global), -1: anonymous;
+			   * with var -2, ival 1: a global the model says is borrowed (Py_None's
+			   * struct), ival 2: a local variable of aggregate type or its member
+			   * (`result.chunk`), whose contents nobody owns by rule */
 	IR_OPND_FIELD,    /* the address of memory named like IR_OPND_LOAD (&p->f, &global) */
 };
 
@@ -129,7 +132,10 @@ struct ir_func {
 	int returns_ptr;       /* return type is a pointer */
 	int returns_int;       /* return type is an integer */
 	int nparams;
-	int py_callable;       /* named in a method table: CPython calls it, its arguments are borrowed */
+	int py_callable;       /* named in a method table or a type slot: CPython calls it, its arguments
+				* are borrowed, no exception is set when it starts, and a NULL result
+				* means an exception it set; 2: a slot where NULL without an exception
+				* is a normal result (tp_iternext) */
 	int callback;          /* its address is passed to a function outside the unit (a destroy or
 				* user-data callback of a C library): its contract is that library's */
 	const struct model_fn *self_model; /* the function's own annotations/model entry, or NULL */

@@ -4,6 +4,8 @@
  */
 #include "models/model.h"
 
+#include "models/conventions.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -16,7 +18,13 @@ struct model {
 	size_t cap, count;
 	struct model_fn *prefixes; /* patterns "NAME*" (name stored without the '*') */
 	size_t nprefix, cap_prefix;
+	struct conventions conv; /* `convention KIND NAME...` lines */
 };
+
+const struct conventions *model_conventions(const struct model *m)
+{
+	return m ? &m->conv : NULL;
+}
 
 static uint64_t hash_name(const char *s)
 {
@@ -50,6 +58,7 @@ void model_free(struct model *m)
 		free((char *)m->prefixes[i].name);
 	free(m->recs);
 	free(m->prefixes);
+	conv_free(&m->conv);
 	free(m);
 }
 
@@ -350,6 +359,21 @@ static int parse_ours(struct model *m, char *text, const char *source, uint8_t o
 		int n = split_words(line, words, 40);
 		if (n == 0)
 			continue;
+		if (!strcmp(words[0], "convention")) {
+			/* "convention KIND NAME...": conventions.h */
+			if (n < 3) {
+				seterr(err, errlen, "%s:%d: expected 'convention KIND NAME...' (KIND: %s)", source, lineno,
+				       conv_kind_list());
+				return -1;
+			}
+			for (int i = 2; i < n; i++)
+				if (conv_add(&m->conv, words[1], words[i]) < 0) {
+					seterr(err, errlen, "%s:%d: unknown convention '%s' (%s)", source, lineno, words[1],
+					       conv_kind_list());
+					return -1;
+				}
+			continue;
+		}
 		if (!strcmp(words[0], "global")) {
 			/* "global NAME borrowed [immortal]": NAME is an object the function never owns;
 			 * stored as a record named "global:NAME" (model_global_borrowed) */

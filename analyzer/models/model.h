@@ -132,6 +132,9 @@ size_t model_count(const struct model *m);
 /* Calls fn for every record with an exact name ("global:NAME" lines too, prefix patterns not),
  * in no particular order; stops early when fn returns non-zero. */
 void model_foreach(const struct model *m, int (*fn)(const struct model_fn *rec, void *ctx), void *ctx);
+/* The `convention` lines of every file loaded (models/conventions.h). */
+struct conventions;
+const struct conventions *model_conventions(const struct model *m);
 /* Whether a "global NAME borrowed" line names this global object (prefix patterns included). */
 int model_global_borrowed(const struct model *m, const char *name);
 

@@ -25,6 +25,9 @@ static void finding_free(struct diag_finding *d)
 		free(d->notes[k].message);
 	free(d->notes);
 	free(d->file);
+	free(d->key);
+	free(d->needs);
+	free(d->guess);
 }
 
 void diag_file_free(struct diag_file *f)
@@ -59,7 +62,56 @@ struct diag_finding *diag_add(struct diag_file *f, int check, const char *functi
 	d->line = line;
 	d->col = col;
 	d->message = util_xstrdup(message);
+	d->npaths = 1;
 	return d;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+const char *diag_severity_text(const struct diag_finding *d, char *buf, size_t len)
+{
+	if (d->severity == ENG_SEV_HIGH)
+		snprintf(buf, len, "severity high: the path needs no failure");
+	else if (d->severity == ENG_SEV_MEDIUM)
+		snprintf(buf, len, "severity medium: the path needs '%s' to fail", d->needs ? d->needs : "a call");
+	else if (d->needs && !strcmp(d->needs, "the module's import"))
+		snprintf(buf, len, "severity low: the path is taken only when the module's import fails");
+	else
+		snprintf(buf, len, "severity low: the path needs '%s' to run out of memory", d->needs ? d->needs : "a call");
+	return buf;
+}
+
+int diag_merge_last(struct diag_file *f)
+{
+	if (!f->nfindings)
+		return 0;
+	struct diag_finding *last = &f->findings[f->nfindings - 1];
+	if (!last->key)
+		return 0;
+	for (uint32_t i = 0; i + 1 < f->nfindings; i++) {
+		struct diag_finding *d = &f->findings[i];
+		if (d->check != last->check || !same_str(d->key, last->key) || !same_str(d->function, last->function) ||
+		    !same_str(d->file, last->file))
+			continue;
+		uint32_t paths = d->npaths + last->npaths;
+		/* the path that bites most easily, then the shortest, then the earliest */
+		int shorter = last->severity != d->severity ? last->severity > d->severity
+			      : last->nnotes != d->nnotes ? last->nnotes < d->nnotes
+							  : last->line < d->line;
+		if (shorter) {
+			struct diag_finding tmp = *d;
+			*d = *last;
+			*last = tmp;
+		}
+		d->npaths = paths;
+		finding_free(last);
+		f->nfindings--;
+		return 1;
+	}
+	return 0;
 }
 
 void diag_add_note(struct diag_finding *d, uint32_t line, uint32_t col, const char *message)
@@ -269,6 +321,22 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 /* Totals and text output                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
+size_t diag_count_guesses(const struct diag_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		n += r->files[i].nguesses;
+	return n;
+}
+
+size_t diag_count_below_severity(const struct diag_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		n += r->files[i].nbelow_severity;
+	return n;
+}
+
 size_t diag_count_findings(const struct diag_run *r)
 {
 	size_t n = 0;
@@ -327,6 +395,14 @@ int diag_write_text(const struct diag_run *r, FILE *out, FILE *err)
 			for (uint32_t j = 0; j < d->nnotes; j++)
 				fprintf(out, "%s:%u:%u: note: %s\n", path, d->notes[j].line, d->notes[j].col,
 					d->notes[j].message);
+			char sev[400];
+			fprintf(out, "%s:%u:%u: note: %s\n", path, d->line, d->col, diag_severity_text(d, sev, sizeof sev));
+			if (d->guess)
+				fprintf(out, "%s:%u:%u: note: this finding rests on a guess: %s\n", path, d->line, d->col,
+					d->guess);
+			if (d->npaths > 1)
+				fprintf(out, "%s:%u:%u: note: %u paths lead to this defect; the shortest is shown (--all-paths lists each)\n",
+					path, d->line, d->col, d->npaths);
 		}
 		for (uint32_t k = 0; k < f->nincomplete; k++)
 			fprintf(out, "%s:%u:%u: note: %s\n", diag_note_path(f, &f->incomplete[k]), f->incomplete[k].line,

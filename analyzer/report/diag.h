@@ -25,6 +25,13 @@ struct diag_finding {
 	/* The file the function is defined in when it is not the analysed file itself: a source
 	 * fragment the file includes (`#include "part.c"`, a unity build); NULL otherwise. */
 	char *file;
+	/* One defect, many paths: the identity of the defect (diag_merge_last) and the number of
+	 * paths that reached it (1 for a finding that was not merged). */
+	char *key;
+	uint32_t npaths;
+	int severity; /* enum eng_severity: what it takes at run time for the path to happen */
+	char *needs;  /* the call whose failure the path needs, or NULL */
+	char *guess;  /* what guess the finding rests on (--show-guesses), or NULL */
 };
 
 
@@ -38,6 +45,8 @@ struct diag_file {
 	struct diag_note *incomplete; /* functions not fully explored (message names them) */
 	uint32_t nincomplete, cap_incomplete;
 	uint32_t nfunctions;
+	uint32_t nbelow_severity; /* findings left out by --min-severity */
+	uint32_t nguesses;        /* findings resting on a guess, left out (no --show-guesses) */
 	int failed; /* the file could not be (fully) parsed */
 	char *dump; /* --dump-cfg output for this file, or NULL */
 	size_t dump_len;
@@ -69,6 +78,14 @@ void diag_file_free(struct diag_file *f);
 /* Adds a finding (copies every string); notes are copied too. */
 struct diag_finding *diag_add(struct diag_file *f, int check, const char *function, uint32_t line, uint32_t col,
 			      const char *message);
+/* The finding just added (the file's last) is merged into an earlier finding of the same
+ * function, file part and key (check ID, acquisition site, variable: struct eng_finding): the
+ * two are one defect. The one with the shorter path (fewer notes; then the earlier line) is
+ * kept, with the paths of both counted. Returns 1 when the last finding was merged away. */
+int diag_merge_last(struct diag_file *f);
+/* "high: no failure needed", "medium: needs 'f' to fail", "low: needs 'f' to run out of memory"
+ * (buf of at least 400 bytes). */
+const char *diag_severity_text(const struct diag_finding *d, char *buf, size_t len);
 void diag_add_note(struct diag_finding *d, uint32_t line, uint32_t col, const char *message);
 void diag_add_error(struct diag_file *f, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -108,6 +125,10 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 
 /* Totals over a run. */
 size_t diag_count_findings(const struct diag_run *r);
+/* Findings left out by --min-severity, over all files. */
+size_t diag_count_below_severity(const struct diag_run *r);
+/* Findings resting on a guess left out (no --show-guesses), over all files. */
+size_t diag_count_guesses(const struct diag_run *r);
 size_t diag_count_failed(const struct diag_run *r);
 size_t diag_count_functions(const struct diag_run *r);
 /* by_id[c] = findings of engine_checks[c]; by_id has engine_ncheck elements. */

@@ -34,10 +34,16 @@ int output_json_write(const struct diag_run *r, FILE *out)
 			for (uint32_t j = 0; j < d->nnotes; j++)
 				json_array_append_new(path, note_json(file, &d->notes[j]));
 			json_array_append_new(findings,
-					      json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:o}", "id", id, "severity",
+					      json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:o, s:i}", "id", id, "severity",
 							"warning", "message", d->message, "file", file, "line",
 							(json_int_t)d->line, "column", (json_int_t)d->col, "function",
-							d->function, "path", path));
+							d->function, "path", path, "paths", (json_int_t)d->npaths));
+			json_t *jf = json_array_get(findings, json_array_size(findings) - 1);
+			json_object_set_new(jf, "rank", json_string(engine_severity_name(d->severity)));
+			if (d->needs)
+				json_object_set_new(jf, "needs", json_string(d->needs));
+			if (d->guess)
+				json_object_set_new(jf, "guess", json_string(d->guess));
 			json_t *cnt = json_object_get(by_id, id);
 			json_integer_set(cnt, json_integer_value(cnt) + 1);
 		}
@@ -57,6 +63,8 @@ int output_json_write(const struct diag_run *r, FILE *out)
 				    r->seconds);
 	if (r->baseline_used)
 		json_object_set_new(summary, "baseline_suppressed", json_integer((json_int_t)r->baseline_suppressed));
+	json_object_set_new(summary, "below_min_severity", json_integer((json_int_t)diag_count_below_severity(r)));
+	json_object_set_new(summary, "held_back_guesses", json_integer((json_int_t)diag_count_guesses(r)));
 	json_object_set_new(root, "summary", summary);
 	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);

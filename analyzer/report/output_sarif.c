@@ -69,6 +69,13 @@ int output_sarif_write(const struct diag_run *r, FILE *out)
 			char fp[17];
 			baseline_fingerprint(engine_checks[d->check]->id, file, d->function, d->message, fp);
 			json_object_set_new(res, "partialFingerprints", json_pack("{s:s}", "rccheck/v1", fp));
+			json_object_set_new(res, "properties",
+					    json_pack("{s:i, s:s}", "paths", (json_int_t)d->npaths, "severity",
+						      engine_severity_name(d->severity)));
+			/* SARIF's level and rank (0-100): what it takes for the path to happen */
+			json_object_set_new(res, "level", json_string(d->severity == ENG_SEV_LOW ? "note" : "warning"));
+			json_object_set_new(res, "rank", json_real(d->severity == ENG_SEV_HIGH ? 90.0
+								   : d->severity == ENG_SEV_MEDIUM ? 60.0 : 30.0));
 			if (d->nnotes) {
 				json_t *tfl = json_array();
 				for (uint32_t j = 0; j < d->nnotes; j++)

@@ -14,6 +14,7 @@
 
 #include "engine/engine.h"
 #include "ir/ir.h"
+#include "models/conventions.h"
 #include "models/model.h"
 
 /* ---- fixtures ------------------------------------------------------------------------------ */
@@ -473,6 +474,92 @@ static void test_steal_and_summary(void **state)
 }
 
 /* every check is registered once, with an rc- ID and a description */
+/* x = new; decref(x); use x; use x; call(x) -> one rc-use-after-release (the check's byte) */
+static void test_use_after_release_once(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new_sure, x, 0);
+	call1(&b, 3, &m_decref, x);
+	int32_t u = add(&b, IR_USE, 4);
+	ir_add_operand(&b.fn, u, ir_var_opnd(x));
+	u = add(&b, IR_USE, 5);
+	ir_add_operand(&b.fn, u, ir_var_opnd(x));
+	call1(&b, 6, &m_borrow, x);
+	ret(&b, 7, NULL);
+	run(&b, 0);
+	assert_int_equal(nfound, 1);
+	assert_true(has("rc-use-after-release", 4));
+	fb_free(&b);
+}
+
+/* facts of the IR alone: a var read later or not, an ownership flag written through *param */
+static void test_irfacts(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t p = var(&b, "copied", IR_VAR_PTR | IR_VAR_PARAM, 0);
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new_sure, x, 0);
+	int32_t br = branch_null(&b, 3, x);
+	/* true edge: *copied = 0; return x;  false edge: *copied = 1; return x; */
+	for (int e = 0; e < 2; e++) {
+		int32_t st = ir_add_node(&b.fn, IR_STORE, at(4u + (uint32_t)e));
+		b.fn.nodes[br].succ[e] = st;
+		ir_add_operand(&b.fn, st, ir_int_opnd(e));
+		struct ir_operand key = ir_kind_opnd(IR_OPND_LOAD);
+		key.var = p;
+		key.str = "*";
+		ir_add_operand(&b.fn, st, key);
+		b.last = st;
+		struct ir_operand o = ir_var_opnd(x);
+		ret(&b, 6, &o);
+	}
+	assert_int_equal(ir_check(&b.fn, stderr), 0);
+	assert_true(engine_ownership_flag(&b.fn));
+	assert_true(irfacts_var_read_later(&b.fn, br, x));
+	/* the call's temporary is dead after its kill */
+	assert_false(irfacts_var_read_later(&b.fn, br, x + 1));
+	assert_null(irfacts_index_ranges(&b.fn)); /* no call with an index argument */
+	fb_free(&b);
+}
+
+/* convention lines: kinds, prefixes, words, errors */
+static void test_conventions(void **state)
+{
+	(void)state;
+	char err[256];
+	struct model *m = model_new();
+	const char *text = "convention api-prefix wt_ gx\nconvention steal-word Steal\nconvention untrack wt_untrack\n"
+			   "convention error-query wt_err_occurred\n";
+	assert_int_equal(model_parse(m, text, strlen(text), "t", MODEL_FROM_FILE, err, sizeof err), 0);
+	const struct conventions *c = model_conventions(m);
+	assert_true(conv_api_borrows(c, "wt_thing"));
+	assert_true(conv_api_borrows(c, "gxy"));
+	assert_false(conv_api_borrows(c, "w_thing"));
+	assert_true(conv_name_says_steal(c, "list_append_steal"));
+	assert_true(conv_name_says_steal(c, "_STEAL_it"));
+	assert_false(conv_name_says_steal(c, "stale"));
+	assert_true(conv_is(c, CONV_UNTRACK, "wt_untrack"));
+	assert_false(conv_is(c, CONV_UNTRACK, "wt_untrack2"));
+	assert_true(conv_is(c, CONV_ERROR_QUERY, "wt_err_occurred"));
+	assert_false(conv_is(NULL, CONV_UNTRACK, "wt_untrack"));
+	const char *bad = "convention api-prefixes wt_\n";
+	assert_int_equal(model_parse(m, bad, strlen(bad), "t", MODEL_FROM_FILE, err, sizeof err), -1);
+	assert_non_null(strstr(err, "t:1: unknown convention 'api-prefixes'"));
+	const char *bad2 = "convention untrack\n";
+	assert_int_equal(model_parse(m, bad2, strlen(bad2), "t", MODEL_FROM_FILE, err, sizeof err), -1);
+	/* the built-in models carry the CPython and runtime conventions */
+	assert_int_equal(model_load_builtin(m, err, sizeof err), 0);
+	assert_true(conv_api_borrows(model_conventions(m), "PyFoo_Bar"));
+	assert_true(conv_api_borrows(model_conventions(m), "rc_thing"));
+	assert_true(conv_is(model_conventions(m), CONV_ERROR_QUERY, "PyErr_Occurred"));
+	model_free(m);
+}
+
 static void test_registry(void **state)
 {
 	(void)state;
@@ -484,6 +571,11 @@ static void test_registry(void **state)
 		assert_int_equal(engine_check_index(engine_checks[i]->id), (int)i);
 	}
 	assert_int_equal(engine_check_index("rc-nope"), -1);
+	/* the per-value bytes the checks ask for fit in the value */
+	unsigned bytes = 0;
+	for (size_t i = 0; i < engine_ncheck; i++)
+		bytes += engine_checks[i]->value_bytes;
+	assert_true(bytes <= ENG_CHECK_BYTES);
 }
 
 /* model files: our format, prefixes, negative arguments, refcounts.dat, errors */
@@ -535,6 +627,9 @@ int main(void)
 		cmocka_unit_test_setup(test_liveness_merges, setup),
 		cmocka_unit_test_setup(test_inconsistent, setup),
 		cmocka_unit_test_setup(test_steal_and_summary, setup),
+		cmocka_unit_test_setup(test_use_after_release_once, setup),
+		cmocka_unit_test_setup(test_irfacts, setup),
+		cmocka_unit_test_setup(test_conventions, setup),
 		cmocka_unit_test_setup(test_registry, setup),
 		cmocka_unit_test_setup(test_model_parse, setup),
 	};

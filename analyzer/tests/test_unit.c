@@ -223,10 +223,10 @@ static void test_callables(void **state)
 	int32_t self = ir_add_var(m.fn, "self", IR_VAR_PTR | IR_VAR_PARAM, 0);
 	struct ir_operand o = ir_var_opnd(self);
 	ret(&m, 3, &o);
-	const char *callables[] = { "meth", "not_in_unit" };
+	const struct unit_callable callables[] = { { "meth", 0 }, { "not_in_unit", 0 } };
 	struct unit_decls d = { NULL, 0, callables, 2 };
 	analyse(t, &d);
-	assert_true(t->funcs[0].py_callable);
+	assert_int_equal(t->funcs[0].py_callable, 1);
 	assert_non_null(t->funcs[0].self_model);
 	assert_int_equal(t->funcs[0].self_model->ret, MODEL_RET_NEW);
 	assert_true(reported("rc-return-borrowed", "meth", 3));

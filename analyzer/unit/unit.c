@@ -251,11 +251,11 @@ static void mark_borrowed_globals(struct unit *u)
 static void mark_callables(struct unit *u, const struct unit_decls *d)
 {
 	for (uint32_t k = 0; d && k < d->ncallables; k++) {
-		int32_t f = find_fn(u, d->callables[k]);
+		int32_t f = find_fn(u, d->callables[k].name);
 		if (f < 0)
 			continue;
 		struct ir_func *fn = &u->funcs[f];
-		fn->py_callable = 1;
+		fn->py_callable = d->callables[k].null_ok ? 2 : 1;
 		if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
 			continue;
 		struct model_fn *m = ir_alloc(u->arena, sizeof *m);
@@ -365,6 +365,7 @@ uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_
 	eo.released_fields = released;
 	eo.nreleased_fields = nreleased;
 	eo.max_states = opt->max_states;
+	eo.conventions = model_conventions(u.model);
 	eo.report = opt->report;
 	eo.incomplete = opt->incomplete;
 	eo.ctx = opt->ctx;

@@ -26,14 +26,19 @@ struct unit_type_decl {
 	struct ir_loc loc; /* where the type is defined */
 };
 
+/* A function the Python interpreter calls: named in a PyMethodDef or PyGetSetDef table, or in
+ * a type slot that returns an object. It must return a new reference (when it returns a pointer
+ * and no model says otherwise) and its arguments are borrowed (ir_func.py_callable). */
+struct unit_callable {
+	const char *name;
+	int null_ok; /* a slot where NULL without an exception is a normal result (tp_iternext) */
+};
+
 /* What the declaration scan found in the unit. */
 struct unit_decls {
 	const struct unit_type_decl *types;
 	uint32_t ntypes;
-	/* functions the Python interpreter calls: named in a PyMethodDef or PyGetSetDef table, or
-	 * in a type slot that returns an object; they must return a new reference (when they
-	 * return a pointer and no model says otherwise) and their arguments are borrowed */
-	const char *const *callables;
+	const struct unit_callable *callables;
 	uint32_t ncallables;
 };
 
@@ -53,8 +58,8 @@ struct unit_options {
  * a function (a callback argument) has str set and ival 0. decls may be NULL.
  * Post: calls are linked (callee_fn, the callback operands' ival = index + 1, ir_func.callback),
  * each call's `model` is what the engine applied, functions named in decls->callables are
- * py_callable (and get a new-reference self model), loads of globals the model borrows have
- * ival 1. Models made here are allocated in arena. Returns the number of states explored.
+ * py_callable (1, or 2 when null_ok; and get a new-reference self model), loads of globals the
+ * model borrows have ival 1. The engine gets the model's API conventions. Models made here are allocated in arena. Returns the number of states explored.
  */
 uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_decls *decls, struct ir_arena *arena,
 		      const struct unit_options *opt);

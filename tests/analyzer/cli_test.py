@@ -29,7 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = os.path.join(HERE, "schema", "sarif-schema-2.1.0.json")
 TIMEOUT = 120
 CHECK_IDS = ["rc-leak", "rc-double-release", "rc-use-after-release", "rc-release-borrowed",
-             "rc-return-borrowed", "rc-unchecked-null", "rc-inconsistent", "rc-traverse-incomplete"]
+             "rc-return-borrowed", "rc-unchecked-null", "rc-inconsistent", "rc-traverse-incomplete",
+             "rc-error-unset"]
 
 RCCHECK = None
 INCLUDE = None
@@ -145,10 +146,12 @@ def write_tree(root, files):
             f.write(text)
 
 
-def run(args, cwd, include=True, env=None):
+def run(args, cwd, include=True, env=None, guesses=True):
     """Runs rccheck ARGS [-- -I<runtime include>]; returns (status, stdout, stderr). env: variables
-    set for this run (RCCHECK_PROGRESS is otherwise removed, so that stderr is as in CI)."""
-    cmd = [RCCHECK] + list(args)
+    set for this run (RCCHECK_PROGRESS is otherwise removed, so that stderr is as in CI).
+    guesses: pass --show-guesses (the scenarios' helper `consume` is a function rccheck knows
+    nothing about; scenario `guesses` tests the default, which holds such findings back)."""
+    cmd = [RCCHECK] + (["--show-guesses"] if guesses else []) + list(args)
     if include:
         cmd += (["-I" + INCLUDE] if "--" in cmd else ["--", "-I" + INCLUDE])
     environ = {k: v for k, v in os.environ.items() if k != "RCCHECK_PROGRESS"}
@@ -166,8 +169,8 @@ def run(args, cwd, include=True, env=None):
     return p.returncode, out, err
 
 
-def run_json(args, cwd, include=True, env=None):
-    st, out, err = run(["--format=json"] + list(args), cwd, include, env)
+def run_json(args, cwd, include=True, env=None, guesses=True):
+    st, out, err = run(["--format=json"] + list(args), cwd, include, env, guesses)
     try:
         doc = json.loads(out)
     except json.JSONDecodeError as e:
@@ -483,9 +486,11 @@ def sc_sarif(tmp):
           f"{len(results)} vs {len(doc.get('findings', []))}")
     got = set()
     for r in results:
-        check(r.get("ruleId") in rule_ids and r.get("level") == "warning"
+        # level: warning, or note for a low-severity path (only out of memory)
+        low = r.get("properties", {}).get("severity") == "low"
+        check(r.get("ruleId") in rule_ids and r.get("level") == ("note" if low else "warning")
               and str(r.get("message", {}).get("text", "")).strip(),
-              f"result has ruleId, level warning, message.text ({r.get('ruleId')})", json.dumps(r)[:400])
+              f"result has ruleId, level by severity, message.text ({r.get('ruleId')})", json.dumps(r)[:400])
         locs = r.get("locations", [])
         if not check(len(locs) >= 1, "result has a location"):
             continue
@@ -1296,7 +1301,7 @@ def sc_progress(tmp):
           repr(err))
     # A real terminal (no variable): isatty(2) turns progress on.
     environ = {k: v for k, v in os.environ.items() if k != "RCCHECK_PROGRESS"}
-    cmd = [RCCHECK, "-j", "2", "many", "--", "-I" + INCLUDE]
+    cmd = [RCCHECK, "--show-guesses", "-j", "2", "many", "--", "-I" + INCLUDE]
     try:
         st, out, term = read_pty(cmd, tmp, environ)
     except OSError as e:
@@ -1337,7 +1342,13 @@ int bad_twice(rc_heap *heap, int k)
 	return 0;
 }
 """
-TWICE_V2 = TWICE_V1.replace("	rc_decref(obj);\n", "	if (k == 2)\n		return 2; /*@second*/\n	rc_decref(obj);\n")
+# A second acquisition into the same variable, leaked the same way: a second defect with the
+# same message (one acquisition leaked on two paths would be one defect, merged).
+TWICE_V2 = TWICE_V1.replace("	rc_decref(obj);\n", "	rc_decref(obj);\n	obj = rc_new(heap, &thing_type);\n"
+                            "	if (!obj)\n		return -1;\n	if (k == 2)\n		return 2; /*@second*/\n"
+                            "	rc_decref(obj);\n")
+# One acquisition leaked on two paths: one defect, reported once with its number of paths.
+TWICE_PATHS = TWICE_V1.replace("	rc_decref(obj);\n", "	if (k == 2)\n		return 2; /*@second*/\n	rc_decref(obj);\n")
 
 
 def ids_lines(doc):
@@ -1438,6 +1449,29 @@ def sc_baseline(tmp):
     run(["--format=json", "-o", "twice2.json", "t/twice.c"], tmp)
     st, doc, err = run_json(["--baseline", "twice2.json", "t/twice.c"], tmp)
     check(st == 0 and doc.get("findings") == [], "both in the baseline: none reported", json.dumps(doc))
+
+    # One defect, several paths: one finding (the shortest path, the first return) with the number
+    # of paths, in JSON, text and SARIF; --all-paths lists each; a baseline of the merged form
+    # absorbs the defect however many paths reach it.
+    write_tree(tmp, {"t/paths.c": TWICE_PATHS})
+    st, doc, err = run_json(["t/paths.c"], tmp)
+    leaks = [f for f in doc.get("findings", []) if f.get("id") == "rc-leak"]
+    check(len(leaks) == 1 and leaks[0].get("paths") == 2 and leaks[0]["line"] == line_of(TWICE_PATHS, "first"),
+          "one acquisition leaked on two paths is one finding with paths: 2", json.dumps(doc))
+    st, out, err = run(["t/paths.c"], tmp)
+    check(out.count("warning:") == 1 and "2 paths lead to this defect" in out, "text: one warning, its paths", out)
+    st, doc, err = run_json(["--all-paths", "t/paths.c"], tmp)
+    check(sorted(f["line"] for f in doc.get("findings", [])) == [line_of(TWICE_PATHS, "first"), line_of(TWICE_PATHS, "second")]
+          and all(f.get("paths") == 1 for f in doc.get("findings", [])), "--all-paths: each path's finding", json.dumps(doc))
+    st, out, err = run(["--format=sarif", "t/paths.c"], tmp)
+    res = json.loads(out)["runs"][0]["results"] if st == 1 else []
+    check(len(res) == 1 and res[0].get("properties", {}).get("paths") == 2, "SARIF: one result, properties.paths", out[:2000])
+    write_tree(tmp, {"t/paths.c": TWICE_V1})
+    run(["--format=json", "-o", "paths.json", "t/paths.c"], tmp)
+    write_tree(tmp, {"t/paths.c": TWICE_PATHS})
+    st, doc, err = run_json(["--baseline", "paths.json", "t/paths.c"], tmp)
+    check(st == 0 and doc.get("findings") == [], "a new path to a defect in the baseline is not a new finding",
+          json.dumps(doc))
 
     # SARIF: partialFingerprints, stable when lines move; a SARIF report as the baseline.
     write_tree(tmp, {"src/a.c": BASE_V1})
@@ -1601,6 +1635,96 @@ def sc_fragments(tmp):
           "a part that is also an input is analysed on its own only: its finding is reported once", got)
 
 
+SEVERITY = PRELUDE + """
+RC_NEG_ON_FAILURE int fill(rc_object *o);
+
+int bad_high(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return -1;
+	return 0; /*@high*/
+}
+
+int bad_medium(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return -1;
+	if (fill(obj) < 0)
+		return -1; /*@medium*/
+	rc_decref(obj);
+	return 0;
+}
+
+int bad_low(rc_heap *heap)
+{
+	rc_object *a = rc_new(heap, &thing_type);
+	if (!a)
+		return -1;
+	rc_object *b = rc_new(heap, &thing_type);
+	if (!b)
+		return -1; /*@low*/
+	rc_decref(b);
+	rc_decref(a);
+	return 0;
+}
+"""
+
+
+def sc_severity(tmp):
+    """What it takes for a finding's path to happen: high (no failure), medium (an ordinary
+    failure), low (only out of memory); in JSON, text and SARIF; --min-severity filters."""
+    write_tree(tmp, {"sev.c": SEVERITY})
+    st, doc, err = run_json(["sev.c"], tmp)
+    got = {f["line"]: (f.get("rank"), f.get("needs")) for f in doc.get("findings", [])}
+    want = {line_of(SEVERITY, "high"): ("high", None), line_of(SEVERITY, "medium"): ("medium", "fill"),
+            line_of(SEVERITY, "low"): ("low", "rc_new")}
+    check(st == 1 and got == want, "JSON rank and needs: high, medium (fill fails), low (rc_new out of memory)",
+          json.dumps(doc.get("findings")))
+    st, out, err = run(["sev.c"], tmp)
+    check("note: severity medium: the path needs 'fill' to fail" in out
+          and "note: severity low: the path needs 'rc_new' to run out of memory" in out
+          and "note: severity high: the path needs no failure" in out, "text: a severity note per finding", out)
+    st, out, err = run(["--format=sarif", "sev.c"], tmp)
+    res = json.loads(out)["runs"][0]["results"] if st == 1 else []
+    levels = sorted((r.get("level"), r.get("rank")) for r in res)
+    check(levels == [("note", 30.0), ("warning", 60.0), ("warning", 90.0)], "SARIF level and rank", out[:3000])
+    st, doc, err = run_json(["--min-severity", "medium", "sev.c"], tmp)
+    check(st == 1 and sorted(f["line"] for f in doc["findings"]) == sorted([line_of(SEVERITY, "high"), line_of(SEVERITY, "medium")])
+          and doc["summary"].get("below_min_severity") == 1, "--min-severity medium leaves the low one out, counted",
+          json.dumps(doc))
+    st, out, err = run(["--min-severity=high", "sev.c"], tmp)
+    check(st == 1 and out.count("warning:") == 1 and "2 below --min-severity not shown" in err,
+          "--min-severity=high: one finding, the summary counts the others", out + err)
+    st, out, err = run(["--min-severity", "severe", "sev.c"], tmp)
+    check(st == 2 and "--min-severity" in err, "a bad level is a usage error", err)
+
+
+def sc_guesses(tmp):
+    """A reference handed to a function rccheck knows nothing about (declared, not defined, no
+    model), then lost: the leak rests on the guess that the function only borrowed it. Held
+    back by default and counted; --show-guesses reports it with the guess named."""
+    write_tree(tmp, {"src/leak.c": LEAK})
+    st, doc, err = run_json(["src/leak.c"], tmp, guesses=False)
+    check(st == 0 and doc.get("findings") == [] and doc["summary"].get("held_back_guesses") == 1,
+          "by default the leak after consume(obj) is held back, and counted", json.dumps(doc))
+    st, out, err = run(["src/leak.c"], tmp, guesses=False)
+    check(st == 0 and "1 resting on guesses not shown (--show-guesses)" in err, "the summary line counts it", err)
+    st, doc, err = run_json(["--show-guesses", "src/leak.c"], tmp, guesses=False)
+    f = doc.get("findings", [])
+    check(st == 1 and len(f) == 1 and "knows nothing about" in f[0].get("guess", ""),
+          "--show-guesses reports it, with the guess it rests on", json.dumps(doc))
+    st, out, err = run(["--show-guesses", "src/leak.c"], tmp, guesses=False)
+    check("note: this finding rests on a guess" in out, "text: a note names the guess", out)
+    # the same leak without the unknown call is no guess
+    plain = LEAK.replace("if (consume(obj) < 0) /*@branch2*/", "if (rc_refcount(obj) > 1) /*@branch2*/")
+    write_tree(tmp, {"src/plain.c": plain})
+    st, doc, err = run_json(["src/plain.c"], tmp, guesses=False)
+    check(st == 1 and len(doc.get("findings", [])) == 1 and "guess" not in doc["findings"][0],
+          "a leak that needs no guess is reported by default", json.dumps(doc))
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -1625,6 +1749,8 @@ SCENARIOS = {
     "progress": sc_progress,
     "baseline": sc_baseline,
     "fragments": sc_fragments,
+    "severity": sc_severity,
+    "guesses": sc_guesses,
 }
 
 

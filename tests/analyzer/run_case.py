@@ -21,7 +21,7 @@ written `expect-warning[headers]{{ID}}` (only with the real headers) or
 `expect-warning[stand-in]{{ID}}` (only with the stand-in); offsets go after it
 (`expect-warning[stand-in]@+1{{ID}}`).
 
-The runner runs `rccheck --format=json [rccheck-args] CASE.c -- -I<runtime include> [compile-args]`
+The runner runs `rccheck --format=json --show-guesses [rccheck-args] CASE.c -- -I<runtime include> [compile-args]`
 with the case's directory as working directory, and prints one line per difference:
     file:line: missing rc-leak
     file:line: unexpected rc-leak (message)
@@ -158,7 +158,9 @@ def check_naming(path, lines, expected):
 def run_rccheck(rccheck, include_dir, case, rc_args, cc_args):
     """Runs rccheck in the case's directory; returns (exit status, parsed JSON, stderr)."""
     case_dir = os.path.dirname(case) or "."
-    cmd = [rccheck, "--format=json"] + rc_args + [os.path.basename(case), "--",
+    # --show-guesses: a case tests the analysis, including findings that rest on what an unknown
+    # function does (held back by default: cli_test.py's scenario `guesses` tests that)
+    cmd = [rccheck, "--format=json", "--show-guesses"] + rc_args + [os.path.basename(case), "--",
                                                   "-I" + include_dir] + cc_args
     try:
         proc = subprocess.run(cmd, cwd=case_dir, capture_output=True, text=True,

@@ -147,7 +147,7 @@ def test_compare(tmp):
     st, out = run(tmp, args_case, {"findings": []}, name="args.c")
     with open(os.path.join(tmp, "argv.json")) as f:
         seen = json.load(f)
-    check(st == 0 and seen["argv"] == ["--format=json", "--model", "api.model", "--model",
+    check(st == 0 and seen["argv"] == ["--format=json", "--show-guesses", "--model", "api.model", "--model",
                                        "b c.model", "args.c", "--", "-I/inc", "-DFOO=1", "-DBAR"]
           and os.path.samefile(seen["cwd"], tmp),
           f"rccheck-args and compile-args are passed, in the case's directory: {seen}\n{out}")

@@ -1,0 +1,147 @@
+/*
+ * engine_impl.h - PRIVATE to analyzer/engine/: the engine's state and the calls between its
+ * pieces. Checks and other modules use engine.h only.
+ *
+ * The pieces (docs/analyzer.md, "The engine"):
+ *   explore.c   path exploration: states, canonical form, memo table, liveness, budget, events
+ *   transfer.c  transfer functions: what one IR operation does to a state
+ *   summary.c   what the returns say about the function: summaries and the by-design queries
+ *   irfacts.c   facts of the IR that need no state (fields, aliases, index ranges...)
+ *   findings.c  findings and their paths (notes), unit-level reports
+ */
+#ifndef RCCHECK_ENGINE_IMPL_H
+#define RCCHECK_ENGINE_IMPL_H
+#ifndef RCCHECK_ENGINE_INTERNAL
+#error "engine_impl.h is private to analyzer/engine/"
+#endif
+
+#include "engine/engine.h"
+#include "engine/irfacts.h"
+
+#include <stdint.h>
+
+#define ENG_MAX_VALUES 250 /* value slots per state (bindings are one byte) */
+#define ENG_DEFAULT_BUDGET 20000
+#define ENG_MAX_NOTES 48
+
+struct eng_state {
+	uint32_t nvars, nvals;
+	uint8_t *bind;          /* nvars bindings: 0 or a slot in 1..nvals */
+	struct eng_value *vals; /* vals[1..nvals] */
+	uint8_t err;            /* enum eng_err: the API's error indicator on this path */
+};
+
+/* An explored (node, state) pair. */
+struct record {
+	int32_t node;
+	int32_t parent; /* record index, -1 for the entry */
+	uint32_t off;   /* serialized state in eng->blob */
+	uint32_t len;
+	uint32_t hash;
+	int32_t next; /* memo chain */
+	uint8_t via;  /* edge from the parent: VIA_* */
+};
+
+enum { VIA_TRUE = 0, VIA_FALSE = 1, VIA_PLAIN = 2, VIA_FAIL = 3, VIA_OK = 4 };
+
+struct reported {
+	int check;
+	uint32_t line;
+	char *var;
+};
+
+/*
+ * What the returns of the function say about it, for its summary and for checks at the end.
+ * Per parameter, count changes are merged over the paths that reach a return with the
+ * parameter not NULL and not returned (a NULL parameter says nothing; a returned one is below).
+ */
+struct ret_info {
+	int saw_new, saw_borrowed, saw_null, saw_other;
+	int saw_param;    /* a non-NULL return of a parameter the function took no reference to */
+	int ret_param;    /* 1-based parameter that every non-NULL return returns (0: none) ... */
+	int ret_mixed;    /* ... unless some non-NULL return returns something else */
+	int8_t *delta;    /* per parameter, the model delta of the first path merged */
+	uint8_t *delta_mixed;
+	int8_t *tdelta;   /* same for the total delta (direct count updates included) */
+	uint8_t *tdelta_mixed;
+	uint8_t *seen;    /* a path was merged */
+	uint8_t *passed;  /* some path returned the parameter itself, count unchanged */
+	uint8_t *ret_odd; /* some path returned the parameter with a count change */
+	uint8_t *was_null; /* some path returned with the parameter known NULL (it was tested) */
+	uint8_t *went_down; /* some path released (or handed over) the parameter */
+	uint8_t *kept_all;  /* every merged path stored it, without a reference of its own, into a
+			     * field the unit releases elsewhere (the field owns what it holds) */
+	/* the same merge split by the value returned: failure (NULL, a negative constant) or not */
+	int8_t *fdelta, *odelta;
+	uint8_t *fmixed, *omixed, *fseen, *oseen;
+	int int_fail, int_ok, int_other; /* int results: negative constants, others known, unknown */
+	int have_delta;
+	uint32_t deref_unchecked; /* parameters dereferenced while possibly NULL */
+	/* parameters handed to an API that takes them over and accepts NULL there (PyErr_Restore(t,
+	 * v, tb)), or released by one (Py_XDECREF(p)): see engine_param_consumed */
+	uint32_t xsteal, xrelease;
+};
+
+struct engine {
+	const struct ir_func *fn;
+	const struct engine_options *opt;
+	uint8_t *memo; /* per node: states are memoized there (memo_node) */
+	uint64_t *live;  /* live-in var bitsets, words_per_node words per node (NULL: none) */
+	uint32_t words;
+	struct record *recs;
+	uint32_t nrecs, cap_recs;
+	uint8_t *blob;
+	size_t blob_len, blob_cap;
+	int32_t *buckets;
+	uint32_t nbuckets;
+	int32_t *stack;
+	uint32_t sp, cap_stack;
+	int32_t cur; /* record being processed */
+	void **check_data;
+	uint8_t *check_off; /* per check: the offset of its bytes in eng_value.check_bytes */
+	struct reported *reported;
+	uint32_t nreported, cap_reported;
+	struct ret_info ret;
+	char origin_buf[256];
+	/* var_read_later() answers, by (node, var): each is a search over the whole function */
+	struct read_later {
+		int32_t node, var;
+		int read;
+	} *read_later;
+	uint32_t nread_later, cap_read_later;
+	/* scratch states */
+	struct eng_state a, b, c;
+	uint8_t *global_acq; /* per return node: 0 not asked, 1 no, 2 yes (engine_global_acquired_before) */
+	uint8_t *in_range;   /* per call node: its index is in range of its container (index_ranges) */
+	uint8_t *ser;
+	int returns_new;
+};
+
+/* ---- transfer.c ------------------------------------------------------------------------- */
+uint8_t xfer_new_value(struct eng_state *st, int32_t site);
+uint8_t xfer_operand_slot(const struct eng_state *st, const struct ir_operand *o);
+uint8_t xfer_arg_slot(const struct ir_func *fn, const struct eng_state *st, const struct ir_operand *o);
+/* Whether the call at n forks into a success and a failure state. */
+int xfer_call_forks(const struct engine *eng, const struct ir_node *n);
+/* A call's effects on st (failed: the failure outcome of a forking call). */
+void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int failed);
+/* Parameters dereferenced by a callee that does not accept NULL (for the summary). */
+void xfer_call_derefs(struct engine *eng, const struct eng_state *st, int32_t node);
+void xfer_assign(struct engine *eng, struct eng_state *st, int32_t node);
+void xfer_store(struct engine *eng, struct eng_state *st, int32_t node);
+/* A dereference; returns 0 when the path stops there (a NULL failed result was used). */
+int xfer_use(struct engine *eng, struct eng_state *st, int32_t node);
+void xfer_count(struct engine *eng, struct eng_state *st, int32_t node);
+/* The state on edge t (0: condition true) of branch node; returns 0 when the edge is infeasible. */
+int xfer_branch(struct engine *eng, struct eng_state *st, int32_t node, int t);
+
+/* ---- summary.c -------------------------------------------------------------------------- */
+/* Merges what a return says about the function (returned value, parameters' count changes). */
+void summary_record_return(struct engine *eng, const struct eng_state *st, const struct ir_node *n);
+void summary_make(struct engine *eng, struct eng_summary *sum);
+void summary_free(struct engine *eng);
+
+/* ---- findings.c ------------------------------------------------------------------------- */
+void findings_free(struct engine *eng);
+
+#endif

@@ -1,0 +1,646 @@
+/*
+ * explore.c - path exploration (engine.h; docs/analyzer.md, "The engine"): states, their
+ * canonical form, the memo table, liveness, the budget, and the events checks subscribe to.
+ * What one operation does to a state is transfer.c's; what the returns say is summary.c's.
+ */
+#define RCCHECK_ENGINE_INTERNAL
+#include "engine/engine_impl.h"
+
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* Small helpers                                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+static void state_alloc(struct eng_state *s, uint32_t nvars)
+{
+	s->nvars = nvars;
+	s->nvals = 0;
+	s->bind = util_xcalloc(nvars + 1, 1);
+	/* only vals[0] (slot 0: no value) and vals[1..nvals] are read: zeroing all
+	 * ENG_MAX_VALUES slots for every function was 7% of the engine's instructions */
+	s->vals = util_xrealloc(NULL, (ENG_MAX_VALUES + 1) * sizeof *s->vals);
+	memset(&s->vals[0], 0, sizeof s->vals[0]);
+}
+
+static void state_free(struct eng_state *s)
+{
+	free(s->bind);
+	free(s->vals);
+}
+
+static void state_copy(struct eng_state *dst, const struct eng_state *src)
+{
+	dst->nvals = src->nvals;
+	dst->err = src->err;
+	memcpy(dst->bind, src->bind, src->nvars);
+	memcpy(dst->vals + 1, src->vals + 1, src->nvals * sizeof *src->vals);
+}
+
+const struct ir_func *engine_func(const struct engine *eng)
+{
+	return eng->fn;
+}
+
+int engine_returns_new(const struct engine *eng)
+{
+	return eng->returns_new;
+}
+
+uint32_t engine_self_params(const struct engine *eng, enum model_arg_kind kind)
+{
+	return model_mask(eng->fn->self_model, kind, (uint32_t)eng->fn->nparams);
+}
+
+int engine_returns_failure(const struct engine *eng, const struct eng_state *st, const struct ir_node *n)
+{
+	const struct model_fn *m = eng->fn->self_model;
+	if (!m || !n->nargs)
+		return 0;
+	const struct ir_operand *o = ir_args(eng->fn, n);
+	const struct eng_value *v = engine_operand_value(st, o);
+	if (m->flags & MODEL_NEG_ON_FAILURE) {
+		if (o->kind == IR_OPND_INT)
+			return o->ival < 0;
+		return v && (v->flags & ENG_V_INT) &&
+		       (((v->flags & ENG_V_INT_KNOWN) && v->ival < 0) || v->sign == ENG_SIGN_NEG);
+	}
+	if (m->flags & MODEL_NULL_ON_FAILURE)
+		return o->kind == IR_OPND_NULL || (o->kind == IR_OPND_INT && o->ival == 0) ||
+		       (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL));
+	return 0;
+}
+
+uint8_t engine_value_byte(const struct engine *eng, const struct eng_value *v, int self, unsigned i)
+{
+	if (!v || self < 0 || (size_t)self >= engine_ncheck || i >= engine_checks[self]->value_bytes)
+		return 0;
+	return v->check_bytes[eng->check_off[self] + i];
+}
+
+void engine_set_value_byte(struct engine *eng, const struct eng_value *v, int self, unsigned i, uint8_t b)
+{
+	if (!v || self < 0 || (size_t)self >= engine_ncheck || i >= engine_checks[self]->value_bytes)
+		return;
+	/* v is a value of the event's state: a scratch copy the engine owns (explore.c's step) */
+	((struct eng_value *)v)->check_bytes[eng->check_off[self] + i] = b;
+}
+
+enum eng_err engine_error_state(const struct eng_state *st)
+{
+	return (enum eng_err)st->err;
+}
+
+const struct eng_value *engine_value(const struct eng_state *st, int32_t var)
+{
+	if (var < 0 || (uint32_t)var >= st->nvars || !st->bind[var])
+		return NULL;
+	return &st->vals[st->bind[var]];
+}
+
+const struct eng_value *engine_operand_value(const struct eng_state *st, const struct ir_operand *o)
+{
+	return o->kind == IR_OPND_VAR ? engine_value(st, o->var) : NULL;
+}
+
+uint32_t engine_nvalues(const struct eng_state *st)
+{
+	return st->nvals;
+}
+
+const struct eng_value *engine_value_at(const struct eng_state *st, uint32_t i)
+{
+	return i >= 1 && i <= st->nvals ? &st->vals[i] : NULL;
+}
+
+static uint32_t slot_of(const struct eng_state *st, const struct eng_value *v)
+{
+	return (uint32_t)(v - st->vals);
+}
+
+uint32_t engine_binders(const struct eng_state *st, const struct eng_value *v, int32_t except)
+{
+	uint32_t slot = slot_of(st, v), n = 0;
+	for (uint32_t i = 0; i < st->nvars; i++)
+		if (st->bind[i] == slot && (int32_t)i != except)
+			n++;
+	return n;
+}
+
+const char *engine_value_name(const struct engine *eng, const struct eng_state *st, const struct eng_value *v)
+{
+	uint32_t slot = slot_of(st, v);
+	const char *temp = NULL;
+	for (uint32_t i = 0; i < st->nvars; i++) {
+		if (st->bind[i] != slot)
+			continue;
+		if (!(eng->fn->vars[i].flags & IR_VAR_TEMP))
+			return eng->fn->vars[i].name;
+		if (!temp)
+			temp = eng->fn->vars[i].name;
+	}
+	return temp;
+}
+
+const char *engine_value_origin(const struct engine *eng, const struct eng_value *v)
+{
+	char *buf = ((struct engine *)eng)->origin_buf;
+	if (v->param) {
+		for (uint32_t i = 0; i < eng->fn->nvars; i++)
+			if (eng->fn->vars[i].param == v->param - 1) {
+				snprintf(buf, sizeof eng->origin_buf, "parameter '%s'", eng->fn->vars[i].name);
+				return buf;
+			}
+		snprintf(buf, sizeof eng->origin_buf, "parameter %d", v->param);
+		return buf;
+	}
+	if (v->site >= 0 && (uint32_t)v->site < eng->fn->nnodes) {
+		const struct ir_node *n = &eng->fn->nodes[v->site];
+		if (n->op == IR_CALL && n->callee) {
+			snprintf(buf, sizeof eng->origin_buf, "'%s'", n->callee);
+			return buf;
+		}
+		if (n->op == IR_CALL)
+			return "an indirect call";
+		return "a load";
+	}
+	return "an unknown source";
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Canonical form, memo table                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Drops values bound by no var (parameters excepted) and renumbers slots in order of first
+ * binding; writes the serialized form to eng->ser and returns its length. */
+static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
+{
+	uint8_t map[ENG_MAX_VALUES + 1];
+	memset(map, 0, st->nvals + 1);
+	uint32_t n = 0;
+	int identity = 1;
+	for (uint32_t i = 0; i < st->nvars; i++) {
+		uint8_t s = st->bind[i];
+		if (s && !map[s]) {
+			map[s] = (uint8_t)++n;
+			identity &= map[s] == s;
+		}
+	}
+	for (uint32_t s = 1; s <= st->nvals; s++) {
+		const struct eng_value *v = &st->vals[s];
+		/* a value still in the memory it was loaded from or stored into (key_site) is what the
+		 * next read of that memory gives: `self->data = PyDict_New(); ... if (self->data ==
+		 * NULL)` tests the call's result */
+		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_FREED)) ||
+			   (v->flags & ENG_V_OWES); /* reported at the return unless paid back */
+		if (!map[s] && keep) {
+			map[s] = (uint8_t)++n;
+			identity &= map[s] == s;
+		}
+	}
+	identity &= n == st->nvals;
+	if (!identity) {
+		struct eng_value tmp[ENG_MAX_VALUES + 1];
+		for (uint32_t s = 1; s <= st->nvals; s++)
+			if (map[s])
+				tmp[map[s]] = st->vals[s];
+		for (uint32_t i = 1; i <= n; i++)
+			tmp[i].parent = map[tmp[i].parent];
+		for (uint32_t i = 0; i < st->nvars; i++)
+			st->bind[i] = map[st->bind[i]];
+		memcpy(st->vals + 1, tmp + 1, n * sizeof *tmp);
+		st->nvals = n;
+	}
+	uint8_t *p = eng->ser;
+	*p++ = (uint8_t)n;
+	*p++ = st->err;
+	memcpy(p, st->bind, st->nvars);
+	p += st->nvars;
+	memcpy(p, st->vals + 1, n * sizeof *st->vals);
+	p += n * sizeof *st->vals;
+	return (uint32_t)(p - eng->ser);
+}
+
+static void deserialize(const struct engine *eng, const struct record *r, struct eng_state *st)
+{
+	const uint8_t *p = eng->blob + r->off;
+	st->nvals = *p++;
+	st->err = *p++;
+	memcpy(st->bind, p, st->nvars);
+	p += st->nvars;
+	memcpy(st->vals + 1, p, st->nvals * sizeof *st->vals);
+}
+
+static uint32_t hash_bytes(const uint8_t *p, uint32_t len, int32_t node)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(uint32_t)node * 0xff51afd7ed558ccdull) ^ len;
+	uint32_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+/*
+ * Where states are memoized. Join points: a node with one predecessor sees a state twice only if
+ * its predecessor did (or the predecessor forks), and every cycle goes through a join. And the
+ * node after the end of a full expression (IR_KILL): a call that can fail sends two states on
+ * (its result NULL, or not), which differ only until the result is stored or dies; when it dies,
+ * the two become one again. Without that, straight-line code of N unchecked calls (a module's
+ * init adding 60 constants) has 2^N paths and exhausts the budget.
+ */
+static int memo_node(const struct engine *eng, int32_t node)
+{
+	return eng->memo[node];
+}
+
+static void rehash(struct engine *eng)
+{
+	uint32_t nb = eng->nbuckets ? eng->nbuckets * 2 : 1024;
+	free(eng->buckets);
+	eng->buckets = util_xrealloc(NULL, nb * sizeof *eng->buckets);
+	for (uint32_t i = 0; i < nb; i++)
+		eng->buckets[i] = -1;
+	eng->nbuckets = nb;
+	for (uint32_t i = 0; i < eng->nrecs; i++) {
+		int32_t node = eng->recs[i].node;
+		if (!memo_node(eng, node))
+			continue;
+		uint32_t b = eng->recs[i].hash & (nb - 1);
+		eng->recs[i].next = eng->buckets[b];
+		eng->buckets[b] = (int32_t)i;
+	}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Liveness: a var that no path from here reads again is unbound before memoization, so that */
+/* dead integers and pointers do not multiply the states (owned references stay bound: their */
+/* loss is what rc-leak reports).                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+static void compute_liveness(struct engine *eng)
+{
+	const struct ir_func *fn = eng->fn;
+	uint32_t w = (fn->nvars + 63) / 64;
+	if (w == 0 || (uint64_t)w * fn->nnodes > (1u << 22))
+		return; /* too large: no pruning */
+	eng->words = w;
+	eng->live = util_xcalloc((size_t)w * fn->nnodes, sizeof *eng->live);
+	uint64_t *addr = util_xcalloc(w, sizeof *addr); /* vars whose address is taken: always live */
+	for (uint32_t i = 0; i < fn->nops; i++)
+		if (fn->ops[i].kind == IR_OPND_ADDR)
+			addr[fn->ops[i].var / 64] |= 1ull << (fn->ops[i].var % 64);
+	uint64_t *tmp = util_xcalloc(w, sizeof *tmp);
+	int changed = 1;
+	/* bounded work: without convergence within it, no pruning (correct, only slower) */
+	uint64_t work = 0, max_work = 50u * 1000u * 1000u;
+	for (int round = 0; changed; round++) {
+		work += (uint64_t)fn->nnodes * w;
+		if (work > max_work) {
+			free(eng->live);
+			eng->live = NULL;
+			break;
+		}
+		changed = 0;
+		for (uint32_t k = fn->nnodes; k-- > 0;) {
+			const struct ir_node *n = &fn->nodes[k];
+			memset(tmp, 0, w * sizeof *tmp);
+			for (int sidx = 0; sidx < 2; sidx++)
+				if (n->succ[sidx] >= 0)
+					for (uint32_t j = 0; j < w; j++)
+						tmp[j] |= eng->live[(size_t)n->succ[sidx] * w + j];
+			if (n->op == IR_ASSIGN || (n->op == IR_CALL && n->dest >= 0))
+				tmp[n->dest / 64] &= ~(1ull << (n->dest % 64));
+			const struct ir_operand *a = ir_args(fn, n);
+			for (uint32_t j = 0; j < n->nargs; j++)
+				if ((a[j].kind == IR_OPND_VAR && n->op != IR_KILL) || a[j].kind == IR_OPND_ADDR ||
+				    ((a[j].kind == IR_OPND_LOAD || a[j].kind == IR_OPND_FIELD) && a[j].var >= 0))
+					tmp[a[j].var / 64] |= 1ull << (a[j].var % 64);
+			for (uint32_t j = 0; j < w; j++)
+				tmp[j] |= addr[j];
+			uint64_t *dst = &eng->live[(size_t)k * w];
+			if (memcmp(dst, tmp, w * sizeof *tmp)) {
+				memcpy(dst, tmp, w * sizeof *tmp);
+				changed = 1;
+			}
+		}
+	}
+	free(tmp);
+	free(addr);
+}
+
+/* Unbinds the vars dead at node, except those holding the last binding of an owned reference. */
+static void drop_dead(struct engine *eng, struct eng_state *st, int32_t node)
+{
+	if (!eng->live)
+		return;
+	const uint64_t *lv = &eng->live[(size_t)node * eng->words];
+	for (uint32_t i = 0; i < st->nvars; i++) {
+		uint8_t s = st->bind[i];
+		if (!s || (lv[i / 64] & (1ull << (i % 64))))
+			continue;
+		const struct eng_value *v = &st->vals[s];
+		if (v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && v->null != ENG_NULL &&
+		    v->null != ENG_NULL_FAIL)
+			continue;
+		st->bind[i] = 0;
+	}
+}
+
+/* Adds the successor (node, st) unless already explored; st is canonicalized in place. */
+static void push_state(struct engine *eng, struct eng_state *st, int32_t node, uint8_t via)
+{
+	if (node < 0)
+		return;
+	drop_dead(eng, st, node);
+	uint32_t len = canonicalize(eng, st);
+	int memo = memo_node(eng, node);
+	uint32_t h = memo ? hash_bytes(eng->ser, len, node) : 0;
+	if (memo) {
+		for (int32_t r = eng->buckets[h & (eng->nbuckets - 1)]; r >= 0; r = eng->recs[r].next) {
+			const struct record *rec = &eng->recs[r];
+			if (rec->hash == h && rec->node == node && rec->len == len &&
+			    !memcmp(eng->blob + rec->off, eng->ser, len))
+				return;
+		}
+	}
+	if (eng->nrecs == eng->cap_recs) {
+		eng->cap_recs = eng->cap_recs ? eng->cap_recs * 2 : 256;
+		eng->recs = util_xrealloc(eng->recs, eng->cap_recs * sizeof *eng->recs);
+	}
+	if (eng->blob_len + len > eng->blob_cap) {
+		eng->blob_cap = (eng->blob_cap + len) * 2;
+		eng->blob = util_xrealloc(eng->blob, eng->blob_cap);
+	}
+	memcpy(eng->blob + eng->blob_len, eng->ser, len);
+	struct record *rec = &eng->recs[eng->nrecs];
+	rec->node = node;
+	rec->parent = eng->cur;
+	rec->off = (uint32_t)eng->blob_len;
+	rec->len = len;
+	rec->hash = h;
+	rec->via = via;
+	eng->blob_len += len;
+	rec->next = -1;
+	if (memo) {
+		uint32_t b = h & (eng->nbuckets - 1);
+		rec->next = eng->buckets[b];
+		eng->buckets[b] = (int32_t)eng->nrecs;
+	}
+	if (eng->sp == eng->cap_stack) {
+		eng->cap_stack = eng->cap_stack ? eng->cap_stack * 2 : 256;
+		eng->stack = util_xrealloc(eng->stack, eng->cap_stack * sizeof *eng->stack);
+	}
+	eng->stack[eng->sp++] = (int32_t)eng->nrecs;
+	eng->nrecs++;
+	if (eng->nrecs > eng->nbuckets)
+		rehash(eng);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Events                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+static void fire(struct engine *eng, enum eng_event kind, int32_t node, const struct eng_state *st, int32_t var,
+		 int succ)
+{
+	struct eng_event_info ev;
+	ev.kind = kind;
+	ev.fn = eng->fn;
+	ev.node = node >= 0 ? &eng->fn->nodes[node] : NULL;
+	ev.node_index = node;
+	ev.state = st;
+	ev.var = var;
+	ev.succ = succ;
+	for (size_t i = 0; i < engine_ncheck; i++)
+		if (engine_checks[i]->handler[kind]) {
+			ev.self = (int)i;
+			engine_checks[i]->handler[kind](eng, &ev, eng->check_data[i]);
+		}
+}
+
+/* Processes one record: fires the events of its node, applies its transfer function and pushes
+ * the successor states. */
+static void step(struct engine *eng, int32_t r)
+{
+	const struct ir_func *fn = eng->fn;
+	eng->cur = r;
+	int32_t node = eng->recs[r].node;
+	const struct ir_node *n = &fn->nodes[node];
+	const struct ir_operand *a = ir_args(fn, n);
+	struct eng_state *st = &eng->a, *w = &eng->b;
+	deserialize(eng, &eng->recs[r], st);
+	switch (n->op) {
+	case IR_NOP:
+		state_copy(w, st);
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_CALL: {
+		fire(eng, ENG_EV_CALL, node, st, -1, 0);
+		xfer_call_derefs(eng, st, node);
+		if ((n->flags & IR_NODE_NORETURN) ||
+		    (n->model && (n->model->flags & (MODEL_NORETURN | MODEL_RETURN_STMT))))
+			break;
+		int forks = xfer_call_forks(eng, n);
+		state_copy(w, st);
+		xfer_call(eng, w, node, 0);
+		push_state(eng, w, n->succ[0], forks ? VIA_OK : VIA_PLAIN);
+		if (forks) {
+			state_copy(w, st);
+			xfer_call(eng, w, node, 1);
+			push_state(eng, w, n->succ[0], VIA_FAIL);
+		}
+		break;
+	}
+	case IR_ASSIGN:
+		fire(eng, ENG_EV_ASSIGN, node, st, n->dest, 0);
+		state_copy(w, st);
+		xfer_assign(eng, w, node);
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_KILL:
+		state_copy(w, st);
+		for (uint32_t k = 0; k < n->nargs; k++) {
+			if (a[k].kind != IR_OPND_VAR || !w->bind[a[k].var])
+				continue;
+			fire(eng, ENG_EV_ASSIGN, node, w, a[k].var, 0);
+			w->bind[a[k].var] = 0;
+		}
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_STORE:
+		state_copy(w, st);
+		xfer_store(eng, w, node);
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_USE:
+		fire(eng, ENG_EV_USE, node, st, -1, 0);
+		state_copy(w, st);
+		if (xfer_use(eng, w, node))
+			push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_COUNT:
+		state_copy(w, st);
+		xfer_count(eng, w, node);
+		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		break;
+	case IR_BRANCH:
+		for (int t = 0; t < 2; t++) {
+			if (n->succ[t] < 0)
+				continue;
+			state_copy(w, st);
+			if (!xfer_branch(eng, w, node, t))
+				continue;
+			fire(eng, ENG_EV_BRANCH, node, w, -1, t);
+			push_state(eng, w, n->succ[t], (uint8_t)t);
+		}
+		break;
+	case IR_RETURN:
+		fire(eng, ENG_EV_RETURN, node, st, -1, 0);
+		summary_record_return(eng, st, n);
+		break;
+	default:
+		break;
+	}
+}
+
+int engine_check_index(const char *id)
+{
+	for (size_t i = 0; i < engine_ncheck; i++)
+		if (!strcmp(engine_checks[i]->id, id))
+			return (int)i;
+	return -1;
+}
+
+uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, struct eng_summary *summary)
+{
+	struct engine eng;
+	memset(&eng, 0, sizeof eng);
+	eng.fn = fn;
+	eng.opt = opt;
+	eng.cur = -1;
+	eng.returns_new = fn->self_model && fn->self_model->ret == MODEL_RET_NEW && fn->returns_ptr;
+	if (fn->nnodes == 0) {
+		if (summary)
+			summary->valid = 0;
+		return 1;
+	}
+	/* the default budget grows with the function: a large function with few paths completes */
+	uint32_t budget = opt->max_states;
+	if (!budget)
+		budget = ENG_DEFAULT_BUDGET + (fn->nnodes < (1u << 26) ? 4 * fn->nnodes : (1u << 28));
+	state_alloc(&eng.a, fn->nvars);
+	state_alloc(&eng.b, fn->nvars);
+	state_alloc(&eng.c, fn->nvars);
+	eng.ser = util_xrealloc(NULL, 2 + fn->nvars + (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
+	eng.check_data = util_xcalloc(engine_ncheck, sizeof *eng.check_data);
+	eng.check_off = util_xcalloc(engine_ncheck ? engine_ncheck : 1, 1);
+	unsigned off = 0;
+	for (size_t i = 0; i < engine_ncheck; i++) {
+		eng.check_off[i] = (uint8_t)off;
+		off += engine_checks[i]->value_bytes;
+	}
+	if (off > ENG_CHECK_BYTES) { /* a registry that cannot work: every test fails here */
+		fprintf(stderr, "rccheck: internal error: the checks ask for %u bytes per value, ENG_CHECK_BYTES is %d\n",
+			off, ENG_CHECK_BYTES);
+		abort();
+	}
+	for (size_t i = 0; i < engine_ncheck; i++)
+		eng.check_data[i] = engine_checks[i]->data_size ? util_xcalloc(1, engine_checks[i]->data_size) : NULL;
+	uint32_t *npred = ir_pred_counts(fn);
+	eng.memo = util_xcalloc(fn->nnodes, 1);
+	eng.memo[0] = 1;
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		if (npred[k] > 1)
+			eng.memo[k] = 1;
+		if (fn->nodes[k].op == IR_KILL && fn->nodes[k].succ[0] >= 0)
+			eng.memo[fn->nodes[k].succ[0]] = 1;
+	}
+	free(npred);
+	compute_liveness(&eng);
+	eng.in_range = irfacts_index_ranges(fn);
+	rehash(&eng);
+
+	/* entry state: one value per pointer or integer parameter */
+	struct eng_state *st = &eng.c;
+	st->nvals = 0;
+	memset(st->bind, 0, fn->nvars);
+	/* CPython never calls a function of a method table or a type slot with an exception set */
+	st->err = fn->py_callable ? ENG_ERR_CLEAR : ENG_ERR_UNKNOWN;
+	for (uint32_t i = 0; i < fn->nvars; i++) {
+		const struct ir_var *v = &fn->vars[i];
+		if (!(v->flags & IR_VAR_PARAM) || !(v->flags & IR_VAR_PTR))
+			continue;
+		uint8_t s = xfer_new_value(st, -1);
+		if (!s)
+			break;
+		st->vals[s].param = v->param + 1;
+		/* a parameter var that is reassigned walks a list or is replaced: what it points
+		 * to later is not known to be the caller's borrowed reference */
+		int reassigned = 0;
+		for (uint32_t k = 0; k < fn->nnodes && !reassigned; k++)
+			reassigned = fn->nodes[k].op == IR_ASSIGN && fn->nodes[k].dest == (int32_t)i;
+		st->vals[s].flags = reassigned ? 0 : ENG_V_BORROWED;
+		st->vals[s].null = ENG_MAYBE;
+		st->bind[i] = s;
+		/* a parameter the function's own model says it takes over: it owns that reference */
+		uint32_t np = (uint32_t)fn->nparams;
+		uint32_t own = model_mask(fn->self_model, MODEL_STEALS, np) | model_mask(fn->self_model, MODEL_STEALS_OK, np) |
+			       model_mask(fn->self_model, MODEL_RELEASES, np);
+		if (v->param < 32 && (own & (1u << v->param))) {
+			st->vals[s].owned = 1;
+			st->vals[s].flags = ENG_V_HAD_OWNED;
+		}
+	}
+	push_state(&eng, st, 0, VIA_PLAIN);
+
+	int complete = 1;
+	while (eng.sp) {
+		if (eng.nrecs > budget) {
+			complete = 0;
+			break;
+		}
+		int32_t r = eng.stack[--eng.sp];
+		step(&eng, r);
+	}
+	eng.cur = -1;
+	fire(&eng, ENG_EV_END, -1, NULL, -1, 0);
+	if (!complete && opt->incomplete)
+		opt->incomplete(opt->ctx, fn, eng.nrecs);
+	if (summary) {
+		summary_make(&eng, summary);
+		summary->valid = complete; /* a partial exploration says nothing reliable to callers */
+	}
+	uint32_t explored = complete ? eng.nrecs : 0;
+
+	for (size_t i = 0; i < engine_ncheck; i++)
+		free(eng.check_data[i]);
+	free(eng.check_data);
+	free(eng.check_off);
+	findings_free(&eng);
+	summary_free(&eng);
+	free(eng.read_later);
+	free(eng.in_range);
+	state_free(&eng.a);
+	state_free(&eng.b);
+	state_free(&eng.c);
+	free(eng.ser);
+	free(eng.recs);
+	free(eng.blob);
+	free(eng.buckets);
+	free(eng.stack);
+	free(eng.memo);
+	free(eng.live);
+	return explored;
+}
+

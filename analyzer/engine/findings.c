@@ -1,0 +1,319 @@
+/*
+ * findings.c - findings and their paths (engine_impl.h): a check reports at a location, and the
+ * path from the function's entry to the current state becomes the notes (where the value was
+ * produced, each branch taken, each failure assumed, where it went wrong). Reports of the unit
+ * handlers (checks comparing functions) have one note.
+ */
+#define RCCHECK_ENGINE_INTERNAL
+#include "engine/engine_impl.h"
+
+#include "models/conventions.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+static const char *var_label(const struct ir_func *fn, const struct ir_operand *o, char *buf, size_t n)
+{
+	if (o->kind != IR_OPND_VAR)
+		return "the condition";
+	const struct ir_var *v = &fn->vars[o->var];
+	if (v->flags & IR_VAR_TEMP)
+		snprintf(buf, n, "the result of '%s'", v->name);
+	else
+		snprintf(buf, n, "'%s'", v->name);
+	return buf;
+}
+
+static char *branch_note(const struct ir_func *fn, const struct ir_node *n, int via)
+{
+	char buf[512], name[200];
+	const struct ir_operand *a = n->nargs ? ir_args(fn, n) : NULL;
+	int is_int = a && a->kind == IR_OPND_VAR && (fn->vars[a->var].flags & IR_VAR_INT);
+	const char *lab = a ? var_label(fn, a, name, sizeof name) : "the condition";
+	switch (n->cond) {
+	case IR_COND_NULL:
+		if (is_int)
+			snprintf(buf, sizeof buf, "assuming %s is %s", lab, via == VIA_TRUE ? "0" : "not 0");
+		else
+			snprintf(buf, sizeof buf, "assuming %s is %s", lab, via == VIA_TRUE ? "NULL" : "not NULL");
+		break;
+	case IR_COND_NEG:
+		snprintf(buf, sizeof buf, "assuming %s is %s", lab, via == VIA_TRUE ? "negative" : "not negative");
+		break;
+	case IR_COND_EQ:
+		snprintf(buf, sizeof buf, "assuming %s %s %lld", lab, via == VIA_TRUE ? "==" : "!=", (long long)n->ival);
+		break;
+	default:
+		if (n->flags & IR_NODE_LOOP)
+			snprintf(buf, sizeof buf, "%s", via == VIA_TRUE ? "entering the loop body" : "leaving the loop");
+		else
+			snprintf(buf, sizeof buf, "taking the %s branch", via == VIA_TRUE ? "true" : "false");
+		break;
+	}
+	return util_xstrdup(buf);
+}
+
+static char *site_note(const struct ir_func *fn, const struct ir_node *n)
+{
+	char buf[512];
+	if (n->op == IR_CALL) {
+		const struct model_fn *m = n->model;
+		const char *what = "reference";
+		if (m && m->ret == MODEL_RET_NEW)
+			what = "new reference";
+		else if (m && m->ret == MODEL_RET_BORROWED)
+			what = "borrowed reference";
+		else if (m && m->ret == MODEL_RET_INT)
+			what = "status";
+		snprintf(buf, sizeof buf, "%s %s from '%s'", what, m && m->ret == MODEL_RET_INT ? "returned" : "acquired",
+			 n->callee ? n->callee : "an indirect call");
+	} else if (n->op == IR_ASSIGN && n->nargs && ir_args(fn, n)[0].kind == IR_OPND_NULL) {
+		snprintf(buf, sizeof buf, "'%s' set to NULL", fn->vars[n->dest].name);
+	} else if (n->op == IR_ASSIGN && n->nargs && ir_args(fn, n)[0].kind == IR_OPND_LOAD) {
+		snprintf(buf, sizeof buf, "borrowed reference loaded into '%s'", fn->vars[n->dest].name);
+	} else {
+		snprintf(buf, sizeof buf, "value produced here");
+	}
+	return util_xstrdup(buf);
+}
+
+static int already_reported(struct engine *eng, int check, uint32_t line, const char *var)
+{
+	for (uint32_t i = 0; i < eng->nreported; i++)
+		if (eng->reported[i].check == check && eng->reported[i].line == line && !strcmp(eng->reported[i].var, var))
+			return 1;
+	if (eng->nreported == eng->cap_reported) {
+		eng->cap_reported = eng->cap_reported ? eng->cap_reported * 2 : 8;
+		eng->reported = util_xrealloc(eng->reported, eng->cap_reported * sizeof *eng->reported);
+	}
+	eng->reported[eng->nreported].check = check;
+	eng->reported[eng->nreported].line = line;
+	eng->reported[eng->nreported].var = util_xstrdup(var);
+	eng->nreported++;
+	return 0;
+}
+
+static void add_note(struct eng_finding *f, uint32_t *cap, struct ir_loc loc, char *msg)
+{
+	if (f->nnotes == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		f->notes = util_xrealloc(f->notes, *cap * sizeof *f->notes);
+	}
+	f->notes[f->nnotes].loc = loc;
+	f->notes[f->nnotes].message = msg;
+	f->nnotes++;
+}
+
+static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
+		      const char *var, const char *guess, const char *fmt, va_list ap)
+{
+	if (!var)
+		var = "";
+	if (already_reported(eng, check, loc.line, var) || !eng->opt->report)
+		return;
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	struct eng_finding f;
+	memset(&f, 0, sizeof f);
+	f.check = check;
+	f.func = eng->fn->name;
+	f.file = eng->fn->file;
+	f.loc = loc;
+	f.message = msg;
+	f.var = (char *)var;
+	f.guess = guess;
+	if (from_site >= 0 && (uint32_t)from_site < eng->fn->nnodes) {
+		f.has_site = 1;
+		f.site = eng->fn->nodes[from_site].loc;
+	}
+	/* the chain of records from the entry to rec */
+	uint32_t depth = 0;
+	for (int32_t r = rec; r >= 0; r = eng->recs[r].parent)
+		depth++;
+	int32_t *chain = util_xrealloc(NULL, (depth + 1) * sizeof *chain);
+	uint32_t k = depth;
+	for (int32_t r = rec; r >= 0; r = eng->recs[r].parent)
+		chain[--k] = r;
+	uint32_t cap = 0;
+	int started = from_site < 0;
+	if (from_site >= 0) {
+		int found = 0;
+		for (uint32_t i = 0; i < depth; i++)
+			if (eng->recs[chain[i]].node == from_site)
+				found = 1;
+		if (!found)
+			started = 1;
+	}
+	uint32_t first_branch = 0;
+	/* the severity: the failures the whole path assumes (from the entry, not only from the
+	 * acquisition); the rarest decides */
+	const struct conventions *conv = eng->opt->conventions;
+	f.severity = ENG_SEV_HIGH;
+	if (conv_has_prefix(conv, CONV_MODULE_INIT, eng->fn->name)) {
+		f.severity = ENG_SEV_LOW;
+		f.needs = "the module's import";
+	}
+	for (uint32_t i = 1; i < depth; i++) {
+		const struct record *r = &eng->recs[chain[i]];
+		const struct ir_node *pn = &eng->fn->nodes[eng->recs[r->parent].node];
+		if (r->via == VIA_FAIL) {
+			int low = conv_has_prefix(conv, CONV_FAILS_ON_MEMORY, pn->callee);
+			if (low && f.severity > ENG_SEV_LOW) {
+				f.severity = ENG_SEV_LOW;
+				f.needs = pn->callee;
+			} else if (!low && f.severity == ENG_SEV_HIGH) {
+				f.severity = ENG_SEV_MEDIUM;
+				f.needs = pn->callee ? pn->callee : "an indirect call";
+			}
+		}
+		if (!started && eng->recs[r->parent].node == from_site) {
+			started = 1;
+			add_note(&f, &cap, pn->loc, site_note(eng->fn, pn));
+			first_branch = f.nnotes;
+		}
+		if (!started)
+			continue;
+		if (pn->op == IR_BRANCH && (r->via == VIA_TRUE || r->via == VIA_FALSE) &&
+		    (pn->succ[0] != pn->succ[1]))
+			add_note(&f, &cap, pn->loc, branch_note(eng->fn, pn, r->via));
+		else if (r->via == VIA_FAIL) {
+			char buf[300];
+			snprintf(buf, sizeof buf, "assuming '%s' fails", pn->callee ? pn->callee : "the call");
+			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
+		}
+	}
+	free(chain);
+	if (engine_checks[check]->last_note)
+		add_note(&f, &cap, loc, util_xstrdup(engine_checks[check]->last_note));
+	/* keep the acquisition and the last branches when the path is long */
+	if (f.nnotes > ENG_MAX_NOTES) {
+		uint32_t keep_tail = ENG_MAX_NOTES - first_branch - 1;
+		uint32_t drop = f.nnotes - first_branch - keep_tail;
+		for (uint32_t i = first_branch; i < first_branch + drop; i++)
+			free(f.notes[i].message);
+		memmove(f.notes + first_branch, f.notes + first_branch + drop, keep_tail * sizeof *f.notes);
+		f.nnotes = first_branch + keep_tail;
+	}
+	eng->opt->report(eng->opt->ctx, &f);
+	for (uint32_t i = 0; i < f.nnotes; i++)
+		free(f.notes[i].message);
+	free(f.notes);
+}
+
+void engine_report(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,
+		   const char *var, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, var, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void engine_report_guess(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,
+			 const char *var, const char *why, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, var, why, fmt, ap);
+	va_end(ap);
+}
+
+/* A branch whose direction the analysis chose without knowing anything: an unknown condition
+ * (`nbits % 4`, a call's result nothing is known about), a comparison of two non-constants, or
+ * a test of a value read from memory without an identity (`lst[2]`, `*p`). */
+static int blind_branch(const struct ir_func *fn, const struct ir_node *n)
+{
+	const struct ir_operand *a = ir_args(fn, n);
+	if (n->cond == IR_COND_UNKNOWN || !n->nargs)
+		return 1;
+	if (n->cond == IR_COND_LT)
+		return n->nargs < 2 || (a[0].kind != IR_OPND_INT && a[1].kind != IR_OPND_INT);
+	if (a[0].kind != IR_OPND_VAR)
+		return 0;
+	for (uint32_t k = 0; k < fn->nnodes; k++) { /* the tested var's first definition */
+		const struct ir_node *d = &fn->nodes[k];
+		if (d->op == IR_ASSIGN && d->dest == a[0].var && d->nargs)
+			return ir_args(fn, d)[0].kind == IR_OPND_LOAD && ir_args(fn, d)[0].var == -1;
+	}
+	return 0;
+}
+
+int engine_path_is_certain(const struct engine *eng)
+{
+	for (int32_t r = eng->cur; r >= 0 && eng->recs[r].parent >= 0; r = eng->recs[r].parent) {
+		const struct record *rec = &eng->recs[r];
+		const struct ir_node *pn = &eng->fn->nodes[eng->recs[rec->parent].node];
+		if (pn->op == IR_BRANCH && (rec->via == VIA_TRUE || rec->via == VIA_FALSE) && pn->succ[0] != pn->succ[1] &&
+		    blind_branch(eng->fn, pn))
+			return 0;
+	}
+	return 1;
+}
+
+eng_pos engine_position(const struct engine *eng)
+{
+	return (eng_pos)eng->cur;
+}
+
+void engine_report_at(struct engine *eng, eng_pos pos, int check, struct ir_loc loc, int32_t from_site,
+		      const char *var, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(eng, (int32_t)pos, check, loc, from_site, var, NULL, fmt, ap);
+	va_end(ap);
+}
+
+
+const char *engine_severity_name(int severity)
+{
+	return severity == ENG_SEV_HIGH ? "high" : severity == ENG_SEV_MEDIUM ? "medium" : "low";
+}
+
+void findings_free(struct engine *eng)
+{
+	for (uint32_t i = 0; i < eng->nreported; i++)
+		free(eng->reported[i].var);
+	free(eng->reported);
+}
+
+
+void engine_run_unit(const struct eng_unit *u, const struct engine_options *opt)
+{
+	for (size_t i = 0; i < engine_ncheck; i++)
+		if (engine_checks[i]->unit)
+			engine_checks[i]->unit(u, opt, (int)i);
+}
+
+void engine_report_unit(const struct engine_options *opt, int check, const struct ir_func *fn, struct ir_loc loc,
+			const char *var, struct ir_loc note_loc, const char *note, const char *fmt, ...)
+{
+	if (!opt->report)
+		return;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	struct eng_note n;
+	struct eng_finding f;
+	memset(&f, 0, sizeof f);
+	f.check = check;
+	f.severity = ENG_SEV_HIGH;
+	f.func = fn->name;
+	f.file = fn->file;
+	f.loc = loc;
+	f.message = msg;
+	f.var = (char *)(var ? var : "");
+	if (note) {
+		n.loc = note_loc;
+		n.message = (char *)note;
+		f.notes = &n;
+		f.nnotes = 1;
+	}
+	opt->report(opt->ctx, &f);
+}

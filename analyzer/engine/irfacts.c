@@ -1,0 +1,301 @@
+/*
+ * irfacts.c - facts of the IR that need no analysis state (irfacts.h).
+ */
+#include "engine/irfacts.h"
+
+#include "models/model.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fields and aliases ----------------------------------------------------------------- */
+
+static const char *operand_field(const struct ir_func *fn, const struct ir_operand *o, int depth, int32_t *base)
+{
+	if (depth > 8)
+		return NULL;
+	if (o->kind == IR_OPND_FIELD && o->var >= 0) {
+		*base = o->var;
+		return o->str;
+	}
+	if (o->kind != IR_OPND_VAR)
+		return NULL;
+	/* a temporary, or a local such as `old = p->f` (its first assignment) */
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op == IR_ASSIGN && n->dest == o->var && n->nargs) {
+			const struct ir_operand *src = ir_args(fn, n);
+			if (src->kind == IR_OPND_LOAD && src->var >= 0) {
+				*base = src->var;
+				return src->str;
+			}
+			if (src->kind == IR_OPND_VAR && src->var != o->var)
+				return operand_field(fn, src, depth + 1, base);
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+const char *engine_operand_field(const struct ir_func *fn, const struct ir_operand *o)
+{
+	int32_t base = -1;
+	return operand_field(fn, o, 0, &base);
+}
+
+/* The parameter (0-based) var is, directly or as a local first assigned it (`struct node *n =
+ * (void *)self`), or -1. */
+static int param_alias(const struct ir_func *fn, int32_t var, int depth)
+{
+	if (var < 0 || (uint32_t)var >= fn->nvars || depth > 4)
+		return -1;
+	if (fn->vars[var].param >= 0)
+		return fn->vars[var].param;
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op == IR_ASSIGN && n->dest == var && n->nargs) {
+			const struct ir_operand *src = ir_args(fn, n);
+			return src->kind == IR_OPND_VAR && src->var != var ? param_alias(fn, src->var, depth + 1) : -1;
+		}
+	}
+	return -1;
+}
+
+int engine_operand_param(const struct ir_func *fn, const struct ir_operand *o)
+{
+	return o->kind == IR_OPND_VAR ? param_alias(fn, o->var, 0) : -1;
+}
+
+const char *engine_operand_field_of(const struct ir_func *fn, const struct ir_operand *o, int param)
+{
+	int32_t base = -1;
+	const char *f = operand_field(fn, o, 0, &base);
+	return f && param >= 0 && param_alias(fn, base, 0) == param ? f : NULL;
+}
+
+
+/* ---- vars read later -------------------------------------------------------------------- */
+
+int irfacts_var_read_later(const struct ir_func *fn, int32_t from, int32_t var)
+{
+	uint8_t *seen = util_xcalloc(fn->nnodes ? fn->nnodes : 1, 1);
+	int32_t *stack = util_xrealloc(NULL, (fn->nnodes + 1) * sizeof *stack);
+	uint32_t sp = 0;
+	int found = 0;
+	stack[sp++] = from;
+	while (sp && !found) {
+		int32_t k = stack[--sp];
+		if (k < 0 || (uint32_t)k >= fn->nnodes || seen[k])
+			continue;
+		seen[k] = 1;
+		const struct ir_node *n = &fn->nodes[k];
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t j = 0; j < n->nargs && !found; j++)
+			found = n->op != IR_KILL && a[j].var == var &&
+				(a[j].kind == IR_OPND_VAR || a[j].kind == IR_OPND_ADDR || a[j].kind == IR_OPND_LOAD ||
+				 a[j].kind == IR_OPND_FIELD);
+		if (found || ((n->op == IR_ASSIGN || n->op == IR_CALL) && n->dest == var))
+			continue;
+		for (int t = 0; t < 2; t++)
+			if (n->succ[t] >= 0 && !seen[n->succ[t]])
+				stack[sp++] = n->succ[t];
+	}
+	free(stack);
+	free(seen);
+	return found;
+}
+
+
+/* ---- index ranges: PyTuple_GetItem(t, i) cannot fail when i is below the size of t -------------
+ * A call whose model names an index argument (index-arg) fails only for an index out of the
+ * container's range. The pass below, over the whole function and not per path, finds calls whose
+ * index the function compares with the container's size: `i < n` with n the result of a size-of
+ * call on the same container var (or a copy of it), or a constant index (or `i < K`) below a
+ * constant the size is compared with (`PyTuple_GET_SIZE(t) != 2` before `PyTuple_GetItem(t, 1)`).
+ * Such calls do not fork a failure. Not path-sensitive: a comparison anywhere in the function
+ * counts, which is what code that checks sizes and then indexes looks like. */
+
+#define NO_CONTAINER (-1)
+#define MANY_CONTAINERS (-3)
+
+/* The container var whose size the operand is (a size-of result or a copy), or -1. */
+static int32_t size_container(const int32_t *size_of, const struct ir_operand *o)
+{
+	return o->kind == IR_OPND_VAR && size_of[o->var] >= 0 ? size_of[o->var] : NO_CONTAINER;
+}
+
+static void note_size(int32_t *size_of, int32_t var, int32_t container, int *changed)
+{
+	int32_t old = size_of[var];
+	int32_t now = old == NO_CONTAINER ? container : (old == container ? old : MANY_CONTAINERS);
+	if (now != old) {
+		size_of[var] = now;
+		*changed = 1;
+	}
+}
+
+uint8_t *irfacts_index_ranges(const struct ir_func *fn)
+{
+	int any = 0;
+	for (uint32_t k = 0; k < fn->nnodes && !any; k++)
+		any = fn->nodes[k].op == IR_CALL && fn->nodes[k].model && fn->nodes[k].model->index_arg;
+	if (!any || !fn->nvars)
+		return NULL;
+	int32_t *size_of = util_xrealloc(NULL, fn->nvars * sizeof *size_of);
+	for (uint32_t v = 0; v < fn->nvars; v++)
+		size_of[v] = NO_CONTAINER;
+	/* vars holding the size of a container: size-of call results and their copies; a var
+	 * assigned anything else (but a constant <= 0, as in `t ? PyTuple_GET_SIZE(t) : -1`) holds
+	 * no known size */
+	int changed = 1;
+	for (int round = 0; changed && round < 8; round++) {
+		changed = 0;
+		for (uint32_t k = 0; k < fn->nnodes; k++) {
+			const struct ir_node *n = &fn->nodes[k];
+			const struct ir_operand *a = ir_args(fn, n);
+			if (n->dest < 0)
+				continue;
+			if (n->op == IR_CALL) {
+				const struct model_fn *m = n->model;
+				if (m && m->size_of > 0 && (uint32_t)m->size_of <= n->nargs && a[m->size_of - 1].kind == IR_OPND_VAR)
+					note_size(size_of, n->dest, a[m->size_of - 1].var, &changed);
+				else
+					note_size(size_of, n->dest, MANY_CONTAINERS, &changed);
+			} else if (n->op == IR_ASSIGN && n->nargs) {
+				if (a[0].kind == IR_OPND_VAR && size_of[a[0].var] != NO_CONTAINER)
+					note_size(size_of, n->dest, size_of[a[0].var], &changed);
+				else if (a[0].kind == IR_OPND_LOAD && a[0].var >= 0 && a[0].str && !strcmp(a[0].str, "ob_size"))
+					note_size(size_of, n->dest, a[0].var, &changed); /* Py_SIZE as a macro */
+				else if (!(a[0].kind == IR_OPND_INT && a[0].ival <= 0))
+					note_size(size_of, n->dest, MANY_CONTAINERS, &changed);
+			}
+		}
+	}
+	/* what the comparisons say: index var < size of container; index var < K; size >= K */
+	struct bound {
+		int32_t var;   /* index var, or container var (size bounds) */
+		int32_t other; /* container (index < size), or -1 */
+		int64_t k;
+	} *lt_size = NULL, *lt_const = NULL, *size_ge = NULL;
+	uint32_t nlt_size = 0, nlt_const = 0, nsize_ge = 0;
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		const struct ir_operand *a = ir_args(fn, n);
+		if (n->op != IR_BRANCH)
+			continue;
+		int32_t c0 = n->nargs ? size_container(size_of, &a[0]) : NO_CONTAINER;
+		if (n->cond == IR_COND_LT && n->nargs == 2) {
+			int32_t c1 = size_container(size_of, &a[1]);
+			if (a[0].kind == IR_OPND_VAR && c1 >= 0) {
+				lt_size = util_xrealloc(lt_size, (nlt_size + 1) * sizeof *lt_size);
+				lt_size[nlt_size++] = (struct bound){ a[0].var, c1, 0 };
+			} else if (a[0].kind == IR_OPND_VAR && a[1].kind == IR_OPND_INT) {
+				lt_const = util_xrealloc(lt_const, (nlt_const + 1) * sizeof *lt_const);
+				lt_const[nlt_const++] = (struct bound){ a[0].var, -1, a[1].ival };
+			}
+			if (c0 >= 0 && a[1].kind == IR_OPND_INT) { /* size < K, K on its other edge */
+				size_ge = util_xrealloc(size_ge, (nsize_ge + 1) * sizeof *size_ge);
+				size_ge[nsize_ge++] = (struct bound){ c0, -1, a[1].ival };
+			} else if (c1 >= 0 && a[0].kind == IR_OPND_INT) { /* K < size */
+				size_ge = util_xrealloc(size_ge, (nsize_ge + 1) * sizeof *size_ge);
+				size_ge[nsize_ge++] = (struct bound){ c1, -1, a[0].ival + 1 };
+			}
+		} else if (n->cond == IR_COND_EQ && c0 >= 0) {
+			size_ge = util_xrealloc(size_ge, (nsize_ge + 1) * sizeof *size_ge);
+			size_ge[nsize_ge++] = (struct bound){ c0, -1, n->ival };
+		}
+	}
+	uint8_t *in_range = util_xcalloc(fn->nnodes, 1);
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		const struct model_fn *m = n->model;
+		if (n->op != IR_CALL || !m || m->index_arg < 2 || (uint32_t)m->index_arg > n->nargs)
+			continue;
+		const struct ir_operand *a = ir_args(fn, n);
+		const struct ir_operand *t = &a[0], *i = &a[m->index_arg - 1];
+		if (t->kind != IR_OPND_VAR)
+			continue;
+		/* the least size the function compares t's size with (every such comparison counts) */
+		int64_t least = -1;
+		for (uint32_t b = 0; b < nsize_ge; b++)
+			if (size_ge[b].var == t->var && (least < 0 || size_ge[b].k < least))
+				least = size_ge[b].k;
+		int ok = 0;
+		if (i->kind == IR_OPND_INT) {
+			ok = i->ival >= 0 && i->ival < least;
+		} else if (i->kind == IR_OPND_VAR) {
+			for (uint32_t b = 0; b < nlt_size && !ok; b++)
+				ok = lt_size[b].var == i->var && lt_size[b].other == t->var;
+			/* i < K with K at most the least size: every K the function compares i with */
+			int64_t most = -1;
+			for (uint32_t b = 0; b < nlt_const; b++)
+				if (lt_const[b].var == i->var && lt_const[b].k > most)
+					most = lt_const[b].k;
+			ok = ok || (most > 0 && least >= most);
+		}
+		in_range[k] = (uint8_t)ok;
+	}
+	free(lt_size);
+	free(lt_const);
+	free(size_ge);
+	free(size_of);
+	return in_range;
+}
+
+
+/* ---- ownership reported in a flag, globals acquired before a return ---------------------- */
+
+int irfacts_global_acquired_before(const struct ir_func *fn, const struct ir_node *ret, const char *g)
+{
+	int32_t at = (int32_t)(ret - fn->nodes);
+	for (int steps = 0; steps < 8 && g; steps++) {
+		int32_t pred = -1;
+		int npred = 0;
+		for (uint32_t k = 0; k < fn->nnodes; k++)
+			for (int s = 0; s < 2; s++)
+				if (fn->nodes[k].succ[s] == at) {
+					pred = (int32_t)k;
+					npred++;
+				}
+		if (npred != 1)
+			return 0;
+		const struct ir_node *p = &fn->nodes[pred];
+		if (p->op == IR_BRANCH || p->op == IR_RETURN)
+			return 0;
+		if (p->op == IR_CALL && p->model && !(p->model->flags & MODEL_HEURISTIC)) {
+			uint32_t acq = model_mask(p->model, MODEL_ACQUIRES, p->nargs);
+			const struct ir_operand *a = ir_args(fn, p);
+			for (uint32_t k = 0; k < p->nargs && k < 32; k++)
+				if ((acq & (1u << k)) && a[k].kind == IR_OPND_FIELD && a[k].var == -2 && a[k].str &&
+				    !strcmp(a[k].str, g))
+					return 1;
+		}
+		at = pred;
+	}
+	return 0;
+}
+
+int engine_ownership_flag(const struct ir_func *fn)
+{
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op != IR_STORE || n->nargs < 2)
+			continue;
+		const struct ir_operand *a = ir_args(fn, n);
+		if (a[0].kind != IR_OPND_INT || a[1].kind != IR_OPND_LOAD || a[1].var < 0 || !a[1].str ||
+		    strcmp(a[1].str, "*") || !(fn->vars[a[1].var].flags & IR_VAR_PARAM))
+			continue;
+		for (uint32_t j = k + 1; j < fn->nnodes; j++) {
+			const struct ir_node *m = &fn->nodes[j];
+			if (m->op != IR_STORE || m->nargs < 2)
+				continue;
+			const struct ir_operand *b = ir_args(fn, m);
+			if (b[0].kind == IR_OPND_INT && b[0].ival != a[0].ival && b[1].kind == IR_OPND_LOAD &&
+			    b[1].var == a[1].var && b[1].str && !strcmp(b[1].str, "*"))
+				return 1;
+		}
+	}
+	return 0;
+}
+

@@ -1,0 +1,937 @@
+/*
+ * transfer.c - the transfer functions: what one IR operation does to a state (engine_impl.h).
+ * A call applies its model (new / borrowed results, releases, steals, acquires, clears,
+ * out-parameters, format strings, setref) in its success or its failure outcome; a branch
+ * refines the tested value and drops infeasible edges; a store lets a value escape.
+ */
+#define RCCHECK_ENGINE_INTERNAL
+#include "engine/engine_impl.h"
+
+#include "models/conventions.h"
+#include "util.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* Transfer functions                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+uint8_t xfer_new_value(struct eng_state *st, int32_t site)
+{
+	if (st->nvals >= ENG_MAX_VALUES)
+		return 0;
+	uint8_t s = (uint8_t)++st->nvals;
+	memset(&st->vals[s], 0, sizeof st->vals[s]);
+	st->vals[s].site = site;
+	st->vals[s].key_site = -1;
+	st->vals[s].rel_site = -1;
+	st->vals[s].null = ENG_NONNULL;
+	return s;
+}
+
+uint8_t xfer_operand_slot(const struct eng_state *st, const struct ir_operand *o)
+{
+	return o->kind == IR_OPND_VAR ? st->bind[o->var] : 0;
+}
+
+/* The slot of a call argument: a var's, or for &G the value a taken `x == &G` made G. */
+uint8_t xfer_arg_slot(const struct ir_func *fn, const struct eng_state *st, const struct ir_operand *o)
+{
+	if (o->kind == IR_OPND_VAR)
+		return st->bind[o->var];
+	if (o->kind != IR_OPND_FIELD || o->var != -2 || !o->str)
+		return 0;
+	for (uint32_t i = 1; i <= st->nvals; i++) {
+		const struct eng_value *v = &st->vals[i];
+		if (v->sign == ENG_SIGN_IS_GLOBAL && v->ival > 0 && (uint32_t)v->ival < fn->nops &&
+		    fn->ops[v->ival].str && !strcmp(fn->ops[v->ival].str, o->str))
+			return (uint8_t)i;
+	}
+	return 0;
+}
+
+const struct eng_value *engine_arg_value(const struct engine *eng, const struct eng_state *st,
+					 const struct ir_operand *o)
+{
+	uint8_t s = xfer_arg_slot(eng->fn, st, o);
+	return s ? &st->vals[s] : NULL;
+}
+
+/* Marks s freed, and the values borrowed from it. */
+static void mark_freed(struct eng_state *st, uint8_t s)
+{
+	const struct eng_value *v = &st->vals[s];
+	if ((v->flags & ENG_V_ELEMENT) && v->parent && !(st->vals[v->parent].flags & ENG_V_FREED))
+		return; /* PySequence_GetItem(list, i) released: the list still holds the element */
+	st->vals[s].flags |= ENG_V_FREED;
+	for (uint32_t i = 1; i <= st->nvals; i++)
+		if (st->vals[i].parent == s && st->vals[i].owned == 0 && !(st->vals[i].flags & ENG_V_FREED))
+			mark_freed(st, (uint8_t)i);
+}
+
+static void release_slot(struct eng_state *st, uint8_t s, int32_t node)
+{
+	if (!s || (st->vals[s].flags & ENG_V_OPAQUE))
+		return;
+	struct eng_value *v = &st->vals[s];
+	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
+		return;
+	v->rel_site = node;
+	v->delta--;
+	v->mdelta--;
+	if (v->owned > 0) {
+		v->owned--;
+		/* the last owned reference is gone: only a caller's reference (parameters) is known
+		 * to keep the object alive */
+		if (v->owned == 0 && !v->param && !(v->flags & ENG_V_ESCAPED))
+			mark_freed(st, s);
+	}
+}
+
+/* Whether value v was loaded from the memory named by key (an IR_OPND_LOAD/FIELD operand). */
+static int key_matches(const struct ir_func *fn, const struct eng_value *v, const struct ir_operand *key)
+{
+	if (!(v->flags & ENG_V_FIELD) || v->key_site < 0 || key->var == -1 || !key->str)
+		return 0;
+	const struct ir_node *n = &fn->nodes[v->key_site];
+	uint32_t ki = n->op == IR_STORE ? 1 : 0;
+	if (n->nargs <= ki)
+		return 0;
+	const struct ir_operand *k = &fn->ops[n->arg0 + ki];
+	return k->var == key->var && k->str && !strcmp(k->str, key->str);
+}
+
+static uint8_t find_field(const struct ir_func *fn, const struct eng_state *st, const struct ir_operand *key)
+{
+	for (uint32_t i = 1; i <= st->nvals; i++)
+		if (key_matches(fn, &st->vals[i], key) && !(st->vals[i].flags & ENG_V_FREED))
+			return (uint8_t)i;
+	return 0;
+}
+
+/* var now points elsewhere: values loaded through it are no longer what var->f names. */
+static void unlink_base(const struct ir_func *fn, struct eng_state *st, int32_t var)
+{
+	for (uint32_t i = 1; i <= st->nvals; i++) {
+		struct eng_value *v = &st->vals[i];
+		if (!(v->flags & ENG_V_FIELD) || v->key_site < 0)
+			continue;
+		const struct ir_node *n = &fn->nodes[v->key_site];
+		uint32_t ki = n->op == IR_STORE ? 1 : 0;
+		if (n->nargs > ki && fn->ops[n->arg0 + ki].var == var)
+			v->flags &= (uint32_t)~ENG_V_FIELD;
+	}
+}
+
+/* The memory named by key now holds something else (a store, or a clear). */
+static void unlink_field(const struct ir_func *fn, struct eng_state *st, const struct ir_operand *key)
+{
+	for (uint32_t i = 1; i <= st->nvals; i++)
+		if (key_matches(fn, &st->vals[i], key))
+			st->vals[i].flags &= (uint32_t)~ENG_V_FIELD;
+}
+
+static void steal_slot(struct eng_state *st, uint8_t s, int32_t node)
+{
+	if (!s || (st->vals[s].flags & ENG_V_OPAQUE))
+		return;
+	struct eng_value *v = &st->vals[s];
+	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
+		return;
+	v->flags |= ENG_V_STOLEN; /* the count does not change: the reference moves */
+	if (v->owned > 0) {
+		v->owned--;
+	} else if ((v->param || (v->flags & ENG_V_BORROWED)) && !(v->flags & (ENG_V_ESCAPED | ENG_V_HAD_OWNED | ENG_V_OWES))) {
+		v->flags |= ENG_V_OWES;
+		v->rel_site = node;
+	}
+}
+
+static void acquire_slot(struct eng_state *st, uint8_t s)
+{
+	if (!s || (st->vals[s].flags & ENG_V_OPAQUE))
+		return;
+	struct eng_value *v = &st->vals[s];
+	if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
+		return;
+	v->delta++;
+	v->mdelta++;
+	v->flags &= (uint32_t)~ENG_V_FREED;
+	if (v->flags & ENG_V_OWES) {
+		v->flags &= (uint32_t)~ENG_V_OWES; /* pays back what a stealing callee took */
+		return;
+	}
+	if ((v->flags & ENG_V_STORED) && v->owned == 0 && !(v->flags & ENG_V_ESCAPED)) {
+		/* self->f = o; Py_INCREF(o): the reference is the one the memory holds; the same
+		 * for an element (items[0] = o; Py_INCREF(o), released later through items[0]) */
+		v->flags |= ENG_V_ESCAPED;
+		return;
+	}
+	if (v->owned < 100)
+		v->owned++;
+	v->flags |= ENG_V_HAD_OWNED;
+}
+
+/* Marks what a var holds as escaped and unbinds the var (the callee may overwrite it). */
+static void escape_var(struct eng_state *st, int32_t var)
+{
+	uint8_t s = st->bind[var];
+	if (s)
+		st->vals[s].flags |= ENG_V_ESCAPED;
+	st->bind[var] = 0;
+}
+
+/* Number of arguments a Py_BuildValue-style unit consumes, and whether it steals ('N'). */
+static void apply_format_build(struct eng_state *st, const struct ir_func *fn, const struct ir_node *n, int fmt_arg,
+			       int32_t node)
+{
+	const struct ir_operand *a = ir_args(fn, n);
+	if ((uint32_t)fmt_arg > n->nargs || a[fmt_arg - 1].kind != IR_OPND_STR || !a[fmt_arg - 1].str)
+		return;
+	uint32_t k = (uint32_t)fmt_arg; /* next argument, 0-based */
+	for (const char *p = a[fmt_arg - 1].str; *p && k < n->nargs; p++) {
+		switch (*p) {
+		case '(': case ')': case '[': case ']': case '{': case '}': case ':': case ',': case ' ': case '\t':
+			continue;
+		case '#':
+			k++; /* length argument */
+			continue;
+		case '&':
+			k++; /* converter + argument: the converter was counted, the argument follows */
+			continue;
+		case 'N':
+			if (p[1] == '&')
+				break;
+			steal_slot(st, xfer_operand_slot(st, &a[k]), node);
+			k++;
+			continue;
+		default:
+			k++;
+			continue;
+		}
+		k++;
+	}
+}
+
+/* rc_newref-style annotations (a new reference and one acquired argument) describe a function
+ * that returns its argument with one more reference: the argument returned, 1-based, or 0. */
+static int returned_arg(const struct model_fn *m, uint32_t nargs)
+{
+	if (m->returns_arg)
+		return m->returns_arg;
+	uint32_t acq = model_mask(m, MODEL_ACQUIRES, nargs);
+	if (m->ret == MODEL_RET_NEW && acq && !(acq & (acq - 1))) {
+		int k = 0;
+		while (!(acq & (1u << k)))
+			k++;
+		return k + 1;
+	}
+	return 0;
+}
+
+static void bind_new_out(struct eng_state *st, int32_t var, int32_t node, int owned)
+{
+	uint8_t s = xfer_new_value(st, node);
+	if (s) {
+		st->vals[s].flags = ENG_V_OBJ | (owned ? ENG_V_HAD_OWNED : ENG_V_BORROWED);
+		st->vals[s].owned = owned ? 1 : 0;
+		st->vals[s].null = owned ? ENG_MAYBE : ENG_NONNULL;
+	}
+	st->bind[var] = s;
+}
+
+/* irfacts_var_read_later, its answers kept per (node, var): each is a search of the function. */
+static int var_read_later_cached(struct engine *eng, int32_t from, int32_t var)
+{
+	for (uint32_t i = 0; i < eng->nread_later; i++)
+		if (eng->read_later[i].node == from && eng->read_later[i].var == var)
+			return eng->read_later[i].read;
+	int r = irfacts_var_read_later(eng->fn, from, var);
+	if (eng->nread_later == eng->cap_read_later) {
+		eng->cap_read_later = eng->cap_read_later ? eng->cap_read_later * 2 : 8;
+		eng->read_later = util_xrealloc(eng->read_later, eng->cap_read_later * sizeof *eng->read_later);
+	}
+	eng->read_later[eng->nread_later].node = from;
+	eng->read_later[eng->nread_later].var = var;
+	eng->read_later[eng->nread_later++].read = r;
+	return r;
+}
+
+
+/*
+ * A function nothing is known about (defined in another file, no model) that is handed a
+ * reference the caller owns may take it over when the call has the shape of a hand-over:
+ * the reference is a temporary nobody named (`wrap(PyObject_Repr(o))`,
+ * `append_steal(list, Py_BuildValue(...))`) or the helper returns a pointer that replaces it
+ * (`s = ensure_text(s)`), and the caller never mentions it again on any path. Helpers that steal
+ * by design are common in real extensions. Otherwise (`check(obj); return 0;`, or a later
+ * Py_DECREF(obj) on another path) the helper only borrowed it, as the C API's convention says.
+ */
+static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32_t node, const struct ir_operand *a)
+{
+	const struct ir_node *n = &eng->fn->nodes[node];
+	if (!n->callee || conv_api_borrows(eng->opt->conventions, n->callee) || n->succ[0] < 0)
+		return;
+	for (uint32_t k = 0; k < n->nargs; k++) {
+		uint8_t s = xfer_operand_slot(st, &a[k]);
+		if (!s || st->vals[s].owned <= 0)
+			continue;
+		int used_later = 0, named = 0;
+		for (uint32_t i = 0; i < st->nvars && !used_later; i++) {
+			if (st->bind[i] != s || (int32_t)i == n->dest)
+				continue;
+			used_later = var_read_later_cached(eng, n->succ[0], (int32_t)i);
+			named |= !(eng->fn->vars[i].flags & IR_VAR_TEMP);
+		}
+		int replaced = n->dest >= 0 && (eng->fn->vars[n->dest].flags & IR_VAR_PTR);
+		if (!used_later && (!named || replaced))
+			st->vals[s].flags |= ENG_V_ESCAPED;
+	}
+}
+
+/* A call nothing is trusted about may write any memory: what a field or a global held before
+ * it is not known to be what it holds after it (a reference the function owns through the
+ * field stays followed: its loss is still the function's). */
+static void forget_memory(struct eng_state *st)
+{
+	for (uint32_t i = 1; i <= st->nvals; i++) {
+		struct eng_value *v = &st->vals[i];
+		if ((v->flags & ENG_V_FIELD) && v->owned == 0 && !v->param && !(v->flags & ENG_V_OWES))
+			v->flags &= (uint32_t)~ENG_V_FIELD;
+	}
+}
+
+/*
+ * What a call does to the error indicator (the `error-*` conventions): a call of the API that
+ * fails (its failure outcome) sets it; an `error-set` call sets it, an `error-clear` one clears
+ * it; an `error-query` leaves it. A modelled call's success leaves it as it was, except an
+ * `error-maybe` one (in-band errors). A call nothing is trusted about (unknown, guessed from its
+ * name, or a helper of the unit, whose summary does not say) may have set or cleared it.
+ */
+/* Whether a call that the model says cannot fail really leaves the error indicator alone: it
+ * returns an object, or it is a reference operation (Py_INCREF, PyTuple_SET_ITEM, Py_CLEAR).
+ * Other results (a C pointer, an int, nothing) may report an error in band: NULL from
+ * PyCapsule_GetPointer, -1 from PyLong_AsLong, with an exception set. */
+static int in_band_safe(const struct model_fn *m)
+{
+	if (m->flags & (MODEL_NULL_ON_FAILURE | MODEL_NEG_ON_FAILURE | MODEL_ZERO_ON_FAILURE))
+		return 1;
+	if (m->ret == MODEL_RET_NEW || m->ret == MODEL_RET_BORROWED)
+		return 1;
+	static const enum model_arg_kind effects[] = { MODEL_STEALS, MODEL_STEALS_OK, MODEL_RELEASES, MODEL_ACQUIRES,
+						      MODEL_CLEARS, MODEL_FREES };
+	for (size_t i = 0; i < sizeof effects / sizeof *effects; i++)
+		if (m->arg[effects[i]] || m->arg_end[effects[i]])
+			return 1;
+	return m->setref_dst > 0 || (m->flags & MODEL_RETURN_STMT);
+}
+
+static void call_error_state(struct engine *eng, struct eng_state *st, const struct ir_node *n, int failed)
+{
+	const struct conventions *c = eng->opt->conventions;
+	const struct model_fn *m = n->model;
+	const char *name = n->callee;
+	uint8_t before = st->err;
+	if (conv_is(c, CONV_ERROR_QUERY, name))
+		return;
+	if (conv_is(c, CONV_ERROR_SET, name))
+		st->err = ENG_ERR_SET;
+	else if (conv_is(c, CONV_ERROR_CLEAR, name))
+		st->err = ENG_ERR_CLEAR;
+	else if (!m || (m->flags & MODEL_HEURISTIC) || m->origin == MODEL_FROM_SUMMARY ||
+		 conv_has_prefix(c, CONV_ERROR_MAYBE, name))
+		st->err = ENG_ERR_UNKNOWN;
+	else if (failed)
+		st->err = conv_has_prefix(c, CONV_ERROR_ON_FAILURE, name) ? ENG_ERR_SET : ENG_ERR_UNKNOWN;
+	else if (!in_band_safe(m) && conv_has_prefix(c, CONV_ERROR_ON_FAILURE, name))
+		st->err = ENG_ERR_UNKNOWN;
+	if (st->err != before) /* an earlier query's answer is about the indicator as it was then */
+		for (uint32_t i = 1; i <= st->nvals; i++)
+			if (st->vals[i].sign == ENG_SIGN_ERR_QUERY)
+				st->vals[i].sign = ENG_SIGN_ANY;
+}
+
+void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int failed)
+{
+	const struct ir_func *fn = eng->fn;
+	const struct ir_node *n = &fn->nodes[node];
+	const struct model_fn *m = n->model;
+	const struct ir_operand *a = ir_args(fn, n);
+	call_error_state(eng, st, n, failed);
+	int heuristic = m && (m->flags & MODEL_HEURISTIC);
+	if (!m || heuristic || m->origin == MODEL_FROM_SUMMARY)
+		forget_memory(st);
+	if (heuristic && n->nargs != 1)
+		m = NULL;
+	uint32_t na = n->nargs;
+	uint32_t rel = model_mask(m, MODEL_RELEASES, na), acq = model_mask(m, MODEL_ACQUIRES, na);
+	uint32_t steals = model_mask(m, MODEL_STEALS, na) | (failed ? 0 : model_mask(m, MODEL_STEALS_OK, na));
+	uint32_t clears = model_mask(m, MODEL_CLEARS, na);
+	uint32_t out_new = model_mask(m, MODEL_OUT_NEW, na), out_bor = model_mask(m, MODEL_OUT_BORROWED, na);
+	int ret_arg = m && !heuristic ? returned_arg(m, na) : 0;
+	if (ret_arg)
+		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
+	if (!n->model)
+		unknown_call_escapes(eng, st, node, a);
+	if ((!n->model || (n->model->flags & MODEL_HEURISTIC)) &&
+	    !(n->callee && conv_api_borrows(eng->opt->conventions, n->callee))) {
+		/* whatever a function nothing is known about does with an owned reference it is
+		 * handed is a guess: a loss of that reference later rests on it */
+		for (uint32_t k = 0; k < na; k++) {
+			uint8_t s = xfer_operand_slot(st, &a[k]);
+			if (s && st->vals[s].owned > 0)
+				st->vals[s].flags |= ENG_V_GUESS;
+		}
+	}
+	uint32_t nonnull_ok = model_null_ok(m, na);
+	for (uint32_t k = 0; k < na; k++) {
+		uint32_t bit = k < 32 ? 1u << k : 0;
+		uint8_t s = xfer_arg_slot(fn, st, &a[k]);
+		if (s && m && !heuristic && !(nonnull_ok & bit) && st->vals[s].null == ENG_NULL_FAIL)
+			st->vals[s].null = ENG_NULL; /* reported once (rc-unchecked-null) */
+		if (a[k].kind == IR_OPND_ADDR) {
+			int32_t var = a[k].var;
+			if (m && !heuristic && m->setref_dst && k + 1 == (uint32_t)m->setref_dst)
+				continue; /* Py_SETREF(&local, v): below, not an escape of the old value */
+			if ((clears & bit) && (out_new & bit)) {
+				/* _PyBytes_Resize(&b, n): the old reference is given up; on success *b is a
+				 * new reference (maybe the same object), on failure NULL */
+				release_slot(st, st->bind[var], node);
+				if (!failed) {
+					bind_new_out(st, var, node, 1);
+				} else {
+					uint8_t z = xfer_new_value(st, node);
+					if (z)
+						st->vals[z].null = ENG_NULL;
+					st->bind[var] = z;
+				}
+			} else if (clears & bit) {
+				release_slot(st, st->bind[var], node);
+				uint8_t z = xfer_new_value(st, node);
+				if (z)
+					st->vals[z].null = ENG_NULL;
+				st->bind[var] = z;
+			} else if ((out_new | out_bor) & bit) {
+				if (!failed || (out_bor & bit)) {
+					bind_new_out(st, var, node, (out_new & bit) != 0);
+				} else {
+					/* PyDict_GetItemRef & co.: *result is set to NULL on error */
+					uint8_t z = xfer_new_value(st, node);
+					if (z)
+						st->vals[z].null = ENG_NULL;
+					st->bind[var] = z;
+				}
+			} else if (m && !heuristic && ((m->format_parse && k >= (uint32_t)m->format_parse) ||
+						       (m->unpack_borrowed && k + 1 >= (uint32_t)m->unpack_borrowed))) {
+				if (!failed)
+					bind_new_out(st, var, node, 0);
+			} else {
+				escape_var(st, var);
+			}
+			continue;
+		}
+		if (a[k].kind == IR_OPND_FIELD && (clears & bit)) {
+			uint8_t f = find_field(fn, st, &a[k]);
+			if (f) {
+				if (st->vals[f].owned > 0)
+					release_slot(st, f, node);
+				else if (!(st->vals[f].flags & ENG_V_ESCAPED))
+					mark_freed(st, f);
+			}
+			unlink_field(fn, st, &a[k]);
+			continue;
+		}
+		if (!m || !s)
+			continue;
+		if (heuristic) {
+			if (m->arg[MODEL_ACQUIRES] & 1u)
+				st->vals[s].delta++;
+			if (m->arg[MODEL_RELEASES] & 1u)
+				st->vals[s].delta--;
+			continue;
+		}
+		if (m->setref_dst && k + 1 == (uint32_t)m->setref_dst)
+			continue; /* below */
+		if (model_mask(m, MODEL_COUNT_UP, na) & bit)
+			st->vals[s].delta++;
+		if (model_mask(m, MODEL_COUNT_DOWN, na) & bit)
+			st->vals[s].delta--;
+		if ((model_mask(m, MODEL_MAY_TAKE, na) & bit) && st->vals[s].owned > 0)
+			st->vals[s].flags |= ENG_V_ESCAPED;
+		if ((model_mask(m, MODEL_FREES, na) & bit) && st->vals[s].owned > 0) {
+			st->vals[s].owned = 0; /* PyObject_Del(fresh): the reference goes with the memory */
+			st->vals[s].rel_site = node;
+			mark_freed(st, s);
+		}
+		if ((nonnull_ok & bit) && m->origin != MODEL_FROM_SUMMARY && st->vals[s].param > 0 &&
+		    st->vals[s].param <= 32) {
+			if (steals & bit)
+				eng->ret.xsteal |= 1u << (st->vals[s].param - 1);
+			if (rel & bit)
+				eng->ret.xrelease |= 1u << (st->vals[s].param - 1);
+		}
+		if (rel & bit)
+			release_slot(st, s, node);
+		if (steals & bit)
+			steal_slot(st, s, node);
+		if (acq & bit)
+			acquire_slot(st, s);
+	}
+	if (m && !heuristic && m->setref_dst && (uint32_t)m->setref_dst <= na && (uint32_t)m->setref_src <= na) {
+		const struct ir_operand *d = &a[m->setref_dst - 1], *src = &a[m->setref_src - 1];
+		uint8_t ss = xfer_operand_slot(st, src);
+		if (d->kind == IR_OPND_VAR || d->kind == IR_OPND_ADDR) {
+			release_slot(st, st->bind[d->var], node);
+			st->bind[d->var] = ss;
+		} else {
+			if (d->kind == IR_OPND_FIELD) {
+				uint8_t old = find_field(fn, st, d);
+				if (old && st->vals[old].owned > 0)
+					release_slot(st, old, node);
+				else if (old && !(st->vals[old].flags & ENG_V_ESCAPED))
+					mark_freed(st, old);
+				unlink_field(fn, st, d);
+			}
+			if (ss && st->vals[ss].owned > 0) {
+				st->vals[ss].owned--; /* the reference moves into the field */
+				st->vals[ss].flags |= ENG_V_STOLEN;
+			}
+		}
+	}
+	if (m && !heuristic && m->format_build)
+		apply_format_build(st, fn, n, m->format_build, node);
+	if (n->dest < 0)
+		return;
+	uint8_t s = 0;
+	if (m && !heuristic) {
+		if (ret_arg && (uint32_t)ret_arg <= na && xfer_operand_slot(st, &a[ret_arg - 1])) {
+			s = xfer_operand_slot(st, &a[ret_arg - 1]);
+			if (m->ret == MODEL_RET_NEW && !failed)
+				acquire_slot(st, s);
+			st->bind[n->dest] = s;
+			return;
+		}
+		switch (m->ret) {
+		case MODEL_RET_NEW:
+		case MODEL_RET_BORROWED:
+			s = xfer_new_value(st, node);
+			if (!s)
+				break;
+			st->vals[s].flags = ENG_V_OBJ;
+			if (m->ret == MODEL_RET_NEW && !failed) {
+				st->vals[s].owned = 1;
+				st->vals[s].flags |= ENG_V_HAD_OWNED;
+			} else if (m->ret == MODEL_RET_BORROWED) {
+				/* held-by: a reference the argument holds (Py_TYPE of a heap type's
+				 * instance): like a field load, its owner's destructor may release it */
+				st->vals[s].flags |= m->held_by ? ENG_V_LOADED : ENG_V_BORROWED;
+			}
+			if (failed)
+				st->vals[s].null = (m->flags & MODEL_NULL_ON_FAILURE) ? ENG_NULL_FAIL : ENG_NULL;
+			else if (!(m->flags & (MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL)))
+				st->vals[s].null = ENG_MAYBE; /* not a failure, but NULL is not excluded */
+			if (m->borrowed_from > 0 && (uint32_t)m->borrowed_from <= na)
+				st->vals[s].parent = xfer_operand_slot(st, &a[m->borrowed_from - 1]);
+			if (conv_is(eng->opt->conventions, CONV_ERROR_QUERY, n->callee)) {
+				/* PyErr_Occurred(): not NULL exactly when an error is set (refine) */
+				st->vals[s].sign = ENG_SIGN_ERR_QUERY;
+				st->vals[s].null = st->err == ENG_ERR_SET     ? ENG_NONNULL
+						   : st->err == ENG_ERR_CLEAR ? ENG_NULL
+									      : ENG_MAYBE;
+			}
+			if (m->element_of > 0 && (uint32_t)m->element_of <= na && xfer_operand_slot(st, &a[m->element_of - 1])) {
+				st->vals[s].parent = xfer_operand_slot(st, &a[m->element_of - 1]);
+				st->vals[s].flags |= ENG_V_ELEMENT;
+			}
+			break;
+		case MODEL_RET_INT:
+			s = xfer_new_value(st, node);
+			if (!s)
+				break;
+			st->vals[s].flags = ENG_V_INT;
+			if (m->nonnull_if_true > 0 && (uint32_t)m->nonnull_if_true <= na &&
+			    xfer_operand_slot(st, &a[m->nonnull_if_true - 1])) {
+				st->vals[s].flags |= ENG_V_INT_TESTS; /* PyCallable_Check(x) */
+				st->vals[s].parent = xfer_operand_slot(st, &a[m->nonnull_if_true - 1]);
+			}
+			if (m->flags & MODEL_NEG_ON_FAILURE) {
+				st->vals[s].sign = failed ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
+				if (!failed && (m->flags & MODEL_ZERO_ON_SUCCESS)) {
+					st->vals[s].flags |= ENG_V_INT_KNOWN; /* "0 on success, -1 on failure" */
+					st->vals[s].ival = 0;
+				}
+			} else if (m->flags & MODEL_ZERO_ON_FAILURE) {
+				if (failed) {
+					st->vals[s].flags |= ENG_V_INT_KNOWN;
+					st->vals[s].ival = 0;
+					st->vals[s].sign = ENG_SIGN_NONNEG;
+				} else {
+					st->vals[s].sign = ENG_SIGN_NONZERO;
+				}
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	st->bind[n->dest] = s;
+}
+
+int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
+{
+	const struct ir_func *fn = eng->fn;
+	const struct model_fn *m = n->model;
+	if (!m || (m->flags & MODEL_HEURISTIC))
+		return 0;
+	/* PyTuple_GetItem(t, i) with i checked against the size of t (index_ranges) */
+	if (m->index_arg && eng->in_range && eng->in_range[n - fn->nodes])
+		return 0;
+	/* PyLong_FromLong(1): CPython keeps the small ints, the call cannot fail */
+	if ((m->flags & MODEL_SMALL_INT) && n->nargs >= 1 && ir_args(fn, n)[0].kind == IR_OPND_INT &&
+	    ir_args(fn, n)[0].ival >= -5 && ir_args(fn, n)[0].ival <= 256)
+		return 0;
+	int has_ok = model_mask(m, MODEL_STEALS_OK, n->nargs) != 0 || model_mask(m, MODEL_OUT_NEW, n->nargs) != 0 ||
+		     m->format_parse || m->unpack_borrowed;
+	if ((m->ret == MODEL_RET_NEW || m->ret == MODEL_RET_BORROWED) &&
+	    (m->flags & (MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL)))
+		return n->dest >= 0 || has_ok;
+	if (m->flags & (MODEL_NEG_ON_FAILURE | MODEL_ZERO_ON_FAILURE))
+		return n->dest >= 0 || has_ok;
+	return 0;
+}
+
+static void assign_operand(struct engine *eng, struct eng_state *st, int32_t node, int32_t dest,
+			   const struct ir_operand *o)
+{
+	uint8_t s = 0;
+	switch (o->kind) {
+	case IR_OPND_VAR:
+		s = st->bind[o->var];
+		break;
+	case IR_OPND_NULL:
+		s = xfer_new_value(st, node);
+		if (s)
+			st->vals[s].null = ENG_NULL;
+		break;
+	case IR_OPND_INT:
+		if (eng->fn->vars[dest].flags & IR_VAR_PTR) {
+			if (o->ival == 0) {
+				s = xfer_new_value(st, node);
+				if (s)
+					st->vals[s].null = ENG_NULL;
+			}
+			break;
+		}
+		if (o->ival < -1000000 || o->ival > 1000000)
+			break;
+		s = xfer_new_value(st, node);
+		if (s) {
+			st->vals[s].flags = ENG_V_INT | ENG_V_INT_KNOWN;
+			st->vals[s].ival = (int32_t)o->ival;
+			st->vals[s].sign = o->ival < 0 ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
+		}
+		break;
+	case IR_OPND_LOAD:
+		if (eng->fn->vars[dest].flags & IR_VAR_INT) {
+			/* an int stored into memory and read back (`s->flag = f(); if (s->flag < 0)`) */
+			s = find_field(eng->fn, st, o);
+			break;
+		}
+		if (!(eng->fn->vars[dest].flags & IR_VAR_PTR))
+			break;
+		s = find_field(eng->fn, st, o);
+		if (s)
+			break;
+		if (o->var == -2 && o->ival == 2)
+			break; /* a member of a local struct filled elsewhere (`r = read(self); return
+				* r.chunk;`): whether it holds a reference is the filler's business */
+		s = xfer_new_value(st, node);
+		if (s && o->var == -2 && o->ival == 1) {
+			/* a global the model says is borrowed (Py_None's struct, kv_empty) */
+			st->vals[s].flags = ENG_V_BORROWED | ENG_V_OBJ;
+			st->vals[s].null = ENG_NONNULL;
+			break;
+		}
+		if (s) {
+			st->vals[s].flags = ENG_V_LOADED;
+			st->vals[s].null = ENG_MAYBE;
+			/* p->f lives as long as the object p holds: it dies when p's last reference goes */
+			if (o->var >= 0 && st->bind[o->var] && !st->vals[st->bind[o->var]].param)
+				st->vals[s].parent = st->bind[o->var];
+			if (o->var != -1 && o->str) {
+				st->vals[s].flags |= ENG_V_FIELD;
+				st->vals[s].key_site = node;
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	st->bind[dest] = s;
+}
+
+/* Refines value slot s for one branch direction; returns 0 when that direction is infeasible. */
+/* ---- integers: what the comparisons with constants say ---------------------------------------
+ * An integer value is known exactly (ENG_V_INT_KNOWN) or by its sign (enum eng_sign): NEG is
+ * [-inf, -1], NONNEG [0, inf], POS [1, inf], NONZERO everything but 0. A comparison with a
+ * constant intersects that range with its edge's and maps the result back (a range the signs
+ * cannot say, such as [0, 9], becomes the widest sign that holds). */
+
+#define INT_INF (INT64_C(1) << 40)
+
+static void int_range(const struct eng_value *v, int64_t *lo, int64_t *hi)
+{
+	*lo = -INT_INF;
+	*hi = INT_INF;
+	if (v->flags & ENG_V_INT_KNOWN)
+		*lo = *hi = v->ival;
+	else if (v->sign == ENG_SIGN_NEG)
+		*hi = -1;
+	else if (v->sign == ENG_SIGN_NONNEG)
+		*lo = 0;
+	else if (v->sign == ENG_SIGN_POS)
+		*lo = 1;
+}
+
+/* Intersects v's range with [lo, hi], and with "not 0" when nonzero; 0 when empty. */
+static int int_constrain(struct eng_value *v, int64_t lo, int64_t hi, int nonzero)
+{
+	int64_t vlo, vhi;
+	int_range(v, &vlo, &vhi);
+	nonzero |= v->sign == ENG_SIGN_NONZERO;
+	if (lo > vlo)
+		vlo = lo;
+	if (hi < vhi)
+		vhi = hi;
+	if (nonzero && vlo == 0)
+		vlo = 1;
+	if (nonzero && vhi == 0)
+		vhi = -1;
+	if (vlo > vhi)
+		return 0;
+	if (vlo == vhi && vlo >= -1000000 && vlo <= 1000000) {
+		v->flags |= ENG_V_INT_KNOWN;
+		v->ival = (int32_t)vlo;
+		v->sign = vlo < 0 ? ENG_SIGN_NEG : vlo > 0 ? ENG_SIGN_POS : ENG_SIGN_NONNEG;
+		return 1;
+	}
+	if (v->flags & ENG_V_INT_KNOWN)
+		return 1;
+	v->sign = vlo >= 1 ? ENG_SIGN_POS : vlo >= 0 ? ENG_SIGN_NONNEG : vhi <= -1 ? ENG_SIGN_NEG
+		: nonzero ? ENG_SIGN_NONZERO : ENG_SIGN_ANY;
+	return 1;
+}
+
+/* v == k on the true edge, v != k on the other. */
+static int int_equals(struct eng_value *v, int64_t k, int taken_true)
+{
+	if (taken_true)
+		return int_constrain(v, k, k, 0);
+	int64_t lo, hi;
+	int_range(v, &lo, &hi);
+	if (lo == k && hi == k)
+		return 0;
+	if (k == 0)
+		return int_constrain(v, -INT_INF, INT_INF, 1);
+	if (k == lo)
+		return int_constrain(v, lo + 1, INT_INF, 0);
+	if (k == hi)
+		return int_constrain(v, -INT_INF, hi - 1, 0);
+	return 1;
+}
+
+/* Refines value slot s for one branch direction; returns 0 when that direction is infeasible. */
+static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, const struct ir_node *n, int taken_true)
+{
+	if (!s)
+		return 1;
+	struct eng_value *v = &st->vals[s];
+	int is_int = (v->flags & ENG_V_INT) != 0;
+	switch (n->cond) {
+	case IR_COND_NULL:
+		if (is_int) {
+			if (!taken_true && (v->flags & ENG_V_INT_TESTS) && v->parent) {
+				struct eng_value *o = &st->vals[v->parent];
+				if (o->null == ENG_NULL || o->null == ENG_NULL_FAIL)
+					return 0; /* non-zero for a NULL argument: impossible */
+				o->null = ENG_NONNULL;
+			}
+			return int_equals(v, 0, taken_true);
+		}
+		if (v->sign == ENG_SIGN_ERR_QUERY && v->null == ENG_MAYBE) {
+			/* if (PyErr_Occurred()): the edge says whether an error is set */
+			if (st->err == (taken_true ? ENG_ERR_SET : ENG_ERR_CLEAR))
+				return 0;
+			st->err = taken_true ? ENG_ERR_CLEAR : ENG_ERR_SET;
+		}
+		if (v->null == ENG_NONNULL)
+			return !taken_true;
+		if (v->null == ENG_NULL || v->null == ENG_NULL_FAIL)
+			return taken_true; /* a use after "if (!x)" is still a use of the failed result */
+		if (taken_true) {
+			v->null = ENG_NULL;
+			v->owned = 0;
+		} else {
+			v->null = ENG_NONNULL;
+		}
+		return 1;
+	case IR_COND_NEG:
+		if (!is_int)
+			return 1;
+		return taken_true ? int_constrain(v, -INT_INF, -1, 0) : int_constrain(v, 0, INT_INF, 0);
+	case IR_COND_IS:
+		/* the address of a global is never NULL: a failed result is never equal to it */
+		if (taken_true && !is_int && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL))
+			return 0;
+		/* x == &G taken: x is G from here on (a later Py_DECREF(&G) releases x) */
+		if (taken_true && !is_int && n->nargs > 1 && v->sign == ENG_SIGN_ANY) {
+			v->sign = ENG_SIGN_IS_GLOBAL;
+			v->ival = (int32_t)(n->arg0 + 1);
+			if (v->null != ENG_NULL && v->null != ENG_NULL_FAIL)
+				v->null = ENG_NONNULL;
+		}
+		(void)fn;
+		return 1;
+	case IR_COND_EQ:
+		if (!is_int || n->ival < -1000000 || n->ival > 1000000)
+			return 1;
+		return int_equals(v, n->ival, taken_true);
+	default:
+		return 1;
+	}
+}
+
+/* `v < K` (var_first) or `K < v` on one edge: the range of v's value. */
+static int refine_lt(struct eng_value *v, int64_t k, int var_first, int taken_true)
+{
+	if (!(v->flags & ENG_V_INT) || k < -1000000 || k > 1000000)
+		return 1;
+	if (var_first)
+		return taken_true ? int_constrain(v, -INT_INF, k - 1, 0) : int_constrain(v, k, INT_INF, 0);
+	return taken_true ? int_constrain(v, k + 1, INT_INF, 0) : int_constrain(v, -INT_INF, k, 0);
+}
+
+/* ---- one function per IR operation (called by explore.c's step) -------------------------- */
+
+void xfer_call_derefs(struct engine *eng, const struct eng_state *st, int32_t node)
+{
+	const struct ir_node *n = &eng->fn->nodes[node];
+	const struct ir_operand *a = ir_args(eng->fn, n);
+	if (!n->model || (n->model->flags & MODEL_HEURISTIC))
+		return;
+	for (uint32_t k = 0; k < n->nargs && k < 32; k++) {
+		const struct eng_value *v = engine_operand_value(st, &a[k]);
+		if (v && v->param && v->null == ENG_MAYBE && !(model_null_ok(n->model, n->nargs) & (1u << k)) &&
+		    v->param <= 32)
+			eng->ret.deref_unchecked |= 1u << (v->param - 1);
+	}
+}
+
+void xfer_assign(struct engine *eng, struct eng_state *st, int32_t node)
+{
+	const struct ir_func *fn = eng->fn;
+	const struct ir_node *n = &fn->nodes[node];
+	assign_operand(eng, st, node, n->dest, &ir_args(fn, n)[0]);
+	if (!(fn->vars[n->dest].flags & IR_VAR_TEMP))
+		unlink_base(fn, st, n->dest); /* p = ...: p->f names other memory now */
+}
+
+void xfer_store(struct engine *eng, struct eng_state *w, int32_t node)
+{
+	const struct ir_func *fn = eng->fn;
+	const struct ir_node *n = &fn->nodes[node];
+	const struct ir_operand *a = ir_args(fn, n);
+	if (n->nargs > 1) {
+		/* tmp = p->f; p->f = NULL: the container's reference moves to the function */
+		uint8_t old = find_field(fn, w, &a[1]);
+		if (old && a[0].kind == IR_OPND_NULL && w->vals[old].owned < 100) {
+			w->vals[old].owned++;
+			w->vals[old].flags |= ENG_V_HAD_OWNED;
+		}
+		unlink_field(fn, w, &a[1]);
+	}
+	if (n->nargs > 1 && a[1].var >= 0 && a[1].str && a[1].str[0] == '*' && fn->vars[a[1].var].param >= 0 &&
+	    w->bind[a[1].var] && a[0].kind == IR_OPND_VAR && w->bind[a[0].var]) {
+		const struct eng_value *v = &w->vals[w->bind[a[0].var]];
+		if (v->flags & (ENG_V_OBJ | ENG_V_BORROWED | ENG_V_LOADED | ENG_V_HAD_OWNED) || v->param)
+			w->vals[w->bind[a[1].var]].flags |= v->owned > 0 ? ENG_V_OUT_OWNED : ENG_V_OUT_BORROWED;
+	}
+	if (n->nargs && xfer_arg_slot(fn, w, &a[0])) { /* a var, or &G naming a value (x == &G) */
+		struct eng_value *v = &w->vals[xfer_arg_slot(fn, w, &a[0])];
+		v->flags |= ENG_V_STORED;
+		if (v->owned > 0)
+			v->flags |= ENG_V_ESCAPED;
+		if (n->nargs > 1 && a[1].var != -1 && a[1].str && !(v->flags & ENG_V_FIELD)) {
+			v->flags |= ENG_V_FIELD; /* p->f = v; later loads of p->f give v */
+			v->key_site = node;
+		}
+	}
+}
+
+int xfer_use(struct engine *eng, struct eng_state *w, int32_t node)
+{
+	const struct ir_node *n = &eng->fn->nodes[node];
+	uint8_t s = n->nargs ? xfer_operand_slot(w, &ir_args(eng->fn, n)[0]) : 0;
+	if (!s)
+		return 1;
+	struct eng_value *v = &w->vals[s];
+	if (v->param && v->null == ENG_MAYBE && v->param <= 32)
+		eng->ret.deref_unchecked |= 1u << (v->param - 1);
+	if (v->null == ENG_MAYBE)
+		v->null = ENG_NONNULL; /* it was dereferenced: from here on it is not NULL */
+	else if (v->null == ENG_NULL_FAIL || v->null == ENG_NULL)
+		return 0; /* the program stops here (reported by rc-unchecked-null): a helper that
+			   * dereferences an unchecked allocation does not return NULL */
+	return 1;
+}
+
+void xfer_count(struct engine *eng, struct eng_state *w, int32_t node)
+{
+	const struct ir_node *n = &eng->fn->nodes[node];
+	uint8_t s = n->nargs ? xfer_operand_slot(w, &ir_args(eng->fn, n)[0]) : 0;
+	if (s)
+		w->vals[s].delta = (int8_t)(w->vals[s].delta + (n->ival > 0 ? 1 : -1));
+}
+
+int xfer_branch(struct engine *eng, struct eng_state *w, int32_t node, int t)
+{
+	const struct ir_func *fn = eng->fn;
+	const struct ir_node *n = &fn->nodes[node];
+	const struct ir_operand *a = ir_args(fn, n);
+	uint8_t s = n->nargs ? xfer_operand_slot(w, &a[0]) : 0;
+	if (!s && n->nargs && a[0].kind == IR_OPND_VAR && n->cond != IR_COND_UNKNOWN && n->cond != IR_COND_LT &&
+	    (fn->vars[a[0].var].flags & (IR_VAR_PTR | IR_VAR_INT))) {
+		/* a var the analysis does not follow (from an unknown call, or whose address was
+		 * taken) is still one value until it is assigned: what this test learns holds for
+		 * the next test of it (`if (n == 0) ...; if (n) ...`). For x == &G: on the equal
+		 * edge x is G, an object whose references the analysis does not count. */
+		s = xfer_new_value(w, node);
+		if (s) {
+			w->bind[a[0].var] = s;
+			if (fn->vars[a[0].var].flags & IR_VAR_INT)
+				w->vals[s].flags = ENG_V_INT;
+			else if (n->cond != IR_COND_IS) {
+				w->vals[s].null = ENG_MAYBE;
+				w->vals[s].flags = ENG_V_OPAQUE;
+			}
+		}
+	}
+	if (n->cond == IR_COND_LT && n->nargs == 2) {
+		/* v < K or K < v: the var's value, made one for the next test if not followed */
+		int vi = a[0].kind == IR_OPND_VAR && a[1].kind == IR_OPND_INT ? 0
+			 : a[1].kind == IR_OPND_VAR && a[0].kind == IR_OPND_INT ? 1
+										: -1;
+		if (vi < 0 || !(fn->vars[a[vi].var].flags & IR_VAR_INT))
+			return 1;
+		uint8_t vs = w->bind[a[vi].var];
+		if (!vs) {
+			vs = xfer_new_value(w, node);
+			if (!vs)
+				return 1;
+			w->vals[vs].flags = ENG_V_INT;
+			w->bind[a[vi].var] = vs;
+		}
+		return refine_lt(&w->vals[vs], a[1 - vi].ival, vi == 0, t == 0);
+	}
+	return refine(fn, w, s, n, t == 0);
+}
