@@ -12,9 +12,13 @@
 
 /* Values read from memory stay reachable from it: taking a reference to one is the memory's
  * business (pinning), not a leak of this function. */
+/* A reference the function took to a static object it named (Py_INCREF(&MyType), rv = Py_None;
+ * Py_INCREF(rv)) is not followed as a leak: the object is never freed. A call's new reference
+ * that turned out to be Py_None (`if (r == Py_None)`) still is. */
 static int owned_and_live(const struct eng_value *v)
 {
-	return v && v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && value_may_be_live(v);
+	return v && v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && value_may_be_live(v) &&
+	       !(v->sign == ENG_SIGN_IS_GLOBAL && (v->flags & ENG_V_BORROWED));
 }
 
 static void on_assign(struct engine *eng, const struct eng_event_info *ev, void *data)

@@ -29,6 +29,9 @@ static int stored_only_ref(const struct eng_value *v)
 
 static int borrowed_return(const struct eng_value *v)
 {
+	/* a released one is rc-use-after-release's (returned after its release) */
+	if (v && (v->flags & ENG_V_FREED) && !(v->flags & ENG_V_ESCAPED))
+		return 0;
 	return v && v->owned == 0 && value_may_be_live(v) && !(v->flags & ENG_V_INT) &&
 	       (v->flags & (ENG_V_BORROWED | ENG_V_LOADED | ENG_V_STOLEN | ENG_V_FREED | ENG_V_ESCAPED | ENG_V_OBJ));
 }

@@ -52,6 +52,23 @@ static void on_use(struct engine *eng, const struct eng_event_info *ev, void *da
 		      "'%s' is dereferenced after its last reference was released", name);
 }
 
+/* `Py_DECREF(x); return x;`: the caller receives a released object. Only a reference the
+ * function owned itself and never handed to anyone (a call could have kept a reference of its
+ * own: `PyDict_SetItem(d, k, x); Py_DECREF(x); return x;` returns one the dict holds). */
+static void on_return(struct engine *eng, const struct eng_event_info *ev, void *data)
+{
+	(void)data;
+	if (!ev->node->nargs || !ev->fn->returns_ptr)
+		return;
+	const struct eng_value *v = engine_operand_value(ev->state, ir_args(ev->fn, ev->node));
+	if (!freed(v) || !(v->flags & ENG_V_HAD_OWNED) || v->parent ||
+	    (v->flags & (ENG_V_PASSED | ENG_V_STORED | ENG_V_LOADED)) || !first_use(eng, ev, v))
+		return;
+	const char *name = value_label(eng, ev->state, v);
+	engine_report(eng, ev->self, ev->node->loc, v, name, "'%s' is returned after its last reference was released",
+		      name);
+}
+
 const struct check check_use_after_release = {
 	.id = "rc-use-after-release",
 	.description = "a reference is used after its last owned reference was released",
@@ -60,5 +77,6 @@ const struct check check_use_after_release = {
 	.handler = {
 		[ENG_EV_CALL] = on_call,
 		[ENG_EV_USE] = on_use,
+		[ENG_EV_RETURN] = on_return,
 	},
 };

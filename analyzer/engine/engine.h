@@ -61,6 +61,9 @@ enum eng_value_flags {
 	 * API modelled whole): that it only borrowed it, and that losing it later is a leak, is a
 	 * guess */
 	ENG_V_GUESS = 1u << 17,
+	/* handed to a call as an argument (other than to be released): the callee may have taken a
+	 * reference of its own (PyDict_SetItem(d, k, v)) */
+	ENG_V_PASSED = 1u << 18,
 };
 
 enum eng_sign {

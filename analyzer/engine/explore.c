@@ -143,6 +143,9 @@ const char *engine_value_name(const struct engine *eng, const struct eng_state *
 		if (!temp)
 			temp = eng->fn->vars[i].name;
 	}
+	if (!temp && v->sign == ENG_SIGN_IS_GLOBAL && v->ival >= 0 && (uint32_t)v->ival < eng->fn->nops &&
+	    eng->fn->ops[v->ival].str)
+		return eng->fn->ops[v->ival].str; /* a static object no var holds: &MyType */
 	return temp;
 }
 
@@ -156,6 +159,11 @@ const char *engine_value_origin(const struct engine *eng, const struct eng_value
 				return buf;
 			}
 		snprintf(buf, sizeof eng->origin_buf, "parameter %d", v->param);
+		return buf;
+	}
+	if (v->sign == ENG_SIGN_IS_GLOBAL && v->ival >= 0 && (uint32_t)v->ival < eng->fn->nops &&
+	    eng->fn->ops[v->ival].str && !(v->flags & ENG_V_HAD_OWNED)) {
+		snprintf(buf, sizeof eng->origin_buf, "the static object '%s'", eng->fn->ops[v->ival].str);
 		return buf;
 	}
 	if (v->site >= 0 && (uint32_t)v->site < eng->fn->nnodes) {
@@ -196,6 +204,7 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 		 * next read of that memory gives: `self->data = PyDict_New(); ... if (self->data ==
 		 * NULL)` tests the call's result */
 		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_FREED)) ||
+			   (v->sign == ENG_SIGN_IS_GLOBAL && v->owned > 0) || /* Py_INCREF(&T) before a steal */
 			   (v->flags & ENG_V_OWES); /* reported at the return unless paid back */
 		if (!map[s] && keep) {
 			map[s] = (uint8_t)++n;

@@ -240,6 +240,24 @@ static void bind_new_out(struct eng_state *st, int32_t var, int32_t node, int ow
 	st->bind[var] = s;
 }
 
+/* The address of a static object (`&MyType`, `Py_None`) handed to a count operation before the
+ * path knew anything of it: a value naming it (sign IS_GLOBAL), borrowed, so that an acquire
+ * gives the function a reference a later steal can take (`Py_INCREF(&T);
+ * PyModule_AddObject(m, "T", (PyObject *)&T)`), and a steal without one is owed (reported by
+ * rc-release-borrowed at the return unless an acquire pays it back). 0 for other operands. */
+static uint8_t global_value(const struct ir_func *fn, struct eng_state *st, const struct ir_operand *o, int32_t node)
+{
+	if (o->kind != IR_OPND_FIELD || o->var != -2 || !o->str)
+		return 0;
+	uint8_t s = xfer_new_value(st, node);
+	if (!s)
+		return 0;
+	st->vals[s].flags = ENG_V_BORROWED | ENG_V_OBJ;
+	st->vals[s].sign = ENG_SIGN_IS_GLOBAL;
+	st->vals[s].ival = (int32_t)(o - fn->ops);
+	return s;
+}
+
 /* irfacts_var_read_later, its answers kept per (node, var): each is a search of the function. */
 static int var_read_later_cached(struct engine *eng, int32_t from, int32_t var)
 {
@@ -387,6 +405,10 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	for (uint32_t k = 0; k < na; k++) {
 		uint32_t bit = k < 32 ? 1u << k : 0;
 		uint8_t s = xfer_arg_slot(fn, st, &a[k]);
+		if (!s && m && !heuristic && ((rel | steals | acq) & bit))
+			s = global_value(fn, st, &a[k], node);
+		if (s && !(rel & bit))
+			st->vals[s].flags |= ENG_V_PASSED;
 		if (s && m && !heuristic && !(nonnull_ok & bit) && st->vals[s].null == ENG_NULL_FAIL)
 			st->vals[s].null = ENG_NULL; /* reported once (rc-unchecked-null) */
 		if (a[k].kind == IR_OPND_ADDR) {
@@ -607,6 +629,17 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 	switch (o->kind) {
 	case IR_OPND_VAR:
 		s = st->bind[o->var];
+		break;
+	case IR_OPND_FIELD:
+		/* rv = Py_None: the local names a static object the model says is borrowed */
+		if (o->var == -2 && o->ival == 1 && o->str && (eng->fn->vars[dest].flags & IR_VAR_PTR)) {
+			s = xfer_arg_slot(eng->fn, st, o); /* a value the path already has for it */
+			if (!s && (s = xfer_new_value(st, node)) != 0) {
+				st->vals[s].flags = ENG_V_BORROWED | ENG_V_OBJ;
+				st->vals[s].sign = ENG_SIGN_IS_GLOBAL;
+				st->vals[s].ival = (int32_t)(o - eng->fn->ops);
+			}
+		}
 		break;
 	case IR_OPND_NULL:
 		s = xfer_new_value(st, node);
