@@ -13,8 +13,8 @@
 #include "models/model.h"
 #include "util.h"
 
+#include <assert.h>
 #include <stdint.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,15 +105,12 @@ static void kids_free(struct kids *k)
 		free(k->v);
 }
 
-/* The environment of the function cfg_build is lowering on this thread (NULL outside it). */
-static _Thread_local const struct cfg_env *lowering_env;
 static int include_point(const struct cfg_env *env, CXFile f, unsigned *line, unsigned *col);
 
-struct ir_loc cfg_loc(CXSourceLocation l)
+struct ir_loc cfg_loc(const struct cfg_env *env, CXSourceLocation l)
 {
 	unsigned line = 0, col = 0;
 	CXFile f = NULL;
-	const struct cfg_env *env = lowering_env;
 	clang_getExpansionLocation(l, env ? &f : NULL, &line, &col, NULL);
 	if (env && f && env->main_file && !clang_File_isEqual(f, env->main_file))
 		include_point(env, f, &line, &col);
@@ -121,9 +118,9 @@ struct ir_loc cfg_loc(CXSourceLocation l)
 	return r;
 }
 
-static struct ir_loc loc_of(CXCursor c)
+static struct ir_loc loc_of(struct cx *x, CXCursor c)
 {
-	return cfg_loc(clang_getCursorLocation(c));
+	return cfg_loc(x->env, clang_getCursorLocation(c));
 }
 
 static char *spelling(struct cx *x, CXCursor c)
@@ -173,167 +170,25 @@ static int is_expr(CXCursor c)
 	return clang_isExpression(clang_getCursorKind(c));
 }
 
-/* ---- operators written inside the body of a macro defined in the main file -------------------
- * libclang cannot tokenize a macro body through the expansion (its "spelling" locations are
- * file locations), so `if (item == NULL) goto fail;` inside SET_ITEM(...) would have no known
- * operator. The body is read from the main file's `#define NAME` instead and searched for
- * "LHS-end OP RHS-start" with the operands' own spellings; used only when that gives one
- * operator. */
+/* ---- operators --------------------------------------------------------------------------------
+ * libclang (17+) says which operator a BinaryOperator, CompoundAssignOperator or UnaryOperator
+ * cursor is, wherever it is written: in the function, in a macro argument or inside a macro
+ * body. Nothing is read from tokens or from macro definitions. */
 
-struct mtok {
-	const char *p;
-	unsigned len;
-	char kind; /* 'i' identifier, 'n' number, 's' string/char literal, 'p' punctuation */
-};
-
-static const char *const mac_puncts[] = {
-	"<<=", ">>=", "...", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "*=", "/=", "%=",
-	"+=", "-=", "&=", "^=", "|=", "##",
-};
-
-/* Lexes [p, end) into at most max tokens; one_line: a macro body (one logical line, ends at a
- * newline or a // comment). Stops at a '#' outside a macro body (a directive: the caller falls
- * back to libclang) and returns max + 1 then. */
-static unsigned macro_lex(const char *p, const char *end, struct mtok *t, unsigned max, int one_line)
+static enum CXBinaryOperatorKind binop(CXCursor c)
 {
-	unsigned n = 0;
-	while (p < end && n < max) {
-		if (*p == '\\' && p + 1 < end && (p[1] == '\n' || p[1] == '\r')) {
-			p += 2;
-			continue;
-		}
-		if (*p == '\n' && one_line)
-			break;
-		if (*p == '#' && !one_line)
-			return max + 1;
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v' || *p == '\n') {
-			p++;
-			continue;
-		}
-		if (*p == '/' && p + 1 < end && p[1] == '*') {
-			const char *q = p + 2;
-			while (q + 1 < end && !(q[0] == '*' && q[1] == '/'))
-				q++;
-			p = q + 2 <= end ? q + 2 : end;
-			continue;
-		}
-		if (*p == '/' && p + 1 < end && p[1] == '/') {
-			if (one_line)
-				break;
-			while (p < end && *p != '\n')
-				p++;
-			continue;
-		}
-		struct mtok *k = &t[n];
-		k->p = p;
-		if (isalpha((unsigned char)*p) || *p == '_') {
-			while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
-				p++;
-			k->kind = 'i';
-		} else if (isdigit((unsigned char)*p)) {
-			while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '.'))
-				p++;
-			k->kind = 'n';
-		} else if (*p == '"' || *p == '\'') {
-			char q = *p++;
-			while (p < end && *p != q && *p != '\n') {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				p++;
-			}
-			if (p < end && *p == q)
-				p++;
-			k->kind = 's';
-		} else {
-			unsigned len = 1;
-			for (size_t i = 0; i < sizeof mac_puncts / sizeof *mac_puncts; i++) {
-				size_t l = strlen(mac_puncts[i]);
-				if ((size_t)(end - p) >= l && !memcmp(p, mac_puncts[i], l) && l > len)
-					len = (unsigned)l;
-			}
-			p += len;
-			k->kind = 'p';
-		}
-		k->len = (unsigned)(p - k->p);
-		n++;
-	}
-	return n;
+	return clang_getCursorBinaryOperatorKind(c);
 }
 
-static int mtok_is(const struct mtok *t, const char *s)
+static enum CXUnaryOperatorKind unop(CXCursor c)
 {
-	return t->len == strlen(s) && !memcmp(t->p, s, t->len);
+	return clang_getCursorUnaryOperatorKind(c);
 }
 
-/* Tokenizes [from, to) and copies the first punctuation token into buf. */
-static int first_punct(const struct cfg_env *env, CXSourceLocation from, CXSourceLocation to, char *buf, size_t n)
+static int is_comparison(enum CXBinaryOperatorKind op)
 {
-	CXTranslationUnit tu = env->tu;
-	/* macro locations cannot be tokenized: use their expansion points in the file, or for
-	 * macro arguments their spelling */
-	CXFile fa = NULL, fb = NULL;
-	unsigned oa = 0, ob = 0;
-	clang_getExpansionLocation(from, &fa, NULL, NULL, &oa);
-	clang_getExpansionLocation(to, &fb, NULL, NULL, &ob);
-	if (!fa || !fb || !clang_File_isEqual(fa, fb) || oa >= ob) {
-		clang_getSpellingLocation(from, &fa, NULL, NULL, &oa);
-		clang_getSpellingLocation(to, &fb, NULL, NULL, &ob);
-		if (!fa || !fb || !clang_File_isEqual(fa, fb) || oa >= ob)
-			return 0;
-	}
-	/* in the main file, lex its text: much cheaper than clang_tokenize */
-	if (env->main_text && env->main_file && ob <= env->main_len && clang_File_isEqual(fa, env->main_file)) {
-		struct mtok t[64];
-		unsigned nt = macro_lex(env->main_text + oa, env->main_text + ob, t, 64, 0);
-		if (nt <= 64) {
-			for (unsigned i = 0; i < nt; i++)
-				if (t[i].kind == 'p' && !mtok_is(&t[i], "(") && !mtok_is(&t[i], ")")) {
-					if (t[i].len >= n)
-						return 0;
-					memcpy(buf, t[i].p, t[i].len);
-					buf[t[i].len] = '\0';
-					return 1;
-				}
-			return 0;
-		}
-	}
-	CXSourceRange r = clang_getRange(clang_getLocationForOffset(tu, fa, oa), clang_getLocationForOffset(tu, fb, ob));
-	CXToken *toks = NULL;
-	unsigned nt = 0;
-	clang_tokenize(tu, r, &toks, &nt);
-	int found = 0;
-	for (unsigned i = 0; i < nt && !found; i++) {
-		if (clang_getTokenKind(toks[i]) != CXToken_Punctuation)
-			continue;
-		CXString s = clang_getTokenSpelling(tu, toks[i]);
-		const char *p = clang_getCString(s);
-		if (p && *p && strcmp(p, "(") && strcmp(p, ")")) {
-			snprintf(buf, n, "%s", p);
-			found = 1;
-		}
-		clang_disposeString(s);
-	}
-	if (toks)
-		clang_disposeTokens(tu, toks, nt);
-	return found;
-}
-
-/* Fallback for code inside macro bodies: the operator after the printed left operand. */
-/* Tokens of the text that starts where `from` is spelled (up to 256 bytes of its file). */
-static int spelled_tokens(CXTranslationUnit tu, CXSourceLocation from, CXToken **toks, unsigned *nt)
-{
-	CXFile f = NULL;
-	unsigned off = 0;
-	clang_getSpellingLocation(from, &f, NULL, NULL, &off);
-	if (!f)
-		return 0;
-	size_t size = 0;
-	if (!clang_getFileContents(tu, f, &size) || off >= size)
-		return 0;
-	unsigned end = (unsigned)(size - off > 256 ? off + 256 : size);
-	clang_tokenize(tu, clang_getRange(clang_getLocationForOffset(tu, f, off), clang_getLocationForOffset(tu, f, end)),
-		       toks, nt);
-	return *nt > 0;
+	return op == CXBinaryOperator_LT || op == CXBinaryOperator_GT || op == CXBinaryOperator_LE ||
+	       op == CXBinaryOperator_GE || op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE;
 }
 
 static int tok_is(CXTranslationUnit tu, CXToken t, const char *s)
@@ -345,132 +200,8 @@ static int tok_is(CXTranslationUnit tu, CXToken t, const char *s)
 	return r;
 }
 
-/* Skips a balanced (...) or [...] group starting at toks[i]; returns the index after it. */
-static unsigned skip_group(CXTranslationUnit tu, CXToken *toks, unsigned nt, unsigned i)
-{
-	int depth = 0;
-	for (; i < nt; i++) {
-		if (tok_is(tu, toks[i], "(") || tok_is(tu, toks[i], "["))
-			depth++;
-		else if (tok_is(tu, toks[i], ")") || tok_is(tu, toks[i], "]")) {
-			if (--depth == 0)
-				return i + 1;
-		}
-	}
-	return nt;
-}
-
-/* Skips one operand without binary operators (casts, prefix/postfix operators, calls,
- * subscripts, members); returns the index of the token after it. */
-static unsigned skip_operand(CXTranslationUnit tu, CXToken *toks, unsigned nt, unsigned i)
-{
-	static const char *const prefix[] = { "!", "-", "+", "~", "*", "&", "++", "--" };
-	for (int guard = 0; i < nt && guard < 64; guard++) {
-		int is_prefix = 0;
-		for (size_t k = 0; k < sizeof prefix / sizeof prefix[0]; k++)
-			if (tok_is(tu, toks[i], prefix[k]))
-				is_prefix = 1;
-		if (!is_prefix)
-			break;
-		i++;
-	}
-	if (i >= nt)
-		return nt;
-	if (tok_is(tu, toks[i], "(")) {
-		i = skip_group(tu, toks, nt, i);
-		/* a cast: an operand follows */
-		if (i < nt && (clang_getTokenKind(toks[i]) == CXToken_Identifier ||
-			       clang_getTokenKind(toks[i]) == CXToken_Literal || tok_is(tu, toks[i], "(")))
-			return skip_operand(tu, toks, nt, i);
-	} else {
-		i++;
-	}
-	while (i < nt) {
-		if (tok_is(tu, toks[i], "(") || tok_is(tu, toks[i], "["))
-			i = skip_group(tu, toks, nt, i);
-		else if (tok_is(tu, toks[i], ".") || tok_is(tu, toks[i], "->"))
-			i += 2;
-		else if (tok_is(tu, toks[i], "++") || tok_is(tu, toks[i], "--"))
-			i++;
-		else
-			break;
-	}
-	return i;
-}
-
-/* The body of `#define name` in text (after the parameter list), or NULL. */
-static const char *macro_body(const char *text, size_t len, const char *name, size_t nlen, const char **body_end)
-{
-	const char *end = text + len;
-	for (const char *p = text; p < end; p++) {
-		p = memchr(p, '#', (size_t)(end - p));
-		if (!p)
-			return NULL;
-		const char *q = p + 1;
-		while (q < end && (*q == ' ' || *q == '\t'))
-			q++;
-		if ((size_t)(end - q) < 7 + nlen || memcmp(q, "define", 6) || (q[6] != ' ' && q[6] != '\t'))
-			continue;
-		q += 7;
-		while (q < end && (*q == ' ' || *q == '\t'))
-			q++;
-		if ((size_t)(end - q) < nlen || memcmp(q, name, nlen) || (q + nlen < end && (isalnum((unsigned char)q[nlen]) || q[nlen] == '_')))
-			continue;
-		q += nlen;
-		if (q < end && *q == '(') {
-			while (q < end && *q != ')' && *q != '\n')
-				q++;
-			if (q < end && *q == ')')
-				q++;
-		}
-		const char *e = q;
-		while (e < end && !(*e == '\n' && e[-1] != '\\' && !(e[-1] == '\r' && e - 1 > q && e[-2] == '\\')))
-			e++;
-		*body_end = e;
-		return q;
-	}
-	return NULL;
-}
-
-/* Whether token t can be where an operand with this cursor ends (last) or starts (!last);
- * loose: any name, number or bracket (the operand may be a macro parameter). */
-static int operand_edge(CXCursor c, const struct mtok *t, int last, int loose)
-{
-	if (loose && last)
-		return t->kind == 'i' || t->kind == 'n' || mtok_is(t, ")");
-	c = strip(c);
-	enum CXCursorKind k = clang_getCursorKind(c);
-	if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
-		if (k == CXCursor_MemberRefExpr && !last)
-			return t->kind == 'i' || mtok_is(t, "(") || mtok_is(t, "*");
-		CXString sp = clang_getCursorSpelling(c);
-		const char *s = clang_getCString(sp);
-		int r = t->kind == 'i' && s && t->len == strlen(s) && !memcmp(t->p, s, t->len);
-		clang_disposeString(sp);
-		return r || (t->kind == 'i' && !last); /* the name may come from a macro argument */
-	}
-	if (k == CXCursor_IntegerLiteral)
-		return t->kind == 'n' || mtok_is(t, "NULL");
-	if (k == CXCursor_CStyleCastExpr) /* NULL is ((void *)0) */
-		return last ? t->kind != 'p' || mtok_is(t, ")") : mtok_is(t, "NULL") || mtok_is(t, "(");
-	if (k == CXCursor_CallExpr)
-		return last ? mtok_is(t, ")") : t->kind == 'i';
-	return last ? (t->kind != 'p' || mtok_is(t, ")") || mtok_is(t, "]")) : (t->kind != 'p' || mtok_is(t, "(") || mtok_is(t, "!") || mtok_is(t, "*") || mtok_is(t, "&"));
-}
-
-static int macro_body_find(const char *body, const char *body_end, CXCursor lhs, CXCursor rhs, char *buf, size_t n);
-
-/* Per unit: the files it includes, and the bodies found (or not) for each macro name asked. */
-struct cfg_macro_entry {
-	char *name;
-	const char *body, *end; /* NULL: no definition found */
-	/* the further definitions in the same file (#if branches), found on first use */
-	const char **more, **more_end;
-	unsigned nmore;
-	int have_more;
-};
-
-struct cfg_macros {
+/* Per unit: the files it includes and where each is included from (for include_point). */
+struct cfg_unit {
 	CXFile *files;
 	unsigned nfiles, cap_files;
 	int have_files;
@@ -478,25 +209,17 @@ struct cfg_macros {
 	 * innermost first; stacks[i] has nstack[i] entries) */
 	CXSourceLocation **stacks;
 	unsigned *nstack;
-	struct cfg_macro_entry *e;
-	unsigned n, cap;
 };
 
-struct cfg_macros *cfg_macros_new(void)
+struct cfg_unit *cfg_unit_new(void)
 {
-	return util_xcalloc(1, sizeof(struct cfg_macros));
+	return util_xcalloc(1, sizeof(struct cfg_unit));
 }
 
-void cfg_macros_free(struct cfg_macros *m)
+void cfg_unit_free(struct cfg_unit *m)
 {
 	if (!m)
 		return;
-	for (unsigned i = 0; i < m->n; i++) {
-		free(m->e[i].name);
-		free(m->e[i].more);
-		free(m->e[i].more_end);
-	}
-	free(m->e);
 	for (unsigned i = 0; i < m->nfiles; i++)
 		free(m->stacks[i]);
 	free(m->stacks);
@@ -507,9 +230,9 @@ void cfg_macros_free(struct cfg_macros *m)
 
 static void add_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData data)
 {
-	struct cfg_macros *m = data;
+	struct cfg_unit *m = data;
 	if (depth == 0)
-		return; /* the main file: searched first anyway */
+		return; /* the main file */
 	if (m->nfiles == m->cap_files) {
 		m->cap_files = m->cap_files ? m->cap_files * 2 : 64;
 		m->files = util_xrealloc(m->files, m->cap_files * sizeof *m->files);
@@ -528,7 +251,7 @@ static void add_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXC
  * the function's file, and one finding per line and value covers the whole list. */
 static int include_point(const struct cfg_env *env, CXFile f, unsigned *line, unsigned *col)
 {
-	struct cfg_macros *m = env->macros;
+	struct cfg_unit *m = env->unit;
 	if (!m || !env->main_file)
 		return 0;
 	if (!m->have_files) {
@@ -549,41 +272,6 @@ static int include_point(const struct cfg_env *env, CXFile f, unsigned *line, un
 	return 0;
 }
 
-/* The body of macro `name` (length len) in the main file, else in a file the unit includes. */
-static const char *find_macro(struct cx *x, const char *name, size_t len, const char **end)
-{
-	const char *body = macro_body(x->env->main_text, x->env->main_len, name, len, end);
-	struct cfg_macros *m = x->env->macros;
-	if (body || !m)
-		return body;
-	for (unsigned i = 0; i < m->n; i++)
-		if (strlen(m->e[i].name) == len && !memcmp(m->e[i].name, name, len)) {
-			*end = m->e[i].end;
-			return m->e[i].body;
-		}
-	if (!m->have_files) {
-		clang_getInclusions(x->env->tu, add_inclusion, m);
-		m->have_files = 1;
-	}
-	for (unsigned i = 0; i < m->nfiles && !body; i++) {
-		size_t flen = 0;
-		const char *text = clang_getFileContents(x->env->tu, m->files[i], &flen);
-		if (text)
-			body = macro_body(text, flen, name, len, end);
-	}
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 16;
-		m->e = util_xrealloc(m->e, m->cap * sizeof *m->e);
-	}
-	struct cfg_macro_entry *e = &m->e[m->n++];
-	memset(e, 0, sizeof *e);
-	e->name = util_xcalloc(len + 1, 1);
-	memcpy(e->name, name, len);
-	e->body = body;
-	e->end = body ? *end : NULL;
-	return body;
-}
-
 /* Where cursor c is written in the main file's text (its expansion point), or NULL. */
 static const char *main_text_at(struct cx *x, CXCursor c)
 {
@@ -596,313 +284,6 @@ static const char *main_text_at(struct cx *x, CXCursor c)
 		return NULL;
 	return x->env->main_text + off;
 }
-
-/* Where cursor c is written (its expansion point) in the text of whichever file that is, or
- * NULL; *end is the end of that text. A macro invoked from an included file (an X-macro list
- * `#include "errors.h"` inside a function) is written there. */
-static const char *text_at(struct cx *x, CXCursor c, const char **end)
-{
-	CXFile f = NULL;
-	unsigned off = 0;
-	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
-	if (!f)
-		return NULL;
-	const char *text = NULL;
-	size_t len = 0;
-	if (x->env->main_text && x->env->main_file && clang_File_isEqual(f, x->env->main_file)) {
-		text = x->env->main_text;
-		len = x->env->main_len;
-	} else {
-		text = clang_getFileContents(x->env->tu, f, &len);
-	}
-	if (!text || off >= len)
-		return NULL;
-	*end = text + len;
-	return text + off;
-}
-
-#define MAX_DEFINITIONS 8
-
-/* Every definition of macro `name` in the file its first one is in (a macro defined again under
- * another #if branch: `#ifdef A / #define M(x) / #else / #define M(x) (x != 0)`), at most
- * MAX_DEFINITIONS; returns their number. Those of included files are kept in the unit's cache. */
-static unsigned macro_definitions(struct cx *x, const char *name, size_t len, const char **bodies, const char **ends)
-{
-	const char *end = NULL;
-	const char *b = find_macro(x, name, len, &end);
-	if (!b)
-		return 0;
-	unsigned n = 0;
-	bodies[n] = b;
-	ends[n++] = end;
-	const char *t = x->env->main_text, *te = t ? t + x->env->main_len : NULL;
-	if (t && b >= t && b < te) {
-		while (n < MAX_DEFINITIONS && (b = macro_body(end, (size_t)(te - end), name, len, &end)) != NULL) {
-			bodies[n] = b;
-			ends[n++] = end;
-		}
-		return n;
-	}
-	struct cfg_macros *m = x->env->macros;
-	struct cfg_macro_entry *e = NULL;
-	for (unsigned i = 0; m && i < m->n && !e; i++)
-		if (strlen(m->e[i].name) == len && !memcmp(m->e[i].name, name, len))
-			e = &m->e[i];
-	if (!e)
-		return n;
-	if (!e->have_more) {
-		e->have_more = 1;
-		for (unsigned i = 0; i < m->nfiles; i++) {
-			size_t flen = 0;
-			const char *ft = clang_getFileContents(x->env->tu, m->files[i], &flen);
-			if (!ft || e->body < ft || e->body >= ft + flen)
-				continue;
-			const char *at = e->end;
-			while (e->nmore < MAX_DEFINITIONS - 1 &&
-			       (b = macro_body(at, (size_t)(ft + flen - at), name, len, &end)) != NULL) {
-				e->more = util_xrealloc(e->more, (e->nmore + 1) * sizeof *e->more);
-				e->more_end = util_xrealloc(e->more_end, (e->nmore + 1) * sizeof *e->more_end);
-				e->more[e->nmore] = b;
-				e->more_end[e->nmore++] = end;
-				at = end;
-			}
-			break;
-		}
-	}
-	for (unsigned k = 0; k < e->nmore && n < MAX_DEFINITIONS; k++) {
-		bodies[n] = e->more[k];
-		ends[n++] = e->more_end[k];
-	}
-	return n;
-}
-
-/* The operator between lhs and rhs in the definitions of macro `name`. Which definition the
- * preprocessor used is not known (libclang keeps no record of skipped #if branches without a
- * detailed preprocessing record): the definitions where the operands appear with an operator
- * between them must all agree on it. */
-static int macro_definitions_find(struct cx *x, const char *name, size_t len, CXCursor lhs, CXCursor rhs, char *buf,
-				  size_t n)
-{
-	const char *bodies[MAX_DEFINITIONS], *ends[MAX_DEFINITIONS];
-	unsigned nd = macro_definitions(x, name, len, bodies, ends);
-	char found[8] = "";
-	for (unsigned d = 0; d < nd; d++) {
-		char op[8];
-		if (!macro_body_find(bodies[d], ends[d], lhs, rhs, op, sizeof op))
-			continue;
-		if (found[0] && strcmp(found, op))
-			return 0;
-		snprintf(found, sizeof found, "%s", op);
-	}
-	if (!found[0] || strlen(found) >= n)
-		return 0;
-	snprintf(buf, n, "%s", found);
-	return 1;
-}
-
-/* The name of the macro whose expansion cursor c is in, read where it is invoked, or NULL;
- * *len: its length. */
-static const char *macro_name_at(struct cx *x, CXCursor c, size_t *len)
-{
-	const char *end = NULL;
-	const char *p = text_at(x, c, &end);
-	if (!p)
-		return NULL;
-	const char *q = p;
-	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
-		q++;
-	*len = (size_t)(q - p);
-	return q == p ? NULL : p;
-}
-
-static int macro_body_op(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
-{
-	size_t len = 0;
-	const char *p = macro_name_at(x, c, &len);
-	if (!p)
-		return 0;
-	if (!macro_definitions_find(x, p, len, lhs, rhs, buf, n)) {
-		/* Py_CLEAR expanded inside a macro of the file: its body (object.h, 3.8-3.13) tests
-		 * its temporary with `_py_tmp != NULL` (3.12+: `_tmp_old_op`; our stand-in: `_rc_old`) */
-		CXCursor l = strip(lhs);
-		if (clang_getCursorKind(l) != CXCursor_DeclRefExpr)
-			return 0;
-		CXString sp = clang_getCursorSpelling(l);
-		const char *name = clang_getCString(sp);
-		int known = name && (!strcmp(name, "_py_tmp") || !strcmp(name, "_tmp_old_op") || !strcmp(name, "_rc_old"));
-		clang_disposeString(sp);
-		if (!known || n < 3)
-			return 0;
-		snprintf(buf, n, "!=");
-	}
-	/* comparisons and && || have type int: anything else was matched to the wrong text */
-	int cmp = !strcmp(buf, "==") || !strcmp(buf, "!=") || !strcmp(buf, "<") || !strcmp(buf, ">") ||
-		  !strcmp(buf, "<=") || !strcmp(buf, ">=") || !strcmp(buf, "&&") || !strcmp(buf, "||");
-	if (cmp && clang_getCanonicalType(clang_getCursorType(c)).kind != CXType_Int) {
-		buf[0] = '\0';
-		return 0;
-	}
-	return 1;
-}
-
-/* The one operator in the macro body [body, body_end) between operands shaped like lhs and rhs. */
-static int macro_body_find(const char *body, const char *body_end, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
-{
-	struct mtok t[512];
-	unsigned nt = macro_lex(body, body_end, t, 512, 1);
-	const struct mtok *op = NULL;
-	for (int loose = 0; loose < 2 && !op; loose++)
-	for (unsigned i = 1; i + 1 < nt; i++) {
-		if (t[i].kind != 'p' || mtok_is(&t[i], "(") || mtok_is(&t[i], ")") || mtok_is(&t[i], "[") ||
-		    mtok_is(&t[i], "]") || mtok_is(&t[i], ";") || mtok_is(&t[i], "{") || mtok_is(&t[i], "}") ||
-		    mtok_is(&t[i], "!") || mtok_is(&t[i], "~") || mtok_is(&t[i], "->") || mtok_is(&t[i], ".") ||
-		    mtok_is(&t[i], "#") || mtok_is(&t[i], "##") || mtok_is(&t[i], "++") || mtok_is(&t[i], "--") ||
-		    mtok_is(&t[i], ",") || mtok_is(&t[i], "?") || mtok_is(&t[i], ":") ||
-		    (t[i].p[t[i].len - 1] == '=' && !mtok_is(&t[i], "==") && !mtok_is(&t[i], "!=") &&
-		     !mtok_is(&t[i], "<=") && !mtok_is(&t[i], ">=")))
-			continue; /* not binary, or an assignment (its target would be an lvalue, above) */
-		if (!operand_edge(lhs, &t[i - 1], 1, loose) || !operand_edge(rhs, &t[i + 1], 0, loose))
-			continue;
-		if (op && (op->len != t[i].len || memcmp(op->p, t[i].p, op->len)))
-			return 0; /* two different candidates: unknown */
-		op = &t[i];
-	}
-	if (!op || op->len >= n)
-		return 0;
-	memcpy(buf, op->p, op->len);
-	buf[op->len] = '\0';
-	return 1;
-}
-
-static void binop(struct cx *x, CXCursor c, CXCursor lhs, CXCursor rhs, char *buf, size_t n)
-{
-	buf[0] = '\0';
-	/* an lvalue operand with no conversion around it is the target of an assignment (the
-	 * operands of every other binary operator are converted to rvalues): no tokens needed */
-	CXCursor target = lhs;
-	while (clang_getCursorKind(target) == CXCursor_ParenExpr) { /* (op) = NULL in Py_CLEAR */
-		struct kids pk;
-		kids_get(target, &pk);
-		CXCursor inner = pk.n == 1 ? pk.v[0] : clang_getNullCursor();
-		kids_free(&pk);
-		if (clang_Cursor_isNull(inner))
-			break;
-		target = inner;
-	}
-	enum CXCursorKind lk = clang_getCursorKind(target);
-	int lvalue = lk == CXCursor_MemberRefExpr || lk == CXCursor_ArraySubscriptExpr;
-	if (lk == CXCursor_DeclRefExpr) {
-		enum CXCursorKind dk = clang_getCursorKind(clang_getCursorReferenced(target));
-		lvalue = dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl; /* not enum constants */
-	}
-	if (clang_getCursorKind(c) == CXCursor_BinaryOperator && lvalue) {
-		snprintf(buf, n, "=");
-		return;
-	}
-	CXSourceLocation a = clang_getRangeEnd(clang_getCursorExtent(lhs));
-	CXSourceLocation b = clang_getRangeStart(clang_getCursorExtent(rhs));
-	(void)c;
-	if (first_punct(x->env, a, b, buf, n))
-		return;
-	if (macro_body_op(x, c, lhs, rhs, buf, n))
-		return;
-	/* inside a macro body: read the macro's own text after the left operand, when that operand
-	 * has no binary operator of its own */
-	if (clang_getCursorKind(strip(lhs)) == CXCursor_BinaryOperator ||
-	    clang_getCursorKind(strip(lhs)) == CXCursor_ConditionalOperator)
-		return;
-	CXToken *toks = NULL;
-	unsigned nt = 0;
-	if (!spelled_tokens(x->env->tu, clang_getRangeStart(clang_getCursorExtent(lhs)), &toks, &nt))
-		return;
-	unsigned i = skip_operand(x->env->tu, toks, nt, 0);
-	if (i < nt && clang_getTokenKind(toks[i]) == CXToken_Punctuation) {
-		CXString sp = clang_getTokenSpelling(x->env->tu, toks[i]);
-		snprintf(buf, n, "%s", clang_getCString(sp));
-		clang_disposeString(sp);
-	}
-	clang_disposeTokens(x->env->tu, toks, nt);
-}
-
-static int macro_body_unop(struct cx *x, CXCursor c, char *buf, size_t n)
-{
-	size_t len = 0;
-	const char *p = macro_name_at(x, c, &len);
-	if (!p)
-		return 0;
-	char found[8] = "";
-	const char *bodies[MAX_DEFINITIONS], *ends[MAX_DEFINITIONS];
-	unsigned nd = macro_definitions(x, p, len, bodies, ends);
-	for (unsigned d = 0; d < nd; d++) {
-		struct mtok t[512];
-		unsigned nt = macro_lex(bodies[d], ends[d], t, 512, 1);
-		for (unsigned i = 0; i + 1 < nt && i < 512; i++) {
-			if (t[i].kind != 'p' || t[i + 1].kind != 'i')
-				continue;
-			int always = mtok_is(&t[i], "!") || mtok_is(&t[i], "~");
-			int maybe = mtok_is(&t[i], "-") || mtok_is(&t[i], "*") || mtok_is(&t[i], "&");
-			/* -, * and & are unary only where no operand ends just before them */
-			int unary_pos = i == 0 ||
-					(t[i - 1].kind == 'p' && !mtok_is(&t[i - 1], ")") && !mtok_is(&t[i - 1], "]"));
-			if (!always && !(maybe && unary_pos))
-				continue;
-			if (t[i].len >= sizeof found)
-				return 0;
-			if (found[0] && (strlen(found) != t[i].len || memcmp(found, t[i].p, t[i].len)))
-				return 0; /* two different candidates: unknown */
-			memcpy(found, t[i].p, t[i].len);
-			found[t[i].len] = '\0';
-		}
-	}
-	if (!found[0] || strlen(found) >= n)
-		return 0;
-	snprintf(buf, n, "%s", found);
-	return 1;
-}
-
-static void unop(struct cx *x, CXCursor c, CXCursor kid, char *buf, size_t n)
-{
-	buf[0] = '\0';
-	CXSourceRange rc = clang_getCursorExtent(c), rk = clang_getCursorExtent(kid);
-	if (first_punct(x->env, clang_getRangeStart(rc), clang_getRangeStart(rk), buf, n))
-		return;
-	if (first_punct(x->env, clang_getRangeEnd(rk), clang_getRangeEnd(rc), buf, n))
-		return;
-	buf[0] = '\0';
-	/* inside a macro body: & and * can be told from the types */
-	CXType tr = clang_getCanonicalType(clang_getCursorType(c));
-	CXType tk = clang_getCanonicalType(clang_getCursorType(kid));
-	if (tr.kind == CXType_Pointer && tk.kind != CXType_Pointer &&
-	    clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(tr)), tk)) {
-		snprintf(buf, n, "&");
-		return;
-	}
-	if (tk.kind == CXType_Pointer && clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(tk)), tr)) {
-		snprintf(buf, n, "*");
-		return;
-	}
-	if (tk.kind == CXType_Pointer && tr.kind == CXType_Int) {
-		snprintf(buf, n, "!"); /* the only unary operator taking a pointer to an int */
-		return;
-	}
-	/* inside a macro body: a prefix operator is the first token where the expression is spelled */
-	CXToken *toks = NULL;
-	unsigned nt = 0;
-	if (spelled_tokens(x->env->tu, clang_getRangeStart(rc), &toks, &nt)) {
-		if (clang_getTokenKind(toks[0]) == CXToken_Punctuation && !tok_is(x->env->tu, toks[0], "(")) {
-			CXString sp = clang_getTokenSpelling(x->env->tu, toks[0]);
-			snprintf(buf, n, "%s", clang_getCString(sp));
-			clang_disposeString(sp);
-		}
-		clang_disposeTokens(x->env->tu, toks, nt);
-	}
-	/* the prefix operator the macro's #define writes before an operand, when that is the only
-	 * one (`if (ref && !flag)`: the operand is a macro parameter spelled at the invocation, so
-	 * the expression has no text of its own) */
-	if (!buf[0])
-		macro_body_unop(x, c, buf, n);
-}
-
 static int eval_int(CXCursor c, int64_t *out)
 {
 	CXEvalResult r = clang_Cursor_Evaluate(c);
@@ -1030,8 +411,10 @@ static int32_t new_node(struct cx *x, enum ir_op op, struct ir_loc loc)
 
 static void link_to(struct cx *x, int32_t to)
 {
-	if (x->cur >= 0 && !x->overflow)
+	if (x->cur >= 0 && !x->overflow) {
+		assert((uint32_t)x->cur < x->fn->nnodes && to >= 0 && (uint32_t)to < x->fn->nnodes);
 		x->fn->nodes[x->cur].succ[0] = to;
+	}
 }
 
 /* Appends a node after the current one and makes it current. */
@@ -1053,6 +436,7 @@ static int32_t new_label(struct cx *x)
 
 static void place(struct cx *x, int32_t label)
 {
+	assert(x->overflow || x->fn->nodes[label].op == IR_NOP);
 	link_to(x, label);
 	x->cur = label;
 }
@@ -1114,6 +498,7 @@ static int32_t named_label(struct cx *x, const char *name)
 /* Kills the temporaries created since mark (vars [mark, nvars)). */
 static void kill_temps(struct cx *x, uint32_t mark, CXCursor at)
 {
+	assert(mark <= x->fn->nvars);
 	if (x->cur < 0 || x->fn->nvars <= mark || x->overflow)
 		return;
 	int any = 0;
@@ -1122,7 +507,7 @@ static void kill_temps(struct cx *x, uint32_t mark, CXCursor at)
 			any = 1;
 	if (!any)
 		return;
-	int32_t n = emit(x, IR_KILL, loc_of(at));
+	int32_t n = emit(x, IR_KILL, loc_of(x, at));
 	for (uint32_t v = mark; v < x->fn->nvars; v++)
 		if (x->fn->vars[v].flags & IR_VAR_TEMP)
 			add_opnd(x, n, ir_var_opnd((int32_t)v));
@@ -1158,7 +543,7 @@ static void use_of(struct cx *x, struct ir_operand o, CXCursor at)
 {
 	if (o.kind != IR_OPND_VAR)
 		return;
-	int32_t n = emit(x, IR_USE, loc_of(at));
+	int32_t n = emit(x, IR_USE, loc_of(x, at));
 	add_opnd(x, n, o);
 }
 
@@ -1271,7 +656,7 @@ static struct ir_operand load_value(struct cx *x, CXCursor c, struct ir_operand 
 		name = key.str;
 	}
 	int32_t t = ir_add_var(x->fn, name, IR_VAR_PTR | IR_VAR_TEMP, -1);
-	int32_t n = emit(x, IR_ASSIGN, loc_of(c));
+	int32_t n = emit(x, IR_ASSIGN, loc_of(x, c));
 	if (!x->overflow)
 		x->fn->nodes[n].dest = t;
 	add_opnd(x, n, key);
@@ -1366,7 +751,7 @@ static void count_update(struct cx *x, int32_t v, int delta, struct ir_loc loc)
 
 static struct ir_operand lower_incdec(struct cx *x, CXCursor c, CXCursor target, int delta)
 {
-	struct ir_loc loc = loc_of(c);
+	struct ir_loc loc = loc_of(x, c);
 	int32_t cv = count_target(x, target);
 	if (cv >= 0) {
 		count_update(x, cv, delta, loc);
@@ -1404,7 +789,7 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 {
 	struct kids ks;
 	kids_get(c, &ks);
-	struct ir_loc loc = loc_of(c);
+	struct ir_loc loc = loc_of(x, c);
 	CXCursor ref = clang_getCursorReferenced(c);
 	const char *name = NULL;
 	if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
@@ -1460,7 +845,7 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 
 static struct ir_operand lower_conditional(struct cx *x, CXCursor c, struct kids *ks)
 {
-	struct ir_loc loc = loc_of(c);
+	struct ir_loc loc = loc_of(x, c);
 	unsigned cls = type_class(clang_getCursorType(c));
 	int32_t t = new_label(x), f = new_label(x), j = new_label(x);
 	int32_t tmp = cls ? new_temp(x, "?:", cls) : -1;
@@ -1486,7 +871,7 @@ static struct ir_operand lower_conditional(struct cx *x, CXCursor c, struct kids
  * tests of the value stay correlated with the condition. */
 static struct ir_operand cond_value(struct cx *x, CXCursor c)
 {
-	struct ir_loc loc = loc_of(c);
+	struct ir_loc loc = loc_of(x, c);
 	int32_t tmp = new_temp(x, "cond", IR_VAR_INT);
 	int32_t t = new_label(x), f = new_label(x), j = new_label(x);
 	lower_cond(x, c, t, f);
@@ -1572,7 +957,7 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 	enum CXCursorKind k = clang_getCursorKind(c);
 	struct kids ks;
 	struct ir_operand r = unknown();
-	char op[8];
+	enum CXBinaryOperatorKind op;
 	switch (k) {
 	case CXCursor_DeclRefExpr: {
 		CXCursor d = clang_getCursorReferenced(c);
@@ -1655,8 +1040,8 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 	case CXCursor_UnaryOperator:
 		if (ks.n < 1)
 			break;
-		unop(x, c, ks.v[0], op, sizeof op);
-		if (!strcmp(op, "&")) {
+		switch (unop(c)) {
+		case CXUnaryOperator_AddrOf: {
 			int32_t v = local_of(x, ks.v[0]);
 			struct ir_operand base;
 			if (v >= 0) {
@@ -1671,33 +1056,47 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 					r.kind = IR_OPND_FIELD;
 				}
 			}
-		} else if (!strcmp(op, "*")) {
+			break;
+		}
+		case CXUnaryOperator_Deref:
 			r = load_value(x, c, lvalue_key(x, c));
-		} else if (!strcmp(op, "++") || !strcmp(op, "--")) {
-			r = lower_incdec(x, c, ks.v[0], op[0] == '+' ? 1 : -1);
-		} else if (!strcmp(op, "-")) {
+			break;
+		case CXUnaryOperator_PreInc:
+		case CXUnaryOperator_PostInc:
+			r = lower_incdec(x, c, ks.v[0], 1);
+			break;
+		case CXUnaryOperator_PreDec:
+		case CXUnaryOperator_PostDec:
+			r = lower_incdec(x, c, ks.v[0], -1);
+			break;
+		case CXUnaryOperator_Minus: {
 			struct ir_operand o = lower_expr(x, ks.v[0]);
 			if (o.kind == IR_OPND_INT && o.ival != INT64_MIN) /* -INT64_MIN does not fit */
 				r = ir_int_opnd(-o.ival);
-		} else if (!strcmp(op, "!")) {
+			break;
+		}
+		case CXUnaryOperator_LNot:
 			r = cond_value(x, c);
-		} else {
-			struct ir_operand o = lower_expr(x, ks.v[0]);
-			if (!strcmp(op, "+") || op[0] == '\0')
-				r = o;
+			break;
+		case CXUnaryOperator_Plus:
+		case CXUnaryOperator_Extension: /* __extension__ e is e */
+			r = lower_expr(x, ks.v[0]);
+			break;
+		default: /* ~, __real__, __imag__ */
+			lower_expr(x, ks.v[0]);
+			break;
 		}
 		break;
 	case CXCursor_BinaryOperator:
 		if (ks.n < 2)
 			break;
-		binop(x, c, ks.v[0], ks.v[1], op, sizeof op);
-		if (!strcmp(op, "=")) {
+		op = binop(c);
+		if (op == CXBinaryOperator_Assign) {
 			struct ir_operand v = lower_expr(x, ks.v[1]);
-			r = assign_to(x, ks.v[0], v, loc_of(c));
-		} else if (!strcmp(op, "&&") || !strcmp(op, "||") || !strcmp(op, "==") || !strcmp(op, "!=") ||
-			   !strcmp(op, "<") || !strcmp(op, "<=") || !strcmp(op, ">") || !strcmp(op, ">=")) {
+			r = assign_to(x, ks.v[0], v, loc_of(x, c));
+		} else if (op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr || is_comparison(op)) {
 			r = cond_value(x, c);
-		} else if (!strcmp(op, ",")) {
+		} else if (op == CXBinaryOperator_Comma) {
 			lower_expr(x, ks.v[0]);
 			r = lower_expr(x, ks.v[1]);
 		} else {
@@ -1706,9 +1105,9 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 			int64_t folded;
 			if (a.kind == IR_OPND_INT && b.kind == IR_OPND_INT) {
 				/* constants only when they fit (INT64_MAX + 2 in real code: unknown) */
-				if (!strcmp(op, "+") && !__builtin_add_overflow(a.ival, b.ival, &folded))
+				if (op == CXBinaryOperator_Add && !__builtin_add_overflow(a.ival, b.ival, &folded))
 					r = ir_int_opnd(folded);
-				else if (!strcmp(op, "-") && !__builtin_sub_overflow(a.ival, b.ival, &folded))
+				else if (op == CXBinaryOperator_Sub && !__builtin_sub_overflow(a.ival, b.ival, &folded))
 					r = ir_int_opnd(folded);
 			}
 		}
@@ -1716,16 +1115,17 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 	case CXCursor_CompoundAssignOperator: {
 		if (ks.n < 2)
 			break;
-		binop(x, c, ks.v[0], ks.v[1], op, sizeof op);
+		op = binop(c);
 		struct ir_operand v = lower_expr(x, ks.v[1]);
 		int32_t cv = count_target(x, ks.v[0]);
-		if (cv >= 0 && v.kind == IR_OPND_INT && v.ival == 1 && (!strcmp(op, "+=") || !strcmp(op, "-="))) {
-			count_update(x, cv, op[0] == '+' ? 1 : -1, loc_of(c));
+		if (cv >= 0 && v.kind == IR_OPND_INT && v.ival == 1 &&
+		    (op == CXBinaryOperator_AddAssign || op == CXBinaryOperator_SubAssign)) {
+			count_update(x, cv, op == CXBinaryOperator_AddAssign ? 1 : -1, loc_of(x, c));
 			break;
 		}
 		int32_t lv = local_of(x, ks.v[0]);
 		if (lv >= 0) {
-			int32_t n = emit(x, IR_ASSIGN, loc_of(c));
+			int32_t n = emit(x, IR_ASSIGN, loc_of(x, c));
 			if (!x->overflow)
 				x->fn->nodes[n].dest = lv;
 			add_opnd(x, n, unknown());
@@ -1745,7 +1145,7 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 				continue;
 			struct ir_operand o = lower_expr(x, ks.v[i]);
 			if (o.kind == IR_OPND_VAR) {
-				int32_t n = emit(x, IR_STORE, loc_of(ks.v[i]));
+				int32_t n = emit(x, IR_STORE, loc_of(x, ks.v[i]));
 				add_opnd(x, n, o);
 			}
 		}
@@ -1795,17 +1195,21 @@ static int32_t branch(struct cx *x, struct ir_loc loc, enum ir_cond cond, struct
 	return n;
 }
 
-static const char *mirror(const char *op)
+/* b OP a for a OP' b */
+static enum CXBinaryOperatorKind mirror(enum CXBinaryOperatorKind op)
 {
-	if (!strcmp(op, "<"))
-		return ">";
-	if (!strcmp(op, ">"))
-		return "<";
-	if (!strcmp(op, "<="))
-		return ">=";
-	if (!strcmp(op, ">="))
-		return "<=";
-	return op;
+	switch (op) {
+	case CXBinaryOperator_LT:
+		return CXBinaryOperator_GT;
+	case CXBinaryOperator_GT:
+		return CXBinaryOperator_LT;
+	case CXBinaryOperator_LE:
+		return CXBinaryOperator_GE;
+	case CXBinaryOperator_GE:
+		return CXBinaryOperator_LE;
+	default:
+		return op;
+	}
 }
 
 static int is_const(struct ir_operand o)
@@ -1816,25 +1220,25 @@ static int is_const(struct ir_operand o)
 /* a OP b with OP one of < <= > >= (anything else: an unknown condition), as args[0] < args[1]:
  * a > b is b < a, a >= b is !(a < b), a <= b is !(b < a). Kept for the index ranges of the
  * engine (i < PyTuple_GET_SIZE(t)); both edges stay feasible. */
-static void less_than(struct cx *x, struct ir_loc loc, const char *op, struct ir_operand a, struct ir_operand b,
-		      int32_t t, int32_t f)
+static void less_than(struct cx *x, struct ir_loc loc, enum CXBinaryOperatorKind op, struct ir_operand a,
+		      struct ir_operand b, int32_t t, int32_t f)
 {
 	int ok = (a.kind == IR_OPND_VAR || a.kind == IR_OPND_INT) && (b.kind == IR_OPND_VAR || b.kind == IR_OPND_INT);
-	if (!ok || op[0] == '=' || op[0] == '!') {
+	if (!ok || op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) {
 		branch(x, loc, IR_COND_UNKNOWN, a, 0, t, f);
 		return;
 	}
-	int swap = op[0] == '>' ? op[1] != '=' : op[1] == '='; /* > and <=: b < a */
-	int negate = op[1] == '=';                             /* <= and >=: the false edge */
+	int swap = op == CXBinaryOperator_GT || op == CXBinaryOperator_LE;   /* > and <=: b < a */
+	int negate = op == CXBinaryOperator_LE || op == CXBinaryOperator_GE; /* <= and >=: the false edge */
 	int32_t n = branch(x, loc, IR_COND_LT, swap ? b : a, 0, negate ? f : t, negate ? t : f);
 	if (!x->overflow)
 		add_opnd(x, n, swap ? a : b);
 }
 
-static void compare(struct cx *x, CXCursor c, const char *op, struct ir_operand a, struct ir_operand b, int32_t t,
-		    int32_t f)
+static void compare(struct cx *x, CXCursor c, enum CXBinaryOperatorKind op, struct ir_operand a,
+		    struct ir_operand b, int32_t t, int32_t f)
 {
-	struct ir_loc loc = loc_of(c);
+	struct ir_loc loc = loc_of(x, c);
 	if (is_const(a) && b.kind == IR_OPND_VAR) {
 		struct ir_operand tmp = a;
 		a = b;
@@ -1847,9 +1251,9 @@ static void compare(struct cx *x, CXCursor c, const char *op, struct ir_operand 
 		b = tmp;
 	}
 	if (a.kind == IR_OPND_VAR && b.kind == IR_OPND_FIELD && b.var == -2 && b.str &&
-	    (!strcmp(op, "==") || !strcmp(op, "!="))) {
+	    (op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE)) {
 		/* x == Py_None: on the equal edge x is that object (Py_DECREF(Py_None) releases x) */
-		int eq = op[0] == '=';
+		int eq = op == CXBinaryOperator_EQ;
 		int32_t n = branch(x, loc, IR_COND_IS, a, 0, eq ? t : f, eq ? f : t);
 		if (!x->overflow)
 			add_opnd(x, n, b);
@@ -1860,15 +1264,15 @@ static void compare(struct cx *x, CXCursor c, const char *op, struct ir_operand 
 		return;
 	}
 	int64_t k = b.kind == IR_OPND_NULL ? 0 : b.ival;
-	if (!strcmp(op, "==") || !strcmp(op, "!=")) {
-		int eq = op[0] == '=';
+	if (op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) {
+		int eq = op == CXBinaryOperator_EQ;
 		if (k == 0)
 			branch(x, loc, IR_COND_NULL, a, 0, eq ? t : f, eq ? f : t);
 		else
 			branch(x, loc, IR_COND_EQ, a, k, eq ? t : f, eq ? f : t);
-	} else if ((!strcmp(op, "<") && k == 0) || (!strcmp(op, "<=") && k == -1)) {
+	} else if ((op == CXBinaryOperator_LT && k == 0) || (op == CXBinaryOperator_LE && k == -1)) {
 		branch(x, loc, IR_COND_NEG, a, 0, t, f);
-	} else if ((!strcmp(op, ">=") && k == 0) || (!strcmp(op, ">") && k == -1)) {
+	} else if ((op == CXBinaryOperator_GE && k == 0) || (op == CXBinaryOperator_GT && k == -1)) {
 		branch(x, loc, IR_COND_NEG, a, 0, f, t);
 	} else {
 		less_than(x, loc, op, a, b, t, f);
@@ -1886,33 +1290,30 @@ static void lower_cond(struct cx *x, CXCursor c, int32_t t, int32_t f)
 	c = strip(c);
 	enum CXCursorKind k = clang_getCursorKind(c);
 	struct kids ks;
-	char op[8];
 	int done = 0;
 	if (k == CXCursor_UnaryOperator || k == CXCursor_BinaryOperator) {
 		kids_get(c, &ks);
 		if (k == CXCursor_UnaryOperator && ks.n == 1) {
-			unop(x, c, ks.v[0], op, sizeof op);
-			if (!strcmp(op, "!")) {
+			if (unop(c) == CXUnaryOperator_LNot) {
 				lower_cond(x, ks.v[0], f, t);
 				done = 1;
 			}
 		} else if (k == CXCursor_BinaryOperator && ks.n == 2) {
-			binop(x, c, ks.v[0], ks.v[1], op, sizeof op);
-			if (!strcmp(op, "&&") || !strcmp(op, "||")) {
+			enum CXBinaryOperatorKind op = binop(c);
+			if (op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr) {
 				int32_t m = new_label(x);
-				if (op[0] == '&')
+				if (op == CXBinaryOperator_LAnd)
 					lower_cond(x, ks.v[0], m, f);
 				else
 					lower_cond(x, ks.v[0], t, m);
 				place(x, m);
 				lower_cond(x, ks.v[1], t, f);
 				done = 1;
-			} else if (!strcmp(op, ",")) {
+			} else if (op == CXBinaryOperator_Comma) {
 				lower_expr(x, ks.v[0]);
 				lower_cond(x, ks.v[1], t, f);
 				done = 1;
-			} else if (!strcmp(op, "==") || !strcmp(op, "!=") || !strcmp(op, "<") || !strcmp(op, "<=") ||
-				   !strcmp(op, ">") || !strcmp(op, ">=")) {
+			} else if (is_comparison(op)) {
 				struct ir_operand a = lower_expr(x, ks.v[0]);
 				struct ir_operand b = lower_expr(x, ks.v[1]);
 				compare(x, c, op, a, b, t, f);
@@ -1924,13 +1325,13 @@ static void lower_cond(struct cx *x, CXCursor c, int32_t t, int32_t f)
 	if (!done) {
 		struct ir_operand o = lower_expr(x, c);
 		if (o.kind == IR_OPND_VAR)
-			branch(x, loc_of(c), IR_COND_NULL, o, 0, f, t);
+			branch(x, loc_of(x, c), IR_COND_NULL, o, 0, f, t);
 		else if (o.kind == IR_OPND_INT)
 			jump(x, o.ival ? t : f);
 		else if (o.kind == IR_OPND_NULL)
 			jump(x, f);
 		else
-			branch(x, loc_of(c), IR_COND_UNKNOWN, o, 0, t, f);
+			branch(x, loc_of(x, c), IR_COND_UNKNOWN, o, 0, t, f);
 	}
 	x->depth--;
 }
@@ -1995,17 +1396,17 @@ static void lower_decl(struct cx *x, CXCursor decl)
 	if (last >= 0) {
 		struct ir_operand o = lower_expr(x, ks.v[last]);
 		if (v >= 0) {
-			int32_t n = emit(x, IR_ASSIGN, loc_of(decl));
+			int32_t n = emit(x, IR_ASSIGN, loc_of(x, decl));
 			if (!x->overflow)
 				x->fn->nodes[n].dest = v;
 			add_opnd(x, n, o);
 		} else if (o.kind == IR_OPND_VAR) {
-			int32_t n = emit(x, IR_STORE, loc_of(decl));
+			int32_t n = emit(x, IR_STORE, loc_of(x, decl));
 			add_opnd(x, n, o);
 		}
 	} else if (v >= 0 && (x->fn->vars[v].flags & IR_VAR_PTR)) {
 		/* uninitialised: forget what a previous iteration left in it */
-		int32_t n = emit(x, IR_ASSIGN, loc_of(decl));
+		int32_t n = emit(x, IR_ASSIGN, loc_of(x, decl));
 		if (!x->overflow)
 			x->fn->nodes[n].dest = v;
 		add_opnd(x, n, unknown());
@@ -2085,7 +1486,7 @@ static void for_parts(struct cx *x, CXCursor c, struct kids *ks, CXCursor *init,
 
 static void lower_switch(struct cx *x, CXCursor c, struct kids *ks)
 {
-	struct ir_loc loc = loc_of(c);
+	struct ir_loc loc = loc_of(x, c);
 	uint32_t mark = x->fn->nvars;
 	struct ir_operand o = unknown();
 	unsigned bi = ks->n - 1;
@@ -2144,10 +1545,12 @@ static enum CXChildVisitResult find_args(CXCursor c, CXCursor parent, CXClientDa
 	if (is_expr(c)) {
 		CXSourceRange r = clang_getCursorExtent(c);
 		unsigned a = 0, b = 0;
-		clang_getSpellingLocation(clang_getRangeStart(r), NULL, NULL, NULL, &a);
-		clang_getSpellingLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &b);
-		/* the outermost expression spelled exactly as the argument; a macro call inside the
-		 * argument has its extent collapsed to its name */
+		clang_getFileLocation(clang_getRangeStart(r), NULL, NULL, NULL, &a);
+		clang_getFileLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &b);
+		/* the outermost expression spelled exactly as the argument (file locations: a macro
+		 * argument's tokens where the invocation writes them); a macro call inside the
+		 * argument has its extent collapsed to its name. clang_getSpellingLocation gave the
+		 * same before libclang 16; since, it says where a macro body is written. */
 		for (unsigned i = 0; i < f->nargs; i++) {
 			if (a != f->args[i].start)
 				continue;
@@ -2337,7 +1740,7 @@ static int lower_model_macro(struct cx *x, CXCursor c)
 				for (unsigned k = 0; k < nspan; k++)
 					ops[k] = (dst_mask & (1u << k)) ? lvalue_address(x, spans[k].found)
 									  : lower_expr(x, spans[k].found);
-				int32_t n = emit(x, IR_CALL, loc_of(c));
+				int32_t n = emit(x, IR_CALL, loc_of(x, c));
 				if (!x->overflow) {
 					x->fn->nodes[n].callee = name;
 					x->fn->nodes[n].model = m;
@@ -2512,7 +1915,7 @@ static void lower_stmt_inner(struct cx *x, CXCursor c)
 				o = lower_expr(x, ks.v[i]);
 				has = 1;
 			}
-		int32_t n = emit(x, IR_RETURN, loc_of(c));
+		int32_t n = emit(x, IR_RETURN, loc_of(x, c));
 		if (has)
 			add_opnd(x, n, o);
 		if (has && !x->overflow && from_macro(c) && return_macro(x, c))
@@ -2587,13 +1990,12 @@ int cfg_build(const struct cfg_env *env, CXCursor fn_cursor, struct ir_arena *ar
 	x.arena = arena;
 	x.brk = x.cont = -1;
 	x.max_nodes = env->max_nodes ? env->max_nodes : CFG_DEFAULT_MAX_NODES;
-	lowering_env = env;
 	CXString name = clang_getCursorSpelling(fn_cursor);
 	ir_func_init(out, arena, clang_getCString(name), env->file);
 	clang_disposeString(name);
-	out->loc = loc_of(fn_cursor);
+	out->loc = loc_of(&x, fn_cursor);
 	CXSourceRange ext = clang_getCursorExtent(fn_cursor);
-	out->end_loc = cfg_loc(clang_getRangeEnd(ext));
+	out->end_loc = cfg_loc(env, clang_getRangeEnd(ext));
 	if (out->end_loc.col > 1)
 		out->end_loc.col--;
 	unsigned rcls = type_class(clang_getResultType(clang_getCursorType(fn_cursor)));
@@ -2613,7 +2015,8 @@ int cfg_build(const struct cfg_env *env, CXCursor fn_cursor, struct ir_arena *ar
 	kids_free(&ks);
 	if (!x.overflow && x.cur >= 0)
 		emit(&x, IR_RETURN, out->end_loc);
-	lowering_env = NULL;
+	/* every construct restored what it changed: nesting depth, break/continue targets, switch */
+	assert(x.overflow || (x.depth == 0 && x.brk == -1 && x.cont == -1 && x.sw == NULL));
 	free(x.vmap);
 	free(x.labels);
 	if (x.overflow) {

@@ -19,7 +19,7 @@ struct cfg_callee_info {
 struct cfg_env {
 	CXTranslationUnit tu;
 	const char *file; /* path printed for the function */
-	CXFile main_file; /* the unit's main file and its text (for literals), or NULL */
+	CXFile main_file; /* the function's file and its text (integer literals are read from it), or NULL */
 	const char *main_text;
 	size_t main_len;
 	/* Information about the function a call refers to (decl may be a null cursor for indirect
@@ -30,13 +30,14 @@ struct cfg_env {
 	const struct model_fn *(*macro_model)(void *ctx, const char *name);
 	void *ctx;
 	uint32_t max_nodes; /* lowering budget per function (0: default) */
-	/* Macro definitions looked up in the unit's files (operators inside macro bodies), kept
-	 * for the whole unit: cfg_macros_new() / cfg_macros_free(); NULL: the main file only. */
-	struct cfg_macros *macros;
+	/* What the unit's lowering keeps from one function to the next (the files it includes,
+	 * for code written in another file: include_point), cfg_unit_new() / cfg_unit_free();
+	 * NULL: such code is located where it is written. */
+	struct cfg_unit *unit;
 };
 
-struct cfg_macros *cfg_macros_new(void);
-void cfg_macros_free(struct cfg_macros *m);
+struct cfg_unit *cfg_unit_new(void);
+void cfg_unit_free(struct cfg_unit *m);
 
 /*
  * Lowers the function definition `fn_cursor` into *out (initialised here; strings in arena).
@@ -44,8 +45,10 @@ void cfg_macros_free(struct cfg_macros *m);
  */
 int cfg_build(const struct cfg_env *env, CXCursor fn_cursor, struct ir_arena *arena, struct ir_func *out);
 
-/* Location helpers shared with the front end. */
-struct ir_loc cfg_loc(CXSourceLocation l);
+/* Where l is reported: its expansion point; code of env's function written in another file
+ * (an X-macro list included in the body) at the #include of env's main file. env may be NULL:
+ * the expansion point. */
+struct ir_loc cfg_loc(const struct cfg_env *env, CXSourceLocation l);
 /* Whether a declaration's type or specifiers say it never returns. */
 int cfg_decl_is_noreturn(CXTranslationUnit tu, CXCursor decl);
 

@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "ir/ir.h"
 #include "frontend/pyheaders.h"
+#include "unit/unit.h"
 #include "util.h"
 
 #include <clang-c/Index.h>
@@ -29,7 +30,7 @@ struct callee_entry {
 	struct model_fn model;
 };
 
-struct unit {
+struct fe_unit {
 	CXTranslationUnit tu;
 	const struct fe_options *opt;
 	struct ir_arena arena;
@@ -51,9 +52,6 @@ struct unit {
 		struct diag_lines lines;
 	} *frags;
 	uint32_t nfrags;
-	const struct ir_func *current;
-	const struct ir_func *current_lowered; /* the function whose calls resolve_call resolves */
-	uint64_t states; /* explored by the engine (RCCHECK_TIMING) */
 };
 
 static uint64_t hash_str(const char *s)
@@ -124,7 +122,7 @@ static int read_annotations(CXCursor decl, struct model_fn *m)
 
 static const struct cfg_callee_info *callee_lookup(void *ctx, CXCursor decl, const char *name)
 {
-	struct unit *u = ctx;
+	struct fe_unit *u = ctx;
 	if (!name)
 		return &u->indirect;
 	if ((u->cache_n + 1) * 2 > u->cache_cap) {
@@ -175,7 +173,7 @@ static const struct cfg_callee_info *callee_lookup(void *ctx, CXCursor decl, con
 /* A model line for NAME when NAME is a macro (not a function the unit declares). */
 static const struct model_fn *macro_model_lookup(void *ctx, const char *name)
 {
-	struct unit *u = ctx;
+	struct fe_unit *u = ctx;
 	const struct model_fn *m = model_lookup(u->opt->model, name);
 	if (!m || m->origin == MODEL_FROM_ANNOTATION)
 		return NULL;
@@ -187,7 +185,7 @@ static const struct model_fn *macro_model_lookup(void *ctx, const char *name)
 /* ------------------------------------------------------------------------------------------ */
 
 struct collect_ctx {
-	struct unit *u;
+	struct fe_unit *u;
 	CXCursor *defs;
 	uint32_t n, cap;
 };
@@ -236,7 +234,7 @@ static char *fragment_display(const char *name)
 }
 
 /* The fragment record of file f (added on first use), for a function defined in it. */
-static struct fragment *fragment_of(struct unit *u, CXFile f)
+static struct fragment *fragment_of(struct fe_unit *u, CXFile f)
 {
 	for (uint32_t i = 0; i < u->nfrags; i++)
 		if (clang_File_isEqual(u->frags[i].file, f))
@@ -255,7 +253,7 @@ static struct fragment *fragment_of(struct unit *u, CXFile f)
 }
 
 /* The fragment a finding or note of fn's file belongs to, or NULL for the main file. */
-static struct fragment *fragment_named(struct unit *u, const char *file)
+static struct fragment *fragment_named(struct fe_unit *u, const char *file)
 {
 	if (!file || file == u->out->path)
 		return NULL;
@@ -284,11 +282,6 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientDa
 	return CXChildVisit_Continue;
 }
 
-struct fn_index {
-	const char *name;
-	int32_t fn;
-};
-
 static enum CXChildVisitResult top_last_child(CXCursor c, CXCursor parent, CXClientData data)
 {
 	(void)parent;
@@ -302,127 +295,36 @@ static enum CXChildVisitResult top_last_child(CXCursor c, CXCursor parent, CXCli
 	return CXChildVisit_Continue;
 }
 
-static int cmp_fn_index(const void *a, const void *b)
-{
-	return strcmp(((const struct fn_index *)a)->name, ((const struct fn_index *)b)->name);
-}
-
-static int32_t find_fn(const struct fn_index *idx, uint32_t n, const char *name)
-{
-	struct fn_index key = { name, -1 };
-	const struct fn_index *r = bsearch(&key, idx, n, sizeof *idx, cmp_fn_index);
-	return r ? r->fn : -1;
-}
-
-/* Callee-first order (post-order DFS over calls within the unit); recursion is cut. */
-/* A function of the unit passed by name to a call (a callback argument: the operand is an
- * unknown value naming it, cfg.c) gets its index (+ 1) in the operand's ival; when the callee is
- * outside the unit, the function is a callback of that library (ir_func.callback). */
-static void link_callbacks(struct unit *u, const struct fn_index *idx, struct ir_func *fn, struct ir_node *nd)
-{
-	if (!nd->nargs)
-		return; /* fn->ops may be NULL */
-	struct ir_operand *a = &fn->ops[nd->arg0];
-	for (uint32_t j = 0; j < nd->nargs; j++) {
-		if (a[j].kind != IR_OPND_UNKNOWN || !a[j].str)
-			continue;
-		int32_t f = find_fn(idx, u->nfuncs, a[j].str);
-		a[j].ival = f + 1;
-		if (f >= 0 && nd->callee_fn < 0)
-			u->funcs[f].callback = 1;
-	}
-}
-
-/* The unit function an argument of call nd names (link_callbacks), or -1; from argument *j on. */
-static int32_t callback_arg(const struct ir_func *fn, const struct ir_node *nd, uint32_t *j)
-{
-	const struct ir_operand *a = ir_args(fn, nd);
-	for (; *j < nd->nargs; (*j)++)
-		if (a[*j].kind == IR_OPND_UNKNOWN && a[*j].str && a[*j].ival > 0)
-			return (int32_t)a[(*j)++].ival - 1;
-	return -1;
-}
-
-static void order_visit(struct unit *u, uint32_t f, uint8_t *mark, uint32_t *order, uint32_t *n)
-{
-	/* iterative DFS: stack of (function, next node index) */
-	struct frame {
-		uint32_t f, i;
-	};
-	struct frame *st = malloc((u->nfuncs + 1) * sizeof *st);
-	if (!st)
-		abort();
-	uint32_t sp = 0;
-	st[sp].f = f;
-	st[sp].i = 0;
-	sp++;
-	mark[f] = 1;
-	while (sp) {
-		struct frame *fr = &st[sp - 1];
-		const struct ir_func *fn = &u->funcs[fr->f];
-		int pushed = 0;
-		while (fr->i < fn->nnodes) {
-			/* callees first, and callbacks passed by name (their summaries say what the
-			 * call that receives them does: resolve_call) */
-			const struct ir_node *nd = &fn->nodes[fr->i];
-			int32_t next = -1;
-			if (nd->op == IR_CALL) {
-				if (nd->callee_fn >= 0 && !mark[nd->callee_fn])
-					next = nd->callee_fn;
-				for (uint32_t j = 0; next < 0;) {
-					int32_t c = callback_arg(fn, nd, &j);
-					if (c < 0)
-						break;
-					if (!mark[c])
-						next = c;
-				}
-			}
-			if (next < 0) {
-				fr->i++;
-				continue;
-			}
-			mark[next] = 1;
-			st[sp].f = (uint32_t)next;
-			st[sp].i = 0;
-			sp++;
-			pushed = 1;
-			break;
-		}
-		if (!pushed) {
-			order[(*n)++] = fr->f;
-			sp--;
-		}
-	}
-	free(st);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Types: which functions are a type's traverse and clear (designated initializers)            */
 /* ------------------------------------------------------------------------------------------ */
 
 struct type_scan {
-	struct unit *u;
-	const struct fn_index *idx;
-	struct eng_type_pair *types;
+	struct fe_unit *u;
+	struct unit_type_decl *types;
 	uint32_t n, cap;
-	int32_t *methods; /* functions in PyMethodDef tables */
-	uint8_t *method_null_ok; /* per method: registered in a slot that may return NULL without an exception */
+	struct unit_callable *methods; /* functions CPython calls (unit_decls.callables) */
 	uint32_t nmethods, cap_methods;
-	struct eng_type_pair cur;
+	struct unit_type_decl cur;
 	int depth;
+	/* the field the designator just visited names, for the value that follows it (the next
+	 * sibling): 0 none, 1 traverse, 2 clear, 3 destroy, 4 object slot, 5 tp_iternext */
+	int field;
 };
 
-/* The function a designated initializer's value names, through casts. */
-static int32_t init_function(struct type_scan *ts, CXCursor value)
+/* The name of the function a designated initializer's value names, through casts (in the
+ * unit's arena), or NULL. */
+static const char *init_function(struct type_scan *ts, CXCursor value)
 {
 	for (int guard = 0; guard < 8; guard++) {
 		enum CXCursorKind k = clang_getCursorKind(value);
 		if (k == CXCursor_DeclRefExpr) {
 			CXCursor d = clang_getCursorReferenced(value);
 			if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
-				return -1;
+				return NULL;
 			CXString s = clang_getCursorSpelling(d);
-			int32_t f = find_fn(ts->idx, ts->u->nfuncs, clang_getCString(s));
+			const char *name = clang_getCString(s);
+			const char *f = name && *name ? ir_strdup(&ts->u->arena, name) : NULL;
 			clang_disposeString(s);
 			return f;
 		}
@@ -433,10 +335,10 @@ static int32_t init_function(struct type_scan *ts, CXCursor value)
 		} l = { clang_getNullCursor(), 0 };
 		clang_visitChildren(value, top_last_child, &l);
 		if (clang_Cursor_isNull(l.c))
-			return -1;
+			return NULL;
 		value = l.c;
 	}
-	return -1;
+	return NULL;
 }
 
 static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXClientData data);
@@ -484,17 +386,17 @@ static int slot_null_ok(const char *name)
 }
 
 /* f is called by CPython; null_ok: through a slot where NULL without an exception is normal. */
-static void add_callable(struct type_scan *ts, int32_t f, int null_ok)
+static void add_callable(struct type_scan *ts, const char *f, int null_ok)
 {
-	if (f < 0)
+	if (!f)
 		return;
 	if (ts->nmethods == ts->cap_methods) {
 		ts->cap_methods = ts->cap_methods ? ts->cap_methods * 2 : 8;
 		ts->methods = util_xrealloc(ts->methods, ts->cap_methods * sizeof *ts->methods);
-		ts->method_null_ok = util_xrealloc(ts->method_null_ok, ts->cap_methods);
 	}
-	ts->method_null_ok[ts->nmethods] = (uint8_t)(null_ok != 0);
-	ts->methods[ts->nmethods++] = f;
+	ts->methods[ts->nmethods].name = f;
+	ts->methods[ts->nmethods].null_ok = null_ok != 0;
+	ts->nmethods++;
 }
 
 /* {Py_tp_traverse, fn} in a PyType_Slot array: 1 traverse, 2 clear, 3 dealloc, 4 a slot that
@@ -635,7 +537,7 @@ static void scan_positional(struct type_scan *ts, CXCursor c)
 		const char *n = f.name[i];
 		if (!n || (strcmp(n, "tp_traverse") && strcmp(n, "tp_clear") && strcmp(n, "tp_dealloc") && !object_slot(n)))
 			continue;
-		int32_t fn = init_function(ts, e.c[i]);
+		const char *fn = init_function(ts, e.c[i]);
 		if (!strcmp(n, "tp_traverse"))
 			ts->cur.traverse = fn;
 		else if (!strcmp(n, "tp_clear"))
@@ -661,7 +563,7 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
 	}
 	int slot = k == CXCursor_InitListExpr && ts->depth > 0 ? slot_kind(ts, c, &slot_value) : 0;
 	if (slot) {
-		int32_t f = init_function(ts, slot_value);
+		const char *f = init_function(ts, slot_value);
 		if (slot == 1)
 			ts->cur.traverse = f;
 		else if (slot == 2)
@@ -671,14 +573,14 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
 		else
 			add_callable(ts, f, slot == 5);
 	} else if (k == CXCursor_InitListExpr && ts->depth < 3) {
-		struct eng_type_pair saved = ts->cur;
-		ts->cur.traverse = ts->cur.clear = ts->cur.destroy = -1;
-		ts->cur.loc = cfg_loc(clang_getCursorLocation(c));
+		struct unit_type_decl saved = ts->cur;
+		ts->cur.traverse = ts->cur.clear = ts->cur.destroy = NULL;
+		ts->cur.loc = cfg_loc(NULL, clang_getCursorLocation(c));
 		ts->depth++;
 		scan_positional(ts, c);
 		clang_visitChildren(c, scan_init, ts);
 		ts->depth--;
-		if (ts->cur.traverse >= 0 && (ts->cur.clear >= 0 || ts->cur.destroy >= 0)) {
+		if (ts->cur.traverse && (ts->cur.clear || ts->cur.destroy)) {
 			if (ts->n == ts->cap) {
 				ts->cap = ts->cap ? ts->cap * 2 : 8;
 				ts->types = util_xrealloc(ts->types, ts->cap * sizeof *ts->types);
@@ -697,11 +599,10 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 {
 	(void)parent;
 	struct type_scan *ts = data;
-	static _Thread_local int field; /* 0 none, 1 traverse, 2 clear, 3 destroy, 4 object slot, 5 tp_iternext */
 	if (clang_getCursorKind(c) == CXCursor_MemberRef) {
 		CXString s = clang_getCursorSpelling(c);
 		const char *n = clang_getCString(s);
-		field = !n                                                    ? 0
+		ts->field = !n                                                    ? 0
 			: (!strcmp(n, "traverse") || !strcmp(n, "tp_traverse")) ? 1
 			: (!strcmp(n, "clear") || !strcmp(n, "tp_clear"))       ? 2
 			: (!strcmp(n, "destroy") || !strcmp(n, "tp_dealloc"))   ? 3
@@ -713,17 +614,17 @@ static enum CXChildVisitResult scan_designator(CXCursor c, CXCursor parent, CXCl
 	}
 	if (clang_getCursorKind(c) == CXCursor_InitListExpr)
 		return scan_init(c, parent, data);
-	if (field) {
-		int32_t f = init_function(ts, c);
-		if (field == 1)
+	if (ts->field) {
+		const char *f = init_function(ts, c);
+		if (ts->field == 1)
 			ts->cur.traverse = f;
-		else if (field == 2)
+		else if (ts->field == 2)
 			ts->cur.clear = f;
-		else if (field == 3)
+		else if (ts->field == 3)
 			ts->cur.destroy = f;
 		else
-			add_callable(ts, f, field == 5);
-		field = 0;
+			add_callable(ts, f, ts->field == 5);
+		ts->field = 0;
 	}
 	return CXChildVisit_Continue;
 }
@@ -740,7 +641,7 @@ static enum CXChildVisitResult scan_top(CXCursor c, CXCursor parent, CXClientDat
 
 static void on_finding(void *ctx, const struct eng_finding *f)
 {
-	struct unit *u = ctx;
+	struct fe_unit *u = ctx;
 	const char *id = engine_checks[f->check]->id;
 	struct fragment *fr = fragment_named(u, f->file);
 	if (diag_lines_suppressed(fr ? &fr->lines : &u->lines, f->loc.line, id))
@@ -772,7 +673,7 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 
 static void on_incomplete(void *ctx, const struct ir_func *fn, uint32_t states)
 {
-	struct unit *u = ctx;
+	struct fe_unit *u = ctx;
 	char msg[512];
 	snprintf(msg, sizeof msg, "analysis of '%s' stopped after %u states (budget); its findings may be incomplete",
 		 fn->name, states);
@@ -834,7 +735,7 @@ static int python_h_missing(CXTranslationUnit tu, uint32_t *line, uint32_t *col)
  * built-in Python.h stand-in (py_standin: the unit was parsed with it), the errors are expected
  * (the extension's own headers, API the stand-in lacks): the file is analysed anyway and gets
  * one note saying the analysis is degraded, at the #include (py_line:py_col). */
-static void record_parse_errors(struct unit *u, int py_standin, uint32_t py_line, uint32_t py_col)
+static void record_parse_errors(struct fe_unit *u, int py_standin, uint32_t py_line, uint32_t py_col)
 {
 	unsigned nd = clang_getNumDiagnostics(u->tu);
 	unsigned shown = 0;
@@ -870,96 +771,11 @@ static void record_parse_errors(struct unit *u, int py_standin, uint32_t py_line
 
 /* ---- end of Python headers ---------------------------------------------------------------- */
 
-/* A call outside the unit handed, with some objects, a callback of the unit that releases its
- * argument (cairo_surface_set_user_data(s, &key, obj, release_obj)): the library keeps the
- * objects and releases them through the callback, so the call takes them over — a reference the
- * caller owned goes with it, and one it did not own it must pay back (Py_INCREF after the call).
- * NULL when the call is not such a hand-over. */
-static const struct model_fn *callback_owner(struct unit *u, const struct ir_node *n, const struct eng_summary *sums)
-{
-	const struct ir_func *fn = u->current_lowered;
-	if (!fn)
-		return NULL;
-	uint32_t take = 0;
-	const struct ir_operand *a = ir_args(fn, n);
-	for (uint32_t j = 0;;) {
-		int32_t c = callback_arg(fn, n, &j);
-		if (c < 0)
-			break;
-		if (!sums[c].valid || !(sums[c].fn.arg[MODEL_RELEASES] & 1u))
-			continue;
-		/* the objects are next to their callback: (obj, key, data, destroy) or (..., destroy,
-		 * closure); the first argument is the owner (the surface), not handed over */
-		uint32_t at = j - 1;
-		for (int side = -1; side <= 1; side += 2) {
-			int64_t k = (int64_t)at + side;
-			if (k >= 1 && k < (int64_t)n->nargs && k < 32 && a[k].kind == IR_OPND_VAR &&
-			    (fn->vars[a[k].var].flags & IR_VAR_PTR))
-				take |= 1u << k;
-		}
-	}
-	if (!take)
-		return NULL;
-	struct model_fn *m = ir_alloc(&u->arena, sizeof *m);
-	memset(m, 0, sizeof *m);
-	m->name = n->callee;
-	m->arg[MODEL_ACCEPTS_NULL] = ~0u;
-	if (n->dest >= 0) {
-		/* a status: the library keeps the objects only when it succeeds (0) */
-		m->ret = MODEL_RET_INT;
-		m->flags = MODEL_NEG_ON_FAILURE | MODEL_ZERO_ON_SUCCESS;
-		m->arg[MODEL_STEALS_OK] = take;
-	} else {
-		m->ret = MODEL_RET_NONE;
-		m->arg[MODEL_STEALS] = take;
-	}
-	return m;
-}
-
-static const struct model_fn *resolve_call(struct unit *u, const struct ir_node *n, const struct eng_summary *sums)
-{
-	if (!n->callee)
-		return NULL;
-	const struct model_fn *m = model_lookup(u->opt->model, n->callee);
-	if (m)
-		return m;
-	if (n->model) {
-		/* annotations on the parameters only (RC_STEALS...): the result comes from the body */
-		const struct eng_summary *su = n->callee_fn >= 0 ? &sums[n->callee_fn] : NULL;
-		if (n->model->ret == MODEL_RET_NONE && su && su->valid && su->fn.ret != MODEL_RET_NONE) {
-			struct model_fn *mm = ir_alloc(&u->arena, sizeof *mm);
-			*mm = *n->model;
-			mm->ret = su->fn.ret;
-			mm->flags |= su->fn.flags & (MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL);
-			return mm;
-		}
-		return n->model;
-	}
-	if (n->callee_fn >= 0 && sums[n->callee_fn].valid)
-		return &sums[n->callee_fn].fn;
-	if (n->callee_fn < 0) {
-		struct model_fn g;
-		if (model_guess_from_name(n->callee, &g)) {
-			struct model_fn *gm = ir_alloc(&u->arena, sizeof *gm);
-			*gm = g;
-			gm->name = n->callee;
-			return gm;
-		}
-		return callback_owner(u, n, sums);
-	}
-	return NULL;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 struct fe_index *frontend_index_new(void)
@@ -986,16 +802,29 @@ int frontend_libclang_path(char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const struct fe_input *in,
-		 struct diag_file *out)
+/* An internal error: fn, as lowered, breaks an invariant of the IR (ir_check). */
+static void report_bad_ir(struct diag_file *out, const struct ir_func *fn, const char *fragment)
 {
-	CXIndex index = (CXIndex)fe_index;
-	double t_start = now_s(), t_parsed = 0, t_lowered = 0;
-	struct unit u;
-	memset(&u, 0, sizeof u);
-	u.opt = opt;
-	u.out = out;
+	char *why = NULL;
+	size_t len = 0;
+	FILE *ms = open_memstream(&why, &len);
+	if (ms) {
+		ir_check(fn, ms);
+		fclose(ms);
+	}
+	while (why && len && why[len - 1] == '\n')
+		why[--len] = '\0';
+	diag_add_error(out, "internal error: the IR of '%s' (%s:%u) breaks an invariant: %s; function not analysed",
+		       fn->name, fragment ? fragment : out->path, fn->loc.line, why ? why : "?");
+	free(why);
+}
 
+/* Step 1: parses the input into u->tu (again with Python's include directory when Python.h
+ * was not found) and records its parse errors. Returns 0, or -1 when nothing was parsed. */
+static int parse_unit(struct fe_unit *u, CXIndex index, const struct fe_input *in)
+{
+	const struct fe_options *opt = u->opt;
+	struct diag_file *out = u->out;
 	if (!in->buffer) {
 		FILE *f = fopen(in->source, "rb");
 		if (!f) {
@@ -1005,18 +834,28 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 		}
 		fclose(f);
 	}
-	/* arguments: resource dir, no warnings (only errors matter), the user's flags */
+	/* arguments: resource dir, the user's flags, no warnings (only errors matter); what clang 16
+	 * made errors by default is accepted as compilers still accept it (GCC 12 warns): code
+	 * with implicit function declarations (an API newer than the headers it is parsed with,
+	 * PyDict_GetItemRef behind a version test), implicit int, int/pointer conversions */
+	static const char *const lenient[] = {
+		"-w",
+		"-Wno-error=implicit-function-declaration",
+		"-Wno-error=implicit-int",
+		"-Wno-error=int-conversion",
+		"-Wno-error=incompatible-function-pointer-types",
+	};
+	size_t nlenient = sizeof lenient / sizeof *lenient;
 	int argc = 0;
-	const char **argv = malloc(((size_t)in->nargs + 6) * sizeof *argv); /* + -isystem DIR */
-	if (!argv)
-		abort();
+	const char **argv = util_xrealloc(NULL, ((size_t)in->nargs + nlenient + 4) * sizeof *argv); /* + -isystem DIR */
 	if (opt->resource_dir) {
 		argv[argc++] = "-resource-dir";
 		argv[argc++] = opt->resource_dir;
 	}
 	for (int i = 0; i < in->nargs; i++)
 		argv[argc++] = in->args[i];
-	argv[argc++] = "-w";
+	for (size_t i = 0; i < nlenient; i++)
+		argv[argc++] = lenient[i];
 	struct CXUnsavedFile unsaved;
 	unsigned nunsaved = 0;
 	if (in->buffer) {
@@ -1027,11 +866,11 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 	}
 	unsigned flags = CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
 	enum CXErrorCode ec = clang_parseTranslationUnit2(index, in->source, argv, argc, nunsaved ? &unsaved : NULL,
-							  nunsaved, flags, &u.tu);
+							  nunsaved, flags, &u->tu);
 	/* Python.h not found: parse again with Python's include directory (pyheaders.h) */
 	int py_standin = 0;
 	uint32_t py_line = 1, py_col = 1;
-	if (ec == CXError_Success && u.tu && python_h_missing(u.tu, &py_line, &py_col)) {
+	if (ec == CXError_Success && u->tu && python_h_missing(u->tu, &py_line, &py_col)) {
 		enum pyheaders_kind kind;
 		char err[512];
 		const char *dir = pyheaders_dir(opt->python_include, opt->model, &kind, err, sizeof err);
@@ -1039,233 +878,173 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 			diag_add_error(out, "%s", err);
 			out->failed = 1;
 		} else {
-			clang_disposeTranslationUnit(u.tu);
-			u.tu = NULL;
+			clang_disposeTranslationUnit(u->tu);
+			u->tu = NULL;
 			argv[argc++] = "-isystem";
 			argv[argc++] = dir;
 			ec = clang_parseTranslationUnit2(index, in->source, argv, argc, nunsaved ? &unsaved : NULL,
-							 nunsaved, flags, &u.tu);
+							 nunsaved, flags, &u->tu);
 			py_standin = kind == PYHEADERS_STANDIN;
 		}
 	}
 	free(argv);
-	if (ec != CXError_Success || !u.tu) {
+	if (ec != CXError_Success || !u->tu) {
 		diag_add_error(out, "cannot parse (libclang error %d)", (int)ec);
 		out->failed = 1;
 		return -1;
 	}
-	record_parse_errors(&u, py_standin, py_line, py_col);
-	t_parsed = now_s();
+	record_parse_errors(u, py_standin, py_line, py_col);
+	return 0;
+}
 
-	CXFile mainf = clang_getFile(u.tu, in->source);
+/* Step 2: lowers every function the unit's own sources define (cfg.c) into u->funcs, with
+ * each one's own model and its calls' annotation models. */
+static void lower_unit(struct fe_unit *u, const struct fe_input *in)
+{
+	const struct fe_options *opt = u->opt;
+	struct diag_file *out = u->out;
+	CXFile mainf = clang_getFile(u->tu, in->source);
 	if (mainf)
-		u.text = clang_getFileContents(u.tu, mainf, &u.text_len);
-	diag_lines_build(&u.lines, u.text, u.text_len);
-	u.indirect.annot = NULL;
-	u.indirect.noreturn = 0;
+		u->text = clang_getFileContents(u->tu, mainf, &u->text_len);
+	diag_lines_build(&u->lines, u->text, u->text_len);
+	u->indirect.annot = NULL;
+	u->indirect.noreturn = 0;
 
-	struct collect_ctx cc = { &u, NULL, 0, 0 };
-	clang_visitChildren(clang_getTranslationUnitCursor(u.tu), top_visit, &cc);
+	struct collect_ctx cc = { u, NULL, 0, 0 };
+	clang_visitChildren(clang_getTranslationUnitCursor(u->tu), top_visit, &cc);
 	struct cfg_env env;
 	memset(&env, 0, sizeof env);
-	env.tu = u.tu;
+	env.tu = u->tu;
 	env.file = out->path;
 	env.main_file = mainf;
-	env.main_text = u.text;
-	env.main_len = u.text_len;
+	env.main_text = u->text;
+	env.main_len = u->text_len;
 	env.callee = callee_lookup;
 	env.macro_model = macro_model_lookup;
-	env.ctx = &u;
-	env.macros = cfg_macros_new();
-	u.funcs = calloc(cc.n ? cc.n : 1, sizeof *u.funcs);
-	if (!u.funcs)
-		abort();
+	env.ctx = u;
+	env.unit = cfg_unit_new();
+	u->funcs = util_xcalloc(cc.n ? cc.n : 1, sizeof *u->funcs);
 	for (uint32_t i = 0; i < cc.n; i++) {
-		struct ir_func *fn = &u.funcs[u.nfuncs];
+		struct ir_func *fn = &u->funcs[u->nfuncs];
 		/* a function of an included source fragment: its findings name that file, and its
-		 * operators are read from that file's text */
+		 * literals are read from that file's text */
 		struct fragment *fr = NULL;
 		CXFile deff = NULL;
 		clang_getExpansionLocation(clang_getCursorLocation(cc.defs[i]), &deff, NULL, NULL, NULL);
 		if (deff && mainf && !clang_File_isEqual(deff, mainf))
-			fr = fragment_of(&u, deff);
+			fr = fragment_of(u, deff);
 		env.file = fr ? fr->path : out->path;
 		env.main_file = fr ? fr->file : mainf;
-		env.main_text = fr ? fr->text : u.text;
-		env.main_len = fr ? fr->len : u.text_len;
-		if (cfg_build(&env, cc.defs[i], &u.arena, fn) < 0) {
+		env.main_text = fr ? fr->text : u->text;
+		env.main_len = fr ? fr->len : u->text_len;
+		if (cfg_build(&env, cc.defs[i], &u->arena, fn) < 0) {
 			CXString s = clang_getCursorSpelling(cc.defs[i]);
-			struct ir_loc l = cfg_loc(clang_getCursorLocation(cc.defs[i]));
+			struct ir_loc l = cfg_loc(&env, clang_getCursorLocation(cc.defs[i]));
 			char msg[512];
 			snprintf(msg, sizeof msg, "function '%s' is too large to analyse; skipped", clang_getCString(s));
 			clang_disposeString(s);
 			diag_add_incomplete_in(out, fr ? fr->path : NULL, l.line, l.col, msg);
 			continue;
 		}
+		/* the builder's output must hold the IR's invariants (ir.h): a function that does not
+		 * is an internal error reported for it, and is not analysed */
+		if (ir_check(fn, NULL) < 0) {
+			report_bad_ir(out, fn, fr ? fr->path : NULL);
+			ir_func_free(fn);
+			continue;
+		}
 		/* the function's own model: model files, else its annotations */
 		CXString s = clang_getCursorSpelling(cc.defs[i]);
-		const struct cfg_callee_info *self = callee_lookup(&u, cc.defs[i], clang_getCString(s));
+		const struct cfg_callee_info *self = callee_lookup(u, cc.defs[i], clang_getCString(s));
 		clang_disposeString(s);
 		fn->self_model = model_lookup(opt->model, fn->name);
 		if (!fn->self_model && self->annot) {
-			struct model_fn *m = ir_alloc(&u.arena, sizeof *m);
+			struct model_fn *m = ir_alloc(&u->arena, sizeof *m);
 			*m = *self->annot;
 			fn->self_model = m;
 		}
-		u.nfuncs++;
+		u->nfuncs++;
 	}
-	/* callee models can move while the cache grows: copy annotation models into the arena;
-	 * mark reads and addresses of globals the model says are borrowed (ival = 1) */
-	for (uint32_t i = 0; i < u.nfuncs; i++) {
-		struct ir_func *fn = &u.funcs[i];
-		for (uint32_t k = 0; k < fn->nops; k++) {
-			struct ir_operand *o = &fn->ops[k];
-			if ((o->kind == IR_OPND_LOAD || o->kind == IR_OPND_FIELD) && o->var == -2 && o->str &&
-			    model_global_borrowed(opt->model, o->str))
-				o->ival = 1;
-		}
+	/* each call's annotations (the cache no longer grows: its entries stay where they are) */
+	for (uint32_t i = 0; i < u->nfuncs; i++) {
+		struct ir_func *fn = &u->funcs[i];
 		for (uint32_t k = 0; k < fn->nnodes; k++) {
 			struct ir_node *nd = &fn->nodes[k];
 			if (nd->op != IR_CALL || !nd->callee)
 				continue;
-			const struct cfg_callee_info *ci = callee_lookup(&u, clang_getNullCursor(), nd->callee);
+			const struct cfg_callee_info *ci = callee_lookup(u, clang_getNullCursor(), nd->callee);
 			nd->model = ci->annot;
 		}
 	}
 	free(cc.defs);
-	cfg_macros_free(env.macros);
-	out->nfunctions = u.nfuncs;
-	t_lowered = now_s();
+	cfg_unit_free(env.unit);
+	out->nfunctions = u->nfuncs;
+}
 
+/* Step 3: the declaration scan (types' traverse and clear, method tables, object slots) into
+ * *d, whose arrays the caller frees (ts->types, ts->methods). */
+static void scan_unit(struct fe_unit *u, struct type_scan *ts, struct unit_decls *d)
+{
+	memset(ts, 0, sizeof *ts);
+	ts->u = u;
+	clang_visitChildren(clang_getTranslationUnitCursor(u->tu), scan_top, ts);
+	d->types = ts->types;
+	d->ntypes = ts->n;
+	d->callables = ts->methods;
+	d->ncallables = ts->nmethods;
+}
+
+static void dump_unit(const struct fe_unit *u)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *ms = open_memstream(&buf, &len);
+	if (!ms)
+		return;
+	for (uint32_t i = 0; i < u->nfuncs; i++)
+		ir_dump(&u->funcs[i], ms);
+	fclose(ms);
+	u->out->dump = buf;
+	u->out->dump_len = len;
+}
+
+int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const struct fe_input *in,
+		 struct diag_file *out)
+{
+	double t_start = now_s();
+	struct fe_unit u;
+	memset(&u, 0, sizeof u);
+	u.opt = opt;
+	u.out = out;
+	if (parse_unit(&u, (CXIndex)fe_index, in) < 0)
+		return -1;
+	double t_parsed = now_s();
+	lower_unit(&u, in);
+	double t_lowered = now_s();
+	uint64_t states = 0;
 	if (opt->dump_cfg) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *ms = open_memstream(&buf, &len);
-		if (ms) {
-			for (uint32_t i = 0; i < u.nfuncs; i++)
-				ir_dump(&u.funcs[i], ms);
-			fclose(ms);
-			out->dump = buf;
-			out->dump_len = len;
-		}
+		dump_unit(&u);
 	} else {
-		/* link calls to functions of the unit, then analyse callee-first */
-		struct fn_index *idx = malloc((u.nfuncs ? u.nfuncs : 1) * sizeof *idx);
-		uint32_t *order = malloc((u.nfuncs ? u.nfuncs : 1) * sizeof *order);
-		uint8_t *mark = calloc(u.nfuncs ? u.nfuncs : 1, 1);
-		struct eng_summary *sums = calloc(u.nfuncs ? u.nfuncs : 1, sizeof *sums);
-		if (!idx || !order || !mark || !sums)
-			abort();
-		for (uint32_t i = 0; i < u.nfuncs; i++) {
-			idx[i].name = u.funcs[i].name;
-			idx[i].fn = (int32_t)i;
-		}
-		qsort(idx, u.nfuncs, sizeof *idx, cmp_fn_index);
-		for (uint32_t i = 0; i < u.nfuncs; i++)
-			for (uint32_t k = 0; k < u.funcs[i].nnodes; k++) {
-				struct ir_node *nd = &u.funcs[i].nodes[k];
-				if (nd->op != IR_CALL)
-					continue;
-				if (nd->callee)
-					nd->callee_fn = find_fn(idx, u.nfuncs, nd->callee);
-				link_callbacks(&u, idx, &u.funcs[i], nd);
-			}
-		/* types (traverse/clear pairs) and method tables, before the analysis: a function in
-		 * a PyMethodDef table must return a new reference */
 		struct type_scan ts;
-		memset(&ts, 0, sizeof ts);
-		ts.u = &u;
-		ts.idx = idx;
-		ts.cur.traverse = ts.cur.clear = ts.cur.destroy = -1;
-		clang_visitChildren(clang_getTranslationUnitCursor(u.tu), scan_top, &ts);
-		for (uint32_t k = 0; k < ts.nmethods; k++) {
-			struct ir_func *fn = &u.funcs[ts.methods[k]];
-			fn->py_callable = ts.method_null_ok[k] ? 2 : 1;
-			if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
-				continue;
-			struct model_fn *m = ir_alloc(&u.arena, sizeof *m);
-			if (fn->self_model)
-				*m = *fn->self_model;
-			else
-				memset(m, 0, sizeof *m);
-			m->name = fn->name;
-			m->ret = MODEL_RET_NEW;
-			m->flags |= MODEL_NULL_ON_FAILURE;
-			fn->self_model = m;
-		}
-		free(ts.methods);
-		free(ts.method_null_ok);
-		uint32_t norder = 0;
-		for (uint32_t i = 0; i < u.nfuncs; i++)
-			if (!mark[i])
-				order_visit(&u, i, mark, order, &norder);
-		/* fields released somewhere in the unit (model calls that release or clear them) */
-		const char **released = NULL;
-		uint32_t nreleased = 0, cap_released = 0;
-		for (uint32_t i = 0; i < u.nfuncs; i++) {
-			const struct ir_func *fn = &u.funcs[i];
-			for (uint32_t k = 0; k < fn->nnodes; k++) {
-				const struct ir_node *nd = &fn->nodes[k];
-				if (nd->op != IR_CALL || !nd->callee)
-					continue;
-				const struct model_fn *m = model_lookup(opt->model, nd->callee);
-				if (!m)
-					m = nd->model;
-				if (!m || (m->flags & MODEL_HEURISTIC))
-					continue;
-				uint32_t mask = model_mask(m, MODEL_RELEASES, nd->nargs) | model_mask(m, MODEL_CLEARS, nd->nargs);
-				if (m->setref_dst > 0)
-					mask |= 1u << (m->setref_dst - 1);
-				const struct ir_operand *a = ir_args(fn, nd);
-				for (uint32_t j = 0; j < nd->nargs && j < 32; j++) {
-					const char *f = (mask & (1u << j)) ? engine_operand_field(fn, &a[j]) : NULL;
-					if (!f)
-						continue;
-					if (nreleased == cap_released) {
-						cap_released = cap_released ? cap_released * 2 : 16;
-						released = util_xrealloc(released, cap_released * sizeof *released);
-					}
-					released[nreleased++] = f;
-				}
-			}
-		}
-		if (nreleased)
-			qsort(released, nreleased, sizeof *released, cmp_cstr);
-		struct engine_options eo;
-		memset(&eo, 0, sizeof eo);
-		eo.released_fields = released;
-		eo.nreleased_fields = nreleased;
-		eo.max_states = opt->max_states;
-		eo.conventions = model_conventions(opt->model);
-		eo.report = on_finding;
-		eo.incomplete = on_incomplete;
-		eo.ctx = &u;
-		for (uint32_t oi = 0; oi < norder; oi++) {
-			uint32_t i = order[oi];
-			struct ir_func *fn = &u.funcs[i];
-			u.current_lowered = fn;
-			for (uint32_t k = 0; k < fn->nnodes; k++)
-				if (fn->nodes[k].op == IR_CALL)
-					fn->nodes[k].model = resolve_call(&u, &fn->nodes[k], sums);
-			u.current = fn;
-			u.states += engine_run(fn, &eo, &sums[i]);
-			sums[i].fn.name = fn->name;
-		}
-		/* checks over the whole unit (types' traverse and clear) */
-		struct eng_unit unit = { u.funcs, u.nfuncs, ts.types, ts.n };
-		engine_run_unit(&unit, &eo);
-		free(released);
+		struct unit_decls decls;
+		scan_unit(&u, &ts, &decls);
+		/* from here on, IR only (unit/unit.h) */
+		struct unit_options uo;
+		memset(&uo, 0, sizeof uo);
+		uo.model = opt->model;
+		uo.max_states = opt->max_states;
+		uo.report = on_finding;
+		uo.incomplete = on_incomplete;
+		uo.ctx = &u;
+		states = unit_analyse(u.funcs, u.nfuncs, &decls, &u.arena, &uo);
 		free(ts.types);
-		free(idx);
-		free(order);
-		free(mark);
-		free(sums);
+		free(ts.methods);
 	}
 	diag_sort(out);
 	if (opt->timing)
 		fprintf(stderr, "rccheck: timing: %s: parse %.3fs, lower %.3fs, analyse %.3fs (%u functions, %llu states)\n",
 			in->path, t_parsed - t_start, t_lowered - t_parsed, now_s() - t_lowered, u.nfuncs,
-			(unsigned long long)u.states);
+			(unsigned long long)states);
 	for (uint32_t i = 0; i < u.nfuncs; i++)
 		ir_func_free(&u.funcs[i]);
 	free(u.funcs);

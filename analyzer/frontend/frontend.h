@@ -1,8 +1,9 @@
 /*
  * frontend.h - one translation unit from source to findings: parse with libclang, read the
- * ownership annotations, lower each function of the main file (cfg.c), resolve what each call
- * does (model, annotations, summaries of functions of the same unit), run the engine in
- * callee-first order, apply suppression comments.
+ * ownership annotations, lower each function of the unit's sources (cfg.c), scan the
+ * declarations (types' traverse/clear, method tables); then the unit driver (unit/unit.h,
+ * without libclang) links, orders, resolves and runs the engine; findings get the unit's
+ * suppression comments applied here.
  */
 #ifndef RCCHECK_FRONTEND_H
 #define RCCHECK_FRONTEND_H

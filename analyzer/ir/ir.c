@@ -3,6 +3,8 @@
  */
 #include "ir/ir.h"
 
+#include <assert.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,7 +123,11 @@ void ir_add_operand(struct ir_func *fn, int32_t node, struct ir_operand op)
 {
 	if (fn->nops == fn->cap_ops)
 		fn->ops = grow_array(fn->ops, &fn->cap_ops, sizeof *fn->ops);
+	assert(node >= 0 && (uint32_t)node < fn->nnodes);
 	struct ir_node *n = &fn->nodes[node];
+	/* a node's operands are contiguous: only the node whose operands were appended last can
+	 * get more */
+	assert(n->nargs == 0 || n->arg0 + n->nargs == fn->nops);
 	if (n->nargs == 0)
 		n->arg0 = fn->nops;
 	fn->ops[fn->nops++] = op;
@@ -233,46 +239,83 @@ uint32_t *ir_pred_counts(const struct ir_func *fn)
 	return p;
 }
 
+/* One violation: printed to err (when not NULL) as "FUNCTION: node N: WHAT". */
+static int violation(const struct ir_func *fn, FILE *err, uint32_t node, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int violation(const struct ir_func *fn, FILE *err, uint32_t node, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		fprintf(err, "%s: node %u: ", fn->name ? fn->name : "?", node);
+		vfprintf(err, fmt, ap);
+		fputc('\n', err);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int bad_var(const struct ir_func *fn, int32_t v)
+{
+	return v < 0 || (uint32_t)v >= fn->nvars;
+}
+
 int ir_check(const struct ir_func *fn, FILE *err)
 {
+	if (fn->nnodes == 0)
+		return violation(fn, err, 0, "no entry node");
 	for (uint32_t i = 0; i < fn->nnodes; i++) {
 		const struct ir_node *n = &fn->nodes[i];
-		for (int s = 0; s < 2; s++) {
-			if (n->succ[s] < -1 || n->succ[s] >= (int32_t)fn->nnodes) {
-				if (err)
-					fprintf(err, "%s: node %u: bad successor %d\n", fn->name, i, n->succ[s]);
-				return -1;
-			}
-		}
-		if (n->succ[1] != -1 && n->op != IR_BRANCH) {
-			if (err)
-				fprintf(err, "%s: node %u: two successors on a %s\n", fn->name, i, ir_op_name(n->op));
-			return -1;
-		}
-		if ((n->op == IR_RETURN || (n->op == IR_CALL && (n->flags & IR_NODE_NORETURN))) && n->succ[0] != -1) {
-			if (err)
-				fprintf(err, "%s: node %u: successor after %s\n", fn->name, i, ir_op_name(n->op));
-			return -1;
-		}
-		if (n->arg0 + n->nargs > fn->nops) {
-			if (err)
-				fprintf(err, "%s: node %u: operands out of range\n", fn->name, i);
-			return -1;
-		}
+		if (n->op > IR_COUNT)
+			return violation(fn, err, i, "bad op %u", (unsigned)n->op);
+		for (int s = 0; s < 2; s++)
+			if (n->succ[s] < -1 || n->succ[s] >= (int32_t)fn->nnodes)
+				return violation(fn, err, i, "bad successor %d", (int)n->succ[s]);
+		if (n->succ[1] != -1 && n->op != IR_BRANCH)
+			return violation(fn, err, i, "two successors on a %s", ir_op_name(n->op));
+		if ((n->op == IR_RETURN || (n->op == IR_CALL && (n->flags & IR_NODE_NORETURN))) && n->succ[0] != -1)
+			return violation(fn, err, i, "successor after a %s", ir_op_name(n->op));
+		if (n->arg0 > fn->nops || n->nargs > fn->nops - n->arg0)
+			return violation(fn, err, i, "operands out of range (%u from %u)", n->nargs, n->arg0);
+		const struct ir_operand *a = ir_args(fn, n);
 		for (uint32_t k = 0; k < n->nargs; k++) {
-			const struct ir_operand *o = &fn->ops[n->arg0 + k];
-			int bad = (o->kind == IR_OPND_VAR || o->kind == IR_OPND_ADDR) && (o->var < 0 || (uint32_t)o->var >= fn->nvars);
+			const struct ir_operand *o = &a[k];
+			if (o->kind > IR_OPND_FIELD)
+				return violation(fn, err, i, "operand %u of bad kind %u", k, (unsigned)o->kind);
+			int bad = (o->kind == IR_OPND_VAR || o->kind == IR_OPND_ADDR) && bad_var(fn, o->var);
 			bad |= (o->kind == IR_OPND_LOAD || o->kind == IR_OPND_FIELD) && (o->var < -2 || o->var >= (int32_t)fn->nvars);
-			if (bad) {
-				if (err)
-					fprintf(err, "%s: node %u: operand %u: bad var %d\n", fn->name, i, k, o->var);
-				return -1;
-			}
+			if (bad)
+				return violation(fn, err, i, "operand %u: bad var %d", k, (int)o->var);
 		}
-		if ((n->op == IR_ASSIGN || (n->op == IR_CALL && n->dest >= 0)) && (uint32_t)n->dest >= fn->nvars) {
-			if (err)
-				fprintf(err, "%s: node %u: bad dest %d\n", fn->name, i, n->dest);
-			return -1;
+		switch (n->op) {
+		case IR_ASSIGN:
+			if (bad_var(fn, n->dest))
+				return violation(fn, err, i, "assignment to bad var %d", (int)n->dest);
+			if (n->nargs != 1)
+				return violation(fn, err, i, "assignment of %u operands", n->nargs);
+			break;
+		case IR_CALL:
+			if (n->dest != -1 && (bad_var(fn, n->dest) || !(fn->vars[n->dest].flags & IR_VAR_TEMP)))
+				return violation(fn, err, i, "call result in var %d, not a temporary", (int)n->dest);
+			break;
+		case IR_BRANCH:
+			if (n->cond > IR_COND_LT)
+				return violation(fn, err, i, "bad condition %u", (unsigned)n->cond);
+			if (n->cond != IR_COND_UNKNOWN && n->nargs < (n->cond == IR_COND_IS || n->cond == IR_COND_LT ? 2u : 1u))
+				return violation(fn, err, i, "condition with %u operands", n->nargs);
+			break;
+		case IR_KILL:
+			for (uint32_t k = 0; k < n->nargs; k++)
+				if (a[k].kind != IR_OPND_VAR || !(fn->vars[a[k].var].flags & IR_VAR_TEMP))
+					return violation(fn, err, i, "kill of operand %u, not a temporary", k);
+			break;
+		case IR_COUNT:
+			if (n->nargs < 1 || (n->ival != 1 && n->ival != -1))
+				return violation(fn, err, i, "count change of %lld", (long long)n->ival);
+			break;
+		default:
+			break;
 		}
 	}
 	return 0;

@@ -2,13 +2,22 @@
  * ir.h - rccheck's intermediate representation: one function lowered to a small control-flow
  * graph of ownership-relevant operations. See docs/analyzer.md ("The IR").
  *
- * Invariants (ir_check() asserts them):
- *   - node 0 is the entry; every successor index is a valid node index or -1 (no edge);
+ * Invariants (ir_check() tells whether they hold; the front end runs it on every function it
+ * lowers and reports a violation as an internal error for that function, which is then not
+ * analysed):
+ *   - there is a node 0, the entry; every successor index is a valid node index or -1 (no edge);
  *   - a node has succ[1] != -1 only when op == IR_BRANCH (succ[0]: condition true, succ[1]: false);
  *   - IR_RETURN nodes and noreturn IR_CALL nodes have no successors;
- *   - operands [arg0, arg0 + nargs) index fn->ops; every IR_OPND_VAR/IR_OPND_ADDR refers to a var;
- *   - a call's dest is a temporary var that is unbound when the call runs (the builder creates a
- *     fresh temporary per call and kills it with IR_KILL at the end of the full expression).
+ *   - op, cond and operand kinds are values of their enums;
+ *   - operands [arg0, arg0 + nargs) index fn->ops; every IR_OPND_VAR/IR_OPND_ADDR refers to a
+ *     var, every IR_OPND_LOAD/IR_OPND_FIELD to a var, -1 or -2;
+ *   - IR_ASSIGN has a var dest and one operand; a branch on a known condition has its operand
+ *     (two for IR_COND_IS and IR_COND_LT); IR_KILL operands are temporaries; IR_COUNT has an
+ *     operand and ival +1 or -1;
+ *   - a call's dest is -1 or a temporary var that is unbound when the call runs (the builder
+ *     creates a fresh temporary per call and kills it with IR_KILL at the end of the full
+ *     expression; that it is unbound is not checked).
+ * ir_add_operand() asserts (debug builds) that a node's operands are appended contiguously.
  * Nothing in this header depends on libclang: the engine and the checks only see this.
  */
 #ifndef RCCHECK_IR_H

@@ -1,0 +1,396 @@
+/*
+ * unit.c - the unit driver (unit.h): link, order, resolve, analyse. No libclang here.
+ */
+#include "unit/unit.h"
+
+#include "util.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fn_index {
+	const char *name;
+	int32_t fn;
+};
+
+struct unit {
+	struct ir_func *funcs;
+	uint32_t nfuncs;
+	struct fn_index *idx; /* sorted by name */
+	struct ir_arena *arena;
+	const struct model *model;
+	const struct ir_func *current; /* the function whose calls resolve_call resolves */
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Linking: calls and callbacks to functions of the unit                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+static int cmp_fn_index(const void *a, const void *b)
+{
+	return strcmp(((const struct fn_index *)a)->name, ((const struct fn_index *)b)->name);
+}
+
+static int32_t find_fn(const struct unit *u, const char *name)
+{
+	if (!name)
+		return -1;
+	struct fn_index key = { name, -1 };
+	const struct fn_index *r = bsearch(&key, u->idx, u->nfuncs, sizeof *u->idx, cmp_fn_index);
+	return r ? r->fn : -1;
+}
+
+/* A function of the unit passed by name to a call (a callback argument: the operand is an
+ * unknown value naming it, cfg.c) gets its index (+ 1) in the operand's ival; when the callee is
+ * outside the unit, the function is a callback of that library (ir_func.callback). */
+static void link_callbacks(struct unit *u, struct ir_func *fn, struct ir_node *nd)
+{
+	if (!nd->nargs)
+		return; /* fn->ops may be NULL */
+	struct ir_operand *a = &fn->ops[nd->arg0];
+	for (uint32_t j = 0; j < nd->nargs; j++) {
+		if (a[j].kind != IR_OPND_UNKNOWN || !a[j].str)
+			continue;
+		int32_t f = find_fn(u, a[j].str);
+		a[j].ival = f + 1;
+		if (f >= 0 && nd->callee_fn < 0)
+			u->funcs[f].callback = 1;
+	}
+}
+
+/* The unit function an argument of call nd names (link_callbacks), or -1; from argument *j on. */
+static int32_t callback_arg(const struct ir_func *fn, const struct ir_node *nd, uint32_t *j)
+{
+	const struct ir_operand *a = ir_args(fn, nd);
+	for (; *j < nd->nargs; (*j)++)
+		if (a[*j].kind == IR_OPND_UNKNOWN && a[*j].str && a[*j].ival > 0)
+			return (int32_t)a[(*j)++].ival - 1;
+	return -1;
+}
+
+static void link_unit(struct unit *u)
+{
+	for (uint32_t i = 0; i < u->nfuncs; i++) {
+		u->idx[i].name = u->funcs[i].name;
+		u->idx[i].fn = (int32_t)i;
+	}
+	qsort(u->idx, u->nfuncs, sizeof *u->idx, cmp_fn_index);
+	for (uint32_t i = 0; i < u->nfuncs; i++)
+		for (uint32_t k = 0; k < u->funcs[i].nnodes; k++) {
+			struct ir_node *nd = &u->funcs[i].nodes[k];
+			if (nd->op != IR_CALL)
+				continue;
+			if (nd->callee)
+				nd->callee_fn = find_fn(u, nd->callee);
+			link_callbacks(u, &u->funcs[i], nd);
+		}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Order: callees first                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Callee-first order (post-order DFS over calls within the unit) from function f; recursion is
+ * cut. */
+static void order_visit(const struct unit *u, uint32_t f, uint8_t *mark, uint32_t *order, uint32_t *n)
+{
+	/* iterative DFS: stack of (function, next node index) */
+	struct frame {
+		uint32_t f, i;
+	};
+	struct frame *st = util_xrealloc(NULL, (u->nfuncs + 1) * sizeof *st);
+	uint32_t sp = 0;
+	st[sp].f = f;
+	st[sp].i = 0;
+	sp++;
+	mark[f] = 1;
+	while (sp) {
+		struct frame *fr = &st[sp - 1];
+		const struct ir_func *fn = &u->funcs[fr->f];
+		int pushed = 0;
+		while (fr->i < fn->nnodes) {
+			/* callees first, and callbacks passed by name (their summaries say what the
+			 * call that receives them does: resolve_call) */
+			const struct ir_node *nd = &fn->nodes[fr->i];
+			int32_t next = -1;
+			if (nd->op == IR_CALL) {
+				if (nd->callee_fn >= 0 && !mark[nd->callee_fn])
+					next = nd->callee_fn;
+				for (uint32_t j = 0; next < 0;) {
+					int32_t c = callback_arg(fn, nd, &j);
+					if (c < 0)
+						break;
+					if (!mark[c])
+						next = c;
+				}
+			}
+			if (next < 0) {
+				fr->i++;
+				continue;
+			}
+			mark[next] = 1;
+			/* each function is pushed once (marked): the stack never holds more than nfuncs */
+			assert(sp < u->nfuncs + 1);
+			st[sp].f = (uint32_t)next;
+			st[sp].i = 0;
+			sp++;
+			pushed = 1;
+			break;
+		}
+		if (!pushed) {
+			order[(*n)++] = fr->f;
+			sp--;
+		}
+	}
+	free(st);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* What each call does                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A call outside the unit handed, with some objects, a callback of the unit that releases its
+ * argument (cairo_surface_set_user_data(s, &key, obj, release_obj)): the library keeps the
+ * objects and releases them through the callback, so the call takes them over — a reference the
+ * caller owned goes with it, and one it did not own it must pay back (Py_INCREF after the call).
+ * NULL when the call is not such a hand-over. */
+static const struct model_fn *callback_owner(struct unit *u, const struct ir_node *n, const struct eng_summary *sums)
+{
+	const struct ir_func *fn = u->current;
+	if (!fn)
+		return NULL;
+	uint32_t take = 0;
+	const struct ir_operand *a = ir_args(fn, n);
+	for (uint32_t j = 0;;) {
+		int32_t c = callback_arg(fn, n, &j);
+		if (c < 0)
+			break;
+		if (!sums[c].valid || !(sums[c].fn.arg[MODEL_RELEASES] & 1u))
+			continue;
+		/* the objects are next to their callback: (obj, key, data, destroy) or (..., destroy,
+		 * closure); the first argument is the owner (the surface), not handed over */
+		uint32_t at = j - 1;
+		for (int side = -1; side <= 1; side += 2) {
+			int64_t k = (int64_t)at + side;
+			if (k >= 1 && k < (int64_t)n->nargs && k < 32 && a[k].kind == IR_OPND_VAR &&
+			    (fn->vars[a[k].var].flags & IR_VAR_PTR))
+				take |= 1u << k;
+		}
+	}
+	if (!take)
+		return NULL;
+	struct model_fn *m = ir_alloc(u->arena, sizeof *m);
+	memset(m, 0, sizeof *m);
+	m->name = n->callee;
+	m->arg[MODEL_ACCEPTS_NULL] = ~0u;
+	if (n->dest >= 0) {
+		/* a status: the library keeps the objects only when it succeeds (0) */
+		m->ret = MODEL_RET_INT;
+		m->flags = MODEL_NEG_ON_FAILURE | MODEL_ZERO_ON_SUCCESS;
+		m->arg[MODEL_STEALS_OK] = take;
+	} else {
+		m->ret = MODEL_RET_NONE;
+		m->arg[MODEL_STEALS] = take;
+	}
+	return m;
+}
+
+/* What call n does: the model files, else the callee's annotations (their result from its
+ * summary when only its parameters are annotated), else the summary of a function of the unit,
+ * else a guess from the name, else a callback hand-over; NULL: unknown. */
+static const struct model_fn *resolve_call(struct unit *u, const struct ir_node *n, const struct eng_summary *sums)
+{
+	if (!n->callee)
+		return NULL;
+	const struct model_fn *m = model_lookup(u->model, n->callee);
+	if (m)
+		return m;
+	if (n->model) {
+		/* annotations on the parameters only (RC_STEALS...): the result comes from the body */
+		const struct eng_summary *su = n->callee_fn >= 0 ? &sums[n->callee_fn] : NULL;
+		if (n->model->ret == MODEL_RET_NONE && su && su->valid && su->fn.ret != MODEL_RET_NONE) {
+			struct model_fn *mm = ir_alloc(u->arena, sizeof *mm);
+			*mm = *n->model;
+			mm->ret = su->fn.ret;
+			mm->flags |= su->fn.flags & (MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL);
+			return mm;
+		}
+		return n->model;
+	}
+	if (n->callee_fn >= 0 && sums[n->callee_fn].valid)
+		return &sums[n->callee_fn].fn;
+	if (n->callee_fn < 0) {
+		struct model_fn g;
+		if (model_guess_from_name(n->callee, &g)) {
+			struct model_fn *gm = ir_alloc(u->arena, sizeof *gm);
+			*gm = g;
+			gm->name = n->callee;
+			return gm;
+		}
+		return callback_owner(u, n, sums);
+	}
+	return NULL;
+}
+
+/* Reads and addresses of globals the model says are borrowed get ival 1. */
+static void mark_borrowed_globals(struct unit *u)
+{
+	for (uint32_t i = 0; i < u->nfuncs; i++) {
+		struct ir_func *fn = &u->funcs[i];
+		for (uint32_t k = 0; k < fn->nops; k++) {
+			struct ir_operand *o = &fn->ops[k];
+			if ((o->kind == IR_OPND_LOAD || o->kind == IR_OPND_FIELD) && o->var == -2 && o->str &&
+			    model_global_borrowed(u->model, o->str))
+				o->ival = 1;
+		}
+	}
+}
+
+/* Functions the interpreter calls must return a new reference (or NULL on failure). */
+static void mark_callables(struct unit *u, const struct unit_decls *d)
+{
+	for (uint32_t k = 0; d && k < d->ncallables; k++) {
+		int32_t f = find_fn(u, d->callables[k].name);
+		if (f < 0)
+			continue;
+		struct ir_func *fn = &u->funcs[f];
+		fn->py_callable = d->callables[k].null_ok ? 2 : 1;
+		if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
+			continue;
+		struct model_fn *m = ir_alloc(u->arena, sizeof *m);
+		if (fn->self_model)
+			*m = *fn->self_model;
+		else
+			memset(m, 0, sizeof *m);
+		m->name = fn->name;
+		m->ret = MODEL_RET_NEW;
+		m->flags |= MODEL_NULL_ON_FAILURE;
+		fn->self_model = m;
+	}
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The fields released somewhere in the unit (by model calls that release or clear them),
+ * sorted; *n: their number. */
+static const char **released_fields(const struct unit *u, uint32_t *n)
+{
+	const char **released = NULL;
+	uint32_t nreleased = 0, cap = 0;
+	for (uint32_t i = 0; i < u->nfuncs; i++) {
+		const struct ir_func *fn = &u->funcs[i];
+		for (uint32_t k = 0; k < fn->nnodes; k++) {
+			const struct ir_node *nd = &fn->nodes[k];
+			if (nd->op != IR_CALL || !nd->callee)
+				continue;
+			const struct model_fn *m = model_lookup(u->model, nd->callee);
+			if (!m)
+				m = nd->model;
+			if (!m || (m->flags & MODEL_HEURISTIC))
+				continue;
+			uint32_t mask = model_mask(m, MODEL_RELEASES, nd->nargs) | model_mask(m, MODEL_CLEARS, nd->nargs);
+			if (m->setref_dst > 0)
+				mask |= 1u << (m->setref_dst - 1);
+			const struct ir_operand *a = ir_args(fn, nd);
+			for (uint32_t j = 0; j < nd->nargs && j < 32; j++) {
+				const char *f = (mask & (1u << j)) ? engine_operand_field(fn, &a[j]) : NULL;
+				if (!f)
+					continue;
+				if (nreleased == cap) {
+					cap = cap ? cap * 2 : 16;
+					released = util_xrealloc(released, cap * sizeof *released);
+				}
+				released[nreleased++] = f;
+			}
+		}
+	}
+	if (nreleased)
+		qsort(released, nreleased, sizeof *released, cmp_cstr);
+	*n = nreleased;
+	return released;
+}
+
+/* The types whose traverse and clear (or destroy) are functions of the unit. */
+static struct eng_type_pair *unit_types(const struct unit *u, const struct unit_decls *d, uint32_t *n)
+{
+	*n = 0;
+	if (!d || !d->ntypes)
+		return NULL;
+	struct eng_type_pair *types = util_xcalloc(d->ntypes, sizeof *types);
+	for (uint32_t k = 0; k < d->ntypes; k++) {
+		const struct unit_type_decl *t = &d->types[k];
+		struct eng_type_pair p = { find_fn(u, t->traverse), find_fn(u, t->clear), find_fn(u, t->destroy), t->loc };
+		if (p.traverse >= 0 && (p.clear >= 0 || p.destroy >= 0))
+			types[(*n)++] = p;
+	}
+	return types;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The unit                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_decls *decls, struct ir_arena *arena,
+		      const struct unit_options *opt)
+{
+	struct unit u;
+	memset(&u, 0, sizeof u);
+	u.funcs = funcs;
+	u.nfuncs = nfuncs;
+	u.arena = arena;
+	u.model = opt->model;
+	size_t n1 = nfuncs ? nfuncs : 1;
+	u.idx = util_xcalloc(n1, sizeof *u.idx);
+	uint32_t *order = util_xcalloc(n1, sizeof *order);
+	uint8_t *mark = util_xcalloc(n1, 1);
+	struct eng_summary *sums = util_xcalloc(n1, sizeof *sums);
+
+	mark_borrowed_globals(&u);
+	link_unit(&u);
+	mark_callables(&u, decls);
+	uint32_t norder = 0;
+	for (uint32_t i = 0; i < nfuncs; i++)
+		if (!mark[i])
+			order_visit(&u, i, mark, order, &norder);
+	assert(norder == nfuncs);
+
+	uint32_t nreleased = 0;
+	const char **released = released_fields(&u, &nreleased);
+	struct engine_options eo;
+	memset(&eo, 0, sizeof eo);
+	eo.released_fields = released;
+	eo.nreleased_fields = nreleased;
+	eo.max_states = opt->max_states;
+	eo.conventions = model_conventions(u.model);
+	eo.report = opt->report;
+	eo.incomplete = opt->incomplete;
+	eo.ctx = opt->ctx;
+	uint64_t states = 0;
+	for (uint32_t oi = 0; oi < norder; oi++) {
+		uint32_t i = order[oi];
+		struct ir_func *fn = &funcs[i];
+		u.current = fn;
+		for (uint32_t k = 0; k < fn->nnodes; k++)
+			if (fn->nodes[k].op == IR_CALL)
+				fn->nodes[k].model = resolve_call(&u, &fn->nodes[k], sums);
+		states += engine_run(fn, &eo, &sums[i]);
+		sums[i].fn.name = fn->name;
+	}
+	/* checks over the whole unit (types' traverse and clear) */
+	uint32_t ntypes = 0;
+	struct eng_type_pair *types = unit_types(&u, decls, &ntypes);
+	struct eng_unit unit = { funcs, nfuncs, types, ntypes };
+	engine_run_unit(&unit, &eo);
+
+	free(types);
+	free(released);
+	free(u.idx);
+	free(order);
+	free(mark);
+	free(sums);
+	return states;
+}
