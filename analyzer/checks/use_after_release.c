@@ -11,6 +11,20 @@ static int freed(const struct eng_value *v)
 	return v && (v->flags & ENG_V_FREED) && v->owned == 0 && !(v->flags & ENG_V_ESCAPED) && value_may_be_live(v);
 }
 
+/* A value borrowed from a container the function released is dead only if nobody else holds
+ * the container; when the container was not the function's own creation, that is a guess. */
+static void report(struct engine *eng, const struct eng_event_info *ev, const struct eng_value *v, const char *name,
+		   const char *msg)
+{
+	if (v->flags & ENG_V_FREE_GUESS)
+		engine_report_guess(eng, ev->self, ev->node->loc, v, name,
+				    "what it is borrowed from may be held elsewhere, so releasing the function's "
+				    "reference need not free it",
+				    "%s", msg);
+	else
+		engine_report(eng, ev->self, ev->node->loc, v, name, "%s", msg);
+}
+
 /* Whether v's use after release is new on this path; marks it reported. */
 static int first_use(struct engine *eng, const struct eng_event_info *ev, const struct eng_value *v)
 {
@@ -33,9 +47,10 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 		if (!freed(v) || !first_use(eng, ev, v))
 			continue;
 		const char *name = value_label(eng, ev->state, v);
-		engine_report(eng, ev->self, ev->node->loc, v, name,
-			      "'%s' is passed to '%s' after its last reference was released", name,
-			      ev->node->callee ? ev->node->callee : "a call");
+		char msg[600];
+		snprintf(msg, sizeof msg, "'%s' is passed to '%s' after its last reference was released", name,
+			 ev->node->callee ? ev->node->callee : "a call");
+		report(eng, ev, v, name, msg);
 	}
 }
 
@@ -48,8 +63,9 @@ static void on_use(struct engine *eng, const struct eng_event_info *ev, void *da
 	if (!freed(v) || !first_use(eng, ev, v))
 		return;
 	const char *name = value_label(eng, ev->state, v);
-	engine_report(eng, ev->self, ev->node->loc, v, name,
-		      "'%s' is dereferenced after its last reference was released", name);
+	char msg[600];
+	snprintf(msg, sizeof msg, "'%s' is dereferenced after its last reference was released", name);
+	report(eng, ev, v, name, msg);
 }
 
 /* `Py_DECREF(x); return x;`: the caller receives a released object. Only a reference the

@@ -66,6 +66,11 @@ enum eng_value_flags {
 	ENG_V_PASSED = 1u << 18,
 	/* its memory was freed (tp_free(self), PyObject_Del): owned or not */
 	ENG_V_MEMFREED = 1u << 19,
+	/* a new object only the function holds (from a constructor: a fails-on-memory call) */
+	ENG_V_FRESH = 1u << 20,
+	/* freed because what it is borrowed from lost the function's last reference, which was
+	 * not known to be the object's last (it was not fresh): a guess */
+	ENG_V_FREE_GUESS = 1u << 21,
 };
 
 enum eng_sign {

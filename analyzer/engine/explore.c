@@ -313,7 +313,7 @@ static void compute_liveness(struct engine *eng)
 	int changed = 1;
 	/* bounded work: without convergence within it, no pruning (correct, only slower) */
 	uint64_t work = 0, max_work = 50u * 1000u * 1000u;
-	for (int round = 0; changed; round++) {
+	while (changed) {
 		work += (uint64_t)fn->nnodes * w;
 		if (work > max_work) {
 			free(eng->live);

@@ -65,8 +65,13 @@ static void mark_freed(struct eng_state *st, uint8_t s)
 		return; /* PySequence_GetItem(list, i) released: the list still holds the element */
 	st->vals[s].flags |= ENG_V_FREED;
 	for (uint32_t i = 1; i <= st->nvals; i++)
-		if (st->vals[i].parent == s && st->vals[i].owned == 0 && !(st->vals[i].flags & ENG_V_FREED))
+		if (st->vals[i].parent == s && st->vals[i].owned == 0 && !(st->vals[i].flags & ENG_V_FREED)) {
+			/* an item of a container that others may hold too (a getter's result) dies with
+			 * it only if the container was the function's own */
+			if (!(st->vals[s].flags & ENG_V_FRESH) || (st->vals[s].flags & ENG_V_FREE_GUESS))
+				st->vals[i].flags |= ENG_V_FREE_GUESS;
 			mark_freed(st, (uint8_t)i);
+		}
 }
 
 static void release_slot(struct eng_state *st, uint8_t s, int32_t node)
@@ -545,6 +550,8 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			if (m->ret == MODEL_RET_NEW && !failed) {
 				st->vals[s].owned = 1;
 				st->vals[s].flags |= ENG_V_HAD_OWNED;
+				if (conv_has_prefix(eng->opt->conventions, CONV_FAILS_ON_MEMORY, n->callee))
+					st->vals[s].flags |= ENG_V_FRESH;
 			} else if (m->ret == MODEL_RET_BORROWED) {
 				/* held-by: a reference the argument holds (Py_TYPE of a heap type's
 				 * instance): like a field load, its owner's destructor may release it */
