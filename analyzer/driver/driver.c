@@ -566,7 +566,6 @@ int rccheck_main(int argc, char **argv)
 		fe.max_states = o.max_states;
 		fe.dump_cfg = o.dump_cfg;
 		fe.all_paths = o.all_paths;
-		fe.min_severity = o.min_severity;
 		fe.show_guesses = o.show_guesses;
 		fe.resource_dir = resource_dir();
 		fe.timing = getenv("RCCHECK_TIMING") != NULL;
@@ -612,6 +611,8 @@ int rccheck_main(int argc, char **argv)
 	run.seconds = now() - t0;
 	progress_clear(&progress);
 	pthread_mutex_destroy(&progress.lock);
+	if (o.min_severity > ENG_SEV_LOW)
+		diag_filter_severity(&run, o.min_severity);
 	if (baseline) {
 		run.baseline_used = 1;
 		run.baseline_suppressed = baseline_apply(baseline, &run);

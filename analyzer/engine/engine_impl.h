@@ -48,6 +48,7 @@ struct reported {
 	int check;
 	uint32_t line;
 	char *var;
+	int severity; /* of the path reported (findings.c: a path of a higher one is reported too) */
 };
 
 /*

@@ -81,11 +81,46 @@ static char *site_note(const struct ir_func *fn, const struct ir_node *n)
 	return util_xstrdup(buf);
 }
 
-static int already_reported(struct engine *eng, int check, uint32_t line, const char *var)
+/* The severity of the path ending at record rec (the failures it assumes, from the entry; the
+ * rarest decides), and the call whose failure it needs. */
+static int path_severity(const struct engine *eng, int32_t rec, const char **needs)
+{
+	const struct conventions *conv = eng->opt->conventions;
+	int sev = ENG_SEV_HIGH;
+	*needs = NULL;
+	if (conv_has_prefix(conv, CONV_MODULE_INIT, eng->fn->name)) {
+		sev = ENG_SEV_LOW;
+		*needs = "the module's import";
+	}
+	/* from the entry: the earliest failure of each kind is the one named */
+	for (int32_t r = rec; r >= 0 && eng->recs[r].parent >= 0; r = eng->recs[r].parent) {
+		if (eng->recs[r].via != VIA_FAIL)
+			continue;
+		const struct ir_node *pn = &eng->fn->nodes[eng->recs[eng->recs[r].parent].node];
+		int low = conv_has_prefix(conv, CONV_FAILS_ON_MEMORY, pn->callee);
+		if (low && (sev > ENG_SEV_LOW || (*needs && strcmp(*needs, "the module's import")))) {
+			sev = ENG_SEV_LOW;
+			*needs = pn->callee;
+		} else if (!low && sev >= ENG_SEV_MEDIUM) {
+			sev = ENG_SEV_MEDIUM;
+			*needs = pn->callee ? pn->callee : "an indirect call";
+		}
+	}
+	return sev;
+}
+
+/* Whether (check, line, var) was reported on a path at least as easy to take: a path of a
+ * higher severity reaching the same line is reported again (the report keeps the one that
+ * bites most easily, diag_merge_last). */
+static int already_reported(struct engine *eng, int check, uint32_t line, const char *var, int severity)
 {
 	for (uint32_t i = 0; i < eng->nreported; i++)
-		if (eng->reported[i].check == check && eng->reported[i].line == line && !strcmp(eng->reported[i].var, var))
-			return 1;
+		if (eng->reported[i].check == check && eng->reported[i].line == line && !strcmp(eng->reported[i].var, var)) {
+			if (eng->reported[i].severity >= severity)
+				return 1;
+			eng->reported[i].severity = severity;
+			return 0;
+		}
 	if (eng->nreported == eng->cap_reported) {
 		eng->cap_reported = eng->cap_reported ? eng->cap_reported * 2 : 8;
 		eng->reported = util_xrealloc(eng->reported, eng->cap_reported * sizeof *eng->reported);
@@ -93,6 +128,7 @@ static int already_reported(struct engine *eng, int check, uint32_t line, const 
 	eng->reported[eng->nreported].check = check;
 	eng->reported[eng->nreported].line = line;
 	eng->reported[eng->nreported].var = util_xstrdup(var);
+	eng->reported[eng->nreported].severity = severity;
 	eng->nreported++;
 	return 0;
 }
@@ -113,7 +149,9 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 {
 	if (!var)
 		var = "";
-	if (already_reported(eng, check, loc.line, var) || !eng->opt->report)
+	const char *needs;
+	int severity = path_severity(eng, rec, &needs);
+	if (already_reported(eng, check, loc.line, var, severity) || !eng->opt->report)
 		return;
 	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -149,27 +187,11 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 			started = 1;
 	}
 	uint32_t first_branch = 0;
-	/* the severity: the failures the whole path assumes (from the entry, not only from the
-	 * acquisition); the rarest decides */
-	const struct conventions *conv = eng->opt->conventions;
-	f.severity = ENG_SEV_HIGH;
-	if (conv_has_prefix(conv, CONV_MODULE_INIT, eng->fn->name)) {
-		f.severity = ENG_SEV_LOW;
-		f.needs = "the module's import";
-	}
+	f.severity = severity;
+	f.needs = needs;
 	for (uint32_t i = 1; i < depth; i++) {
 		const struct record *r = &eng->recs[chain[i]];
 		const struct ir_node *pn = &eng->fn->nodes[eng->recs[r->parent].node];
-		if (r->via == VIA_FAIL) {
-			int low = conv_has_prefix(conv, CONV_FAILS_ON_MEMORY, pn->callee);
-			if (low && f.severity > ENG_SEV_LOW) {
-				f.severity = ENG_SEV_LOW;
-				f.needs = pn->callee;
-			} else if (!low && f.severity == ENG_SEV_HIGH) {
-				f.severity = ENG_SEV_MEDIUM;
-				f.needs = pn->callee ? pn->callee : "an indirect call";
-			}
-		}
 		if (!started && eng->recs[r->parent].node == from_site) {
 			started = 1;
 			add_note(&f, &cap, pn->loc, site_note(eng->fn, pn));

@@ -646,10 +646,6 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 	struct fragment *fr = fragment_named(u, f->file);
 	if (diag_lines_suppressed(fr ? &fr->lines : &u->lines, f->loc.line, id))
 		return;
-	if (f->severity < u->opt->min_severity) {
-		u->out->nbelow_severity++;
-		return;
-	}
 	if (f->guess && !u->opt->show_guesses) {
 		u->out->nguesses++;
 		return;
@@ -662,13 +658,16 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 	d->guess = f->guess ? util_xstrdup(f->guess) : NULL;
 	for (uint32_t i = 0; i < f->nnotes; i++)
 		diag_add_note(d, f->notes[i].loc.line, f->notes[i].loc.col, f->notes[i].message);
-	if (!u->opt->all_paths && f->has_site) {
-		/* one defect: the check, where the value was acquired, the variable holding it */
-		char key[300];
+	/* one defect: the check, where the value was acquired, the variable holding it; without an
+	 * acquisition (or with --all-paths), the line: a path of a higher severity to a line
+	 * already reported replaces the first */
+	char key[300];
+	if (!u->opt->all_paths && f->has_site)
 		snprintf(key, sizeof key, "%u:%u|%s", f->site.line, f->site.col, f->var ? f->var : "");
-		d->key = util_xstrdup(key);
-		diag_merge_last(u->out);
-	}
+	else
+		snprintf(key, sizeof key, "line %u|%s", f->loc.line, f->var ? f->var : "");
+	d->key = util_xstrdup(key);
+	diag_merge_last(u->out);
 }
 
 static void on_incomplete(void *ctx, const struct ir_func *fn, uint32_t states)

@@ -18,7 +18,6 @@ struct fe_options {
 	uint32_t max_states; /* engine budget per function (0: default) */
 	int dump_cfg;        /* fill diag_file.dump instead of analysing */
 	int all_paths;       /* a finding per (check, line, variable), not merged per defect */
-	int min_severity;    /* enum eng_severity: findings below it are counted, not reported */
 	int show_guesses;    /* report findings that rest on a guess (else counted, not reported) */
 	const char *resource_dir; /* clang resource dir, or NULL */
 	int timing;               /* print the time of each phase per file to stderr */

@@ -321,6 +321,23 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 /* Totals and text output                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
+void diag_filter_severity(struct diag_run *r, int min)
+{
+	for (size_t i = 0; i < r->nfiles; i++) {
+		struct diag_file *f = &r->files[i];
+		uint32_t kept = 0;
+		for (uint32_t k = 0; k < f->nfindings; k++) {
+			if (f->findings[k].severity < min) {
+				finding_free(&f->findings[k]);
+				f->nbelow_severity++;
+			} else {
+				f->findings[kept++] = f->findings[k];
+			}
+		}
+		f->nfindings = kept;
+	}
+}
+
 size_t diag_count_guesses(const struct diag_run *r)
 {
 	size_t n = 0;

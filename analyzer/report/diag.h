@@ -125,6 +125,9 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 
 /* Totals over a run. */
 size_t diag_count_findings(const struct diag_run *r);
+/* Removes the findings whose severity is below min (--min-severity: after merging, so a
+ * defect counts at the severity of its easiest path) and counts them per file. */
+void diag_filter_severity(struct diag_run *r, int min);
 /* Findings left out by --min-severity, over all files. */
 size_t diag_count_below_severity(const struct diag_run *r);
 /* Findings resting on a guess left out (no --show-guesses), over all files. */

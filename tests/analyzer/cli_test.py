@@ -1657,6 +1657,17 @@ int bad_medium(rc_heap *heap)
 	return 0;
 }
 
+/* the same line reached with and without a failure: the finding is as easy as the easiest */
+int bad_both(rc_heap *heap, int k)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return -1;
+	if (fill(obj) < 0) /* its failure is explored first */
+		k = 0;
+	return k; /*@both*/
+}
+
 int bad_low(rc_heap *heap)
 {
 	rc_object *a = rc_new(heap, &thing_type);
@@ -1679,7 +1690,7 @@ def sc_severity(tmp):
     st, doc, err = run_json(["sev.c"], tmp)
     got = {f["line"]: (f.get("rank"), f.get("needs")) for f in doc.get("findings", [])}
     want = {line_of(SEVERITY, "high"): ("high", None), line_of(SEVERITY, "medium"): ("medium", "fill"),
-            line_of(SEVERITY, "low"): ("low", "rc_new")}
+            line_of(SEVERITY, "low"): ("low", "rc_new"), line_of(SEVERITY, "both"): ("high", None)}
     check(st == 1 and got == want, "JSON rank and needs: high, medium (fill fails), low (rc_new out of memory)",
           json.dumps(doc.get("findings")))
     st, out, err = run(["sev.c"], tmp)
@@ -1689,14 +1700,16 @@ def sc_severity(tmp):
     st, out, err = run(["--format=sarif", "sev.c"], tmp)
     res = json.loads(out)["runs"][0]["results"] if st == 1 else []
     levels = sorted((r.get("level"), r.get("rank")) for r in res)
-    check(levels == [("note", 30.0), ("warning", 60.0), ("warning", 90.0)], "SARIF level and rank", out[:3000])
+    check(levels == [("note", 30.0), ("warning", 60.0), ("warning", 90.0), ("warning", 90.0)], "SARIF level and rank",
+          out[:3000])
     st, doc, err = run_json(["--min-severity", "medium", "sev.c"], tmp)
-    check(st == 1 and sorted(f["line"] for f in doc["findings"]) == sorted([line_of(SEVERITY, "high"), line_of(SEVERITY, "medium")])
+    check(st == 1 and sorted(f["line"] for f in doc["findings"]) == sorted([line_of(SEVERITY, "high"), line_of(SEVERITY, "medium"),
+                                                                           line_of(SEVERITY, "both")])
           and doc["summary"].get("below_min_severity") == 1, "--min-severity medium leaves the low one out, counted",
           json.dumps(doc))
     st, out, err = run(["--min-severity=high", "sev.c"], tmp)
-    check(st == 1 and out.count("warning:") == 1 and "2 below --min-severity not shown" in err,
-          "--min-severity=high: one finding, the summary counts the others", out + err)
+    check(st == 1 and out.count("warning:") == 2 and "2 below --min-severity not shown" in err,
+          "--min-severity=high: the two high ones, the summary counts the others", out + err)
     st, out, err = run(["--min-severity", "severe", "sev.c"], tmp)
     check(st == 2 and "--min-severity" in err, "a bad level is a usage error", err)
 
