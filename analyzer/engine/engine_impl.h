@@ -130,6 +130,9 @@ uint8_t xfer_arg_slot(const struct ir_func *fn, const struct eng_state *st, cons
 int xfer_call_forks(const struct engine *eng, const struct ir_node *n);
 /* A call's effects on st (failed: the failure outcome of a forking call). */
 void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int failed);
+/* Whether the call is handed a failed (NULL) result where its model does not accept NULL: the
+ * program crashes there (rc-unchecked-null reports it) and the path ends. */
+int xfer_call_crashes(const struct engine *eng, const struct eng_state *st, int32_t node);
 /* Parameters dereferenced by a callee that does not accept NULL (for the summary). */
 void xfer_call_derefs(struct engine *eng, const struct eng_state *st, int32_t node);
 void xfer_assign(struct engine *eng, struct eng_state *st, int32_t node);

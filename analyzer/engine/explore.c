@@ -457,6 +457,8 @@ static void step(struct engine *eng, int32_t r)
 	case IR_CALL: {
 		fire(eng, ENG_EV_CALL, node, st, -1, 0);
 		xfer_call_derefs(eng, st, node);
+		if (xfer_call_crashes(eng, st, node))
+			break; /* like a dereference of a failed result (xfer_use) */
 		if ((n->flags & IR_NODE_NORETURN) ||
 		    (n->model && (n->model->flags & (MODEL_NORETURN | MODEL_RETURN_STMT))))
 			break;

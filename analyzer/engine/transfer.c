@@ -114,6 +114,23 @@ static uint8_t find_field(const struct ir_func *fn, const struct eng_state *st, 
 	return 0;
 }
 
+/* The memory holding value f (a slot, 0: none) releases its reference (Py_CLEAR(self->f),
+ * Py_SETREF(self->f, ...)). A reference the function stored there goes; a value it read from
+ * there dies with it unless the function took a reference of its own (`x = self->f;
+ * Py_INCREF(x); Py_CLEAR(self->f);`: x lives on, owned by the function). */
+static void clear_field_value(struct eng_state *st, uint8_t f, int32_t node)
+{
+	if (!f)
+		return;
+	struct eng_value *v = &st->vals[f];
+	if (v->owned > 0 && (v->flags & ENG_V_LOADED) && !(v->flags & ENG_V_STORED))
+		return;
+	if (v->owned > 0)
+		release_slot(st, f, node);
+	else if (!(v->flags & ENG_V_ESCAPED))
+		mark_freed(st, f);
+}
+
 /* var now points elsewhere: values loaded through it are no longer what var->f names. */
 static void unlink_base(const struct ir_func *fn, struct eng_state *st, int32_t var)
 {
@@ -458,13 +475,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			continue;
 		}
 		if (a[k].kind == IR_OPND_FIELD && (clears & bit)) {
-			uint8_t f = find_field(fn, st, &a[k]);
-			if (f) {
-				if (st->vals[f].owned > 0)
-					release_slot(st, f, node);
-				else if (!(st->vals[f].flags & ENG_V_ESCAPED))
-					mark_freed(st, f);
-			}
+			clear_field_value(st, find_field(fn, st, &a[k]), node);
 			unlink_field(fn, st, &a[k]);
 			continue;
 		}
@@ -514,11 +525,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			st->bind[d->var] = ss;
 		} else {
 			if (d->kind == IR_OPND_FIELD) {
-				uint8_t old = find_field(fn, st, d);
-				if (old && st->vals[old].owned > 0)
-					release_slot(st, old, node);
-				else if (old && !(st->vals[old].flags & ENG_V_ESCAPED))
-					mark_freed(st, old);
+				clear_field_value(st, find_field(fn, st, d), node);
 				unlink_field(fn, st, d);
 			}
 			if (ss && st->vals[ss].owned > 0) {
@@ -617,6 +624,15 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 	/* PyTuple_GetItem(t, i) with i checked against the size of t (index_ranges) */
 	if (m->index_arg && eng->in_range && eng->in_range[n - fn->nodes])
 		return 0;
+	/* Py_BuildValue("()"): the empty tuple (or None for ""), which CPython keeps: no failure */
+	if (m->format_build > 0 && (uint32_t)m->format_build <= n->nargs) {
+		const struct ir_operand *f = &ir_args(fn, n)[m->format_build - 1];
+		int empty = f->kind == IR_OPND_STR && f->str;
+		for (const char *p = empty ? f->str : ""; *p && empty; p++)
+			empty = *p == '(' || *p == ')' || *p == ' ';
+		if (empty)
+			return 0;
+	}
 	/* PyLong_FromLong(1): CPython keeps the small ints, the call cannot fail */
 	if ((m->flags & MODEL_SMALL_INT) && n->nargs >= 1 && ir_args(fn, n)[0].kind == IR_OPND_INT &&
 	    ir_args(fn, n)[0].ival >= -5 && ir_args(fn, n)[0].ival <= 256)
@@ -675,8 +691,13 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 		break;
 	case IR_OPND_LOAD:
 		if (eng->fn->vars[dest].flags & IR_VAR_INT) {
-			/* an int stored into memory and read back (`s->flag = f(); if (s->flag < 0)`) */
+			/* an int stored into memory and read back (`s->flag = f(); if (s->flag < 0)`);
+			 * a member of a local struct read twice is one value (`if (arg.fixed) ...`) */
 			s = find_field(eng->fn, st, o);
+			if (!s && o->var == -2 && o->ival == 2 && o->str && (s = xfer_new_value(st, node)) != 0) {
+				st->vals[s].flags = ENG_V_INT | ENG_V_FIELD;
+				st->vals[s].key_site = node;
+			}
 			break;
 		}
 		if (!(eng->fn->vars[dest].flags & IR_VAR_PTR))
@@ -684,9 +705,18 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 		s = find_field(eng->fn, st, o);
 		if (s)
 			break;
-		if (o->var == -2 && o->ival == 2)
-			break; /* a member of a local struct filled elsewhere (`r = read(self); return
-				* r.chunk;`): whether it holds a reference is the filler's business */
+		if (o->var == -2 && o->ival == 2) {
+			/* a member of a local struct filled elsewhere (`r = read(self); return
+			 * r.chunk;`): whether it holds a reference is the filler's business; read
+			 * again, it is the same value */
+			s = xfer_new_value(st, node);
+			if (s) {
+				st->vals[s].flags = ENG_V_OPAQUE | ENG_V_FIELD;
+				st->vals[s].null = ENG_MAYBE;
+				st->vals[s].key_site = node;
+			}
+			break;
+		}
 		s = xfer_new_value(st, node);
 		if (s && o->var == -2 && o->ival == 1) {
 			/* a global the model says is borrowed (Py_None's struct, kv_empty) */
@@ -855,6 +885,21 @@ static int refine_lt(struct eng_value *v, int64_t k, int var_first, int taken_tr
 
 /* ---- one function per IR operation (called by explore.c's step) -------------------------- */
 
+int xfer_call_crashes(const struct engine *eng, const struct eng_state *st, int32_t node)
+{
+	const struct ir_node *n = &eng->fn->nodes[node];
+	const struct ir_operand *a = ir_args(eng->fn, n);
+	if (!n->model || (n->model->flags & MODEL_HEURISTIC))
+		return 0;
+	uint32_t ok = model_null_ok(n->model, n->nargs);
+	for (uint32_t k = 0; k < n->nargs && k < 32; k++) {
+		const struct eng_value *v = engine_operand_value(st, &a[k]);
+		if (v && v->null == ENG_NULL_FAIL && !(ok & (1u << k)))
+			return 1;
+	}
+	return 0;
+}
+
 void xfer_call_derefs(struct engine *eng, const struct eng_state *st, int32_t node)
 {
 	const struct ir_node *n = &eng->fn->nodes[node];
@@ -886,7 +931,7 @@ void xfer_store(struct engine *eng, struct eng_state *w, int32_t node)
 	if (n->nargs > 1) {
 		/* tmp = p->f; p->f = NULL: the container's reference moves to the function */
 		uint8_t old = find_field(fn, w, &a[1]);
-		if (old && a[0].kind == IR_OPND_NULL && w->vals[old].owned < 100) {
+		if (old && a[0].kind == IR_OPND_NULL && w->vals[old].owned < 100 && !(w->vals[old].flags & ENG_V_OPAQUE)) {
 			w->vals[old].owned++;
 			w->vals[old].flags |= ENG_V_HAD_OWNED;
 		}
@@ -897,6 +942,14 @@ void xfer_store(struct engine *eng, struct eng_state *w, int32_t node)
 		const struct eng_value *v = &w->vals[w->bind[a[0].var]];
 		if (v->flags & (ENG_V_OBJ | ENG_V_BORROWED | ENG_V_LOADED | ENG_V_HAD_OWNED) || v->param)
 			w->vals[w->bind[a[1].var]].flags |= v->owned > 0 ? ENG_V_OUT_OWNED : ENG_V_OUT_BORROWED;
+	}
+	if (n->nargs > 1 && a[1].ival == 3 && a[1].var != -2 && xfer_arg_slot(fn, w, &a[0])) {
+		/* into a C library's `void *` (reader->privdata = self): the library may keep the
+		 * reference, it does not own the object by it (returning it after is no borrow) */
+		struct eng_value *v = &w->vals[xfer_arg_slot(fn, w, &a[0])];
+		if (v->owned > 0)
+			v->flags |= ENG_V_ESCAPED;
+		return;
 	}
 	if (n->nargs && xfer_arg_slot(fn, w, &a[0])) { /* a var, or &G naming a value (x == &G) */
 		struct eng_value *v = &w->vals[xfer_arg_slot(fn, w, &a[0])];

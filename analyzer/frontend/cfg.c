@@ -644,7 +644,18 @@ static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 /* A read of memory: pointers get a temporary holding a borrowed reference keyed by key. */
 static struct ir_operand load_value(struct cx *x, CXCursor c, struct ir_operand key)
 {
-	if (type_class(clang_getCursorType(c)) != IR_VAR_PTR)
+	int cls = type_class(clang_getCursorType(c));
+	/* an integer read from named memory (a status kept in a field, a flag of a local struct)
+	 * is followed too: read twice, it is one value (engine/transfer.c) */
+	if (cls == IR_VAR_INT && key.str && key.var != -1) {
+		int32_t t = ir_add_var(x->fn, key.str, IR_VAR_INT | IR_VAR_TEMP, -1);
+		int32_t n = emit(x, IR_ASSIGN, loc_of(x, c));
+		if (!x->overflow)
+			x->fn->nodes[n].dest = t;
+		add_opnd(x, n, key);
+		return ir_var_opnd(t);
+	}
+	if (cls != IR_VAR_PTR)
 		return unknown();
 	const char *name = "<memory>";
 	if (key.var >= 0 && key.str) {
@@ -735,6 +746,10 @@ static struct ir_operand assign_to(struct cx *x, CXCursor lhs, struct ir_operand
 		enum CXTypeKind pk = clang_getCanonicalType(clang_getPointeeType(t)).kind;
 		if (pk == CXType_Char_S || pk == CXType_Char_U || pk == CXType_SChar || pk == CXType_UChar)
 			val = unknown();
+		/* a `void *` member of a C struct (reader->privdata = self): a C library's pointer
+		 * (not an element of a `void *` array: such arrays hold objects, items[i] = obj) */
+		if (pk == CXType_Void && key.var != -2 && clang_getCursorKind(strip(lhs)) == CXCursor_MemberRefExpr)
+			key.ival = 3;
 	}
 	add_opnd(x, n, val);
 	add_opnd(x, n, key);

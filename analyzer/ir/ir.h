@@ -63,7 +63,9 @@ enum ir_opnd_kind {
 	IR_OPND_LOAD,     /* memory: (var, str) = (base var, field), (-2, global), -1: anonymous;
 			   * with var -2, ival 1: a global the model says is borrowed (Py_None's
 			   * struct), ival 2: a local variable of aggregate type or its member
-			   * (`result.chunk`), whose contents nobody owns by rule */
+			   * (`result.chunk`), whose contents nobody owns by rule; with another
+			   * var, ival 3 on a store's key: a `void *` field (a C library's
+			   * pointer: reader->privdata = self) */
 	IR_OPND_FIELD,    /* the address of memory named like IR_OPND_LOAD (&p->f, &global) */
 };
 

@@ -25,6 +25,7 @@ struct found {
 	char id[32];
 	uint32_t line;
 	uint32_t nnotes;
+	int severity;
 };
 
 static struct found found[MAX_FOUND];
@@ -38,6 +39,7 @@ static void on_report(void *ctx, const struct eng_finding *f)
 		snprintf(found[nfound].id, sizeof found[nfound].id, "%s", engine_checks[f->check]->id);
 		found[nfound].line = f->loc.line;
 		found[nfound].nnotes = f->nnotes;
+		found[nfound].severity = f->severity;
 		nfound++;
 	}
 }
@@ -560,6 +562,33 @@ static void test_conventions(void **state)
 	model_free(m);
 }
 
+/* x = obj_new() (can fail); y = obj_new_sure(); obj_get(x) (x must not be NULL); decref(x);
+ * return; -> y
+ * leaks once, on the path where x was made: where x failed, the program crashed at obj_get */
+static void test_crash_ends_path(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "f");
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	int32_t y = var(&b, "y", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new, x, 0);
+	call_into(&b, 3, &m_new_sure, y, 0);
+	call1(&b, 4, &m_borrow, x);
+	call1(&b, 5, &m_decref, x);
+	ret(&b, 6, NULL);
+	run(&b, 0);
+	assert_true(has("rc-unchecked-null", 4));
+	size_t leaks = 0;
+	for (size_t i = 0; i < nfound; i++)
+		if (!strcmp(found[i].id, "rc-leak")) {
+			leaks++;
+			assert_int_equal(found[i].severity, ENG_SEV_HIGH);
+		}
+	assert_int_equal(leaks, 1);
+	fb_free(&b);
+}
+
 static void test_registry(void **state)
 {
 	(void)state;
@@ -630,6 +659,7 @@ int main(void)
 		cmocka_unit_test_setup(test_use_after_release_once, setup),
 		cmocka_unit_test_setup(test_irfacts, setup),
 		cmocka_unit_test_setup(test_conventions, setup),
+		cmocka_unit_test_setup(test_crash_ends_path, setup),
 		cmocka_unit_test_setup(test_registry, setup),
 		cmocka_unit_test_setup(test_model_parse, setup),
 	};

@@ -132,3 +132,108 @@ PyTypeObject *foo_type(void)
 {
 	return &Foo_Type;
 }
+
+/* ---- theme 6: a C library's pointer, a field's reference given back ----------------------- */
+
+struct creader {
+	void *privdata;
+	int n;
+};
+struct creader *creader_new(void);
+
+typedef struct {
+	PyObject_HEAD
+	struct creader *reader;
+	PyObject *key;
+} ReaderObject;
+
+/* the C reader points back at its owner through a `void *`: no reference is stored there */
+static PyObject *good_privdata_back_pointer(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+	(void)args;
+	(void)kw;
+	ReaderObject *self = (ReaderObject *)type->tp_alloc(type, 0);
+	if (!self)
+		return NULL;
+	self->reader = creader_new();
+	self->reader->privdata = self;
+	return (PyObject *)self;
+}
+
+/* the function takes its own reference before the field lets go of its one */
+static PyObject *good_key_taken_then_cleared(ReaderObject *self)
+{
+	PyObject *retkey = self->key;
+	if (!retkey)
+		Py_RETURN_NONE;
+	Py_INCREF(retkey);
+	Py_CLEAR(self->key);
+	return retkey;
+}
+
+static PyObject *bad_key_cleared_then_returned(ReaderObject *self)
+{
+	PyObject *retkey = self->key;
+	if (!retkey)
+		Py_RETURN_NONE;
+	Py_CLEAR(self->key);
+	Py_INCREF(retkey); // expect-warning{{rc-use-after-release}}
+	return retkey;
+}
+
+/* ---- theme 2: API facts ------------------------------------------------------------------ */
+
+/* Py_BuildValue("()") is the empty tuple CPython keeps: it cannot fail */
+static PyObject *good_empty_tuple(PyObject *self, PyObject *callable)
+{
+	(void)self;
+	PyObject *args = Py_BuildValue("()");
+	PyObject *r = PyObject_Call(callable, args, NULL);
+	Py_DECREF(args);
+	return r;
+}
+
+/* ---- theme 3: a member of a local struct tested twice ------------------------------------- */
+
+struct opts {
+	int fixed;
+	int n;
+};
+void parse_opts(struct opts *o, PyObject *a);
+
+static PyObject *good_local_flag_twice(PyObject *self, PyObject *a)
+{
+	struct opts arg;
+	PyObject *list = NULL;
+	(void)self;
+	parse_opts(&arg, a);
+	if (!arg.fixed) {
+		list = PyList_New(0);
+		if (!list)
+			return NULL;
+	}
+	if (arg.fixed)
+		Py_RETURN_NONE;
+	return list;
+}
+
+static PyMethodDef reader_methods[] = {
+	{ "good_key_taken_then_cleared", (PyCFunction)good_key_taken_then_cleared, METH_NOARGS, NULL },
+	{ "bad_key_cleared_then_returned", (PyCFunction)bad_key_cleared_then_returned, METH_NOARGS, NULL },
+	{ "good_empty_tuple", good_empty_tuple, METH_O, NULL },
+	{ "good_local_flag_twice", good_local_flag_twice, METH_O, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+static PyTypeObject Reader_Type = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "themes.Reader",
+	.tp_basicsize = sizeof(ReaderObject),
+	.tp_new = good_privdata_back_pointer,
+	.tp_methods = reader_methods,
+};
+
+PyTypeObject *reader_type(void)
+{
+	return &Reader_Type;
+}
