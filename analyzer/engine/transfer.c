@@ -332,12 +332,25 @@ static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32
 /* A call nothing is trusted about may write any memory: what a field or a global held before
  * it is not known to be what it holds after it (a reference the function owns through the
  * field stays followed: its loss is still the function's). */
-static void forget_memory(struct eng_state *st)
+static void forget_memory(const struct ir_func *fn, struct eng_state *st, const struct ir_node *call)
 {
+	/* a local struct is out of the callee's reach unless the call is handed something the
+	 * analysis cannot name (its address: parse_args(&arg, ...)) */
+	int reaches_locals = 0;
+	const struct ir_operand *a = ir_args(fn, call);
+	for (uint32_t k = 0; k < call->nargs; k++)
+		reaches_locals |= a[k].kind == IR_OPND_UNKNOWN || (a[k].kind == IR_OPND_FIELD && a[k].var == -2);
 	for (uint32_t i = 1; i <= st->nvals; i++) {
 		struct eng_value *v = &st->vals[i];
-		if ((v->flags & ENG_V_FIELD) && v->owned == 0 && !v->param && !(v->flags & ENG_V_OWES))
-			v->flags &= (uint32_t)~ENG_V_FIELD;
+		if (!(v->flags & ENG_V_FIELD) || v->owned != 0 || v->param || (v->flags & ENG_V_OWES))
+			continue;
+		if (!reaches_locals && v->key_site >= 0 && (uint32_t)v->key_site < fn->nnodes) {
+			const struct ir_node *kn = &fn->nodes[v->key_site];
+			uint32_t ki = kn->op == IR_STORE ? 1 : 0;
+			if (kn->nargs > ki && ir_args(fn, kn)[ki].var == -2 && ir_args(fn, kn)[ki].ival == 2)
+				continue;
+		}
+		v->flags &= (uint32_t)~ENG_V_FIELD;
 	}
 }
 
@@ -400,7 +413,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	call_error_state(eng, st, n, failed);
 	int heuristic = m && (m->flags & MODEL_HEURISTIC);
 	if (!m || heuristic || m->origin == MODEL_FROM_SUMMARY)
-		forget_memory(st);
+		forget_memory(fn, st, n);
 	if (heuristic && n->nargs != 1)
 		m = NULL;
 	uint32_t na = n->nargs;
