@@ -332,22 +332,31 @@ static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32
 /* A call nothing is trusted about may write any memory: what a field or a global held before
  * it is not known to be what it holds after it (a reference the function owns through the
  * field stays followed: its loss is still the function's). */
-static void forget_memory(const struct ir_func *fn, struct eng_state *st, const struct ir_node *call)
+/* Whether a call is handed the address of local struct `name` ("arg" or "arg.member"). */
+static int call_reaches_local(const struct ir_func *fn, const struct ir_node *call, const char *name)
 {
-	/* a local struct is out of the callee's reach unless the call is handed something the
-	 * analysis cannot name (its address: parse_args(&arg, ...)) */
-	int reaches_locals = 0;
+	size_t base = strcspn(name, ".");
 	const struct ir_operand *a = ir_args(fn, call);
 	for (uint32_t k = 0; k < call->nargs; k++)
-		reaches_locals |= a[k].kind == IR_OPND_UNKNOWN || (a[k].kind == IR_OPND_FIELD && a[k].var == -2);
+		if (a[k].kind == IR_OPND_FIELD && a[k].var == -2 && a[k].str && !strncmp(a[k].str, name, base) &&
+		    (a[k].str[base] == '\0' || a[k].str[base] == '.'))
+			return 1;
+	return 0;
+}
+
+static void forget_memory(const struct ir_func *fn, struct eng_state *st, const struct ir_node *call)
+{
 	for (uint32_t i = 1; i <= st->nvals; i++) {
 		struct eng_value *v = &st->vals[i];
 		if (!(v->flags & ENG_V_FIELD) || v->owned != 0 || v->param || (v->flags & ENG_V_OWES))
 			continue;
-		if (!reaches_locals && v->key_site >= 0 && (uint32_t)v->key_site < fn->nnodes) {
+		/* a local struct is out of the callee's reach unless the call is handed its address
+		 * (parse_args(&arg, ...)) */
+		if (v->key_site >= 0 && (uint32_t)v->key_site < fn->nnodes) {
 			const struct ir_node *kn = &fn->nodes[v->key_site];
 			uint32_t ki = kn->op == IR_STORE ? 1 : 0;
-			if (kn->nargs > ki && ir_args(fn, kn)[ki].var == -2 && ir_args(fn, kn)[ki].ival == 2)
+			const struct ir_operand *key = kn->nargs > ki ? &ir_args(fn, kn)[ki] : NULL;
+			if (key && key->var == -2 && key->ival == 2 && key->str && !call_reaches_local(fn, call, key->str))
 				continue;
 		}
 		v->flags &= (uint32_t)~ENG_V_FIELD;
