@@ -196,6 +196,8 @@ struct eng_finding {
 	 * finding's own line identifies it. */
 	int has_site;
 	struct ir_loc site;
+	const char *site_macro;    /* the acquisition is spelled in a macro's body: that file... */
+	struct ir_loc site_mloc;   /* ...and place (ir_node.mloc): every expansion is one defect */
 	/* What must happen at run time for the path to be taken: enum eng_severity, and the call
 	 * whose failure it needs (NULL when none). */
 	int severity;

@@ -167,6 +167,8 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 	if (from_site >= 0 && (uint32_t)from_site < eng->fn->nnodes) {
 		f.has_site = 1;
 		f.site = eng->fn->nodes[from_site].loc;
+		f.site_macro = eng->fn->nodes[from_site].mfile;
+		f.site_mloc = eng->fn->nodes[from_site].mloc;
 	}
 	/* the chain of records from the entry to rec */
 	uint32_t depth = 0;

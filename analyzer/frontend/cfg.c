@@ -123,6 +123,27 @@ static struct ir_loc loc_of(struct cx *x, CXCursor c)
 	return cfg_loc(x->env, clang_getCursorLocation(c));
 }
 
+/* A call written in a macro's body: where it is spelled (node->mloc, node->mfile). A call
+ * written in the file itself, or in a macro's argument, has none. */
+static void macro_spelling(struct cx *x, CXCursor c, struct ir_node *node)
+{
+	CXSourceLocation l = clang_getCursorLocation(c);
+	{
+		CXFile ef = NULL, sf = NULL;
+		unsigned el = 0, sl = 0, sc = 0;
+		clang_getExpansionLocation(l, &ef, &el, NULL, NULL);
+		clang_getSpellingLocation(l, &sf, &sl, &sc, NULL);
+		if (!sf || (ef && clang_File_isEqual(ef, sf) && el == sl))
+			return; /* spelled where it is expanded: not in a macro body */
+		CXString name = clang_getFileName(sf);
+		const char *p = clang_getCString(name);
+		node->mfile = ir_strdup(x->arena, p ? p : "");
+		clang_disposeString(name);
+		node->mloc.line = sl;
+		node->mloc.col = sc;
+	}
+}
+
 static char *spelling(struct cx *x, CXCursor c)
 {
 	CXString s = clang_getCursorSpelling(c);
@@ -838,6 +859,8 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 	int32_t n = emit(x, IR_CALL, loc);
 	unsigned cls = type_class(clang_getCursorType(c));
 	int32_t dest = cls ? new_temp(x, name ? name : "<indirect>", cls) : -1;
+	if (!x->overflow)
+		macro_spelling(x, c, &x->fn->nodes[n]);
 	if (!x->overflow) {
 		struct ir_node *nd = &x->fn->nodes[n];
 		nd->callee = name;

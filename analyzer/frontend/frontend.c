@@ -662,7 +662,10 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 	 * acquisition (or with --all-paths), the line: a path of a higher severity to a line
 	 * already reported replaces the first */
 	char key[300];
-	if (!u->opt->all_paths && f->has_site)
+	if (!u->opt->all_paths && f->has_site && f->site_macro)
+		snprintf(key, sizeof key, "macro %s:%u:%u|%s", f->site_macro, f->site_mloc.line, f->site_mloc.col,
+			 f->var ? f->var : "");
+	else if (!u->opt->all_paths && f->has_site)
 		snprintf(key, sizeof key, "%u:%u|%s", f->site.line, f->site.col, f->var ? f->var : "");
 	else
 		snprintf(key, sizeof key, "line %u|%s", f->loc.line, f->var ? f->var : "");

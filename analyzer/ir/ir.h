@@ -101,6 +101,11 @@ struct ir_node {
 	const struct model_fn *model; /* IR_CALL: what the call does (resolved before analysis) */
 	int32_t callee_fn;        /* IR_CALL: index of a function of the same unit, or -1 */
 	struct ir_loc loc;
+	/* IR_CALL written in the body of a macro: where it is spelled (the line and column in the
+	 * macro's definition, and that file); mfile NULL otherwise. Every expansion of the macro
+	 * shares it: findings on such a call's result are one defect (INT_CONSTANT(x) x 251). */
+	struct ir_loc mloc;
+	const char *mfile;
 };
 
 enum ir_var_flags {

@@ -237,3 +237,16 @@ PyTypeObject *reader_type(void)
 {
 	return &Reader_Type;
 }
+
+/* ---- one defect, many expansions: a macro that leaks is one finding ----------------------- */
+
+#define ADD_INT(d, name) PyDict_SetItemString(d, #name, PyLong_FromLong(name))
+enum { K_ONE = 1000, K_TWO = 2000, K_THREE = 3000 };
+
+int bad_macro_constants(PyObject *d)
+{
+	ADD_INT(d, K_ONE); // expect-warning{{rc-leak}} expect-warning{{rc-unchecked-null}}
+	ADD_INT(d, K_TWO);
+	ADD_INT(d, K_THREE);
+	return 0;
+}
