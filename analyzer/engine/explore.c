@@ -8,6 +8,7 @@
 
 #include "util.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,10 +368,35 @@ static void drop_dead(struct engine *eng, struct eng_state *st, int32_t node)
 }
 
 /* Adds the successor (node, st) unless already explored; st is canonicalized in place. */
+/* The invariants of a state (engine_impl.h), asserted on every state pushed in debug builds:
+ * bindings and parents name existing slots, counts stay in their ranges, the error indicator is
+ * one of its three values, a freed value is not owned. */
+static void state_check(const struct engine *eng, const struct eng_state *st)
+{
+#ifndef NDEBUG
+	assert(st->nvals <= ENG_MAX_VALUES);
+	assert(st->nvars == eng->fn->nvars);
+	assert(st->err <= ENG_ERR_SET);
+	for (uint32_t i = 0; i < st->nvars; i++)
+		assert(st->bind[i] <= st->nvals);
+	for (uint32_t s = 1; s <= st->nvals; s++) {
+		const struct eng_value *v = &st->vals[s];
+		assert(v->parent <= st->nvals);
+		assert(v->owned >= 0 && v->owned <= 100);
+		assert(v->null <= ENG_NULL);
+		assert(!(v->flags & ENG_V_FREED) || v->owned == 0 || (v->flags & ENG_V_ELEMENT));
+	}
+#else
+	(void)eng;
+	(void)st;
+#endif
+}
+
 static void push_state(struct engine *eng, struct eng_state *st, int32_t node, uint8_t via)
 {
 	if (node < 0)
 		return;
+	state_check(eng, st);
 	drop_dead(eng, st, node);
 	uint32_t len = canonicalize(eng, st);
 	int memo = memo_node(eng, node);
