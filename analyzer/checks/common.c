@@ -18,6 +18,7 @@ void param_reports_add(struct engine *eng, struct param_reports *r, struct ir_lo
 	p->param = param;
 	p->name = util_xstrdup(name);
 	p->message = util_xstrdup(message);
+	p->guess = NULL;
 }
 
 void param_reports_flush(struct engine *eng, struct param_reports *r, int check,
@@ -25,7 +26,9 @@ void param_reports_flush(struct engine *eng, struct param_reports *r, int check,
 {
 	for (uint32_t i = 0; i < r->n; i++) {
 		struct param_report *p = &r->p[i];
-		if (!by_design(eng, p->param))
+		if (!by_design(eng, p->param) && p->guess)
+			engine_report_at_guess(eng, p->pos, check, p->loc, -1, p->name, p->guess, p->message);
+		else if (!by_design(eng, p->param))
 			engine_report_at(eng, p->pos, check, p->loc, -1, p->name, "%s", p->message);
 		free(p->name);
 		free(p->message);

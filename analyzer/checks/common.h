@@ -40,6 +40,7 @@ struct param_report {
 	struct ir_loc loc;
 	int param;
 	char *name, *message;
+	const char *guess; /* the guess it rests on (engine_report_guess), or NULL */
 };
 
 struct param_reports {
@@ -50,6 +51,12 @@ struct param_reports {
 /* Records a report at loc about parameter `param` (1-based), with the current path. */
 void param_reports_add(struct engine *eng, struct param_reports *r, struct ir_loc loc, int param, const char *name,
 		       const char *message);
+/* The last report added rests on a guess (a static string). */
+static inline void param_reports_guess(struct param_reports *r, const char *why)
+{
+	if (r->n)
+		r->p[r->n - 1].guess = why;
+}
 /* At ENG_EV_END: reports (check `check`) those whose parameter `by_design` does not excuse,
  * and frees the list. */
 void param_reports_flush(struct engine *eng, struct param_reports *r, int check,

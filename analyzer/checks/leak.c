@@ -91,8 +91,11 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 			snprintf(msg, sizeof msg, "reference from %s held in '%s' is leaked %s", origin, name, where);
 		else
 			snprintf(msg, sizeof msg, "reference from %s is leaked %s", origin, where);
-		if (v->param)
+		if (v->param) {
 			param_reports_add(eng, d, ev->node->loc, v->param, *name ? name : origin, msg);
+			if (v->flags & ENG_V_GUESS)
+				param_reports_guess(d, GUESS_WHY);
+		}
 		else
 			if (v->flags & ENG_V_GUESS)
 				engine_report_guess(eng, ev->self, ev->node->loc, v, *name ? name : origin, GUESS_WHY, "%s",

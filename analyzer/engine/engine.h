@@ -338,5 +338,8 @@ void engine_report_at(struct engine *eng, eng_pos pos, int check, struct ir_loc 
 	__attribute__((format(printf, 7, 8)))
 #endif
 	;
+/* engine_report_at for a finding that rests on a guess (why), like engine_report_guess. */
+void engine_report_at_guess(struct engine *eng, eng_pos pos, int check, struct ir_loc loc, int32_t from_site,
+			    const char *var, const char *why, const char *msg);
 
 #endif

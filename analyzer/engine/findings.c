@@ -228,6 +228,25 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 	free(f.notes);
 }
 
+static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
+		      const char *var, const char *guess, const char *fmt, va_list ap);
+
+static void report_guess_msg(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
+			     const char *var, const char *guess, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 8, 9)))
+#endif
+	;
+
+static void report_guess_msg(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
+			     const char *var, const char *guess, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(eng, rec, check, loc, from_site, var, guess, fmt, ap);
+	va_end(ap);
+}
+
 void engine_report(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,
 		   const char *var, const char *fmt, ...)
 {
@@ -340,4 +359,10 @@ void engine_report_unit(const struct engine_options *opt, int check, const struc
 		f.nnotes = 1;
 	}
 	opt->report(opt->ctx, &f);
+}
+
+void engine_report_at_guess(struct engine *eng, eng_pos pos, int check, struct ir_loc loc, int32_t from_site,
+			    const char *var, const char *why, const char *msg)
+{
+	report_guess_msg(eng, (int32_t)pos, check, loc, from_site, var, why, "%s", msg);
 }

@@ -837,8 +837,16 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 		CXCursor fp = strip(ks.v[0]);
 		if (clang_getCursorKind(fp) == CXCursor_MemberRefExpr) {
 			const char *member = spelling(x, fp);
-			if (member && !strncmp(member, "tp_", 3))
+			if (member && !strncmp(member, "tp_", 3)) {
 				name = member;
+			} else if (member && *member) {
+				/* api->set_aux(ctx, obj, destroy): named "->set_aux", which no function
+				 * of the unit is, so that a callback handed to it is seen (unit.c) */
+				size_t len = strlen(member) + 3;
+				char *n = ir_alloc(x->arena, len);
+				snprintf(n, len, "->%s", member);
+				name = n;
+			}
 			ref = clang_getNullCursor();
 		}
 	}
@@ -1080,6 +1088,12 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 			break;
 		switch (unop(c)) {
 		case CXUnaryOperator_AddrOf: {
+			CXCursor target = strip(ks.v[0]);
+			if (clang_getCursorKind(target) == CXCursor_DeclRefExpr &&
+			    clang_getCursorKind(clang_getCursorReferenced(target)) == CXCursor_FunctionDecl) {
+				r = lower_expr(x, target); /* &callback: the function designator */
+				break;
+			}
 			int32_t v = local_of(x, ks.v[0]);
 			struct ir_operand base;
 			if (v >= 0) {

@@ -20,11 +20,12 @@ static const char *const kind_names[CONV_NKINDS] = {
 	[CONV_ERROR_MAYBE] = "error-maybe",
 	[CONV_FAILS_ON_MEMORY] = "fails-on-memory",
 	[CONV_MODULE_INIT] = "module-init",
+	[CONV_CALLBACK_ALWAYS] = "callback-always",
 };
 
 const char *conv_kind_list(void)
 {
-	return "api-prefix, steal-word, untrack, error-set, error-clear, error-query, error-on-failure, error-maybe, fails-on-memory, module-init";
+	return "api-prefix, steal-word, untrack, error-set, error-clear, error-query, error-on-failure, error-maybe, fails-on-memory, module-init, callback-always";
 }
 
 int conv_add(struct conventions *c, const char *kind, const char *name)

@@ -27,6 +27,9 @@ enum conv_kind {
 				* (a finding that needs its failure is of low severity) */
 	CONV_MODULE_INIT,      /* module-init P: a function named P... runs once, when the module is
 				* imported (its findings need a failed import: low severity) */
+	CONV_CALLBACK_ALWAYS,  /* callback-always P: a call named P... handed objects with a destroy
+				* callback calls it even when it fails (sqlite3_create_function_v2):
+				* the objects are taken over on every outcome */
 	CONV_NKINDS,
 };
 

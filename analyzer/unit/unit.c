@@ -3,6 +3,8 @@
  */
 #include "unit/unit.h"
 
+#include "models/conventions.h"
+
 #include "util.h"
 
 #include <assert.h>
@@ -172,10 +174,16 @@ static const struct model_fn *callback_owner(struct unit *u, const struct ir_nod
 		 * closure); the first argument is the owner (the surface), not handed over */
 		uint32_t at = j - 1;
 		for (int side = -1; side <= 1; side += 2) {
-			int64_t k = (int64_t)at + side;
-			if (k >= 1 && k < (int64_t)n->nargs && k < 32 && a[k].kind == IR_OPND_VAR &&
-			    (fn->vars[a[k].var].flags & IR_VAR_PTR))
-				take |= 1u << k;
+			/* the nearest pointer on each side, past a constant (a NULL context, a key, a
+			 * flag: lib_set_data_rev(destroy, NULL, obj)) */
+			for (int64_t k = (int64_t)at + side; k >= 1 && k < (int64_t)n->nargs && k < 32; k += side) {
+				if (a[k].kind == IR_OPND_VAR && (fn->vars[a[k].var].flags & IR_VAR_PTR)) {
+					take |= 1u << k;
+					break;
+				}
+				if (a[k].kind != IR_OPND_NULL && a[k].kind != IR_OPND_INT && a[k].kind != IR_OPND_STR)
+					break;
+			}
 		}
 	}
 	if (!take)
@@ -184,7 +192,7 @@ static const struct model_fn *callback_owner(struct unit *u, const struct ir_nod
 	memset(m, 0, sizeof *m);
 	m->name = n->callee;
 	m->arg[MODEL_ACCEPTS_NULL] = ~0u;
-	if (n->dest >= 0) {
+	if (n->dest >= 0 && !conv_has_prefix(model_conventions(u->model), CONV_CALLBACK_ALWAYS, n->callee)) {
 		/* a status: the library keeps the objects only when it succeeds (0) */
 		m->ret = MODEL_RET_INT;
 		m->flags = MODEL_NEG_ON_FAILURE | MODEL_ZERO_ON_SUCCESS;

@@ -250,3 +250,91 @@ int bad_macro_constants(PyObject *d)
 	ADD_INT(d, K_THREE);
 	return 0;
 }
+
+/* ---- theme 1: objects handed to a C library with a destroy callback ----------------------- */
+
+typedef void (*destroy_fn)(void *);
+struct lib_api {
+	int (*set_aux)(void *ctx, void *data, destroy_fn d);
+};
+int lib_set_data(void *ctx, void *data, destroy_fn d);
+int lib_set_data_rev(destroy_fn d, void *ctx, void *data);
+int sqlite3_create_function_v2(void *db, const char *name, int n, int rep, void *app, void *f, void *s, void *fin,
+			       destroy_fn d);
+
+static void drop_object(void *p)
+{
+	Py_DECREF((PyObject *)p);
+}
+
+/* the callback's address, written &cb */
+static PyObject *good_callback_address(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	Py_INCREF(arg);
+	if (lib_set_data(NULL, arg, &drop_object) < 0) {
+		Py_DECREF(arg);
+		return PyErr_NoMemory();
+	}
+	Py_RETURN_NONE;
+}
+
+/* the callback first, the object past a NULL context */
+static PyObject *good_callback_first(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	Py_INCREF(arg);
+	if (lib_set_data_rev(drop_object, NULL, arg) < 0) {
+		Py_DECREF(arg);
+		return PyErr_NoMemory();
+	}
+	Py_RETURN_NONE;
+}
+
+/* through a function pointer member of an API struct */
+static int good_callback_member(struct lib_api *api, PyObject *arg)
+{
+	Py_INCREF(arg);
+	if (api->set_aux(NULL, arg, drop_object) < 0) {
+		Py_DECREF(arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* SQLite's _v2 registrations call the destroy callback even when they fail */
+static PyObject *good_sqlite_v2_on_failure(PyObject *self, PyObject *func)
+{
+	(void)self;
+	Py_INCREF(func);
+	if (sqlite3_create_function_v2(NULL, "f", 1, 1, func, NULL, NULL, NULL, drop_object) != 0) {
+		PyErr_SetString(PyExc_RuntimeError, "cannot register");
+		return NULL; /* drop_object(func) already ran */
+	}
+	Py_RETURN_NONE;
+}
+
+static PyObject *bad_sqlite_v2_released_twice(PyObject *self, PyObject *func)
+{
+	(void)self;
+	Py_INCREF(func);
+	if (sqlite3_create_function_v2(NULL, "f", 1, 1, func, NULL, NULL, NULL, drop_object) != 0) {
+		Py_DECREF(func); // expect-warning{{rc-double-release}}
+		PyErr_SetString(PyExc_RuntimeError, "cannot register");
+		return NULL;
+	}
+	Py_RETURN_NONE;
+}
+
+static PyMethodDef callback_methods[] = {
+	{ "good_callback_address", good_callback_address, METH_O, NULL },
+	{ "good_callback_first", good_callback_first, METH_O, NULL },
+	{ "good_sqlite_v2_on_failure", good_sqlite_v2_on_failure, METH_O, NULL },
+	{ "bad_sqlite_v2_released_twice", bad_sqlite_v2_released_twice, METH_O, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+PyMethodDef *callback_table(struct lib_api *api, PyObject *arg)
+{
+	return good_callback_member(api, arg) ? NULL : callback_methods;
+}
