@@ -76,6 +76,7 @@ struct ret_info {
 	int8_t *fdelta, *odelta;
 	uint8_t *fmixed, *omixed, *fseen, *oseen;
 	int int_fail, int_ok, int_other; /* int results: negative constants, others known, unknown */
+	int errq_seen, errq_all; /* every return returns whether the error indicator is set */
 	int have_delta;
 	uint32_t deref_unchecked; /* parameters dereferenced while possibly NULL */
 	/* parameters whose memory every return path freed (a dealloc called as a function) */

@@ -88,6 +88,27 @@ void summary_record_return(struct engine *eng, const struct eng_state *st, const
 			rv = v;
 		}
 	}
+	/* does this return tell whether an error is set? (PyErr_Occurred() itself, or 1/-1 where
+	 * it is set and 0 where it is not) */
+	{
+		int errq = 0;
+		if (n->nargs) {
+			const struct ir_operand *o = ir_args(fn, n);
+			const struct eng_value *v = engine_operand_value(st, o);
+			int64_t k = 0;
+			int known = o->kind == IR_OPND_INT || (v && (v->flags & ENG_V_INT) && (v->flags & ENG_V_INT_KNOWN));
+			if (o->kind == IR_OPND_INT)
+				k = o->ival;
+			else if (known)
+				k = v->ival;
+			if (v && v->sign == ENG_SIGN_ERR_QUERY)
+				errq = 1;
+			else if (known && st->err != ENG_ERR_UNKNOWN)
+				errq = (k != 0) == (st->err == ENG_ERR_SET);
+		}
+		ri->errq_all = ri->errq_seen ? (ri->errq_all && errq) : errq;
+		ri->errq_seen = 1;
+	}
 	int failing = 0;
 	if (n->nargs) {
 		const struct ir_operand *o = ir_args(fn, n);
@@ -277,6 +298,32 @@ int engine_param_consumed(const struct engine *eng, int param)
 	return 0;
 }
 
+/* Whether every call of the function leaves the error indicator alone: queries of it
+ * (PyErr_Occurred) and reference operations, nothing that sets or clears it (a helper that sets
+ * an error and returns -1 reports it, it does not query it). */
+static int only_queries(const struct engine *eng)
+{
+	const struct ir_func *fn = eng->fn;
+	const struct conventions *c = eng->opt->conventions;
+	int queried = 0;
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op != IR_CALL)
+			continue;
+		const struct model_fn *m = n->model;
+		if (conv_is(c, CONV_ERROR_QUERY, n->callee) || (m && (m->flags & MODEL_ERROR_QUERY))) {
+			queried = 1;
+			continue;
+		}
+		if (!m || (m->flags & (MODEL_HEURISTIC | MODEL_NULL_ON_FAILURE | MODEL_NEG_ON_FAILURE |
+				       MODEL_ZERO_ON_FAILURE)) || m->origin == MODEL_FROM_SUMMARY ||
+		    conv_is(c, CONV_ERROR_SET, n->callee) || conv_is(c, CONV_ERROR_CLEAR, n->callee) ||
+		    conv_has_prefix(c, CONV_ERROR_MAYBE, n->callee))
+			return 0;
+	}
+	return queried;
+}
+
 void summary_make(struct engine *eng, struct eng_summary *sum)
 {
 	const struct ir_func *fn = eng->fn;
@@ -369,6 +416,13 @@ void summary_make(struct engine *eng, struct eng_summary *sum)
 			else if (!ri->tdelta_mixed[p] && ri->tdelta[p] == -1)
 				sum->fn.arg[MODEL_COUNT_DOWN] |= 1u << p;
 		}
+	}
+	if (ri->errq_seen && ri->errq_all && only_queries(eng)) {
+		/* has_error() { return PyErr_Occurred() != NULL; }: the caller's test of the result
+		 * is a test of the error indicator */
+		sum->fn.flags |= MODEL_ERROR_QUERY;
+		if (!fn->returns_ptr)
+			sum->fn.ret = MODEL_RET_INT;
 	}
 	sum->valid = 1;
 }

@@ -394,7 +394,7 @@ static void call_error_state(struct engine *eng, struct eng_state *st, const str
 	const struct model_fn *m = n->model;
 	const char *name = n->callee;
 	uint8_t before = st->err;
-	if (conv_is(c, CONV_ERROR_QUERY, name))
+	if (conv_is(c, CONV_ERROR_QUERY, name) || (m && (m->flags & MODEL_ERROR_QUERY)))
 		return;
 	if (conv_is(c, CONV_ERROR_SET, name))
 		st->err = ENG_ERR_SET;
@@ -592,7 +592,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 				st->vals[s].null = ENG_MAYBE; /* not a failure, but NULL is not excluded */
 			if (m->borrowed_from > 0 && (uint32_t)m->borrowed_from <= na)
 				st->vals[s].parent = xfer_operand_slot(st, &a[m->borrowed_from - 1]);
-			if (conv_is(eng->opt->conventions, CONV_ERROR_QUERY, n->callee)) {
+			if (conv_is(eng->opt->conventions, CONV_ERROR_QUERY, n->callee) || (m->flags & MODEL_ERROR_QUERY)) {
 				/* PyErr_Occurred(): not NULL exactly when an error is set (refine) */
 				st->vals[s].sign = ENG_SIGN_ERR_QUERY;
 				st->vals[s].null = st->err == ENG_ERR_SET     ? ENG_NONNULL
@@ -609,6 +609,19 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			if (!s)
 				break;
 			st->vals[s].flags = ENG_V_INT;
+			if (m->flags & MODEL_ERROR_QUERY) {
+				/* has_error(): non-zero exactly when an error is set (refine) */
+				if (st->err == ENG_ERR_CLEAR) {
+					st->vals[s].flags |= ENG_V_INT_KNOWN;
+					st->vals[s].ival = 0;
+					st->vals[s].sign = ENG_SIGN_NONNEG;
+				} else if (st->err == ENG_ERR_SET) {
+					st->vals[s].sign = ENG_SIGN_NONZERO;
+				} else {
+					st->vals[s].sign = ENG_SIGN_ERR_QUERY;
+				}
+				break;
+			}
 			if (m->nonnull_if_true > 0 && (uint32_t)m->nonnull_if_true <= na &&
 			    xfer_operand_slot(st, &a[m->nonnull_if_true - 1])) {
 				st->vals[s].flags |= ENG_V_INT_TESTS; /* PyCallable_Check(x) */
@@ -850,6 +863,13 @@ static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, con
 					return 0; /* non-zero for a NULL argument: impossible */
 				o->null = ENG_NONNULL;
 			}
+			if (v->sign == ENG_SIGN_ERR_QUERY) {
+				/* if (has_error()): the edge says whether an error is set */
+				if (st->err == (taken_true ? ENG_ERR_SET : ENG_ERR_CLEAR))
+					return 0;
+				st->err = taken_true ? ENG_ERR_CLEAR : ENG_ERR_SET;
+				v->sign = ENG_SIGN_ANY;
+			}
 			return int_equals(v, 0, taken_true);
 		}
 		if (v->sign == ENG_SIGN_ERR_QUERY && v->null == ENG_MAYBE) {
@@ -872,6 +892,13 @@ static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, con
 	case IR_COND_NEG:
 		if (!is_int)
 			return 1;
+		if (v->sign == ENG_SIGN_ERR_QUERY) {
+			/* if (check_error() < 0) with -1 / 0 results: negative exactly when set */
+			if (st->err == (taken_true ? ENG_ERR_CLEAR : ENG_ERR_SET))
+				return 0;
+			st->err = taken_true ? ENG_ERR_SET : ENG_ERR_CLEAR;
+			v->sign = ENG_SIGN_ANY;
+		}
 		return taken_true ? int_constrain(v, -INT_INF, -1, 0) : int_constrain(v, 0, INT_INF, 0);
 	case IR_COND_IS:
 		/* the address of a global is never NULL: a failed result is never equal to it */

@@ -208,3 +208,57 @@ PyObject *box_types(void)
 {
 	return Py_BuildValue("(OO)", (PyObject *)&Box_Type, (PyObject *)&Box2_Type);
 }
+
+/* ---- theme 4: the failure seen through a helper that returns PyErr_Occurred() -------------- */
+
+static int error_pending(void)
+{
+	return PyErr_Occurred() != NULL;
+}
+
+static int fail_with(const char *msg)
+{
+	PyErr_SetString(PyExc_ValueError, msg);
+	return -1;
+}
+
+PyObject *good_occurred_through_helper(PyObject *self, PyObject *arg)
+{
+	PyObject *name = PyObject_GetAttrString(arg, "name");
+	(void)self;
+	if (error_pending())
+		return NULL;
+	PyObject *r = PyObject_Repr(name); /* name is not NULL here */
+	Py_DECREF(name);
+	return r;
+}
+
+/* a helper that sets an error is no query: its -1 is the failure */
+static PyObject *good_helper_sets_error(BoxObject *self, PyObject *arg)
+{
+	if (arg == Py_None)
+		return fail_with("None") < 0 ? NULL : Py_NewRef(arg);
+	(void)self;
+	return Py_NewRef(arg);
+}
+
+static PyObject *bad_pending_checked_wrong_way(BoxObject *self, PyObject *arg)
+{
+	(void)self;
+	(void)arg;
+	if (!error_pending())
+		return NULL; // expect-warning{{rc-error-unset}}
+	return Py_NewRef(arg);
+}
+
+static PyMethodDef box_methods2[] = {
+	{ "good_occurred_through_helper", good_occurred_through_helper, METH_O, NULL },
+	{ "good_helper_sets_error", (PyCFunction)good_helper_sets_error, METH_O, NULL },
+	{ "bad_pending_checked_wrong_way", (PyCFunction)bad_pending_checked_wrong_way, METH_O, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+PyMethodDef *box_methods_2(void)
+{
+	return box_methods2;
+}
