@@ -105,6 +105,7 @@ struct engine {
 	int32_t cur; /* record being processed */
 	void **check_data;
 	uint8_t *check_off; /* per check: the offset of its bytes in eng_value.check_bytes */
+	uint8_t *conv;      /* per call node: enum call_conv bits, the conventions its callee has */
 	struct reported *reported;
 	uint32_t nreported, cap_reported;
 	struct ret_info ret;
@@ -122,6 +123,19 @@ struct engine {
 	uint8_t *ser;
 	int returns_new;
 };
+
+/* The conventions of a call's callee, looked up once per function (explore.c) instead of once
+ * per state: string compares over the convention lists were the engine's hottest code. */
+enum call_conv {
+	CC_ERR_QUERY = 1u << 0,
+	CC_ERR_SET = 1u << 1,
+	CC_ERR_CLEAR = 1u << 2,
+	CC_ERR_MAYBE = 1u << 3,
+	CC_ERR_ON_FAILURE = 1u << 4,
+	CC_FAILS_ON_MEMORY = 1u << 5,
+	CC_API_BORROWS = 1u << 6,
+};
+uint8_t *engine_call_conventions(const struct ir_func *fn, const struct conventions *c);
 
 /* ---- transfer.c ------------------------------------------------------------------------- */
 uint8_t xfer_new_value(struct eng_state *st, int32_t site);

@@ -6,6 +6,7 @@
 #define RCCHECK_ENGINE_INTERNAL
 #include "engine/engine_impl.h"
 
+#include "models/conventions.h"
 #include "util.h"
 
 #include <assert.h>
@@ -74,6 +75,24 @@ int engine_returns_failure(const struct engine *eng, const struct eng_state *st,
 		return o->kind == IR_OPND_NULL || (o->kind == IR_OPND_INT && o->ival == 0) ||
 		       (v && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL));
 	return 0;
+}
+
+uint8_t *engine_call_conventions(const struct ir_func *fn, const struct conventions *c)
+{
+	uint8_t *r = util_xcalloc(fn->nnodes ? fn->nnodes : 1, 1);
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const char *name = fn->nodes[k].callee;
+		if (fn->nodes[k].op != IR_CALL || !name)
+			continue;
+		r[k] = (uint8_t)((conv_is(c, CONV_ERROR_QUERY, name) ? CC_ERR_QUERY : 0) |
+				 (conv_is(c, CONV_ERROR_SET, name) ? CC_ERR_SET : 0) |
+				 (conv_is(c, CONV_ERROR_CLEAR, name) ? CC_ERR_CLEAR : 0) |
+				 (conv_has_prefix(c, CONV_ERROR_MAYBE, name) ? CC_ERR_MAYBE : 0) |
+				 (conv_has_prefix(c, CONV_ERROR_ON_FAILURE, name) ? CC_ERR_ON_FAILURE : 0) |
+				 (conv_has_prefix(c, CONV_FAILS_ON_MEMORY, name) ? CC_FAILS_ON_MEMORY : 0) |
+				 (conv_api_borrows(c, name) ? CC_API_BORROWS : 0));
+	}
+	return r;
 }
 
 uint8_t engine_value_byte(const struct engine *eng, const struct eng_value *v, int self, unsigned i)
@@ -606,6 +625,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(npred);
 	compute_liveness(&eng);
 	eng.in_range = irfacts_index_ranges(fn);
+	eng.conv = engine_call_conventions(fn, opt->conventions);
 	rehash(&eng);
 
 	/* entry state: one value per pointer or integer parameter */
@@ -668,6 +688,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	summary_free(&eng);
 	free(eng.read_later);
 	free(eng.in_range);
+	free(eng.conv);
 	state_free(&eng.a);
 	state_free(&eng.b);
 	state_free(&eng.c);

@@ -97,7 +97,7 @@ static int path_severity(const struct engine *eng, int32_t rec, const char **nee
 		if (eng->recs[r].via != VIA_FAIL)
 			continue;
 		const struct ir_node *pn = &eng->fn->nodes[eng->recs[eng->recs[r].parent].node];
-		int low = conv_has_prefix(conv, CONV_FAILS_ON_MEMORY, pn->callee);
+		int low = (eng->conv[eng->recs[eng->recs[r].parent].node] & CC_FAILS_ON_MEMORY) != 0;
 		if (low && (sev > ENG_SEV_LOW || (*needs && strcmp(*needs, "the module's import")))) {
 			sev = ENG_SEV_LOW;
 			*needs = pn->callee;

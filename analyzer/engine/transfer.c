@@ -310,7 +310,7 @@ static int var_read_later_cached(struct engine *eng, int32_t from, int32_t var)
 static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32_t node, const struct ir_operand *a)
 {
 	const struct ir_node *n = &eng->fn->nodes[node];
-	if (!n->callee || conv_api_borrows(eng->opt->conventions, n->callee) || n->succ[0] < 0)
+	if (!n->callee || (eng->conv[node] & CC_API_BORROWS) || n->succ[0] < 0)
 		return;
 	for (uint32_t k = 0; k < n->nargs; k++) {
 		uint8_t s = xfer_operand_slot(st, &a[k]);
@@ -390,22 +390,20 @@ static int in_band_safe(const struct model_fn *m)
 
 static void call_error_state(struct engine *eng, struct eng_state *st, const struct ir_node *n, int failed)
 {
-	const struct conventions *c = eng->opt->conventions;
 	const struct model_fn *m = n->model;
-	const char *name = n->callee;
+	uint8_t cc = eng->conv[n - eng->fn->nodes];
 	uint8_t before = st->err;
-	if (conv_is(c, CONV_ERROR_QUERY, name) || (m && (m->flags & MODEL_ERROR_QUERY)))
+	if ((cc & CC_ERR_QUERY) || (m && (m->flags & MODEL_ERROR_QUERY)))
 		return;
-	if (conv_is(c, CONV_ERROR_SET, name))
+	if (cc & CC_ERR_SET)
 		st->err = ENG_ERR_SET;
-	else if (conv_is(c, CONV_ERROR_CLEAR, name))
+	else if (cc & CC_ERR_CLEAR)
 		st->err = ENG_ERR_CLEAR;
-	else if (!m || (m->flags & MODEL_HEURISTIC) || m->origin == MODEL_FROM_SUMMARY ||
-		 conv_has_prefix(c, CONV_ERROR_MAYBE, name))
+	else if (!m || (m->flags & MODEL_HEURISTIC) || m->origin == MODEL_FROM_SUMMARY || (cc & CC_ERR_MAYBE))
 		st->err = ENG_ERR_UNKNOWN;
 	else if (failed)
-		st->err = conv_has_prefix(c, CONV_ERROR_ON_FAILURE, name) ? ENG_ERR_SET : ENG_ERR_UNKNOWN;
-	else if (!in_band_safe(m) && conv_has_prefix(c, CONV_ERROR_ON_FAILURE, name))
+		st->err = (cc & CC_ERR_ON_FAILURE) ? ENG_ERR_SET : ENG_ERR_UNKNOWN;
+	else if (!in_band_safe(m) && (cc & CC_ERR_ON_FAILURE))
 		st->err = ENG_ERR_UNKNOWN;
 	if (st->err != before) /* an earlier query's answer is about the indicator as it was then */
 		for (uint32_t i = 1; i <= st->nvals; i++)
@@ -436,7 +434,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	if (!n->model)
 		unknown_call_escapes(eng, st, node, a);
 	if ((!n->model || (n->model->flags & MODEL_HEURISTIC)) &&
-	    !(n->callee && conv_api_borrows(eng->opt->conventions, n->callee))) {
+	    !(eng->conv[node] & CC_API_BORROWS)) {
 		/* whatever a function nothing is known about does with an owned reference it is
 		 * handed is a guess: a loss of that reference later rests on it */
 		for (uint32_t k = 0; k < na; k++) {
@@ -579,7 +577,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			if (m->ret == MODEL_RET_NEW && !failed) {
 				st->vals[s].owned = 1;
 				st->vals[s].flags |= ENG_V_HAD_OWNED;
-				if (conv_has_prefix(eng->opt->conventions, CONV_FAILS_ON_MEMORY, n->callee))
+				if (eng->conv[node] & CC_FAILS_ON_MEMORY)
 					st->vals[s].flags |= ENG_V_FRESH;
 			} else if (m->ret == MODEL_RET_BORROWED) {
 				/* held-by: a reference the argument holds (Py_TYPE of a heap type's
@@ -592,7 +590,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 				st->vals[s].null = ENG_MAYBE; /* not a failure, but NULL is not excluded */
 			if (m->borrowed_from > 0 && (uint32_t)m->borrowed_from <= na)
 				st->vals[s].parent = xfer_operand_slot(st, &a[m->borrowed_from - 1]);
-			if (conv_is(eng->opt->conventions, CONV_ERROR_QUERY, n->callee) || (m->flags & MODEL_ERROR_QUERY)) {
+			if ((eng->conv[node] & CC_ERR_QUERY) || (m->flags & MODEL_ERROR_QUERY)) {
 				/* PyErr_Occurred(): not NULL exactly when an error is set (refine) */
 				st->vals[s].sign = ENG_SIGN_ERR_QUERY;
 				st->vals[s].null = st->err == ENG_ERR_SET     ? ENG_NONNULL
