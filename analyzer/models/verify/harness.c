@@ -1,0 +1,326 @@
+/*
+ * harness.c - runs the cases of the CPython model verifier (verify_model.py) in an embedded
+ * debug interpreter (python3.11-dbg: Py_REF_DEBUG gives _Py_GetRefTotal(), the sum of all
+ * reference counts, and debug allocator hooks that make a release of a freed object fail).
+ *
+ * verify_model.py writes cases.inc (one call wrapper and one struct vcase per model function) and
+ * compiles this file with it. Each case runs in phases, each in its own forked child, so a crash
+ * or a hang tells about that phase only:
+ *   call      the call once with representative arguments, observations printed, no policy;
+ *   nomem     the same with every allocation failing (what _testcapi.set_nomemory(0) does, done
+ *             here with PyMem_SetAllocator so that the harness can also count);
+ *   bad       the call with the case's wrong-typed arguments (forces failure without memory);
+ *   balance   W warm-up then K measured rounds of: fresh arguments, the call, then what the model
+ *             says the caller must release (arguments not taken over, a new result, new outputs);
+ *             prints the change of the total reference count over the K rounds: 0 when the model
+ *             is right, +K or more when it leaves a reference unreleased, a crash or -K or less
+ *             when it releases one the caller did not own;
+ *   bal-nomem the same with failing allocations, the policy chosen by the outcome of each call;
+ *   null:k    argument slot k replaced by NULL.
+ * A policy given on the command line (-p) replaces the model's, so that the driver can find the
+ * policy that balances when the model's does not.
+ * Output: one line per phase, "PHASE name key=value...". The judgement is the driver's.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <marshal.h>
+#include <frameobject.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAXOBJ 8
+#define MAXOUT 4
+
+struct res {
+	void *p;
+	long long i;
+	PyObject *out[MAXOUT];
+};
+
+enum { RET_NONE, RET_NEW, RET_BORROWED, RET_INT };
+
+struct policy {
+	int ret;              /* RET_*: a new result is released */
+	unsigned steals;      /* object slots taken over always */
+	unsigned steals_ok;   /* object slots taken over when the call succeeds */
+	unsigned releases;    /* object slots the callee releases once (like steals) */
+	unsigned acquires;    /* object slots the callee adds a reference to */
+	unsigned out_new;     /* output slots receiving a new reference */
+	unsigned accepts_null;
+};
+
+struct vcase {
+	const char *name;
+	void (*call)(PyObject **a, struct res *r);
+	int nobj;                  /* object argument slots */
+	const char *expr[MAXOBJ];  /* Python expression making each (a new reference) */
+	const char *bad[MAXOBJ];   /* wrong-typed replacements (NULL: keep) */
+	int nout;
+	int robj;                  /* the C result is an object pointer */
+	int rint;                  /* the C result is an integer */
+	struct policy model;
+};
+
+/* Allocations fail while set (hand-written case bodies clear it to build their containers). */
+static int nomem_on;
+
+#include "cases.inc"
+
+static PyObject *globals;
+
+/* ---- allocation failure ----------------------------------------------------------------- */
+
+static PyMemAllocatorEx orig_mem, orig_obj, orig_raw;
+
+static void *fail_malloc(void *ctx, size_t n)
+{
+	PyMemAllocatorEx *o = ctx;
+	return nomem_on ? NULL : o->malloc(o->ctx, n);
+}
+static void *fail_calloc(void *ctx, size_t n, size_t e)
+{
+	PyMemAllocatorEx *o = ctx;
+	return nomem_on ? NULL : o->calloc(o->ctx, n, e);
+}
+static void *fail_realloc(void *ctx, void *p, size_t n)
+{
+	PyMemAllocatorEx *o = ctx;
+	return nomem_on ? NULL : o->realloc(o->ctx, p, n);
+}
+static void fail_free(void *ctx, void *p)
+{
+	PyMemAllocatorEx *o = ctx;
+	o->free(o->ctx, p);
+}
+
+static void hook_allocators(void)
+{
+	PyMem_GetAllocator(PYMEM_DOMAIN_MEM, &orig_mem);
+	PyMem_GetAllocator(PYMEM_DOMAIN_OBJ, &orig_obj);
+	PyMem_GetAllocator(PYMEM_DOMAIN_RAW, &orig_raw);
+	PyMemAllocatorEx m = { &orig_mem, fail_malloc, fail_calloc, fail_realloc, fail_free };
+	PyMemAllocatorEx o = { &orig_obj, fail_malloc, fail_calloc, fail_realloc, fail_free };
+	PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &m);
+	PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &o);
+	/* RAW stays: the debug hooks and the thread state allocate there, as set_nomemory's
+	 * callers see them fail too rarely to matter */
+}
+
+/* ---- arguments -------------------------------------------------------------------------- */
+
+static PyObject *make(const char *expr)
+{
+	PyObject *r = PyRun_String(expr, Py_eval_input, globals, globals);
+	if (!r) {
+		fprintf(stderr, "harness: cannot evaluate %s\n", expr);
+		PyErr_Print();
+		_exit(3);
+	}
+	return r;
+}
+
+static void make_args(const struct vcase *c, PyObject **a, int bad, int nullslot)
+{
+	for (int k = 0; k < c->nobj; k++) {
+		if (k == nullslot)
+			a[k] = NULL;
+		else if (bad && c->bad[k])
+			a[k] = make(c->bad[k]);
+		else
+			a[k] = make(c->expr[k]);
+	}
+}
+
+/* Calls the case; returns 1 when it failed (an exception is set afterwards), and clears it. */
+static int do_call(const struct vcase *c, PyObject **a, struct res *r, int nomem)
+{
+	memset(r, 0, sizeof *r);
+	PyErr_Clear();
+	nomem_on = nomem;
+	c->call(a, r);
+	nomem_on = 0;
+	int failed = PyErr_Occurred() != NULL;
+	PyErr_Clear();
+	return failed;
+}
+
+/* What the caller must release after the call, by the policy. */
+static void apply_policy(const struct vcase *c, const struct policy *p, PyObject **a,
+			 struct res *r, int failed)
+{
+	if (c->robj && p->ret == RET_NEW && r->p)
+		Py_DECREF((PyObject *)r->p);
+	for (int j = 0; j < c->nout; j++)
+		if ((p->out_new >> j) & 1u)
+			Py_XDECREF(r->out[j]);
+	for (int k = 0; k < c->nobj; k++) {
+		unsigned bit = 1u << k;
+		if (!a[k])
+			continue;
+		if (p->acquires & bit)
+			Py_DECREF(a[k]);
+		if ((p->steals | p->releases) & bit)
+			continue;
+		if ((p->steals_ok & bit) && !failed)
+			continue;
+		Py_DECREF(a[k]);
+	}
+}
+
+/* ---- phases ----------------------------------------------------------------------------- */
+
+static void phase_call(const struct vcase *c, int nomem, int bad, int nullslot)
+{
+	PyObject *a[MAXOBJ];
+	Py_ssize_t before[MAXOBJ];
+	struct res r;
+	make_args(c, a, bad, nullslot);
+	for (int k = 0; k < c->nobj; k++)
+		before[k] = a[k] ? Py_REFCNT(a[k]) : 0;
+	int failed = do_call(c, a, &r, nomem);
+	printf("ok=1 failed=%d", failed);
+	if (c->robj || (!c->rint && r.p))
+		printf(" null=%d", r.p == NULL);
+	if (c->rint)
+		printf(" int=%lld", r.i);
+	if (c->robj && r.p) {
+		int same = -1;
+		for (int k = 0; k < c->nobj; k++)
+			if (a[k] == (PyObject *)r.p)
+				same = k;
+		printf(" same=%d rc=%zd", same, Py_REFCNT((PyObject *)r.p));
+	}
+	for (int k = 0; k < c->nobj; k++)
+		if (a[k])
+			printf(" d%d=%zd", k, Py_REFCNT(a[k]) - before[k]);
+	for (int j = 0; j < c->nout; j++)
+		printf(" out%d=%s", j, r.out[j] ? "obj" : "null");
+	printf("\n");
+}
+
+static void phase_balance(const struct vcase *c, const struct policy *p, int nomem)
+{
+	enum { W = 3, K = 6 };
+	Py_ssize_t t0 = 0;
+	int nfailed = 0;
+	for (int it = 0; it < W + K; it++) {
+		PyObject *a[MAXOBJ];
+		struct res r;
+		if (it == W)
+			t0 = _Py_GetRefTotal();
+		make_args(c, a, 0, -1);
+		int failed = do_call(c, a, &r, nomem);
+		nfailed += failed && it >= W;
+		apply_policy(c, p, a, &r, failed);
+	}
+	printf("ok=1 delta=%zd k=%d failed=%d\n", _Py_GetRefTotal() - t0, (int)K, nfailed);
+}
+
+static int run_phase(const struct vcase *c, const char *phase, const struct policy *p)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		alarm(10);
+		printf("%s %s ", phase, c->name);
+		if (!strcmp(phase, "call"))
+			phase_call(c, 0, 0, -1);
+		else if (!strcmp(phase, "nomem"))
+			phase_call(c, 1, 0, -1);
+		else if (!strcmp(phase, "bad"))
+			phase_call(c, 0, 1, -1);
+		else if (!strncmp(phase, "null:", 5))
+			phase_call(c, 0, 0, atoi(phase + 5));
+		else if (!strcmp(phase, "balance"))
+			phase_balance(c, p, 0);
+		else if (!strcmp(phase, "bal-nomem"))
+			phase_balance(c, p, 1);
+		fflush(stdout);
+		_exit(0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		printf("\n%s %s ok=0 status=%s%d\n", phase, c->name, WIFSIGNALED(st) ? "signal" : "exit",
+		       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+		fflush(stdout);
+	}
+	return 0;
+}
+
+static const char setup[] =
+	"import sys, types, weakref, contextvars\n"
+	"class C(dict):\n"
+	"    x = 1\n"
+	"    def m(self, *a, **k): return list(a)\n"
+	"    def __call__(self, *a, **k): return [a, k]\n"
+	"    def __hash__(self): return 12345\n"
+	"class E(Exception): pass\n"
+	"KEEP = C(a=1)\n"
+	"CAPSULE = None\n"
+	"KEEPREF = weakref.ref(KEEP)\n"
+	"def mkmod():\n"
+	"    m = types.ModuleType('mvmod')\n"
+	"    m.x = [1]\n"
+	"    return m\n";
+
+int main(int argc, char **argv)
+{
+	/* usage: harness [-p RET,STEALS,STEALS_OK,RELEASES,ACQUIRES,OUT_NEW] [NAME PHASE...]...
+	 * without names: every case, the standard phases */
+	struct policy override;
+	int have_override = 0;
+	int argi = 1;
+	if (argc > 2 && !strcmp(argv[1], "-p")) {
+		if (sscanf(argv[2], "%d,%u,%u,%u,%u,%u", &override.ret, &override.steals,
+			   &override.steals_ok, &override.releases, &override.acquires,
+			   &override.out_new) != 6)
+			return 2;
+		have_override = 1;
+		argi = 3;
+	}
+	Py_InitializeEx(0);
+	hook_allocators(); /* after: initialisation installs the allocators PYTHONMALLOC names */
+	globals = PyDict_New();
+	PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins());
+	PyObject *r = PyRun_String(setup, Py_file_input, globals, globals);
+	if (!r) {
+		PyErr_Print();
+		return 3;
+	}
+	Py_DECREF(r);
+	signal(SIGPIPE, SIG_IGN);
+	size_t ncases = sizeof cases / sizeof cases[0];
+	for (size_t i = 0; i < ncases; i++) {
+		const struct vcase *c = &cases[i];
+		const struct policy *p = have_override ? &override : &c->model;
+		if (argi < argc) {
+			if (strcmp(argv[argi], c->name))
+				continue;
+			for (int j = argi + 1; j < argc; j++)
+				run_phase(c, argv[j], p);
+			continue;
+		}
+		run_phase(c, "call", p);
+		run_phase(c, "nomem", p);
+		for (int k = 0; k < c->nobj; k++)
+			if (c->bad[k]) {
+				run_phase(c, "bad", p);
+				break;
+			}
+		run_phase(c, "balance", p);
+		run_phase(c, "bal-nomem", p);
+		for (int k = 0; k < c->nobj; k++) {
+			char ph[16];
+			snprintf(ph, sizeof ph, "null:%d", k);
+			run_phase(c, ph, p);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,468 @@
+#!/usr/bin/env python3
+"""verify_model.py - checks analyzer/models/cpython.model against the running CPython.
+
+    verify_model.py MODEL [--include DIR] [--lib LIBPYTHON] [--cc CC] [--workdir DIR]
+                    [--only NAME...] [--details FILE] [--expected FILE]
+
+For every function of MODEL that the installed debug interpreter (python3.11-dbg) exports or
+defines inline in its headers, a case is generated (arguments from recipes.py, or a hand-written
+call from hand.py), compiled with harness.c against libpython3.11d, and run in phases (see
+harness.c). The observations are compared with the model line:
+  - balance: the model's ownership facts (new or borrowed result, arguments taken over always or
+    on success, outputs receiving new references) applied by the caller over repeated calls leave
+    the total reference count unchanged; when they do not, the policies differing in one fact are
+    tried, and the one that balances names the wrong fact;
+  - failure: a call that fails (with every allocation failing, or with wrong-typed arguments) has
+    the result the model says (NULL, negative, 0) and sets an exception; a function the model says
+    cannot fail must not fail;
+  - NULL: an argument the model says may be NULL does not crash the call; an argument the model
+    says must not be NULL, when the call with NULL succeeds without an exception, is reported;
+  - zero-on-success: the int result of a successful call is exactly 0.
+Prints a table (functions in the model; verified by execution; exercised on their failure path
+only; not exercised, by reason; mismatches). Exit status: 0 when every mismatch is listed in the
+--expected file (with its reason), 1 otherwise, 2 on bad input or a harness that does not build.
+"""
+
+import argparse
+import collections
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import decls  # noqa: E402
+import recipes  # noqa: E402
+import hand  # noqa: E402
+
+K = 6  # measured rounds of the balance phase (harness.c)
+
+OBJ_TYPES_RE = re.compile(r"^Py\w*Object\*$")
+
+
+def parse_model(path):
+    funcs = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            body = line.split("#", 1)[0].split()
+            if not body or body[0] == "global" or body[0].endswith("*"):
+                continue
+            attrs = {}
+            flags = set()
+            for a in body[2:]:
+                k, eq, v = a.partition("=")
+                if eq:
+                    attrs[k] = [int(x) for x in v.split(",")]
+                else:
+                    flags.add(k)
+            funcs[body[0]] = {"ret": body[1], "attrs": attrs, "flags": flags, "line": line.rstrip()}
+    return funcs
+
+
+def exported(lib):
+    out = subprocess.run(["nm", "-D", "--defined-only", lib], capture_output=True, text=True,
+                         check=True).stdout
+    return {l.split()[-1] for l in out.splitlines() if len(l.split()) == 3 and l.split()[1] in "TW"}
+
+
+def family(name):
+    n = name.lstrip("_")
+    return n.split("_")[0] if "_" in n else n
+
+
+def obj_expr(fam, pname, first):
+    if not pname and not first and fam in recipes.FAMILY_SECOND:
+        return recipes.FAMILY_SECOND[fam]
+    if (fam, pname) in recipes.FAMILY_PARAM_OBJ:
+        return recipes.FAMILY_PARAM_OBJ[(fam, pname)]
+    if first and fam in recipes.FAMILY_OBJ:
+        return recipes.FAMILY_OBJ[fam]
+    if pname in recipes.PARAM_OBJ:
+        return recipes.PARAM_OBJ[pname]
+    return recipes.FAMILY_OBJ.get(fam, "[1000003]")
+
+
+class Case:
+    def __init__(self, name):
+        self.name = name
+        self.objs = []      # expressions
+        self.bad = []
+        self.objpos = {}    # C parameter position (1-based) -> object slot
+        self.outpos = {}    # C parameter position -> output slot
+        self.nparams = 0
+        self.body = ""
+        self.robj = False
+        self.rint = False
+
+
+def build_case(name, decl):
+    """A Case, or a string: why there is none."""
+    if name in hand.CASES:
+        h = hand.CASES[name]
+        c = Case(name)
+        c.objs = list(h["objs"])
+        c.bad = list(h.get("bad", [None] * len(c.objs)))
+        c.objpos = dict(h.get("objpos", {i + 1: i for i in range(len(c.objs))}))
+        c.outpos = dict(h.get("outpos", {}))
+        c.nparams = h.get("nparams", len(c.objs))
+        c.body = h["body"]
+        c.robj = h.get("robj", False)
+        c.rint = h.get("rint", False)
+        return c
+    fam = family(name)
+    c = Case(name)
+    args = []
+    locals_ = []
+    first = True
+    for pos, (t, pname) in enumerate(decl.params, 1):
+        if t == "...":
+            return "variadic (hand-written case needed)"
+        if t == "PyObject*" or OBJ_TYPES_RE.match(t):
+            k = len(c.objs)
+            if t == "PyTypeObject*":
+                expr = "E" if pname in ("type",) and fam in ("PyErr", "PyException") else "C"
+                if fam == "PyStructSequence":
+                    expr = "type(sys.flags)"
+            elif t in ("PyObject*", "PyVarObject*", "PyLongObject*", "PyUnicodeObject*",
+                       "PyBytesObject*", "PyListObject*", "PyTupleObject*", "PyDictObject*",
+                       "PyCodeObject*", "PyFunctionObject*"):
+                expr = obj_expr(fam, pname, first)
+            else:
+                return "no recipe for a %s argument" % t
+            c.objs.append(expr)
+            c.bad.append(recipes.FAMILY_BAD.get(fam) if first else None)
+            c.objpos[pos] = k
+            first = False
+            args.append("(%s)a[%d]" % (t.replace("*", " *"), k) if t != "PyObject*" else "a[%d]" % k)
+        elif t == "PyObject**":
+            j = len(c.outpos)
+            c.outpos[pos] = j
+            args.append("&r->out[%d]" % j)
+        elif t in ("Py_ssize_t*", "int*", "char**", "size_t*", "long*", "Py_UCS4*", "double*",
+                   "unsigned long*", "long long*"):
+            v = "s%d" % pos
+            locals_.append("%s %s = 0;" % (t[:-1], v))
+            args.append("&" + v)
+        elif (t, pname) in recipes.SCALAR:
+            args.append(recipes.SCALAR[(t, pname)])
+        elif (t, None) in recipes.SCALAR:
+            args.append(recipes.SCALAR[(t, None)])
+        else:
+            return "no recipe for a %s argument" % t
+    if len(c.objs) > 8 or len(c.outpos) > 4:
+        return "too many object arguments"
+    c.nparams = len(decl.params)
+    call = "%s(%s)" % (name, ", ".join(args))
+    rt = decl.ret
+    if rt.endswith("*"):
+        c.robj = rt == "PyObject*" or bool(OBJ_TYPES_RE.match(rt))
+        body = "r->p = (void *)%s;" % call
+    elif rt in ("int", "long", "Py_ssize_t", "Py_hash_t", "unsigned long", "long long",
+                "unsigned long long", "size_t", "unsigned int", "unsigned", "Py_UCS4", "char",
+                "PyGILState_STATE", "PySendResult", "uint64_t", "int64_t"):
+        c.rint = True
+        body = "r->i = (long long)%s;" % call
+    elif rt in ("void", "double", "Py_complex", "PyObject"):
+        body = "(void)%s;" % call
+    else:
+        return "no recipe for a %s result" % rt
+    c.body = " ".join(locals_ + [body])
+    return c
+
+
+def model_policy(m, c):
+    """(ret, steals, steals_ok, releases, acquires, out_new, accepts_null) over slots."""
+    n = c.nparams
+
+    def pos(p):
+        return p if p > 0 else n + 1 + p
+
+    def mask(key, table):
+        r = 0
+        for p in m["attrs"].get(key, []):
+            if pos(p) in table:
+                r |= 1 << table[pos(p)]
+        return r
+
+    ret = {"none": 0, "new": 1, "borrowed": 2, "int": 3}[m["ret"]]
+    return (ret, mask("steals", c.objpos), mask("steals-on-success", c.objpos),
+            mask("releases", c.objpos) | mask("xreleases", c.objpos),
+            mask("acquires", c.objpos) | mask("xacquires", c.objpos),
+            mask("out-new", c.outpos),
+            mask("accepts-null", c.objpos) | mask("xreleases", c.objpos) | mask("xacquires", c.objpos))
+
+
+def cstr(s):
+    return "NULL" if s is None else '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def write_cases(cases, models, path):
+    out = ["/* generated by verify_model.py: the cases of the CPython model verifier */"]
+    for i, c in enumerate(cases):
+        out.append("static void call_%d(PyObject **a, struct res *r) { (void)a; (void)r; %s }"
+                   % (i, c.body))
+    out.append("static const struct vcase cases[] = {")
+    for i, c in enumerate(cases):
+        pol = model_policy(models[c.name], c)
+        exprs = ", ".join(cstr(e) for e in c.objs) or "NULL"
+        bads = ", ".join(cstr(e) for e in c.bad) or "NULL"
+        out.append('\t{ "%s", call_%d, %d, { %s }, { %s }, %d, %d, %d, { %d, %du, %du, %du, %du, %du, %du } },'
+                   % (c.name, i, len(c.objs), exprs, bads, len(c.outpos), c.robj, c.rint, *pol))
+    out.append("};")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def parse_output(text):
+    obs = collections.defaultdict(dict)
+    for line in text.splitlines():
+        w = line.split()
+        if len(w) < 3 or "=" not in w[2]:
+            continue
+        phase, name = w[0], w[1]
+        kv = dict(x.split("=", 1) for x in w[2:] if "=" in x)
+        if kv.get("ok") == "0" or phase not in obs[name]:
+            obs[name][phase] = kv
+    return obs
+
+
+def run_harness(exe, args):
+    p = subprocess.run([exe] + args, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                       timeout=900, env=dict(os.environ, PYTHONMALLOC="debug"))
+    return p.stdout
+
+
+def judge(name, m, c, ob, exe, diag):
+    """(status, [mismatch texts], [notes])."""
+    mism, notes = [], []
+    call = ob.get("call", {})
+    if call.get("ok") != "1":
+        return "crash", [], ["the call with the representative arguments crashed (%s)" % call.get("status", "?")]
+    ret = m["ret"]
+    fl = m["flags"]
+    can_fail = bool(fl & {"null-on-failure", "neg-on-failure", "zero-on-failure"})
+    # failure form, over call, nomem, bad
+    forced = False
+    for ph in ("call", "nomem", "bad"):
+        o = ob.get(ph)
+        if not o or o.get("ok") != "1":
+            continue
+        if o.get("failed") != "1":
+            if ph != "call" and ret in ("new", "borrowed") and o.get("null") == "1" \
+                    and "may-return-null" not in fl and "null-on-failure" not in fl and c.robj:
+                mism.append("%s: NULL result without an exception, model: %s" % (ph, ret))
+            continue
+        if ret in ("new", "borrowed") and c.robj:
+            if o.get("null") != "1":
+                mism.append("%s: failed with a non-NULL result" % ph)
+            elif "null-on-failure" in fl:
+                forced = True
+            elif ph == "nomem" and call.get("failed") == "0":
+                mism.append("%s: fails (NULL with an exception), model says it cannot" % ph)
+            else:
+                notes.append("%s: fails (NULL with an exception) with these arguments" % ph)
+        elif ret == "int" and c.rint:
+            v = int(o.get("int", "0"))
+            if "neg-on-failure" in fl:
+                if v < 0:
+                    forced = True
+                    if v != -1:
+                        notes.append("%s: failure result %d" % (ph, v))
+                else:
+                    mism.append("%s: failed with result %d, model: neg-on-failure" % (ph, v))
+            elif "zero-on-failure" in fl:
+                if v == 0:
+                    forced = True
+                else:
+                    mism.append("%s: failed with result %d, model: zero-on-failure" % (ph, v))
+            elif ph == "nomem" and call.get("failed") == "0":
+                mism.append("%s: fails (result %d with an exception), model says it cannot" % (ph, v))
+            else:
+                notes.append("%s: fails (result %d with an exception) with these arguments" % (ph, v))
+        elif ret == "none" and c.rint and call.get("failed") != "1":
+            notes.append("%s: fails (result %s with an exception); model: none" % (ph, o.get("int")))
+    if can_fail and not forced:
+        notes.append("failure not forced")
+    if "zero-on-success" in fl and call.get("failed") == "0" and call.get("int") not in (None, "0"):
+        mism.append("call: success result %s, model: zero-on-success" % call.get("int"))
+    # NULL arguments
+    pol = model_policy(m, c)
+    for k in range(len(c.objs)):
+        o = ob.get("null:%d" % k)
+        if not o:
+            continue
+        accepted = bool(pol[6] >> k & 1)
+        if o.get("ok") != "1" and accepted:
+            mism.append("NULL in object slot %d crashes, model: accepts-null" % k)
+        elif o.get("ok") == "1" and not accepted and o.get("failed") == "0":
+            # not a mismatch by itself: accepts-null means a NULL from a failed call may be
+            # passed on; listed for reading against the documentation
+            notes.append("NULL in object slot %d accepted without an exception" % k)
+    # balance
+    if name in recipes.NO_BALANCE:
+        notes.append("balance not measured: " + recipes.NO_BALANCE[name])
+        return ("mismatch" if mism else "verified-partly"), mism, notes
+    bal = ob.get("balance", {})
+    status = "failure-path" if call.get("failed") == "1" else "verified"
+    if bal.get("ok") != "1" or abs(int(bal.get("delta", "0"))) >= K:
+        what = "crash" if bal.get("ok") != "1" else "delta %s over %d rounds" % (bal.get("delta"), K)
+        fix = diag(c, pol)
+        mism.append("balance under the model's policy: %s%s" % (what, "; balances with: " + fix if fix else ""))
+    bn = ob.get("bal-nomem", {})
+    if bn and (bn.get("ok") != "1" or abs(int(bn.get("delta", "0"))) >= K):
+        what = "crash" if bn.get("ok") != "1" else "delta %s over %d rounds" % (bn.get("delta"), K)
+        mism.append("balance with failing allocations: %s" % what)
+    return ("mismatch" if mism else status), mism, notes
+
+
+def describe(pol, c):
+    names = ["ret", "steals", "steals-ok", "releases", "acquires", "out-new"]
+    return " ".join("%s=%s" % (n, v) for n, v in zip(names, pol[:6]))
+
+
+def make_diag(exe):
+    def diag(c, pol):
+        ret, st, sok, rel, acq, outn, _ = pol
+        alts = []
+        if c.robj:
+            for r in (1, 2):
+                if r != ret:
+                    alts.append(("result %s" % ("new" if r == 1 else "borrowed"), (r, st, sok, rel, acq, outn)))
+        for k in range(len(c.objs)):
+            b = 1 << k
+            if (st | rel) & b:
+                alts.append(("slot %d not taken over" % k, (ret, st & ~b, sok, rel & ~b, acq, outn)))
+            else:
+                alts.append(("slot %d taken over" % k, (ret, st | b, sok & ~b, rel, acq, outn)))
+        for j in range(len(c.outpos)):
+            alts.append(("output %d %s" % (j, "borrowed" if outn >> j & 1 else "new"), (ret, st, sok, rel, acq, outn ^ (1 << j))))
+        for what, p in alts:
+            out = run_harness(exe, ["-p", ",".join(map(str, p)), c.name, "balance"])
+            o = parse_output(out).get(c.name, {}).get("balance", {})
+            if o.get("ok") == "1" and abs(int(o.get("delta", "99"))) < K:
+                return what
+        return ""
+    return diag
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("model")
+    ap.add_argument("--include", default="/usr/include/python3.11d")
+    ap.add_argument("--lib", default="/usr/lib/x86_64-linux-gnu/libpython3.11d.so")
+    ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
+    ap.add_argument("--workdir", default="modelverify.d")
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--details", help="write one line per function here")
+    ap.add_argument("--expected", help="known mismatches: NAME # reason, one a line")
+    args = ap.parse_args(argv)
+
+    if not os.path.isfile(args.lib) or not os.path.isfile(os.path.join(args.include, "Python.h")):
+        print("verify_model: %s or %s/Python.h missing: install python3.11-dbg "
+              "(scripts/install-deps)" % (args.lib, args.include), file=sys.stderr)
+        return 2
+    models = parse_model(args.model)
+    dd, macros = decls.declarations(args.include)
+    exp = exported(args.lib)
+    os.makedirs(args.workdir, exist_ok=True)
+
+    status = {}
+    reasons = {}
+    cases = []
+    for name in sorted(models):
+        if args.only and name not in args.only:
+            continue
+        if name in recipes.SKIP:
+            status[name], reasons[name] = "not-exercised", recipes.SKIP[name]
+            continue
+        d = dd.get(name)
+        if name not in hand.CASES:
+            if d is None:
+                if name in macros:
+                    status[name], reasons[name] = "not-exercised", "a macro in 3.11 (not a function)"
+                elif name in exp:
+                    status[name], reasons[name] = "not-exercised", "exported but not declared in the 3.11 headers"
+                else:
+                    status[name], reasons[name] = "not-exercised", "not in 3.11 (documentation only)"
+                continue
+            if not d.inline and name not in exp:
+                status[name], reasons[name] = "not-exercised", "declared but not exported by libpython3.11d"
+                continue
+        c = build_case(name, d)
+        if isinstance(c, str):
+            status[name], reasons[name] = "not-exercised", c
+            continue
+        cases.append(c)
+
+    inc = os.path.join(args.workdir, "cases.inc")
+    write_cases(cases, models, inc)
+    exe = os.path.join(args.workdir, "harness")
+    cc = [args.cc, "-std=c11", "-D_GNU_SOURCE", "-O0", "-g", "-w", "-I", args.workdir,
+          "-I", args.include, os.path.join(HERE, "harness.c"), "-o", exe,
+          "-L", os.path.dirname(args.lib), "-l:" + os.path.basename(args.lib),
+          "-Wl,-rpath," + os.path.dirname(args.lib), "-lm"]
+    p = subprocess.run(cc, capture_output=True, text=True)
+    if p.returncode != 0:
+        print("verify_model: the harness does not build:\n%s" % p.stderr[-4000:], file=sys.stderr)
+        return 2
+    obs = parse_output(run_harness(exe, [])) if cases else {}
+    diag = make_diag(exe)
+    mism = {}
+    notes = {}
+    for c in cases:
+        st, mm, nn = judge(c.name, models[c.name], c, obs.get(c.name, {}), exe, diag)
+        status[c.name] = st
+        if st == "crash":
+            reasons[c.name] = nn[0]
+        mism[c.name] = mm
+        notes[c.name] = nn
+
+    expected = {}
+    if args.expected:
+        with open(args.expected, encoding="utf-8") as f:
+            for line in f:
+                body, _, why = line.partition("#")
+                if body.strip():
+                    expected[body.strip()] = why.strip()
+
+    counts = collections.Counter(status.values())
+    why = collections.Counter(reasons[n] for n, s in status.items() if s in ("not-exercised", "crash"))
+    print("CPython model verified against %s" % args.lib)
+    print("| what | functions |")
+    print("|---|---|")
+    print("| functions in the model (exact names) | %d |" % len(status))
+    print("| verified by execution (success path, balance, failure form, NULL arguments) | %d |" % counts["verified"])
+    print("| exercised on the failure path only (the representative call fails) | %d |" % counts["failure-path"])
+    print("| verified by execution except the balance (reason per function in --details) | %d |" % counts["verified-partly"])
+    print("| mismatches | %d (%d listed as expected) |" % (counts["mismatch"], sum(1 for n in status if status[n] == "mismatch" and n in expected)))
+    print("| not exercised | %d |" % (counts["not-exercised"] + counts["crash"]))
+    for r, n in why.most_common():
+        print("|   %s | %d |" % (r, n))
+    print()
+    unexpected = []
+    for n in sorted(status):
+        if status[n] == "mismatch":
+            tag = "expected: " + expected[n] if n in expected else "UNEXPECTED"
+            print("MISMATCH %s (%s)\n    model: %s" % (n, tag, models[n]["line"]))
+            for t in mism[n]:
+                print("    " + t)
+            if n not in expected:
+                unexpected.append(n)
+    for n in expected:
+        if status.get(n) not in (None, "mismatch"):
+            print("note: %s is listed as expected to mismatch but is %s" % (n, status[n]))
+    if args.details:
+        with open(args.details, "w") as f:
+            for n in sorted(status):
+                f.write("%s\t%s\t%s\t%s\n" % (n, status[n], reasons.get(n, ""),
+                        "; ".join(mism.get(n, []) + notes.get(n, []))))
+    if unexpected:
+        print("%d passed, %d failed" % (counts["verified"] + counts["failure-path"], len(unexpected)))
+        return 1
+    print("%d passed, 0 failed" % (counts["verified"] + counts["failure-path"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
