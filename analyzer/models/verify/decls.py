@@ -92,3 +92,9 @@ def declarations(include_dir):
                 if m.group(2) not in decls:
                     decls[m.group(2)] = Decl(m.group(2), m.group(1), split_params(m.group(3)), True)
     return decls, macros
+
+
+def parse_proto(text):
+    """A Decl from one C prototype 'RET NAME(PARAMS)' (for macros the headers do not declare)."""
+    m = re.match(r"^(.*?)\b([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*$", text)
+    return Decl(m.group(2), m.group(1), split_params(m.group(3)), True)

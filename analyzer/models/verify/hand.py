@@ -40,3 +40,168 @@ CASES.update({
                 "r->p = PyInstanceMethod_Function(im); Py_DECREF(im);",
     },
 })
+
+
+def _ret(name, macro):
+    """A case for a Py_RETURN_* macro: a helper function whose body is the macro."""
+    return {"objs": [], "robj": True, "nparams": 0,
+            "helper": "static PyObject *ret_%s(void) { %s; }" % (name, macro),
+            "body": "r->p = ret_%s();" % name}
+
+
+CASES.update({
+    # the 'N' unit takes its argument over, 'O' does not (extra: what the format says)
+    "Py_BuildValue": {
+        "objs": ["[1]", "[2]"], "robj": True, "objpos": {2: 0, 3: 1}, "nparams": 3,
+        "extra": {"steals": [2]},
+        "body": 'r->p = Py_BuildValue("(NO)", a[0], a[1]);',
+    },
+    "_Py_BuildValue_SizeT": {
+        "objs": ["[1]", "[2]"], "robj": True, "objpos": {2: 0, 3: 1}, "nparams": 3,
+        "extra": {"steals": [2]},
+        "body": 'r->p = _Py_BuildValue_SizeT("(NOn)", a[0], a[1], (Py_ssize_t)3);',
+    },
+    "PyObject_CallFunction": {
+        "objs": ["C()", "[1]", "[2]"], "robj": True, "objpos": {1: 0, 3: 1, 4: 2}, "nparams": 4,
+        "extra": {"steals": [3]},
+        "body": 'r->p = PyObject_CallFunction(a[0], "NO", a[1], a[2]);',
+    },
+    "_PyObject_CallFunction_SizeT": {
+        "objs": ["C()", "[1]"], "robj": True, "objpos": {1: 0, 3: 1}, "nparams": 3,
+        "body": 'r->p = _PyObject_CallFunction_SizeT(a[0], "On", a[1], (Py_ssize_t)2);',
+    },
+    "PyObject_CallMethod": {
+        "objs": ["C()", "[1]"], "robj": True, "objpos": {1: 0, 4: 1}, "nparams": 4,
+        "body": 'r->p = PyObject_CallMethod(a[0], "m", "O", a[1]);',
+    },
+    "_PyObject_CallMethod_SizeT": {
+        "objs": ["C()", "[1]"], "robj": True, "objpos": {1: 0, 4: 1}, "nparams": 4,
+        "body": 'r->p = _PyObject_CallMethod_SizeT(a[0], "m", "O", a[1]);',
+    },
+    "PyObject_CallFunctionObjArgs": {
+        "objs": ["C()", "[1]", "[2]"], "robj": True,
+        "body": "r->p = PyObject_CallFunctionObjArgs(a[0], a[1], a[2], NULL);",
+    },
+    "PyObject_CallMethodObjArgs": {
+        "objs": ["C()", "'m'", "[1]"], "robj": True,
+        "body": "r->p = PyObject_CallMethodObjArgs(a[0], a[1], a[2], NULL);",
+    },
+    "PyTuple_Pack": {
+        "objs": ["[1]", "[2]"], "robj": True, "objpos": {2: 0, 3: 1}, "nparams": 3,
+        "body": "r->p = PyTuple_Pack(2, a[0], a[1]);",
+    },
+    "PyUnicode_FromFormat": {
+        "objs": ["[1]", "'s' + str(1)"], "robj": True, "objpos": {2: 0, 3: 1}, "nparams": 3,
+        "body": 'r->p = PyUnicode_FromFormat("%R %U %d", a[0], a[1], 5);',
+    },
+    "PyBytes_FromFormat": {
+        "objs": [], "robj": True, "nparams": 2,
+        "body": 'r->p = PyBytes_FromFormat("%s %d", "ab", 5);',
+    },
+    "PyErr_Format": {
+        "objs": ["E", "[1]"], "robj": True, "objpos": {1: 0, 3: 1}, "nparams": 3,
+        "body": 'r->p = PyErr_Format(a[0], "%R", a[1]);',
+    },
+    "PyErr_WarnFormat": {
+        "objs": ["None"], "rint": True, "objpos": {1: 0}, "nparams": 4,
+        "body": 'r->i = PyErr_WarnFormat(PyExc_DeprecationWarning, 1, "%s", "w"); (void)a;',
+    },
+    # outputs of 'O' are borrowed from the tuple
+    "PyArg_ParseTuple": {
+        "objs": ["tuple([[1], 'x' + str(2)])"], "rint": True, "objpos": {1: 0}, "outpos": {3: 0, 4: 1},
+        "nparams": 4, "bad": ["tuple([1])"],
+        "body": 'r->i = PyArg_ParseTuple(a[0], "OU", &r->out[0], &r->out[1]);',
+    },
+    "PyArg_ParseTupleAndKeywords": {
+        "objs": ["tuple([[1]])", "{'b': [2]}"], "rint": True, "objpos": {1: 0, 2: 1},
+        "outpos": {5: 0, 6: 1}, "nparams": 6, "bad": ["tuple()", None],
+        "body": 'static char *kw[] = {"a", "b", NULL}; '
+                'r->i = PyArg_ParseTupleAndKeywords(a[0], a[1], "O|O", kw, &r->out[0], &r->out[1]);',
+    },
+    "PyArg_Parse": {
+        "objs": ["[1]"], "rint": True, "objpos": {1: 0}, "outpos": {3: 0}, "nparams": 3,
+        "body": 'r->i = PyArg_Parse(a[0], "O", &r->out[0]);',
+    },
+    "PyArg_UnpackTuple": {
+        "objs": ["tuple([[1], [2]])"], "rint": True, "objpos": {1: 0}, "outpos": {5: 0, 6: 1},
+        "nparams": 6, "bad": ["tuple([1, 2, 3])"],
+        "body": 'r->i = PyArg_UnpackTuple(a[0], "f", 2, 2, &r->out[0], &r->out[1]);',
+    },
+    # macros whose arguments are lvalues
+    "Py_CLEAR": {
+        "objs": ["[1]"], "nparams": 1,
+        "body": "PyObject *x = a[0]; Py_CLEAR(x); r->p = x;",
+    },
+    "Py_SETREF": {
+        "objs": ["[1]", "[2]"], "outpos": {}, "nparams": 2,
+        "extra": {"releases": [1], "steals": [2]},
+        "body": "PyObject *d = a[0]; Py_SETREF(d, a[1]); Py_DECREF(d);",
+    },
+    "Py_XSETREF": {
+        "objs": ["[1]", "[2]"], "nparams": 2,
+        "extra": {"releases": [1], "steals": [2]},
+        "body": "PyObject *d = a[0]; Py_XSETREF(d, a[1]); Py_XDECREF(d);",
+    },
+    "PyCell_SET": {
+        "objs": ["types.CellType()", "[2]"], "nparams": 2,
+        "body": "PyCell_SET(a[0], a[1]);",
+    },
+    "PyStructSequence_SET_ITEM": {
+        "objs": ["type(sys.flags)", "[3]"], "objpos": {3: 1}, "nparams": 3,
+        "body": "int nm = nomem_on; nomem_on = 0; PyObject *s = PyStructSequence_New((PyTypeObject *)a[0]); "
+                "nomem_on = nm; PyStructSequence_SET_ITEM(s, 0, a[1]); Py_DECREF(s);",
+    },
+    "Py_RETURN_NONE": _ret("none", "Py_RETURN_NONE"),
+    "Py_RETURN_TRUE": _ret("true", "Py_RETURN_TRUE"),
+    "Py_RETURN_FALSE": _ret("false", "Py_RETURN_FALSE"),
+    "Py_RETURN_NOTIMPLEMENTED": _ret("notimpl", "Py_RETURN_NOTIMPLEMENTED"),
+    "Py_RETURN_NAN": _ret("nan", "Py_RETURN_NAN"),
+    "Py_RETURN_INF": _ret("inf", "Py_RETURN_INF(1)"),
+    "Py_RETURN_RICHCOMPARE": _ret("rich", "Py_RETURN_RICHCOMPARE(1, 2, Py_LT)"),
+    "PyModule_AddIntMacro": {
+        "objs": ["mkmod()"], "rint": True, "nparams": 2,
+        "helper": "#define MV_CONST 5",
+        "body": "r->i = PyModule_AddIntMacro(a[0], MV_CONST);",
+    },
+    "PyModule_AddStringMacro": {
+        "objs": ["mkmod()"], "rint": True, "nparams": 2,
+        "helper": '#define MV_STR "s"',
+        "body": "r->i = PyModule_AddStringMacro(a[0], MV_STR);",
+    },
+})
+
+# datetime: the C API is a capsule the macros read (PyDateTime_IMPORT)
+_DT = "if (!PyDateTimeAPI) { int nm = nomem_on; nomem_on = 0; PyDateTime_IMPORT; nomem_on = nm; } "
+for _name, _call in [
+        ("PyDate_FromDate", "PyDate_FromDate(2020, 1, 2)"),
+        ("PyDateTime_FromDateAndTime", "PyDateTime_FromDateAndTime(2020, 1, 2, 3, 4, 5, 6)"),
+        ("PyDateTime_FromDateAndTimeAndFold", "PyDateTime_FromDateAndTimeAndFold(2020, 1, 2, 3, 4, 5, 6, 1)"),
+        ("PyTime_FromTime", "PyTime_FromTime(3, 4, 5, 6)"),
+        ("PyTime_FromTimeAndFold", "PyTime_FromTimeAndFold(3, 4, 5, 6, 1)"),
+        ("PyDelta_FromDSU", "PyDelta_FromDSU(1, 2, 3)")]:
+    CASES[_name] = {"objs": [], "robj": True, "body": _DT + "r->p = %s;" % _call}
+for _name, _objs, _call in [
+        ("PyDate_FromTimestamp", ["tuple([1000000])"], "PyDate_FromTimestamp(a[0])"),
+        ("PyDateTime_FromTimestamp", ["tuple([1000000])"], "PyDateTime_FromTimestamp(a[0])"),
+        ("PyTimeZone_FromOffset", ["__import__('datetime').timedelta(hours=1)"], "PyTimeZone_FromOffset(a[0])"),
+        ("PyTimeZone_FromOffsetAndName", ["__import__('datetime').timedelta(hours=1)", "'z' + str(1)"],
+         "PyTimeZone_FromOffsetAndName(a[0], a[1])")]:
+    CASES[_name] = {"objs": _objs, "robj": True, "body": _DT + "r->p = %s;" % _call}
+for _name, _obj in [("PyDate_Check", "__import__('datetime').date(2020, 1, 2)"),
+                    ("PyDate_CheckExact", "__import__('datetime').date(2020, 1, 2)"),
+                    ("PyDateTime_Check", "__import__('datetime').datetime(2020, 1, 2)"),
+                    ("PyDateTime_CheckExact", "__import__('datetime').datetime(2020, 1, 2)"),
+                    ("PyTime_Check", "__import__('datetime').time(1)"),
+                    ("PyTime_CheckExact", "__import__('datetime').time(1)"),
+                    ("PyDelta_Check", "__import__('datetime').timedelta(1)"),
+                    ("PyDelta_CheckExact", "__import__('datetime').timedelta(1)")]:
+    CASES[_name] = {"objs": [_obj], "rint": True, "body": _DT + "r->i = %s(a[0]);" % _name}
+
+# Three-way lookup (3.7-3.12, the model of the 3.13 PyObject_GetOptionalAttr): the call finds
+# the property 'p' (1: a new list each time), the wrong-typed arguments look up a missing name
+# (0), failing allocations make the property raise MemoryError (-1).
+CASES["_PyObject_LookupAttr"] = {
+    "objs": ["C(a=[1], x=[2])", "'p'"], "bad": [None, "'missing' + str(1)"], "rint": True,
+    "outpos": {3: 0}, "nparams": 3,
+    "body": "r->i = _PyObject_LookupAttr(a[0], a[1], &r->out[0]);",
+}

@@ -25,6 +25,7 @@
 #include <Python.h>
 #include <marshal.h>
 #include <frameobject.h>
+#include <datetime.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,6 +259,7 @@ static const char setup[] =
 	"import sys, types, weakref, contextvars\n"
 	"class C(dict):\n"
 	"    x = 1\n"
+	"    p = property(lambda self: [self])\n"
 	"    def m(self, *a, **k): return list(a)\n"
 	"    def __call__(self, *a, **k): return [a, k]\n"
 	"    def __hash__(self): return 12345\n"
