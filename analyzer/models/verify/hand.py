@@ -205,3 +205,58 @@ CASES["_PyObject_LookupAttr"] = {
     "outpos": {3: 0}, "nparams": 3,
     "body": "r->i = _PyObject_LookupAttr(a[0], a[1], &r->out[0]);",
 }
+
+# In/out references (PyObject **): the reference in the variable moves into the call, and the
+# variable holds the caller's reference afterwards (a new one, or NULL); extra= says so for the
+# lines whose model says it without clears (the engine reads an unchanged variable the same).
+def _inout(call, objs, objpos, outpos, nparams, extra=None, rint=False, bad=None):
+    e = {"objs": objs, "objpos": objpos, "outpos": outpos, "nparams": nparams, "body": call,
+         "rint": rint}
+    if extra:
+        e["extra"] = extra
+    if bad:
+        e["bad"] = bad
+    return e
+
+
+CASES.update({
+    "PyUnicode_Append": _inout("PyObject *l = a[0]; PyUnicode_Append(&l, a[1]); r->out[0] = l;",
+                               ["'abc' + str(12345)", "'xy' + str(9)"], {1: 0, 2: 1}, {1: 0}, 2,
+                               bad=[None, "b'x'"]),
+    "PyUnicode_AppendAndDel": _inout("PyObject *l = a[0]; PyUnicode_AppendAndDel(&l, a[1]); r->out[0] = l;",
+                                     ["'abc' + str(12345)", "'xy' + str(9)"], {1: 0, 2: 1}, {1: 0}, 2,
+                                     bad=[None, "b'x'"]),
+    "PyBytes_Concat": _inout("PyObject *l = a[0]; PyBytes_Concat(&l, a[1]); r->out[0] = l;",
+                             ["b'abc' + bytes(3)", "b'xy' + bytes(1)"], {1: 0, 2: 1}, {1: 0}, 2,
+                             bad=[None, "'x'"]),
+    "PyBytes_ConcatAndDel": _inout("PyObject *l = a[0]; PyBytes_ConcatAndDel(&l, a[1]); r->out[0] = l;",
+                                   ["b'abc' + bytes(3)", "b'xy' + bytes(1)"], {1: 0, 2: 1}, {1: 0}, 2,
+                                   bad=[None, "'x'"]),
+    "_PyBytes_Resize": _inout("PyObject *l = a[0]; r->i = _PyBytes_Resize(&l, 40); r->out[0] = l;",
+                              ["b'abc' + bytes(3)"], {1: 0}, {1: 0}, 2, rint=True),
+    "_PyTuple_Resize": _inout("PyObject *l = a[0]; r->i = _PyTuple_Resize(&l, 40); r->out[0] = l;",
+                              ["tuple([1, [2]])"], {1: 0}, {1: 0}, 2, rint=True),
+    # on failure *unicode is unchanged (still the caller's): the reference moves in and out
+    "PyUnicode_Resize": _inout("PyObject *l = a[0]; r->i = PyUnicode_Resize(&l, 40); r->out[0] = l;",
+                               ["'abc' + str(12345)"], {1: 0}, {1: 0}, 2,
+                               extra={"releases": [1], "out-new": [1]}, rint=True),
+    "PyUnicode_InternInPlace": _inout("PyObject *l = a[0]; PyUnicode_InternInPlace(&l); r->out[0] = l;",
+                                      ["'mv_intern_' + str(12345)"], {1: 0}, {1: 0}, 1,
+                                      extra={"releases": [1], "out-new": [1]}),
+    "PyErr_NormalizeException": _inout(
+        "PyObject *t = a[0], *v = a[1], *tb = NULL; PyErr_NormalizeException(&t, &v, &tb); "
+        "r->out[0] = t; r->out[1] = v; r->out[2] = tb;",
+        ["E", "'msg'"], {1: 0, 2: 1}, {1: 0, 2: 1, 3: 2}, 3,
+        extra={"releases": [1, 2], "out-new": [1, 2, 3]}),
+    "PyContextVar_Reset": {
+        "objs": ["contextvars.ContextVar('v')", "[1]"], "rint": True, "nparams": 2,
+        "body": "int nm = nomem_on; nomem_on = 0; PyObject *tok = PyContextVar_Set(a[0], a[1]); "
+                "nomem_on = nm; if (!tok) return; "
+                "r->i = PyContextVar_Reset(a[0], tok); Py_DECREF(tok);",
+    },
+    "PyContext_Exit": {
+        "objs": ["contextvars.copy_context()"], "rint": True, "nparams": 1,
+        "body": "int nm = nomem_on; nomem_on = 0; int e = PyContext_Enter(a[0]); nomem_on = nm; "
+                "if (e < 0) return; r->i = PyContext_Exit(a[0]);",
+    },
+})

@@ -136,6 +136,8 @@ static void make_args(const struct vcase *c, PyObject **a, int bad, int nullslot
 	}
 }
 
+static char last_exc[64]; /* the type of the exception the last call set, "-" for none */
+
 /* Calls the case; returns 1 when it failed (an exception is set afterwards), and clears it. */
 static int do_call(const struct vcase *c, PyObject **a, struct res *r, int nomem)
 {
@@ -144,9 +146,10 @@ static int do_call(const struct vcase *c, PyObject **a, struct res *r, int nomem
 	nomem_on = nomem;
 	c->call(a, r);
 	nomem_on = 0;
-	int failed = PyErr_Occurred() != NULL;
+	PyObject *exc = PyErr_Occurred();
+	snprintf(last_exc, sizeof last_exc, "%s", exc ? ((PyTypeObject *)exc)->tp_name : "-");
 	PyErr_Clear();
-	return failed;
+	return exc != NULL;
 }
 
 /* What the caller must release after the call, by the policy. */
@@ -183,7 +186,7 @@ static void phase_call(const struct vcase *c, int nomem, int bad, int nullslot)
 	for (int k = 0; k < c->nobj; k++)
 		before[k] = a[k] ? Py_REFCNT(a[k]) : 0;
 	int failed = do_call(c, a, &r, nomem);
-	printf("ok=1 failed=%d", failed);
+	printf("ok=1 failed=%d exc=%s", failed, last_exc);
 	if (c->robj || (!c->rint && r.p))
 		printf(" null=%d", r.p == NULL);
 	if (c->rint)
@@ -297,6 +300,10 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	Py_DECREF(r);
+	PyObject *cap = PyCapsule_New((void *)&globals, "mv.cap", NULL);
+	if (!cap || PyDict_SetItemString(globals, "CAPSULE", cap) < 0)
+		return 3;
+	Py_DECREF(cap);
 	signal(SIGPIPE, SIG_IGN);
 	size_t ncases = sizeof cases / sizeof cases[0];
 	for (size_t i = 0; i < ncases; i++) {
