@@ -260,3 +260,16 @@ CASES.update({
                 "if (e < 0) return; r->i = PyContext_Exit(a[0]);",
     },
 })
+
+# The O& converters of CPython: *result (a void * parameter) receives a new reference on success;
+# the result is Py_CLEANUP_SUPPORTED (non-zero) on success and 0 on failure.
+CASES.update({
+    "PyUnicode_FSConverter": {
+        "objs": ["'/tmp/mv' + str(1)"], "bad": ["1"], "rint": True, "outpos": {2: 0}, "nparams": 2,
+        "body": "r->i = PyUnicode_FSConverter(a[0], &r->out[0]);",
+    },
+    "PyUnicode_FSDecoder": {
+        "objs": ["b'/tmp/mv' + b'1'"], "bad": ["1"], "rint": True, "outpos": {2: 0}, "nparams": 2,
+        "body": "r->i = PyUnicode_FSDecoder(a[0], &r->out[0]);",
+    },
+})

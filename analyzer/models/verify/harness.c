@@ -12,7 +12,8 @@
  *   bad       the call with the case's wrong-typed arguments (forces failure without memory);
  *   balance   W warm-up then K measured rounds of: fresh arguments, the call, then what the model
  *             says the caller must release (arguments not taken over, a new result, new outputs);
- *             prints the change of the total reference count over the K rounds: 0 when the model
+ *             prints the change of the total reference count over the K rounds (a collection of
+ *             the cyclic garbage before and after, for types and modules): 0 when the model
  *             is right, +K or more when it leaves a reference unreleased, a crash or -K or less
  *             when it releases one the caller did not own;
  *   bal-nomem the same with failing allocations, the policy chosen by the outcome of each call;
@@ -26,6 +27,7 @@
 #include <marshal.h>
 #include <frameobject.h>
 #include <datetime.h>
+#include <structmember.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +67,34 @@ struct vcase {
 	int rint;                  /* the C result is an integer */
 	struct policy model;
 };
+
+/* Static definitions the C-only parameters point to (recipes.SCALAR names them). */
+static PyObject *mv_meth(PyObject *self, PyObject *unused)
+{
+	(void)self;
+	(void)unused;
+	Py_RETURN_NONE;
+}
+static PyMethodDef mv_methdef[] = { { "f", mv_meth, METH_NOARGS, NULL }, { NULL, NULL, 0, NULL } };
+static PyModuleDef mv_moddef = { PyModuleDef_HEAD_INIT, "mvdef", NULL, -1, mv_methdef, NULL, NULL, NULL, NULL };
+static PyType_Slot mv_slots[] = { { 0, NULL } };
+static PyType_Spec mv_spec = { "mv.T", sizeof(PyObject), 0, Py_TPFLAGS_DEFAULT, mv_slots };
+static PyMemberDef mv_members[] = { { "m", T_INT, 0, READONLY, NULL }, { NULL, 0, 0, 0, NULL } };
+static PyGetSetDef mv_getset[] = { { "g", NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL, NULL } };
+static PyStructSequence_Field mv_fields[] = { { "a", NULL }, { "b", NULL }, { NULL, NULL } };
+static PyStructSequence_Desc mv_desc = { "mv.S", NULL, mv_fields, 2 };
+static int mv_word;
+
+/* A fresh temporary file holding one line of Python ("x = 1"), read from its start. */
+static FILE *mv_file(void)
+{
+	FILE *f = tmpfile();
+	if (!f)
+		abort();
+	fputs("x = 1\n", f);
+	rewind(f);
+	return f;
+}
 
 /* Allocations fail while set (hand-written case bodies clear it to build their containers). */
 static int nomem_on;
@@ -214,13 +244,16 @@ static void phase_balance(const struct vcase *c, const struct policy *p, int nom
 	for (int it = 0; it < W + K; it++) {
 		PyObject *a[MAXOBJ];
 		struct res r;
-		if (it == W)
+		if (it == W) {
+			PyGC_Collect(); /* types, modules: cycles the collector alone frees */
 			t0 = _Py_GetRefTotal();
+		}
 		make_args(c, a, 0, -1);
 		int failed = do_call(c, a, &r, nomem);
 		nfailed += failed && it >= W;
 		apply_policy(c, p, a, &r, failed);
 	}
+	PyGC_Collect();
 	printf("ok=1 delta=%zd k=%d failed=%d\n", _Py_GetRefTotal() - t0, (int)K, nfailed);
 }
 

@@ -262,6 +262,20 @@ SCALAR = {
     ("int64_t", None): "5",
     ("uintptr_t", None): "5",
     ("Py_hash_t", None): "5",
+    ("FILE*", None): "mv_file()",
+    ("void*", None): "(void *)&mv_word",
+    ("Py_complex", None): "(Py_complex){1.0, 2.0}",
+    ("PyCompilerFlags*", None): "NULL",
+    ("PyThreadState*", None): "PyThreadState_Get()",
+    ("PyInterpreterState*", None): "PyInterpreterState_Get()",
+    ("wchar_t*", None): 'L"abc"',
+    ("PyCapsule_Destructor", None): "NULL",
+    ("PyMethodDef*", None): "mv_methdef",
+    ("PyModuleDef*", None): "&mv_moddef",
+    ("PyType_Spec*", None): "&mv_spec",
+    ("PyMemberDef*", None): "mv_members",
+    ("PyGetSetDef*", None): "mv_getset",
+    ("PyStructSequence_Desc*", None): "&mv_desc",
 }
 
 # Functions that are not called, with the reason (counted as "not exercised").
@@ -297,6 +311,8 @@ SKIP = {
     "_PyObject_GC_NewVar": "as _PyObject_GC_New",
     "_PyObject_NewVar": "as _PyObject_GC_New",
     "_Py_NegativeRefcount": "reports a negative count and aborts",
+    "PyInterpreterState_Clear": "clears the interpreter the harness runs in",
+    "PyThreadState_Clear": "clears the thread state the harness runs in",
 }
 
 # The second and later object arguments of a family when the header leaves them unnamed.
@@ -328,6 +344,7 @@ NO_BALANCE = {
                      "the result is op, whose memory the caller's reference is)",
     "PyObject_InitVar": "as PyObject_Init",
     "Py_SET_REFCNT": "sets the count: no ownership fact to balance",
+    "PySys_AddWarnOption": "sys.warnoptions keeps the option",
 }
 
 # Prototypes for the function-like macros of 3.11 (the headers have no declaration to read):
@@ -383,6 +400,15 @@ MACRO_PROTOS = [
 # Arguments of single functions, by 1-based parameter position: object expressions and C
 # expressions for the other parameters.
 FUNC_OBJ = {
+    "PyModule_FromDefAndSpec2": {2: "__import__('types').SimpleNamespace(name='mvdef')"},
+    "PyRun_File": {4: "{'__builtins__': __builtins__}", 5: "{}"},
+    "PyRun_FileEx": {4: "{'__builtins__': __builtins__}", 5: "{}"},
+    "PyRun_FileExFlags": {4: "{'__builtins__': __builtins__}", 5: "{}"},
+    "PyRun_FileFlags": {4: "{'__builtins__': __builtins__}", 5: "{}"},
+    "PyCFunction_New": {2: "None"},
+    "PyCFunction_NewEx": {2: "None", 3: "None"},
+    "PyCMethod_New": {2: "None", 3: "None", 4: "None"},
+    "PyModule_AddFunctions": {1: "mkmod()"},
     "PyObject_DelAttr": {1: "mkmod()", 2: "'x'"},
     "PyObject_DelAttrString": {1: "mkmod()"},
     "PyObject_IsInstance": {1: "C()", 2: "C"},
@@ -461,6 +487,15 @@ FUNC_SCALAR = {
     "PyMemoryView_FromMemory": {3: "PyBUF_READ"},
     "PyMemoryView_GetContiguous": {2: "PyBUF_READ", 3: "'C'"},
     "PyErr_WarnEx": {},
+    "PyRun_AnyFile": {2: '"f.py"'}, "PyRun_File": {2: '"f.py"', 3: "Py_file_input"},
+    "PyRun_FileEx": {2: '"f.py"', 3: "Py_file_input", 6: "0"},
+    "PyRun_FileExFlags": {2: '"f.py"', 3: "Py_file_input", 6: "0"},
+    "PyRun_FileFlags": {2: '"f.py"', 3: "Py_file_input"},
+    "PyModule_Create2": {2: "PYTHON_API_VERSION"},
+    "PyModule_FromDefAndSpec2": {3: "PYTHON_API_VERSION"},
+    "PyCapsule_New": {2: '"mv.cap2"'},
+    "PyMarshal_WriteObjectToFile": {3: "4"},
+    "PyMarshal_WriteLongToFile": {3: "4"},
 }
 FAMILY_OBJ.update({
     "PyLong": "int('123456789')",

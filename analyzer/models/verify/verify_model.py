@@ -124,13 +124,15 @@ def build_case(name, decl):
             k = len(c.objs)
             if pos in recipes.FUNC_OBJ.get(name, {}):
                 expr = recipes.FUNC_OBJ[name][pos]
+            elif t == "PyFrameObject*":
+                expr = "sys._getframe()"
             elif t == "PyTypeObject*":
                 expr = "E" if pname in ("type",) and fam in ("PyErr", "PyException") else "C"
                 if fam == "PyStructSequence":
                     expr = "type(sys.flags)"
             elif t in ("PyObject*", "PyVarObject*", "PyLongObject*", "PyUnicodeObject*",
                        "PyBytesObject*", "PyListObject*", "PyTupleObject*", "PyDictObject*",
-                       "PyCodeObject*", "PyFunctionObject*"):
+                       "PyCodeObject*", "PyFunctionObject*", "PyFrameObject*"):
                 expr = obj_expr(fam, pname, first)
             else:
                 return "no recipe for a %s argument" % t

@@ -1,9 +1,9 @@
 /* Model facts fixed after the model verifier (analyzer/models/verify) ran them against CPython
  * 3.11 and its documentation: PyObject_Type cannot fail with an object; "0 on success" ints
  * (PySys_SetObject, PyCell_Set, PySlice_Unpack, PyModule_AddIntMacro) tested with `if (f(...))`;
- * PyImport_GetMagicNumber's -1 sets an exception. */
+ * PyImport_GetMagicNumber's -1 sets an exception; PyUnicode_FSConverter is 0 on failure and stores a
+ * new reference on success. */
 // compile-args-pkg: python3
-// expect-no-diagnostics
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -62,7 +62,29 @@ static PyObject *good_magic(void)
 	return PyLong_FromLong(magic);
 }
 
+/* a converter: 0 on failure (nothing stored), the bytes object is the caller's on success */
+static PyObject *good_fs_path(PyObject *path)
+{
+	PyObject *bytes;
+	PyObject *r;
+	if (!PyUnicode_FSConverter(path, &bytes))
+		return NULL;
+	r = PyLong_FromSsize_t(PyBytes_Size(bytes));
+	Py_DECREF(bytes);
+	return r;
+}
+
+static PyObject *bad_fs_path_leak(PyObject *path)
+{
+	PyObject *bytes;
+	if (PyUnicode_FSConverter(path, &bytes) == 0)
+		return NULL;
+	return PyLong_FromSsize_t(PyBytes_Size(bytes)); // expect-warning{{rc-leak}}
+}
+
 static PyMethodDef methods[] = {
+	{"fs_path", (PyCFunction)good_fs_path, METH_O, NULL},
+	{"fs_path_leak", (PyCFunction)bad_fs_path_leak, METH_O, NULL},
 	{"type_name", (PyCFunction)good_type_name, METH_O, NULL},
 	{"sys_set", (PyCFunction)good_sys_set, METH_O, NULL},
 	{"slice_unpack", (PyCFunction)good_slice_unpack, METH_O, NULL},
