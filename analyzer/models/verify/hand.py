@@ -273,3 +273,39 @@ CASES.update({
         "body": "r->i = PyUnicode_FSDecoder(a[0], &r->out[0]);",
     },
 })
+
+# Vectorcall: arguments in a C array (the slot before them free for PY_VECTORCALL_ARGUMENTS_OFFSET)
+CASES.update({
+    "PyObject_Vectorcall": {
+        "objs": ["C()", "[1]"], "robj": True, "objpos": {1: 0}, "nparams": 4,
+        "body": "PyObject *v[2] = {NULL, a[1]}; "
+                "r->p = PyObject_Vectorcall(a[0], v + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);",
+    },
+    "PyObject_VectorcallDict": {
+        "objs": ["C()", "[1]", "{'k': [2]}"], "robj": True, "objpos": {1: 0, 4: 2}, "nparams": 4,
+        "body": "PyObject *v[1] = {a[1]}; r->p = PyObject_VectorcallDict(a[0], v, 1, a[2]);",
+    },
+    "PyObject_VectorcallMethod": {
+        "objs": ["'m'", "C()", "[1]"], "robj": True, "objpos": {1: 0}, "nparams": 4,
+        "body": "PyObject *v[2] = {a[1], a[2]}; r->p = PyObject_VectorcallMethod(a[0], v, 2, NULL);",
+    },
+    "PyVectorcall_Call": {
+        "objs": ["len", "tuple([[1, 2]])", "{}"], "robj": True,
+        "body": "r->p = PyVectorcall_Call(a[0], a[1], a[2]);",
+    },
+    "PyCFunction_Call": {
+        "objs": ["len", "tuple([[1, 2]])", "{}"], "robj": True,
+        "body": "r->p = PyCFunction_Call(a[0], a[1], NULL);",
+    },
+    "PyStructSequence_InitType2": {
+        "objs": [], "rint": True, "nparams": 2,
+        "body": "memset(&mv_sstype, 0, sizeof mv_sstype); r->i = PyStructSequence_InitType2(&mv_sstype, &mv_desc);",
+    },
+})
+# these add to the exception that is set: set one first
+for _name, _call in [("PyErr_SyntaxLocation", 'PyErr_SyntaxLocation("f.py", 1)'),
+                     ("PyErr_SyntaxLocationEx", 'PyErr_SyntaxLocationEx("f.py", 1, 2)'),
+                     ("PyErr_SyntaxLocationObject", "PyErr_SyntaxLocationObject(a[0], 1, 2)")]:
+    CASES[_name] = {"objs": ["'f.py'"] if "Object" in _name else [], "nparams": 3,
+                    "body": 'int nm = nomem_on; nomem_on = 0; PyErr_SetString(PyExc_SyntaxError, "x"); '
+                            'nomem_on = nm; %s;' % _call}

@@ -84,6 +84,8 @@ static PyGetSetDef mv_getset[] = { { "g", NULL, NULL, NULL, NULL }, { NULL, NULL
 static PyStructSequence_Field mv_fields[] = { { "a", NULL }, { "b", NULL }, { NULL, NULL } };
 static PyStructSequence_Desc mv_desc = { "mv.S", NULL, mv_fields, 2 };
 static int mv_word;
+static wchar_t mv_wbuf[64];
+static PyTypeObject mv_sstype;
 
 /* A fresh temporary file holding one line of Python ("x = 1"), read from its start. */
 static FILE *mv_file(void)

@@ -345,6 +345,8 @@ NO_BALANCE = {
     "PyObject_InitVar": "as PyObject_Init",
     "Py_SET_REFCNT": "sets the count: no ownership fact to balance",
     "PySys_AddWarnOption": "sys.warnoptions keeps the option",
+    "PyStructSequence_InitType2": "initialises a static type again each time: its dictionary lives "
+                                  "as long as the interpreter",
 }
 
 # Prototypes for the function-like macros of 3.11 (the headers have no declaration to read):
@@ -400,6 +402,20 @@ MACRO_PROTOS = [
 # Arguments of single functions, by 1-based parameter position: object expressions and C
 # expressions for the other parameters.
 FUNC_OBJ = {
+    "PyRun_String": {3: "{'__builtins__': __builtins__}", 4: "{}"},
+    "PyRun_StringFlags": {3: "{'__builtins__': __builtins__}", 4: "{}"},
+    "PyEval_EvalCode": {1: "compile('1 + 2', 'f', 'eval')", 2: "{'__builtins__': __builtins__}", 3: "{}"},
+    "PyFunction_New": {1: "(lambda: 1).__code__", 2: "{'__builtins__': __builtins__}"},
+    "PyFunction_NewWithQualName": {1: "(lambda: 1).__code__", 2: "{'__builtins__': __builtins__}", 3: "'q'"},
+    "PyImport_ExecCodeModule": {2: "compile('x = 1', 'f', 'exec')"},
+    "PyImport_ExecCodeModuleEx": {2: "compile('x = 1', 'f', 'exec')"},
+    "PyImport_ExecCodeModuleWithPathnames": {2: "compile('x = 1', 'f', 'exec')"},
+    "PyErr_NewException": {2: "E", 3: "{}"},
+    "PyErr_NewExceptionWithDoc": {3: "E", 4: "{}"},
+    "PyOS_FSPath": {1: "'/tmp'"},
+    "PyObject_GenericSetDict": {1: "C()", 2: "{'z': 1}"},
+    "PyArg_ValidateKeywordArguments": {1: "{'k': 1}"},
+    "PyObject_ClearWeakRefs": {1: "C()"},
     "PyModule_FromDefAndSpec2": {2: "__import__('types').SimpleNamespace(name='mvdef')"},
     "PyRun_File": {4: "{'__builtins__': __builtins__}", 5: "{}"},
     "PyRun_FileEx": {4: "{'__builtins__': __builtins__}", 5: "{}"},
@@ -446,16 +462,26 @@ FUNC_OBJ = {
     "PyPickleBuffer_FromObject": {1: "b'abc' + bytes(1)"},
     "PyIter_Send": {1: "(i for i in [1, 2])", 2: "None"},
     "PyVectorcall_Call": {1: "len", 2: "tuple([[1]])", 3: "None"},
-    "PyEval_CallObjectWithKeywords": {1: "C()", 2: "tuple([1])", 3: "None"},
+    "PyEval_CallObjectWithKeywords": {1: "C()", 2: "tuple([1])", 3: "{}"},
     "PyEval_CallObject": {1: "C()", 2: "tuple([1])"},
     "PyType_GetModule": {1: "type(__import__('_json').make_scanner)"},
     "PyType_GetModuleState": {1: "type(__import__('_json').make_scanner)"},
-    "PyImport_ExecCodeModuleObject": {1: "'mvexec'", 2: "compile('x = 1', 'f', 'exec')", 3: "None", 4: "None"},
+    "PyImport_ExecCodeModuleObject": {1: "'mvexec'", 2: "compile('x = 1', 'f', 'exec')", 3: "'f.py'", 4: "None"},
     "PyImport_ImportModuleLevelObject": {1: "'json'", 2: "None", 3: "None", 4: "None"},
     "PyFile_OpenCodeObject": {1: "'/etc/hostname'"},
     "PyErr_SetImportErrorSubclass": {1: "ModuleNotFoundError"},
 }
 FUNC_SCALAR = {
+    "PyRun_String": {1: '"1 + 2"', 2: "Py_eval_input"},
+    "PyRun_StringFlags": {1: '"1 + 2"', 2: "Py_eval_input"},
+    "Py_CompileString": {1: '"1 + 2"', 2: '"f"', 3: "Py_eval_input"},
+    "Py_CompileStringExFlags": {1: '"1 + 2"', 2: '"f"', 3: "Py_eval_input", 5: "-1"},
+    "Py_CompileStringObject": {1: '"1 + 2"', 3: "Py_eval_input", 5: "-1"},
+    "PyImport_ExecCodeModule": {1: '"mvexec"'},
+    "PyImport_ExecCodeModuleEx": {1: '"mvexec"', 3: '"f.py"'},
+    "PyImport_ExecCodeModuleWithPathnames": {1: '"mvexec"', 3: '"f.py"', 4: "NULL"},
+    "PyImport_ImportModuleEx": {1: '"json"'},
+    "PyUnicode_AsWideChar": {2: "mv_wbuf", 3: "64"},
     "PyObject_RichCompare": {3: "Py_EQ"},
     "PyObject_RichCompareBool": {3: "Py_EQ"},
     "PyNumber_ToBase": {2: "16"},
