@@ -64,6 +64,46 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
+/*
+ * Ownership attributes real code already carries, kept as annotate attributes that
+ * read_annotations() reads (docs/analyzer.md, "Annotations"):
+ * - gcc-python-plugin's cpychecker attributes: extensions spell them behind the
+ *   WITH_CPYCHECKER_*_ATTRIBUTE macros the plugin predefines (psycopg2's config.h), and clang
+ *   drops attributes it does not know, so rccheck predefines those macros too and turns each
+ *   attribute name into an annotate attribute;
+ * - clang's cf_/ns_/os_ retained / not_retained / consumed attributes, which libclang 14 exposes
+ *   (ns_ only) or not (cf_, os_) as cursors: read the same way.
+ * Passed before the user's flags, so that a -U in a compile command wins.
+ */
+static const char *const attribute_macros[] = {
+	"-DWITH_CPYCHECKER_RETURNS_BORROWED_REF_ATTRIBUTE=1",
+	"-DWITH_CPYCHECKER_STEALS_REFERENCE_TO_ARG_ATTRIBUTE=1",
+	"-DWITH_CPYCHECKER_SETS_EXCEPTION_ATTRIBUTE=1",
+	"-DWITH_CPYCHECKER_NEGATIVE_RESULT_SETS_EXCEPTION_ATTRIBUTE=1",
+	"-DWITH_CPYCHECKER_TYPEOBJECT_FOR_TYPEDEF_ATTRIBUTE=1",
+	"-Dcpychecker_returns_borrowed_ref=annotate(\"rc::borrowed_ref\")",
+	"-Dcpychecker_steals_reference_to_arg(n)=annotate(\"rc::steals_arg:\" #n)",
+	"-Dcpychecker_sets_exception=annotate(\"rc::sets_exception\")",
+	"-Dcpychecker_negative_result_sets_exception=annotate(\"rc::neg_on_failure\")",
+	"-Dcpychecker_type_object_for_typedef(t)=annotate(\"rc::type_object_for\")",
+	"-Dcf_returns_retained=annotate(\"rc::new_ref\")",
+	"-Dns_returns_retained=annotate(\"rc::new_ref\")",
+	"-Dos_returns_retained=annotate(\"rc::new_ref\")",
+	"-Dcf_returns_not_retained=annotate(\"rc::borrowed_ref\")",
+	"-Dns_returns_not_retained=annotate(\"rc::borrowed_ref\")",
+	"-Dos_returns_not_retained=annotate(\"rc::borrowed_ref\")",
+	"-Dns_returns_autoreleased=annotate(\"rc::borrowed_ref\")",
+	"-Dcf_consumed=annotate(\"rc::steals\")",
+	"-Dns_consumed=annotate(\"rc::steals\")",
+	"-Dos_consumed=annotate(\"rc::steals\")",
+	"-D__cf_returns_retained__=annotate(\"rc::new_ref\")",
+	"-D__ns_returns_retained__=annotate(\"rc::new_ref\")",
+	"-D__cf_returns_not_retained__=annotate(\"rc::borrowed_ref\")",
+	"-D__ns_returns_not_retained__=annotate(\"rc::borrowed_ref\")",
+	"-D__cf_consumed__=annotate(\"rc::steals\")",
+	"-D__ns_consumed__=annotate(\"rc::steals\")",
+};
+
 struct ann_ctx {
 	struct model_fn *m;
 	int param; /* -1: the function */
@@ -102,6 +142,12 @@ static enum CXChildVisitResult ann_visit(CXCursor c, CXCursor parent, CXClientDa
 			a->m->arg[MODEL_ACQUIRES] |= bit;
 		else if (!strcmp(k, "accepts_null"))
 			a->m->arg[MODEL_ACCEPTS_NULL] |= bit;
+		else if (!strncmp(k, "steals_arg:", 11) && a->param < 0) {
+			/* cpychecker_steals_reference_to_arg(N) on the function: N is 1-based */
+			long n = strtol(k + 11, NULL, 10);
+			if (n >= 1 && n <= 32)
+				a->m->arg[MODEL_STEALS] |= 1u << (n - 1);
+		}
 		else
 			a->found = a->found; /* unknown rc:: annotation: ignored */
 	}
@@ -974,15 +1020,19 @@ int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const 
 		}
 		fclose(f);
 	}
-	/* arguments: resource dir, no warnings (only errors matter), the user's flags */
+	/* arguments: resource dir, the ownership attributes kept (before the user's flags, which can
+	 * undefine them), no warnings (only errors matter), the user's flags */
 	int argc = 0;
-	const char **argv = malloc(((size_t)in->nargs + 6) * sizeof *argv); /* + -isystem DIR */
+	size_t nattr = sizeof attribute_macros / sizeof attribute_macros[0];
+	const char **argv = malloc(((size_t)in->nargs + nattr + 6) * sizeof *argv); /* + -isystem DIR */
 	if (!argv)
 		abort();
 	if (opt->resource_dir) {
 		argv[argc++] = "-resource-dir";
 		argv[argc++] = opt->resource_dir;
 	}
+	for (size_t i = 0; i < nattr; i++)
+		argv[argc++] = attribute_macros[i];
 	for (int i = 0; i < in->nargs; i++)
 		argv[argc++] = in->args[i];
 	argv[argc++] = "-w";
