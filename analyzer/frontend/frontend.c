@@ -71,9 +71,9 @@ static uint64_t hash_str(const char *s)
  *   WITH_CPYCHECKER_*_ATTRIBUTE macros the plugin predefines (psycopg2's config.h), and clang
  *   drops attributes it does not know, so rccheck predefines those macros too and turns each
  *   attribute name into an annotate attribute;
- * - clang's cf_/ns_/os_ retained / not_retained / consumed attributes, which libclang 14 exposes
- *   (ns_ only) or not (cf_, os_) as cursors: read the same way.
- * Passed before the user's flags, so that a -U in a compile command wins.
+ * Passed before the user's flags, so that a -U in a compile command wins. (clang's own cf_/ns_
+ * attributes are read from their cursors by ann_visit: a macro of their name would break
+ * `#if __has_attribute(cf_consumed)`, and clang keeps them.)
  */
 static const char *const attribute_macros[] = {
 	"-DWITH_CPYCHECKER_RETURNS_BORROWED_REF_ATTRIBUTE=1",
@@ -86,22 +86,6 @@ static const char *const attribute_macros[] = {
 	"-Dcpychecker_sets_exception=annotate(\"rc::sets_exception\")",
 	"-Dcpychecker_negative_result_sets_exception=annotate(\"rc::neg_on_failure\")",
 	"-Dcpychecker_type_object_for_typedef(t)=annotate(\"rc::type_object_for\")",
-	"-Dcf_returns_retained=annotate(\"rc::new_ref\")",
-	"-Dns_returns_retained=annotate(\"rc::new_ref\")",
-	"-Dos_returns_retained=annotate(\"rc::new_ref\")",
-	"-Dcf_returns_not_retained=annotate(\"rc::borrowed_ref\")",
-	"-Dns_returns_not_retained=annotate(\"rc::borrowed_ref\")",
-	"-Dos_returns_not_retained=annotate(\"rc::borrowed_ref\")",
-	"-Dns_returns_autoreleased=annotate(\"rc::borrowed_ref\")",
-	"-Dcf_consumed=annotate(\"rc::steals\")",
-	"-Dns_consumed=annotate(\"rc::steals\")",
-	"-Dos_consumed=annotate(\"rc::steals\")",
-	"-D__cf_returns_retained__=annotate(\"rc::new_ref\")",
-	"-D__ns_returns_retained__=annotate(\"rc::new_ref\")",
-	"-D__cf_returns_not_retained__=annotate(\"rc::borrowed_ref\")",
-	"-D__ns_returns_not_retained__=annotate(\"rc::borrowed_ref\")",
-	"-D__cf_consumed__=annotate(\"rc::steals\")",
-	"-D__ns_consumed__=annotate(\"rc::steals\")",
 };
 
 struct ann_ctx {
@@ -110,14 +94,63 @@ struct ann_ctx {
 	int found;
 };
 
+/* The rc:: name of a clang ownership attribute (cf_returns_retained ...: libclang 14 shows the
+ * cf_ ones as UnexposedAttr, read by their first token, the attribute's or its macro's name;
+ * the ns_ ones, kept by clang only in Objective-C, as cursors of their own), or NULL. */
+static const char *ownership_attr(CXCursor c)
+{
+	switch (clang_getCursorKind(c)) {
+	case CXCursor_NSReturnsRetained:
+		return "rc::new_ref";
+	case CXCursor_NSReturnsNotRetained:
+	case CXCursor_NSReturnsAutoreleased:
+		return "rc::borrowed_ref";
+	case CXCursor_NSConsumed:
+		return "rc::steals";
+	case CXCursor_UnexposedAttr:
+		break;
+	default:
+		return NULL;
+	}
+	static const struct {
+		const char *spelling, *rc;
+	} names[] = {
+		{ "cf_returns_retained", "rc::new_ref" },
+		{ "CF_RETURNS_RETAINED", "rc::new_ref" },
+		{ "cf_returns_not_retained", "rc::borrowed_ref" },
+		{ "CF_RETURNS_NOT_RETAINED", "rc::borrowed_ref" },
+		{ "cf_consumed", "rc::steals" },
+		{ "CF_CONSUMED", "rc::steals" },
+	};
+	const char *rc = NULL;
+	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+	CXToken *toks = NULL;
+	unsigned n = 0;
+	clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
+	if (n > 0) {
+		CXString sp = clang_getTokenSpelling(tu, toks[0]);
+		const char *t = clang_getCString(sp);
+		const char *w = t && !strncmp(t, "__", 2) ? t + 2 : t; /* __cf_consumed__ */
+		for (size_t i = 0; w && !rc && i < sizeof names / sizeof names[0]; i++) {
+			size_t len = strlen(names[i].spelling);
+			if (!strncmp(w, names[i].spelling, len) && (w[len] == '\0' || !strcmp(w + len, "__")))
+				rc = names[i].rc;
+		}
+		clang_disposeString(sp);
+	}
+	clang_disposeTokens(tu, toks, n);
+	return rc;
+}
+
 static enum CXChildVisitResult ann_visit(CXCursor c, CXCursor parent, CXClientData data)
 {
 	(void)parent;
 	struct ann_ctx *a = data;
-	if (clang_getCursorKind(c) != CXCursor_AnnotateAttr)
+	const char *own = NULL;
+	if (clang_getCursorKind(c) != CXCursor_AnnotateAttr && !(own = ownership_attr(c)))
 		return CXChildVisit_Continue;
 	CXString s = clang_getCursorSpelling(c);
-	const char *p = clang_getCString(s);
+	const char *p = own ? own : clang_getCString(s);
 	if (p && !strncmp(p, "rc::", 4)) {
 		const char *k = p + 4;
 		uint32_t bit = a->param >= 0 && a->param < 32 ? 1u << a->param : 0;

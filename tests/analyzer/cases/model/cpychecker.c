@@ -1,7 +1,8 @@
 /* gcc-python-plugin's cpychecker attributes, spelled as real extensions spell them (psycopg2's
  * config.h): behind the WITH_CPYCHECKER_*_ATTRIBUTE macros the plugin predefines, which rccheck
  * predefines too, turning each attribute into a model fact of the declaration. The same code
- * without the macros: cpychecker_off.c. And clang's cf_/ns_ ownership attributes. */
+ * without the macros: cpychecker_off.c. And clang's cf_ ownership attributes, written directly
+ * and through a macro (as CoreFoundation's CF_CONSUMED), which must still answer __has_attribute. */
 // compile-args-pkg: python3
 
 #define PY_SSIZE_T_CLEAN
@@ -34,7 +35,11 @@ STEALS(2) int conn_queue_put(PyObject *conn, PyObject *item);
 RAISES_NEG int conn_poll(PyObject *conn);
 RAISES PyObject *conn_raise(PyObject *conn);
 __attribute__((cf_returns_retained)) PyObject *conn_make(void);
-void conn_take(PyObject *conn, __attribute__((ns_consumed)) PyObject *item);
+#define CF_CONSUMED __attribute__((cf_consumed))
+void conn_take(PyObject *conn, CF_CONSUMED PyObject *item);
+#if __has_attribute(cf_consumed) && __has_attribute(cf_returns_retained)
+#define HAVE_CF_ATTRIBUTES 1
+#endif
 
 static PyObject *good_borrowed(PyObject *conn)
 {
