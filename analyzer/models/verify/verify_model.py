@@ -250,8 +250,8 @@ def run_harness(exe, args):
     return p.stdout
 
 
-def judge(name, m, c, ob, exe, diag):
-    """(status, [mismatch texts], [notes])."""
+def judge(name, m, c, ob, exe, diag, facts):
+    """(status, [mismatch texts], [notes]); adds the facts found right to the set facts."""
     mism, notes = [], []
     call = ob.get("call", {})
     if call.get("ok") != "1":
@@ -365,7 +365,52 @@ def judge(name, m, c, ob, exe, diag):
     if bn and (bn.get("ok") != "1" or abs(int(bn.get("delta", "0"))) >= K):
         what = "crash" if bn.get("ok") != "1" else "delta %s over %d rounds" % (bn.get("delta"), K)
         mism.append("balance with failing allocations: %s" % what)
+    if not mism:
+        facts.update(verified_facts(m, c, ob, pol, forced))
     return ("mismatch" if mism else status), mism, notes
+
+
+def verified_facts(m, c, ob, pol, forced):
+    """The facts of a model line that this run exercised and found right."""
+    call, bal, bn = ob.get("call", {}), ob.get("balance", {}), ob.get("bal-nomem", {})
+    ok = call.get("failed") == "0" and bal.get("ok") == "1" and c.name not in recipes.NO_BALANCE
+    nomem_failed = bn.get("ok") == "1" and bn.get("failed", "0") != "0"
+    fl, ret = m["flags"], m["ret"]
+    out = set()
+    if ok and c.robj and call.get("null") == "0" and ret in ("new", "borrowed"):
+        out.add("result " + ret)
+    if pol[1] | pol[3]:
+        if ok:
+            out.add("steals (success)")
+        if nomem_failed:
+            out.add("steals (failure)")
+    if pol[2]:
+        if ok:
+            out.add("steals-on-success (success)")
+        if nomem_failed:
+            out.add("steals-on-success (failure: kept)")
+    if pol[5] and ok:
+        out.add("out-new")
+    if m["attrs"].get("out-borrowed") and ok:
+        out.add("out-borrowed")
+    if forced:
+        out.add("failure form (%s)" % next(f for f in ("null-on-failure", "neg-on-failure",
+                                                       "zero-on-failure") if f in fl))
+    elif ret in ("new", "borrowed", "int") and not fl & {"null-on-failure", "neg-on-failure",
+                                                         "zero-on-failure", "may-return-null"}:
+        nm = ob.get("nomem", {})
+        if call.get("failed") == "0" and nm.get("ok") == "1" and nm.get("failed") == "0":
+            out.add("cannot fail (not with failing allocations)")
+    if "zero-on-success" in fl and call.get("failed") == "0":
+        out.add("zero-on-success")
+    if pol[6] and any(ob.get("null:%d" % k, {}).get("ok") == "1"
+                      for k in range(len(c.objs)) if pol[6] >> k & 1):
+        out.add("accepts-null")
+    if m["attrs"].get("returns-arg") and call.get("failed") == "0":
+        out.add("returns-arg")
+    if "three-way" in fl:
+        out.add("three-way")
+    return out
 
 
 def describe(pol, c):
@@ -468,8 +513,10 @@ def main(argv):
     diag = make_diag(exe)
     mism = {}
     notes = {}
+    facts = {}
     for c in cases:
-        st, mm, nn = judge(c.name, models[c.name], c, obs.get(c.name, {}), exe, diag)
+        facts[c.name] = set()
+        st, mm, nn = judge(c.name, models[c.name], c, obs.get(c.name, {}), exe, diag, facts[c.name])
         status[c.name] = st
         if st == "crash":
             reasons[c.name] = nn[0]
@@ -498,6 +545,14 @@ def main(argv):
     for r, n in why.most_common():
         print("|   %s | %d |" % (r, n))
     print()
+    fcount = collections.Counter(f for n in facts for f in facts[n])
+    print("| fact of the model line, found right by execution | functions |")
+    print("|---|---|")
+    for f in sorted(fcount):
+        print("| %s | %d |" % (f, fcount[f]))
+    nf = sum(1 for n in notes if "failure not forced" in notes[n] and status[n] != "mismatch")
+    print("| (can fail, but no failure could be forced: documentation only) | %d |" % nf)
+    print()
     if args.must_mismatch is not None:
         got = {n for n in status if status[n] == "mismatch"}
         for n in sorted(got):
@@ -523,8 +578,9 @@ def main(argv):
     if args.details:
         with open(args.details, "w") as f:
             for n in sorted(status):
-                f.write("%s\t%s\t%s\t%s\n" % (n, status[n], reasons.get(n, ""),
-                        "; ".join(mism.get(n, []) + notes.get(n, []))))
+                f.write("%s\t%s\t%s\t%s\t%s\n" % (n, status[n], reasons.get(n, ""),
+                        "; ".join(mism.get(n, []) + notes.get(n, [])),
+                        ", ".join(sorted(facts.get(n, ())))))
     if unexpected:
         print("%d passed, %d failed" % (counts["verified"] + counts["failure-path"], len(unexpected)))
         return 1
