@@ -303,6 +303,9 @@ def judge(name, m, c, ob, exe, diag, facts):
         notes.append("failure not forced")
     if "zero-on-success" in fl and call.get("failed") == "0" and call.get("int") not in (None, "0"):
         mism.append("call: success result %s, model: zero-on-success" % call.get("int"))
+    elif ("neg-on-failure" in fl and "zero-on-success" not in fl and call.get("failed") == "0"
+          and call.get("int") == "0"):
+        notes.append("success result 0 (zero-on-success if the documentation says so)")
     pol = model_policy(m, c)
     # returns-arg=N: the result is argument N (one more reference to it when new); with NULL in
     # an argument that may be NULL, the result is NULL without an exception (Py_XNewRef)
@@ -552,6 +555,8 @@ def main(argv):
         print("| %s | %d |" % (f, fcount[f]))
     nf = sum(1 for n in notes if "failure not forced" in notes[n] and status[n] != "mismatch")
     print("| (can fail, but no failure could be forced: documentation only) | %d |" % nf)
+    nz = sum(1 for n in notes if any(t.startswith("success result 0") for t in notes[n]))
+    print("| (neg-on-failure with a success result 0, not zero-on-success: read the documentation) | %d |" % nz)
     print()
     if args.must_mismatch is not None:
         got = {n for n in status if status[n] == "mismatch"}
