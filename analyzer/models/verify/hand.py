@@ -309,3 +309,18 @@ for _name, _call in [("PyErr_SyntaxLocation", 'PyErr_SyntaxLocation("f.py", 1)')
     CASES[_name] = {"objs": ["'f.py'"] if "Object" in _name else [], "nparams": 3,
                     "body": 'int nm = nomem_on; nomem_on = 0; PyErr_SetString(PyExc_SyntaxError, "x"); '
                             'nomem_on = nm; %s;' % _call}
+
+CASES.update({
+    "PySys_WriteStdout": {"objs": [], "nparams": 2, "body": 'PySys_WriteStdout("%s", "");'},
+    "PySys_WriteStderr": {"objs": [], "nparams": 2, "body": 'PySys_WriteStderr("%s", "");'},
+    "PySys_FormatStdout": {"objs": ["''"], "objpos": {2: 0}, "nparams": 2,
+                           "body": 'PySys_FormatStdout("%S", a[0]);'},
+    "PySys_FormatStderr": {"objs": ["''"], "objpos": {2: 0}, "nparams": 2,
+                           "body": 'PySys_FormatStderr("%S", a[0]);'},
+    "PyErr_ResourceWarning": {"objs": ["None"], "rint": True, "objpos": {1: 0}, "nparams": 4,
+                              "body": 'r->i = PyErr_ResourceWarning(a[0], 1, "%s", "w");'},
+    "PyEval_CallFunction": {"objs": ["C()", "[1]"], "robj": True, "objpos": {1: 0, 3: 1}, "nparams": 3,
+                            "body": 'r->p = PyEval_CallFunction(a[0], "(O)", a[1]);'},
+    "PyEval_CallMethod": {"objs": ["C()", "[1]"], "robj": True, "objpos": {1: 0, 4: 1}, "nparams": 4,
+                          "body": 'r->p = PyEval_CallMethod(a[0], "m", "(O)", a[1]);'},
+})
