@@ -324,3 +324,56 @@ CASES.update({
     "PyEval_CallMethod": {"objs": ["C()", "[1]"], "robj": True, "objpos": {1: 0, 4: 1}, "nparams": 4,
                           "body": 'r->p = PyEval_CallMethod(a[0], "m", "(O)", a[1]);'},
 })
+
+# Buffers: the exporter's reference in view.obj is released by PyBuffer_Release.
+_GETBUF = ("Py_buffer view; r->i = PyObject_GetBuffer(a[0], &view, PyBUF_SIMPLE); "
+           "if (r->i == 0) PyBuffer_Release(&view);")
+CASES.update({
+    "PyObject_GetBuffer": {"objs": ["b'abc' + bytes(2)"], "bad": ["[1]"], "rint": True, "nparams": 3,
+                           "body": _GETBUF},
+    "PyBuffer_Release": {"objs": ["b'abc' + bytes(2)"], "rint": True, "nparams": 1, "objpos": {},
+                         "body": _GETBUF},
+    "PyBuffer_FillInfo": {"objs": ["b'abc' + bytes(2)"], "rint": True, "objpos": {2: 0}, "nparams": 6,
+                          "body": "Py_buffer view; r->i = PyBuffer_FillInfo(&view, a[0], (void *)&mv_word, "
+                                  "sizeof mv_word, 1, PyBUF_SIMPLE); if (r->i == 0) PyBuffer_Release(&view);"},
+    "PyBuffer_IsContiguous": {"objs": ["b'abc' + bytes(2)"], "rint": True, "objpos": {}, "nparams": 2,
+                              "body": "Py_buffer view; if (PyObject_GetBuffer(a[0], &view, PyBUF_SIMPLE) < 0) return; "
+                                      "r->i = PyBuffer_IsContiguous(&view, 'C'); PyBuffer_Release(&view);"},
+    "PyModule_Create": {"objs": [], "robj": True, "nparams": 1,
+                        "body": "r->p = PyModule_Create(&mv_moddef);"},
+    # allocation: new objects of heap types whose tp_dealloc frees them (PyObject_GC_Del,
+    # PyObject_Del) and releases the type, as documented
+    "PyObject_New": {"objs": ["NGT"], "robj": True, "objpos": {2: 0}, "nparams": 2,
+                     "body": "r->p = PyObject_New(PyObject, (PyTypeObject *)a[0]);"},
+    "PyObject_NEW": {"objs": ["NGT"], "robj": True, "objpos": {2: 0}, "nparams": 2,
+                     "body": "r->p = PyObject_NEW(PyObject, (PyTypeObject *)a[0]);"},
+    "PyObject_GC_New": {"objs": ["GCT"], "robj": True, "objpos": {2: 0}, "nparams": 2,
+                        "body": "r->p = PyObject_GC_New(PyObject, (PyTypeObject *)a[0]); "
+                                "if (r->p) PyObject_GC_Track(r->p);"},
+    "PyObject_GC_Track": {"objs": ["GCT"], "objpos": {}, "nparams": 1,
+                          "body": "PyObject *o = PyObject_GC_New(PyObject, (PyTypeObject *)a[0]); "
+                                  "if (o) { PyObject_GC_Track(o); Py_DECREF(o); }"},
+    "PyObject_GC_UnTrack": {"objs": ["GCT"], "objpos": {}, "nparams": 1,
+                            "body": "PyObject *o = PyObject_GC_New(PyObject, (PyTypeObject *)a[0]); "
+                                    "if (o) { PyObject_GC_Track(o); Py_DECREF(o); }"},
+    "PyObject_GC_Del": {"objs": ["GCT"], "objpos": {}, "nparams": 1,
+                        "body": "PyObject *o = PyObject_GC_New(PyObject, (PyTypeObject *)a[0]); "
+                                "if (o) { PyObject_GC_Track(o); Py_DECREF(o); } /* tp_dealloc: PyObject_GC_Del */"},
+    "PyObject_Del": {"objs": ["NGT"], "objpos": {}, "nparams": 1,
+                     "body": "PyObject *o = PyObject_New(PyObject, (PyTypeObject *)a[0]); "
+                             "Py_XDECREF(o); /* tp_dealloc: PyObject_Del */"},
+    "PyObject_Free": {"objs": [], "nparams": 1,
+                      "body": "void *m = PyObject_Malloc(16); PyObject_Free(m);"},
+    # the va_list forms, through variadic helpers
+    "PyUnicode_FromFormatV": {"objs": ["[1]"], "robj": True, "objpos": {}, "nparams": 2,
+                              "body": 'r->p = mv_unicode_fromformatv("%R %d", a[0], 5);'},
+    "PyBytes_FromFormatV": {"objs": [], "robj": True, "nparams": 2,
+                            "body": 'r->p = mv_bytes_fromformatv("%s %d", "ab", 5);'},
+    "PyErr_FormatV": {"objs": ["E", "[1]"], "robj": True, "objpos": {1: 0}, "nparams": 3,
+                      "body": 'r->p = mv_err_formatv(a[0], "%R", a[1]);'},
+    "Py_VaBuildValue": {"objs": ["[1]", "[2]"], "robj": True, "objpos": {}, "nparams": 2,
+                        "extra": {}, "body": 'Py_INCREF(a[1]); r->p = mv_vabuildvalue("(ON)", a[0], a[1]);'},
+    "PyErr_WriteUnraisable": {"objs": ["None"], "nparams": 1,
+                              "body": 'int nm = nomem_on; nomem_on = 0; PyErr_SetString(PyExc_ValueError, "x"); '
+                                      'nomem_on = nm; PyErr_WriteUnraisable(a[0]);'},
+})

@@ -29,6 +29,7 @@
 #include <datetime.h>
 #include <structmember.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,66 @@ static PyStructSequence_Desc mv_desc = { "mv.S", NULL, mv_fields, 2 };
 static int mv_word;
 static wchar_t mv_wbuf[64];
 static PyTypeObject mv_sstype;
+
+/* A heap GC type and a heap non-GC type whose deallocators follow the documented protocol
+ * (untrack, free the memory with PyObject_GC_Del / PyObject_Del, release the type), for the
+ * allocation APIs: GCT and NGT in the harness's globals. */
+static int mv_gc_traverse(PyObject *self, visitproc visit, void *arg)
+{
+	Py_VISIT(Py_TYPE(self));
+	return 0;
+}
+static void mv_gc_dealloc(PyObject *self)
+{
+	PyTypeObject *tp = Py_TYPE(self);
+	PyObject_GC_UnTrack(self);
+	PyObject_GC_Del(self);
+	Py_DECREF(tp);
+}
+static void mv_plain_dealloc(PyObject *self)
+{
+	PyTypeObject *tp = Py_TYPE(self);
+	PyObject_Del(self);
+	Py_DECREF(tp);
+}
+static PyType_Slot mv_gc_slots[] = { { Py_tp_traverse, mv_gc_traverse }, { Py_tp_dealloc, mv_gc_dealloc }, { 0, NULL } };
+static PyType_Spec mv_gc_spec = { "mv.GC", sizeof(PyObject), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, mv_gc_slots };
+static PyType_Slot mv_plain_slots[] = { { Py_tp_dealloc, mv_plain_dealloc }, { 0, NULL } };
+static PyType_Spec mv_plain_spec = { "mv.Plain", sizeof(PyObject), 0, Py_TPFLAGS_DEFAULT, mv_plain_slots };
+
+/* The v-forms of the format APIs, called through a variadic helper. */
+static PyObject *mv_unicode_fromformatv(const char *f, ...)
+{
+	va_list va;
+	va_start(va, f);
+	PyObject *r = PyUnicode_FromFormatV(f, va);
+	va_end(va);
+	return r;
+}
+static PyObject *mv_bytes_fromformatv(const char *f, ...)
+{
+	va_list va;
+	va_start(va, f);
+	PyObject *r = PyBytes_FromFormatV(f, va);
+	va_end(va);
+	return r;
+}
+static PyObject *mv_err_formatv(PyObject *exc, const char *f, ...)
+{
+	va_list va;
+	va_start(va, f);
+	PyObject *r = PyErr_FormatV(exc, f, va);
+	va_end(va);
+	return r;
+}
+static PyObject *mv_vabuildvalue(const char *f, ...)
+{
+	va_list va;
+	va_start(va, f);
+	PyObject *r = Py_VaBuildValue(f, va);
+	va_end(va);
+	return r;
+}
 
 /* A fresh temporary file holding one line of Python ("x = 1"), read from its start. */
 static FILE *mv_file(void)
@@ -339,6 +400,12 @@ int main(int argc, char **argv)
 	if (!cap || PyDict_SetItemString(globals, "CAPSULE", cap) < 0)
 		return 3;
 	Py_DECREF(cap);
+	PyObject *gct = PyType_FromSpec(&mv_gc_spec), *ngt = PyType_FromSpec(&mv_plain_spec);
+	if (!gct || !ngt || PyDict_SetItemString(globals, "GCT", gct) < 0 ||
+	    PyDict_SetItemString(globals, "NGT", ngt) < 0)
+		return 3;
+	Py_DECREF(gct);
+	Py_DECREF(ngt);
 	signal(SIGPIPE, SIG_IGN);
 	size_t ncases = sizeof cases / sizeof cases[0];
 	for (size_t i = 0; i < ncases; i++) {

@@ -472,6 +472,9 @@ FUNC_OBJ = {
     "PyErr_SetImportErrorSubclass": {1: "ModuleNotFoundError"},
 }
 FUNC_SCALAR = {
+    "PyObject_GetAttrString": {2: '"x"'},
+    "PyObject_HasAttrString": {2: '"x"'},
+    "PyObject_SetAttrString": {2: '"z"'},
     "PyRun_String": {1: '"1 + 2"', 2: "Py_eval_input"},
     "PyRun_StringFlags": {1: '"1 + 2"', 2: "Py_eval_input"},
     "Py_CompileString": {1: '"1 + 2"', 2: '"f"', 3: "Py_eval_input"},
