@@ -377,3 +377,18 @@ CASES.update({
                               "body": 'int nm = nomem_on; nomem_on = 0; PyErr_SetString(PyExc_ValueError, "x"); '
                                       'nomem_on = nm; PyErr_WriteUnraisable(a[0]);'},
 })
+
+CASES.update({
+    # the exception printed (sys.last_value replaced each time: balanced after the warm-up)
+    "PyErr_Print": {"objs": [], "nparams": 0,
+                    "body": 'int nm = nomem_on; nomem_on = 0; PyErr_SetString(PyExc_ValueError, "mv"); '
+                            'nomem_on = nm; PyErr_Print();'},
+    "PyErr_PrintEx": {"objs": [], "nparams": 1,
+                      "body": 'int nm = nomem_on; nomem_on = 0; PyErr_SetString(PyExc_ValueError, "mv"); '
+                              'nomem_on = nm; PyErr_PrintEx(0);'},
+    # the GIL released and taken back
+    "PyEval_SaveThread": {"objs": [], "nparams": 0,
+                          "body": "PyThreadState *ts = PyEval_SaveThread(); PyEval_RestoreThread(ts);"},
+    "PyEval_RestoreThread": {"objs": [], "nparams": 1,
+                             "body": "PyThreadState *ts = PyEval_SaveThread(); PyEval_RestoreThread(ts);"},
+})

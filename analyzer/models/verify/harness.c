@@ -85,6 +85,9 @@ static PyGetSetDef mv_getset[] = { { "g", NULL, NULL, NULL, NULL }, { NULL, NULL
 static PyStructSequence_Field mv_fields[] = { { "a", NULL }, { "b", NULL }, { NULL, NULL } };
 static PyStructSequence_Desc mv_desc = { "mv.S", NULL, mv_fields, 2 };
 static int mv_word;
+static void mv_noop(void)
+{
+}
 static wchar_t mv_wbuf[64];
 static PyTypeObject mv_sstype;
 
@@ -406,6 +409,14 @@ int main(int argc, char **argv)
 		return 3;
 	Py_DECREF(gct);
 	Py_DECREF(ngt);
+	/* a module and a heap type defined by it (PyType_GetModule...): MTMOD, MT */
+	PyObject *mtmod = PyModule_Create(&mv_moddef);
+	PyObject *mt = mtmod ? PyType_FromModuleAndSpec(mtmod, &mv_spec, NULL) : NULL;
+	if (!mt || PyDict_SetItemString(globals, "MTMOD", mtmod) < 0 ||
+	    PyDict_SetItemString(globals, "MT", mt) < 0)
+		return 3;
+	Py_DECREF(mt);
+	Py_DECREF(mtmod);
 	signal(SIGPIPE, SIG_IGN);
 	size_t ncases = sizeof cases / sizeof cases[0];
 	for (size_t i = 0; i < ncases; i++) {

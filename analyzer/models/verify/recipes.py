@@ -289,11 +289,7 @@ SKIP = {
     "Py_Main": "runs the interactive interpreter",
     "Py_BytesMain": "runs the interactive interpreter",
     "Py_RunMain": "runs the interactive interpreter",
-    "PyErr_Print": "prints and needs an exception set",
-    "PyErr_PrintEx": "prints and needs an exception set",
     "PyErr_Display": "writes to stderr; no ownership effect",
-    "PyEval_RestoreThread": "needs a released thread state",
-    "PyEval_SaveThread": "releases the GIL the harness holds",
     "PyEval_AcquireThread": "needs a released thread state",
     "PyEval_ReleaseThread": "releases the GIL the harness holds",
     "PyThreadState_Swap": "switches the thread state",
@@ -402,6 +398,7 @@ MACRO_PROTOS = [
 # Arguments of single functions, by 1-based parameter position: object expressions and C
 # expressions for the other parameters.
 FUNC_OBJ = {
+    "PyType_GetModuleByDef": {1: "MT"},
     "PyRun_String": {3: "{'__builtins__': __builtins__}", 4: "{}"},
     "PyRun_StringFlags": {3: "{'__builtins__': __builtins__}", 4: "{}"},
     "PyEval_EvalCode": {1: "compile('1 + 2', 'f', 'eval')", 2: "{'__builtins__': __builtins__}", 3: "{}"},
@@ -464,14 +461,17 @@ FUNC_OBJ = {
     "PyVectorcall_Call": {1: "len", 2: "tuple([[1]])", 3: "None"},
     "PyEval_CallObjectWithKeywords": {1: "C()", 2: "tuple([1])", 3: "{}"},
     "PyEval_CallObject": {1: "C()", 2: "tuple([1])"},
-    "PyType_GetModule": {1: "type(__import__('_json').make_scanner)"},
-    "PyType_GetModuleState": {1: "type(__import__('_json').make_scanner)"},
+    "PyType_GetModule": {1: "MT"},
+    "PyType_GetModuleState": {1: "MT"},
     "PyImport_ExecCodeModuleObject": {1: "'mvexec'", 2: "compile('x = 1', 'f', 'exec')", 3: "'f.py'", 4: "None"},
     "PyImport_ImportModuleLevelObject": {1: "'json'", 2: "None", 3: "None", 4: "None"},
     "PyFile_OpenCodeObject": {1: "'/etc/hostname'"},
     "PyErr_SetImportErrorSubclass": {1: "ModuleNotFoundError"},
 }
 FUNC_SCALAR = {
+    "PyUnicode_AsUCS4": {2: "(Py_UCS4 *)mv_wbuf", 3: "16", 4: "1"},
+    "Py_AtExit": {1: "mv_noop"},
+    "PyType_GetModuleByDef": {2: "&mv_moddef"},
     "PyObject_GetAttrString": {2: '"x"'},
     "PyObject_HasAttrString": {2: '"x"'},
     "PyObject_SetAttrString": {2: '"z"'},

@@ -141,6 +141,8 @@ def build_case(name, decl):
             c.objpos[pos] = k
             first = False
             args.append("(%s)a[%d]" % (t.replace("*", " *"), k) if t != "PyObject*" else "a[%d]" % k)
+        elif pos in recipes.FUNC_SCALAR.get(name, {}):
+            args.append(recipes.FUNC_SCALAR[name][pos])
         elif t == "PyObject**":
             j = len(c.outpos)
             c.outpos[pos] = j
@@ -150,8 +152,6 @@ def build_case(name, decl):
             v = "s%d" % pos
             locals_.append("%s %s = 0;" % (t[:-1], v))
             args.append("&" + v)
-        elif pos in recipes.FUNC_SCALAR.get(name, {}):
-            args.append(recipes.FUNC_SCALAR[name][pos])
         elif (t, pname) in recipes.SCALAR:
             args.append(recipes.SCALAR[(t, pname)])
         elif (t, None) in recipes.SCALAR:
