@@ -52,8 +52,6 @@ def split_params(text):
         m = re.match(r"^(.*?[\s*])([A-Za-z_][A-Za-z0-9_]*)$", p)
         if m and norm_type(m.group(1)) not in ("",):
             typ, name = m.group(1), m.group(2)
-            if norm_type(typ) in ("unsigned", "signed", "long") and False:
-                pass
             out.append((norm_type(typ), name))
         else:
             out.append((norm_type(p), ""))

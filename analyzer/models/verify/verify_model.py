@@ -416,11 +416,6 @@ def verified_facts(m, c, ob, pol, forced):
     return out
 
 
-def describe(pol, c):
-    names = ["ret", "steals", "steals-ok", "releases", "acquires", "out-new"]
-    return " ".join("%s=%s" % (n, v) for n, v in zip(names, pol[:6]))
-
-
 def make_diag(exe):
     def diag(c, pol):
         ret, st, sok, rel, acq, outn, _ = pol
