@@ -246,7 +246,10 @@ def parse_output(text):
 
 def run_harness(exe, args):
     p = subprocess.run([exe] + args, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                       timeout=900, env=dict(os.environ, PYTHONMALLOC="debug"))
+                       timeout=900,
+                       # a fixed hash seed: the allocations a call makes (and so where failing
+                       # allocations hit) do not change from one run to the next
+                       env=dict(os.environ, PYTHONMALLOC="debug", PYTHONHASHSEED="0"))
     return p.stdout
 
 
