@@ -22,7 +22,7 @@ BORROWED PyObject *conn_cached_type(PyObject *conn);
 STEALS(2) int conn_queue_put(PyObject *conn, PyObject *item);
 
 /* an unknown function's result is not followed: its release is not reported */
-static PyObject *release_unknown(PyObject *conn)
+static PyObject *good_release_unknown(PyObject *conn)
 {
 	PyObject *t = conn_cached_type(conn);
 	if (t == NULL)
@@ -32,7 +32,7 @@ static PyObject *release_unknown(PyObject *conn)
 }
 
 /* an unknown function borrows its arguments: item is still owned after the call */
-static PyObject *put_unknown(PyObject *conn)
+static PyObject *bad_put_unknown(PyObject *conn)
 {
 	PyObject *item = PyLong_FromLong(1000);
 	if (item == NULL)
@@ -43,8 +43,8 @@ static PyObject *put_unknown(PyObject *conn)
 }
 
 static PyMethodDef methods[] = {
-	{"a", (PyCFunction)release_unknown, METH_O, NULL},
-	{"b", (PyCFunction)put_unknown, METH_O, NULL},
+	{"a", (PyCFunction)good_release_unknown, METH_O, NULL},
+	{"b", (PyCFunction)bad_put_unknown, METH_O, NULL},
 	{NULL, NULL, 0, NULL},
 };
 
