@@ -42,7 +42,11 @@ struct record {
 	uint8_t via;  /* edge from the parent: VIA_* */
 };
 
-enum { VIA_TRUE = 0, VIA_FALSE = 1, VIA_PLAIN = 2, VIA_FAIL = 3, VIA_OK = 4 };
+/* VIA_ABSENT: the third outcome of a three-way call (0: nothing found, no error) */
+enum { VIA_TRUE = 0, VIA_FALSE = 1, VIA_PLAIN = 2, VIA_FAIL = 3, VIA_OK = 4, VIA_ABSENT = 5 };
+
+/* xfer_call's outcome of a call that forks */
+enum { XFER_OK = 0, XFER_FAILED = 1, XFER_ABSENT = 2 };
 
 struct reported {
 	int check;
@@ -143,7 +147,8 @@ uint8_t xfer_operand_slot(const struct eng_state *st, const struct ir_operand *o
 uint8_t xfer_arg_slot(const struct ir_func *fn, const struct eng_state *st, const struct ir_operand *o);
 /* Whether the call at n forks into a success and a failure state. */
 int xfer_call_forks(const struct engine *eng, const struct ir_node *n);
-/* A call's effects on st (failed: the failure outcome of a forking call). */
+/* A call's effects on st (failed: XFER_FAILED for the failure outcome of a forking call,
+ * XFER_ABSENT for the "found nothing" outcome of a three-way one). */
 void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int failed);
 /* Whether the call is handed a failed (NULL) result where its model does not accept NULL: the
  * program crashes there (rc-unchecked-null reports it) and the path ends. */

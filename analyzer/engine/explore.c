@@ -509,12 +509,17 @@ static void step(struct engine *eng, int32_t r)
 			break;
 		int forks = xfer_call_forks(eng, n);
 		state_copy(w, st);
-		xfer_call(eng, w, node, 0);
+		xfer_call(eng, w, node, XFER_OK);
 		push_state(eng, w, n->succ[0], forks ? VIA_OK : VIA_PLAIN);
 		if (forks) {
 			state_copy(w, st);
-			xfer_call(eng, w, node, 1);
+			xfer_call(eng, w, node, XFER_FAILED);
 			push_state(eng, w, n->succ[0], VIA_FAIL);
+		}
+		if (forks && (n->model->flags & MODEL_THREE_WAY)) {
+			state_copy(w, st);
+			xfer_call(eng, w, node, XFER_ABSENT);
+			push_state(eng, w, n->succ[0], VIA_ABSENT);
 		}
 		break;
 	}

@@ -204,9 +204,10 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 		if (pn->op == IR_BRANCH && (r->via == VIA_TRUE || r->via == VIA_FALSE) &&
 		    (pn->succ[0] != pn->succ[1]))
 			add_note(&f, &cap, pn->loc, branch_note(eng->fn, pn, r->via));
-		else if (r->via == VIA_FAIL) {
+		else if (r->via == VIA_FAIL || r->via == VIA_ABSENT) {
 			char buf[300];
-			snprintf(buf, sizeof buf, "assuming '%s' fails", pn->callee ? pn->callee : "the call");
+			snprintf(buf, sizeof buf, r->via == VIA_FAIL ? "assuming '%s' fails" : "assuming '%s' finds nothing",
+				 pn->callee ? pn->callee : "the call");
 			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
 		}
 	}

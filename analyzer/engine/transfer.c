@@ -401,6 +401,11 @@ static void call_error_state(struct engine *eng, struct eng_state *st, const str
 		st->err = ENG_ERR_CLEAR;
 	else if (!m || (m->flags & MODEL_HEURISTIC) || m->origin == MODEL_FROM_SUMMARY || (cc & CC_ERR_MAYBE))
 		st->err = ENG_ERR_UNKNOWN;
+	else if (!(cc & CC_ERR_ON_FAILURE) && (n->dest >= 0 || !in_band_safe(m)))
+		st->err = ENG_ERR_UNKNOWN; /* a function of the project's own (annotated, or of a model
+					    * file): whatever it returns, it may have set an error */
+	else if (failed == XFER_ABSENT)
+		; /* a three-way call that found nothing sets no error */
 	else if (failed)
 		st->err = (cc & CC_ERR_ON_FAILURE) ? ENG_ERR_SET : ENG_ERR_UNKNOWN;
 	else if (!in_band_safe(m) && (cc & CC_ERR_ON_FAILURE))
@@ -478,11 +483,14 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			} else if ((out_new | out_bor) & bit) {
 				if (!failed || (out_bor & bit)) {
 					bind_new_out(st, var, node, (out_new & bit) != 0);
+					if (!failed && (m->flags & MODEL_THREE_WAY) && st->bind[var])
+						st->vals[st->bind[var]].null = ENG_NONNULL; /* 1: found */
 				} else {
-					/* PyDict_GetItemRef & co.: *result is set to NULL on error */
+					/* PyDict_GetItemRef & co.: *result is set to NULL on error, and when
+					 * nothing was found (a NULL the caller must check: NULL_FAIL) */
 					uint8_t z = xfer_new_value(st, node);
 					if (z)
-						st->vals[z].null = ENG_NULL;
+						st->vals[z].null = failed == XFER_ABSENT ? ENG_NULL_FAIL : ENG_NULL;
 					st->bind[var] = z;
 				}
 			} else if (m && !heuristic && ((m->format_parse && k >= (uint32_t)m->format_parse) ||
@@ -625,7 +633,13 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 				st->vals[s].flags |= ENG_V_INT_TESTS; /* PyCallable_Check(x) */
 				st->vals[s].parent = xfer_operand_slot(st, &a[m->nonnull_if_true - 1]);
 			}
-			if (m->flags & MODEL_NEG_ON_FAILURE) {
+			if (m->flags & MODEL_THREE_WAY) {
+				/* 1 found, 0 found nothing, -1 error (PyDict_GetItemRef) */
+				st->vals[s].flags |= ENG_V_INT_KNOWN;
+				st->vals[s].ival = failed == XFER_FAILED ? -1 : failed == XFER_ABSENT ? 0 : 1;
+				st->vals[s].sign = failed == XFER_FAILED ? ENG_SIGN_NEG
+						   : failed == XFER_ABSENT ? ENG_SIGN_NONNEG : ENG_SIGN_POS;
+			} else if (m->flags & MODEL_NEG_ON_FAILURE) {
 				st->vals[s].sign = failed ? ENG_SIGN_NEG : ENG_SIGN_NONNEG;
 				if (!failed && (m->flags & MODEL_ZERO_ON_SUCCESS)) {
 					st->vals[s].flags |= ENG_V_INT_KNOWN; /* "0 on success, -1 on failure" */
@@ -666,6 +680,9 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 		if (empty)
 			return 0;
 	}
+	/* Py_XNewRef(x): NULL exactly when x is NULL, which x's own value already says */
+	if (m->returns_arg && !(m->flags & MODEL_NULL_ON_FAILURE))
+		return 0;
 	/* PyLong_FromLong(1): CPython keeps the small ints, the call cannot fail */
 	if ((m->flags & MODEL_SMALL_INT) && n->nargs >= 1 && ir_args(fn, n)[0].kind == IR_OPND_INT &&
 	    ir_args(fn, n)[0].ival >= -5 && ir_args(fn, n)[0].ival <= 256)

@@ -62,20 +62,93 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
+/*
+ * Ownership attributes real code already carries, kept as annotate attributes that
+ * read_annotations() reads (docs/analyzer.md, "Annotations"):
+ * - gcc-python-plugin's cpychecker attributes: extensions spell them behind the
+ *   WITH_CPYCHECKER_*_ATTRIBUTE macros the plugin predefines (psycopg2's config.h), and clang
+ *   drops attributes it does not know, so rccheck predefines those macros too and turns each
+ *   attribute name into an annotate attribute;
+ * Passed before the user's flags, so that a -U in a compile command wins. (clang's own cf_/ns_
+ * attributes are read from their cursors by ann_visit: a macro of their name would break
+ * `#if __has_attribute(cf_consumed)`, and clang keeps them.)
+ */
+static const char *const attribute_macros[] = {
+	"-DWITH_CPYCHECKER_RETURNS_BORROWED_REF_ATTRIBUTE=1",
+	"-DWITH_CPYCHECKER_STEALS_REFERENCE_TO_ARG_ATTRIBUTE=1",
+	"-DWITH_CPYCHECKER_SETS_EXCEPTION_ATTRIBUTE=1",
+	"-DWITH_CPYCHECKER_NEGATIVE_RESULT_SETS_EXCEPTION_ATTRIBUTE=1",
+	"-DWITH_CPYCHECKER_TYPEOBJECT_FOR_TYPEDEF_ATTRIBUTE=1",
+	"-Dcpychecker_returns_borrowed_ref=annotate(\"rc::borrowed_ref\")",
+	"-Dcpychecker_steals_reference_to_arg(n)=annotate(\"rc::steals_arg:\" #n)",
+	"-Dcpychecker_sets_exception=annotate(\"rc::sets_exception\")",
+	"-Dcpychecker_negative_result_sets_exception=annotate(\"rc::neg_on_failure\")",
+	"-Dcpychecker_type_object_for_typedef(t)=annotate(\"rc::type_object_for\")",
+};
+
 struct ann_ctx {
 	struct model_fn *m;
 	int param; /* -1: the function */
 	int found;
 };
 
+/* The rc:: name of a clang ownership attribute (cf_returns_retained ...: libclang 14 shows the
+ * cf_ ones as UnexposedAttr, read by their first token, the attribute's or its macro's name;
+ * the ns_ ones, kept by clang only in Objective-C, as cursors of their own), or NULL. */
+static const char *ownership_attr(CXCursor c)
+{
+	switch (clang_getCursorKind(c)) {
+	case CXCursor_NSReturnsRetained:
+		return "rc::new_ref";
+	case CXCursor_NSReturnsNotRetained:
+	case CXCursor_NSReturnsAutoreleased:
+		return "rc::borrowed_ref";
+	case CXCursor_NSConsumed:
+		return "rc::steals";
+	case CXCursor_UnexposedAttr:
+		break;
+	default:
+		return NULL;
+	}
+	static const struct {
+		const char *spelling, *rc;
+	} names[] = {
+		{ "cf_returns_retained", "rc::new_ref" },
+		{ "CF_RETURNS_RETAINED", "rc::new_ref" },
+		{ "cf_returns_not_retained", "rc::borrowed_ref" },
+		{ "CF_RETURNS_NOT_RETAINED", "rc::borrowed_ref" },
+		{ "cf_consumed", "rc::steals" },
+		{ "CF_CONSUMED", "rc::steals" },
+	};
+	const char *rc = NULL;
+	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+	CXToken *toks = NULL;
+	unsigned n = 0;
+	clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
+	if (n > 0) {
+		CXString sp = clang_getTokenSpelling(tu, toks[0]);
+		const char *t = clang_getCString(sp);
+		const char *w = t && !strncmp(t, "__", 2) ? t + 2 : t; /* __cf_consumed__ */
+		for (size_t i = 0; w && !rc && i < sizeof names / sizeof names[0]; i++) {
+			size_t len = strlen(names[i].spelling);
+			if (!strncmp(w, names[i].spelling, len) && (w[len] == '\0' || !strcmp(w + len, "__")))
+				rc = names[i].rc;
+		}
+		clang_disposeString(sp);
+	}
+	clang_disposeTokens(tu, toks, n);
+	return rc;
+}
+
 static enum CXChildVisitResult ann_visit(CXCursor c, CXCursor parent, CXClientData data)
 {
 	(void)parent;
 	struct ann_ctx *a = data;
-	if (clang_getCursorKind(c) != CXCursor_AnnotateAttr)
+	const char *own = NULL;
+	if (clang_getCursorKind(c) != CXCursor_AnnotateAttr && !(own = ownership_attr(c)))
 		return CXChildVisit_Continue;
 	CXString s = clang_getCursorSpelling(c);
-	const char *p = clang_getCString(s);
+	const char *p = own ? own : clang_getCString(s);
 	if (p && !strncmp(p, "rc::", 4)) {
 		const char *k = p + 4;
 		uint32_t bit = a->param >= 0 && a->param < 32 ? 1u << a->param : 0;
@@ -100,6 +173,12 @@ static enum CXChildVisitResult ann_visit(CXCursor c, CXCursor parent, CXClientDa
 			a->m->arg[MODEL_ACQUIRES] |= bit;
 		else if (!strcmp(k, "accepts_null"))
 			a->m->arg[MODEL_ACCEPTS_NULL] |= bit;
+		else if (!strncmp(k, "steals_arg:", 11) && a->param < 0) {
+			/* cpychecker_steals_reference_to_arg(N) on the function: N is 1-based */
+			long n = strtol(k + 11, NULL, 10);
+			if (n >= 1 && n <= 32)
+				a->m->arg[MODEL_STEALS] |= 1u << (n - 1);
+		}
 		else
 			a->found = a->found; /* unknown rc:: annotation: ignored */
 	}
@@ -836,9 +915,10 @@ static int parse_unit(struct fe_unit *u, CXIndex index, const struct fe_input *i
 		}
 		fclose(f);
 	}
-	/* arguments: resource dir, the user's flags, no warnings (only errors matter); what clang 16
-	 * made errors by default is accepted as compilers still accept it (GCC 12 warns): code
-	 * with implicit function declarations (an API newer than the headers it is parsed with,
+	/* arguments: resource dir, the ownership attributes kept (before the user's flags, which can
+	 * undefine them), the user's flags, no warnings (only errors matter); what clang 16 made
+	 * errors by default is accepted as compilers still accept it (GCC 12 warns): code with
+	 * implicit function declarations (an API newer than the headers it is parsed with,
 	 * PyDict_GetItemRef behind a version test), implicit int, int/pointer conversions */
 	static const char *const lenient[] = {
 		"-w",
@@ -848,12 +928,15 @@ static int parse_unit(struct fe_unit *u, CXIndex index, const struct fe_input *i
 		"-Wno-error=incompatible-function-pointer-types",
 	};
 	size_t nlenient = sizeof lenient / sizeof *lenient;
+	size_t nattr = sizeof attribute_macros / sizeof attribute_macros[0];
 	int argc = 0;
-	const char **argv = util_xrealloc(NULL, ((size_t)in->nargs + nlenient + 4) * sizeof *argv); /* + -isystem DIR */
+	const char **argv = util_xrealloc(NULL, ((size_t)in->nargs + nlenient + nattr + 4) * sizeof *argv); /* + -isystem DIR */
 	if (opt->resource_dir) {
 		argv[argc++] = "-resource-dir";
 		argv[argc++] = opt->resource_dir;
 	}
+	for (size_t i = 0; i < nattr; i++)
+		argv[argc++] = attribute_macros[i];
 	for (int i = 0; i < in->nargs; i++)
 		argv[argc++] = in->args[i];
 	for (size_t i = 0; i < nlenient; i++)

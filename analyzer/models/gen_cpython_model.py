@@ -3,6 +3,7 @@
 our hand-written overrides (analyzer/models/cpython-overrides.model).
 
     gen_cpython_model.py REFCOUNTS_DAT OVERRIDES [-o OUT] [--source TEXT] [--check]
+    gen_cpython_model.py --from-model OLD_MODEL OVERRIDES [-o OUT] [--check]
 
 REFCOUNTS_DAT is CPython's Doc/data/refcounts.dat (not kept in this repository: see README.md
 for the commit it was taken from). OVERRIDES is our own file in the model format; every line of it
@@ -26,6 +27,11 @@ Everything else (can-fail facts that differ from the defaults, steal-on-success,
 APIs, macros and static inline functions, names missing from refcounts.dat, globals) is in the
 overrides file.
 
+--from-model takes the refcounts.dat lines from a cpython.model generated before (its lines marked
+'# refcounts.dat', its recorded source and hash), so that an edit of the overrides can be
+regenerated without fetching refcounts.dat again. It refuses when an override line of the old
+model is gone (the refcounts.dat line it replaced is not in the old model).
+
 Exit status: 0 ok, 1 --check found a difference, 2 bad input (message on stderr).
 """
 
@@ -37,6 +43,7 @@ import sys
 RETURN_KINDS = ("new", "borrowed", "none", "int")
 # Attributes of docs/model-format.md plus ours (docs/cpython-model.md). ARGS = 1-based list.
 ATTRS_FLAG = {"null-on-failure", "neg-on-failure", "zero-on-failure", "zero-on-success", "small-int-never-fails", "may-return-null",
+              "three-way",
               "noreturn", "return-stmt"}
 ATTRS_ARGS = {"steals", "steals-on-success", "releases", "xreleases", "acquires", "xacquires",
               "clears", "accepts-null", "out-new", "out-borrowed", "borrowed-from", "held-by", "frees", "nonnull-if-true", "element-of", "index-arg", "size-of",
@@ -200,31 +207,75 @@ def fmt(words, comment):
     return line
 
 
-def generate(rc_path, ov_path, source_note):
-    rc_text = read_text(rc_path)
+HEADER_COUNTS_RE = re.compile(r"^# (\d+) names from refcounts\.dat, (\d+) of them replaced by overrides")
+
+
+def read_old_model(path):
+    """(derived lines {name: line}, old override names, source note, sha256, n_rc, n_replaced)
+    of a cpython.model written by this generator."""
+    text = read_text(path)
+    derived, old_over = {}, set()
+    source = digest = None
+    n_rc = n_replaced = None
+    for raw in text.splitlines():
+        if raw.startswith("# refcounts.dat: "):
+            source = raw[len("# refcounts.dat: "):]
+        elif raw.startswith("# refcounts.dat sha256: "):
+            digest = raw.split()[-1]
+        m = HEADER_COUNTS_RE.match(raw)
+        if m:
+            n_rc, n_replaced = int(m.group(1)), int(m.group(2))
+        body, _, comment = raw.partition("#")
+        words = body.split()
+        if not words or words[0] == "global":
+            continue
+        if comment.strip() == "refcounts.dat":
+            derived[words[0]] = fmt(words, "refcounts.dat")
+        else:
+            old_over.add(words[0])
+    if digest is None or n_rc is None:
+        raise InputError("%s: not a cpython.model written by this generator (no refcounts.dat "
+                         "hash or counts in its header)" % path)
+    return derived, old_over, source or "", digest, n_rc, n_replaced
+
+
+def generate(rc_path, ov_path, source_note, from_model=False):
     ov_text = read_text(ov_path)
-    refcounts = parse_refcounts(rc_text, rc_path)
     overrides, globs = parse_overrides(ov_text, ov_path)
 
-    lines = {}
-    unreviewed = []
-    for name, info in refcounts.items():
-        words, comment, review = derive(name, info)
-        if review and name not in overrides:
-            unreviewed.append("%s (argument %s is '-1')" % (name, ",".join(map(str, review))))
-        lines[name] = fmt(words, comment)
-    if unreviewed:
-        raise InputError("these refcounts.dat entries drop a reference and need an override line "
-                         "in %s saying whether they steal it:\n  %s"
-                         % (ov_path, "\n  ".join(unreviewed)))
-    n_rc = len(lines)
-    n_replaced = 0
-    for name, (words, comment) in overrides.items():
-        if name in lines:
-            n_replaced += 1
-        lines[name] = fmt(words, comment or "override")
-
-    digest = hashlib.sha256(rc_text.encode("utf-8")).hexdigest()
+    if from_model:
+        lines, old_over, old_source, digest, n_rc, n_replaced = read_old_model(rc_path)
+        gone = sorted(old_over - set(overrides))
+        if gone:
+            raise InputError("%s: the override lines of %s are gone from %s; the refcounts.dat "
+                             "lines they replaced are not in the old model: regenerate from "
+                             "refcounts.dat" % (rc_path, ", ".join(gone), ov_path))
+        source_note = source_note or old_source
+        for name, (words, comment) in overrides.items():
+            if name in lines:
+                n_replaced += 1
+            lines[name] = fmt(words, comment or "override")
+    else:
+        rc_text = read_text(rc_path)
+        refcounts = parse_refcounts(rc_text, rc_path)
+        lines = {}
+        unreviewed = []
+        for name, info in refcounts.items():
+            words, comment, review = derive(name, info)
+            if review and name not in overrides:
+                unreviewed.append("%s (argument %s is '-1')" % (name, ",".join(map(str, review))))
+            lines[name] = fmt(words, comment)
+        if unreviewed:
+            raise InputError("these refcounts.dat entries drop a reference and need an override line "
+                             "in %s saying whether they steal it:\n  %s"
+                             % (ov_path, "\n  ".join(unreviewed)))
+        n_rc = len(lines)
+        n_replaced = 0
+        for name, (words, comment) in overrides.items():
+            if name in lines:
+                n_replaced += 1
+            lines[name] = fmt(words, comment or "override")
+        digest = hashlib.sha256(rc_text.encode("utf-8")).hexdigest()
     out = []
     out.append("# cpython.model - the built-in model of the CPython C API (3.8-3.13 + 3.14 names).")
     out.append("# GENERATED by analyzer/models/gen_cpython_model.py: do not edit; edit")
@@ -256,11 +307,13 @@ def main(argv):
     ap.add_argument("overrides", help="analyzer/models/cpython-overrides.model")
     ap.add_argument("-o", "--output", help="output file (default: stdout)")
     ap.add_argument("--source", default="", help="where refcounts.dat came from (recorded)")
+    ap.add_argument("--from-model", action="store_true",
+                    help="the first argument is a cpython.model generated before, not refcounts.dat")
     ap.add_argument("--check", action="store_true",
                     help="compare with --output instead of writing it; exit 1 if different")
     args = ap.parse_args(argv)
     try:
-        text = generate(args.refcounts, args.overrides, args.source)
+        text = generate(args.refcounts, args.overrides, args.source, args.from_model)
     except InputError as e:
         print("gen_cpython_model: %s" % e, file=sys.stderr)
         return 2

@@ -259,6 +259,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 			r->flags |= MODEL_ZERO_ON_SUCCESS;
 		else if (KEY("small-int-never-fails"))
 			r->flags |= MODEL_SMALL_INT;
+		else if (KEY("three-way"))
+			r->flags |= MODEL_THREE_WAY;
 		else if (KEY("noreturn"))
 			r->flags |= MODEL_NORETURN;
 		else if (KEY("may-return-null"))

@@ -32,7 +32,10 @@ enum model_flags {
 	MODEL_SETREF_X = 1u << 7,        /* setref: the old value may be NULL (xsetref) */
 	MODEL_ZERO_ON_SUCCESS = 1u << 8, /* neg-on-failure int result that is exactly 0 on success */
 	MODEL_SMALL_INT = 1u << 9,       /* never fails for a constant argument 1 in -5..256 */
-	MODEL_ERROR_QUERY = 1u << 10,    /* summaries: the result tells whether the error indicator is
+	MODEL_THREE_WAY = 1u << 10,      /* int result 1 / 0 / -1: the out-new arguments receive a new
+					  * reference on 1 only and NULL on 0 and -1; the exception is
+					  * set on -1 only (PyDict_GetItemRef) */
+	MODEL_ERROR_QUERY = 1u << 11,    /* summaries: the result tells whether the error indicator is
 					  * set (not NULL / not 0 exactly then): a helper returning
 					  * PyErr_Occurred() or a test of it */
 };

@@ -148,6 +148,33 @@ def case_check_mode():
         assert res.returncode == 1 and "out of date" in res.stderr, res.stderr
 
 
+def case_from_model():
+    """--from-model: regenerating from an old model equals regenerating from refcounts.dat."""
+    with tempfile.TemporaryDirectory() as d:
+        r, o, old, new1, new2 = (os.path.join(d, n) for n in
+                                 ("r.dat", "o.model", "old.model", "new1.model", "new2.model"))
+        with open(r, "w") as f:
+            f.write(MINI)
+        with open(o, "w") as f:
+            f.write("Foo_Set int neg-on-failure zero-on-success  # docs\nFoo_Only new\n")
+        gen = [sys.executable, GEN]
+        assert subprocess.run(gen + [r, o, "-o", old, "--source", "mini"]).returncode == 0
+        with open(o, "a") as f:
+            f.write("Foo_Get borrowed three-way  # docs\nFoo_Other none\n")
+        assert subprocess.run(gen + [r, o, "-o", new1, "--source", "mini"]).returncode == 0
+        assert subprocess.run(gen + ["--from-model", old, o, "-o", new2]).returncode == 0
+        with open(new1) as f1, open(new2) as f2:
+            a, b = f1.read(), f2.read()
+        assert a == b, "from refcounts.dat:\n%s\nfrom the old model:\n%s" % (a, b)
+        assert "9 names from refcounts.dat, 2 of them replaced by overrides, 2 names only" in a, a
+        # an override line removed: its refcounts.dat line is unknown
+        with open(o, "w") as f:
+            f.write("Foo_Only new\n")
+        res = subprocess.run(gen + ["--from-model", old, o, "-o", new2], stderr=subprocess.PIPE,
+                             text=True)
+        assert res.returncode == 2 and "Foo_Set" in res.stderr, res.stderr
+
+
 def main():
     failed = 0
     for name, fn in sorted(globals().items()):
