@@ -61,7 +61,8 @@ static const char usage_text[] =
 	"\n"
 	"On a terminal, stderr shows progress; every run ends with a summary line on stderr.\n"
 	"\n"
-	"exit status: 0 no findings (none new with --baseline), 1 findings, 2 usage or input error\n";
+	"exit status: 0 no findings (none new with --baseline), 1 findings, 2 usage or input error, or\n"
+	"something not analysed (each named on stderr; every other file is still reported)\n";
 
 struct options {
 	const char *build_dir;
@@ -300,8 +301,10 @@ static void appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 		*len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
 }
 
-/* One line (scripts parse it): "rccheck: 12 files (1 failed to parse), 340 functions,
- * 7 findings (rc-leak 4, rc-unchecked-null 3), 5 in baseline not shown, 2.41 s". */
+/* One line (scripts parse it): "rccheck: 12 files (1 failed to parse, 1 not analysed),
+ * 340 functions (1 not analysed), 7 findings (rc-leak 4, rc-unchecked-null 3), 5 in baseline
+ * not shown, 2 input errors, 2.41 s"; the parts in parentheses and the counts of baseline and
+ * input errors only when they are not zero. */
 static void print_summary(const struct diag_run *run, FILE *err)
 {
 	char line[4096];
@@ -310,10 +313,18 @@ static void print_summary(const struct diag_run *run, FILE *err)
 	size_t nfn = diag_count_functions(run);
 	size_t *by_id = util_xcalloc(engine_ncheck ? engine_ncheck : 1, sizeof *by_id);
 	diag_count_by_id(run, by_id);
+	size_t nskipped = diag_count_not_analysed(run), nfn_skipped = diag_count_functions_not_analysed(run);
 	appendf(line, sizeof line, &len, "rccheck: %zu file%s", run->nfiles, plural(run->nfiles));
-	if (nfailed)
+	if (nfailed && nskipped)
+		appendf(line, sizeof line, &len, " (%zu failed to parse, %zu not analysed)", nfailed, nskipped);
+	else if (nfailed)
 		appendf(line, sizeof line, &len, " (%zu failed to parse)", nfailed);
-	appendf(line, sizeof line, &len, ", %zu function%s, %zu finding%s", nfn, plural(nfn), nfind, plural(nfind));
+	else if (nskipped)
+		appendf(line, sizeof line, &len, " (%zu not analysed)", nskipped);
+	appendf(line, sizeof line, &len, ", %zu function%s", nfn, plural(nfn));
+	if (nfn_skipped)
+		appendf(line, sizeof line, &len, " (%zu not analysed)", nfn_skipped);
+	appendf(line, sizeof line, &len, ", %zu finding%s", nfind, plural(nfind));
 	const char *sep = " (";
 	for (size_t c = 0; c < engine_ncheck; c++) {
 		if (by_id[c]) {
@@ -325,6 +336,8 @@ static void print_summary(const struct diag_run *run, FILE *err)
 		appendf(line, sizeof line, &len, ")");
 	if (run->baseline_used)
 		appendf(line, sizeof line, &len, ", %zu in baseline not shown", run->baseline_suppressed);
+	if (run->nerrors)
+		appendf(line, sizeof line, &len, ", %zu input error%s", run->nerrors, plural(run->nerrors));
 	appendf(line, sizeof line, &len, ", %.2f s", run->seconds);
 	fprintf(err, "%s\n", line);
 	free(by_id);
@@ -356,6 +369,17 @@ static void *worker(void *arg)
 		if (i >= w->inputs->n)
 			break;
 		const struct input *in = &w->inputs->v[i];
+		struct stat st;
+		if (stat(in->source, &st) == 0 && !S_ISREG(st.st_mode)) {
+			/* a database entry (PATH arguments are checked when listed): never opened, a FIFO
+			 * would block the worker until someone writes to it */
+			diag_add_error(&w->run->files[i], "is %s, not a regular file: not analysed",
+				       util_file_kind(st.st_mode));
+			w->run->files[i].failed = 1;
+			if (w->progress->on)
+				progress_step(w->progress, 0);
+			continue;
+		}
 		struct fe_input fi;
 		memset(&fi, 0, sizeof fi);
 		fi.path = in->display;
@@ -508,6 +532,8 @@ int rccheck_main(int argc, char **argv)
 			if (compdb_add_path(&inputs, o.paths[i], o.cc_args, o.ncc_args, err, sizeof err) < 0)
 				diag_run_error(&run, o.paths[i], "%s", err);
 	}
+	for (size_t i = 0; i < inputs.nskipped; i++)
+		diag_run_error(&run, inputs.skipped[i].path, "%s", inputs.skipped[i].why);
 
 	struct progress progress;
 	memset(&progress, 0, sizeof progress);
@@ -593,9 +619,7 @@ int rccheck_main(int argc, char **argv)
 		print_summary(&run, stderr);
 
 	size_t nfind = diag_count_findings(&run);
-	int errors = fatal || write_failed || run.nerrors > 0 || diag_count_failed(&run) > 0;
-	for (size_t i = 0; i < run.nfiles && !errors; i++)
-		errors = run.files[i].nerrors > 0;
+	int errors = fatal || write_failed || diag_run_incomplete(&run);
 	rc = errors ? 2 : (nfind && !o.dump_cfg) ? 1 : 0;
 
 	run_free(&run);

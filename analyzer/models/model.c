@@ -4,6 +4,8 @@
  */
 #include "models/model.h"
 
+#include "util.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -535,39 +537,13 @@ int model_parse(struct model *m, const char *text, size_t len, const char *sourc
 
 int model_load_file(struct model *m, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+	char *buf, why[256];
+	size_t len;
+	if (util_read_file(path, MODEL_FILE_MAX, "a model file", &buf, &len, why, sizeof why) < 0) {
+		seterr(err, errlen, "%s: %s", path, why);
 		return -1;
 	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len + 4096 > cap) {
-			size_t nc = cap ? cap * 2 : 8192;
-			char *nb = realloc(buf, nc);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				seterr(err, errlen, "out of memory");
-				return -1;
-			}
-			buf = nb;
-			cap = nc;
-		}
-		size_t r = fread(buf + len, 1, cap - len, f);
-		len += r;
-		if (r == 0)
-			break;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		seterr(err, errlen, "%s: read error", path);
-		return -1;
-	}
-	int r = model_parse(m, buf ? buf : "", len, path, MODEL_FROM_FILE, err, errlen);
+	int r = model_parse(m, buf, len, path, MODEL_FROM_FILE, err, errlen);
 	free(buf);
 	return r;
 }

@@ -26,8 +26,11 @@
 struct baseline;
 
 /* Loads a report written by `rccheck --format=json` or `--format=sarif`. Returns NULL with a
- * message in err (without the file name) when the file cannot be read, is not JSON, or is not
- * shaped like one of those reports. */
+ * message in err (without the file name) when the file cannot be read, is not a regular file
+ * (a FIFO is refused without blocking), is larger than BASELINE_FILE_MAX, is not JSON, or is not
+ * shaped like one of those reports. The limit: a finding with its path takes 1 to 2 KB of
+ * JSON, so 1 GiB holds about half a million findings. */
+#define BASELINE_FILE_MAX ((size_t)1 << 30)
 struct baseline *baseline_load(const char *path, char *err, size_t errlen);
 void baseline_free(struct baseline *b);
 

@@ -108,8 +108,16 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int diag_is_too_large(const char *message)
+{
+	size_t n = strlen(message), k = sizeof DIAG_TOO_LARGE - 1;
+	return n >= k && !strcmp(message + n - k, DIAG_TOO_LARGE);
+}
+
 void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line, uint32_t col, const char *message)
 {
+	if (diag_is_too_large(message))
+		f->nfunctions_skipped++;
 	if (f->nincomplete == f->cap_incomplete) {
 		f->cap_incomplete = f->cap_incomplete ? f->cap_incomplete * 2 : 4;
 		f->incomplete = util_xrealloc(f->incomplete, f->cap_incomplete * sizeof *f->incomplete);
@@ -119,6 +127,14 @@ void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line
 	f->incomplete[f->nincomplete].message = util_xstrdup(message);
 	f->incomplete[f->nincomplete].file = file ? util_xstrdup(file) : NULL;
 	f->nincomplete++;
+}
+
+void diag_add_skipped_function(struct diag_file *f, const char *file, uint32_t line, uint32_t col,
+			       const char *message)
+{
+	diag_add_incomplete_in(f, file, line, col, message);
+	if (!diag_is_too_large(message))
+		f->nfunctions_skipped++;
 }
 
 void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message)
@@ -158,6 +174,62 @@ void diag_drop_findings(struct diag_file *f, const unsigned char *drop)
 			f->findings[n++] = f->findings[k];
 	}
 	f->nfindings = n;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* UTF-8 for JSON and SARIF                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/* The length of the valid UTF-8 sequence at p (1 to 4), or 0 when p[0] does not start one. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	uint32_t cp, min;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2, cp = c & 0x1fu, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3, cp = c & 0x0fu, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4, cp = c & 0x07u, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+char *diag_utf8_escape(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t bad = 0, len = 0;
+	for (size_t n; p[len]; len += n ? n : 1)
+		if (!(n = utf8_seq(p + len)))
+			bad++;
+	if (!bad)
+		return NULL;
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = util_xrealloc(NULL, len + 2 * bad + 1), *q = out;
+	for (size_t i = 0, n; i < len; i += n ? n : 1) {
+		if ((n = utf8_seq(p + i)) != 0) {
+			memcpy(q, p + i, n);
+			q += n;
+		} else {
+			*q++ = '%';
+			*q++ = hex[p[i] >> 4];
+			*q++ = hex[p[i] & 15];
+		}
+	}
+	*q = '\0';
+	return out;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -289,8 +361,36 @@ size_t diag_count_functions(const struct diag_run *r)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].nfunctions;
+		n += r->files[i].nfunctions + r->files[i].nfunctions_skipped;
 	return n;
+}
+
+size_t diag_count_not_analysed(const struct diag_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		n += r->files[i].not_analysed != 0;
+	return n;
+}
+
+size_t diag_count_functions_not_analysed(const struct diag_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		n += r->files[i].nfunctions_skipped;
+	return n;
+}
+
+int diag_run_incomplete(const struct diag_run *r)
+{
+	if (r->nerrors)
+		return 1;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct diag_file *f = &r->files[i];
+		if (f->nerrors || f->failed || f->not_analysed || f->nfunctions_skipped)
+			return 1;
+	}
+	return 0;
 }
 
 void diag_count_by_id(const struct diag_run *r, size_t *by_id)

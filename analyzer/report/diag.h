@@ -38,7 +38,13 @@ struct diag_file {
 	struct diag_note *incomplete; /* functions not fully explored (message names them) */
 	uint32_t nincomplete, cap_incomplete;
 	uint32_t nfunctions;
+	/* Functions defined in the file that were not analysed at all (too large to lower: the
+	 * front end's "is too large to analyse" note, see diag_add_incomplete_in). Each has a note
+	 * naming it; they make the exit status 2. */
+	uint32_t nfunctions_skipped;
 	int failed; /* the file could not be (fully) parsed */
+	/* The file was not analysed (its time limit was reached): an error names why; no finding */
+	int not_analysed;
 	char *dump; /* --dump-cfg output for this file, or NULL */
 	size_t dump_len;
 };
@@ -81,8 +87,14 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 #endif
 	;
 void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message);
-/* The same for a function of an included source fragment (file: its path; NULL: f's). */
+/* The same for a function of an included source fragment (file: its path; NULL: f's). A note
+ * whose message ends with DIAG_TOO_LARGE (frontend.c's, for a function cfg_build refused) also
+ * counts the function in f->nfunctions_skipped: the front end has no other way to say so yet. */
+#define DIAG_TOO_LARGE "is too large to analyse; skipped"
 void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line, uint32_t col, const char *message);
+/* A function not analysed at all: a note naming it (message), counted in nfunctions_skipped. */
+void diag_add_skipped_function(struct diag_file *f, const char *file, uint32_t line, uint32_t col,
+			       const char *message);
 /* Sorts findings by file (the analysed file first, then fragments by path), line, column, check. */
 void diag_sort(struct diag_file *f);
 /* Removes (and frees) the findings k with drop[k] != 0, keeping the others in order. */
@@ -109,9 +121,35 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 /* Totals over a run. */
 size_t diag_count_findings(const struct diag_run *r);
 size_t diag_count_failed(const struct diag_run *r);
-size_t diag_count_functions(const struct diag_run *r);
+size_t diag_count_functions(const struct diag_run *r); /* defined: analysed or not */
+size_t diag_count_not_analysed(const struct diag_run *r);           /* files */
+size_t diag_count_functions_not_analysed(const struct diag_run *r); /* functions */
+/* Whether the run is incomplete: an input error of the run or a file, a file that failed to
+ * parse or was not analysed, a function not analysed (exit status 2). */
+int diag_run_incomplete(const struct diag_run *r);
 /* by_id[c] = findings of engine_checks[c]; by_id has engine_ncheck elements. */
 void diag_count_by_id(const struct diag_run *r, size_t *by_id);
+
+/*
+ * JSON and SARIF strings must be UTF-8. A string that is not (a file name in another encoding,
+ * and the messages that quote it) is written with each byte that does not belong to a valid
+ * UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF) as "%XX",
+ * two uppercase hex digits; every valid sequence, '%' included, is kept as it is. So a valid
+ * string is written unchanged, and the only names that read alike are a name spelled with a
+ * literal "%XX" and one with the byte XX there (docs/analyzer.md, "JSON output"). Baselines
+ * compare these written forms (baseline.h).
+ *
+ * diag_utf8_escape returns NULL when s is valid UTF-8 (write s itself), else the encoded copy
+ * to free. diag_utf8_text returns s or that copy in *buf (NULL when none; free it).
+ */
+char *diag_utf8_escape(const char *s);
+static inline const char *diag_utf8_text(const char *s, char **buf)
+{
+	*buf = diag_utf8_escape(s);
+	return *buf ? *buf : s;
+}
+/* A JSON string of s encoded as above (jansson; never NULL but on out of memory). */
+struct json_t *output_json_string(const char *s);
 
 /* Output formats. Each returns 0, or -1 on a write error. */
 int diag_write_text(const struct diag_run *r, FILE *out, FILE *err);
