@@ -337,28 +337,31 @@ static int absorb(struct baseline *b, const char *path, const struct diag_findin
 	return 0;
 }
 
+size_t baseline_apply_file(struct baseline *b, struct diag_file *f)
+{
+	if (!f->nfindings)
+		return 0;
+	unsigned char *drop = util_xcalloc(f->nfindings, 1);
+	size_t n = 0;
+	for (uint32_t k = 0; k < f->nfindings; k++) {
+		char *buf;
+		const char *path = diag_utf8_text(diag_finding_path(f, &f->findings[k]), &buf);
+		if (absorb(b, path, &f->findings[k])) {
+			drop[k] = 1;
+			n++;
+		}
+		free(buf);
+	}
+	if (n)
+		diag_drop_findings(f, drop);
+	free(drop);
+	return n;
+}
+
 size_t baseline_apply(struct baseline *b, struct diag_run *run)
 {
 	size_t total = 0;
-	for (size_t i = 0; i < run->nfiles; i++) {
-		struct diag_file *f = &run->files[i];
-		if (!f->nfindings)
-			continue;
-		unsigned char *drop = util_xcalloc(f->nfindings, 1);
-		size_t n = 0;
-		for (uint32_t k = 0; k < f->nfindings; k++) {
-			char *buf;
-			const char *path = diag_utf8_text(diag_finding_path(f, &f->findings[k]), &buf);
-			if (absorb(b, path, &f->findings[k])) {
-				drop[k] = 1;
-				n++;
-			}
-			free(buf);
-		}
-		if (n)
-			diag_drop_findings(f, drop);
-		free(drop);
-		total += n;
-	}
+	for (size_t i = 0; i < run->nfiles; i++)
+		total += baseline_apply_file(b, &run->files[i]);
 	return total;
 }

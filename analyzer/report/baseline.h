@@ -37,6 +37,8 @@ void baseline_free(struct baseline *b);
 /* Removes every finding of run that an entry of b absorbs (notes and all); returns how many.
  * Marks entries used, so call it once per run. */
 size_t baseline_apply(struct baseline *b, struct diag_run *run);
+/* The same for one file; calling it for each file in run order is baseline_apply. */
+size_t baseline_apply_file(struct baseline *b, struct diag_file *f);
 
 /* The fingerprint as written in SARIF: 16 lowercase hex digits and a NUL in out. */
 void baseline_fingerprint(const char *id, const char *file, const char *function, const char *message,

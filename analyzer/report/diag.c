@@ -401,7 +401,7 @@ void diag_count_by_id(const struct diag_run *r, size_t *by_id)
 			by_id[r->files[i].findings[k].check]++;
 }
 
-void diag_print_errors(const struct diag_run *r, FILE *err)
+void diag_print_run_errors(const struct diag_run *r, FILE *err)
 {
 	for (size_t i = 0; i < r->nerrors; i++) {
 		if (r->error_files[i][0])
@@ -409,29 +409,44 @@ void diag_print_errors(const struct diag_run *r, FILE *err)
 		else
 			fprintf(err, "rccheck: error: %s\n", r->errors[i]);
 	}
+}
+
+void diag_print_file_errors(const struct diag_file *f, FILE *err)
+{
+	for (uint32_t k = 0; k < f->nerrors; k++)
+		fprintf(err, "rccheck: error: %s: %s\n", f->path, f->errors[k]);
+}
+
+void diag_print_errors(const struct diag_run *r, FILE *err)
+{
+	diag_print_run_errors(r, err);
 	for (size_t i = 0; i < r->nfiles; i++)
-		for (uint32_t k = 0; k < r->files[i].nerrors; k++)
-			fprintf(err, "rccheck: error: %s: %s\n", r->files[i].path, r->files[i].errors[k]);
+		diag_print_file_errors(&r->files[i], err);
+}
+
+int diag_write_text_file(const struct diag_file *f, FILE *out)
+{
+	for (uint32_t k = 0; k < f->nfindings; k++) {
+		const struct diag_finding *d = &f->findings[k];
+		const char *path = diag_finding_path(f, d);
+		fprintf(out, "%s:%u:%u: warning: %s [%s]\n", path, d->line, d->col, d->message,
+			engine_checks[d->check]->id);
+		for (uint32_t j = 0; j < d->nnotes; j++)
+			fprintf(out, "%s:%u:%u: note: %s\n", path, d->notes[j].line, d->notes[j].col,
+				d->notes[j].message);
+	}
+	for (uint32_t k = 0; k < f->nincomplete; k++)
+		fprintf(out, "%s:%u:%u: note: %s\n", diag_note_path(f, &f->incomplete[k]), f->incomplete[k].line,
+			f->incomplete[k].col, f->incomplete[k].message);
+	fflush(out);
+	return ferror(out) ? -1 : 0;
 }
 
 int diag_write_text(const struct diag_run *r, FILE *out, FILE *err)
 {
 	(void)err;
-	for (size_t i = 0; i < r->nfiles; i++) {
-		const struct diag_file *f = &r->files[i];
-		for (uint32_t k = 0; k < f->nfindings; k++) {
-			const struct diag_finding *d = &f->findings[k];
-			const char *path = diag_finding_path(f, d);
-			fprintf(out, "%s:%u:%u: warning: %s [%s]\n", path, d->line, d->col, d->message,
-				engine_checks[d->check]->id);
-			for (uint32_t j = 0; j < d->nnotes; j++)
-				fprintf(out, "%s:%u:%u: note: %s\n", path, d->notes[j].line, d->notes[j].col,
-					d->notes[j].message);
-		}
-		for (uint32_t k = 0; k < f->nincomplete; k++)
-			fprintf(out, "%s:%u:%u: note: %s\n", diag_note_path(f, &f->incomplete[k]), f->incomplete[k].line,
-				f->incomplete[k].col, f->incomplete[k].message);
-	}
-	fflush(out);
-	return ferror(out) ? -1 : 0;
+	int rc = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		rc |= diag_write_text_file(&r->files[i], out);
+	return rc;
 }

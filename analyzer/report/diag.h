@@ -153,9 +153,14 @@ struct json_t *output_json_string(const char *s);
 
 /* Output formats. Each returns 0, or -1 on a write error. */
 int diag_write_text(const struct diag_run *r, FILE *out, FILE *err);
+/* The text of one file's findings and notes (what diag_write_text writes for it). */
+int diag_write_text_file(const struct diag_file *f, FILE *out);
 int output_json_write(const struct diag_run *r, FILE *out);
 int output_sarif_write(const struct diag_run *r, FILE *out);
-/* Errors always go to stderr as "rccheck: error: path: message". */
+/* Errors always go to stderr as "rccheck: error: path: message": the run's, then each file's.
+ * The driver prints the run's before the analysis and each file's as the file is done. */
 void diag_print_errors(const struct diag_run *r, FILE *err);
+void diag_print_run_errors(const struct diag_run *r, FILE *err);
+void diag_print_file_errors(const struct diag_file *f, FILE *err);
 
 #endif

@@ -1278,6 +1278,71 @@ def sc_no_hang(tmp):
     st, out, err = run(["-p", "build"], tmp, include=False)
     check(st == 2 and "fifo.c: is a FIFO" in err and "[rc-leak]" in out,
           "-p: an entry that is a FIFO is an error naming it, the other entries are analysed", f"{st}\n{out}\n{err}")
+    # An input that #includes a FIFO: its parse blocks (libclang cannot be told not to open it),
+    # the per-file time limit reports it as not analysed, the other files are reported.
+    write_tree(tmp, {"t/a.c": LEAK, "t/b.c": '#include "inc.h"\nint x;\n', "t/c.c": DOUBLE})
+    os.mkfifo(os.path.join(tmp, "t/inc.h"))
+    t0 = time.monotonic()
+    st, doc, err = run_json(["-j", "2", "--file-timeout", "2", "t"], tmp)
+    dt = time.monotonic() - t0
+    errs = {e.get("file"): e.get("message") for e in doc.get("errors", [])}
+    check(st == 2 and dt < 30 and "time limit" in str(errs.get("t/b.c"))
+          and {x[0] for x in found(doc)} == {"a.c", "c.c"}
+          and doc.get("summary", {}).get("not_analysed_files") == 1,
+          f"a file that includes a FIFO: not analysed after --file-timeout 2 ({dt:.1f} s), the others reported",
+          f"status {st}\n{json.dumps(doc)[:1200]}\n{err}")
+    m = summary_lines(err)
+    check(len(m) == 1 and m[0]["files_skipped"] == "1", "the summary line says `3 files (1 not analysed)`", err)
+    st, out, err = run(["--file-timeout", "x", "t/a.c"], tmp)
+    check(st == 2 and "--file-timeout" in err, "--file-timeout x is a usage error", err)
+    # Text is written as each file is done (in input order): a run killed while one file hangs
+    # has printed the files before it. SIGTERM: the files not done are named, JSON stays whole.
+    env = {k: v for k, v in os.environ.items() if k != "RCCHECK_PROGRESS"}
+    cmd = [RCCHECK, "-j", "1", "t/a.c", "t/b.c", "t/c.c", "--", "-I" + INCLUDE]
+    p = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = b""
+    deadline = time.monotonic() + 60
+    import select
+    while b"[rc-leak]" not in first and time.monotonic() < deadline:
+        r, _, _ = select.select([p.stdout], [], [], 1)
+        if r:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            first += chunk
+    check(b"a.c:" in first and b"[rc-leak]" in first and p.poll() is None,
+          "text: the first file's findings are printed while the second still runs", first.decode(errors="replace"))
+    p.terminate()
+    try:
+        rest, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rest, err = p.communicate()
+        check(False, "SIGTERM ends the run")
+    check(p.returncode == -15 and b"t/b.c: not analysed: the run was stopped by signal 15" in err,
+          "SIGTERM: the file not done is named, and the process dies of SIGTERM",
+          f"{p.returncode}\n{err.decode(errors='replace')}")
+    cmd = [RCCHECK, "-j", "1", "--format=json", "-o", "killed.json", "t/a.c", "t/b.c", "t/c.c", "--",
+           "-I" + INCLUDE]
+    p = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    time.sleep(3)
+    p.terminate()
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    try:
+        with open(os.path.join(tmp, "killed.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        doc = {}
+        check(False, "a run stopped by SIGTERM writes a whole JSON report", str(e))
+    errs = {e.get("file"): e.get("message") for e in doc.get("errors", [])}
+    check({x[0] for x in found(doc)} == {"a.c"} and "signal 15" in str(errs.get("t/b.c"))
+          and "signal 15" in str(errs.get("t/c.c")) and doc.get("summary", {}).get("complete") is False,
+          "SIGTERM with --format=json: the finished file's findings, the others named as not analysed",
+          json.dumps(doc)[:1500])
     # a model file above the size limit (sparse: no disk used)
     with open(os.path.join(tmp, "huge.model"), "wb") as f:
         f.truncate(65 << 20)
@@ -1430,13 +1495,16 @@ def sc_progress(tmp):
                             (["-j", "2", "many"], {"RCCHECK_PROGRESS": "0"}, "RCCHECK_PROGRESS=0: no progress")):
         st, out, err = run(args, tmp, env=env)
         check("\r" not in err and "[1/" not in err, what, repr(err))
-    # Errors print after the progress line is erased, never in the middle of it.
+    # Errors print as their file is done (a killed run keeps them), after the progress line is
+    # erased, never in the middle of it; the progress goes on after them.
     write_tree(tmp, {"many/zz_broken.c": BROKEN})
     st, out, err = run(["-j", "2", "many"], tmp, env=force)
     before, _, after = err.rpartition(CLEAR)
-    check(st == 2 and "[7/7]" in before and "rccheck: error:" not in before
-          and any("zz_broken.c" in l for l in error_lines(after)) and summary_lines(after),
-          "with a parse error: progress up to [7/7], then the erase, then the errors and the summary",
+    starts = [m.start() for m in re.finditer(r"rccheck: error:", err)]
+    check(st == 2 and "[7/7]" in before and starts
+          and all(err[:k].endswith(CLEAR) or err[:k].endswith("\n") for k in starts)
+          and any("zz_broken.c" in l for l in error_lines(err)) and summary_lines(after),
+          "with a parse error: each error line after an erase, progress up to [7/7], the erase, the summary",
           repr(err))
     # A real terminal (no variable): isatty(2) turns progress on.
     environ = {k: v for k, v in os.environ.items() if k != "RCCHECK_PROGRESS"}
