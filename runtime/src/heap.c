@@ -274,8 +274,12 @@ static bool type_is_valid(const rc_type *t)
 /* Safe point: an automatic collection when enabled, idle and past the trigger. */
 static void maybe_collect(rc_heap *h)
 {
+#if RC_MUTATION == 51 /* mutant 51: automatic collection never runs at the safe points */
+	(void)h;
+#else
 	if (h->gc_enabled && !h->collecting && !h->destroying && h->nroots - h->holes >= h->gc_trigger)
 		(void)rc__collect(h, false);
+#endif
 }
 
 static void track_insert(rc_heap *h, rc_object *o)
