@@ -328,24 +328,74 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 		free(file);
 		return -1;
 	}
-	int shape_ok = json_is_array(doc);
-	for (size_t i = 0; shape_ok && i < json_array_size(doc); i++) {
-		json_t *e = json_array_get(doc, i);
-		if (!json_is_object(e) || !json_is_string(json_object_get(e, "file")) ||
-		    !json_is_string(json_object_get(e, "directory")) ||
-		    (!json_is_string(json_object_get(e, "command")) && !json_is_array(json_object_get(e, "arguments"))))
-			shape_ok = 0;
-	}
-	json_decref(doc);
-	if (!shape_ok) {
+	if (!json_is_array(doc)) {
+		json_decref(doc);
 		snprintf(err, errlen, "%s: not a compilation database (expected an array of objects with "
 				      "\"directory\", \"file\" and \"command\" or \"arguments\")", file);
 		free(file);
 		return -1;
 	}
+	/* Entries that are not well-formed are named and skipped, the others analysed; a relative
+	 * "directory" is taken relative to the database's folder, as clang's tooling does. When
+	 * either happens, libclang reads a corrected copy of the database. */
+	char *dbdir = util_canonical_path(build_dir);
+	json_t *good = json_array();
+	int rewritten = 0;
+	for (size_t i = 0; i < json_array_size(doc); i++) {
+		json_t *e = json_array_get(doc, i);
+		json_t *dir = json_object_get(e, "directory");
+		if (!json_is_object(e) || !json_is_string(json_object_get(e, "file")) || !json_is_string(dir) ||
+		    (!json_is_string(json_object_get(e, "command")) && !json_is_array(json_object_get(e, "arguments")))) {
+			char why[200];
+			snprintf(why, sizeof why,
+				 "entry %zu is not an object with \"directory\", \"file\" and \"command\" or "
+				 "\"arguments\": skipped",
+				 i);
+			skip(l, file, why);
+			rewritten = 1;
+			continue;
+		}
+		json_t *copy = json_deep_copy(e);
+		const char *d = json_string_value(dir);
+		if (d[0] != '/') {
+			char *abs = join_path(dbdir, d);
+			json_object_set_new(copy, "directory", json_string(abs));
+			free(abs);
+			rewritten = 1;
+		}
+		json_array_append_new(good, copy);
+	}
+	json_decref(doc);
+	free(dbdir);
+	char tmpdir[4096] = "", tmpfile[4200] = "";
+	if (rewritten) {
+		const char *t = getenv("TMPDIR");
+		snprintf(tmpdir, sizeof tmpdir, "%s/rccheck-compdb-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			snprintf(err, errlen, "%s: cannot write a corrected copy in %s: %s", file, t && *t ? t : "/tmp",
+				 strerror(errno));
+			json_decref(good);
+			free(file);
+			return -1;
+		}
+		snprintf(tmpfile, sizeof tmpfile, "%s/compile_commands.json", tmpdir);
+		if (json_dump_file(good, tmpfile, 0) != 0) {
+			snprintf(err, errlen, "%s: cannot write a corrected copy in %s", file, tmpdir);
+			unlink(tmpfile);
+			rmdir(tmpdir);
+			json_decref(good);
+			free(file);
+			return -1;
+		}
+	}
+	json_decref(good);
 	free(file);
 	CXCompilationDatabase_Error dberr;
-	CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(build_dir, &dberr);
+	CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(rewritten ? tmpdir : build_dir, &dberr);
+	if (rewritten) { /* libclang has read it */
+		unlink(tmpfile);
+		rmdir(tmpdir);
+	}
 	if (!db || dberr != CXCompilationDatabase_NoError) {
 		snprintf(err, errlen, "%s/compile_commands.json: cannot be loaded", build_dir);
 		if (db)

@@ -338,12 +338,30 @@ static int split_words(char *line, char **words, int n)
 	return k;
 }
 
+/* The next line of the text at *cursor (its '\n' replaced by a NUL), or NULL at the end. Every
+ * line counts, blank ones too (strtok_r skipped them, and the line numbers of errors after a
+ * blank line were wrong). */
+static char *next_line(char **cursor)
+{
+	char *line = *cursor;
+	if (!line || !*line)
+		return NULL;
+	char *nl = strchr(line, '\n');
+	if (nl) {
+		*nl = '\0';
+		*cursor = nl + 1;
+	} else {
+		*cursor = line + strlen(line);
+	}
+	return line;
+}
+
 static int parse_ours(struct model *m, char *text, const char *source, uint8_t origin, char *err,
 		      size_t errlen)
 {
 	int lineno = 0;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	char *cursor = text;
+	for (char *line; (line = next_line(&cursor)) != NULL;) {
 		lineno++;
 		char *hash = strchr(line, '#');
 		if (hash)
@@ -448,9 +466,9 @@ static int parse_refcounts(struct model *m, char *text, const char *source, uint
 	int param = 0;
 	int lineno = 0;
 	int have = 0;
-	char *save = NULL;
+	char *cursor = text;
 	memset(&cur, 0, sizeof cur);
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line; (line = next_line(&cursor)) != NULL;) {
 		lineno++;
 		size_t l = strlen(line);
 		if (l && line[l - 1] == '\r')

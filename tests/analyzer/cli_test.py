@@ -318,6 +318,24 @@ def sc_broken_compdb(tmp):
     check(st == 2 and any("gone.c" in l for l in error_lines(err)),
           "an entry naming a missing file: exit 2, the message names it", err)
     check(f"leak.c:{line_of(LEAK, 'leak')}:" in out, "the other entry is still analysed", out)
+    # One malformed entry is named and skipped; the others are analysed (issue 12: the whole
+    # database was rejected).
+    db = [{"directory": src, "file": "leak.c", "arguments": ["cc", "-I" + INCLUDE, "-c", "leak.c"]},
+          {"directory": src, "command": "cc -c nofile.c"}, 42]
+    write_tree(tmp, {"oddb/compile_commands.json": json.dumps(db)})
+    st, out, err = run(["-p", "oddb"], tmp, include=False)
+    check(st == 2 and any("entry 1 " in l for l in error_lines(err)) and any("entry 2 " in l for l in error_lines(err))
+          and f"leak.c:{line_of(LEAK, 'leak')}:" in out,
+          "a database with malformed entries: each named, exit 2, the good entry analysed", f"{st}\n{out}\n{err}")
+    # A relative "directory" is relative to the database's folder (clang's tooling), not to
+    # the working directory of rccheck.
+    db = [{"directory": "../src", "file": "leak.c", "arguments": ["cc", "-I" + INCLUDE, "-c", "leak.c"]}]
+    write_tree(tmp, {"reldb/compile_commands.json": json.dumps(db)})
+    for cwd in (tmp, os.path.join(tmp, "reldb")):
+        st, out, err = run(["-p", os.path.join(tmp, "reldb")], cwd, include=False)
+        check(st == 1 and "leak.c:" in out and "[rc-leak]" in out,
+              f"a relative \"directory\" is taken from the database's folder (run from {os.path.relpath(cwd, tmp)})",
+              f"{st}\n{out}\n{err}")
 
 
 WARN_RE = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): warning: (?P<msg>.+) \[(?P<id>rc-[a-z-]+)\]$")
@@ -1025,6 +1043,11 @@ def sc_model_option(tmp):
         st, out, err = run(["--model", f"{name}.model", "api.c"], tmp)
         check(st == 2 and any(f"{name}.model" in l for l in error_lines(err)),
               f"a malformed model line ({name}: {text.strip()!r}): exit 2 naming the file", err)
+    # blank lines count: the error names line 6 (issue 12: it said 3)
+    write_tree(tmp, {"blanks.model": "gz_make new null-on-failure\n\n\n# c\n\ngz_free none frobnicates=1\n"})
+    st, out, err = run(["--model", "blanks.model", "api.c"], tmp)
+    check(st == 2 and re.search(r"blanks\.model:6:", err) is not None,
+          "a model error after blank lines names its real line (6)", err)
 
 
 def sc_directory_walk(tmp):
