@@ -19,7 +19,7 @@ each one does and docs/fuzzing.md describes them. Syntax, one record per line (#
     weak rD rT [cb|cb-collect]                  weakget rD rW [keep]
     collect             gc threshold N | gc disable | gc enable      failalloc N
     immortal rA         rc_make_immortal
-    chain N             N containers in a list outside the model, the head dropped (N: 1024..131072,
+    chain N             N containers in a list outside the model, the head dropped (N: 1024..32768,
                         a multiple of 1024): destruction must not recurse
     raw XX XX XX XX     any record, in hex
     heap KIND           before the first record: the heap the program runs on (checked, the
@@ -136,8 +136,8 @@ def encode_line(line):
         return bytes([code, 0, 0, 0])
     if op == "chain":
         n = int(args[0])
-        if n % 1024 or not 1024 <= n <= 131072:
-            raise SyntaxErr("chain N: N is a multiple of 1024, 1024..131072")
+        if n % 1024 or not 1024 <= n <= 32768:
+            raise SyntaxErr("chain N: N is a multiple of 1024, 1024..32768")
         return bytes([OPS.index("collect"), 0xC4, n // 1024 - 1, 0])
     if op == "gc":
         if args[0] == "threshold":
@@ -202,7 +202,7 @@ def decode_record(r):
     if op == "weakget":
         return "weakget r%d r%d%s" % (a % NREG, b % NREG, " keep" if c & 1 else "")
     if op == "collect":
-        return "chain %d" % (1024 * (1 + b % 128)) if a == 0xC4 else "collect"
+        return "chain %d" % (1024 * (1 + b % 32)) if a == 0xC4 else "collect"
     if op == "gc":
         return ["gc threshold %d" % (1 + b), "gc disable", "gc enable"][a % 3]
     if op == "immortal":
@@ -236,9 +236,9 @@ def decode(data, alloc=False):
 
 GRAPH = {
     "long-chain": """
-        # a list of 131072 containers torn down from its head: iterative destruction (mutant 52)
+        # a list of 32768 containers torn down from its head: iterative destruction (mutant 52)
         new r0 container slots=1
-        chain 131072
+        chain 32768
         drop r0
         chain 1024
     """,
@@ -844,7 +844,7 @@ def dictionary(alloc):
     return "\n".join(out) + "\n"
 
 
-# seeds not repeated on every heap (slow: a chain of 131072 objects takes 0.1 s under ASan)
+# seeds not repeated on every heap (slow: a chain of 32768 objects takes 25 ms under ASan)
 ONE_HEAP = {"long-chain"}
 
 
