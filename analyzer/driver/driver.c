@@ -326,11 +326,12 @@ static void print_summary(const struct diag_run *run, FILE *err)
 {
 	char line[4096];
 	size_t len = 0;
-	size_t nfailed = diag_count_failed(run), nfind = diag_count_findings(run);
-	size_t nfn = diag_count_functions(run);
+	struct diag_totals t;
+	diag_totals(run, &t);
+	size_t nfailed = t.failed, nfind = t.findings, nfn = t.functions;
 	size_t *by_id = util_xcalloc(engine_ncheck ? engine_ncheck : 1, sizeof *by_id);
 	diag_count_by_id(run, by_id);
-	size_t nskipped = diag_count_not_analysed(run), nfn_skipped = diag_count_functions_not_analysed(run);
+	size_t nskipped = t.not_analysed, nfn_skipped = t.functions_not_analysed;
 	appendf(line, sizeof line, &len, "rccheck: %zu file%s", run->nfiles, plural(run->nfiles));
 	if (nfailed && nskipped)
 		appendf(line, sizeof line, &len, " (%zu failed to parse, %zu not analysed)", nfailed, nskipped);
@@ -871,8 +872,6 @@ int rccheck_main(int argc, char **argv)
 			free(w.started);
 			free(w.runner);
 			free(w.threads);
-		}
-		if (!w.abandoned) {
 			for (size_t i = 0; i < inputs.n; i++)
 				free(canon_inputs[i]);
 			free(canon_inputs);

@@ -341,44 +341,24 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 /* Totals and text output                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
+void diag_totals(const struct diag_run *r, struct diag_totals *t)
+{
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct diag_file *f = &r->files[i];
+		t->findings += f->nfindings;
+		t->failed += f->failed != 0;
+		t->not_analysed += f->not_analysed != 0;
+		t->functions += f->nfunctions + f->nfunctions_skipped;
+		t->functions_not_analysed += f->nfunctions_skipped;
+	}
+}
+
 size_t diag_count_findings(const struct diag_run *r)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].nfindings;
-	return n;
-}
-
-size_t diag_count_failed(const struct diag_run *r)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].failed != 0;
-	return n;
-}
-
-size_t diag_count_functions(const struct diag_run *r)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].nfunctions + r->files[i].nfunctions_skipped;
-	return n;
-}
-
-size_t diag_count_not_analysed(const struct diag_run *r)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].not_analysed != 0;
-	return n;
-}
-
-size_t diag_count_functions_not_analysed(const struct diag_run *r)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].nfunctions_skipped;
-	return n;
+	struct diag_totals t;
+	diag_totals(r, &t);
+	return t.findings;
 }
 
 int diag_run_incomplete(const struct diag_run *r)

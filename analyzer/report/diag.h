@@ -118,12 +118,16 @@ void diag_lines_build(struct diag_lines *l, const char *text, size_t len);
 void diag_lines_free(struct diag_lines *l);
 int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char *id);
 
-/* Totals over a run. */
+/* Totals over a run (the summary line and the JSON summary). */
+struct diag_totals {
+	size_t findings;
+	size_t failed;                 /* files that failed to parse */
+	size_t not_analysed;           /* files not analysed (time limit, interrupted) */
+	size_t functions;              /* defined in the files: analysed or not */
+	size_t functions_not_analysed; /* too large */
+};
+void diag_totals(const struct diag_run *r, struct diag_totals *t);
 size_t diag_count_findings(const struct diag_run *r);
-size_t diag_count_failed(const struct diag_run *r);
-size_t diag_count_functions(const struct diag_run *r); /* defined: analysed or not */
-size_t diag_count_not_analysed(const struct diag_run *r);           /* files */
-size_t diag_count_functions_not_analysed(const struct diag_run *r); /* functions */
 /* Whether the run is incomplete: an input error of the run or a file, a file that failed to
  * parse or was not analysed, a function not analysed (exit status 2). */
 int diag_run_incomplete(const struct diag_run *r);

@@ -67,15 +67,15 @@ int output_json_write(const struct diag_run *r, FILE *out)
 	json_object_set_new(root, "findings", findings);
 	json_object_set_new(root, "errors", errors);
 	json_object_set_new(root, "incomplete", incomplete);
+	struct diag_totals t;
+	diag_totals(r, &t);
 	json_t *summary = json_pack("{s:i, s:i, s:i, s:o, s:i, s:f}", "files", (json_int_t)r->nfiles, "functions",
-				    (json_int_t)diag_count_functions(r), "findings", (json_int_t)diag_count_findings(r),
-				    "by_id", by_id, "failed_files", (json_int_t)diag_count_failed(r), "seconds",
-				    r->seconds);
+				    (json_int_t)t.functions, "findings", (json_int_t)t.findings, "by_id", by_id,
+				    "failed_files", (json_int_t)t.failed, "seconds", r->seconds);
 	if (r->baseline_used)
 		json_object_set_new(summary, "baseline_suppressed", json_integer((json_int_t)r->baseline_suppressed));
-	json_object_set_new(summary, "not_analysed_files", json_integer((json_int_t)diag_count_not_analysed(r)));
-	json_object_set_new(summary, "not_analysed_functions",
-			    json_integer((json_int_t)diag_count_functions_not_analysed(r)));
+	json_object_set_new(summary, "not_analysed_files", json_integer((json_int_t)t.not_analysed));
+	json_object_set_new(summary, "not_analysed_functions", json_integer((json_int_t)t.functions_not_analysed));
 	json_object_set_new(summary, "input_errors", json_integer((json_int_t)r->nerrors));
 	json_object_set_new(summary, "complete", json_boolean(!diag_run_incomplete(r)));
 	json_object_set_new(root, "summary", summary);

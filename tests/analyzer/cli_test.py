@@ -1281,6 +1281,18 @@ def sc_nothing_lost(tmp):
     check(st == 2 and "bad_big" in out, "SARIF names the function too large to analyse", out[-1500:])
 
 
+def terminate(p):
+    """Sends SIGTERM to a running rccheck (subprocess.Popen); its stderr once it has ended."""
+    p.terminate()
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+        check(False, "SIGTERM ends the run")
+    return err
+
+
 def sc_no_hang(tmp):
     """No blocking read of anything but a regular file; size limits on models and baselines."""
     write_tree(tmp, {"leak.c": LEAK})
@@ -1335,13 +1347,7 @@ def sc_no_hang(tmp):
             first += chunk
     check(b"a.c:" in first and b"[rc-leak]" in first and p.poll() is None,
           "text: the first file's findings are printed while the second still runs", first.decode(errors="replace"))
-    p.terminate()
-    try:
-        rest, err = p.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rest, err = p.communicate()
-        check(False, "SIGTERM ends the run")
+    err = terminate(p)
     check(p.returncode == -15 and b"t/b.c: not analysed: the run was stopped by signal 15" in err,
           "SIGTERM: the file not done is named, and the process dies of SIGTERM",
           f"{p.returncode}\n{err.decode(errors='replace')}")
@@ -1349,12 +1355,7 @@ def sc_no_hang(tmp):
            "-I" + INCLUDE]
     p = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     time.sleep(3)
-    p.terminate()
-    try:
-        _, err = p.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        _, err = p.communicate()
+    err = terminate(p)
     try:
         with open(os.path.join(tmp, "killed.json"), encoding="utf-8") as f:
             doc = json.load(f)
