@@ -98,13 +98,16 @@ enum form {
 	FORM_CALLBACKS, /* traverse + clear over every slot */
 	FORM_MAP,       /* reference-field map of all MAX_SLOTS slots, no traverse, no clear */
 	FORM_BOTH,      /* map of slots 0..MAP_BOTH-1, traverse + clear for the others */
-	/* Containers only: the same without destroy (and they have no finalizer), like most user
-	 * types. On a pooled heap without TRACK_ALL and quarantine their garbage takes the
+	/* Containers only: traverse + clear without destroy (and they have no finalizer), like
+	 * most user types, of one fixed size (rc_new_sized at the type's size: not a "sized"
+	 * class). On a pooled heap without TRACK_ALL and quarantine their garbage takes the
 	 * collector's plain free path, which the forms above never reach. No hook tells the model
-	 * they were freed: it infers it (settle, check_collection: plain_freed), and the heap's
-	 * live-object and per-type totals, checked after every record, say whether it is right. */
+	 * they were freed: it infers it (settle, check_collection), and the heap's live-object and
+	 * per-type totals, checked after every record, say whether it is right. Their clear is a
+	 * hook, so the model sees every reference they drop. (A map form without destroy would
+	 * drop references nobody sees, at a moment the model cannot tell: dying and queued behind
+	 * a teardown, or already gone.) */
 	FORM_PLAIN_CALLBACKS,
-	FORM_PLAIN_MAP,
 	NFORMS
 };
 enum { NFORMS_FINALIZER = FORM_PLAIN_CALLBACKS }; /* the forms of kinds with a finalizer */
@@ -112,8 +115,7 @@ enum { NFORMS_FINALIZER = FORM_PLAIN_CALLBACKS }; /* the forms of kinds with a f
 enum { MAP_BOTH = 2 };
 
 static const char *const heap_names[GM_NHEAPS] = { "checked", "default", "plain", "tracked-pooled" };
-static const char *const form_names[NFORMS] = { "", " (map)", " (map+traverse)", " (no destroy)",
-						 " (map, no destroy)" };
+static const char *const form_names[NFORMS] = { "", " (map)", " (map+traverse)", " (no destroy)" };
 
 static const char *const kind_names[NKINDS_NEW + 1] = {
 	"leaf", "container", "resurrect-self", "resurrect-other", "dropper", "allocator",
@@ -300,7 +302,6 @@ void gm_print_program(FILE *out, const uint8_t *prog, size_t size, size_t mark)
 }
 
 static int unreadable(const struct gm *m, int i);
-static void forget_unseen_refs(struct gm *m, int id, int garbage_too);
 
 static void dump_graph(FILE *out, struct gm *m)
 {
@@ -492,40 +493,12 @@ static void model_unref(struct gm *m, int id);
 
 /* Hook on object `self`: its model id, after checking that it is one of ours and alive. The
  * model first learns what the runtime cleared in map slots since it last looked. */
-static int unreadable(const struct gm *m, int i);
-
-/*
- * References to id in the slots of a map-form container without destroy that the model cannot
- * read (unreadable(): dying, or garbage of the running collection) may have been dropped by
- * the runtime's teardown of that holder, which tells nobody. A hook that runs on id because it
- * is dying proves that those of dying holders were (for destroy: of garbage holders too, as id
- * is freed): the model drops them then. Only on heaps without quarantine.
- */
-static void forget_unseen_refs(struct gm *m, int id, int garbage_too)
-{
-	if (m->quarantined)
-		return;
-	for (int h = 0; h < m->nobj; h++) {
-		struct mobj *o = &m->obj[h];
-		if (o->freed || o->kind == K_WEAK || o->form != FORM_PLAIN_MAP || !unreadable(m, h) ||
-		    (o->cnt != 0 && !garbage_too))
-			continue;
-		for (int k = 0; k < o->nslots; k++) {
-			if (o->slot[k] == id) {
-				o->slot[k] = -1;
-				model_unref(m, id);
-			}
-		}
-	}
-}
-
 static int id_of(struct gm *m, rc_object *self, const char *hook)
 {
 	uint32_t id = ((struct fobj *)self)->id;
 	if (id >= (uint32_t)m->nobj || m->obj[id].ptr != self)
 		fail("%s called on %p, which is not a live object of the harness", hook, (void *)self);
 	sync_map_clears(m);
-	forget_unseen_refs(m, (int)id, !strcmp(hook, "destroy"));
 	return id;
 }
 
@@ -546,10 +519,10 @@ static int no_destroy(const struct mobj *o);
 
 /*
  * Whether the memory of object i may already be gone although the model has not marked it
- * freed: an object without a hook of ours (a weak reference, a FORM_PLAIN_* container) that is
- * dying (no reference left) or garbage of the running collection, on a heap that returns freed
- * memory at once (no quarantine; ASan poisons pooled memory). The model does not read it then;
- * it learns its end in settle() or check_collection().
+ * freed: an object without a hook of ours (a weak reference, a FORM_PLAIN_CALLBACKS container)
+ * that is dying (no reference left) or garbage of the running collection, on a heap that
+ * returns freed memory at once (no quarantine; ASan poisons pooled memory). The model does not
+ * read it then; it learns its end in settle() or check_collection().
  */
 static int unreadable(const struct gm *m, int i)
 {
@@ -573,7 +546,6 @@ static int map_slots(const struct mobj *o)
 {
 	switch (o->form) {
 	case FORM_MAP:
-	case FORM_PLAIN_MAP:
 		return MAX_SLOTS;
 	case FORM_BOTH:
 		return MAP_BOTH;
@@ -618,7 +590,6 @@ static void sync_map_clears(struct gm *m)
 	for (int j = 0; j < n; j++) {
 		int id = owners[j];
 		const struct mobj *o = &m->obj[id];
-		forget_unseen_refs(m, id, 0); /* its teardown began: dying holders released it */
 		check_may_die(m, id, "clear of a map slot");
 		if (has_finalizer(o->kind) && !o->finalized && !m->in_destroy)
 			fail("the runtime cleared a map slot of #%d (%s) before its finalizer ran", id, kind_names[o->kind]);
@@ -677,12 +648,12 @@ static void check_collection(struct gm *m, const struct frame *f)
 {
 	int inferred = 0;
 	mark_reachable(m);
-	/* first the garbage without a hook of ours (FORM_PLAIN_*): gone, with what its map slots
-	 * held (the counts of weak references and others that only it held drop to zero) */
+	/* first the garbage without a destroy of ours (FORM_PLAIN_CALLBACKS): gone (its clear
+	 * released what it held; anything left in its slots goes with it) */
 	for (int i = 0; i < f->first_new; i++) {
 		const struct mobj *o = &m->obj[i];
 		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !o->gained && !m->mark[i] && no_destroy(o)) {
-			weak_freed(m, i); /* no hook: the totals of the next check_all say if it was */
+			weak_freed(m, i); /* no destroy: the totals of the next check_all say if it was */
 			inferred = 1;
 		}
 	}
@@ -703,7 +674,9 @@ static void check_collection(struct gm *m, const struct frame *f)
 		if (!(m->g[i] & G_WEAK_TO_GARBAGE))
 			continue;
 		w->cleared = 1; /* even when the target was resurrected */
-		if (w->freed)
+		/* dying and not settled yet (a collection run from a hook): without quarantine its
+		 * memory may be gone already */
+		if (w->freed || (!m->quarantined && w->cnt == 0))
 			continue;
 		if (rc_weakref_alive((rc_weakref *)w->ptr))
 			fail("weakref #%d to garbage #%d still reads alive after the collection", i, w->target);
@@ -749,11 +722,11 @@ static void target_died(struct gm *m, int t);
 /* An object of the harness whose type has no destroy (FORM_PLAIN_*). */
 static int no_destroy(const struct mobj *o)
 {
-	return o->kind != K_WEAK && (o->form == FORM_PLAIN_CALLBACKS || o->form == FORM_PLAIN_MAP);
+	return o->kind != K_WEAK && o->form == FORM_PLAIN_CALLBACKS;
 }
 
-/* An object without a hook of ours (a weak reference, a FORM_PLAIN_* container) is gone; the
- * references its slots held (map slots the runtime cleared without telling) go with it. */
+/* An object without a destroy of ours (a weak reference, a FORM_PLAIN_CALLBACKS container) is
+ * gone; references still in its slots (its clear drops them, so none normally) go with it. */
 static void weak_freed(struct gm *m, int id)
 {
 	struct mobj *o = &m->obj[id];
@@ -835,21 +808,8 @@ static void model_unref(struct gm *m, int id)
 	struct mobj *o = &m->obj[id];
 	if (o->cnt == 0)
 		fail("harness: dropping a reference to #%d that the model does not count", id);
-	if (--o->cnt == 0 && !o->immortal) {
+	if (--o->cnt == 0 && !o->immortal)
 		o->dying = 1;
-		/* a dying map-form container without destroy (no finalizer either) is torn down
-		 * within the release that runs now, and nobody is told of its map slots: the model
-		 * drops what they hold at once (its memory may be gone before any hook runs) */
-		if (!m->quarantined && no_destroy(o) && o->form == FORM_PLAIN_MAP) {
-			for (int k = 0; k < o->nslots; k++) {
-				int old = o->slot[k];
-				if (old >= 0) {
-					o->slot[k] = -1;
-					model_unref(m, old);
-				}
-			}
-		}
-	}
 }
 
 /* reg[r] = id, taking over an owned runtime reference to id (or empty); releases the old one. */
@@ -946,9 +906,7 @@ static int new_object(struct gm *m, unsigned kind, unsigned nslots, unsigned par
 					   : m->nnew % NFORMS_FINALIZER;
 	const rc_type *t = &types[form][kind];
 	/* map forms: every slot the map names must be inside the object (unused ones stay NULL) */
-	size_t size = form == FORM_CALLBACKS || form == FORM_PLAIN_CALLBACKS
-			      ? sizeof(struct fobj) + nslots * sizeof(rc_object *)
-			      : t->size;
+	size_t size = form == FORM_CALLBACKS ? sizeof(struct fobj) + nslots * sizeof(rc_object *) : t->size;
 	m->nnew++;
 	int must = must_collect(m);
 	size_t before = collections(m);
@@ -1223,10 +1181,8 @@ static void on_weak(rc_weakref *ref, void *arg)
 		fail("callback ran for weakref #%d, created without one", id);
 	if (w->cb_ran)
 		fail("callback of weakref #%d ran twice", id);
-	if (!m->obj[t].freed) {
-		forget_unseen_refs(m, t, 0); /* the target is dying: dying holders released it */
+	if (!m->obj[t].freed)
 		check_may_die(m, t, "weak callback (target)");
-	}
 	if (in_g(m, id) && in_g(m, t) && gc_tracked(m->obj[t].kind))
 		fail("callback ran for weakref #%d, which is itself garbage of the collection", id);
 	/* (w->cnt may be 0 here: "alive" is decided when the target dies, and the runtime holds the
@@ -1273,9 +1229,7 @@ static const uint16_t slot_offsets[MAX_SLOTS] = {
 #define MAP_TYPE(nm, fin) \
 	{ .name = nm "/map", .size = FULL_SIZE, .finalize = fin, .destroy = t_destroy, .ref_offsets = slot_offsets, \
 	  .nrefs = MAX_SLOTS }
-#define PLAIN_CB_TYPE(nm) { .name = nm "/no-destroy", .size = sizeof(struct fobj), .traverse = t_traverse, .clear = t_clear }
-#define PLAIN_MAP_TYPE(nm) \
-	{ .name = nm "/map/no-destroy", .size = FULL_SIZE, .ref_offsets = slot_offsets, .nrefs = MAX_SLOTS }
+#define PLAIN_CB_TYPE(nm) { .name = nm "/no-destroy", .size = FULL_SIZE, .traverse = t_traverse, .clear = t_clear }
 #define BOTH_TYPE(nm, fin) \
 	{ .name = nm "/map+traverse", .size = FULL_SIZE, .traverse = t_traverse, .clear = t_clear, .finalize = fin, \
 	  .destroy = t_destroy, .ref_offsets = slot_offsets, .nrefs = MAP_BOTH }
@@ -1307,7 +1261,6 @@ static rc_type types[NFORMS][NKINDS_NEW] = {
 		[K_ALLOCATOR] = BOTH_TYPE("fz.allocator", t_finalize),
 	},
 	[FORM_PLAIN_CALLBACKS] = { [K_CONT] = PLAIN_CB_TYPE("fz.container") },
-	[FORM_PLAIN_MAP] = { [K_CONT] = PLAIN_MAP_TYPE("fz.container") },
 };
 
 /* ============================================================================================ */

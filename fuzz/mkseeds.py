@@ -259,24 +259,28 @@ GRAPH = {
         drop r1
     """,
     "plain-cycle": """
-        # containers of the forms without destroy (the 4th and 5th objects made: graph_model.c
-        # FORM_PLAIN_*) in a cycle; on the default heap its garbage takes the collector's plain
-        # free path (mutant 53)
+        # containers of the form without destroy (every 4th object made: graph_model.c
+        # FORM_PLAIN_CALLBACKS) in cycles of their own; on the default heap their garbage takes
+        # the collector's plain free path (mutant 53)
         new r0 leaf
         new r1 leaf
         new r2 leaf
         new r3 container slots=2
-        new r4 container slots=2
-        store r3.0 r4
-        store r4.0 r3
-        drop r3
-        drop r4
-        collect
-        new r3 container slots=1
-        new r4 container slots=1
         store r3.0 r3
         drop r3
-        drop r4
+        collect
+        new r0 leaf
+        new r1 leaf
+        new r2 leaf
+        new r3 container slots=1
+        new r4 leaf
+        new r5 leaf
+        new r6 leaf
+        new r7 container slots=1
+        store r3.0 r7
+        store r7.0 r3
+        drop r3
+        drop r7
         collect
     """,
     "leaf": """
