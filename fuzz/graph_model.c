@@ -885,8 +885,25 @@ static int must_collect(struct gm *m)
 	return st.candidate_roots >= trigger;
 }
 
-static void check_collected(struct gm *m, int must, size_t before, const char *call)
+/* Before a safe point the program calls: whether an automatic collection may not run there
+ * (the trigger is never below the threshold, rc.h): -1 unknown (in a hook or a frame). */
+static int must_not_collect(struct gm *m)
 {
+	if (m->depth != 0 || m->hooks != 0)
+		return -1;
+	if (!m->gc_on)
+		return 1;
+	rc_heap_stats st;
+	rc_heap_get_stats(m->heap, &st);
+	return st.candidate_roots < m->threshold;
+}
+
+static void check_collected(struct gm *m, int must, int must_not, size_t before, const char *call)
+{
+	if (must_not == 1 && collections(m) != before)
+		fail("%s ran an automatic collection although the collector is off or the candidate roots are below "
+		     "the threshold %zu",
+			call, m->threshold);
 	if (must && collections(m) == before)
 		fail("%s ran no automatic collection although the candidate roots reached the trigger (threshold %zu, "
 		     "the previous collection examined at most %zu objects)",
@@ -908,12 +925,12 @@ static int new_object(struct gm *m, unsigned kind, unsigned nslots, unsigned par
 	/* map forms: every slot the map names must be inside the object (unused ones stay NULL) */
 	size_t size = form == FORM_CALLBACKS ? sizeof(struct fobj) + nslots * sizeof(rc_object *) : t->size;
 	m->nnew++;
-	int must = must_collect(m);
+	int must = must_collect(m), must_not = must_not_collect(m);
 	size_t before = collections(m);
 	frame_push(m, 0);
 	rc_object *p = rc_new_sized(m->heap, t, size);
 	frame_pop(m);
-	check_collected(m, must, before, "rc_new_sized");
+	check_collected(m, must, must_not, before, "rc_new_sized");
 	if (!p) {
 		if (m->alloc.failures == failures)
 			fail("rc_new_sized returned NULL although no allocation failed");
@@ -963,12 +980,12 @@ static int new_weak(struct gm *m, int target, unsigned cb)
 	rc_incref(m->obj[target].ptr);
 	m->obj[target].cnt++;
 	m->pinned = target;
-	int must = must_collect(m);
+	int must = must_collect(m), must_not = must_not_collect(m);
 	size_t before = collections(m);
 	frame_push(m, 0);
 	rc_weakref *w = rc_weakref_new(m->obj[target].ptr, cb ? on_weak : NULL, NULL);
 	frame_pop(m);
-	check_collected(m, must, before, "rc_weakref_new");
+	check_collected(m, must, must_not, before, "rc_weakref_new");
 	if (m->nobj >= MAX_OBJS)
 		fail("harness: object cap reached inside a frame");
 	int id = m->nobj;
@@ -1303,12 +1320,13 @@ static void check_all(struct gm *m)
 	if (st.collections != m->collections_seen)
 		fail("a collection ran outside rc_new*/rc_collect (%zu, expected %zu)", st.collections,
 			m->collections_seen);
-	size_t live = 0, weak = 0, refs = 0;
+	size_t live = 0, weak = 0, refs = 0, coll = 0;
 	for (int i = 0; i < m->nobj; i++) {
 		struct mobj *o = &m->obj[i];
 		if (o->freed)
 			continue;
 		live++;
+		coll += gc_tracked(o->kind);
 		if (o->dying)
 			fail("harness: #%d is marked dying with count %u", i, o->cnt);
 		uint32_t rc = rc_refcount(o->ptr);
@@ -1342,6 +1360,8 @@ static void check_all(struct gm *m)
 	}
 	if (st.live_objects != live)
 		fail("the runtime counts %zu live objects, the model %zu", st.live_objects, live);
+	if (st.live_collectable != coll)
+		fail("the runtime counts %zu live collectable objects, the model %zu", st.live_collectable, coll);
 	if (m->tracked ? st.total_refs != refs : st.total_refs != SIZE_MAX)
 		fail("the runtime counts %zu references, the model %zu%s", st.total_refs, refs,
 			m->tracked ? "" : " (an untracked heap must say SIZE_MAX)");
