@@ -4,11 +4,14 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void out_of_memory(void)
 {
@@ -59,4 +62,81 @@ char *util_display_path(const char *abs)
 			return util_xstrdup(abs + n + 1);
 	}
 	return util_xstrdup(abs);
+}
+
+const char *util_file_kind(unsigned mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+int util_read_file(const char *path, size_t max, const char *what, char **out, size_t *len, char *err,
+		   size_t errlen)
+{
+	*out = NULL;
+	*len = 0;
+	/* O_NONBLOCK: opening a FIFO without a writer would wait for one */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		const char *kind = util_file_kind(st.st_mode);
+		snprintf(err, errlen, "is %s: only regular files are read", kind);
+		close(fd);
+		return -1;
+	}
+	if ((unsigned long long)st.st_size > (unsigned long long)max) {
+		snprintf(err, errlen, "%lld bytes: larger than the limit of %zu bytes for %s", (long long)st.st_size,
+			 max, what);
+		close(fd);
+		return -1;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *buf = util_xrealloc(NULL, cap + 1);
+	for (;;) {
+		if (n == cap) {
+			if (cap > max) {
+				snprintf(err, errlen, "grew past the limit of %zu bytes for %s while read", max, what);
+				free(buf);
+				close(fd);
+				return -1;
+			}
+			cap = cap * 2 < max + 1 ? cap * 2 : max + 1;
+			buf = util_xrealloc(buf, cap + 1);
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "read error: %s", strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
 }

@@ -15,4 +15,18 @@ char *util_canonical_path(const char *p);
 /* An absolute path as printed: relative to the working directory when under it (a new string). */
 char *util_display_path(const char *abs);
 
+
+/*
+ * Reads the whole of a regular file into a new NUL-terminated buffer (*out, *len). Nothing but
+ * a regular file is read: a FIFO, a device or a socket is refused without blocking (opened with
+ * O_NONBLOCK, checked with fstat), and so is a file of more than max bytes (also one that grows
+ * past max while it is read: /dev/zero through a link is still a device). Returns 0, or -1 with
+ * a message in err (without the path: "not a regular file (a FIFO)", "1234567 bytes: larger than
+ * the limit of ..."). what names the file's role in the size message ("a model file").
+ */
+int util_read_file(const char *path, size_t max, const char *what, char **out, size_t *len, char *err,
+		   size_t errlen);
+/* "a FIFO", "a character device", ... for a mode that is not a regular file. */
+const char *util_file_kind(unsigned mode); /* st_mode */
+
 #endif

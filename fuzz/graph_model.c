@@ -30,6 +30,7 @@
 #include "graph_model.h"
 
 #include <rc/rc.h>
+#include "testhooks.h" /* rc__test_set_quarantine: the internal build is linked (rc_internal_dep) */
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +65,21 @@ enum op {
 	OP_IMMORTAL,  /* rc_make_immortal(reg[a]) */
 	NOPS
 };
+/*
+ * `chain N` (an OP_COLLECT record whose a byte is CHAIN_MAGIC; b gives N): N containers in a
+ * list, each holding the next, outside the model, then the head dropped. rc.h: destruction is
+ * iterative (a release inside a teardown is queued), so however long the chain the stack does
+ * not grow with it; a recursive teardown overflows it (mutant 52). Checked: every object of the
+ * chain is freed (live-object and per-type totals back to what they were).
+ */
+enum { CHAIN_MAGIC = 0xC4, CHAIN_UNIT = 1024 };
+static unsigned chain_length(unsigned b)
+{
+	return CHAIN_UNIT * (1 + b % 32); /* 1024 .. 32768: under ASan 16384 already overflow a
+					   * recursive teardown's stack (mutant 52); longer chains
+					   * only slowed the fuzzers down */
+}
+_Static_assert((int)NOPS == (int)GM_NOPS, "graph_model.h: GM_NOPS is the number of operations");
 
 enum kind {
 	K_LEAF,        /* no traverse */
@@ -82,12 +98,24 @@ enum form {
 	FORM_CALLBACKS, /* traverse + clear over every slot */
 	FORM_MAP,       /* reference-field map of all MAX_SLOTS slots, no traverse, no clear */
 	FORM_BOTH,      /* map of slots 0..MAP_BOTH-1, traverse + clear for the others */
+	/* Containers only: traverse + clear without destroy (and they have no finalizer), like
+	 * most user types, of one fixed size (rc_new_sized at the type's size: not a "sized"
+	 * class). On a pooled heap without TRACK_ALL and quarantine their garbage takes the
+	 * collector's plain free path, which the forms above never reach. No hook tells the model
+	 * they were freed: it infers it (settle, check_collection), and the heap's live-object and
+	 * per-type totals, checked after every record, say whether it is right. Their clear is a
+	 * hook, so the model sees every reference they drop. (A map form without destroy would
+	 * drop references nobody sees, at a moment the model cannot tell: dying and queued behind
+	 * a teardown, or already gone.) */
+	FORM_PLAIN_CALLBACKS,
 	NFORMS
 };
+enum { NFORMS_FINALIZER = FORM_PLAIN_CALLBACKS }; /* the forms of kinds with a finalizer */
 
 enum { MAP_BOTH = 2 };
 
-static const char *const form_names[NFORMS] = { "", " (map)", " (map+traverse)" };
+static const char *const heap_names[GM_NHEAPS] = { "checked", "default", "plain", "tracked-pooled" };
+static const char *const form_names[NFORMS] = { "", " (map)", " (map+traverse)", " (no destroy)" };
 
 static const char *const kind_names[NKINDS_NEW + 1] = {
 	"leaf", "container", "resurrect-self", "resurrect-other", "dropper", "allocator",
@@ -138,6 +166,7 @@ struct frame {
 	size_t collections; /* stats.collections at push */
 	int first_new;      /* objects created inside have ids >= first_new */
 	size_t destroyed;   /* gm.destroyed at push */
+	size_t collectable, allocated; /* stats.live_collectable and allocated_total at push */
 };
 
 #define G_GARBAGE 1u         /* unreachable from the roots at push */
@@ -157,6 +186,13 @@ struct gm {
 	int hooks;            /* hooks of the harness running (the runtime is inside a teardown) */
 	int pinned;           /* object the harness holds a temporary reference to (a root), or -1 */
 	int in_destroy;       /* inside rc_heap_destroy: report lines are expected */
+	int tracked;          /* the heap has RC_HEAP_TRACK_ALL (rc_heap_check, foreach, total_refs) */
+	int can_fail;         /* allocations go through the hooks and may be refused */
+	int quarantined;      /* freed objects stay readable for a while (RC_HEAP_QUARANTINE) */
+	/* automatic collection (rc.h, "Safe points"): enabled, the threshold, and a bound on the
+	 * objects the last collection examined (its trigger is max(threshold, examined / 4)) */
+	int gc_on;
+	size_t threshold, examined_bound;
 	size_t destroyed;     /* objects freed so far */
 	size_t collections_seen;
 	size_t fe_seen, fe_weak, fe_bad; /* rc_heap_foreach tallies */
@@ -229,7 +265,10 @@ static void format_record(char *buf, size_t n, const uint8_t *r)
 		snprintf(buf, n, "weakget r%u r%u%s", a % NREG, b % NREG, (c & 1) ? " keep" : "");
 		break;
 	case OP_COLLECT:
-		snprintf(buf, n, "collect");
+		if (a == CHAIN_MAGIC)
+			snprintf(buf, n, "chain %u", chain_length(b));
+		else
+			snprintf(buf, n, "collect");
 		break;
 	case OP_GC:
 		if (a % 3 == 0)
@@ -262,6 +301,8 @@ void gm_print_program(FILE *out, const uint8_t *prog, size_t size, size_t mark)
 		fprintf(out, "   # (%zu trailing byte(s) ignored)\n", size % GM_RECORD);
 }
 
+static int unreadable(const struct gm *m, int i);
+
 static void dump_graph(FILE *out, struct gm *m)
 {
 	fputs("-- registers:", out);
@@ -276,6 +317,8 @@ static void dump_graph(FILE *out, struct gm *m)
 		fprintf(out, "#%d %s%s (r%u)", i, kind_names[o->kind], form_names[o->form], o->born);
 		if (o->freed) {
 			fputs(" freed", out);
+		} else if (unreadable(m, i)) {
+			fprintf(out, " count %u/(not read: may be freed without a hook)", o->cnt);
 		} else {
 			fprintf(out, " count %u/%u", o->cnt, rc_refcount(o->ptr));
 		}
@@ -321,9 +364,10 @@ __attribute__((format(printf, 1, 2))) static _Noreturn void fail(const char *fmt
 			fprintf(stderr, "-- while running record %zu (frame depth %d)\n", m->pc, m->depth);
 		else
 			fprintf(stderr, "-- during teardown (every register dropped, then collect)\n");
-		fprintf(stderr, "-- config: fail_at=%zu%s gc_threshold=%zu%s; allocations %zu, refused %zu\n",
-			m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "", m->cfg->gc_threshold,
-			m->cfg->default_allocator ? " default-allocator" : "", m->alloc.calls, m->alloc.failures);
+		fprintf(stderr, "-- config: heap %s, fail_at=%zu%s gc_threshold=%zu%s; allocations %zu, refused %zu\n",
+			heap_names[m->cfg->heap_kind % GM_NHEAPS], m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "",
+			m->cfg->gc_threshold, m->cfg->default_allocator ? " default-allocator" : "", m->alloc.calls,
+			m->alloc.failures);
 		fprintf(stderr, "-- program (%zu records, => marks the one running):\n", m->nrec);
 		gm_print_program(stderr, m->prog, m->nrec * GM_RECORD, m->pc);
 		dump_graph(stderr, m);
@@ -471,12 +515,28 @@ static void check_may_die(struct gm *m, int id, const char *what)
 			kind_names[o->kind], o->cnt);
 }
 
+static int no_destroy(const struct mobj *o);
+
+/*
+ * Whether the memory of object i may already be gone although the model has not marked it
+ * freed: an object without a hook of ours (a weak reference, a FORM_PLAIN_CALLBACKS container)
+ * that is dying (no reference left) or garbage of the running collection, on a heap that
+ * returns freed memory at once (no quarantine; ASan poisons pooled memory). The model does not
+ * read it then; it learns its end in settle() or check_collection().
+ */
+static int unreadable(const struct gm *m, int i)
+{
+	const struct mobj *o = &m->obj[i];
+	return !m->quarantined && (o->kind == K_WEAK || no_destroy(o)) && (o->cnt == 0 || in_g(m, i) || m->in_destroy);
+}
+
 /* Inside a collection: every weak reference to garbage must already read as gone. */
 static void check_weak_to_garbage_cleared(struct gm *m, const char *when)
 {
 	for (int i = 0; i < m->frames[0].first_new; i++) {
 		const struct mobj *w = &m->obj[i];
-		if ((m->g[i] & G_WEAK_TO_GARBAGE) && !w->freed && rc_weakref_alive((rc_weakref *)w->ptr))
+		if ((m->g[i] & G_WEAK_TO_GARBAGE) && !w->freed && !unreadable(m, i) &&
+		    rc_weakref_alive((rc_weakref *)w->ptr))
 			fail("weakref #%d to garbage #%d still reads alive when %s", i, w->target, when);
 	}
 }
@@ -509,7 +569,7 @@ static void sync_map_clears(struct gm *m)
 
 	for (int i = 0; i < m->nobj; i++) {
 		struct mobj *o = &m->obj[i];
-		if (o->freed || o->kind == K_WEAK || !map_slots(o))
+		if (o->freed || o->kind == K_WEAK || !map_slots(o) || unreadable(m, i))
 			continue;
 		const struct fobj *f = (const struct fobj *)o->ptr;
 		int any = 0;
@@ -546,6 +606,8 @@ static void sync_map_clears(struct gm *m)
 /* ============================================================================================ */
 
 static void settle(struct gm *m);
+static int no_destroy(const struct mobj *o);
+static void weak_freed(struct gm *m, int id);
 
 static void frame_push(struct gm *m, int collect)
 {
@@ -553,7 +615,11 @@ static void frame_push(struct gm *m, int collect)
 		fail("harness: frames nested more than %d deep", MAX_DEPTH);
 	struct frame *f = &m->frames[m->depth];
 	f->collect = collect;
-	f->collections = collections(m);
+	rc_heap_stats st;
+	rc_heap_get_stats(m->heap, &st);
+	f->collections = st.collections;
+	f->collectable = st.live_collectable;
+	f->allocated = st.allocated_total;
 	f->first_new = m->nobj;
 	f->destroyed = m->destroyed;
 	f->has_g = 0;
@@ -580,7 +646,19 @@ static void frame_push(struct gm *m, int collect)
 /* After a collection of the outermost frame: its garbage is gone or resurrected. */
 static void check_collection(struct gm *m, const struct frame *f)
 {
+	int inferred = 0;
 	mark_reachable(m);
+	/* first the garbage without a destroy of ours (FORM_PLAIN_CALLBACKS): gone (its clear
+	 * released what it held; anything left in its slots goes with it) */
+	for (int i = 0; i < f->first_new; i++) {
+		const struct mobj *o = &m->obj[i];
+		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !o->gained && !m->mark[i] && no_destroy(o)) {
+			weak_freed(m, i); /* no destroy: the totals of the next check_all say if it was */
+			inferred = 1;
+		}
+	}
+	if (inferred && m->hooks == 0 && m->depth == 0)
+		settle(m);
 	for (int i = 0; i < f->first_new; i++) {
 		const struct mobj *o = &m->obj[i];
 		/* cnt == 0: queued for teardown (a collection run from a hook); settle() checks it.
@@ -596,7 +674,9 @@ static void check_collection(struct gm *m, const struct frame *f)
 		if (!(m->g[i] & G_WEAK_TO_GARBAGE))
 			continue;
 		w->cleared = 1; /* even when the target was resurrected */
-		if (w->freed)
+		/* dying and not settled yet (a collection run from a hook): without quarantine its
+		 * memory may be gone already */
+		if (w->freed || (!m->quarantined && w->cnt == 0))
 			continue;
 		if (rc_weakref_alive((rc_weakref *)w->ptr))
 			fail("weakref #%d to garbage #%d still reads alive after the collection", i, w->target);
@@ -618,6 +698,12 @@ static void frame_pop(struct gm *m)
 		     "callback of a running collection)");
 	if (collected && now != f->collections + 1)
 		fail("one call ran %zu collections", now - f->collections);
+	if (collected) {
+		/* it examined at most what was collectable, and what its finalizers made */
+		rc_heap_stats st;
+		rc_heap_get_stats(m->heap, &st);
+		m->examined_bound = f->collectable + (st.allocated_total - f->allocated);
+	}
 	m->collections_seen = now;
 	/* settle while the frame's garbage is still known (weakrefs freed by it are garbage) */
 	if (m->hooks == 0 && m->depth == 1)
@@ -633,9 +719,24 @@ static void frame_pop(struct gm *m)
 
 static void target_died(struct gm *m, int t);
 
+/* An object of the harness whose type has no destroy (FORM_PLAIN_*). */
+static int no_destroy(const struct mobj *o)
+{
+	return o->kind != K_WEAK && o->form == FORM_PLAIN_CALLBACKS;
+}
+
+/* An object without a destroy of ours (a weak reference, a FORM_PLAIN_CALLBACKS container) is
+ * gone; references still in its slots (its clear drops them, so none normally) go with it. */
 static void weak_freed(struct gm *m, int id)
 {
 	struct mobj *o = &m->obj[id];
+	for (int k = 0; o->kind != K_WEAK && k < o->nslots; k++) {
+		int old = o->slot[k];
+		if (old >= 0) {
+			o->slot[k] = -1;
+			model_unref(m, old);
+		}
+	}
 	o->freed = 1;
 	o->ptr = NULL;
 	o->dying = 0;
@@ -652,14 +753,18 @@ static void weak_freed(struct gm *m, int id)
 static void settle(struct gm *m)
 {
 	sync_map_clears(m);
-	for (int i = 0; i < m->nobj; i++) {
-		const struct mobj *o = &m->obj[i];
-		if (o->freed || !o->dying || o->cnt != 0)
-			continue;
-		if (o->kind != K_WEAK)
-			fail("#%d (%s): the last reference was released but the object was not destroyed", i,
-				kind_names[o->kind]);
-		weak_freed(m, i);
+	for (int again = 1; again;) { /* an object inferred freed may leave others dying */
+		again = 0;
+		for (int i = 0; i < m->nobj; i++) {
+			const struct mobj *o = &m->obj[i];
+			if (o->freed || !o->dying || o->cnt != 0)
+				continue;
+			if (o->kind != K_WEAK && !no_destroy(o))
+				fail("#%d (%s): the last reference was released but the object was not destroyed", i,
+					kind_names[o->kind]);
+			weak_freed(m, i);
+			again = 1;
+		}
 	}
 }
 
@@ -762,6 +867,49 @@ static int kind_of_type(const rc_type *t)
 	return (int)((t - first) % NKINDS_NEW);
 }
 
+/*
+ * Whether the safe point about to run (rc_new*, rc_weakref_new, called by the program itself:
+ * no collection or teardown running) must collect: the collector is on and the candidate roots
+ * have reached the trigger, max(threshold, examined / 4), of which the model knows an upper
+ * bound (examined_bound / 4 + 1 > examined / 4). The caller checks a collection ran.
+ */
+static int must_collect(struct gm *m)
+{
+	if (m->depth != 0 || m->hooks != 0 || !m->gc_on)
+		return 0;
+	rc_heap_stats st;
+	rc_heap_get_stats(m->heap, &st);
+	size_t trigger = m->threshold, e = m->examined_bound / 4 + 1;
+	if (m->examined_bound && e > trigger)
+		trigger = e;
+	return st.candidate_roots >= trigger;
+}
+
+/* Before a safe point the program calls: whether an automatic collection may not run there
+ * (the trigger is never below the threshold, rc.h): -1 unknown (in a hook or a frame). */
+static int must_not_collect(struct gm *m)
+{
+	if (m->depth != 0 || m->hooks != 0)
+		return -1;
+	if (!m->gc_on)
+		return 1;
+	rc_heap_stats st;
+	rc_heap_get_stats(m->heap, &st);
+	return st.candidate_roots < m->threshold;
+}
+
+static void check_collected(struct gm *m, int must, int must_not, size_t before, const char *call)
+{
+	if (must_not == 1 && collections(m) != before)
+		fail("%s ran an automatic collection although the collector is off or the candidate roots are below "
+		     "the threshold %zu",
+			call, m->threshold);
+	if (must && collections(m) == before)
+		fail("%s ran no automatic collection although the candidate roots reached the trigger (threshold %zu, "
+		     "the previous collection examined at most %zu objects)",
+			call, m->threshold, m->examined_bound);
+}
+
 /* A new object; the caller owns its one reference and must reg_put/slot_put it at once.
  * Returns -1 when the runtime is out of memory (or the object cap is reached). */
 static int new_object(struct gm *m, unsigned kind, unsigned nslots, unsigned param, unsigned flag)
@@ -770,14 +918,19 @@ static int new_object(struct gm *m, unsigned kind, unsigned nslots, unsigned par
 	if (m->nobj >= MAX_OBJS - MAX_DEPTH + m->depth)
 		return -1;
 	size_t failures = m->alloc.failures;
-	unsigned form = collectable(kind) ? m->nnew % NFORMS : FORM_CALLBACKS;
+	unsigned form = !collectable(kind) ? FORM_CALLBACKS
+		       : kind == K_CONT    ? m->nnew % NFORMS
+					   : m->nnew % NFORMS_FINALIZER;
 	const rc_type *t = &types[form][kind];
 	/* map forms: every slot the map names must be inside the object (unused ones stay NULL) */
 	size_t size = form == FORM_CALLBACKS ? sizeof(struct fobj) + nslots * sizeof(rc_object *) : t->size;
 	m->nnew++;
+	int must = must_collect(m), must_not = must_not_collect(m);
+	size_t before = collections(m);
 	frame_push(m, 0);
 	rc_object *p = rc_new_sized(m->heap, t, size);
 	frame_pop(m);
+	check_collected(m, must, must_not, before, "rc_new_sized");
 	if (!p) {
 		if (m->alloc.failures == failures)
 			fail("rc_new_sized returned NULL although no allocation failed");
@@ -827,9 +980,12 @@ static int new_weak(struct gm *m, int target, unsigned cb)
 	rc_incref(m->obj[target].ptr);
 	m->obj[target].cnt++;
 	m->pinned = target;
+	int must = must_collect(m), must_not = must_not_collect(m);
+	size_t before = collections(m);
 	frame_push(m, 0);
 	rc_weakref *w = rc_weakref_new(m->obj[target].ptr, cb ? on_weak : NULL, NULL);
 	frame_pop(m);
+	check_collected(m, must, must_not, before, "rc_weakref_new");
 	if (m->nobj >= MAX_OBJS)
 		fail("harness: object cap reached inside a frame");
 	int id = m->nobj;
@@ -900,7 +1056,7 @@ static void target_died(struct gm *m, int t)
 		if (w->kind != K_WEAK || w->target != t || w->cleared)
 			continue;
 		w->cleared = 1;
-		if (w->freed)
+		if (w->freed || unreadable(m, i))
 			continue;
 		if (rc_weakref_alive((rc_weakref *)w->ptr))
 			fail("weakref #%d still reads alive after its target #%d was destroyed", i, t);
@@ -1090,6 +1246,7 @@ static const uint16_t slot_offsets[MAX_SLOTS] = {
 #define MAP_TYPE(nm, fin) \
 	{ .name = nm "/map", .size = FULL_SIZE, .finalize = fin, .destroy = t_destroy, .ref_offsets = slot_offsets, \
 	  .nrefs = MAX_SLOTS }
+#define PLAIN_CB_TYPE(nm) { .name = nm "/no-destroy", .size = FULL_SIZE, .traverse = t_traverse, .clear = t_clear }
 #define BOTH_TYPE(nm, fin) \
 	{ .name = nm "/map+traverse", .size = FULL_SIZE, .traverse = t_traverse, .clear = t_clear, .finalize = fin, \
 	  .destroy = t_destroy, .ref_offsets = slot_offsets, .nrefs = MAP_BOTH }
@@ -1120,6 +1277,7 @@ static rc_type types[NFORMS][NKINDS_NEW] = {
 		[K_DROPPER] = BOTH_TYPE("fz.dropper", t_finalize),
 		[K_ALLOCATOR] = BOTH_TYPE("fz.allocator", t_finalize),
 	},
+	[FORM_PLAIN_CALLBACKS] = { [K_CONT] = PLAIN_CB_TYPE("fz.container") },
 };
 
 /* ============================================================================================ */
@@ -1152,20 +1310,23 @@ static void check_all(struct gm *m)
 {
 	if (m->depth != 0)
 		fail("harness: frame left open");
-	long problems = rc_heap_check(m->heap, stderr);
-	if (problems != 0)
+	long problems = rc_heap_check(m->heap, m->tracked ? stderr : NULL);
+	if (m->tracked && problems != 0)
 		fail("rc_heap_check found %ld problem(s) (listed above)", problems);
+	if (!m->tracked && problems != RC_ENOTRACK)
+		fail("rc_heap_check on a heap without RC_HEAP_TRACK_ALL returned %ld, not RC_ENOTRACK", problems);
 	rc_heap_stats st;
 	rc_heap_get_stats(m->heap, &st);
 	if (st.collections != m->collections_seen)
 		fail("a collection ran outside rc_new*/rc_collect (%zu, expected %zu)", st.collections,
 			m->collections_seen);
-	size_t live = 0, weak = 0, refs = 0;
+	size_t live = 0, weak = 0, refs = 0, coll = 0;
 	for (int i = 0; i < m->nobj; i++) {
 		struct mobj *o = &m->obj[i];
 		if (o->freed)
 			continue;
 		live++;
+		coll += gc_tracked(o->kind);
 		if (o->dying)
 			fail("harness: #%d is marked dying with count %u", i, o->cnt);
 		uint32_t rc = rc_refcount(o->ptr);
@@ -1199,15 +1360,23 @@ static void check_all(struct gm *m)
 	}
 	if (st.live_objects != live)
 		fail("the runtime counts %zu live objects, the model %zu", st.live_objects, live);
-	if (st.total_refs != SIZE_MAX && st.total_refs != refs)
-		fail("the runtime counts %zu references, the model %zu", st.total_refs, refs);
+	if (st.live_collectable != coll)
+		fail("the runtime counts %zu live collectable objects, the model %zu", st.live_collectable, coll);
+	if (m->tracked ? st.total_refs != refs : st.total_refs != SIZE_MAX)
+		fail("the runtime counts %zu references, the model %zu%s", st.total_refs, refs,
+			m->tracked ? "" : " (an untracked heap must say SIZE_MAX)");
 	m->fe_seen = m->fe_weak = m->fe_bad = 0;
 	int err = rc_heap_foreach(m->heap, foreach_cb, m);
-	if (err)
+	if (!m->tracked) {
+		if (err != RC_ENOTRACK || m->fe_seen)
+			fail("rc_heap_foreach on a heap without RC_HEAP_TRACK_ALL: %s, %zu objects visited",
+				rc_strerror(err), m->fe_seen);
+	} else if (err) {
 		fail("rc_heap_foreach: %s", rc_strerror(err));
-	if (m->fe_seen != live || m->fe_weak != weak || m->fe_bad)
+	} else if (m->fe_seen != live || m->fe_weak != weak || m->fe_bad) {
 		fail("rc_heap_foreach visited %zu objects (%zu weakrefs, %zu unknown), the model has %zu (%zu)",
 			m->fe_seen, m->fe_weak, m->fe_bad, live, weak);
+	}
 	/* per-type counts */
 	size_t per_kind[NKINDS_NEW] = {0};
 	for (int i = 0; i < m->nobj; i++) {
@@ -1232,6 +1401,43 @@ static void check_all(struct gm *m)
 /* ============================================================================================ */
 /* Running a program                                                                             */
 /* ============================================================================================ */
+
+struct chain_obj {
+	rc_object base;
+	rc_object *next;
+};
+static const uint16_t chain_offsets[1] = { offsetof(struct chain_obj, next) };
+static const rc_type chain_type = { .name = "fz.chain", .size = sizeof(struct chain_obj),
+				    .ref_offsets = chain_offsets, .nrefs = 1 };
+
+static void run_chain(struct gm *m, unsigned n)
+{
+	rc_heap_stats st0, st;
+	rc_heap_get_stats(m->heap, &st0);
+	/* no safe point may collect meanwhile: the model knows nothing of these objects */
+	rc_gc_disable(m->heap);
+	rc_object *head = NULL;
+	unsigned made = 0;
+	for (; made < n; made++) {
+		struct chain_obj *c = (struct chain_obj *)rc_new(m->heap, &chain_type);
+		if (!c)
+			break; /* failalloc: the chain is shorter */
+		c->next = head; /* takes over the reference to the rest */
+		head = &c->base;
+	}
+	if (m->gc_on)
+		rc_gc_enable(m->heap);
+	rc_heap_get_stats(m->heap, &st);
+	if (rc_heap_count_type(m->heap, &chain_type) != made || st.live_objects != st0.live_objects + made)
+		fail("chain: %u objects made, the heap counts %zu of the type and %zu more live objects", made,
+			rc_heap_count_type(m->heap, &chain_type), st.live_objects - st0.live_objects);
+	if (head)
+		rc_decref(head); /* the whole chain goes, iteratively */
+	rc_heap_get_stats(m->heap, &st);
+	if (rc_heap_count_type(m->heap, &chain_type) != 0 || st.live_objects != st0.live_objects)
+		fail("chain of %u: %zu left after dropping its head (%zu live objects, %zu before)", made,
+			rc_heap_count_type(m->heap, &chain_type), st.live_objects, st0.live_objects);
+}
 
 static void run_record(struct gm *m, const uint8_t *r)
 {
@@ -1315,6 +1521,10 @@ static void run_record(struct gm *m, const uint8_t *r)
 		break;
 	}
 	case OP_COLLECT: {
+		if (a == CHAIN_MAGIC) {
+			run_chain(m, chain_length(b));
+			break;
+		}
 		size_t before = m->destroyed, coll = collections(m);
 		frame_push(m, 1);
 		long n = rc_collect(m->heap);
@@ -1333,19 +1543,23 @@ static void run_record(struct gm *m, const uint8_t *r)
 			int err = rc_gc_set_threshold(m->heap, 1 + (size_t)b);
 			if (err || rc_gc_get_threshold(m->heap) != 1 + (size_t)b)
 				fail("rc_gc_set_threshold(%u): %d, now %zu", 1 + b, err, rc_gc_get_threshold(m->heap));
+			m->threshold = 1 + (size_t)b;
+			m->examined_bound = 0; /* rc.h: the new threshold is the trigger */
 		} else if (a % 3 == 1) {
 			rc_gc_disable(m->heap);
+			m->gc_on = 0;
 			if (rc_gc_is_enabled(m->heap))
 				fail("rc_gc_disable left the collector enabled");
 		} else {
 			rc_gc_enable(m->heap);
+			m->gc_on = 1;
 			if (!rc_gc_is_enabled(m->heap))
 				fail("rc_gc_enable left the collector disabled");
 		}
 		break;
 	case OP_FAILALLOC:
-		if (m->cfg->default_allocator)
-			break; /* no hooks: nothing to fail */
+		if (!m->can_fail)
+			break; /* no hooks, or an untracked heap: nothing to fail */
 		m->alloc.fail_at = m->alloc.calls + 1 + b;
 		m->alloc.persist = 0;
 		break;
@@ -1411,7 +1625,7 @@ static void teardown(struct gm *m)
 	/* rc.h: destroy "runs once, after clear, just before the memory is freed" - immortal objects
 	 * included, whose memory rc_heap_destroy returns */
 	for (int i = 0; i < m->nobj; i++) {
-		if (!m->obj[i].freed && m->obj[i].kind != K_WEAK)
+		if (!m->obj[i].freed && m->obj[i].kind != K_WEAK && !no_destroy(&m->obj[i]))
 			fail("#%d (%s%s): rc_heap_destroy returned its memory without calling destroy", i,
 				m->obj[i].immortal ? "immortal " : "", kind_names[m->obj[i].kind]);
 	}
@@ -1433,9 +1647,6 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 	for (int r = 0; r < NREG; r++)
 		m->reg[r] = -1;
 	m->pinned = -1;
-	m->alloc.fail_at = cfg->fail_at;
-	m->alloc.persist = cfg->fail_persist;
-
 	rc_allocator al = {fz_alloc, fz_free, &m->alloc};
 	rc_heap_options opt = {
 		.flags = RC_HEAP_TRACK_ALL | RC_HEAP_QUARANTINE,
@@ -1444,7 +1655,22 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 		.report_ctx = m,
 		.gc_threshold = cfg->gc_threshold,
 	};
-	int err = rc_heap_new(&m->heap, &opt);
+	unsigned kind = cfg->heap_kind % GM_NHEAPS;
+	if (kind == GM_HEAP_DEFAULT || kind == GM_HEAP_PLAIN)
+		opt.flags = 0;
+	if (kind == GM_HEAP_TRACKED_POOLED)
+		opt.flags = RC_HEAP_TRACK_ALL;
+	if (kind == GM_HEAP_DEFAULT || kind == GM_HEAP_TRACKED_POOLED)
+		opt.allocator = NULL;
+	if (kind == GM_HEAP_PLAIN)
+		opt.allocator = &al;
+	m->tracked = (opt.flags & RC_HEAP_TRACK_ALL) != 0;
+	m->can_fail = opt.allocator && kind == GM_HEAP_CHECKED;
+	m->alloc.fail_at = m->can_fail ? cfg->fail_at : 0;
+	m->alloc.persist = cfg->fail_persist;
+	/* the default heap exactly as users make it, unless the program sets a threshold */
+	int err = kind == GM_HEAP_DEFAULT && !cfg->gc_threshold ? rc_heap_new(&m->heap, NULL)
+								 : rc_heap_new(&m->heap, &opt);
 	if (err) {
 		if (err != RC_ENOMEM || m->alloc.failures == 0)
 			fail("rc_heap_new failed: %s", rc_strerror(err));
@@ -1453,6 +1679,13 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 		cur = NULL;
 		return;
 	}
+	/* a heap without RC_HEAP_QUARANTINE frees as in the release builds users ship (a debug
+	 * build of the runtime quarantines every heap: the plain free paths would never run) */
+	if (!(opt.flags & RC_HEAP_QUARANTINE) || kind == GM_HEAP_DEFAULT)
+		rc__test_set_quarantine(m->heap, false);
+	m->quarantined = kind == GM_HEAP_CHECKED;
+	m->gc_on = 1;
+	m->threshold = rc_gc_get_threshold(m->heap);
 	m->collections_seen = collections(m);
 	if (rc_header_size(&types[0][K_LEAF]) != 16 || rc_header_size(&types[0][K_CONT]) != 24 ||
 	    rc_header_size(&types[FORM_MAP][K_CONT]) != 24 || rc_header_size(&types[FORM_BOTH][K_CONT]) != 24)

@@ -15,10 +15,35 @@
 
 enum {
 	GM_RECORD = 4,      /* bytes per operation record: op, a, b, c */
+	GM_NOPS = 12,       /* the op of a record is its first byte % GM_NOPS */
 	GM_MAX_RECORDS = 512, /* longer programs are truncated (bounds the run time of one input) */
 };
 
+/*
+ * The kinds of heap a program runs on (docs/fuzzing.md, "Heap kinds"): what users can create,
+ * so that every free path of the runtime runs under the oracle, not only the checked one.
+ *   GM_HEAP_CHECKED         RC_HEAP_TRACK_ALL | RC_HEAP_QUARANTINE, the harness's allocator hooks
+ *                           (counted, failures on request): every check of the oracle
+ *   GM_HEAP_DEFAULT         rc_heap_new(&h, NULL), what users get: untracked, no quarantine,
+ *                           malloc and the per-heap small-object pool (the plain fast free path)
+ *   GM_HEAP_PLAIN           untracked, no quarantine, the harness's hooks (counted, no failures:
+ *                           an untracked heap may leak a cycle when a candidate root cannot be
+ *                           recorded, rc.h)
+ *   GM_HEAP_TRACKED_POOLED  RC_HEAP_TRACK_ALL, the runtime's allocator and pool, no quarantine
+ * Untracked heaps have no rc_heap_check, rc_heap_foreach or total_refs (rc.h: RC_ENOTRACK,
+ * SIZE_MAX): the oracle checks that they say so, and checks the rest (counts, slots, live-object
+ * and per-type totals, weak references, hooks, collections, teardown).
+ */
+enum {
+	GM_HEAP_CHECKED,
+	GM_HEAP_DEFAULT,
+	GM_HEAP_PLAIN,
+	GM_HEAP_TRACKED_POOLED,
+	GM_NHEAPS
+};
+
 struct gm_config {
+	unsigned heap_kind;  /* GM_HEAP_* */
 	/* Allocation failure injection: 0 = none; N = the Nth allocation of the run fails
 	 * (heap creation included). */
 	size_t fail_at;

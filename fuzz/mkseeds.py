@@ -19,8 +19,13 @@ each one does and docs/fuzzing.md describes them. Syntax, one record per line (#
     weak rD rT [cb|cb-collect]                  weakget rD rW [keep]
     collect             gc threshold N | gc disable | gc enable      failalloc N
     immortal rA         rc_make_immortal
+    chain N             N containers in a list outside the model, the head dropped (N: 1024..32768,
+                        a multiple of 1024): destruction must not recurse
     raw XX XX XX XX     any record, in hex
-graph_alloc inputs start with a header line:  header fail=N [persist] [default-allocator] [threshold=T]
+    heap KIND           before the first record: the heap the program runs on (checked, the
+                        default; default, plain, tracked-pooled: graph_model.h), written as
+                        12 * kind added to the first record's op byte
+graph_alloc inputs start with a header line:  header fail=N [persist] [default-allocator] [threshold=T] [heap=KIND]
 """
 import os
 import re
@@ -31,6 +36,7 @@ KINDS = ["leaf", "container", "resurrect-self", "resurrect-other", "dropper", "a
 COLLECTABLE = {"container", "resurrect-self", "resurrect-other", "dropper", "allocator"}
 NREG = 16
 SLOT_MOD = 12
+HEAPS = ["checked", "default", "plain", "tracked-pooled"]
 
 
 class SyntaxErr(Exception):
@@ -73,14 +79,16 @@ def encode_line(line):
                 persist |= 2
             elif a.startswith("threshold="):
                 thr = int(a[10:])
+            elif a.startswith("heap=") and a[5:] in HEAPS:
+                persist |= HEAPS.index(a[5:]) << 2
             else:
                 raise SyntaxErr("bad header field %r" % a)
         if not 1 <= fail <= 65536 or not 0 <= thr <= 255:
             raise SyntaxErr("header: fail is 1..65536, threshold 0..255")
         return bytes([(fail - 1) & 0xFF, (fail - 1) >> 8, persist, thr])
-    if op not in OPS:
+    if op not in OPS and op != "chain":
         raise SyntaxErr("unknown operation %r" % op)
-    code = OPS.index(op)
+    code = OPS.index(op) if op in OPS else OPS.index("collect")
     if op == "new":
         d = reg(args[0])
         kind = args[1]
@@ -126,6 +134,11 @@ def encode_line(line):
         return bytes([code, d, w, keep])
     if op == "collect":
         return bytes([code, 0, 0, 0])
+    if op == "chain":
+        n = int(args[0])
+        if n % 1024 or not 1024 <= n <= 32768:
+            raise SyntaxErr("chain N: N is a multiple of 1024, 1024..32768")
+        return bytes([OPS.index("collect"), 0xC4, n // 1024 - 1, 0])
     if op == "gc":
         if args[0] == "threshold":
             n = int(args[1])
@@ -145,12 +158,22 @@ def encode_line(line):
 
 def encode(text):
     out = bytearray()
+    heap = 0
     for no, line in enumerate(text.splitlines(), 1):
+        words = line.split("#", 1)[0].split()
+        if words[:1] == ["heap"]:
+            if len(words) != 2 or words[1] not in HEAPS or out:
+                raise SystemExit("mkseeds: line %d: heap KIND (%s) comes before the first record" %
+                                 (no, ", ".join(HEAPS)))
+            heap = HEAPS.index(words[1])
+            continue
         try:
             rec = encode_line(line)
         except (SyntaxErr, IndexError, ValueError, KeyError) as e:
             raise SystemExit("mkseeds: line %d: %s: %s" % (no, line.strip(), e))
         if rec is not None:
+            if not out and heap:
+                rec = bytes([rec[0] % len(OPS) + len(OPS) * heap]) + rec[1:]
             out += rec
     return bytes(out)
 
@@ -179,7 +202,7 @@ def decode_record(r):
     if op == "weakget":
         return "weakget r%d r%d%s" % (a % NREG, b % NREG, " keep" if c & 1 else "")
     if op == "collect":
-        return "collect"
+        return "chain %d" % (1024 * (1 + b % 32)) if a == 0xC4 else "collect"
     if op == "gc":
         return ["gc threshold %d" % (1 + b), "gc disable", "gc enable"][a % 3]
     if op == "immortal":
@@ -193,9 +216,12 @@ def decode(data, alloc=False):
         if len(data) < 4:
             return "# (shorter than the header: the target ignores it)\n"
         h = data[:4]
-        lines.append("header fail=%d%s%s threshold=%d" % (1 + (h[0] | h[1] << 8), " persist" if h[2] & 1 else "",
-                                                         " default-allocator" if h[2] & 2 else "", h[3]))
+        lines.append("header fail=%d%s%s threshold=%d%s" % (1 + (h[0] | h[1] << 8), " persist" if h[2] & 1 else "",
+                                                           " default-allocator" if h[2] & 2 else "", h[3],
+                                                           " heap=" + HEAPS[(h[2] >> 2) % 4] if (h[2] >> 2) % 4 else ""))
         data = data[4:]
+    elif len(data) >= 4 and (data[0] // len(OPS)) % len(HEAPS):
+        lines.append("heap %s" % HEAPS[(data[0] // len(OPS)) % len(HEAPS)])
     for i in range(0, len(data) - len(data) % 4, 4):
         r = data[i:i + 4]
         lines.append("%-40s # %4d: %s" % (decode_record(r), i // 4, " ".join("%02x" % x for x in r)))
@@ -209,6 +235,54 @@ def decode(data, alloc=False):
 # ------------------------------------------------------------------------------------------------
 
 GRAPH = {
+    "long-chain": """
+        # a list of 32768 containers torn down from its head: iterative destruction (mutant 52)
+        new r0 container slots=1
+        chain 32768
+        drop r0
+        chain 1024
+    """,
+    "plain-map-holder-dies": """
+        # the fifth object, a map-form container without destroy, dies by counting and its
+        # teardown releases the leaf it holds, telling nobody: the leaf's destroy must find
+        # the model agreeing (a false report of the first harness with heap kinds, libFuzzer)
+        new r0 container slots=1
+        new r1 container slots=1
+        store r1.0 r0
+        new r0 container slots=1
+        store r0.0 r1
+        clear r1.0
+        new r0 leaf
+        new r1 container slots=1
+        store r1.0 r0
+        drop r0
+        drop r1
+    """,
+    "plain-cycle": """
+        # containers of the form without destroy (every 4th object made: graph_model.c
+        # FORM_PLAIN_CALLBACKS) in cycles of their own; on the default heap their garbage takes
+        # the collector's plain free path (mutant 53)
+        new r0 leaf
+        new r1 leaf
+        new r2 leaf
+        new r3 container slots=2
+        store r3.0 r3
+        drop r3
+        collect
+        new r0 leaf
+        new r1 leaf
+        new r2 leaf
+        new r3 container slots=1
+        new r4 leaf
+        new r5 leaf
+        new r6 leaf
+        new r7 container slots=1
+        store r3.0 r7
+        store r7.0 r3
+        drop r3
+        drop r7
+        collect
+    """,
     "leaf": """
         new r0 leaf
         dup r1 r0
@@ -716,6 +790,7 @@ REPRO_GRAPH = {
 # Dictionary entries: one whole record per operation shape, so that libFuzzer and AFL++ insert
 # well-formed records (written as fuzz/<target>.dict).
 DICT_LINES = """
+    chain 16384
     new r0 leaf
     new r1 container slots=2
     new r2 resurrect-self slots=1 param=3
@@ -773,11 +848,19 @@ def dictionary(alloc):
     return "\n".join(out) + "\n"
 
 
+# seeds not repeated on every heap (slow: a chain of 32768 objects takes 25 ms under ASan)
+ONE_HEAP = {"long-chain"}
+
+
 def write_seeds(check):
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     bad = 0
-    for target, prefix, seeds in (("graph", "seed-", GRAPH), ("graph_alloc", "seed-", ALLOC),
-                                  ("graph", "repro-", REPRO_GRAPH)):
+    # every graph seed also on the heaps users get (graph_model.h): the corpus replay runs the
+    # runtime's untracked and pooled free paths under the oracle
+    on_heaps = {"%s-%s" % (h, name): "heap %s\n%s" % (h, text) for h in HEAPS[1:] for name, text in GRAPH.items()
+                if name not in ONE_HEAP}
+    for target, prefix, seeds in (("graph", "seed-", GRAPH), ("graph", "seed-", on_heaps),
+                                  ("graph_alloc", "seed-", ALLOC), ("graph", "repro-", REPRO_GRAPH)):
         d = os.path.join(top, "corpus", target)
         os.makedirs(d, exist_ok=True)
         for name, text in seeds.items():

@@ -10,6 +10,7 @@
 #include "report/diag.h"
 #include "engine/engine.h"
 #include "frontend/frontend.h"
+#include "frontend/pyheaders.h"
 #include "models/model.h"
 #include "util.h"
 #include "version.h"
@@ -17,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -55,6 +57,8 @@ static const char usage_text[] =
 	"                     check, an acquisition and its variable; by default the shortest of\n"
 	"                     its paths is shown with their number)\n"
 	"  --max-states N     exploration budget per function (default 20000)\n"
+	"  --file-timeout S   report a file taking more than S seconds as not analysed and go on\n"
+	"                     (default 300; 0: no limit)\n"
 	"  --baseline FILE    report only findings not in FILE, an earlier report written with\n"
 	"                     --format=json (or sarif): line numbers are not compared\n"
 	"  -q, --quiet        no progress line and no summary line on stderr\n"
@@ -70,7 +74,13 @@ static const char usage_text[] =
 	"\n"
 	"On a terminal, stderr shows progress; every run ends with a summary line on stderr.\n"
 	"\n"
-	"exit status: 0 no findings (none new with --baseline), 1 findings, 2 usage or input error\n";
+	"exit status: 0 no findings (none new with --baseline), 1 findings, 2 usage or input error, or\n"
+	"something not analysed (each named on stderr; every other file is still reported)\n";
+
+/* Seconds a file may take (parse, lowering, analysis) before it is reported as not analysed:
+ * far above what a real file takes (the largest of 21 real trees: under 10 s, ASan included),
+ * well below a CI job's limit. */
+#define FILE_TIMEOUT_DEFAULT 300
 
 struct options {
 	const char *build_dir;
@@ -84,6 +94,7 @@ struct options {
 	int min_severity;
 	int show_guesses;
 	unsigned max_states;
+	double file_timeout; /* seconds, 0: none */
 	const char *python_include;
 	const char *baseline;
 	int quiet;
@@ -138,6 +149,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof *o);
 	long nc = sysconf(_SC_NPROCESSORS_ONLN);
 	o->jobs = nc > 0 ? (int)nc : 1;
+	o->file_timeout = FILE_TIMEOUT_DEFAULT;
 	o->models = calloc((size_t)argc + 1, sizeof *o->models);
 	o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
 	if (!o->models || !o->paths)
@@ -225,6 +237,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (!(v = opt_value(argc, argv, &i, "--max-states")) || parse_uint(v, &o->max_states) < 0 ||
 			    o->max_states == 0)
 				return usage_error("--max-states needs a positive number, not '%s'", v ? v : "");
+		} else if (is_opt(a, "--file-timeout")) {
+			unsigned t;
+			if (!(v = opt_value(argc, argv, &i, "--file-timeout")) || parse_uint(v, &t) < 0)
+				return usage_error("--file-timeout needs a number of seconds (0: no limit), not '%s'",
+						   v ? v : "");
+			o->file_timeout = t;
 		} else if (is_opt(a, "--python-include")) {
 			if (!(v = opt_value(argc, argv, &i, "--python-include")) || !*v)
 				return usage_error("%s needs a directory (or 'none')", "--python-include");
@@ -334,20 +352,31 @@ static void appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 		*len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
 }
 
-/* One line (scripts parse it): "rccheck: 12 files (1 failed to parse), 340 functions,
- * 7 findings (rc-leak 4, rc-unchecked-null 3), 5 in baseline not shown, 2.41 s". */
+/* One line (scripts parse it): "rccheck: 12 files (1 failed to parse, 1 not analysed),
+ * 340 functions (1 not analysed), 7 findings (rc-leak 4, rc-unchecked-null 3), 5 in baseline
+ * not shown, 2 input errors, 2.41 s"; the parts in parentheses and the counts of baseline and
+ * input errors only when they are not zero. */
 static void print_summary(const struct diag_run *run, FILE *err)
 {
 	char line[4096];
 	size_t len = 0;
-	size_t nfailed = diag_count_failed(run), nfind = diag_count_findings(run);
-	size_t nfn = diag_count_functions(run);
+	struct diag_totals t;
+	diag_totals(run, &t);
+	size_t nfailed = t.failed, nfind = t.findings, nfn = t.functions;
 	size_t *by_id = util_xcalloc(engine_ncheck ? engine_ncheck : 1, sizeof *by_id);
 	diag_count_by_id(run, by_id);
+	size_t nskipped = t.not_analysed, nfn_skipped = t.functions_not_analysed;
 	appendf(line, sizeof line, &len, "rccheck: %zu file%s", run->nfiles, plural(run->nfiles));
-	if (nfailed)
+	if (nfailed && nskipped)
+		appendf(line, sizeof line, &len, " (%zu failed to parse, %zu not analysed)", nfailed, nskipped);
+	else if (nfailed)
 		appendf(line, sizeof line, &len, " (%zu failed to parse)", nfailed);
-	appendf(line, sizeof line, &len, ", %zu function%s, %zu finding%s", nfn, plural(nfn), nfind, plural(nfind));
+	else if (nskipped)
+		appendf(line, sizeof line, &len, " (%zu not analysed)", nskipped);
+	appendf(line, sizeof line, &len, ", %zu function%s", nfn, plural(nfn));
+	if (nfn_skipped)
+		appendf(line, sizeof line, &len, " (%zu not analysed)", nfn_skipped);
+	appendf(line, sizeof line, &len, ", %zu finding%s", nfind, plural(nfind));
 	const char *sep = " (";
 	for (size_t c = 0; c < engine_ncheck; c++) {
 		if (by_id[c]) {
@@ -364,6 +393,8 @@ static void print_summary(const struct diag_run *run, FILE *err)
 		appendf(line, sizeof line, &len, ", %zu below --min-severity not shown", below);
 	if (guesses)
 		appendf(line, sizeof line, &len, ", %zu resting on guesses not shown (--show-guesses)", guesses);
+	if (run->nerrors)
+		appendf(line, sizeof line, &len, ", %zu input error%s", run->nerrors, plural(run->nerrors));
 	appendf(line, sizeof line, &len, ", %.2f s", run->seconds);
 	fprintf(err, "%s\n", line);
 	free(by_id);
@@ -378,35 +409,290 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/*
+ * The workers and the main thread (docs/analyzer.md, "Time limit and output as files finish").
+ *
+ * Workers take the next input (an atomic counter), analyse it into a diag_file of their own and
+ * hand it over under w->lock. The main thread does not analyse: it waits on w->changed and
+ *   - writes each file's report (text, --dump-cfg) and errors (stderr) as soon as that file and
+ *     every file before it are done, in input order, so the output does not depend on -j and a
+ *     run killed from outside has printed every file it finished;
+ *   - gives up on a file whose analysis has run longer than --file-timeout: the slot is marked
+ *     not analysed, the worker's thread is detached and left to finish (or not: a parse blocked
+ *     on a FIFO it includes never returns; libclang cannot be interrupted), its result will be
+ *     thrown away, and a new worker takes its place so that -j stays what was asked;
+ *   - on SIGINT or SIGTERM, stops handing out files, marks the ones not finished as not
+ *     analysed, and lets the report be written before the signal is raised again.
+ * A process with an abandoned worker ends with _exit once everything is written: the thread may
+ * be inside libclang, whose static destructors exit() would run under it.
+ *
+ * Slot states (w->state[i], under w->lock): WAITING until a worker takes it, RUNNING (runner[i],
+ * started[i] set) until the worker hands over (DONE) or the main thread gives up (ABANDONED,
+ * files[i] then holds the error); FLUSHED once the main thread wrote it.
+ */
+enum { SLOT_WAITING, SLOT_RUNNING, SLOT_DONE, SLOT_ABANDONED };
+
+struct thread_entry {
+	pthread_t id;
+	int detached; /* abandoned: never joined */
+};
+
 struct work {
 	const struct input_list *inputs;
 	struct diag_run *run;
 	const struct fe_options *fe;
 	atomic_size_t next;
 	struct progress *progress;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	unsigned char *state;
+	double *started;
+	pthread_t *runner;
+	size_t live;      /* workers not abandoned that have not ended */
+	size_t abandoned; /* files given up */
+	struct thread_entry *threads;
+	size_t nthreads, cap_threads;
 };
+
+/* Analyses input i into f (initialised) with the worker's parser index. */
+static void analyse_input(struct fe_index *index, const struct work *w, size_t i, struct diag_file *f)
+{
+	const struct input *in = &w->inputs->v[i];
+	struct stat st;
+	if (stat(in->source, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a database entry (PATH arguments are checked when listed): never opened, a FIFO
+		 * would block the worker until someone writes to it */
+		diag_add_error(f, "is %s, not a regular file: not analysed", util_file_kind(st.st_mode));
+		f->failed = 1;
+		return;
+	}
+	struct fe_input fi;
+	memset(&fi, 0, sizeof fi);
+	fi.path = in->display;
+	fi.source = in->source;
+	fi.args = (const char *const *)in->args;
+	fi.nargs = in->nargs;
+	frontend_run(index, w->fe, &fi, f);
+}
 
 static void *worker(void *arg)
 {
 	struct work *w = arg;
 	struct fe_index *index = frontend_index_new();
-	for (;;) {
+	int abandoned = 0;
+	while (!abandoned) {
 		size_t i = atomic_fetch_add(&w->next, 1);
 		if (i >= w->inputs->n)
 			break;
-		const struct input *in = &w->inputs->v[i];
-		struct fe_input fi;
-		memset(&fi, 0, sizeof fi);
-		fi.path = in->display;
-		fi.source = in->source;
-		fi.args = (const char *const *)in->args;
-		fi.nargs = in->nargs;
-		frontend_run(index, w->fe, &fi, &w->run->files[i]);
-		if (w->progress->on)
-			progress_step(w->progress, w->run->files[i].nfindings);
+		pthread_mutex_lock(&w->lock);
+		if (w->state[i] != SLOT_WAITING) { /* interrupted: the main thread took it */
+			pthread_mutex_unlock(&w->lock);
+			continue;
+		}
+		w->state[i] = SLOT_RUNNING;
+		w->started[i] = now();
+		w->runner[i] = pthread_self();
+		pthread_mutex_unlock(&w->lock);
+
+		struct diag_file f;
+		diag_file_init(&f, w->inputs->v[i].display);
+		analyse_input(index, w, i, &f);
+		pthread_mutex_lock(&w->lock);
+		abandoned = w->state[i] == SLOT_ABANDONED;
+		if (!abandoned) {
+			diag_file_free(&w->run->files[i]);
+			w->run->files[i] = f;
+			w->state[i] = SLOT_DONE;
+			pthread_cond_broadcast(&w->changed);
+		}
+		pthread_mutex_unlock(&w->lock);
+		if (abandoned)
+			diag_file_free(&f);
+		else if (w->progress->on)
+			progress_step(w->progress, f.nfindings);
 	}
 	frontend_index_free(index);
+	if (!abandoned) { /* an abandoned worker was already counted out */
+		pthread_mutex_lock(&w->lock);
+		w->live--;
+		pthread_cond_broadcast(&w->changed);
+		pthread_mutex_unlock(&w->lock);
+	}
 	return NULL;
+}
+/* Signals that stop a run early (the main thread polls it: see struct work). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Starts one more worker; 0, or -1 when no thread could be created. Called with w->lock held
+ * by the main thread only (it alone touches w->threads). The new thread never takes the stop
+ * signals: they go to the main thread, which polls for them. */
+static int spawn_worker(struct work *w)
+{
+	if (w->nthreads == w->cap_threads) {
+		w->cap_threads = w->cap_threads ? w->cap_threads * 2 : 8;
+		w->threads = util_xrealloc(w->threads, w->cap_threads * sizeof *w->threads);
+	}
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	int r = pthread_create(&w->threads[w->nthreads].id, NULL, worker, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0)
+		return -1;
+	w->threads[w->nthreads++].detached = 0;
+	w->live++;
+	return 0;
+}
+
+/* Gives up on slot i (RUNNING or WAITING) with the error why; under w->lock. A running worker is
+ * detached and replaced when files remain (replace). */
+static void abandon(struct work *w, size_t i, const char *why, int replace)
+{
+	struct diag_file *f = &w->run->files[i];
+	diag_add_error(f, "%s", why);
+	f->not_analysed = 1;
+	if (w->state[i] == SLOT_RUNNING) {
+		for (size_t t = 0; t < w->nthreads; t++) {
+			if (!w->threads[t].detached && pthread_equal(w->threads[t].id, w->runner[i])) {
+				pthread_detach(w->threads[t].id);
+				w->threads[t].detached = 1;
+				break;
+			}
+		}
+		w->live--;
+		w->abandoned++;
+		if (replace && atomic_load(&w->next) < w->inputs->n)
+			spawn_worker(w);
+	}
+	w->state[i] = SLOT_ABANDONED;
+}
+
+/* What the main thread writes as files finish. */
+struct flusher {
+	FILE *out;   /* the report, or NULL when it is written at the end (JSON, SARIF) */
+	int dump;    /* --dump-cfg: out gets the dumps */
+	struct baseline *baseline;
+	int min_severity; /* --min-severity: findings below it are left out (after merging) */
+	struct diag_run *run;
+	struct progress *progress;
+	int write_failed;
+};
+
+static void flush_file(struct flusher *fl, struct diag_file *f)
+{
+	if (fl->min_severity > ENG_SEV_LOW)
+		diag_filter_severity_file(f, fl->min_severity);
+	if (fl->baseline)
+		fl->run->baseline_suppressed += baseline_apply_file(fl->baseline, f);
+	pthread_mutex_lock(&fl->progress->lock);
+	progress_clear(fl->progress);
+	if (fl->out && fl->dump) {
+		if (f->dump)
+			fwrite(f->dump, 1, f->dump_len, fl->out);
+		fflush(fl->out);
+		fl->write_failed |= ferror(fl->out) != 0;
+	} else if (fl->out) {
+		fl->write_failed |= diag_write_text_file(f, fl->out) < 0;
+	}
+	diag_print_file_errors(f, stderr);
+	fflush(stderr);
+	pthread_mutex_unlock(&fl->progress->lock);
+}
+
+/*
+ * Runs the analysis of every input with jobs workers and returns when each file is done or
+ * given up, and written (fl) in input order. timeout: seconds per file, 0 for none.
+ */
+static void supervise(struct work *w, size_t jobs, double timeout, struct flusher *fl)
+{
+	size_t n = w->inputs->n, flushed = 0;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->changed, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_lock(&w->lock);
+	for (size_t k = 0; k < jobs && k < n; k++)
+		if (spawn_worker(w) < 0)
+			break;
+	for (;;) {
+		size_t upto = flushed;
+		while (upto < n && (w->state[upto] == SLOT_DONE || w->state[upto] == SLOT_ABANDONED))
+			upto++;
+		if (upto > flushed) {
+			pthread_mutex_unlock(&w->lock);
+			for (size_t k = flushed; k < upto; k++)
+				flush_file(fl, &w->run->files[k]);
+			pthread_mutex_lock(&w->lock);
+			flushed = upto;
+			continue;
+		}
+		if (flushed == n && w->live == 0)
+			break;
+		if (stop_signal) {
+			char why[160];
+			snprintf(why, sizeof why, "not analysed: the run was stopped by signal %d (%s) first",
+				 (int)stop_signal, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+			atomic_store(&w->next, n);
+			for (size_t k = flushed; k < n; k++)
+				if (w->state[k] == SLOT_WAITING || w->state[k] == SLOT_RUNNING)
+					abandon(w, k, why, 0);
+			continue;
+		}
+		if (w->live == 0 && atomic_load(&w->next) < n && spawn_worker(w) < 0) {
+			/* no thread at all: analyse here, without a time limit */
+			w->live++;
+			pthread_mutex_unlock(&w->lock);
+			worker(w);
+			pthread_mutex_lock(&w->lock);
+			continue;
+		}
+		double t = now(), wake = t + 0.2;
+		int gave_up = 0;
+		for (size_t k = flushed; timeout > 0 && k < n; k++) {
+			if (w->state[k] != SLOT_RUNNING)
+				continue;
+			double deadline = w->started[k] + timeout;
+			if (deadline <= t) {
+				char why[200];
+				snprintf(why, sizeof why,
+					 "not analysed: still running after the time limit of %g s (--file-timeout); "
+					 "the run went on without it", timeout);
+				abandon(w, k, why, 1);
+				gave_up = 1;
+				if (w->progress->on)
+					progress_step(w->progress, 0);
+			} else if (deadline < wake) {
+				wake = deadline;
+			}
+		}
+		if (gave_up)
+			continue;
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		double d = wake - t;
+		if (d < 0.001)
+			d = 0.001;
+		ts.tv_sec += (time_t)d;
+		ts.tv_nsec += (long)((d - (double)(time_t)d) * 1e9);
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->changed, &w->lock, &ts);
+	}
+	pthread_mutex_unlock(&w->lock);
+	for (size_t t = 0; t < w->nthreads; t++)
+		if (!w->threads[t].detached)
+			pthread_join(w->threads[t].id, NULL);
 }
 
 /* clang's resource dir (builtin headers such as stddef.h): the one found at build time, else
@@ -513,6 +799,20 @@ int rccheck_main(int argc, char **argv)
 		free(o.paths);
 		return 2;
 	}
+	/* The report's file is created first too: files are written to it as they finish. */
+	FILE *out = stdout;
+	if (o.output && !(out = fopen(o.output, "w"))) {
+		fprintf(stderr, "rccheck: error: %s: %s\n", o.output, strerror(errno));
+		baseline_free(baseline);
+		free(o.models);
+		free(o.paths);
+		return 2;
+	}
+	int write_failed = 0, streamed = 0;
+	/* function scope: a worker given up on (struct work) still reads them until _exit */
+	struct work w;
+	struct fe_options fe;
+	memset(&w, 0, sizeof w);
 
 	struct model *model = model_new();
 	if (!model) {
@@ -547,6 +847,9 @@ int rccheck_main(int argc, char **argv)
 			if (compdb_add_path(&inputs, o.paths[i], o.cc_args, o.ncc_args, err, sizeof err) < 0)
 				diag_run_error(&run, o.paths[i], "%s", err);
 	}
+	for (size_t i = 0; i < inputs.nskipped; i++)
+		diag_run_error(&run, inputs.skipped[i].path, "%s", inputs.skipped[i].why);
+	diag_print_run_errors(&run, stderr); /* each file's errors are printed as it is done */
 
 	struct progress progress;
 	memset(&progress, 0, sizeof progress);
@@ -560,7 +863,6 @@ int rccheck_main(int argc, char **argv)
 			abort();
 		for (size_t i = 0; i < inputs.n; i++)
 			diag_file_init(&run.files[i], inputs.v[i].display);
-		struct fe_options fe;
 		memset(&fe, 0, sizeof fe);
 		fe.model = model;
 		fe.max_states = o.max_states;
@@ -577,57 +879,55 @@ int rccheck_main(int argc, char **argv)
 		qsort(canon_inputs, inputs.n, sizeof *canon_inputs, cmp_path);
 		fe.inputs = (const char *const *)canon_inputs;
 		fe.ninputs = inputs.n;
-		struct work w;
 		w.inputs = &inputs;
 		w.run = &run;
 		w.fe = &fe;
 		w.progress = &progress;
+		w.state = util_xcalloc(inputs.n, sizeof *w.state);
+		w.started = util_xcalloc(inputs.n, sizeof *w.started);
+		w.runner = util_xcalloc(inputs.n, sizeof *w.runner);
 		progress.total = inputs.n;
 		progress.on = !o.quiet && !o.dump_cfg && !fe.timing && inputs.n > 1 && progress_wanted();
 		atomic_init(&w.next, 0);
-		size_t nthreads = (size_t)o.jobs < inputs.n ? (size_t)o.jobs : inputs.n;
-		if (nthreads <= 1) {
-			worker(&w);
-		} else {
-			pthread_t *th = calloc(nthreads, sizeof *th);
-			if (!th)
-				abort();
-			size_t started = 0;
-			for (size_t i = 0; i < nthreads; i++)
-				if (pthread_create(&th[i], NULL, worker, &w) == 0)
-					started++;
-				else
-					break;
-			if (started == 0)
-				worker(&w);
-			for (size_t i = 0; i < started; i++)
-				pthread_join(th[i], NULL);
-			free(th);
+		if (baseline)
+			run.baseline_used = 1;
+		struct flusher fl;
+		memset(&fl, 0, sizeof fl);
+		fl.out = o.dump_cfg || o.format == RCCHECK_FORMAT_TEXT ? out : NULL;
+		fl.dump = o.dump_cfg;
+		fl.baseline = baseline;
+		fl.min_severity = o.min_severity;
+		fl.run = &run;
+		fl.progress = &progress;
+		struct sigaction sa, old_int, old_term;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_stop_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		supervise(&w, (size_t)o.jobs, o.file_timeout, &fl);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		streamed = fl.out != NULL;
+		write_failed = fl.write_failed;
+		if (!w.abandoned) {
+			pthread_cond_destroy(&w.changed);
+			pthread_mutex_destroy(&w.lock);
+			free(w.state);
+			free(w.started);
+			free(w.runner);
+			free(w.threads);
+			for (size_t i = 0; i < inputs.n; i++)
+				free(canon_inputs[i]);
+			free(canon_inputs);
 		}
-		for (size_t i = 0; i < inputs.n; i++)
-			free(canon_inputs[i]);
-		free(canon_inputs);
 	}
 	run.seconds = now() - t0;
 	progress_clear(&progress);
-	pthread_mutex_destroy(&progress.lock);
-	if (o.min_severity > ENG_SEV_LOW)
-		diag_filter_severity(&run, o.min_severity);
-	if (baseline) {
-		run.baseline_used = 1;
-		run.baseline_suppressed = baseline_apply(baseline, &run);
-	}
-
-	FILE *out = stdout;
-	if (o.output && !(out = fopen(o.output, "w"))) {
-		fprintf(stderr, "rccheck: error: %s: %s\n", o.output, strerror(errno));
-		fatal = 1;
-		out = NULL;
-	}
-	diag_print_errors(&run, stderr);
-	int write_failed = 0;
-	if (out && !(fatal && run.nfiles == 0 && o.format == RCCHECK_FORMAT_TEXT))
-		write_failed = write_report(&run, o.dump_cfg ? RCCHECK_FORMAT_DUMP_CFG : o.format, out) < 0;
+	if (!w.abandoned)
+		pthread_mutex_destroy(&progress.lock);
+	if (!streamed && out && !(fatal && run.nfiles == 0 && o.format == RCCHECK_FORMAT_TEXT))
+		write_failed |= write_report(&run, o.dump_cfg ? RCCHECK_FORMAT_DUMP_CFG : o.format, out) < 0;
 	if (out && out != stdout && fclose(out) != 0)
 		write_failed = 1;
 	if (write_failed)
@@ -636,10 +936,19 @@ int rccheck_main(int argc, char **argv)
 		print_summary(&run, stderr);
 
 	size_t nfind = diag_count_findings(&run);
-	int errors = fatal || write_failed || run.nerrors > 0 || diag_count_failed(&run) > 0;
-	for (size_t i = 0; i < run.nfiles && !errors; i++)
-		errors = run.files[i].nerrors > 0;
+	int errors = fatal || write_failed || diag_run_incomplete(&run);
 	rc = errors ? 2 : (nfind && !o.dump_cfg) ? 1 : 0;
+	if (stop_signal || w.abandoned) {
+		/* everything is written; a worker may still be inside libclang (struct work) */
+		fflush(stdout);
+		fflush(stderr);
+		pyheaders_cleanup();
+		if (stop_signal) {
+			signal(stop_signal, SIG_DFL);
+			raise(stop_signal);
+		}
+		_exit(rc);
+	}
 
 	run_free(&run);
 	compdb_list_free(&inputs);

@@ -29,6 +29,11 @@ void compdb_list_free(struct input_list *l)
 	free(l->v);
 	free(l->files.dev);
 	free(l->files.ino);
+	for (size_t i = 0; i < l->nskipped; i++) {
+		free(l->skipped[i].path);
+		free(l->skipped[i].why);
+	}
+	free(l->skipped);
 	memset(l, 0, sizeof *l);
 }
 
@@ -76,17 +81,28 @@ static int seen_add(struct compdb_seen *s, const struct stat *st)
 	return 1;
 }
 
+static void skip(struct input_list *l, const char *path, const char *why)
+{
+	if (l->nskipped == l->cap_skipped) {
+		l->cap_skipped = l->cap_skipped ? l->cap_skipped * 2 : 8;
+		l->skipped = util_xrealloc(l->skipped, l->cap_skipped * sizeof *l->skipped);
+	}
+	l->skipped[l->nskipped].path = util_xstrdup(path);
+	l->skipped[l->nskipped].why = util_xstrdup(why);
+	l->nskipped++;
+}
+
+/* Walks dir (depth levels below the PATH given); -1 with errno when dir itself cannot be read. */
 static int walk(struct input_list *l, const char *dir, const char *const *args, int nargs, int depth,
 		struct compdb_seen *seen)
 {
-	if (depth > 64)
-		return 0;
 	DIR *d = opendir(dir);
 	if (!d)
 		return -1;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
+	errno = 0;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -95,6 +111,13 @@ static int walk(struct input_list *l, const char *dir, const char *const *args, 
 			names = util_xrealloc(names, cap * sizeof *names);
 		}
 		names[n++] = util_xstrdup(e->d_name);
+		errno = 0;
+	}
+	if (errno) {
+		char why[300];
+		snprintf(why, sizeof why, "cannot read the whole directory: %s; the files listed before are analysed",
+			 strerror(errno));
+		skip(l, dir, why);
 	}
 	closedir(d);
 	if (n)
@@ -103,14 +126,37 @@ static int walk(struct input_list *l, const char *dir, const char *const *args, 
 		size_t len = strlen(dir) + strlen(names[i]) + 2;
 		char *p = util_xrealloc(NULL, len);
 		snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		struct stat st;
-		if (stat(p, &st) == 0) {
-			if (S_ISDIR(st.st_mode)) {
-				if (seen_add(seen, &st))
-					walk(l, p, args, nargs, depth + 1, seen);
-			} else if (S_ISREG(st.st_mode) && ends_with_c(names[i]) && seen_add(&l->files, &st)) {
-				compdb_add(l, p, p, args, nargs);
+		struct stat st, lst;
+		char why[300];
+		int is_c = ends_with_c(names[i]);
+		if (stat(p, &st) != 0) {
+			int err = errno;
+			int link = lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode);
+			if (link && err == ENOENT) {
+				if (is_c)
+					skip(l, p, "dangling symbolic link: not analysed");
+			} else if (link && err == ELOOP) {
+				if (is_c)
+					skip(l, p, "symbolic link loop: not analysed");
+			} else {
+				snprintf(why, sizeof why, "cannot read: %s; not analysed", strerror(err));
+				skip(l, p, why);
 			}
+		} else if (S_ISDIR(st.st_mode)) {
+			if (depth + 1 > COMPDB_MAX_DEPTH) {
+				snprintf(why, sizeof why, "more than %d directory levels below the path given: not walked",
+					 COMPDB_MAX_DEPTH);
+				skip(l, p, why);
+			} else if (seen_add(seen, &st) && walk(l, p, args, nargs, depth + 1, seen) < 0) {
+				snprintf(why, sizeof why, "cannot read directory: %s; its files are not analysed",
+					 strerror(errno));
+				skip(l, p, why);
+			}
+		} else if (is_c && !S_ISREG(st.st_mode)) {
+			snprintf(why, sizeof why, "is %s, not a regular file: not analysed", util_file_kind(st.st_mode));
+			skip(l, p, why);
+		} else if (is_c && seen_add(&l->files, &st)) {
+			compdb_add(l, p, p, args, nargs);
 		}
 		free(p);
 		free(names[i]);
@@ -140,12 +186,15 @@ int compdb_add_path(struct input_list *l, const char *path, const char *const *a
 		}
 		return 0;
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	if (!S_ISREG(st.st_mode)) {
+		/* never opened: a FIFO would block until someone writes to it */
+		snprintf(err, errlen, "is %s, not a C file or a directory", util_file_kind(st.st_mode));
+		return -1;
+	}
+	if (access(path, R_OK) != 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
-	fclose(f);
 	if (seen_add(&l->files, &st))
 		compdb_add(l, path, path, args, nargs);
 	return 0;
@@ -279,24 +328,74 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 		free(file);
 		return -1;
 	}
-	int shape_ok = json_is_array(doc);
-	for (size_t i = 0; shape_ok && i < json_array_size(doc); i++) {
-		json_t *e = json_array_get(doc, i);
-		if (!json_is_object(e) || !json_is_string(json_object_get(e, "file")) ||
-		    !json_is_string(json_object_get(e, "directory")) ||
-		    (!json_is_string(json_object_get(e, "command")) && !json_is_array(json_object_get(e, "arguments"))))
-			shape_ok = 0;
-	}
-	json_decref(doc);
-	if (!shape_ok) {
+	if (!json_is_array(doc)) {
+		json_decref(doc);
 		snprintf(err, errlen, "%s: not a compilation database (expected an array of objects with "
 				      "\"directory\", \"file\" and \"command\" or \"arguments\")", file);
 		free(file);
 		return -1;
 	}
+	/* Entries that are not well-formed are named and skipped, the others analysed; a relative
+	 * "directory" is taken relative to the database's folder, as clang's tooling does. When
+	 * either happens, libclang reads a corrected copy of the database. */
+	char *dbdir = util_canonical_path(build_dir);
+	json_t *good = json_array();
+	int rewritten = 0;
+	for (size_t i = 0; i < json_array_size(doc); i++) {
+		json_t *e = json_array_get(doc, i);
+		json_t *dir = json_object_get(e, "directory");
+		if (!json_is_object(e) || !json_is_string(json_object_get(e, "file")) || !json_is_string(dir) ||
+		    (!json_is_string(json_object_get(e, "command")) && !json_is_array(json_object_get(e, "arguments")))) {
+			char why[200];
+			snprintf(why, sizeof why,
+				 "entry %zu is not an object with \"directory\", \"file\" and \"command\" or "
+				 "\"arguments\": skipped",
+				 i);
+			skip(l, file, why);
+			rewritten = 1;
+			continue;
+		}
+		json_t *copy = json_deep_copy(e);
+		const char *d = json_string_value(dir);
+		if (d[0] != '/') {
+			char *abs = join_path(dbdir, d);
+			json_object_set_new(copy, "directory", json_string(abs));
+			free(abs);
+			rewritten = 1;
+		}
+		json_array_append_new(good, copy);
+	}
+	json_decref(doc);
+	free(dbdir);
+	char tmpdir[4096] = "", tmpfile[4200] = "";
+	if (rewritten) {
+		const char *t = getenv("TMPDIR");
+		snprintf(tmpdir, sizeof tmpdir, "%s/rccheck-compdb-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			snprintf(err, errlen, "%s: cannot write a corrected copy in %s: %s", file, t && *t ? t : "/tmp",
+				 strerror(errno));
+			json_decref(good);
+			free(file);
+			return -1;
+		}
+		snprintf(tmpfile, sizeof tmpfile, "%s/compile_commands.json", tmpdir);
+		if (json_dump_file(good, tmpfile, 0) != 0) {
+			snprintf(err, errlen, "%s: cannot write a corrected copy in %s", file, tmpdir);
+			unlink(tmpfile);
+			rmdir(tmpdir);
+			json_decref(good);
+			free(file);
+			return -1;
+		}
+	}
+	json_decref(good);
 	free(file);
 	CXCompilationDatabase_Error dberr;
-	CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(build_dir, &dberr);
+	CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(rewritten ? tmpdir : build_dir, &dberr);
+	if (rewritten) { /* libclang has read it */
+		unlink(tmpfile);
+		rmdir(tmpdir);
+	}
 	if (!db || dberr != CXCompilationDatabase_NoError) {
 		snprintf(err, errlen, "%s/compile_commands.json: cannot be loaded", build_dir);
 		if (db)

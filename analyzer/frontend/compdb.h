@@ -24,17 +24,35 @@ struct compdb_seen {
 	size_t n, cap;
 };
 
+/* What a directory walk met and could not take: each is named, with why, as an input error
+ * (docs/analyzer.md, "Command line"). */
+struct compdb_skip {
+	char *path;
+	char *why;
+};
+
 struct input_list {
 	struct input *v;
 	size_t n, cap;
 	struct compdb_seen files; /* PATH inputs only: database entries may repeat a file on purpose */
+	struct compdb_skip *skipped;
+	size_t nskipped, cap_skipped;
 };
 
 void compdb_list_free(struct input_list *l);
 /* Adds one input; args are copied. */
 void compdb_add(struct input_list *l, const char *display, const char *source, const char *const *args, int nargs);
-/* Adds PATH (a .c file, or a directory walked recursively for .c files in sorted order) with
- * args. Returns 0, or -1 with a message in err when PATH does not exist or cannot be read. */
+/*
+ * Adds PATH (a .c file, or a directory walked recursively for .c files in sorted order) with
+ * args. Returns 0, or -1 with a message in err when PATH does not exist, cannot be read or is
+ * not a regular file or a directory (a FIFO is refused, never opened). What the walk skips is
+ * appended to l->skipped: a subdirectory it cannot read, one deeper than COMPDB_MAX_DEPTH
+ * levels below PATH, an entry it cannot stat for another reason than a dangling link, and an
+ * entry named *.c that is a dangling or looping symbolic link or not a regular file. A
+ * directory reached again (a link to an ancestor) is not walked twice and not reported: its
+ * files are taken through the first way. Entries whose names start with '.' are not looked at.
+ */
+#define COMPDB_MAX_DEPTH 64
 int compdb_add_path(struct input_list *l, const char *path, const char *const *args, int nargs, char *err,
 		   size_t errlen);
 

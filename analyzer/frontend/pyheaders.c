@@ -919,12 +919,23 @@ static void standin_path(char *buf, size_t len, const char *name)
 
 static void standin_remove(void)
 {
+	if (!standin_dir[0])
+		return;
 	char p[4200];
 	standin_path(p, sizeof p, "Python.h");
 	unlink(p);
 	standin_path(p, sizeof p, "structmember.h");
 	unlink(p);
 	rmdir(standin_dir);
+	standin_dir[0] = '\0';
+}
+
+void pyheaders_cleanup(void)
+{
+	pthread_mutex_lock(&standin_lock);
+	if (standin_state != 0)
+		standin_remove();
+	pthread_mutex_unlock(&standin_lock);
 }
 
 /* Writes one file of the stand-in; -1 with standin_err set on failure. */

@@ -44,4 +44,8 @@ const char *pyheaders_discover(void);
  * "Py" or "_Py" and is not declared by the fixed part. Returns 0, or -1 on a write error. */
 int pyheaders_write_python_h(const struct model *model, FILE *out);
 
+/* Removes the stand-in directory now (also done at exit; for a process that ends with _exit,
+ * the driver's when a worker had to be abandoned). Idempotent. */
+void pyheaders_cleanup(void);
+
 #endif

@@ -5,6 +5,7 @@
 #include "models/model.h"
 
 #include "models/conventions.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -347,12 +348,30 @@ static int split_words(char *line, char **words, int n)
 	return k;
 }
 
+/* The next line of the text at *cursor (its '\n' replaced by a NUL), or NULL at the end. Every
+ * line counts, blank ones too (strtok_r skipped them, and the line numbers of errors after a
+ * blank line were wrong). */
+static char *next_line(char **cursor)
+{
+	char *line = *cursor;
+	if (!line || !*line)
+		return NULL;
+	char *nl = strchr(line, '\n');
+	if (nl) {
+		*nl = '\0';
+		*cursor = nl + 1;
+	} else {
+		*cursor = line + strlen(line);
+	}
+	return line;
+}
+
 static int parse_ours(struct model *m, char *text, const char *source, uint8_t origin, char *err,
 		      size_t errlen)
 {
 	int lineno = 0;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	char *cursor = text;
+	for (char *line; (line = next_line(&cursor)) != NULL;) {
 		lineno++;
 		char *hash = strchr(line, '#');
 		if (hash)
@@ -472,9 +491,9 @@ static int parse_refcounts(struct model *m, char *text, const char *source, uint
 	int param = 0;
 	int lineno = 0;
 	int have = 0;
-	char *save = NULL;
+	char *cursor = text;
 	memset(&cur, 0, sizeof cur);
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line; (line = next_line(&cursor)) != NULL;) {
 		lineno++;
 		size_t l = strlen(line);
 		if (l && line[l - 1] == '\r')
@@ -561,39 +580,13 @@ int model_parse(struct model *m, const char *text, size_t len, const char *sourc
 
 int model_load_file(struct model *m, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+	char *buf, why[256];
+	size_t len;
+	if (util_read_file(path, MODEL_FILE_MAX, "a model file", &buf, &len, why, sizeof why) < 0) {
+		seterr(err, errlen, "%s: %s", path, why);
 		return -1;
 	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len + 4096 > cap) {
-			size_t nc = cap ? cap * 2 : 8192;
-			char *nb = realloc(buf, nc);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				seterr(err, errlen, "out of memory");
-				return -1;
-			}
-			buf = nb;
-			cap = nc;
-		}
-		size_t r = fread(buf + len, 1, cap - len, f);
-		len += r;
-		if (r == 0)
-			break;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		seterr(err, errlen, "%s: read error", path);
-		return -1;
-	}
-	int r = model_parse(m, buf ? buf : "", len, path, MODEL_FROM_FILE, err, errlen);
+	int r = model_parse(m, buf, len, path, MODEL_FROM_FILE, err, errlen);
 	free(buf);
 	return r;
 }

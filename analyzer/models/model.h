@@ -128,7 +128,10 @@ void model_free(struct model *m);
  * err. origin is stored in every record. */
 int model_parse(struct model *m, const char *text, size_t len, const char *source, uint8_t origin,
 		char *err, size_t errlen);
-/* Reads a file and parses it; -1 with a message in err on failure. */
+/* Reads a file and parses it; -1 with a message in err on failure. Only a regular file of at
+ * most MODEL_FILE_MAX bytes is read (a FIFO or a device is refused without blocking: util.h);
+ * the largest real model, CPython's refcounts.dat, is about 80 KB. */
+#define MODEL_FILE_MAX ((size_t)64 << 20)
 int model_load_file(struct model *m, const char *path, char *err, size_t errlen);
 /* Loads the models embedded at build time. */
 int model_load_builtin(struct model *m, char *err, size_t errlen);

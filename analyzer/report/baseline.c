@@ -63,16 +63,24 @@ static uint64_t hash_message(uint64_t h, const char *s)
 	return h;
 }
 
+/* Over the strings as JSON writes them (diag_utf8_escape: the identity on valid UTF-8, and
+ * idempotent), so that a JSON report's entries, a SARIF log's fingerprints and the findings of
+ * this run agree whatever bytes a file name holds. */
 static uint64_t fingerprint(const char *id, const char *file, const char *function, const char *message)
 {
+	char *fb, *fnb, *mb;
 	uint64_t h = FNV_OFFSET;
 	h = hash_bytes(h, id);
 	h = hash_bytes(h, "|");
-	h = hash_bytes(h, file);
+	h = hash_bytes(h, diag_utf8_text(file, &fb));
 	h = hash_bytes(h, "|");
-	h = hash_bytes(h, function);
+	h = hash_bytes(h, diag_utf8_text(function, &fnb));
 	h = hash_bytes(h, "|");
-	return hash_message(h, message);
+	h = hash_message(h, diag_utf8_text(message, &mb));
+	free(fb);
+	free(fnb);
+	free(mb);
+	return h;
 }
 
 void baseline_fingerprint(const char *id, const char *file, const char *function, const char *message,
@@ -106,7 +114,9 @@ static void add_entry(struct baseline *b, const char *file, uint64_t fp)
 		b->v = util_xrealloc(b->v, b->cap * sizeof *b->v);
 	}
 	struct entry *e = &b->v[b->n++];
-	e->file = util_xstrdup(file);
+	e->file = diag_utf8_escape(file); /* as JSON writes it (a SARIF URI decodes to any bytes) */
+	if (!e->file)
+		e->file = util_xstrdup(file);
 	const char *slash = strrchr(e->file, '/');
 	e->base = slash ? slash + 1 : e->file;
 	e->fp = fp;
@@ -222,21 +232,22 @@ static int cmp_entry(const void *x, const void *y)
 
 struct baseline *baseline_load(const char *path, char *err, size_t errlen)
 {
-	struct stat st;
-	FILE *in = NULL;
+	char *text = NULL, why[256];
+	size_t len = 0;
 	json_t *root = NULL;
 	struct baseline *b = util_xcalloc(1, sizeof *b);
 	int ok = 0;
+	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		set_err(err, errlen, "is a directory, not a report");
 		goto out;
 	}
-	if (!(in = fopen(path, "rb"))) {
-		set_err(err, errlen, "cannot read the baseline: %s", strerror(errno));
+	if (util_read_file(path, BASELINE_FILE_MAX, "a baseline", &text, &len, why, sizeof why) < 0) {
+		set_err(err, errlen, "cannot read the baseline: %s", why);
 		goto out;
 	}
 	json_error_t jerr;
-	if (!(root = json_loadf(in, 0, &jerr))) {
+	if (!(root = json_loadb(text, len, 0, &jerr))) {
 		set_err(err, errlen, "not JSON (line %d: %s); a baseline is a report of rccheck --format=json",
 			jerr.line, jerr.text);
 		goto out;
@@ -254,8 +265,7 @@ struct baseline *baseline_load(const char *path, char *err, size_t errlen)
 		qsort(b->v, b->n, sizeof *b->v, cmp_entry);
 out:
 	json_decref(root);
-	if (in)
-		fclose(in);
+	free(text);
 	if (!ok) {
 		baseline_free(b);
 		return NULL;
@@ -327,24 +337,31 @@ static int absorb(struct baseline *b, const char *path, const struct diag_findin
 	return 0;
 }
 
+size_t baseline_apply_file(struct baseline *b, struct diag_file *f)
+{
+	if (!f->nfindings)
+		return 0;
+	unsigned char *drop = util_xcalloc(f->nfindings, 1);
+	size_t n = 0;
+	for (uint32_t k = 0; k < f->nfindings; k++) {
+		char *buf;
+		const char *path = diag_utf8_text(diag_finding_path(f, &f->findings[k]), &buf);
+		if (absorb(b, path, &f->findings[k])) {
+			drop[k] = 1;
+			n++;
+		}
+		free(buf);
+	}
+	if (n)
+		diag_drop_findings(f, drop);
+	free(drop);
+	return n;
+}
+
 size_t baseline_apply(struct baseline *b, struct diag_run *run)
 {
 	size_t total = 0;
-	for (size_t i = 0; i < run->nfiles; i++) {
-		struct diag_file *f = &run->files[i];
-		if (!f->nfindings)
-			continue;
-		unsigned char *drop = util_xcalloc(f->nfindings, 1);
-		size_t n = 0;
-		for (uint32_t k = 0; k < f->nfindings; k++)
-			if (absorb(b, diag_finding_path(f, &f->findings[k]), &f->findings[k])) {
-				drop[k] = 1;
-				n++;
-			}
-		if (n)
-			diag_drop_findings(f, drop);
-		free(drop);
-		total += n;
-	}
+	for (size_t i = 0; i < run->nfiles; i++)
+		total += baseline_apply_file(b, &run->files[i]);
 	return total;
 }

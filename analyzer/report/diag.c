@@ -160,8 +160,16 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int diag_is_too_large(const char *message)
+{
+	size_t n = strlen(message), k = sizeof DIAG_TOO_LARGE - 1;
+	return n >= k && !strcmp(message + n - k, DIAG_TOO_LARGE);
+}
+
 void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line, uint32_t col, const char *message)
 {
+	if (diag_is_too_large(message))
+		f->nfunctions_skipped++;
 	if (f->nincomplete == f->cap_incomplete) {
 		f->cap_incomplete = f->cap_incomplete ? f->cap_incomplete * 2 : 4;
 		f->incomplete = util_xrealloc(f->incomplete, f->cap_incomplete * sizeof *f->incomplete);
@@ -171,6 +179,14 @@ void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line
 	f->incomplete[f->nincomplete].message = util_xstrdup(message);
 	f->incomplete[f->nincomplete].file = file ? util_xstrdup(file) : NULL;
 	f->nincomplete++;
+}
+
+void diag_add_skipped_function(struct diag_file *f, const char *file, uint32_t line, uint32_t col,
+			       const char *message)
+{
+	diag_add_incomplete_in(f, file, line, col, message);
+	if (!diag_is_too_large(message))
+		f->nfunctions_skipped++;
 }
 
 void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message)
@@ -210,6 +226,62 @@ void diag_drop_findings(struct diag_file *f, const unsigned char *drop)
 			f->findings[n++] = f->findings[k];
 	}
 	f->nfindings = n;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* UTF-8 for JSON and SARIF                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/* The length of the valid UTF-8 sequence at p (1 to 4), or 0 when p[0] does not start one. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	uint32_t cp, min;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2, cp = c & 0x1fu, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3, cp = c & 0x0fu, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4, cp = c & 0x07u, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+char *diag_utf8_escape(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t bad = 0, len = 0;
+	for (size_t n; p[len]; len += n ? n : 1)
+		if (!(n = utf8_seq(p + len)))
+			bad++;
+	if (!bad)
+		return NULL;
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = util_xrealloc(NULL, len + 2 * bad + 1), *q = out;
+	for (size_t i = 0, n; i < len; i += n ? n : 1) {
+		if ((n = utf8_seq(p + i)) != 0) {
+			memcpy(q, p + i, n);
+			q += n;
+		} else {
+			*q++ = '%';
+			*q++ = hex[p[i] >> 4];
+			*q++ = hex[p[i] & 15];
+		}
+	}
+	*q = '\0';
+	return out;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -321,21 +393,24 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 /* Totals and text output                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
+void diag_filter_severity_file(struct diag_file *f, int min)
+{
+	uint32_t kept = 0;
+	for (uint32_t k = 0; k < f->nfindings; k++) {
+		if (f->findings[k].severity < min) {
+			finding_free(&f->findings[k]);
+			f->nbelow_severity++;
+		} else {
+			f->findings[kept++] = f->findings[k];
+		}
+	}
+	f->nfindings = kept;
+}
+
 void diag_filter_severity(struct diag_run *r, int min)
 {
-	for (size_t i = 0; i < r->nfiles; i++) {
-		struct diag_file *f = &r->files[i];
-		uint32_t kept = 0;
-		for (uint32_t k = 0; k < f->nfindings; k++) {
-			if (f->findings[k].severity < min) {
-				finding_free(&f->findings[k]);
-				f->nbelow_severity++;
-			} else {
-				f->findings[kept++] = f->findings[k];
-			}
-		}
-		f->nfindings = kept;
-	}
+	for (size_t i = 0; i < r->nfiles; i++)
+		diag_filter_severity_file(&r->files[i], min);
 }
 
 size_t diag_count_guesses(const struct diag_run *r)
@@ -354,28 +429,36 @@ size_t diag_count_below_severity(const struct diag_run *r)
 	return n;
 }
 
+void diag_totals(const struct diag_run *r, struct diag_totals *t)
+{
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct diag_file *f = &r->files[i];
+		t->findings += f->nfindings;
+		t->failed += f->failed != 0;
+		t->not_analysed += f->not_analysed != 0;
+		t->functions += f->nfunctions + f->nfunctions_skipped;
+		t->functions_not_analysed += f->nfunctions_skipped;
+	}
+}
+
 size_t diag_count_findings(const struct diag_run *r)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].nfindings;
-	return n;
+	struct diag_totals t;
+	diag_totals(r, &t);
+	return t.findings;
 }
 
-size_t diag_count_failed(const struct diag_run *r)
+int diag_run_incomplete(const struct diag_run *r)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].failed != 0;
-	return n;
-}
-
-size_t diag_count_functions(const struct diag_run *r)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].nfunctions;
-	return n;
+	if (r->nerrors)
+		return 1;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct diag_file *f = &r->files[i];
+		if (f->nerrors || f->failed || f->not_analysed || f->nfunctions_skipped)
+			return 1;
+	}
+	return 0;
 }
 
 void diag_count_by_id(const struct diag_run *r, size_t *by_id)
@@ -386,7 +469,7 @@ void diag_count_by_id(const struct diag_run *r, size_t *by_id)
 			by_id[r->files[i].findings[k].check]++;
 }
 
-void diag_print_errors(const struct diag_run *r, FILE *err)
+void diag_print_run_errors(const struct diag_run *r, FILE *err)
 {
 	for (size_t i = 0; i < r->nerrors; i++) {
 		if (r->error_files[i][0])
@@ -394,37 +477,51 @@ void diag_print_errors(const struct diag_run *r, FILE *err)
 		else
 			fprintf(err, "rccheck: error: %s\n", r->errors[i]);
 	}
+}
+
+void diag_print_file_errors(const struct diag_file *f, FILE *err)
+{
+	for (uint32_t k = 0; k < f->nerrors; k++)
+		fprintf(err, "rccheck: error: %s: %s\n", f->path, f->errors[k]);
+}
+
+void diag_print_errors(const struct diag_run *r, FILE *err)
+{
+	diag_print_run_errors(r, err);
 	for (size_t i = 0; i < r->nfiles; i++)
-		for (uint32_t k = 0; k < r->files[i].nerrors; k++)
-			fprintf(err, "rccheck: error: %s: %s\n", r->files[i].path, r->files[i].errors[k]);
+		diag_print_file_errors(&r->files[i], err);
+}
+
+int diag_write_text_file(const struct diag_file *f, FILE *out)
+{
+	for (uint32_t k = 0; k < f->nfindings; k++) {
+		const struct diag_finding *d = &f->findings[k];
+		const char *path = diag_finding_path(f, d);
+		fprintf(out, "%s:%u:%u: warning: %s [%s]\n", path, d->line, d->col, d->message,
+			engine_checks[d->check]->id);
+		for (uint32_t j = 0; j < d->nnotes; j++)
+			fprintf(out, "%s:%u:%u: note: %s\n", path, d->notes[j].line, d->notes[j].col,
+				d->notes[j].message);
+		char sev[400];
+		fprintf(out, "%s:%u:%u: note: %s\n", path, d->line, d->col, diag_severity_text(d, sev, sizeof sev));
+		if (d->guess)
+			fprintf(out, "%s:%u:%u: note: this finding rests on a guess: %s\n", path, d->line, d->col, d->guess);
+		if (d->npaths > 1)
+			fprintf(out, "%s:%u:%u: note: %u paths lead to this defect; the shortest is shown (--all-paths lists each)\n",
+				path, d->line, d->col, d->npaths);
+	}
+	for (uint32_t k = 0; k < f->nincomplete; k++)
+		fprintf(out, "%s:%u:%u: note: %s\n", diag_note_path(f, &f->incomplete[k]), f->incomplete[k].line,
+			f->incomplete[k].col, f->incomplete[k].message);
+	fflush(out);
+	return ferror(out) ? -1 : 0;
 }
 
 int diag_write_text(const struct diag_run *r, FILE *out, FILE *err)
 {
 	(void)err;
-	for (size_t i = 0; i < r->nfiles; i++) {
-		const struct diag_file *f = &r->files[i];
-		for (uint32_t k = 0; k < f->nfindings; k++) {
-			const struct diag_finding *d = &f->findings[k];
-			const char *path = diag_finding_path(f, d);
-			fprintf(out, "%s:%u:%u: warning: %s [%s]\n", path, d->line, d->col, d->message,
-				engine_checks[d->check]->id);
-			for (uint32_t j = 0; j < d->nnotes; j++)
-				fprintf(out, "%s:%u:%u: note: %s\n", path, d->notes[j].line, d->notes[j].col,
-					d->notes[j].message);
-			char sev[400];
-			fprintf(out, "%s:%u:%u: note: %s\n", path, d->line, d->col, diag_severity_text(d, sev, sizeof sev));
-			if (d->guess)
-				fprintf(out, "%s:%u:%u: note: this finding rests on a guess: %s\n", path, d->line, d->col,
-					d->guess);
-			if (d->npaths > 1)
-				fprintf(out, "%s:%u:%u: note: %u paths lead to this defect; the shortest is shown (--all-paths lists each)\n",
-					path, d->line, d->col, d->npaths);
-		}
-		for (uint32_t k = 0; k < f->nincomplete; k++)
-			fprintf(out, "%s:%u:%u: note: %s\n", diag_note_path(f, &f->incomplete[k]), f->incomplete[k].line,
-				f->incomplete[k].col, f->incomplete[k].message);
-	}
-	fflush(out);
-	return ferror(out) ? -1 : 0;
+	int rc = 0;
+	for (size_t i = 0; i < r->nfiles; i++)
+		rc |= diag_write_text_file(&r->files[i], out);
+	return rc;
 }

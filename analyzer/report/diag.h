@@ -47,7 +47,13 @@ struct diag_file {
 	uint32_t nfunctions;
 	uint32_t nbelow_severity; /* findings left out by --min-severity */
 	uint32_t nguesses;        /* findings resting on a guess, left out (no --show-guesses) */
+	/* Functions defined in the file that were not analysed at all (too large to lower: the
+	 * front end's "is too large to analyse" note, see diag_add_incomplete_in). Each has a note
+	 * naming it; they make the exit status 2. */
+	uint32_t nfunctions_skipped;
 	int failed; /* the file could not be (fully) parsed */
+	/* The file was not analysed (its time limit was reached): an error names why; no finding */
+	int not_analysed;
 	char *dump; /* --dump-cfg output for this file, or NULL */
 	size_t dump_len;
 };
@@ -98,8 +104,14 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 #endif
 	;
 void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message);
-/* The same for a function of an included source fragment (file: its path; NULL: f's). */
+/* The same for a function of an included source fragment (file: its path; NULL: f's). A note
+ * whose message ends with DIAG_TOO_LARGE (frontend.c's, for a function cfg_build refused) also
+ * counts the function in f->nfunctions_skipped: the front end has no other way to say so yet. */
+#define DIAG_TOO_LARGE "is too large to analyse; skipped"
 void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line, uint32_t col, const char *message);
+/* A function not analysed at all: a note naming it (message), counted in nfunctions_skipped. */
+void diag_add_skipped_function(struct diag_file *f, const char *file, uint32_t line, uint32_t col,
+			       const char *message);
 /* Sorts findings by file (the analysed file first, then fragments by path), line, column, check. */
 void diag_sort(struct diag_file *f);
 /* Removes (and frees) the findings k with drop[k] != 0, keeping the others in order. */
@@ -123,25 +135,61 @@ void diag_lines_build(struct diag_lines *l, const char *text, size_t len);
 void diag_lines_free(struct diag_lines *l);
 int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char *id);
 
-/* Totals over a run. */
+/* Totals over a run (the summary line and the JSON summary). */
+struct diag_totals {
+	size_t findings;
+	size_t failed;                 /* files that failed to parse */
+	size_t not_analysed;           /* files not analysed (time limit, interrupted) */
+	size_t functions;              /* defined in the files: analysed or not */
+	size_t functions_not_analysed; /* too large */
+};
+void diag_totals(const struct diag_run *r, struct diag_totals *t);
 size_t diag_count_findings(const struct diag_run *r);
 /* Removes the findings whose severity is below min (--min-severity: after merging, so a
  * defect counts at the severity of its easiest path) and counts them per file. */
 void diag_filter_severity(struct diag_run *r, int min);
+void diag_filter_severity_file(struct diag_file *f, int min);
 /* Findings left out by --min-severity, over all files. */
 size_t diag_count_below_severity(const struct diag_run *r);
 /* Findings resting on a guess left out (no --show-guesses), over all files. */
 size_t diag_count_guesses(const struct diag_run *r);
-size_t diag_count_failed(const struct diag_run *r);
-size_t diag_count_functions(const struct diag_run *r);
+/* Whether the run is incomplete: an input error of the run or a file, a file that failed to
+ * parse or was not analysed, a function not analysed (exit status 2). */
+int diag_run_incomplete(const struct diag_run *r);
 /* by_id[c] = findings of engine_checks[c]; by_id has engine_ncheck elements. */
 void diag_count_by_id(const struct diag_run *r, size_t *by_id);
 
+/*
+ * JSON and SARIF strings must be UTF-8. A string that is not (a file name in another encoding,
+ * and the messages that quote it) is written with each byte that does not belong to a valid
+ * UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF) as "%XX",
+ * two uppercase hex digits; every valid sequence, '%' included, is kept as it is. So a valid
+ * string is written unchanged, and the only names that read alike are a name spelled with a
+ * literal "%XX" and one with the byte XX there (docs/analyzer.md, "JSON output"). Baselines
+ * compare these written forms (baseline.h).
+ *
+ * diag_utf8_escape returns NULL when s is valid UTF-8 (write s itself), else the encoded copy
+ * to free. diag_utf8_text returns s or that copy in *buf (NULL when none; free it).
+ */
+char *diag_utf8_escape(const char *s);
+static inline const char *diag_utf8_text(const char *s, char **buf)
+{
+	*buf = diag_utf8_escape(s);
+	return *buf ? *buf : s;
+}
+/* A JSON string of s encoded as above (jansson; never NULL but on out of memory). */
+struct json_t *output_json_string(const char *s);
+
 /* Output formats. Each returns 0, or -1 on a write error. */
 int diag_write_text(const struct diag_run *r, FILE *out, FILE *err);
+/* The text of one file's findings and notes (what diag_write_text writes for it). */
+int diag_write_text_file(const struct diag_file *f, FILE *out);
 int output_json_write(const struct diag_run *r, FILE *out);
 int output_sarif_write(const struct diag_run *r, FILE *out);
-/* Errors always go to stderr as "rccheck: error: path: message". */
+/* Errors always go to stderr as "rccheck: error: path: message": the run's, then each file's.
+ * The driver prints the run's before the analysis and each file's as the file is done. */
 void diag_print_errors(const struct diag_run *r, FILE *err);
+void diag_print_run_errors(const struct diag_run *r, FILE *err);
+void diag_print_file_errors(const struct diag_file *f, FILE *err);
 
 #endif

@@ -43,7 +43,7 @@ static json_t *location(const char *file, uint32_t line, uint32_t col, const cha
 				(json_int_t)(col ? col : 1));
 	free(uri);
 	if (message)
-		json_object_set_new(loc, "message", json_pack("{s:s}", "text", message));
+		json_object_set_new(loc, "message", json_pack("{s:o}", "text", output_json_string(message)));
 	return loc;
 }
 
@@ -63,9 +63,9 @@ int output_sarif_write(const struct diag_run *r, FILE *out)
 			const char *file = diag_finding_path(f, d);
 			json_t *locs = json_array();
 			json_array_append_new(locs, location(file, d->line, d->col, NULL));
-			json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:o}", "ruleId", engine_checks[d->check]->id,
+			json_t *res = json_pack("{s:s, s:i, s:s, s:{s:o}, s:o}", "ruleId", engine_checks[d->check]->id,
 						"ruleIndex", (json_int_t)d->check, "level", "warning", "message", "text",
-						d->message, "locations", locs);
+						output_json_string(d->message), "locations", locs);
 			char fp[17];
 			baseline_fingerprint(engine_checks[d->check]->id, file, d->function, d->message, fp);
 			json_object_set_new(res, "partialFingerprints", json_pack("{s:s}", "rccheck/v1", fp));
@@ -92,14 +92,26 @@ int output_sarif_write(const struct diag_run *r, FILE *out)
 	json_t *notifications = json_array();
 	for (size_t i = 0; i < r->nerrors; i++)
 		json_array_append_new(notifications,
-				      json_pack("{s:s, s:{s:s}}", "level", "error", "message", "text", r->errors[i]));
+				      json_pack("{s:s, s:{s:o}}", "level", "error", "message", "text",
+						output_json_string(r->errors[i])));
 	for (size_t i = 0; i < r->nfiles; i++)
 		for (uint32_t k = 0; k < r->files[i].nerrors; k++)
 			json_array_append_new(notifications,
-					      json_pack("{s:s, s:{s:s}, s:[o]}", "level", "error", "message", "text",
-							r->files[i].errors[k], "locations",
+					      json_pack("{s:s, s:{s:o}, s:[o]}", "level", "error", "message", "text",
+							output_json_string(r->files[i].errors[k]), "locations",
 							location(r->files[i].path, 0, 0, NULL)));
-	int ok = diag_count_failed(r) == 0 && r->nerrors == 0;
+	/* notes of functions not (fully) analysed, and of degraded parses: nothing in silence */
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct diag_file *f = &r->files[i];
+		for (uint32_t k = 0; k < f->nincomplete; k++) {
+			const struct diag_note *n = &f->incomplete[k];
+			json_array_append_new(notifications,
+					      json_pack("{s:s, s:{s:o}, s:[o]}", "level", "note", "message", "text",
+							output_json_string(n->message), "locations",
+							location(diag_note_path(f, n), n->line, n->col, NULL)));
+		}
+	}
+	int ok = !diag_run_incomplete(r);
 	json_t *invocation = json_pack("{s:b, s:o}", "executionSuccessful", ok, "toolExecutionNotifications",
 				       notifications);
 	json_t *root = json_pack(

@@ -1105,9 +1105,18 @@ static inline void free_held(rc_heap *h, const struct run_class *rc, rc_object *
 
 	if (rc->plain && !(cls_word(o) & CLS_WEAKREFS)) {
 		/* no quarantine: the header is not read again (the chunk goes back to the pool) */
+#if RC_MUTATION == 54 /* mutant 54: the plain free path leaves its type's live count one too high */
+#else
 		c->live--;
+#endif
+#if RC_MUTATION == 53 /* mutant 53: the plain free path of the default heap leaves live_objects one too high */
+#else
 		h->live_objects--;
+#endif
+#if RC_MUTATION == 59 /* mutant 59: the plain free path leaves live_collectable one too high */
+#else
 		h->live_collectable--;
+#endif
 		h->freed_total++;
 		h->live_bytes -= rc->bytes;
 		rc__pool_free_class(&h->pool, (char *)o - c->prefix, rc->k);
@@ -1304,7 +1313,11 @@ long rc__collect(rc_heap *h, bool full)
 	h->collections++;
 	h->collected += (size_t)freed;
 	h->last_examined = st.examined;
+#if RC_MUTATION == 58 /* mutant 58: the trigger after a collection ignores the threshold (collects below it) */
+	h->gc_trigger = st.examined / 4;
+#else
 	h->gc_trigger = st.examined / 4 > h->threshold ? st.examined / 4 : h->threshold;
+#endif
 	h->collecting = false;
 	return freed;
 }
@@ -1338,7 +1351,11 @@ int rc_gc_set_threshold(rc_heap *heap, size_t roots)
 	if (!heap || roots < 1)
 		return RC_EINVAL;
 	heap->threshold = roots;
+#if RC_MUTATION == 57 /* mutant 57: a new threshold does not become the trigger (a larger old trigger stays) */
+	heap->gc_trigger = roots > heap->gc_trigger ? roots : heap->gc_trigger;
+#else
 	heap->gc_trigger = roots;
+#endif
 	return 0;
 }
 

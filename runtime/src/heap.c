@@ -274,8 +274,12 @@ static bool type_is_valid(const rc_type *t)
 /* Safe point: an automatic collection when enabled, idle and past the trigger. */
 static void maybe_collect(rc_heap *h)
 {
+#if RC_MUTATION == 51 /* mutant 51: automatic collection never runs at the safe points */
+	(void)h;
+#else
 	if (h->gc_enabled && !h->collecting && !h->destroying && h->nroots - h->holes >= h->gc_trigger)
 		(void)rc__collect(h, false);
+#endif
 }
 
 static void track_insert(rc_heap *h, rc_object *o)
@@ -472,7 +476,11 @@ void rc_heap_get_stats(const rc_heap *heap, rc_heap_stats *out)
 	out->collected = heap->collected;
 	out->allocated_total = heap->allocated_total;
 	out->freed_total = heap->freed_total;
+#if RC_MUTATION == 55 /* mutant 55: an untracked heap reports 0 references instead of SIZE_MAX (unknown) */
+	out->total_refs = 0;
+#else
 	out->total_refs = SIZE_MAX;
+#endif
 	if (heap->flags & RC_HEAP_TRACK_ALL) {
 		out->total_refs = 0;
 		for (o = heap->track_head; o; o = track_of((rc_object *)(uintptr_t)o)[1])
@@ -524,7 +532,11 @@ int rc_heap_foreach(rc_heap *heap, void (*fn)(rc_object *obj, void *arg), void *
 	if (!heap || !fn)
 		return RC_EINVAL;
 	if (!(heap->flags & RC_HEAP_TRACK_ALL))
+#if RC_MUTATION == 56 /* mutant 56: rc_heap_foreach on an untracked heap visits nothing and says it succeeded */
+		return 0;
+#else
 		return RC_ENOTRACK;
+#endif
 	for (o = heap->track_head; o; o = next) {
 		next = track_of(o)[1];
 		fn(o, arg);

@@ -260,6 +260,10 @@ void rc__release_dead(rc_object *obj)
 		return;
 	}
 	if (h->destroying) {
+#if RC_MUTATION == 52 /* mutant 52: a release inside a teardown recurses instead of queueing */
+		teardown(h, obj);
+		return;
+#endif
 		*link_of(obj) = (uintptr_t)h->pending;
 		h->pending = obj;
 		return;

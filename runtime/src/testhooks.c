@@ -12,6 +12,12 @@ bool rc__test_debug_build(void)
 	return RC__DEBUG;
 }
 
+void rc__test_set_quarantine(rc_heap *heap, bool on)
+{
+	if (heap->q_len == 0)
+		heap->quarantine_on = on || (heap->flags & RC_HEAP_QUARANTINE);
+}
+
 bool rc__test_is_buffered(const rc_object *obj)
 {
 	return (obj->rc__gc & GC_BUFFERED) != 0;

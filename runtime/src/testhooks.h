@@ -15,6 +15,10 @@
 void rc__test_set_refcnt(rc_object *obj, uint32_t n);
 /* True when the runtime was built without NDEBUG (misuse aborts with the default hook). */
 bool rc__test_debug_build(void);
+/* Turns the quarantine of a new heap (nothing freed yet) off or on: a heap created without
+ * RC_HEAP_QUARANTINE by a debug build then frees as a release build does (the fuzz harness
+ * runs the heaps users ship; debug builds quarantine every heap). */
+void rc__test_set_quarantine(rc_heap *heap, bool on);
 /* True when obj is currently a buffered candidate root. */
 bool rc__test_is_buffered(const rc_object *obj);
 /* True when obj sits in the heap's quarantine (freed, memory held back). */

@@ -321,6 +321,24 @@ def sc_broken_compdb(tmp):
     check(st == 2 and any("gone.c" in l for l in error_lines(err)),
           "an entry naming a missing file: exit 2, the message names it", err)
     check(f"leak.c:{line_of(LEAK, 'leak')}:" in out, "the other entry is still analysed", out)
+    # One malformed entry is named and skipped; the others are analysed (issue 12: the whole
+    # database was rejected).
+    db = [{"directory": src, "file": "leak.c", "arguments": ["cc", "-I" + INCLUDE, "-c", "leak.c"]},
+          {"directory": src, "command": "cc -c nofile.c"}, 42]
+    write_tree(tmp, {"oddb/compile_commands.json": json.dumps(db)})
+    st, out, err = run(["-p", "oddb"], tmp, include=False)
+    check(st == 2 and any("entry 1 " in l for l in error_lines(err)) and any("entry 2 " in l for l in error_lines(err))
+          and f"leak.c:{line_of(LEAK, 'leak')}:" in out,
+          "a database with malformed entries: each named, exit 2, the good entry analysed", f"{st}\n{out}\n{err}")
+    # A relative "directory" is relative to the database's folder (clang's tooling), not to
+    # the working directory of rccheck.
+    db = [{"directory": "../src", "file": "leak.c", "arguments": ["cc", "-I" + INCLUDE, "-c", "leak.c"]}]
+    write_tree(tmp, {"reldb/compile_commands.json": json.dumps(db)})
+    for cwd in (tmp, os.path.join(tmp, "reldb")):
+        st, out, err = run(["-p", os.path.join(tmp, "reldb")], cwd, include=False)
+        check(st == 1 and "leak.c:" in out and "[rc-leak]" in out,
+              f"a relative \"directory\" is taken from the database's folder (run from {os.path.relpath(cwd, tmp)})",
+              f"{st}\n{out}\n{err}")
 
 
 WARN_RE = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): warning: (?P<msg>.+) \[(?P<id>rc-[a-z-]+)\]$")
@@ -1030,6 +1048,11 @@ def sc_model_option(tmp):
         st, out, err = run(["--model", f"{name}.model", "api.c"], tmp)
         check(st == 2 and any(f"{name}.model" in l for l in error_lines(err)),
               f"a malformed model line ({name}: {text.strip()!r}): exit 2 naming the file", err)
+    # blank lines count: the error names line 6 (issue 12: it said 3)
+    write_tree(tmp, {"blanks.model": "gz_make new null-on-failure\n\n\n# c\n\ngz_free none frobnicates=1\n"})
+    st, out, err = run(["--model", "blanks.model", "api.c"], tmp)
+    check(st == 2 and re.search(r"blanks\.model:6:", err) is not None,
+          "a model error after blank lines names its real line (6)", err)
 
 
 def sc_directory_walk(tmp):
@@ -1151,13 +1174,223 @@ def sc_compdb_meson(tmp):
 
 
 # ---------------------------------------------------------------------------------------------
+# Nothing lost in silence (issue 12): names that are not UTF-8, what a directory walk skips,
+# functions too large to analyse, inputs that are not regular files
+# ---------------------------------------------------------------------------------------------
+
+def sc_nothing_lost(tmp):
+    os.makedirs(os.path.join(tmp, "u"))
+    bad_name = os.path.join(tmp.encode(), b"u", b"lea\xffk.c")
+    with open(bad_name, "w", encoding="utf-8") as f:
+        f.write(LEAK)
+    arg = os.fsdecode(b"u/lea\xffk.c")
+    # JSON keeps the finding, naming the file with the byte as %FF (docs/analyzer.md)
+    st, doc, err = run_json([arg], tmp)
+    fs = doc.get("findings", [])
+    check(st == 1 and len(fs) == 1 and fs[0].get("file") == "u/lea%FFk.c"
+          and all(p.get("file") == "u/lea%FFk.c" for p in fs[0].get("path", [])),
+          "--format=json keeps a finding whose file name is not UTF-8, as u/lea%FFk.c",
+          f"status {st}\n{json.dumps(doc)[:1500]}\n{err}")
+    check(doc.get("summary", {}).get("findings") == len(fs), "the summary counts what the report holds",
+          json.dumps(doc.get("summary")))
+    # baselines written either way absorb it
+    for fmt in ("json", "sarif"):
+        st, out, err = run([f"--format={fmt}", "-o", f"base.{fmt}", arg], tmp)
+        st, out, err = run(["--baseline", f"base.{fmt}", arg], tmp)
+        check(st == 0 and "[rc-leak]" not in out and "1 in baseline not shown" in err,
+              f"a {fmt} baseline holds the finding of a non-UTF-8 file name", f"{st}\n{out}\n{err}")
+    # an error naming such a file (it does not parse) is kept too
+    with open(os.path.join(tmp.encode(), b"u", b"bro\xfeken.c"), "w", encoding="utf-8") as f:
+        f.write(BROKEN)
+    st, doc, err = run_json([os.fsdecode(b"u/bro\xfeken.c")], tmp)
+    errs = doc.get("errors", [])
+    check(st == 2 and errs and all(e.get("file") == "u/bro%FEken.c" for e in errs),
+          "--format=json keeps the errors of a non-UTF-8 file name", json.dumps(errs) + err)
+    st, out, err = run(["--format=sarif", os.fsdecode(b"u/bro\xfeken.c")], tmp)
+    try:
+        sarif = json.loads(out)
+        notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    except (ValueError, KeyError, IndexError) as e:
+        notes = []
+        check(False, "SARIF output parses", f"{e}\n{out[:800]}")
+    check(st == 2 and notes and all("%FE" in json.dumps(n) for n in notes),
+          "--format=sarif keeps the errors of a non-UTF-8 file name", json.dumps(notes)[:800])
+
+    # A directory walk names what it skips, counts it, and the status says the run is incomplete.
+    write_tree(tmp, {"w/a/leak.c": LEAK, "w/b/clean.c": CLEAN})
+    os.symlink("nowhere.c", os.path.join(tmp, "w/dangling.c"))
+    os.symlink("loop.c", os.path.join(tmp, "w/loop.c"))
+    os.mkfifo(os.path.join(tmp, "w/b/fifo.c"))
+    deep = os.path.join(tmp, "w", *(["d"] * 66))
+    os.makedirs(deep)
+    with open(os.path.join(deep, "deep.c"), "w") as f:
+        f.write(LEAK)
+    st, doc, err = run_json(["-j", "1", "w"], tmp)
+    errs = {e.get("file"): e.get("message") for e in doc.get("errors", [])}
+    check(st == 2, "a walk that skipped something exits 2", err)
+    for name, what in (("w/dangling.c", "dangling"), ("w/loop.c", "loop"), ("w/b/fifo.c", "FIFO")):
+        check(what in str(errs.get(name, "")), f"the walk names {name} ({what})", json.dumps(errs))
+    check(any(k.startswith("w/d/d/") and "levels" in v for k, v in errs.items()),
+          "the walk names the directory deeper than its depth limit", json.dumps(errs))
+    summ = doc.get("summary", {})
+    check(summ.get("input_errors") == 4 and summ.get("complete") is False and summ.get("files") == 2,
+          "summary: 2 files analysed, 4 input errors, complete: false", json.dumps(summ))
+    check(found(doc) == {("leak.c", line_of(LEAK, "leak"), "rc-leak")}, "the other files are still reported",
+          json.dumps(doc.get("findings"))[:500])
+    sums = summary_lines(err)
+    check(len(sums) == 1 and sums[0]["input_errors"] == "4", "the summary line counts 4 input errors", err)
+    # an unreadable subdirectory (as an unprivileged user when run as root)
+    write_tree(tmp, {"r/ok/leak.c": LEAK, "r/closed/hidden.c": LEAK})
+    os.chmod(os.path.join(tmp, "r/closed"), 0)
+    cmd_prefix = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv:
+            cmd_prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if os.geteuid() != 0 or cmd_prefix:
+        global RCCHECK
+        saved = RCCHECK
+        try:
+            os.chmod(tmp, 0o755)
+            probe = subprocess.run(cmd_prefix + ["test", "-x", saved], capture_output=True)
+            if probe.returncode == 0:
+                RCCHECK = saved
+                st, out, err = run(["-j", "1", "r"], tmp) if not cmd_prefix else (None, None, None)
+                if cmd_prefix:
+                    p = subprocess.run(cmd_prefix + [saved, "--show-guesses", "-j", "1", "r", "--", "-I" + INCLUDE], cwd=tmp,
+                                       capture_output=True, timeout=TIMEOUT)
+                    st, out, err = p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+                check(st == 2 and "rccheck: error: r/closed: cannot read directory" in err
+                      and "[rc-leak]" in out,
+                      "an unreadable subdirectory is named, exit 2, the rest reported", f"{st}\n{out}\n{err}")
+            else:
+                print("(unreadable directory: rccheck is not executable by an unprivileged user here; skipped)")
+        finally:
+            RCCHECK = saved
+    os.chmod(os.path.join(tmp, "r/closed"), 0o755)
+
+    # A function too large to analyse: named, counted as not analysed, exit 2.
+    big = "int g(int);\nint bad_big(int x)\n{\n" + "x = g(x);\n" * 68000 + "return x;\n}\n" \
+          "int good_small(void)\n{\n\treturn 0;\n}\n"
+    write_tree(tmp, {"big.c": big})
+    st, doc, err = run_json(["big.c"], tmp)
+    summ = doc.get("summary", {})
+    check(st == 2 and summ.get("not_analysed_functions") == 1 and summ.get("functions") == 2
+          and any("bad_big" in i.get("message", "") for i in doc.get("incomplete", [])),
+          "a function too large to analyse: exit 2, named, counted (2 functions, 1 not analysed)",
+          f"{st}\n{json.dumps(summ)}\n{json.dumps(doc.get('incomplete'))}")
+    sums = summary_lines(err)
+    check(len(sums) == 1 and sums[0]["functions"] == "2" and sums[0]["functions_skipped"] == "1",
+          "the summary line says `2 functions (1 not analysed)`", err)
+    st, out, err = run(["--format=sarif", "big.c"], tmp)
+    check(st == 2 and "bad_big" in out, "SARIF names the function too large to analyse", out[-1500:])
+
+
+def terminate(p):
+    """Sends SIGTERM to a running rccheck (subprocess.Popen); its stderr once it has ended."""
+    p.terminate()
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+        check(False, "SIGTERM ends the run")
+    return err
+
+
+def sc_no_hang(tmp):
+    """No blocking read of anything but a regular file; size limits on models and baselines."""
+    write_tree(tmp, {"leak.c": LEAK})
+    os.mkfifo(os.path.join(tmp, "fifo"))
+    os.mkfifo(os.path.join(tmp, "fifo.c"))
+    for args, what in ((["fifo.c"], "a FIFO as an input"),
+                       (["--model", "fifo", "leak.c"], "a FIFO as --model"),
+                       (["--baseline", "fifo", "leak.c"], "a FIFO as --baseline"),
+                       (["--model", "/dev/zero", "leak.c"], "--model /dev/zero"),
+                       (["--baseline", "/dev/zero", "leak.c"], "--baseline /dev/zero")):
+        st, out, err = run(args, tmp)
+        check(st == 2 and re.search(r"rccheck: error: .*(FIFO|character device)", err),
+              f"{what}: a clear error, exit 2, no wait", f"{st}\n{err}")
+    st, out, err = run(["fifo.c", "leak.c"], tmp)
+    check(st == 2 and "[rc-leak]" in out, "a FIFO input does not stop the other files", f"{st}\n{out}\n{err}")
+    # a compile database entry that is a FIFO
+    write_compdb(tmp, [("fifo.c", [], "command"), ("leak.c", [], "arguments")])
+    st, out, err = run(["-p", "build"], tmp, include=False)
+    check(st == 2 and "fifo.c: is a FIFO" in err and "[rc-leak]" in out,
+          "-p: an entry that is a FIFO is an error naming it, the other entries are analysed", f"{st}\n{out}\n{err}")
+    # An input that #includes a FIFO: its parse blocks (libclang cannot be told not to open it),
+    # the per-file time limit reports it as not analysed, the other files are reported.
+    write_tree(tmp, {"t/a.c": LEAK, "t/b.c": '#include "inc.h"\nint x;\n', "t/c.c": DOUBLE})
+    os.mkfifo(os.path.join(tmp, "t/inc.h"))
+    t0 = time.monotonic()
+    st, doc, err = run_json(["-j", "2", "--file-timeout", "2", "t"], tmp)
+    dt = time.monotonic() - t0
+    errs = {e.get("file"): e.get("message") for e in doc.get("errors", [])}
+    check(st == 2 and dt < 30 and "time limit" in str(errs.get("t/b.c"))
+          and {x[0] for x in found(doc)} == {"a.c", "c.c"}
+          and doc.get("summary", {}).get("not_analysed_files") == 1,
+          f"a file that includes a FIFO: not analysed after --file-timeout 2 ({dt:.1f} s), the others reported",
+          f"status {st}\n{json.dumps(doc)[:1200]}\n{err}")
+    m = summary_lines(err)
+    check(len(m) == 1 and m[0]["files_skipped"] == "1", "the summary line says `3 files (1 not analysed)`", err)
+    st, out, err = run(["--file-timeout", "x", "t/a.c"], tmp)
+    check(st == 2 and "--file-timeout" in err, "--file-timeout x is a usage error", err)
+    # Text is written as each file is done (in input order): a run killed while one file hangs
+    # has printed the files before it. SIGTERM: the files not done are named, JSON stays whole.
+    env = {k: v for k, v in os.environ.items() if k != "RCCHECK_PROGRESS"}
+    cmd = [RCCHECK, "--show-guesses", "-j", "1", "t/a.c", "t/b.c", "t/c.c", "--", "-I" + INCLUDE]
+    p = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = b""
+    deadline = time.monotonic() + 60
+    import select
+    while b"[rc-leak]" not in first and time.monotonic() < deadline:
+        r, _, _ = select.select([p.stdout], [], [], 1)
+        if r:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            first += chunk
+    check(b"a.c:" in first and b"[rc-leak]" in first and p.poll() is None,
+          "text: the first file's findings are printed while the second still runs", first.decode(errors="replace"))
+    err = terminate(p)
+    check(p.returncode == -15 and b"t/b.c: not analysed: the run was stopped by signal 15" in err,
+          "SIGTERM: the file not done is named, and the process dies of SIGTERM",
+          f"{p.returncode}\n{err.decode(errors='replace')}")
+    cmd = [RCCHECK, "--show-guesses", "-j", "1", "--format=json", "-o", "killed.json", "t/a.c", "t/b.c", "t/c.c", "--",
+           "-I" + INCLUDE]
+    p = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    time.sleep(3)
+    err = terminate(p)
+    try:
+        with open(os.path.join(tmp, "killed.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        doc = {}
+        check(False, "a run stopped by SIGTERM writes a whole JSON report", str(e))
+    errs = {e.get("file"): e.get("message") for e in doc.get("errors", [])}
+    check({x[0] for x in found(doc)} == {"a.c"} and "signal 15" in str(errs.get("t/b.c"))
+          and "signal 15" in str(errs.get("t/c.c")) and doc.get("summary", {}).get("complete") is False,
+          "SIGTERM with --format=json: the finished file's findings, the others named as not analysed",
+          json.dumps(doc)[:1500])
+    # a model file above the size limit (sparse: no disk used)
+    with open(os.path.join(tmp, "huge.model"), "wb") as f:
+        f.truncate(65 << 20)
+    st, out, err = run(["--model", "huge.model", "leak.c"], tmp)
+    check(st == 2 and "huge.model" in err and "limit" in err, "a model file over the size limit is refused",
+          f"{st}\n{err}")
+
+
+# ---------------------------------------------------------------------------------------------
 # Whole-tree runs: the summary line, terminal progress, --baseline
 # ---------------------------------------------------------------------------------------------
 
 SUMMARY_RE = re.compile(
-    r"^rccheck: (?P<files>\d+) files?(?: \((?P<failed>\d+) failed to parse\))?, "
-    r"(?P<functions>\d+) functions?, (?P<findings>\d+) findings?(?: \((?P<by_id>[^)]*)\))?"
-    r"(?:, (?P<baseline>\d+) in baseline not shown)?, (?P<seconds>\d+\.\d\d) s$")
+    r"^rccheck: (?P<files>\d+) files?"
+    r"(?: \((?:(?P<failed>\d+) failed to parse)?(?:, )?(?:(?P<files_skipped>\d+) not analysed)?\))?, "
+    r"(?P<functions>\d+) functions?(?: \((?P<functions_skipped>\d+) not analysed\))?, "
+    r"(?P<findings>\d+) findings?(?: \((?P<by_id>[^)]*)\))?"
+    r"(?:, (?P<baseline>\d+) in baseline not shown)?(?:, (?P<input_errors>\d+) input errors?)?"
+    r", (?P<seconds>\d+\.\d\d) s$")
 PROGRESS_RE = re.compile(r"rccheck: \[(\d+)/(\d+)\] (\d+) findings?")
 CLEAR = "\r\033[K"
 
@@ -1291,13 +1524,16 @@ def sc_progress(tmp):
                             (["-j", "2", "many"], {"RCCHECK_PROGRESS": "0"}, "RCCHECK_PROGRESS=0: no progress")):
         st, out, err = run(args, tmp, env=env)
         check("\r" not in err and "[1/" not in err, what, repr(err))
-    # Errors print after the progress line is erased, never in the middle of it.
+    # Errors print as their file is done (a killed run keeps them), after the progress line is
+    # erased, never in the middle of it; the progress goes on after them.
     write_tree(tmp, {"many/zz_broken.c": BROKEN})
     st, out, err = run(["-j", "2", "many"], tmp, env=force)
     before, _, after = err.rpartition(CLEAR)
-    check(st == 2 and "[7/7]" in before and "rccheck: error:" not in before
-          and any("zz_broken.c" in l for l in error_lines(after)) and summary_lines(after),
-          "with a parse error: progress up to [7/7], then the erase, then the errors and the summary",
+    starts = [m.start() for m in re.finditer(r"rccheck: error:", err)]
+    check(st == 2 and "[7/7]" in before and starts
+          and all(err[:k].endswith(CLEAR) or err[:k].endswith("\n") for k in starts)
+          and any("zz_broken.c" in l for l in error_lines(err)) and summary_lines(after),
+          "with a parse error: each error line after an erase, progress up to [7/7], the erase, the summary",
           repr(err))
     # A real terminal (no variable): isatty(2) turns progress on.
     environ = {k: v for k, v in os.environ.items() if k != "RCCHECK_PROGRESS"}
@@ -1764,6 +2000,8 @@ SCENARIOS = {
     "fragments": sc_fragments,
     "severity": sc_severity,
     "guesses": sc_guesses,
+    "nothing-lost": sc_nothing_lost,
+    "no-hang": sc_no_hang,
 }
 
 
