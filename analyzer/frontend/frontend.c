@@ -32,6 +32,7 @@ struct callee_entry {
 
 struct fe_unit {
 	CXTranslationUnit tu;
+	CXFile main_file; /* the file parsed (set before the declaration scan) */
 	const struct fe_options *opt;
 	struct ir_arena arena;
 	struct callee_entry *cache;
@@ -279,8 +280,9 @@ static int cmp_cstr_key(const void *key, const void *elem)
  * usually do not compile alone) that is not itself an input of the run (then it is analysed
  * on its own, once). Headers are not: their static inline functions belong to the API they
  * come with. */
-static int in_unit_sources(const struct fe_options *opt, CXSourceLocation loc)
+static int in_unit_sources(const struct fe_unit *u, CXSourceLocation loc)
 {
+	const struct fe_options *opt = u->opt;
 	if (clang_Location_isFromMainFile(loc))
 		return 1;
 	if (clang_Location_isInSystemHeader(loc))
@@ -289,6 +291,10 @@ static int in_unit_sources(const struct fe_options *opt, CXSourceLocation loc)
 	clang_getExpansionLocation(loc, &f, NULL, NULL, NULL);
 	if (!f)
 		return 0;
+	/* a function defined by a macro expanded in the main file (SLOT(name) ...): the location
+	 * of its name is in the macro, isFromMainFile says no, its expansion is the main file */
+	if (u->main_file && clang_File_isEqual(f, u->main_file))
+		return 1;
 	CXString s = clang_getFileName(f);
 	const char *name = clang_getCString(s);
 	size_t n = name ? strlen(name) : 0;
@@ -348,7 +354,7 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientDa
 	struct collect_ctx *cc = data;
 	if (clang_getCursorKind(c) != CXCursor_FunctionDecl)
 		return CXChildVisit_Continue;
-	if (!clang_isCursorDefinition(c) || !in_unit_sources(cc->u->opt, clang_getCursorLocation(c)))
+	if (!clang_isCursorDefinition(c) || !in_unit_sources(cc->u, clang_getCursorLocation(c)))
 		return CXChildVisit_Continue;
 	if (cc->n == cc->cap) {
 		cc->cap = cc->cap ? cc->cap * 2 : 64;
@@ -712,7 +718,7 @@ static enum CXChildVisitResult scan_top(CXCursor c, CXCursor parent, CXClientDat
 {
 	(void)parent;
 	if (clang_getCursorKind(c) != CXCursor_VarDecl ||
-	    !in_unit_sources(((struct type_scan *)data)->u->opt, clang_getCursorLocation(c)))
+	    !in_unit_sources(((struct type_scan *)data)->u, clang_getCursorLocation(c)))
 		return CXChildVisit_Continue;
 	clang_visitChildren(c, scan_init, data);
 	return CXChildVisit_Continue;
@@ -989,6 +995,7 @@ static void lower_unit(struct fe_unit *u, const struct fe_input *in)
 	const struct fe_options *opt = u->opt;
 	struct diag_file *out = u->out;
 	CXFile mainf = clang_getFile(u->tu, in->source);
+	u->main_file = mainf;
 	if (mainf)
 		u->text = clang_getFileContents(u->tu, mainf, &u->text_len);
 	diag_lines_build(&u->lines, u->text, u->text_len);

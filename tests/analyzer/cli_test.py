@@ -1974,6 +1974,32 @@ def sc_guesses(tmp):
           "a leak that needs no guess is reported by default", json.dumps(doc))
 
 
+MACRO_FNS = PRELUDE + """
+#define DEFINE_MAKER(name) \\
+	int name(rc_heap *heap) \\
+	{ \\
+		rc_object *o = rc_new(heap, &thing_type); \\
+		if (!o) \\
+			return -1; \\
+		return 0; \\
+	}
+
+DEFINE_MAKER(make_one) /*@one*/
+DEFINE_MAKER(make_two) /*@two*/
+"""
+
+
+def sc_macro_functions(tmp):
+    """Functions defined by a macro expanded in the file are analysed (CPython's own SLOT* and
+    math wrappers are written so): each expansion is a function, reported at its expansion."""
+    write_tree(tmp, {"m.c": MACRO_FNS})
+    st, doc, err = run_json(["m.c"], tmp)
+    got = sorted((f["function"], f["line"]) for f in doc.get("findings", []))
+    check(st == 1 and got == [("make_one", line_of(MACRO_FNS, "one")), ("make_two", line_of(MACRO_FNS, "two"))]
+          and doc["summary"].get("functions") == 2, "both macro-defined functions analysed, leaks at the expansions",
+          json.dumps(doc))
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -2000,6 +2026,7 @@ SCENARIOS = {
     "fragments": sc_fragments,
     "severity": sc_severity,
     "guesses": sc_guesses,
+    "macro-functions": sc_macro_functions,
     "nothing-lost": sc_nothing_lost,
     "no-hang": sc_no_hang,
 }
