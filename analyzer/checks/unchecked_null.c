@@ -18,7 +18,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 {
 	(void)data;
 	const struct model_fn *m = engine_call_model(ev->node);
-	if (!m || (m->flags & MODEL_HEURISTIC))
+	if (!m || !engine_call_null_facts(eng, ev->node))
 		return;
 	const struct ir_operand *a = ir_args(ev->fn, ev->node);
 	uint32_t ok = model_null_ok(m, ev->node->nargs);

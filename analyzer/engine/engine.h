@@ -252,6 +252,10 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 uint8_t engine_value_byte(const struct engine *eng, const struct eng_value *v, int self, unsigned i);
 void engine_set_value_byte(struct engine *eng, const struct eng_value *v, int self, unsigned i, uint8_t b);
 
+/* Whether the NULL-ness facts of call n's model can be trusted: a model file, the built-in
+ * models, or the annotations of an API modelled whole (rc.h). The annotations a project puts on
+ * its own functions (cpychecker's, clang's) say who owns what, not whether NULL is accepted. */
+int engine_call_null_facts(const struct engine *eng, const struct ir_node *n);
 /* The error indicator on the event's path. */
 enum eng_err engine_error_state(const struct eng_state *st);
 /* The value bound to var, or NULL when the var holds nothing the analysis follows. */

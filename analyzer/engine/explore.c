@@ -110,6 +110,14 @@ void engine_set_value_byte(struct engine *eng, const struct eng_value *v, int se
 	((struct eng_value *)v)->check_bytes[eng->check_off[self] + i] = b;
 }
 
+int engine_call_null_facts(const struct engine *eng, const struct ir_node *n)
+{
+	const struct model_fn *m = n->model;
+	if (!m || (m->flags & MODEL_HEURISTIC))
+		return 0;
+	return m->origin != MODEL_FROM_ANNOTATION || (eng->conv[n - eng->fn->nodes] & CC_API_BORROWS);
+}
+
 enum eng_err engine_error_state(const struct eng_state *st)
 {
 	return (enum eng_err)st->err;

@@ -953,7 +953,7 @@ int xfer_call_crashes(const struct engine *eng, const struct eng_state *st, int3
 {
 	const struct ir_node *n = &eng->fn->nodes[node];
 	const struct ir_operand *a = ir_args(eng->fn, n);
-	if (!n->model || (n->model->flags & MODEL_HEURISTIC))
+	if (!engine_call_null_facts(eng, n))
 		return 0;
 	uint32_t ok = model_null_ok(n->model, n->nargs);
 	for (uint32_t k = 0; k < n->nargs && k < 32; k++) {

@@ -94,7 +94,17 @@ static PyObject *bad_retained_leak(PyObject *conn)
 	Py_RETURN_NONE; // expect-warning{{rc-leak}}
 }
 
+/* the attributes say who owns what, not whether NULL is accepted: a helper of the project that
+ * steals may well take NULL (psycopg2's psyco_ensure_text(obj) returns a NULL obj as it is) */
+static PyObject *good_steals_maybe_null(PyObject *conn, PyObject *arg)
+{
+	if (conn_queue_put(conn, PyObject_Str(arg)) < 0)
+		return NULL;
+	Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
+	{"h", (PyCFunction)good_steals_maybe_null, METH_VARARGS, NULL},
 	{"a", (PyCFunction)good_borrowed, METH_O, NULL},
 	{"b", (PyCFunction)bad_release_borrowed, METH_O, NULL},
 	{"c", (PyCFunction)good_steals, METH_O, NULL},
