@@ -338,3 +338,16 @@ PyMethodDef *callback_table(struct lib_api *api, PyObject *arg)
 {
 	return good_callback_member(api, arg) ? NULL : callback_methods;
 }
+
+/* ---- theme 2: NULL arguments the API documents (the base and dict of a new exception) -------- */
+
+static PyObject *ThemesError, *ThemesSubError;
+
+int good_exception_base_maybe_null(PyObject *m)
+{
+	ThemesError = PyErr_NewException("themes.Error", NULL, NULL);
+	ThemesSubError = PyErr_NewException("themes.SubError", ThemesError, NULL); /* NULL base: Exception */
+	if (!ThemesError || !ThemesSubError)
+		return -1;
+	return PyModule_AddObjectRef(m, "Error", ThemesError);
+}
