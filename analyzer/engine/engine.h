@@ -225,6 +225,9 @@ struct engine_options {
 	uint32_t nreleased_fields;
 	/* The API's conventions (models/conventions.h: model_conventions()); may be NULL. */
 	const struct conventions *conventions;
+	/* The model, for what a function handed by name does (a PyArg_ParseTuple "O&" converter);
+	 * may be NULL. */
+	const struct model *model;
 };
 
 /* Runs the unit handlers of the checks (after engine_run of every function of the unit). */

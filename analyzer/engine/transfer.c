@@ -280,6 +280,51 @@ static uint8_t global_value(const struct ir_func *fn, struct eng_state *st, cons
 	return s;
 }
 
+/* Whether argument k (0-based) of a PyArg_ParseTuple-style call is the output of an "O&" unit
+ * (the argument after its converter), reading the format literal at fmt_arg (1-based). */
+static int converter_output(const struct engine *eng, const struct ir_node *n, int fmt_arg, uint32_t k)
+{
+	const struct ir_operand *a = ir_args(eng->fn, n);
+	if (fmt_arg < 1 || (uint32_t)fmt_arg > n->nargs || a[fmt_arg - 1].kind != IR_OPND_STR || !a[fmt_arg - 1].str)
+		return 0;
+	uint32_t at = (uint32_t)fmt_arg; /* the next argument (0-based) a unit fills */
+	for (const char *p = a[fmt_arg - 1].str; *p && at <= k; p++) {
+		if (*p == ':' || *p == ';')
+			break; /* the function name or error message follows */
+		if (strchr("()|$ ", *p))
+			continue;
+		if (*p == 'O' && p[1] == '&') {
+			if (at + 1 == k)
+				return 1; /* (converter, output) */
+			at += 2;
+			p++;
+			continue;
+		}
+		if (*p == 'O' && p[1] == '!') { /* (type, output) */
+			at += 2;
+			p++;
+			continue;
+		}
+		if (p[1] == '#') { /* s#, y#, z#...: the pointer and a length */
+			at += 2;
+			p++;
+			continue;
+		}
+		if (*p == 'e' && (p[1] == 's' || p[1] == 't')) { /* es, et(#): the encoding, then the output */
+			at += p[2] == '#' ? 3 : 2;
+			p += p[2] == '#' ? 2 : 1;
+			continue;
+		}
+		if (p[1] == '*') { /* s*, y*, w*: one Py_buffer */
+			at++;
+			p++;
+			continue;
+		}
+		at++;
+	}
+	return 0;
+}
+
 /* irfacts_var_read_later, its answers kept per (node, var): each is a search of the function. */
 static int var_read_later_cached(struct engine *eng, int32_t from, int32_t var)
 {
@@ -493,6 +538,16 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 						st->vals[z].null = failed == XFER_ABSENT ? ENG_NULL_FAIL : ENG_NULL;
 					st->bind[var] = z;
 				}
+			} else if (m && !heuristic && m->format_parse && k >= (uint32_t)m->format_parse &&
+				   converter_output(eng, n, m->format_parse, k)) {
+				/* "O&": what the converter stores (PyUnicode_FSConverter: a new reference on
+				 * success); a converter nothing is known about leaves it untracked */
+				const struct model_fn *cv = eng->opt->model && a[k - 1].str
+							    ? model_lookup(eng->opt->model, a[k - 1].str) : NULL;
+				if (!failed && cv && (model_mask(cv, MODEL_OUT_NEW, 2) & 2u))
+					bind_new_out(st, var, node, 1);
+				else
+					st->bind[var] = 0;
 			} else if (m && !heuristic && ((m->format_parse && k >= (uint32_t)m->format_parse) ||
 						       (m->unpack_borrowed && k + 1 >= (uint32_t)m->unpack_borrowed))) {
 				if (!failed)

@@ -374,6 +374,7 @@ uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_
 	eo.nreleased_fields = nreleased;
 	eo.max_states = opt->max_states;
 	eo.conventions = model_conventions(u.model);
+	eo.model = u.model;
 	eo.report = opt->report;
 	eo.incomplete = opt->incomplete;
 	eo.ctx = opt->ctx;

@@ -351,3 +351,51 @@ int good_exception_base_maybe_null(PyObject *m)
 		return -1;
 	return PyModule_AddObjectRef(m, "Error", ThemesError);
 }
+
+/* ---- theme 2: "O&" converters of PyArg_ParseTuple -------------------------------------------- */
+
+int my_converter(PyObject *o, void *out);
+
+/* PyUnicode_FSConverter stores a new reference the caller releases */
+static PyObject *good_fs_converter(PyObject *self, PyObject *args)
+{
+	PyObject *path = NULL;
+	(void)self;
+	if (!PyArg_ParseTuple(args, "O&:open", PyUnicode_FSConverter, &path))
+		return NULL;
+	PyObject *r = PyObject_Repr(path);
+	Py_DECREF(path);
+	return r;
+}
+
+static PyObject *bad_fs_converter_leaked(PyObject *self, PyObject *args)
+{
+	PyObject *path = NULL;
+	(void)self;
+	if (!PyArg_ParseTuple(args, "iO&", &(int){ 0 }, PyUnicode_FSConverter, &path))
+		return NULL;
+	Py_RETURN_NONE; // expect-warning{{rc-leak}}
+}
+
+/* what an unknown converter stores is its business */
+static PyObject *good_unknown_converter(PyObject *self, PyObject *args)
+{
+	PyObject *thing = NULL;
+	(void)self;
+	if (!PyArg_ParseTuple(args, "O&", my_converter, &thing))
+		return NULL;
+	Py_XDECREF(thing);
+	Py_RETURN_NONE;
+}
+
+static PyMethodDef converter_methods[] = {
+	{ "good_fs_converter", good_fs_converter, METH_VARARGS, NULL },
+	{ "bad_fs_converter_leaked", bad_fs_converter_leaked, METH_VARARGS, NULL },
+	{ "good_unknown_converter", good_unknown_converter, METH_VARARGS, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+PyMethodDef *converter_table(void)
+{
+	return converter_methods;
+}
