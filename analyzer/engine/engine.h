@@ -210,6 +210,10 @@ struct eng_finding {
 struct eng_summary {
 	struct model_fn fn;
 	int valid;
+	/* out-parameters (bit p: parameter p + 1) every successful return stores an owned reference
+	 * through: what a PyArg_ParseTuple "O&" converter of the unit gives its caller. Not a fact
+	 * of fn (callers in general cannot tell success from failure by its result). */
+	uint32_t out_new_on_success;
 };
 
 struct engine_options {
@@ -228,6 +232,11 @@ struct engine_options {
 	/* The model, for what a function handed by name does (a PyArg_ParseTuple "O&" converter);
 	 * may be NULL. */
 	const struct model *model;
+	/* The summaries of the unit's functions, by function index (callee-first: those a function
+	 * calls or hands by name are ready when it runs), for a converter the unit defines; may be
+	 * NULL. */
+	const struct eng_summary *unit_summaries;
+	uint32_t nunit_summaries;
 };
 
 /* Runs the unit handlers of the checks (after engine_run of every function of the unit). */

@@ -81,6 +81,10 @@ struct ret_info {
 	uint8_t *fmixed, *omixed, *fseen, *oseen;
 	int int_fail, int_ok, int_other; /* int results: negative constants, others known, unknown */
 	int errq_seen, errq_all; /* every return returns whether the error indicator is set */
+	/* out-parameters: an owned reference stored through them on every successful return
+	 * (not returning NULL or a constant <= 0), and those ever given a borrowed one */
+	uint32_t out_ok, out_borrowed;
+	int out_seen;
 	int have_delta;
 	uint32_t deref_unchecked; /* parameters dereferenced while possibly NULL */
 	/* parameters whose memory every return path freed (a dealloc called as a function) */

@@ -147,6 +147,26 @@ void summary_record_return(struct engine *eng, const struct eng_state *st, const
 		ri->fseen = util_xcalloc(np, 1);
 		ri->oseen = util_xcalloc(np, 1);
 	}
+	/* the pointer parameters through which this path stored a reference it owned (`*out =
+	 * new`): an out-parameter receiving a new reference when the function succeeds */
+	{
+		uint32_t outs = 0, borrowed_outs = 0;
+		for (uint32_t s = 1; s <= st->nvals; s++) {
+			const struct eng_value *v = &st->vals[s];
+			if (v->param > 0 && v->param <= 32 && (v->flags & ENG_V_OUT_OWNED))
+				outs |= 1u << (v->param - 1);
+			if (v->param > 0 && v->param <= 32 && (v->flags & ENG_V_OUT_BORROWED))
+				borrowed_outs |= 1u << (v->param - 1);
+		}
+		int fails = n->nargs && ((fn->returns_ptr && (ir_args(fn, n)->kind == IR_OPND_NULL)) ||
+					 (!fn->returns_ptr && ir_args(fn, n)->kind == IR_OPND_INT &&
+					  ir_args(fn, n)->ival <= 0));
+		if (!fails) {
+			ri->out_ok = ri->out_seen ? (ri->out_ok & outs) : outs;
+			ri->out_seen = 1;
+		}
+		ri->out_borrowed |= borrowed_outs;
+	}
 	/* the parameters whose memory this path freed (a NULL one says nothing) */
 	uint32_t freed = 0, nullp = 0;
 	for (uint32_t s = 1; s <= st->nvals; s++) {
@@ -368,6 +388,10 @@ void summary_make(struct engine *eng, struct eng_summary *sum)
 				sum->fn.flags |= MODEL_MAY_RETURN_NULL;
 		}
 	}
+	/* an out-parameter every success path stores an owned reference through (a converter of
+	 * PyArg_ParseTuple "O&", `*out = PyUnicode_FromString(s); return 1;`) */
+	if (ri->out_seen)
+		sum->out_new_on_success = ri->out_ok & ~ri->out_borrowed;
 	/* a function that frees its parameter's memory on every path (a type's dealloc called as a
 	 * function on a fresh object): a reference the caller owns goes with the memory */
 	for (int p = 0; p < fn->nparams && p < 32; p++) {

@@ -544,7 +544,11 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 				 * success); a converter nothing is known about leaves it untracked */
 				const struct model_fn *cv = eng->opt->model && a[k - 1].str
 							    ? model_lookup(eng->opt->model, a[k - 1].str) : NULL;
-				if (!failed && cv && (model_mask(cv, MODEL_OUT_NEW, 2) & 2u))
+				int64_t uf = a[k - 1].ival - 1; /* a converter of the unit: its summary */
+				int unit_new = !cv && a[k - 1].kind == IR_OPND_UNKNOWN && uf >= 0 && eng->opt->unit_summaries &&
+					       (uint64_t)uf < eng->opt->nunit_summaries && eng->opt->unit_summaries[uf].valid &&
+					       (eng->opt->unit_summaries[uf].out_new_on_success & 2u);
+				if (!failed && (unit_new || (cv && (model_mask(cv, MODEL_OUT_NEW, 2) & 2u))))
 					bind_new_out(st, var, node, 1);
 				else
 					st->bind[var] = 0;

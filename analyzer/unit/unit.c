@@ -375,6 +375,8 @@ uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_
 	eo.max_states = opt->max_states;
 	eo.conventions = model_conventions(u.model);
 	eo.model = u.model;
+	eo.unit_summaries = sums;
+	eo.nunit_summaries = n1;
 	eo.report = opt->report;
 	eo.incomplete = opt->incomplete;
 	eo.ctx = opt->ctx;

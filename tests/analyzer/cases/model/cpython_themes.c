@@ -399,3 +399,44 @@ PyMethodDef *converter_table(void)
 {
 	return converter_methods;
 }
+
+/* a converter of the module: it stores a new reference on success (its summary says so) */
+static int to_text(PyObject *o, void *out)
+{
+	PyObject *s = PyObject_Str(o);
+	if (s == NULL)
+		return 0;
+	*(PyObject **)out = s;
+	return 1;
+}
+
+static PyObject *good_own_converter(PyObject *self, PyObject *args)
+{
+	PyObject *text = NULL;
+	(void)self;
+	if (!PyArg_ParseTuple(args, "O&", to_text, &text))
+		return NULL;
+	PyObject *r = PyObject_Repr(text);
+	Py_DECREF(text);
+	return r;
+}
+
+static PyObject *bad_own_converter_leaked(PyObject *self, PyObject *args)
+{
+	PyObject *text = NULL;
+	(void)self;
+	if (!PyArg_ParseTuple(args, "O&", to_text, &text))
+		return NULL;
+	return PyLong_FromLong(1); // expect-warning{{rc-leak}}
+}
+
+static PyMethodDef own_converter_methods[] = {
+	{ "good_own_converter", good_own_converter, METH_VARARGS, NULL },
+	{ "bad_own_converter_leaked", bad_own_converter_leaked, METH_VARARGS, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+PyMethodDef *own_converter_table(void)
+{
+	return own_converter_methods;
+}
