@@ -218,6 +218,7 @@ struct eng_summary {
 
 struct engine_options {
 	uint32_t max_states; /* budget per function (0: default) */
+	size_t max_state_bytes; /* bytes of stored states per function (0: ENG_MAX_STATE_BYTES) */
 	/* Receives each finding (de-duplicated per function by (check, line, var)). */
 	void (*report)(void *ctx, const struct eng_finding *f);
 	/* Receives a note when a function was not fully explored. */

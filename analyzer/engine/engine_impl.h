@@ -22,6 +22,10 @@
 
 #define ENG_MAX_VALUES 250 /* value slots per state (bindings are one byte) */
 #define ENG_DEFAULT_BUDGET 20000
+/* Bytes of stored states per function: a state holds one byte per variable, so a function of
+ * tens of thousands of temporaries and as many states grows as their product (20,000 error
+ * exits: 1.7 GB). Past this, the function is reported incomplete like the state budget. */
+#define ENG_MAX_STATE_BYTES (256u << 20)
 #define ENG_MAX_NOTES 48
 
 struct eng_state {

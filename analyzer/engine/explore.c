@@ -674,9 +674,10 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	}
 	push_state(&eng, st, 0, VIA_PLAIN);
 
+	size_t max_bytes = opt->max_state_bytes ? opt->max_state_bytes : ENG_MAX_STATE_BYTES;
 	int complete = 1;
 	while (eng.sp) {
-		if (eng.nrecs > budget) {
+		if (eng.nrecs > budget || eng.blob_len > max_bytes) {
 			complete = 0;
 			break;
 		}

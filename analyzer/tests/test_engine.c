@@ -173,12 +173,15 @@ static int32_t branch_null(struct fb *b, uint32_t line, int32_t x)
 	return n;
 }
 
+static size_t run_max_bytes; /* engine_options.max_state_bytes of run() (0: default) */
+
 static uint32_t run(struct fb *b, uint32_t budget)
 {
 	assert_int_equal(ir_check(&b->fn, stderr), 0);
 	struct engine_options o;
 	memset(&o, 0, sizeof o);
 	o.max_states = budget;
+	o.max_state_bytes = run_max_bytes;
 	o.report = on_report;
 	o.incomplete = on_incomplete;
 	struct eng_summary sum;
@@ -395,6 +398,18 @@ static void test_budget(void **state)
 {
 	(void)state;
 	assert_int_equal(run_branch_chain(1), 0);
+	assert_int_equal(incomplete_calls, 1);
+}
+
+/* the chain that completes within the state budget (test_liveness_merges) under a byte budget
+ * its stored states exceed: the memory of a function's states is bounded too */
+static void test_byte_budget(void **state)
+{
+	(void)state;
+	run_max_bytes = 1024;
+	uint32_t states = run_branch_chain(0);
+	run_max_bytes = 0;
+	assert_int_equal(states, 0);
 	assert_int_equal(incomplete_calls, 1);
 }
 
@@ -660,6 +675,7 @@ int main(void)
 		cmocka_unit_test_setup(test_irfacts, setup),
 		cmocka_unit_test_setup(test_conventions, setup),
 		cmocka_unit_test_setup(test_crash_ends_path, setup),
+		cmocka_unit_test_setup(test_byte_budget, setup),
 		cmocka_unit_test_setup(test_registry, setup),
 		cmocka_unit_test_setup(test_model_parse, setup),
 	};
