@@ -388,7 +388,7 @@ static void print_summary(const struct diag_run *run, FILE *err)
 		appendf(line, sizeof line, &len, ")");
 	if (run->baseline_used)
 		appendf(line, sizeof line, &len, ", %zu in baseline not shown", run->baseline_suppressed);
-	size_t below = diag_count_below_severity(run), guesses = diag_count_guesses(run);
+	size_t below = t.below_severity, guesses = t.guesses;
 	if (below)
 		appendf(line, sizeof line, &len, ", %zu below --min-severity not shown", below);
 	if (guesses)

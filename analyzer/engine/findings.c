@@ -278,12 +278,8 @@ static int blind_branch(const struct ir_func *fn, const struct ir_node *n)
 		return n->nargs < 2 || (a[0].kind != IR_OPND_INT && a[1].kind != IR_OPND_INT);
 	if (a[0].kind != IR_OPND_VAR)
 		return 0;
-	for (uint32_t k = 0; k < fn->nnodes; k++) { /* the tested var's first definition */
-		const struct ir_node *d = &fn->nodes[k];
-		if (d->op == IR_ASSIGN && d->dest == a[0].var && d->nargs)
-			return ir_args(fn, d)[0].kind == IR_OPND_LOAD && ir_args(fn, d)[0].var == -1;
-	}
-	return 0;
+	const struct ir_operand *src = irfacts_first_assigned(fn, a[0].var); /* its first definition */
+	return src && src->kind == IR_OPND_LOAD && src->var == -1;
 }
 
 int engine_path_is_certain(const struct engine *eng)

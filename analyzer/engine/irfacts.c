@@ -11,6 +11,16 @@
 
 /* ---- fields and aliases ----------------------------------------------------------------- */
 
+const struct ir_operand *irfacts_first_assigned(const struct ir_func *fn, int32_t var)
+{
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op == IR_ASSIGN && n->dest == var && n->nargs)
+			return ir_args(fn, n);
+	}
+	return NULL;
+}
+
 static const char *operand_field(const struct ir_func *fn, const struct ir_operand *o, int depth, int32_t *base)
 {
 	if (depth > 8)
@@ -22,19 +32,13 @@ static const char *operand_field(const struct ir_func *fn, const struct ir_opera
 	if (o->kind != IR_OPND_VAR)
 		return NULL;
 	/* a temporary, or a local such as `old = p->f` (its first assignment) */
-	for (uint32_t k = 0; k < fn->nnodes; k++) {
-		const struct ir_node *n = &fn->nodes[k];
-		if (n->op == IR_ASSIGN && n->dest == o->var && n->nargs) {
-			const struct ir_operand *src = ir_args(fn, n);
-			if (src->kind == IR_OPND_LOAD && src->var >= 0) {
-				*base = src->var;
-				return src->str;
-			}
-			if (src->kind == IR_OPND_VAR && src->var != o->var)
-				return operand_field(fn, src, depth + 1, base);
-			return NULL;
-		}
+	const struct ir_operand *src = irfacts_first_assigned(fn, o->var);
+	if (src && src->kind == IR_OPND_LOAD && src->var >= 0) {
+		*base = src->var;
+		return src->str;
 	}
+	if (src && src->kind == IR_OPND_VAR && src->var != o->var)
+		return operand_field(fn, src, depth + 1, base);
 	return NULL;
 }
 
@@ -52,14 +56,8 @@ static int param_alias(const struct ir_func *fn, int32_t var, int depth)
 		return -1;
 	if (fn->vars[var].param >= 0)
 		return fn->vars[var].param;
-	for (uint32_t k = 0; k < fn->nnodes; k++) {
-		const struct ir_node *n = &fn->nodes[k];
-		if (n->op == IR_ASSIGN && n->dest == var && n->nargs) {
-			const struct ir_operand *src = ir_args(fn, n);
-			return src->kind == IR_OPND_VAR && src->var != var ? param_alias(fn, src->var, depth + 1) : -1;
-		}
-	}
-	return -1;
+	const struct ir_operand *src = irfacts_first_assigned(fn, var);
+	return src && src->kind == IR_OPND_VAR && src->var != var ? param_alias(fn, src->var, depth + 1) : -1;
 }
 
 int engine_operand_param(const struct ir_func *fn, const struct ir_operand *o)

@@ -11,6 +11,9 @@
 
 #include <stdint.h>
 
+/* The operand var is first assigned (`x = <operand>`, the first IR_ASSIGN to it in node order),
+ * or NULL. */
+const struct ir_operand *irfacts_first_assigned(const struct ir_func *fn, int32_t var);
 /* The field an operand names: &p->f, or a var (temporary or local) first assigned a read of
  * p->f; NULL otherwise. */
 const char *engine_operand_field(const struct ir_func *fn, const struct ir_operand *o);

@@ -324,21 +324,20 @@ int engine_param_consumed(const struct engine *eng, int param)
 static int only_queries(const struct engine *eng)
 {
 	const struct ir_func *fn = eng->fn;
-	const struct conventions *c = eng->opt->conventions;
 	int queried = 0;
 	for (uint32_t k = 0; k < fn->nnodes; k++) {
 		const struct ir_node *n = &fn->nodes[k];
 		if (n->op != IR_CALL)
 			continue;
 		const struct model_fn *m = n->model;
-		if (conv_is(c, CONV_ERROR_QUERY, n->callee) || (m && (m->flags & MODEL_ERROR_QUERY))) {
+		uint8_t cc = eng->conv[k]; /* the callee's conventions (engine_call_conventions) */
+		if ((cc & CC_ERR_QUERY) || (m && (m->flags & MODEL_ERROR_QUERY))) {
 			queried = 1;
 			continue;
 		}
 		if (!m || (m->flags & (MODEL_HEURISTIC | MODEL_NULL_ON_FAILURE | MODEL_NEG_ON_FAILURE |
 				       MODEL_ZERO_ON_FAILURE)) || m->origin == MODEL_FROM_SUMMARY ||
-		    conv_is(c, CONV_ERROR_SET, n->callee) || conv_is(c, CONV_ERROR_CLEAR, n->callee) ||
-		    conv_has_prefix(c, CONV_ERROR_MAYBE, n->callee))
+		    (cc & (CC_ERR_SET | CC_ERR_CLEAR | CC_ERR_MAYBE)))
 			return 0;
 	}
 	return queried;

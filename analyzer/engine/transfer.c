@@ -94,16 +94,23 @@ static void release_slot(struct eng_state *st, uint8_t s, int32_t node)
 }
 
 /* Whether value v was loaded from the memory named by key (an IR_OPND_LOAD/FIELD operand). */
-static int key_matches(const struct ir_func *fn, const struct eng_value *v, const struct ir_operand *key)
+/* The memory key value v was loaded from or stored into (its key_site's load or store operand),
+ * or NULL. */
+static const struct ir_operand *value_key(const struct ir_func *fn, const struct eng_value *v)
 {
-	if (!(v->flags & ENG_V_FIELD) || v->key_site < 0 || key->var == -1 || !key->str)
-		return 0;
+	if (v->key_site < 0 || (uint32_t)v->key_site >= fn->nnodes)
+		return NULL;
 	const struct ir_node *n = &fn->nodes[v->key_site];
 	uint32_t ki = n->op == IR_STORE ? 1 : 0;
-	if (n->nargs <= ki)
+	return n->nargs > ki ? &fn->ops[n->arg0 + ki] : NULL;
+}
+
+static int key_matches(const struct ir_func *fn, const struct eng_value *v, const struct ir_operand *key)
+{
+	if (!(v->flags & ENG_V_FIELD) || key->var == -1 || !key->str)
 		return 0;
-	const struct ir_operand *k = &fn->ops[n->arg0 + ki];
-	return k->var == key->var && k->str && !strcmp(k->str, key->str);
+	const struct ir_operand *k = value_key(fn, v);
+	return k && k->var == key->var && k->str && !strcmp(k->str, key->str);
 }
 
 static uint8_t find_field(const struct ir_func *fn, const struct eng_state *st, const struct ir_operand *key)
@@ -136,11 +143,8 @@ static void unlink_base(const struct ir_func *fn, struct eng_state *st, int32_t 
 {
 	for (uint32_t i = 1; i <= st->nvals; i++) {
 		struct eng_value *v = &st->vals[i];
-		if (!(v->flags & ENG_V_FIELD) || v->key_site < 0)
-			continue;
-		const struct ir_node *n = &fn->nodes[v->key_site];
-		uint32_t ki = n->op == IR_STORE ? 1 : 0;
-		if (n->nargs > ki && fn->ops[n->arg0 + ki].var == var)
+		const struct ir_operand *k = (v->flags & ENG_V_FIELD) ? value_key(fn, v) : NULL;
+		if (k && k->var == var)
 			v->flags &= (uint32_t)~ENG_V_FIELD;
 	}
 }
@@ -397,13 +401,9 @@ static void forget_memory(const struct ir_func *fn, struct eng_state *st, const 
 			continue;
 		/* a local struct is out of the callee's reach unless the call is handed its address
 		 * (parse_args(&arg, ...)) */
-		if (v->key_site >= 0 && (uint32_t)v->key_site < fn->nnodes) {
-			const struct ir_node *kn = &fn->nodes[v->key_site];
-			uint32_t ki = kn->op == IR_STORE ? 1 : 0;
-			const struct ir_operand *key = kn->nargs > ki ? &ir_args(fn, kn)[ki] : NULL;
-			if (key && key->var == -2 && key->ival == 2 && key->str && !call_reaches_local(fn, call, key->str))
-				continue;
-		}
+		const struct ir_operand *key = value_key(fn, v);
+		if (key && key->var == -2 && key->ival == 2 && key->str && !call_reaches_local(fn, call, key->str))
+			continue;
 		v->flags &= (uint32_t)~ENG_V_FIELD;
 	}
 }
@@ -768,11 +768,8 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 		/* rv = Py_None: the local names a static object the model says is borrowed */
 		if (o->var == -2 && o->ival == 1 && o->str && (eng->fn->vars[dest].flags & IR_VAR_PTR)) {
 			s = xfer_arg_slot(eng->fn, st, o); /* a value the path already has for it */
-			if (!s && (s = xfer_new_value(st, node)) != 0) {
-				st->vals[s].flags = ENG_V_BORROWED | ENG_V_OBJ;
-				st->vals[s].sign = ENG_SIGN_IS_GLOBAL;
-				st->vals[s].ival = (int32_t)(o - eng->fn->ops);
-			}
+			if (!s)
+				s = global_value(eng->fn, st, o, node);
 		}
 		break;
 	case IR_OPND_NULL:

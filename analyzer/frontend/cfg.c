@@ -666,20 +666,16 @@ static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 static struct ir_operand load_value(struct cx *x, CXCursor c, struct ir_operand key)
 {
 	int cls = type_class(clang_getCursorType(c));
-	/* an integer read from named memory (a status kept in a field, a flag of a local struct)
-	 * is followed too: read twice, it is one value (engine/transfer.c) */
-	if (cls == IR_VAR_INT && key.str && key.var != -1) {
-		int32_t t = ir_add_var(x->fn, key.str, IR_VAR_INT | IR_VAR_TEMP, -1);
-		int32_t n = emit(x, IR_ASSIGN, loc_of(x, c));
-		if (!x->overflow)
-			x->fn->nodes[n].dest = t;
-		add_opnd(x, n, key);
-		return ir_var_opnd(t);
-	}
-	if (cls != IR_VAR_PTR)
-		return unknown();
 	const char *name = "<memory>";
-	if (key.var >= 0 && key.str) {
+	if (cls == IR_VAR_INT) {
+		/* an integer read from named memory (a status kept in a field, a flag of a local
+		 * struct) is followed too: read twice, it is one value (engine/transfer.c) */
+		if (!key.str || key.var == -1)
+			return unknown();
+		name = key.str;
+	} else if (cls != IR_VAR_PTR) {
+		return unknown();
+	} else if (key.var >= 0 && key.str) {
 		size_t len = strlen(x->fn->vars[key.var].name) + strlen(key.str) + 3;
 		char *n = ir_alloc(x->arena, len);
 		snprintf(n, len, "%s->%s", x->fn->vars[key.var].name, key.str);
@@ -687,7 +683,7 @@ static struct ir_operand load_value(struct cx *x, CXCursor c, struct ir_operand 
 	} else if (key.str) {
 		name = key.str;
 	}
-	int32_t t = ir_add_var(x->fn, name, IR_VAR_PTR | IR_VAR_TEMP, -1);
+	int32_t t = ir_add_var(x->fn, name, (unsigned)cls | IR_VAR_TEMP, -1);
 	int32_t n = emit(x, IR_ASSIGN, loc_of(x, c));
 	if (!x->overflow)
 		x->fn->nodes[n].dest = t;

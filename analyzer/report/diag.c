@@ -413,22 +413,6 @@ void diag_filter_severity(struct diag_run *r, int min)
 		diag_filter_severity_file(&r->files[i], min);
 }
 
-size_t diag_count_guesses(const struct diag_run *r)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].nguesses;
-	return n;
-}
-
-size_t diag_count_below_severity(const struct diag_run *r)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles; i++)
-		n += r->files[i].nbelow_severity;
-	return n;
-}
-
 void diag_totals(const struct diag_run *r, struct diag_totals *t)
 {
 	memset(t, 0, sizeof *t);
@@ -439,6 +423,8 @@ void diag_totals(const struct diag_run *r, struct diag_totals *t)
 		t->not_analysed += f->not_analysed != 0;
 		t->functions += f->nfunctions + f->nfunctions_skipped;
 		t->functions_not_analysed += f->nfunctions_skipped;
+		t->below_severity += f->nbelow_severity;
+		t->guesses += f->nguesses;
 	}
 }
 

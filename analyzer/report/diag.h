@@ -142,6 +142,8 @@ struct diag_totals {
 	size_t not_analysed;           /* files not analysed (time limit, interrupted) */
 	size_t functions;              /* defined in the files: analysed or not */
 	size_t functions_not_analysed; /* too large */
+	size_t below_severity;         /* findings left out by --min-severity */
+	size_t guesses;                /* findings resting on a guess, held back */
 };
 void diag_totals(const struct diag_run *r, struct diag_totals *t);
 size_t diag_count_findings(const struct diag_run *r);
@@ -149,10 +151,6 @@ size_t diag_count_findings(const struct diag_run *r);
  * defect counts at the severity of its easiest path) and counts them per file. */
 void diag_filter_severity(struct diag_run *r, int min);
 void diag_filter_severity_file(struct diag_file *f, int min);
-/* Findings left out by --min-severity, over all files. */
-size_t diag_count_below_severity(const struct diag_run *r);
-/* Findings resting on a guess left out (no --show-guesses), over all files. */
-size_t diag_count_guesses(const struct diag_run *r);
 /* Whether the run is incomplete: an input error of the run or a file, a file that failed to
  * parse or was not analysed, a function not analysed (exit status 2). */
 int diag_run_incomplete(const struct diag_run *r);

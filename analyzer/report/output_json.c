@@ -80,8 +80,8 @@ int output_json_write(const struct diag_run *r, FILE *out)
 				    "failed_files", (json_int_t)t.failed, "seconds", r->seconds);
 	if (r->baseline_used)
 		json_object_set_new(summary, "baseline_suppressed", json_integer((json_int_t)r->baseline_suppressed));
-	json_object_set_new(summary, "below_min_severity", json_integer((json_int_t)diag_count_below_severity(r)));
-	json_object_set_new(summary, "held_back_guesses", json_integer((json_int_t)diag_count_guesses(r)));
+	json_object_set_new(summary, "below_min_severity", json_integer((json_int_t)t.below_severity));
+	json_object_set_new(summary, "held_back_guesses", json_integer((json_int_t)t.guesses));
 	json_object_set_new(summary, "not_analysed_files", json_integer((json_int_t)t.not_analysed));
 	json_object_set_new(summary, "not_analysed_functions", json_integer((json_int_t)t.functions_not_analysed));
 	json_object_set_new(summary, "input_errors", json_integer((json_int_t)r->nerrors));
