@@ -155,6 +155,13 @@ static void call1(struct fb *b, uint32_t line, const struct model_fn *m, int32_t
 	ir_add_operand(&b->fn, n, ir_var_opnd(arg));
 }
 
+/* a read of var x (IR_USE) */
+static void use1(struct fb *b, uint32_t line, int32_t x)
+{
+	int32_t n = add(b, IR_USE, line);
+	ir_add_operand(&b->fn, n, ir_var_opnd(x));
+}
+
 static void ret(struct fb *b, uint32_t line, struct ir_operand *o)
 {
 	int32_t n = add(b, IR_RETURN, line);
@@ -276,8 +283,7 @@ static void test_use_after_release(void **state)
 	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
 	call_into(&b, 2, &m_new_sure, x, 0);
 	call1(&b, 3, &m_decref, x);
-	int32_t u = add(&b, IR_USE, 4);
-	ir_add_operand(&b.fn, u, ir_var_opnd(x));
+	use1(&b, 4, x);
 	ret(&b, 5, NULL);
 	run(&b, 0);
 	assert_int_equal(nfound, 1);
@@ -322,8 +328,7 @@ static void test_unchecked_null(void **state)
 		fb_init(&b, "f");
 		int32_t x = var(&b, "x", IR_VAR_PTR, -1);
 		call_into(&b, 2, sure ? &m_new_sure : &m_new, x, 0);
-		int32_t u = add(&b, IR_USE, 3);
-		ir_add_operand(&b.fn, u, ir_var_opnd(x));
+		use1(&b, 3, x);
 		call1(&b, 4, &m_decref, x);
 		ret(&b, 5, NULL);
 		run(&b, 0);
@@ -500,10 +505,8 @@ static void test_use_after_release_once(void **state)
 	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
 	call_into(&b, 2, &m_new_sure, x, 0);
 	call1(&b, 3, &m_decref, x);
-	int32_t u = add(&b, IR_USE, 4);
-	ir_add_operand(&b.fn, u, ir_var_opnd(x));
-	u = add(&b, IR_USE, 5);
-	ir_add_operand(&b.fn, u, ir_var_opnd(x));
+	use1(&b, 4, x);
+	use1(&b, 5, x);
 	call1(&b, 6, &m_borrow, x);
 	ret(&b, 7, NULL);
 	run(&b, 0);
