@@ -64,6 +64,11 @@ char *util_display_path(const char *abs)
 	return util_xstrdup(abs);
 }
 
+int util_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 const char *util_file_kind(unsigned mode)
 {
 	if (S_ISDIR(mode))

@@ -28,5 +28,7 @@ int util_read_file(const char *path, size_t max, const char *what, char **out, s
 		   size_t errlen);
 /* "a FIFO", "a character device", ... for a mode that is not a regular file. */
 const char *util_file_kind(unsigned mode); /* st_mode */
+/* qsort/bsearch comparator for an array of strings (elements are const char *). */
+int util_cmp_str(const void *a, const void *b);
 
 #endif

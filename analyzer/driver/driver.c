@@ -404,11 +404,6 @@ static void print_summary(const struct diag_run *run, FILE *err)
 /* Workers                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-static int cmp_path(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /*
  * The workers and the main thread (docs/analyzer.md, "Time limit and output as files finish").
  *
@@ -876,7 +871,7 @@ int rccheck_main(int argc, char **argv)
 		char **canon_inputs = util_xcalloc(inputs.n ? inputs.n : 1, sizeof *canon_inputs);
 		for (size_t i = 0; i < inputs.n; i++)
 			canon_inputs[i] = util_canonical_path(inputs.v[i].source);
-		qsort(canon_inputs, inputs.n, sizeof *canon_inputs, cmp_path);
+		qsort(canon_inputs, inputs.n, sizeof *canon_inputs, util_cmp_str);
 		fe.inputs = (const char *const *)canon_inputs;
 		fe.ninputs = inputs.n;
 		w.inputs = &inputs;

@@ -13,16 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Whether the unit releases field `name` somewhere (a store into it hands a reference over). */
 static int field_released(const struct engine *eng, const char *name)
 {
 	return name && eng->opt->released_fields &&
-	       bsearch(&name, eng->opt->released_fields, eng->opt->nreleased_fields, sizeof(const char *), cmp_str);
+	       bsearch(&name, eng->opt->released_fields, eng->opt->nreleased_fields, sizeof(const char *), util_cmp_str);
 }
 
 

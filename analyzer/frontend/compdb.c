@@ -58,11 +58,6 @@ static int ends_with_c(const char *name)
 	return n > 2 && !strcmp(name + n - 2, ".c");
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Directories already seen in one walk, and files already taken (device, inode): symlink loops
  * and files reachable twice are read once. */
 static int seen_add(struct compdb_seen *s, const struct stat *st)
@@ -121,7 +116,7 @@ static int walk(struct input_list *l, const char *dir, const char *const *args, 
 	}
 	closedir(d);
 	if (n)
-		qsort(names, n, sizeof *names, cmp_str);
+		qsort(names, n, sizeof *names, util_cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(dir) + strlen(names[i]) + 2;
 		char *p = util_xrealloc(NULL, len);

@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "frontend/pyheaders.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -795,14 +796,9 @@ static void names_free(struct names *s)
 	free(s->v);
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int names_has(const struct names *s, const char *name)
 {
-	return s->n && bsearch(&name, s->v, s->n, sizeof *s->v, cmp_name) != NULL;
+	return s->n && bsearch(&name, s->v, s->n, sizeof *s->v, util_cmp_str) != NULL;
 }
 
 static int ident_start(int c)
@@ -831,7 +827,7 @@ static void stand_in_names(struct names *s)
 					p++;
 				names_add(s, b, (size_t)(p - b));
 			}
-	qsort(s->v, s->n, sizeof *s->v, cmp_name);
+	qsort(s->v, s->n, sizeof *s->v, util_cmp_str);
 }
 
 struct gen_ctx {
@@ -882,7 +878,7 @@ int pyheaders_write_python_h(const struct model *model, FILE *out)
 	struct gen_ctx g = { &fixed, { NULL, 0, 0 } };
 	model_foreach(model, gen_one, &g);
 	/* sorted by name: the same model gives the same file */
-	qsort(g.out.v, g.out.n, sizeof *g.out.v, cmp_name);
+	qsort(g.out.v, g.out.n, sizeof *g.out.v, util_cmp_str);
 	int r = 0;
 	if (fputs("/* Python.h - rccheck's built-in stand-in for CPython's Python.h, used because no Python.h\n"
 		  " * was found (docs/analyzer.md, \"Python headers\"). Not CPython's header: only what rccheck's\n"

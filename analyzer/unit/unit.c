@@ -278,11 +278,6 @@ static void mark_callables(struct unit *u, const struct unit_decls *d)
 	}
 }
 
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The fields released somewhere in the unit (by model calls that release or clear them),
  * sorted; *n: their number. */
 static const char **released_fields(const struct unit *u, uint32_t *n)
@@ -317,7 +312,7 @@ static const char **released_fields(const struct unit *u, uint32_t *n)
 		}
 	}
 	if (nreleased)
-		qsort(released, nreleased, sizeof *released, cmp_cstr);
+		qsort(released, nreleased, sizeof *released, util_cmp_str);
 	*n = nreleased;
 	return released;
 }
