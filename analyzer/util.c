@@ -69,6 +69,12 @@ int util_cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+int util_cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
 const char *util_file_kind(unsigned mode)
 {
 	if (S_ISDIR(mode))

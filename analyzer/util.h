@@ -30,5 +30,7 @@ int util_read_file(const char *path, size_t max, const char *what, char **out, s
 const char *util_file_kind(unsigned mode); /* st_mode */
 /* qsort/bsearch comparator for an array of strings (elements are const char *). */
 int util_cmp_str(const void *a, const void *b);
+/* The same for an array of size_t. */
+int util_cmp_size(const void *a, const void *b);
 
 #endif

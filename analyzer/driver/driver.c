@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "frontend/frontend.h"
 #include "frontend/pyheaders.h"
+#include "unit/tree.h"
 #include "models/model.h"
 #include "util.h"
 #include "version.h"
@@ -433,6 +434,13 @@ struct thread_entry {
 };
 
 struct work {
+	/* 1: every input is parsed and lowered (frontend_prepare) into units[i]; 2: the units are
+	 * analysed (frontend_analyse) in the tree's callee-first order, each once the units it
+	 * imports from are done (docs/analyzer.md, "Whole-tree summaries") */
+	int stage;
+	struct fe_unit **units;
+	struct tree *tree;
+	size_t nitems;       /* what workers take: inputs (stage 1) or groups (stage 2) */
 	const struct input_list *inputs;
 	struct diag_run *run;
 	const struct fe_options *fe;
@@ -449,8 +457,9 @@ struct work {
 	size_t nthreads, cap_threads;
 };
 
-/* Analyses input i into f (initialised) with the worker's parser index. */
-static void analyse_input(struct fe_index *index, const struct work *w, size_t i, struct diag_file *f)
+/* Stage 1: parses and lowers input i into f (initialised) with the worker's parser index;
+ * the unit, or NULL when the file could not be parsed. */
+static struct fe_unit *prepare_input(struct fe_index *index, const struct work *w, size_t i, struct diag_file *f)
 {
 	const struct input *in = &w->inputs->v[i];
 	struct stat st;
@@ -459,7 +468,7 @@ static void analyse_input(struct fe_index *index, const struct work *w, size_t i
 		 * would block the worker until someone writes to it */
 		diag_add_error(f, "is %s, not a regular file: not analysed", util_file_kind(st.st_mode));
 		f->failed = 1;
-		return;
+		return NULL;
 	}
 	struct fe_input fi;
 	memset(&fi, 0, sizeof fi);
@@ -467,46 +476,140 @@ static void analyse_input(struct fe_index *index, const struct work *w, size_t i
 	fi.source = in->source;
 	fi.args = (const char *const *)in->args;
 	fi.nargs = in->nargs;
-	frontend_run(index, w->fe, &fi, f);
+	return frontend_prepare(index, w->fe, &fi, f);
+}
+
+
+/* Stage 1: prepares slot i (WAITING). Returns 1 when the main thread gave up on it meanwhile. */
+static int prepare_slot(struct work *w, struct fe_index *index, size_t i)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->state[i] != SLOT_WAITING) { /* interrupted: the main thread took it */
+		pthread_mutex_unlock(&w->lock);
+		return 0;
+	}
+	w->state[i] = SLOT_RUNNING;
+	w->started[i] = now();
+	w->runner[i] = pthread_self();
+	pthread_mutex_unlock(&w->lock);
+
+	struct diag_file f;
+	diag_file_init(&f, w->inputs->v[i].display);
+	struct fe_unit *unit = prepare_input(index, w, i, &f);
+	pthread_mutex_lock(&w->lock);
+	int abandoned = w->state[i] == SLOT_ABANDONED;
+	if (!abandoned) {
+		diag_file_free(&w->run->files[i]);
+		w->run->files[i] = f;
+		w->units[i] = unit;
+		w->state[i] = SLOT_DONE;
+		pthread_cond_broadcast(&w->changed);
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (abandoned) {
+		diag_file_free(&f);
+		frontend_unit_free(unit);
+	}
+	return abandoned;
+}
+
+/* Stage 2: whether the units group g imports from are finished (under w->lock). */
+static int group_deps_done(const struct work *w, size_t g)
+{
+	size_t n;
+	const size_t *d = tree_group_deps(w->tree, g, &n);
+	for (size_t k = 0; k < n; k++)
+		if (w->state[d[k]] != SLOT_DONE && w->state[d[k]] != SLOT_ABANDONED)
+			return 0;
+	return 1;
+}
+
+/* Stage 2: analyses the units of group g (tree.h): once for their summaries when they call each
+ * other, then for their findings, each written into its slot as it is done. Returns 1 when the
+ * main thread gave up on one of them meanwhile. */
+static int analyse_group(struct work *w, size_t g)
+{
+	size_t n;
+	const size_t *members = tree_group(w->tree, g, &n);
+	size_t *slots = util_xcalloc(n ? n : 1, sizeof *slots), ns = 0;
+	pthread_mutex_lock(&w->lock);
+	/* the groups it imports from come first in the order: the first group not finished never
+	 * waits, so waiting here cannot deadlock */
+	for (;;) {
+		int waiting = 0;
+		for (size_t k = 0; k < n; k++)
+			waiting |= w->state[members[k]] == SLOT_WAITING;
+		if (!waiting || group_deps_done(w, g))
+			break;
+		pthread_cond_wait(&w->changed, &w->lock);
+	}
+	double t = now();
+	for (size_t k = 0; k < n; k++) {
+		size_t i = members[k];
+		if (w->state[i] != SLOT_WAITING)
+			continue; /* not parsed, or interrupted */
+		w->state[i] = SLOT_RUNNING;
+		w->started[i] = t;
+		w->runner[i] = pthread_self();
+		slots[ns++] = i;
+	}
+	pthread_mutex_unlock(&w->lock);
+
+	for (size_t k = 0; ns > 1 && k < ns; k++) {
+		struct diag_file scratch;
+		diag_file_init(&scratch, w->inputs->v[slots[k]].display);
+		tree_unit_begin(w->tree, slots[k]);
+		frontend_analyse(w->units[slots[k]], tree_unit_hooks(w->tree, slots[k]), &scratch);
+		tree_unit_done(w->tree, slots[k]);
+		diag_file_free(&scratch);
+	}
+	int abandoned = 0;
+	for (size_t k = 0; k < ns && !abandoned; k++) {
+		size_t i = slots[k];
+		struct diag_file f;
+		diag_file_init(&f, w->inputs->v[i].display);
+		tree_unit_begin(w->tree, i);
+		frontend_analyse(w->units[i], tree_unit_hooks(w->tree, i), &f);
+		tree_unit_done(w->tree, i);
+		size_t nfound = f.nfindings;
+		pthread_mutex_lock(&w->lock);
+		abandoned = w->state[i] == SLOT_ABANDONED;
+		if (!abandoned) {
+			/* the parse errors and counts of stage 1 stay; the unit is not needed any more */
+			diag_file_take(&w->run->files[i], &f);
+			w->state[i] = SLOT_DONE;
+			pthread_cond_broadcast(&w->changed);
+		}
+		pthread_mutex_unlock(&w->lock);
+		if (abandoned) {
+			diag_file_free(&f); /* the units are left as they are (the main thread may _exit) */
+		} else if (w->progress->on) {
+			progress_step(w->progress, nfound);
+		}
+	}
+	/* the units of the group are not needed any more (other groups read only their exports) */
+	for (size_t k = 0; k < ns && !abandoned; k++) {
+		frontend_unit_free(w->units[slots[k]]);
+		w->units[slots[k]] = NULL;
+	}
+	free(slots);
+	return abandoned;
 }
 
 static void *worker(void *arg)
 {
 	struct work *w = arg;
-	struct fe_index *index = frontend_index_new();
+	struct fe_index *index = w->stage == 1 ? frontend_index_new() : NULL;
+	size_t items = w->nitems;
 	int abandoned = 0;
 	while (!abandoned) {
-		size_t i = atomic_fetch_add(&w->next, 1);
-		if (i >= w->inputs->n)
+		size_t k = atomic_fetch_add(&w->next, 1);
+		if (k >= items)
 			break;
-		pthread_mutex_lock(&w->lock);
-		if (w->state[i] != SLOT_WAITING) { /* interrupted: the main thread took it */
-			pthread_mutex_unlock(&w->lock);
-			continue;
-		}
-		w->state[i] = SLOT_RUNNING;
-		w->started[i] = now();
-		w->runner[i] = pthread_self();
-		pthread_mutex_unlock(&w->lock);
-
-		struct diag_file f;
-		diag_file_init(&f, w->inputs->v[i].display);
-		analyse_input(index, w, i, &f);
-		pthread_mutex_lock(&w->lock);
-		abandoned = w->state[i] == SLOT_ABANDONED;
-		if (!abandoned) {
-			diag_file_free(&w->run->files[i]);
-			w->run->files[i] = f;
-			w->state[i] = SLOT_DONE;
-			pthread_cond_broadcast(&w->changed);
-		}
-		pthread_mutex_unlock(&w->lock);
-		if (abandoned)
-			diag_file_free(&f);
-		else if (w->progress->on)
-			progress_step(w->progress, f.nfindings);
+		abandoned = w->stage == 1 ? prepare_slot(w, index, k) : analyse_group(w, k);
 	}
-	frontend_index_free(index);
+	if (index)
+		frontend_index_free(index);
 	if (!abandoned) { /* an abandoned worker was already counted out */
 		pthread_mutex_lock(&w->lock);
 		w->live--;
@@ -554,19 +657,24 @@ static void abandon(struct work *w, size_t i, const char *why, int replace)
 	diag_add_error(f, "%s", why);
 	f->not_analysed = 1;
 	if (w->state[i] == SLOT_RUNNING) {
-		for (size_t t = 0; t < w->nthreads; t++) {
+		/* a worker analysing a group runs several slots: it is detached and counted out once */
+		int found = 0;
+		for (size_t t = 0; t < w->nthreads && !found; t++) {
 			if (!w->threads[t].detached && pthread_equal(w->threads[t].id, w->runner[i])) {
 				pthread_detach(w->threads[t].id);
 				w->threads[t].detached = 1;
-				break;
+				found = 1;
 			}
 		}
-		w->live--;
 		w->abandoned++;
-		if (replace && atomic_load(&w->next) < w->inputs->n)
-			spawn_worker(w);
+		if (found) {
+			w->live--;
+			if (replace && atomic_load(&w->next) < w->nitems)
+				spawn_worker(w);
+		}
 	}
 	w->state[i] = SLOT_ABANDONED;
+	pthread_cond_broadcast(&w->changed); /* a worker may wait for it (stage 2) */
 }
 
 /* What the main thread writes as files finish. */
@@ -602,18 +710,13 @@ static void flush_file(struct flusher *fl, struct diag_file *f)
 }
 
 /*
- * Runs the analysis of every input with jobs workers and returns when each file is done or
- * given up, and written (fl) in input order. timeout: seconds per file, 0 for none.
+ * Runs the current stage over every input with jobs workers and returns when each file is done
+ * or given up, and written (fl, NULL: not written) in input order. timeout: seconds per file
+ * and stage, 0 for none.
  */
 static void supervise(struct work *w, size_t jobs, double timeout, struct flusher *fl)
 {
 	size_t n = w->inputs->n, flushed = 0;
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->changed, &ca);
-	pthread_condattr_destroy(&ca);
-	pthread_mutex_init(&w->lock, NULL);
 	pthread_mutex_lock(&w->lock);
 	for (size_t k = 0; k < jobs && k < n; k++)
 		if (spawn_worker(w) < 0)
@@ -624,7 +727,7 @@ static void supervise(struct work *w, size_t jobs, double timeout, struct flushe
 			upto++;
 		if (upto > flushed) {
 			pthread_mutex_unlock(&w->lock);
-			for (size_t k = flushed; k < upto; k++)
+			for (size_t k = flushed; fl && k < upto; k++)
 				flush_file(fl, &w->run->files[k]);
 			pthread_mutex_lock(&w->lock);
 			flushed = upto;
@@ -636,13 +739,13 @@ static void supervise(struct work *w, size_t jobs, double timeout, struct flushe
 			char why[160];
 			snprintf(why, sizeof why, "not analysed: the run was stopped by signal %d (%s) first",
 				 (int)stop_signal, stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
-			atomic_store(&w->next, n);
+			atomic_store(&w->next, w->nitems);
 			for (size_t k = flushed; k < n; k++)
 				if (w->state[k] == SLOT_WAITING || w->state[k] == SLOT_RUNNING)
 					abandon(w, k, why, 0);
 			continue;
 		}
-		if (w->live == 0 && atomic_load(&w->next) < n && spawn_worker(w) < 0) {
+		if (w->live == 0 && atomic_load(&w->next) < w->nitems && spawn_worker(w) < 0) {
 			/* no thread at all: analyse here, without a time limit */
 			w->live++;
 			pthread_mutex_unlock(&w->lock);
@@ -688,6 +791,54 @@ static void supervise(struct work *w, size_t jobs, double timeout, struct flushe
 	for (size_t t = 0; t < w->nthreads; t++)
 		if (!w->threads[t].detached)
 			pthread_join(w->threads[t].id, NULL);
+	w->nthreads = 0; /* the detached ones are counted in w->abandoned */
+}
+
+/* Whole tree: stage 1 prepares every input, the index of the tree orders them, stage 2 analyses
+ * them and writes each file as it and the files before it are done. */
+static void run_stages(struct work *w, size_t jobs, double timeout, struct flusher *fl)
+{
+	size_t n = w->inputs->n;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->changed, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&w->lock, NULL);
+	w->units = util_xcalloc(n ? n : 1, sizeof *w->units);
+	w->stage = 1;
+	w->nitems = n;
+	supervise(w, jobs, timeout, NULL);
+	/* stopped while parsing (a file that hangs, a CI timeout): the files parsed so far are
+	 * still analysed and written, those not parsed are named; a second signal stops that too */
+	int stopped = stop_signal;
+	stop_signal = 0;
+
+	w->tree = tree_new(n);
+	for (size_t i = 0; i < n; i++) {
+		if (!w->units[i])
+			continue;
+		uint32_t nf;
+		const struct ir_func *funcs = frontend_unit_funcs(w->units[i], &nf);
+		tree_add_unit(w->tree, i, funcs, nf, frontend_unit_decls(w->units[i]));
+	}
+	tree_link(w->tree);
+	/* a file that was not parsed, or given up, is written as it is */
+	for (size_t i = 0; i < n; i++)
+		if (w->state[i] == SLOT_DONE && w->units[i])
+			w->state[i] = SLOT_WAITING;
+	w->nitems = tree_ngroups(w->tree);
+	atomic_store(&w->next, 0);
+	w->stage = 2;
+	supervise(w, jobs, timeout, fl);
+	if (stopped && !stop_signal)
+		stop_signal = stopped;
+	if (w->fe->timing) {
+		struct tree_stats ts;
+		tree_stats(w->tree, &ts);
+		fprintf(stderr, "rccheck: timing: tree: %zu summaries exported, %zu calls resolved with another file's, "
+			"%zu names defined in more than one file\n", ts.exported, ts.imported, ts.ambiguous);
+	}
 }
 
 /* clang's resource dir (builtin headers such as stddef.h): the one found at build time, else
@@ -900,7 +1051,7 @@ int rccheck_main(int argc, char **argv)
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGINT, &sa, &old_int);
 		sigaction(SIGTERM, &sa, &old_term);
-		supervise(&w, (size_t)o.jobs, o.file_timeout, &fl);
+		run_stages(&w, (size_t)o.jobs, o.file_timeout, &fl);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 		streamed = fl.out != NULL;
@@ -912,6 +1063,8 @@ int rccheck_main(int argc, char **argv)
 			free(w.started);
 			free(w.runner);
 			free(w.threads);
+			free(w.units);
+			tree_free(w.tree);
 			for (size_t i = 0; i < inputs.n; i++)
 				free(canon_inputs[i]);
 			free(canon_inputs);

@@ -51,8 +51,17 @@ struct fe_unit {
 		const char *text;
 		size_t len;
 		struct diag_lines lines;
+		char *kept; /* the text lines.text points to once the parse is gone (keep_text) */
 	} *frags;
 	uint32_t nfrags;
+	char *kept_text; /* the main file's text once the parse is gone (keep_text) */
+	/* what the declaration scan found (scan_unit), kept for the analysis */
+	struct unit_decls decls;
+	struct unit_type_decl *types;
+	struct unit_callable *methods;
+	int analysed;           /* frontend_analyse ran on it */
+	const char *input_path; /* for --timing */
+	double t_parse, t_lower;
 };
 
 static uint64_t hash_str(const char *s)
@@ -988,6 +997,24 @@ static int parse_unit(struct fe_unit *u, CXIndex index, const struct fe_input *i
 	return 0;
 }
 
+/* Each call's model is what the callee's declaration says (its annotations), as the unit driver
+ * expects it; it replaces that with what it resolved, so this runs again before each analysis
+ * of the unit. Every callee is in the cache by then (lower_unit looked each up): the cache does
+ * not grow, its entries stay where they are and no cursor is needed. */
+static void set_call_annotations(struct fe_unit *u)
+{
+	for (uint32_t i = 0; i < u->nfuncs; i++) {
+		struct ir_func *fn = &u->funcs[i];
+		for (uint32_t k = 0; k < fn->nnodes; k++) {
+			struct ir_node *nd = &fn->nodes[k];
+			if (nd->op != IR_CALL || !nd->callee)
+				continue;
+			const struct cfg_callee_info *ci = callee_lookup(u, clang_getNullCursor(), nd->callee);
+			nd->model = ci->annot;
+		}
+	}
+}
+
 /* Step 2: lowers every function the unit's own sources define (cfg.c) into u->funcs, with
  * each one's own model and its calls' annotation models. */
 static void lower_unit(struct fe_unit *u, const struct fe_input *in)
@@ -1045,6 +1072,7 @@ static void lower_unit(struct fe_unit *u, const struct fe_input *in)
 			ir_func_free(fn);
 			continue;
 		}
+		fn->external = clang_Cursor_getStorageClass(cc.defs[i]) != CX_SC_Static;
 		/* the function's own model: model files, else its annotations */
 		CXString s = clang_getCursorSpelling(cc.defs[i]);
 		const struct cfg_callee_info *self = callee_lookup(u, cc.defs[i], clang_getCString(s));
@@ -1057,17 +1085,7 @@ static void lower_unit(struct fe_unit *u, const struct fe_input *in)
 		}
 		u->nfuncs++;
 	}
-	/* each call's annotations (the cache no longer grows: its entries stay where they are) */
-	for (uint32_t i = 0; i < u->nfuncs; i++) {
-		struct ir_func *fn = &u->funcs[i];
-		for (uint32_t k = 0; k < fn->nnodes; k++) {
-			struct ir_node *nd = &fn->nodes[k];
-			if (nd->op != IR_CALL || !nd->callee)
-				continue;
-			const struct cfg_callee_info *ci = callee_lookup(u, clang_getNullCursor(), nd->callee);
-			nd->model = ci->annot;
-		}
-	}
+	set_call_annotations(u);
 	free(cc.defs);
 	cfg_unit_free(env.unit);
 	out->nfunctions = u->nfuncs;
@@ -1100,54 +1118,125 @@ static void dump_unit(const struct fe_unit *u)
 	u->out->dump_len = len;
 }
 
+/* The suppression comments of a file are read from its text, which the parse owns: a file that
+ * has any gets a copy of its own before the parse is disposed of. */
+static void keep_text(struct diag_lines *l, char **kept)
+{
+	*kept = NULL;
+	if (!l->start || !l->text)
+		return;
+	*kept = util_xrealloc(NULL, l->len + 1);
+	memcpy(*kept, l->text, l->len);
+	(*kept)[l->len] = '\0';
+	l->text = *kept;
+}
+
+struct fe_unit *frontend_prepare(struct fe_index *fe_index, const struct fe_options *opt, const struct fe_input *in,
+				 struct diag_file *out)
+{
+	double t_start = now_s();
+	struct fe_unit *u = util_xcalloc(1, sizeof *u);
+	u->opt = opt;
+	u->out = out;
+	u->input_path = in->path;
+	if (parse_unit(u, (CXIndex)fe_index, in) < 0) {
+		free(u);
+		return NULL;
+	}
+	double t_parsed = now_s();
+	lower_unit(u, in);
+	if (!opt->dump_cfg) {
+		struct type_scan ts;
+		scan_unit(u, &ts, &u->decls);
+		u->types = ts.types;
+		u->methods = ts.methods;
+	}
+	/* from here on, IR only (unit/unit.h): the parse is not needed any more */
+	keep_text(&u->lines, &u->kept_text);
+	for (uint32_t i = 0; i < u->nfrags; i++) {
+		keep_text(&u->frags[i].lines, &u->frags[i].kept);
+		u->frags[i].text = NULL;
+		u->frags[i].file = NULL;
+	}
+	u->text = NULL;
+	u->main_file = NULL;
+	clang_disposeTranslationUnit(u->tu);
+	u->tu = NULL;
+	u->t_parse = t_parsed - t_start;
+	u->t_lower = now_s() - t_parsed;
+	return u;
+}
+
+const struct ir_func *frontend_unit_funcs(const struct fe_unit *u, uint32_t *n)
+{
+	*n = u->nfuncs;
+	return u->funcs;
+}
+
+const struct unit_decls *frontend_unit_decls(const struct fe_unit *u)
+{
+	return &u->decls;
+}
+
+void frontend_analyse(struct fe_unit *u, const struct unit_tree *tree, struct diag_file *out)
+{
+	double t_start = now_s();
+	u->out = out;
+	if (u->analysed)
+		set_call_annotations(u); /* analysed again: units that call each other (tree.h) */
+	u->analysed = 1;
+	uint64_t states = 0;
+	if (u->opt->dump_cfg) {
+		dump_unit(u);
+	} else {
+		struct unit_options uo;
+		memset(&uo, 0, sizeof uo);
+		uo.model = u->opt->model;
+		uo.max_states = u->opt->max_states;
+		uo.report = on_finding;
+		uo.incomplete = on_incomplete;
+		uo.ctx = u;
+		uo.tree = tree;
+		states = unit_analyse(u->funcs, u->nfuncs, &u->decls, &u->arena, &uo);
+	}
+	diag_sort(out);
+	if (u->opt->timing)
+		fprintf(stderr, "rccheck: timing: %s: parse %.3fs, lower %.3fs, analyse %.3fs (%u functions, %llu states)\n",
+			u->input_path, u->t_parse, u->t_lower, now_s() - t_start, u->nfuncs,
+			(unsigned long long)states);
+}
+
+void frontend_unit_free(struct fe_unit *u)
+{
+	if (!u)
+		return;
+	for (uint32_t i = 0; i < u->nfuncs; i++)
+		ir_func_free(&u->funcs[i]);
+	free(u->funcs);
+	free(u->cache);
+	free(u->types);
+	free(u->methods);
+	diag_lines_free(&u->lines);
+	free(u->kept_text);
+	for (uint32_t i = 0; i < u->nfrags; i++) {
+		diag_lines_free(&u->frags[i].lines);
+		free(u->frags[i].kept);
+		free(u->frags[i].path);
+	}
+	free(u->frags);
+	ir_arena_free(&u->arena);
+	if (u->tu)
+		clang_disposeTranslationUnit(u->tu);
+	free(u);
+}
+
 int frontend_run(struct fe_index *fe_index, const struct fe_options *opt, const struct fe_input *in,
 		 struct diag_file *out)
 {
-	double t_start = now_s();
-	struct fe_unit u;
-	memset(&u, 0, sizeof u);
-	u.opt = opt;
-	u.out = out;
-	if (parse_unit(&u, (CXIndex)fe_index, in) < 0)
+	struct fe_unit *u = frontend_prepare(fe_index, opt, in, out);
+	if (!u)
 		return -1;
-	double t_parsed = now_s();
-	lower_unit(&u, in);
-	double t_lowered = now_s();
-	uint64_t states = 0;
-	if (opt->dump_cfg) {
-		dump_unit(&u);
-	} else {
-		struct type_scan ts;
-		struct unit_decls decls;
-		scan_unit(&u, &ts, &decls);
-		/* from here on, IR only (unit/unit.h) */
-		struct unit_options uo;
-		memset(&uo, 0, sizeof uo);
-		uo.model = opt->model;
-		uo.max_states = opt->max_states;
-		uo.report = on_finding;
-		uo.incomplete = on_incomplete;
-		uo.ctx = &u;
-		states = unit_analyse(u.funcs, u.nfuncs, &decls, &u.arena, &uo);
-		free(ts.types);
-		free(ts.methods);
-	}
-	diag_sort(out);
-	if (opt->timing)
-		fprintf(stderr, "rccheck: timing: %s: parse %.3fs, lower %.3fs, analyse %.3fs (%u functions, %llu states)\n",
-			in->path, t_parsed - t_start, t_lowered - t_parsed, now_s() - t_lowered, u.nfuncs,
-			(unsigned long long)states);
-	for (uint32_t i = 0; i < u.nfuncs; i++)
-		ir_func_free(&u.funcs[i]);
-	free(u.funcs);
-	free(u.cache);
-	diag_lines_free(&u.lines);
-	for (uint32_t i = 0; i < u.nfrags; i++) {
-		diag_lines_free(&u.frags[i].lines);
-		free(u.frags[i].path);
-	}
-	free(u.frags);
-	ir_arena_free(&u.arena);
-	clang_disposeTranslationUnit(u.tu);
+	frontend_analyse(u, NULL, out);
+	frontend_unit_free(u);
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "report/diag.h"
 #include "models/model.h"
+#include "unit/unit.h"
 
 #include <stddef.h>
 
@@ -48,8 +49,27 @@ void frontend_index_free(struct fe_index *index);
  * to it); -1 when it cannot be told. */
 int frontend_libclang_path(char *buf, size_t len);
 
-/* Analyses one input into *out (initialised by the caller). Returns 0, or -1 when the file
- * could not be parsed at all (an error is recorded in *out). */
+/*
+ * The two halves of frontend_run, for a run over a whole tree (docs/analyzer.md, "Whole-tree
+ * summaries"): frontend_prepare parses, lowers and scans one input and keeps what its analysis
+ * needs (the IR, the declarations, the text of files with suppression comments) without the
+ * libclang parse, and records parse errors in *out; NULL when the file could not be parsed at
+ * all. frontend_analyse runs the unit driver on it (tree: what the other units of the tree say,
+ * may be NULL) and writes its findings into out, which must be *out of frontend_prepare or a
+ * copy of it (the IR names its file by that path pointer). frontend_unit_free frees it.
+ */
+struct fe_unit;
+struct fe_unit *frontend_prepare(struct fe_index *index, const struct fe_options *opt, const struct fe_input *in,
+				 struct diag_file *out);
+void frontend_analyse(struct fe_unit *u, const struct unit_tree *tree, struct diag_file *out);
+void frontend_unit_free(struct fe_unit *u);
+/* What a prepared unit defines and declares (the driver's index of the tree reads them). */
+const struct ir_func *frontend_unit_funcs(const struct fe_unit *u, uint32_t *n);
+const struct unit_decls *frontend_unit_decls(const struct fe_unit *u);
+
+/* Analyses one input into *out (initialised by the caller): frontend_prepare, then
+ * frontend_analyse on its own. Returns 0, or -1 when the file could not be parsed at all (an
+ * error is recorded in *out). */
 int frontend_run(struct fe_index *index, const struct fe_options *opt, const struct fe_input *in,
 		 struct diag_file *out);
 

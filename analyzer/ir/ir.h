@@ -143,6 +143,7 @@ struct ir_func {
 				* are borrowed, no exception is set when it starts, and a NULL result
 				* means an exception it set; 2: a slot where NULL without an exception
 				* is a normal result (tp_iternext) */
+	int external;          /* has external linkage (not static): other units of the tree can call it */
 	int callback;          /* its address is passed to a function outside the unit (a destroy or
 				* user-data callback of a C library): its contract is that library's */
 	const struct model_fn *self_model; /* the function's own annotations/model entry, or NULL */

@@ -66,6 +66,47 @@ struct diag_finding *diag_add(struct diag_file *f, int check, const char *functi
 	return d;
 }
 
+void diag_file_take(struct diag_file *dst, struct diag_file *src)
+{
+	for (uint32_t i = 0; i < src->nfindings; i++) {
+		if (dst->nfindings == dst->cap_findings) {
+			dst->cap_findings = dst->cap_findings ? dst->cap_findings * 2 : 8;
+			dst->findings = util_xrealloc(dst->findings, dst->cap_findings * sizeof *dst->findings);
+		}
+		dst->findings[dst->nfindings++] = src->findings[i];
+	}
+	for (uint32_t i = 0; i < src->nincomplete; i++) {
+		if (dst->nincomplete == dst->cap_incomplete) {
+			dst->cap_incomplete = dst->cap_incomplete ? dst->cap_incomplete * 2 : 4;
+			dst->incomplete = util_xrealloc(dst->incomplete, dst->cap_incomplete * sizeof *dst->incomplete);
+		}
+		dst->incomplete[dst->nincomplete++] = src->incomplete[i];
+	}
+	for (uint32_t i = 0; i < src->nerrors; i++) {
+		if (dst->nerrors == dst->cap_errors) {
+			dst->cap_errors = dst->cap_errors ? dst->cap_errors * 2 : 4;
+			dst->errors = util_xrealloc(dst->errors, dst->cap_errors * sizeof *dst->errors);
+		}
+		dst->errors[dst->nerrors++] = src->errors[i];
+	}
+	if (src->dump) {
+		free(dst->dump);
+		dst->dump = src->dump;
+		dst->dump_len = src->dump_len;
+	}
+	dst->nbelow_severity += src->nbelow_severity;
+	dst->nguesses += src->nguesses;
+	dst->nfunctions_skipped += src->nfunctions_skipped;
+	dst->failed |= src->failed;
+	dst->not_analysed |= src->not_analysed;
+	free(src->findings);
+	free(src->incomplete);
+	free(src->errors);
+	free(src->path);
+	memset(src, 0, sizeof *src);
+	diag_sort(dst);
+}
+
 static int same_str(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));

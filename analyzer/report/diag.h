@@ -81,6 +81,9 @@ struct diag_run {
 
 void diag_file_init(struct diag_file *f, const char *path);
 void diag_file_free(struct diag_file *f);
+/* Moves everything src holds (findings, notes, errors, counts) into dst, sorted; src is left
+ * empty (its path freed). */
+void diag_file_take(struct diag_file *dst, struct diag_file *src);
 /* Adds a finding (copies every string); notes are copied too. */
 struct diag_finding *diag_add(struct diag_file *f, int check, const char *function, uint32_t line, uint32_t col,
 			      const char *message);

@@ -23,7 +23,17 @@ struct unit {
 	struct ir_arena *arena;
 	const struct model *model;
 	const struct ir_func *current; /* the function whose calls resolve_call resolves */
+	const struct unit_tree *tree;  /* the other units of the tree, or NULL */
 };
+
+/* The summary another unit of the tree has for external function `name`, or NULL. */
+static const struct eng_summary *imported(const struct unit *u, const char *name)
+{
+	if (!u->tree || !u->tree->import || !name)
+		return NULL;
+	const struct eng_summary *s = u->tree->import(u->tree->ctx, name);
+	return s && s->valid ? s : NULL;
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Linking: calls and callbacks to functions of the unit                                       */
@@ -216,7 +226,7 @@ static const struct model_fn *resolve_call(struct unit *u, const struct ir_node 
 		return m;
 	if (n->model) {
 		/* annotations on the parameters only (RC_STEALS...): the result comes from the body */
-		const struct eng_summary *su = n->callee_fn >= 0 ? &sums[n->callee_fn] : NULL;
+		const struct eng_summary *su = n->callee_fn >= 0 ? &sums[n->callee_fn] : imported(u, n->callee);
 		if (n->model->ret == MODEL_RET_NONE && su && su->valid && su->fn.ret != MODEL_RET_NONE) {
 			struct model_fn *mm = ir_alloc(u->arena, sizeof *mm);
 			*mm = *n->model;
@@ -229,6 +239,10 @@ static const struct model_fn *resolve_call(struct unit *u, const struct ir_node 
 	if (n->callee_fn >= 0 && sums[n->callee_fn].valid)
 		return &sums[n->callee_fn].fn;
 	if (n->callee_fn < 0) {
+		/* a function another file of the tree defines: its summary, as for the unit's own */
+		const struct eng_summary *su = imported(u, n->callee);
+		if (su)
+			return &su->fn;
 		struct model_fn g;
 		if (model_guess_from_name(n->callee, &g)) {
 			struct model_fn *gm = ir_alloc(u->arena, sizeof *gm);
@@ -255,26 +269,39 @@ static void mark_borrowed_globals(struct unit *u)
 	}
 }
 
-/* Functions the interpreter calls must return a new reference (or NULL on failure). */
+/* A function the interpreter calls must return a new reference (or NULL on failure). */
+static void mark_callable(struct unit *u, struct ir_func *fn, int null_ok)
+{
+	fn->py_callable = null_ok ? 2 : 1;
+	if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
+		return;
+	struct model_fn *m = ir_alloc(u->arena, sizeof *m);
+	if (fn->self_model)
+		*m = *fn->self_model;
+	else
+		memset(m, 0, sizeof *m);
+	m->name = fn->name;
+	m->ret = MODEL_RET_NEW;
+	m->flags |= MODEL_NULL_ON_FAILURE;
+	fn->self_model = m;
+}
+
+/* The functions method tables and type slots name. */
 static void mark_callables(struct unit *u, const struct unit_decls *d)
 {
 	for (uint32_t k = 0; d && k < d->ncallables; k++) {
 		int32_t f = find_fn(u, d->callables[k].name);
-		if (f < 0)
-			continue;
-		struct ir_func *fn = &u->funcs[f];
-		fn->py_callable = d->callables[k].null_ok ? 2 : 1;
-		if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
-			continue;
-		struct model_fn *m = ir_alloc(u->arena, sizeof *m);
-		if (fn->self_model)
-			*m = *fn->self_model;
-		else
-			memset(m, 0, sizeof *m);
-		m->name = fn->name;
-		m->ret = MODEL_RET_NEW;
-		m->flags |= MODEL_NULL_ON_FAILURE;
-		fn->self_model = m;
+		if (f >= 0)
+			mark_callable(u, &u->funcs[f], d->callables[k].null_ok);
+	}
+	/* external functions of the unit that a table of another file of the tree names */
+	if (!u->tree || !u->tree->callable)
+		return;
+	for (uint32_t i = 0; i < u->nfuncs; i++) {
+		struct ir_func *fn = &u->funcs[i];
+		int c = fn->external && !fn->py_callable ? u->tree->callable(u->tree->ctx, fn->name) : 0;
+		if (c)
+			mark_callable(u, fn, c == 2);
 	}
 }
 
@@ -346,6 +373,7 @@ uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_
 	u.nfuncs = nfuncs;
 	u.arena = arena;
 	u.model = opt->model;
+	u.tree = opt->tree;
 	size_t n1 = nfuncs ? nfuncs : 1;
 	u.idx = util_xcalloc(n1, sizeof *u.idx);
 	uint32_t *order = util_xcalloc(n1, sizeof *order);
@@ -385,6 +413,8 @@ uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_
 				fn->nodes[k].model = resolve_call(&u, &fn->nodes[k], sums);
 		states += engine_run(fn, &eo, &sums[i]);
 		sums[i].fn.name = fn->name;
+		if (fn->external && u.tree && u.tree->exported)
+			u.tree->exported(u.tree->ctx, fn, &sums[i]);
 	}
 	/* checks over the whole unit (types' traverse and clear) */
 	uint32_t ntypes = 0;

@@ -42,6 +42,20 @@ struct unit_decls {
 	uint32_t ncallables;
 };
 
+/* What the other translation units of the tree say, in a run over a whole tree (the driver's
+ * tree index, docs/analyzer.md "Whole-tree summaries"). Each hook may be NULL. */
+struct unit_tree {
+	/* The summary of a function with external linkage that another unit of the tree defines
+	 * and that was analysed before this unit, or NULL. */
+	const struct eng_summary *(*import)(void *ctx, const char *name);
+	/* Whether a method table or type slot of another unit names this unit's external function
+	 * `name`: 0 no, 1 yes, 2 a slot where NULL without an exception is a normal result. */
+	int (*callable)(void *ctx, const char *name);
+	/* Receives the summary of each function with external linkage once it is analysed. */
+	void (*exported)(void *ctx, const struct ir_func *fn, const struct eng_summary *s);
+	void *ctx;
+};
+
 struct unit_options {
 	const struct model *model;
 	uint32_t max_states; /* engine budget per function (0: default) */
@@ -49,6 +63,7 @@ struct unit_options {
 	void (*report)(void *ctx, const struct eng_finding *f);
 	void (*incomplete)(void *ctx, const struct ir_func *fn, uint32_t states);
 	void *ctx;
+	const struct unit_tree *tree; /* NULL: the unit alone */
 };
 
 /*
