@@ -435,6 +435,20 @@ void summary_make(struct engine *eng, struct eng_summary *sum)
 				sum->fn.arg[MODEL_COUNT_DOWN] |= 1u << p;
 		}
 	}
+	/* pointers that cannot be to counted objects (IR_VAR_PLAIN: a PGresult taken from a field
+	 * and handed back) carry no ownership facts */
+	if (fn->returns_plain) {
+		sum->fn.ret = MODEL_RET_NONE;
+		sum->fn.returns_arg = 0;
+		sum->fn.flags &= (uint16_t)~(MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL);
+	}
+	uint32_t plain = 0;
+	for (uint32_t v = 0; v < fn->nvars; v++)
+		if ((fn->vars[v].flags & IR_VAR_PLAIN) && fn->vars[v].param >= 0 && fn->vars[v].param < 32)
+			plain |= 1u << fn->vars[v].param;
+	for (int k = 0; plain && k < MODEL_NARG_KINDS; k++)
+		if (k != MODEL_ACCEPTS_NULL)
+			sum->fn.arg[k] &= ~plain;
 	if (ri->errq_seen && ri->errq_all && only_queries(eng)) {
 		/* has_error() { return PyErr_Occurred() != NULL; }: the caller's test of the result
 		 * is a test of the error indicator */

@@ -186,6 +186,23 @@ static unsigned type_class(CXType t)
 	}
 }
 
+/* Whether t is a pointer that cannot point to a counted object (IR_VAR_PLAIN): to a scalar
+ * (char *), to a function, or to a struct whose definition the unit does not see (an opaque
+ * handle of a C library: libpq's PGresult, curl's CURL). A counted object's header is part of
+ * its type's definition (PyObject_HEAD, rc_object), so its definition is always visible. */
+static int plain_pointer(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	if (t.kind != CXType_Pointer)
+		return 0;
+	CXType p = clang_getCanonicalType(clang_getPointeeType(t));
+	if (p.kind == CXType_FunctionProto || p.kind == CXType_FunctionNoProto)
+		return 1;
+	if (p.kind == CXType_Record)
+		return clang_Type_getSizeOf(p) == CXTypeLayoutError_Incomplete;
+	return type_class(p) == IR_VAR_INT || (p.kind >= CXType_Float && p.kind <= CXType_LongDouble);
+}
+
 static int is_expr(CXCursor c)
 {
 	return clang_isExpression(clang_getCursorKind(c));
@@ -410,6 +427,8 @@ static int32_t add_decl_var(struct cx *x, CXCursor decl, int32_t param)
 		CXType t = clang_getCanonicalType(clang_getCursorType(decl));
 		if (clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_Void)
 			cls |= IR_VAR_OPAQUE;
+		if (plain_pointer(t))
+			cls |= IR_VAR_PLAIN;
 	}
 	int32_t v = ir_add_var(x->fn, spelling(x, decl), cls | (param >= 0 ? IR_VAR_PARAM : 0), param);
 	var_map_insert(x, decl, v);
@@ -2046,8 +2065,10 @@ int cfg_build(const struct cfg_env *env, CXCursor fn_cursor, struct ir_arena *ar
 	out->end_loc = cfg_loc(env, clang_getRangeEnd(ext));
 	if (out->end_loc.col > 1)
 		out->end_loc.col--;
-	unsigned rcls = type_class(clang_getResultType(clang_getCursorType(fn_cursor)));
+	CXType rtype = clang_getResultType(clang_getCursorType(fn_cursor));
+	unsigned rcls = type_class(rtype);
 	out->returns_ptr = rcls == IR_VAR_PTR;
+	out->returns_plain = plain_pointer(rtype);
 	out->returns_int = rcls == IR_VAR_INT;
 	int np = clang_Cursor_getNumArguments(fn_cursor);
 	out->nparams = np > 0 ? np : 0;

@@ -114,6 +114,9 @@ enum ir_var_flags {
 	IR_VAR_INT = 1u << 2,
 	IR_VAR_TEMP = 1u << 3,
 	IR_VAR_OPAQUE = 1u << 4, /* a parameter declared `void *`: its contract is outside its type */
+	IR_VAR_PLAIN = 1u << 5,  /* a pointer that cannot be to a counted object: to a scalar, a
+				  * function, or a struct the unit never sees the inside of (libpq's
+				  * PGresult): summaries give it no ownership facts */
 };
 
 struct ir_var {
@@ -138,6 +141,7 @@ struct ir_func {
 	struct ir_loc end_loc; /* its closing brace */
 	int returns_ptr;       /* return type is a pointer */
 	int returns_int;       /* return type is an integer */
+	int returns_plain;     /* returns a pointer that cannot be to a counted object (IR_VAR_PLAIN) */
 	int nparams;
 	int py_callable;       /* named in a method table or a type slot: CPython calls it, its arguments
 				* are borrowed, no exception is set when it starts, and a NULL result
