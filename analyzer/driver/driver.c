@@ -12,6 +12,7 @@
 #include "frontend/frontend.h"
 #include "frontend/pyheaders.h"
 #include "unit/tree.h"
+#include "driver/cache.h"
 #include "models/model.h"
 #include "util.h"
 #include "version.h"
@@ -62,6 +63,9 @@ static const char usage_text[] =
 	"                     (default 300; 0: no limit)\n"
 	"  --baseline FILE    report only findings not in FILE, an earlier report written with\n"
 	"                     --format=json (or sarif): line numbers are not compared\n"
+	"  --cache DIR        keep each file's results in DIR and use them in later runs while the\n"
+	"                     files it reads, and the summaries it takes from other files, are\n"
+	"                     unchanged (a re-run after a change parses what it can affect)\n"
 	"  -q, --quiet        no progress line and no summary line on stderr\n"
 	"  --python-include DIR  Python's headers, for files that include Python.h and have no\n"
 	"                     include path for it (default: found with python3-config; 'none':\n"
@@ -98,6 +102,7 @@ struct options {
 	double file_timeout; /* seconds, 0: none */
 	const char *python_include;
 	const char *baseline;
+	const char *cache_dir;
 	int quiet;
 	const char **paths;
 	int npaths;
@@ -248,6 +253,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (!(v = opt_value(argc, argv, &i, "--python-include")) || !*v)
 				return usage_error("%s needs a directory (or 'none')", "--python-include");
 			o->python_include = v;
+		} else if (is_opt(a, "--cache")) {
+			if (!(v = opt_value(argc, argv, &i, "--cache")) || !*v)
+				return usage_error("%s needs a directory", "--cache");
+			o->cache_dir = v;
 		} else if (is_opt(a, "--baseline")) {
 			if (!(v = opt_value(argc, argv, &i, "--baseline")) || !*v)
 				return usage_error("%s needs a file (a report written with --format=json)", "--baseline");
@@ -440,6 +449,8 @@ struct work {
 	int stage;
 	struct fe_unit **units;
 	struct tree *tree;
+	struct cache *cache;            /* --cache, or NULL */
+	struct cache_entry **entries;   /* by input: a cached result not yet taken, or NULL */
 	size_t nitems;       /* what workers take: inputs (stage 1) or groups (stage 2) */
 	const struct input_list *inputs;
 	struct diag_run *run;
@@ -524,10 +535,55 @@ static int group_deps_done(const struct work *w, size_t g)
 	return 1;
 }
 
+/* Stage 2: the cached results of the n slots of a group stand when the questions each cached
+ * analysis asked get the same answers now (the members' own exports set first: they import from
+ * each other). Then each slot takes its cached findings. Returns 1 when they stand. */
+static int cached_group_stands(struct work *w, const size_t *slots, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!w->entries[slots[k]])
+			return 0;
+	for (size_t k = 0; k < n; k++)
+		cache_entry_set_exports(w->entries[slots[k]], w->tree, slots[k]);
+	for (size_t k = 0; k < n; k++) {
+		size_t na;
+		const struct eng_summary *asked = cache_entry_asked(w->entries[slots[k]], &na);
+		if (!tree_answers_same(w->tree, slots[k], asked, na))
+			return 0;
+	}
+	return 1;
+}
+
+/* Stage 2: slot i had a cached result that no longer stands: parsed now (as in stage 1, into a
+ * fresh record of the file). 0, or -1 when it cannot be parsed any more. */
+static int reparse(struct work *w, struct fe_index **index, size_t i)
+{
+	if (!*index)
+		*index = frontend_index_new();
+	cache_entry_free(w->entries[i]);
+	w->entries[i] = NULL;
+	struct diag_file f;
+	diag_file_init(&f, w->inputs->v[i].display);
+	struct fe_unit *unit = prepare_input(*index, w, i, &f);
+	pthread_mutex_lock(&w->lock);
+	if (w->state[i] == SLOT_ABANDONED) {
+		pthread_mutex_unlock(&w->lock);
+		diag_file_free(&f);
+		frontend_unit_free(unit);
+		return -1;
+	}
+	diag_file_free(&w->run->files[i]);
+	w->run->files[i] = f;
+	w->units[i] = unit;
+	pthread_mutex_unlock(&w->lock);
+	return unit ? 0 : -1;
+}
+
 /* Stage 2: analyses the units of group g (tree.h): once for their summaries when they call each
- * other, then for their findings, each written into its slot as it is done. Returns 1 when the
- * main thread gave up on one of them meanwhile. */
-static int analyse_group(struct work *w, size_t g)
+ * other, then for their findings, each written into its slot as it is done; or takes their
+ * cached results when they stand. Returns 1 when the main thread gave up on one of them
+ * meanwhile. */
+static int analyse_group(struct work *w, struct fe_index **index, size_t g)
 {
 	size_t n;
 	const size_t *members = tree_group(w->tree, g, &n);
@@ -555,6 +611,42 @@ static int analyse_group(struct work *w, size_t g)
 	}
 	pthread_mutex_unlock(&w->lock);
 
+	int abandoned = 0;
+	if (ns && w->cache && cached_group_stands(w, slots, ns)) {
+		for (size_t k = 0; k < ns; k++) {
+			size_t i = slots[k];
+			cache_note_used(w->cache);
+			pthread_mutex_lock(&w->lock);
+			if (w->state[i] != SLOT_ABANDONED) {
+				cache_entry_take_file(w->entries[i], &w->run->files[i]);
+				w->state[i] = SLOT_DONE;
+				pthread_cond_broadcast(&w->changed);
+			}
+			pthread_mutex_unlock(&w->lock);
+			if (w->progress->on)
+				progress_step(w->progress, w->run->files[i].nfindings);
+		}
+		free(slots);
+		return 0;
+	}
+	/* what was cached in the group no longer stands: parsed again, and all analysed */
+	size_t nparsed = 0;
+	for (size_t k = 0; k < ns; k++) {
+		size_t i = slots[k];
+		if (w->units[i] || reparse(w, index, i) == 0) {
+			slots[nparsed++] = i;
+			continue;
+		}
+		pthread_mutex_lock(&w->lock);
+		abandoned |= w->state[i] == SLOT_ABANDONED;
+		if (!abandoned) {
+			w->state[i] = SLOT_DONE; /* its parse failed now: written with its errors */
+			pthread_cond_broadcast(&w->changed);
+		}
+		pthread_mutex_unlock(&w->lock);
+	}
+	ns = abandoned ? 0 : nparsed;
+
 	for (size_t k = 0; ns > 1 && k < ns; k++) {
 		struct diag_file scratch;
 		diag_file_init(&scratch, w->inputs->v[slots[k]].display);
@@ -563,7 +655,6 @@ static int analyse_group(struct work *w, size_t g)
 		tree_unit_done(w->tree, slots[k]);
 		diag_file_free(&scratch);
 	}
-	int abandoned = 0;
 	for (size_t k = 0; k < ns && !abandoned; k++) {
 		size_t i = slots[k];
 		struct diag_file f;
@@ -574,9 +665,20 @@ static int analyse_group(struct work *w, size_t g)
 		size_t nfound = f.nfindings;
 		pthread_mutex_lock(&w->lock);
 		abandoned = w->state[i] == SLOT_ABANDONED;
-		if (!abandoned) {
-			/* the parse errors and counts of stage 1 stay; the unit is not needed any more */
+		if (!abandoned)
+			/* the parse errors and counts of stage 1 stay */
 			diag_file_take(&w->run->files[i], &f);
+		pthread_mutex_unlock(&w->lock);
+		if (!abandoned && w->cache) {
+			const struct input *in = &w->inputs->v[i];
+			size_t nd;
+			const char *const *deps = frontend_unit_deps(w->units[i], &nd);
+			cache_store(w->cache, in->source, (const char *const *)in->args, in->nargs, deps, nd, w->tree, i,
+				    &w->run->files[i]);
+		}
+		pthread_mutex_lock(&w->lock);
+		abandoned = w->state[i] == SLOT_ABANDONED;
+		if (!abandoned) {
 			w->state[i] = SLOT_DONE;
 			pthread_cond_broadcast(&w->changed);
 		}
@@ -599,14 +701,14 @@ static int analyse_group(struct work *w, size_t g)
 static void *worker(void *arg)
 {
 	struct work *w = arg;
-	struct fe_index *index = w->stage == 1 ? frontend_index_new() : NULL;
+	struct fe_index *index = w->stage == 1 ? frontend_index_new() : NULL; /* stage 2: when needed */
 	size_t items = w->nitems;
 	int abandoned = 0;
 	while (!abandoned) {
 		size_t k = atomic_fetch_add(&w->next, 1);
 		if (k >= items)
 			break;
-		abandoned = w->stage == 1 ? prepare_slot(w, index, k) : analyse_group(w, k);
+		abandoned = w->stage == 1 ? prepare_slot(w, index, k) : analyse_group(w, &index, k);
 	}
 	if (index)
 		frontend_index_free(index);
@@ -806,6 +908,15 @@ static void run_stages(struct work *w, size_t jobs, double timeout, struct flush
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&w->lock, NULL);
 	w->units = util_xcalloc(n ? n : 1, sizeof *w->units);
+	w->entries = util_xcalloc(n ? n : 1, sizeof *w->entries);
+	/* a file whose cached result's inputs are unchanged is not parsed now; stage 2 decides
+	 * whether the result stands */
+	for (size_t i = 0; w->cache && i < n; i++) {
+		const struct input *in = &w->inputs->v[i];
+		w->entries[i] = cache_load(w->cache, in->source, (const char *const *)in->args, in->nargs);
+		if (w->entries[i])
+			w->state[i] = SLOT_DONE;
+	}
 	w->stage = 1;
 	w->nitems = n;
 	supervise(w, jobs, timeout, NULL);
@@ -816,6 +927,10 @@ static void run_stages(struct work *w, size_t jobs, double timeout, struct flush
 
 	w->tree = tree_new(n);
 	for (size_t i = 0; i < n; i++) {
+		if (w->entries[i]) {
+			cache_entry_add_names(w->entries[i], w->tree, i);
+			continue;
+		}
 		if (!w->units[i])
 			continue;
 		uint32_t nf;
@@ -825,7 +940,7 @@ static void run_stages(struct work *w, size_t jobs, double timeout, struct flush
 	tree_link(w->tree);
 	/* a file that was not parsed, or given up, is written as it is */
 	for (size_t i = 0; i < n; i++)
-		if (w->state[i] == SLOT_DONE && w->units[i])
+		if (w->state[i] == SLOT_DONE && (w->units[i] || w->entries[i]))
 			w->state[i] = SLOT_WAITING;
 	w->nitems = tree_ngroups(w->tree);
 	atomic_store(&w->next, 0);
@@ -838,6 +953,16 @@ static void run_stages(struct work *w, size_t jobs, double timeout, struct flush
 		tree_stats(w->tree, &ts);
 		fprintf(stderr, "rccheck: timing: tree: %zu summaries exported, %zu calls resolved with another file's, "
 			"%zu names defined in more than one file\n", ts.exported, ts.imported, ts.ambiguous);
+		if (w->cache) {
+			size_t used, written;
+			cache_stats(w->cache, &used, &written);
+			fprintf(stderr, "rccheck: timing: cache: %zu files from the cache, %zu entries written\n", used,
+				written);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		cache_entry_free(w->entries[i]); /* not taken: interrupted */
+		w->entries[i] = NULL;
 	}
 }
 
@@ -979,6 +1104,15 @@ int rccheck_main(int argc, char **argv)
 			fatal = 1;
 		}
 	}
+	struct cache *cache = NULL;
+	if (!fatal && o.cache_dir && !o.dump_cfg) {
+		struct cache_config cc = { o.cache_dir, o.models, o.nmodels, o.max_states, o.all_paths, o.show_guesses,
+					   o.python_include };
+		if (!(cache = cache_open(&cc, err, sizeof err))) {
+			fprintf(stderr, "rccheck: error: --cache %s: %s\n", o.cache_dir, err);
+			fatal = 1;
+		}
+	}
 
 	struct input_list inputs;
 	memset(&inputs, 0, sizeof inputs);
@@ -1026,6 +1160,7 @@ int rccheck_main(int argc, char **argv)
 		fe.inputs = (const char *const *)canon_inputs;
 		fe.ninputs = inputs.n;
 		w.inputs = &inputs;
+		w.cache = cache;
 		w.run = &run;
 		w.fe = &fe;
 		w.progress = &progress;
@@ -1064,7 +1199,9 @@ int rccheck_main(int argc, char **argv)
 			free(w.runner);
 			free(w.threads);
 			free(w.units);
+			free(w.entries);
 			tree_free(w.tree);
+			cache_close(cache);
 			for (size_t i = 0; i < inputs.n; i++)
 				free(canon_inputs[i]);
 			free(canon_inputs);

@@ -60,6 +60,8 @@ struct fe_unit {
 	struct unit_type_decl *types;
 	struct unit_callable *methods;
 	int analysed;           /* frontend_analyse ran on it */
+	char **deps;            /* every file the parse read, main file first (frontend_unit_deps) */
+	size_t ndeps;
 	const char *input_path; /* for --timing */
 	double t_parse, t_lower;
 };
@@ -1118,6 +1120,20 @@ static void dump_unit(const struct fe_unit *u)
 	u->out->dump_len = len;
 }
 
+static void collect_dep(CXFile included, CXSourceLocation *stack, unsigned len, CXClientData data)
+{
+	(void)stack;
+	(void)len;
+	struct fe_unit *u = data;
+	CXString s = clang_getFileName(included);
+	const char *name = clang_getCString(s);
+	if (name && *name) {
+		u->deps = util_xrealloc(u->deps, (u->ndeps + 1) * sizeof *u->deps);
+		u->deps[u->ndeps++] = util_xstrdup(name);
+	}
+	clang_disposeString(s);
+}
+
 /* The suppression comments of a file are read from its text, which the parse owns: a file that
  * has any gets a copy of its own before the parse is disposed of. */
 static void keep_text(struct diag_lines *l, char **kept)
@@ -1151,6 +1167,7 @@ struct fe_unit *frontend_prepare(struct fe_index *fe_index, const struct fe_opti
 		u->types = ts.types;
 		u->methods = ts.methods;
 	}
+	clang_getInclusions(u->tu, collect_dep, u);
 	/* from here on, IR only (unit/unit.h): the parse is not needed any more */
 	keep_text(&u->lines, &u->kept_text);
 	for (uint32_t i = 0; i < u->nfrags; i++) {
@@ -1176,6 +1193,12 @@ const struct ir_func *frontend_unit_funcs(const struct fe_unit *u, uint32_t *n)
 const struct unit_decls *frontend_unit_decls(const struct fe_unit *u)
 {
 	return &u->decls;
+}
+
+const char *const *frontend_unit_deps(const struct fe_unit *u, size_t *n)
+{
+	*n = u->ndeps;
+	return (const char *const *)u->deps;
 }
 
 void frontend_analyse(struct fe_unit *u, const struct unit_tree *tree, struct diag_file *out)
@@ -1224,6 +1247,9 @@ void frontend_unit_free(struct fe_unit *u)
 		free(u->frags[i].path);
 	}
 	free(u->frags);
+	for (size_t i = 0; i < u->ndeps; i++)
+		free(u->deps[i]);
+	free(u->deps);
 	ir_arena_free(&u->arena);
 	if (u->tu)
 		clang_disposeTranslationUnit(u->tu);

@@ -66,6 +66,9 @@ void frontend_unit_free(struct fe_unit *u);
 /* What a prepared unit defines and declares (the driver's index of the tree reads them). */
 const struct ir_func *frontend_unit_funcs(const struct fe_unit *u, uint32_t *n);
 const struct unit_decls *frontend_unit_decls(const struct fe_unit *u);
+/* Every file the parse read (the main file, headers, included fragments), as libclang names
+ * them: what a cached result depends on (driver/cache.h). */
+const char *const *frontend_unit_deps(const struct fe_unit *u, size_t *n);
 
 /* Analyses one input into *out (initialised by the caller): frontend_prepare, then
  * frontend_analyse on its own. Returns 0, or -1 when the file could not be parsed at all (an

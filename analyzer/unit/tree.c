@@ -9,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct callable_entry {
+	char *name;
+	int null_ok;
+};
+
 struct export {
 	char *name;
 	struct eng_summary s; /* s.fn.name is name */
@@ -18,8 +23,16 @@ struct tunit {
 	struct unit_tree hooks; /* ctx: this tunit */
 	struct tree *t;
 	size_t u;
-	char **calls; /* names the unit calls and does not define (sorted, unique; freed by tree_link) */
+	char **calls; /* names the unit calls and does not define (sorted, unique) */
 	size_t ncalls;
+	char **externals; /* the functions it defines with external linkage */
+	size_t nexternals;
+	struct callable_entry *callables; /* what its tables name that it does not define */
+	size_t ncallables;
+	/* what the analysis asked of other units (hook_import): each name once, with the summary
+	 * it got (valid 0: none); sorted by name at tree_unit_done */
+	struct export *asked;
+	size_t nasked, cap_asked;
 	struct export *exports; /* sorted by name once the unit is done (tree_unit_done) */
 	size_t nexports, cap_exports;
 	size_t pos;   /* in order */
@@ -33,10 +46,6 @@ struct name_entry {
 	size_t unit;
 };
 
-struct callable_entry {
-	char *name;
-	int null_ok;
-};
 
 struct tree {
 	size_t n;
@@ -88,20 +97,67 @@ static const struct name_entry *find_def(const struct tree *t, const char *name)
 
 /* ---- hooks for the unit driver ------------------------------------------------------------ */
 
+/* What unit tu asked for `name` and got (s NULL: nothing), for a cached result's check. */
+static void record_asked(struct tunit *tu, const char *name, const struct eng_summary *s)
+{
+	for (size_t k = tu->nasked; k-- > 0 && k + 8 >= tu->nasked;)
+		if (!strcmp(tu->asked[k].name, name))
+			return; /* the same call asked again: a common case, found among the last ones */
+	if (tu->nasked == tu->cap_asked) {
+		tu->cap_asked = tu->cap_asked ? tu->cap_asked * 2 : 16;
+		tu->asked = util_xrealloc(tu->asked, tu->cap_asked * sizeof *tu->asked);
+	}
+	struct export *e = &tu->asked[tu->nasked++];
+	e->name = util_xstrdup(name);
+	memset(&e->s, 0, sizeof e->s);
+	if (s)
+		e->s = *s;
+	e->s.fn.name = e->name;
+}
+
+static void free_exports(struct export *e, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free(e[k].name);
+	free(e);
+}
+
+/* Sorts e by name and keeps the first of each name. */
+static size_t unique_exports(struct export *e, size_t n)
+{
+	if (n < 2)
+		return n;
+	qsort(e, n, sizeof *e, cmp_export);
+	size_t w = 1;
+	for (size_t k = 1; k < n; k++) {
+		if (!strcmp(e[w - 1].name, e[k].name)) {
+			free(e[k].name);
+			continue;
+		}
+		e[w++] = e[k];
+	}
+	return w;
+}
+
 static const struct eng_summary *hook_import(void *ctx, const char *name)
 {
 	struct tunit *tu = ctx;
 	const struct tree *t = tu->t;
 	const struct name_entry *d = find_def(t, name);
-	if (!d || d->unit == SIZE_MAX || d->unit == tu->u)
+	if (!d || d->unit == SIZE_MAX || d->unit == tu->u) {
+		record_asked(tu, name, NULL);
 		return NULL;
+	}
 	const struct tunit *from = &t->units[d->unit];
 	/* an earlier component is finished; in the same component (units that call each other,
 	 * analysed in turn by one thread) the unit's latest summaries */
-	if (from->group > tu->group)
+	if (from->group > tu->group) {
+		record_asked(tu, name, NULL);
 		return NULL;
+	}
 	struct export key = { (char *)name, { { 0 }, 0, 0 } };
 	const struct export *e = bsearch(&key, from->exports, from->nexports, sizeof *from->exports, cmp_export);
+	record_asked(tu, name, e && e->s.valid ? &e->s : NULL);
 	if (!e || !e->s.valid)
 		return NULL;
 	tu->imported++;
@@ -162,9 +218,14 @@ void tree_free(struct tree *t)
 		for (size_t k = 0; k < tu->ncalls; k++)
 			free(tu->calls[k]);
 		free(tu->calls);
-		for (size_t k = 0; k < tu->nexports; k++)
-			free(tu->exports[k].name);
-		free(tu->exports);
+		for (size_t k = 0; k < tu->nexternals; k++)
+			free(tu->externals[k]);
+		free(tu->externals);
+		for (size_t k = 0; k < tu->ncallables; k++)
+			free(tu->callables[k].name);
+		free(tu->callables);
+		free_exports(tu->exports, tu->nexports);
+		free_exports(tu->asked, tu->nasked);
 	}
 	for (size_t g = 0; g < t->ngroups; g++)
 		free(t->group_deps[g]);
@@ -187,56 +248,78 @@ static int defines(const char *const *names, size_t n, const char *name)
 	return bsearch(&name, names, n, sizeof *names, util_cmp_str) != NULL;
 }
 
-void tree_add_unit(struct tree *t, size_t u, const struct ir_func *funcs, uint32_t nfuncs, const struct unit_decls *d)
+void tree_add_names(struct tree *t, size_t u, const char *const *externals, size_t nexternals,
+		    const char *const *calls, size_t ncalls, const struct unit_callable *callables, size_t ncallables)
 {
 	struct tunit *tu = &t->units[u];
-	/* the names the unit defines, any linkage: its own calls and tables name those */
-	const char **own = util_xcalloc(nfuncs ? nfuncs : 1, sizeof *own);
-	for (uint32_t i = 0; i < nfuncs; i++)
-		own[i] = funcs[i].name;
-	qsort(own, nfuncs, sizeof *own, util_cmp_str);
-	for (uint32_t i = 0; i < nfuncs; i++) {
-		if (!funcs[i].external)
-			continue;
+	tu->externals = util_xcalloc(nexternals ? nexternals : 1, sizeof *tu->externals);
+	for (size_t i = 0; i < nexternals; i++) {
+		tu->externals[tu->nexternals++] = util_xstrdup(externals[i]);
 		if (t->ndefs == t->cap_defs) {
 			t->cap_defs = t->cap_defs ? t->cap_defs * 2 : 64;
 			t->defs = util_xrealloc(t->defs, t->cap_defs * sizeof *t->defs);
 		}
-		t->defs[t->ndefs].name = util_xstrdup(funcs[i].name);
+		t->defs[t->ndefs].name = util_xstrdup(externals[i]);
 		t->defs[t->ndefs++].unit = u;
 	}
-	size_t cap = 0;
+	tu->calls = util_xcalloc(ncalls ? ncalls : 1, sizeof *tu->calls);
+	for (size_t k = 0; k < ncalls; k++)
+		tu->calls[tu->ncalls++] = util_xstrdup(calls[k]);
+	tu->callables = util_xcalloc(ncallables ? ncallables : 1, sizeof *tu->callables);
+	for (size_t k = 0; k < ncallables; k++) {
+		tu->callables[tu->ncallables].name = util_xstrdup(callables[k].name);
+		tu->callables[tu->ncallables++].null_ok = callables[k].null_ok;
+		if (t->ncallables == t->cap_callables) {
+			t->cap_callables = t->cap_callables ? t->cap_callables * 2 : 32;
+			t->callables = util_xrealloc(t->callables, t->cap_callables * sizeof *t->callables);
+		}
+		t->callables[t->ncallables].name = util_xstrdup(callables[k].name);
+		t->callables[t->ncallables++].null_ok = callables[k].null_ok;
+	}
+}
+
+void tree_add_unit(struct tree *t, size_t u, const struct ir_func *funcs, uint32_t nfuncs, const struct unit_decls *d)
+{
+	/* the names the unit defines, any linkage: its own calls and tables name those */
+	const char **own = util_xcalloc(nfuncs ? nfuncs : 1, sizeof *own);
+	const char **ext = util_xcalloc(nfuncs ? nfuncs : 1, sizeof *ext);
+	size_t next = 0;
+	for (uint32_t i = 0; i < nfuncs; i++) {
+		own[i] = funcs[i].name;
+		if (funcs[i].external)
+			ext[next++] = funcs[i].name;
+	}
+	qsort(own, nfuncs, sizeof *own, util_cmp_str);
+	const char **calls = NULL;
+	size_t ncalls = 0, cap = 0;
 	for (uint32_t i = 0; i < nfuncs; i++) {
 		const struct ir_func *fn = &funcs[i];
 		for (uint32_t k = 0; k < fn->nnodes; k++) {
 			const struct ir_node *nd = &fn->nodes[k];
 			if (nd->op != IR_CALL || !nd->callee || defines(own, nfuncs, nd->callee))
 				continue;
-			if (tu->ncalls == cap) {
+			if (ncalls == cap) {
 				cap = cap ? cap * 2 : 32;
-				tu->calls = util_xrealloc(tu->calls, cap * sizeof *tu->calls);
+				calls = util_xrealloc(calls, cap * sizeof *calls);
 			}
-			tu->calls[tu->ncalls++] = (char *)nd->callee; /* copied below, once unique */
+			calls[ncalls++] = nd->callee;
 		}
 	}
-	qsort(tu->calls, tu->ncalls, sizeof *tu->calls, util_cmp_str);
+	if (ncalls)
+		qsort(calls, ncalls, sizeof *calls, util_cmp_str);
 	size_t w = 0;
-	for (size_t k = 0; k < tu->ncalls; k++)
-		if (!w || strcmp(tu->calls[w - 1], tu->calls[k]))
-			tu->calls[w++] = tu->calls[k];
-	tu->ncalls = w;
-	for (size_t k = 0; k < w; k++)
-		tu->calls[k] = util_xstrdup(tu->calls[k]);
-	for (uint32_t k = 0; d && k < d->ncallables; k++) {
-		if (defines(own, nfuncs, d->callables[k].name))
-			continue; /* the unit's own function: unit.c marks it */
-		if (t->ncallables == t->cap_callables) {
-			t->cap_callables = t->cap_callables ? t->cap_callables * 2 : 32;
-			t->callables = util_xrealloc(t->callables, t->cap_callables * sizeof *t->callables);
-		}
-		t->callables[t->ncallables].name = util_xstrdup(d->callables[k].name);
-		t->callables[t->ncallables++].null_ok = d->callables[k].null_ok;
-	}
+	for (size_t k = 0; k < ncalls; k++)
+		if (!w || strcmp(calls[w - 1], calls[k]))
+			calls[w++] = calls[k];
+	struct unit_callable *tables = util_xcalloc(d && d->ncallables ? d->ncallables : 1, sizeof *tables);
+	size_t ntables = 0;
+	for (uint32_t k = 0; d && k < d->ncallables; k++)
+		if (!defines(own, nfuncs, d->callables[k].name)) /* the unit's own: unit.c marks it */
+			tables[ntables++] = d->callables[k];
+	tree_add_names(t, u, ext, next, calls, w, tables, ntables);
+	free(tables);
+	free(calls);
+	free(ext);
 	free(own);
 }
 
@@ -369,12 +452,8 @@ void tree_link(struct tree *t)
 	}
 	for (size_t u = 0; u < t->n; u++) {
 		struct tunit *tu = &t->units[u];
+		(void)tu;
 		free(edges[u]);
-		for (size_t k = 0; k < tu->ncalls; k++)
-			free(tu->calls[k]);
-		free(tu->calls);
-		tu->calls = NULL;
-		tu->ncalls = 0;
 	}
 	free(edges);
 	free(nedges);
@@ -413,12 +492,137 @@ void tree_unit_begin(struct tree *t, size_t u)
 	for (size_t k = 0; k < tu->nexports; k++)
 		free(tu->exports[k].name);
 	tu->nexports = 0;
+	for (size_t k = 0; k < tu->nasked; k++)
+		free(tu->asked[k].name);
+	tu->nasked = 0;
 }
 
 void tree_unit_done(struct tree *t, size_t u)
 {
 	struct tunit *tu = &t->units[u];
-	qsort(tu->exports, tu->nexports, sizeof *tu->exports, cmp_export);
+	tu->nexports = unique_exports(tu->exports, tu->nexports);
+	tu->nasked = unique_exports(tu->asked, tu->nasked);
+}
+
+void tree_set_export(struct tree *t, size_t u, const char *name, const struct eng_summary *s)
+{
+	struct ir_func fn;
+	memset(&fn, 0, sizeof fn);
+	fn.name = name;
+	hook_exported(&t->units[u], &fn, s);
+}
+
+void tree_unit_names(const struct tree *t, size_t u, struct tree_names *out)
+{
+	const struct tunit *tu = &t->units[u];
+	out->externals = (const char *const *)tu->externals;
+	out->nexternals = tu->nexternals;
+	out->calls = (const char *const *)tu->calls;
+	out->ncalls = tu->ncalls;
+	out->ncallables = tu->ncallables;
+	out->callables = tu->callables ? (const void *)tu->callables : NULL;
+}
+
+const char *tree_unit_callable(const struct tree *t, size_t u, size_t k, int *null_ok)
+{
+	*null_ok = t->units[u].callables[k].null_ok;
+	return t->units[u].callables[k].name;
+}
+
+const struct eng_summary *tree_unit_exports(const struct tree *t, size_t u, size_t k)
+{
+	return k < t->units[u].nexports ? &t->units[u].exports[k].s : NULL;
+}
+
+const struct eng_summary *tree_unit_asked(const struct tree *t, size_t u, size_t k)
+{
+	return k < t->units[u].nasked ? &t->units[u].asked[k].s : NULL;
+}
+
+int tree_answers_same(struct tree *t, size_t u, const struct eng_summary *asked, size_t n)
+{
+	struct tunit *tu = &t->units[u];
+	for (size_t k = 0; k < n; k++) {
+		/* the answers of the unit's own group follow from the group's files, unchanged when
+		 * the group's results are taken from the cache: only what comes from outside counts */
+		const struct name_entry *d = find_def(t, asked[k].fn.name);
+		if (d && d->unit != SIZE_MAX && t->units[d->unit].group == tu->group)
+			continue;
+		size_t before = tu->nasked, imported = tu->imported;
+		const struct eng_summary *now = hook_import(tu, asked[k].fn.name);
+		/* only a question: nothing is recorded */
+		while (tu->nasked > before)
+			free(tu->asked[--tu->nasked].name);
+		tu->imported = imported;
+		if (!now != !asked[k].valid)
+			return 0;
+		if (now && !tree_summary_same(now, &asked[k]))
+			return 0;
+	}
+	return 1;
+}
+
+int tree_summary_same(const struct eng_summary *a, const struct eng_summary *b)
+{
+	int64_t x[TREE_SUMMARY_INTS], y[TREE_SUMMARY_INTS];
+	tree_summary_encode(a, x);
+	tree_summary_encode(b, y);
+	return !memcmp(x, y, sizeof x);
+}
+
+void tree_summary_encode(const struct eng_summary *s, int64_t *v)
+{
+	size_t k = 0;
+	const struct model_fn *m = &s->fn;
+	v[k++] = m->ret;
+	v[k++] = m->flags;
+	v[k++] = m->origin;
+	for (int i = 0; i < MODEL_NARG_KINDS; i++)
+		v[k++] = m->arg[i];
+	for (int i = 0; i < MODEL_NARG_KINDS; i++)
+		v[k++] = m->arg_end[i];
+	v[k++] = m->borrowed_from;
+	v[k++] = m->held_by;
+	v[k++] = m->nonnull_if_true;
+	v[k++] = m->element_of;
+	v[k++] = m->index_arg;
+	v[k++] = m->size_of;
+	v[k++] = m->format_parse;
+	v[k++] = m->format_build;
+	v[k++] = m->returns_arg;
+	v[k++] = m->unpack_borrowed;
+	v[k++] = m->setref_dst;
+	v[k++] = m->setref_src;
+	v[k++] = s->valid;
+	v[k++] = s->out_new_on_success;
+}
+
+void tree_summary_decode(const int64_t *v, struct eng_summary *s)
+{
+	size_t k = 0;
+	memset(s, 0, sizeof *s);
+	struct model_fn *m = &s->fn;
+	m->ret = (uint8_t)v[k++];
+	m->flags = (uint16_t)v[k++];
+	m->origin = (uint8_t)v[k++];
+	for (int i = 0; i < MODEL_NARG_KINDS; i++)
+		m->arg[i] = (uint32_t)v[k++];
+	for (int i = 0; i < MODEL_NARG_KINDS; i++)
+		m->arg_end[i] = (uint32_t)v[k++];
+	m->borrowed_from = (int8_t)v[k++];
+	m->held_by = (int8_t)v[k++];
+	m->nonnull_if_true = (int8_t)v[k++];
+	m->element_of = (int8_t)v[k++];
+	m->index_arg = (int8_t)v[k++];
+	m->size_of = (int8_t)v[k++];
+	m->format_parse = (int8_t)v[k++];
+	m->format_build = (int8_t)v[k++];
+	m->returns_arg = (int8_t)v[k++];
+	m->unpack_borrowed = (int8_t)v[k++];
+	m->setref_dst = (int8_t)v[k++];
+	m->setref_src = (int8_t)v[k++];
+	s->valid = (int)v[k++];
+	s->out_new_on_success = (uint32_t)v[k++];
 }
 
 void tree_stats(const struct tree *t, struct tree_stats *s)

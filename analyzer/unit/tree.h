@@ -38,6 +38,12 @@ void tree_free(struct tree *t);
  * name (d may be NULL). Units never added (a file that did not parse) define nothing. */
 void tree_add_unit(struct tree *t, size_t u, const struct ir_func *funcs, uint32_t nfuncs, const struct unit_decls *d);
 
+/* The same for a unit known from a cache entry (driver/cache.h) instead of its IR: the names
+ * it defines with external linkage, the names it calls and does not define, and what its tables
+ * name that it does not define. */
+void tree_add_names(struct tree *t, size_t u, const char *const *externals, size_t nexternals,
+		    const char *const *calls, size_t ncalls, const struct unit_callable *callables, size_t ncallables);
+
 /* Builds the index and the order once every unit is added. */
 void tree_link(struct tree *t);
 
@@ -56,6 +62,37 @@ const struct unit_tree *tree_unit_hooks(struct tree *t, size_t u);
  * analysed: its exports are ready for the units after it. */
 void tree_unit_begin(struct tree *t, size_t u);
 void tree_unit_done(struct tree *t, size_t u);
+
+/* ---- what a cache entry keeps (driver/cache.h) ---- */
+
+/* The names of unit u as tree_add_names takes them (callables: read with tree_unit_callable). */
+struct tree_names {
+	const char *const *externals;
+	size_t nexternals;
+	const char *const *calls;
+	size_t ncalls;
+	const void *callables;
+	size_t ncallables;
+};
+void tree_unit_names(const struct tree *t, size_t u, struct tree_names *out);
+const char *tree_unit_callable(const struct tree *t, size_t u, size_t k, int *null_ok);
+/* A unit known from a cache entry exports the summaries the entry kept (then tree_unit_done). */
+void tree_set_export(struct tree *t, size_t u, const char *name, const struct eng_summary *s);
+/* Unit u's k-th export (fn.name is its name), NULL past the last. */
+const struct eng_summary *tree_unit_exports(const struct tree *t, size_t u, size_t k);
+/* What unit u's analysis asked of other units: the k-th name (fn.name) and the summary it got
+ * (valid 0: none), NULL past the last. */
+const struct eng_summary *tree_unit_asked(const struct tree *t, size_t u, size_t k);
+/* Whether the n questions of a cached analysis of u (asked[k].fn.name, with the answers it
+ * got) get the same answers now: the cached result stands. Questions to units of u's own group
+ * are not asked again: the group's results are taken from the cache only all together, when
+ * none of its files changed, and those answers follow from its files. */
+int tree_answers_same(struct tree *t, size_t u, const struct eng_summary *asked, size_t n);
+/* A summary as integers (cache entries), and back; equality of two summaries. */
+#define TREE_SUMMARY_INTS (3 + 2 * MODEL_NARG_KINDS + 14)
+void tree_summary_encode(const struct eng_summary *s, int64_t *v);
+void tree_summary_decode(const int64_t *v, struct eng_summary *s);
+int tree_summary_same(const struct eng_summary *a, const struct eng_summary *b);
 
 /* Counts for the summary of a run (tests read them with --timing): functions exported by
  * some unit, calls resolved across units. */

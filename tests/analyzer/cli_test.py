@@ -2102,6 +2102,80 @@ def sc_whole_tree(tmp):
           "RCCHECK_TIMING: summaries exported, calls resolved across files (3), names defined twice (1)", err)
 
 
+def cache_counts(err):
+    m = re.search(r"cache: (\d+) files from the cache, (\d+) entries written", err)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def sc_cache(tmp):
+    """--cache DIR: a re-run uses each file's kept results while the files it read and the
+    summaries it took from other files are unchanged; the findings are the same as without it."""
+    write_tree(tmp, {"t/mod.c": '#include "local.h"\n' + TREE_MOD, "t/helpers.c": TREE_HELPERS,
+                     "t/other.c": TREE_OTHER, "t/local.h": "/* a header of the tree */\n"})
+    files = ["t/mod.c", "t/helpers.c", "t/other.c"]
+    timing = {"RCCHECK_TIMING": "1"}
+    st, plain, err = run_json(files, tmp)
+    want = plain.get("findings")
+    st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
+    check(st == 1 and doc.get("findings") == want and cache_counts(err) == (0, 3),
+          "cold: the findings of a run without the cache, 3 entries written", f"{cache_counts(err)}\n{err}")
+    st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
+    check(st == 1 and doc.get("findings") == want and cache_counts(err) == (3, 0),
+          "warm: every file from the cache, the same findings (paths and notes included)",
+          f"{cache_counts(err)}\n{json.dumps(doc.get('findings'))[:800]}")
+    check(doc.get("summary", {}).get("functions") == plain.get("summary", {}).get("functions"),
+          "warm: the summary counts the functions of the cached files", json.dumps(doc.get("summary")))
+    os.utime(os.path.join(tmp, "t/helpers.c"))
+    st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
+    check(cache_counts(err) == (3, 0), "a file touched but not changed is still taken from the cache",
+          str(cache_counts(err)))
+    # a change that does not change what other.c exports: only other.c is analysed again
+    with open(os.path.join(tmp, "t/other.c"), "a") as f:
+        f.write("/* a comment added */\n")
+    st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
+    check(doc.get("findings") == want and cache_counts(err) == (2, 1),
+          "a changed file whose summaries are the same: it alone is analysed again", str(cache_counts(err)))
+    # mod.c and helpers.c call each other: a change to either analyses both again
+    with open(os.path.join(tmp, "t/helpers.c"), "a") as f:
+        f.write("/* a comment added */\n")
+    st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
+    check(doc.get("findings") == want and cache_counts(err) == (1, 2),
+          "files that call each other are analysed again together", str(cache_counts(err)))
+    # a change of what it exports: make_thing no longer returns a new reference; mod.c asked
+    # for it, so mod.c is analysed again and its leak is gone; other.c stays cached
+    helpers2 = TREE_HELPERS.replace("return rc_new(heap, &thing_type);\n}\n\nrc_object *twice",
+                                    "static rc_object *one;\n\t(void)heap;\n\treturn one;\n}\n\nrc_object *twice")
+    check(helpers2 != TREE_HELPERS, "test setup: make_thing rewritten", "")
+    write_tree(tmp, {"t/helpers.c": helpers2})
+    st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
+    st2, fresh, _ = run_json(files, tmp)
+    check(doc.get("findings") == fresh.get("findings") and not any(
+        f["function"] == "bad_made" for f in doc.get("findings", [])) and cache_counts(err) == (1, 2),
+          "a changed summary: the files that asked for it are analysed again (2), the others cached (1)",
+          f"{cache_counts(err)}\n{json.dumps(doc.get('findings'))[:800]}")
+    # a header one file reads (other.c includes it too now)
+    write_tree(tmp, {"t/other.c": '#include "local.h"\n' + TREE_OTHER})
+    st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
+    check(cache_counts(err) == (2, 1), "setup: other.c includes local.h", str(cache_counts(err)))
+    write_tree(tmp, {"t/local.h": "/* a header of the tree, changed */\n"})
+    st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
+    check(cache_counts(err) == (0, 3), "a changed header: every file that includes it is parsed again",
+          str(cache_counts(err)))
+    # entries that are not ours, or cut short: ignored, the files analysed
+    for name in os.listdir(os.path.join(tmp, "c")):
+        with open(os.path.join(tmp, "c", name), "w") as f:
+            f.write('{"format": 1, "deps": [')
+    st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
+    check(st == st2 and doc.get("findings") == fresh.get("findings") and cache_counts(err) == (0, 3),
+          "broken entries are ignored and rewritten", f"{st} {cache_counts(err)}\n{err}")
+    # a cache that is not a directory
+    write_tree(tmp, {"notadir": "x"})
+    st, out, err = run(["--cache", "notadir"] + files, tmp)
+    check(st == 2 and "--cache notadir" in err, "--cache on a file: an error, exit 2", f"{st}\n{err}")
+    st, out, err = run(["--cache"], tmp, include=False)
+    check(st == 2 and "--cache" in err, "--cache without a directory: a usage error", err)
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -2132,6 +2206,7 @@ SCENARIOS = {
     "nothing-lost": sc_nothing_lost,
     "no-hang": sc_no_hang,
     "whole-tree": sc_whole_tree,
+    "cache": sc_cache,
 }
 
 
