@@ -291,7 +291,9 @@ static int converter_output(const struct engine *eng, const struct ir_node *n, i
 	const struct ir_operand *a = ir_args(eng->fn, n);
 	if (fmt_arg < 1 || (uint32_t)fmt_arg > n->nargs || a[fmt_arg - 1].kind != IR_OPND_STR || !a[fmt_arg - 1].str)
 		return 0;
-	uint32_t at = (uint32_t)fmt_arg; /* the next argument (0-based) a unit fills */
+	const struct model_fn *m = n->model;
+	/* the next argument (0-based) a unit fills: after the format, or after a keyword list */
+	uint32_t at = m && m->format_args > fmt_arg ? (uint32_t)m->format_args - 1 : (uint32_t)fmt_arg;
 	for (const char *p = a[fmt_arg - 1].str; *p && at <= k; p++) {
 		if (*p == ':' || *p == ';')
 			break; /* the function name or error message follows */
@@ -714,11 +716,29 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 				}
 			}
 			break;
+		case MODEL_RET_NONE:
+			/* a C pointer, NULL exactly on failure (xfer_call_forks): not an object */
+			if (!(m->flags & MODEL_NULL_ON_FAILURE) || !(fn->vars[n->dest].flags & IR_VAR_PTR))
+				break;
+			s = xfer_new_value(st, node);
+			if (s)
+				st->vals[s].null = failed ? ENG_NULL : ENG_NONNULL;
+			break;
 		default:
 			break;
 		}
 	}
 	st->bind[n->dest] = s;
+}
+
+/* Whether argument k (0-based) of call n is an integer CPython keeps as a small int (-5..256):
+ * a constant, or an expression whose type or form keeps it there (ir_node.small_args). */
+static int small_int_arg(const struct ir_func *fn, const struct ir_node *n, uint32_t k)
+{
+	const struct ir_operand *a = &ir_args(fn, n)[k];
+	if (a->kind == IR_OPND_INT)
+		return a->ival >= -5 && a->ival <= 256;
+	return k < 8 && (n->small_args & (1u << k));
 }
 
 int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
@@ -742,10 +762,21 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 	/* Py_XNewRef(x): NULL exactly when x is NULL, which x's own value already says */
 	if (m->returns_arg && !(m->flags & MODEL_NULL_ON_FAILURE))
 		return 0;
-	/* PyLong_FromLong(1): CPython keeps the small ints, the call cannot fail */
-	if ((m->flags & MODEL_SMALL_INT) && n->nargs >= 1 && ir_args(fn, n)[0].kind == IR_OPND_INT &&
-	    ir_args(fn, n)[0].ival >= -5 && ir_args(fn, n)[0].ival <= 256)
+	/* PyLong_FromLong(1), or of an unsigned char: CPython keeps the small ints, the call
+	 * cannot fail */
+	if ((m->flags & MODEL_SMALL_INT) && n->nargs >= 1 && small_int_arg(fn, n, 0))
 		return 0;
+	/* PyTuple_New(0): the empty tuple CPython keeps */
+	if ((m->flags & MODEL_EMPTY_NEVER_FAILS) && n->nargs >= 1 && ir_args(fn, n)[0].kind == IR_OPND_INT &&
+	    ir_args(fn, n)[0].ival == 0)
+		return 0;
+	/* Py_BuildValue("i", v) with v a small int: that int itself, kept by CPython */
+	if (m->format_build > 0 && (uint32_t)m->format_build < n->nargs) {
+		const struct ir_operand *f = &ir_args(fn, n)[m->format_build - 1];
+		if (f->kind == IR_OPND_STR && f->str && f->str[0] && !f->str[1] && strchr("bBhHiIlkLKn", f->str[0]) &&
+		    small_int_arg(fn, n, (uint32_t)m->format_build))
+			return 0;
+	}
 	int has_ok = model_mask(m, MODEL_STEALS_OK, n->nargs) != 0 || model_mask(m, MODEL_OUT_NEW, n->nargs) != 0 ||
 		     m->format_parse || m->unpack_borrowed;
 	if ((m->ret == MODEL_RET_NEW || m->ret == MODEL_RET_BORROWED) &&
@@ -753,6 +784,10 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 		return n->dest >= 0 || has_ok;
 	if (m->flags & (MODEL_NEG_ON_FAILURE | MODEL_ZERO_ON_FAILURE))
 		return n->dest >= 0 || has_ok;
+	/* a C pointer into an object, NULL with an exception set on failure (PyBytes_AsString):
+	 * the test of the result is a test of the failure */
+	if (m->ret == MODEL_RET_NONE && (m->flags & MODEL_NULL_ON_FAILURE))
+		return n->dest >= 0 && (fn->vars[n->dest].flags & IR_VAR_PTR);
 	return 0;
 }
 

@@ -836,6 +836,76 @@ static int noreturn_name(const char *n)
 	return 0;
 }
 
+/* The range of values an integer expression's type allows: 0 when it is not a narrow one. */
+static int type_range(CXType t, int64_t *lo, int64_t *hi)
+{
+	switch (clang_getCanonicalType(t).kind) {
+	case CXType_Bool:
+		*lo = 0, *hi = 1;
+		return 1;
+	case CXType_Char_U:
+	case CXType_UChar:
+		*lo = 0, *hi = 255;
+		return 1;
+	case CXType_Char_S:
+	case CXType_SChar:
+		*lo = -128, *hi = 127;
+		return 1;
+	case CXType_UShort:
+		*lo = 0, *hi = 65535;
+		return 1;
+	case CXType_Short:
+		*lo = -32768, *hi = 32767;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Whether integer expression e stays in [lo, hi] whatever its operands: by its type, through
+ * casts and parentheses (an unsigned char widened to long), or as `x & K` with a constant
+ * K >= 0 (then [0, K]). Nothing is assumed of a variable's value. */
+static int static_range(CXCursor e, int64_t *lo, int64_t *hi, int depth)
+{
+	int64_t tlo, thi;
+	int typed = type_range(clang_getCursorType(e), &tlo, &thi);
+	int64_t ilo = 0, ihi = 0;
+	int inner = 0;
+	enum CXCursorKind k = clang_getCursorKind(e);
+	if (depth < 8 && (k == CXCursor_UnexposedExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_ParenExpr)) {
+		struct kids ks;
+		kids_get(e, &ks);
+		if (ks.n >= 1)
+			inner = static_range(ks.v[ks.n - 1], &ilo, &ihi, depth + 1);
+		kids_free(&ks);
+	} else if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_And) {
+		struct kids ks;
+		kids_get(e, &ks);
+		for (unsigned i = 0; i < ks.n && i < 2 && !inner; i++) {
+			CXEvalResult r = clang_Cursor_Evaluate(ks.v[i]);
+			if (r && clang_EvalResult_getKind(r) == CXEval_Int) {
+				long long kv = clang_EvalResult_getAsLongLong(r);
+				if (kv >= 0) {
+					ilo = 0, ihi = kv;
+					inner = 1;
+				}
+			}
+			if (r)
+				clang_EvalResult_dispose(r);
+		}
+		kids_free(&ks);
+	}
+	if (!typed && !inner)
+		return 0;
+	*lo = typed ? tlo : ilo;
+	*hi = typed ? thi : ihi;
+	if (typed && inner) { /* both hold */
+		*lo = tlo > ilo ? tlo : ilo;
+		*hi = thi < ihi ? thi : ihi;
+	}
+	return 1;
+}
+
 static struct ir_operand lower_call(struct cx *x, CXCursor c)
 {
 	struct kids ks;
@@ -888,6 +958,11 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 		struct ir_node *nd = &x->fn->nodes[n];
 		nd->callee = name;
 		nd->dest = dest;
+		for (uint32_t i = 0; i < nargs && i < 8; i++) {
+			int64_t lo, hi;
+			if (args[i].kind != IR_OPND_INT && static_range(ks.v[i + 1], &lo, &hi, 0) && lo >= -5 && hi <= 256)
+				nd->small_args |= (uint8_t)(1u << i);
+		}
 		nd->model = info ? info->annot : NULL;
 		if ((name && noreturn_name(name)) || (info && info->noreturn))
 			nd->flags |= IR_NODE_NORETURN;

@@ -92,6 +92,9 @@ struct ir_node {
 	uint8_t op;    /* enum ir_op */
 	uint8_t cond;  /* enum ir_cond (IR_BRANCH) */
 	uint8_t flags; /* enum ir_node_flags */
+	/* IR_CALL: bit k set when argument k + 1 (k < 8) is an integer expression whose type or
+	 * form keeps it in -5..256 (an unsigned char, a bool, `x & 3`): a small int CPython keeps */
+	uint8_t small_args;
 	int32_t succ[2];
 	int32_t dest;   /* IR_CALL result temp, IR_ASSIGN target var; else -1 */
 	uint32_t arg0;  /* first operand in fn->ops */

@@ -46,7 +46,7 @@ FACTS = {
     "PyDict_SetItem": ("int", {"neg-on-failure"}, set()),
     "PyObject_SetAttrString": ("int", {"neg-on-failure"}, set()),
     "PyArg_ParseTuple": ("int", {"zero-on-failure", "format-parse=2"}, {"neg-on-failure"}),
-    "PyArg_ParseTupleAndKeywords": ("int", {"zero-on-failure", "format-parse=3"}, set()),
+    "PyArg_ParseTupleAndKeywords": ("int", {"zero-on-failure", "format-parse=3,5"}, set()),
     "_PyArg_ParseTuple_SizeT": ("int", {"zero-on-failure", "format-parse=2"}, set()),
     "Py_BuildValue": ("new", {"format-build=1", "null-on-failure"}, set()),
     "_Py_BuildValue_SizeT": ("new", {"format-build=1"}, set()),

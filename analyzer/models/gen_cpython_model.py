@@ -42,7 +42,7 @@ import sys
 
 RETURN_KINDS = ("new", "borrowed", "none", "int")
 # Attributes of docs/model-format.md plus ours (docs/cpython-model.md). ARGS = 1-based list.
-ATTRS_FLAG = {"null-on-failure", "neg-on-failure", "zero-on-failure", "zero-on-success", "small-int-never-fails", "may-return-null",
+ATTRS_FLAG = {"null-on-failure", "neg-on-failure", "zero-on-failure", "zero-on-success", "small-int-never-fails", "empty-never-fails", "may-return-null",
               "three-way",
               "noreturn", "return-stmt"}
 ATTRS_ARGS = {"steals", "steals-on-success", "releases", "xreleases", "acquires", "xacquires",

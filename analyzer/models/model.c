@@ -260,6 +260,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 			r->flags |= MODEL_ZERO_ON_SUCCESS;
 		else if (KEY("small-int-never-fails"))
 			r->flags |= MODEL_SMALL_INT;
+		else if (KEY("empty-never-fails"))
+			r->flags |= MODEL_EMPTY_NEVER_FAILS;
 		else if (KEY("three-way"))
 			r->flags |= MODEL_THREE_WAY;
 		else if (KEY("noreturn"))
@@ -312,8 +314,12 @@ static int parse_attr(struct model_fn *r, const char *word)
 		r->borrowed_from = r->held_by;
 		return 0;
 	}
-	if (KEY("format-parse"))
+	if (KEY("format-parse")) {
+		/* format-parse=N, or N,M: the units fill arguments from M on (a keyword list between) */
+		if (strchr(val, ','))
+			return parse_pair(val, &r->format_parse, &r->format_args);
 		return parse_argnum(val, &r->format_parse);
+	}
 	if (KEY("format-build"))
 		return parse_argnum(val, &r->format_build);
 	if (KEY("returns-arg"))

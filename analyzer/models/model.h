@@ -31,10 +31,12 @@ enum model_flags {
 	MODEL_RETURN_STMT = 1u << 6,     /* a macro that is a whole return statement */
 	MODEL_SETREF_X = 1u << 7,        /* setref: the old value may be NULL (xsetref) */
 	MODEL_ZERO_ON_SUCCESS = 1u << 8, /* neg-on-failure int result that is exactly 0 on success */
-	MODEL_SMALL_INT = 1u << 9,       /* never fails for a constant argument 1 in -5..256 */
+	MODEL_SMALL_INT = 1u << 9,       /* never fails for an argument 1 in -5..256 (a small int) */
 	MODEL_THREE_WAY = 1u << 10,      /* int result 1 / 0 / -1: the out-new arguments receive a new
 					  * reference on 1 only and NULL on 0 and -1; the exception is
 					  * set on -1 only (PyDict_GetItemRef) */
+	MODEL_EMPTY_NEVER_FAILS = 1u << 12, /* never fails for a constant argument 1 of 0 (PyTuple_New(0):
+					      * the empty tuple CPython keeps) */
 	MODEL_ERROR_QUERY = 1u << 11,    /* summaries: the result tells whether the error indicator is
 					  * set (not NULL / not 0 exactly then): a helper returning
 					  * PyErr_Occurred() or a test of it */
@@ -81,6 +83,8 @@ struct model_fn {
 				 * range of argument 1, the container (PyTuple_GetItem) */
 	int8_t size_of;         /* 1-based argument whose size the int result is (PyTuple_GET_SIZE) */
 	int8_t format_parse;    /* 1-based format argument ('O' outputs borrowed refs), 0: none */
+	int8_t format_args;     /* 1-based first argument the format's units fill, 0: the one after
+				 * the format (PyArg_ParseTupleAndKeywords: 5, after the keyword list) */
 	int8_t format_build;    /* 1-based format argument ('N' steals), 0: none */
 	int8_t returns_arg;     /* 1-based argument the result is (new: a new reference to it) */
 	int8_t unpack_borrowed; /* arguments from this one on receive borrowed references */

@@ -588,6 +588,7 @@ void tree_summary_encode(const struct eng_summary *s, int64_t *v)
 	v[k++] = m->index_arg;
 	v[k++] = m->size_of;
 	v[k++] = m->format_parse;
+	v[k++] = m->format_args;
 	v[k++] = m->format_build;
 	v[k++] = m->returns_arg;
 	v[k++] = m->unpack_borrowed;
@@ -616,6 +617,7 @@ void tree_summary_decode(const int64_t *v, struct eng_summary *s)
 	m->index_arg = (int8_t)v[k++];
 	m->size_of = (int8_t)v[k++];
 	m->format_parse = (int8_t)v[k++];
+	m->format_args = (int8_t)v[k++];
 	m->format_build = (int8_t)v[k++];
 	m->returns_arg = (int8_t)v[k++];
 	m->unpack_borrowed = (int8_t)v[k++];

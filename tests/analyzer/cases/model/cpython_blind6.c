@@ -1,0 +1,127 @@
+/* API facts of blind set 6 (session 5): small ints CPython keeps (by their type or form, not
+ * only as constants), the empty tuple, NULL arguments CPython takes, the outputs of
+ * PyArg_ParseTupleAndKeywords after its keyword list, and C pointers into objects whose NULL
+ * means an exception is set. */
+// compile-args-pkg: python3
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* ---- small ints: an unsigned char, a bool, `x & 3` cannot make PyLong_FromLong fail ---- */
+
+int good_small_int_by_type(PyObject *d, unsigned char family, PyObject *v)
+{
+	PyObject *key = PyLong_FromLong(family);
+	int r = PyDict_SetItem(d, key, v);
+	Py_DECREF(key);
+	return r;
+}
+
+int good_small_int_by_mask(PyObject *d, int mode, PyObject *v)
+{
+	PyObject *key = PyLong_FromLong(mode & 3);
+	int r = PyDict_SetItem(d, key, v);
+	Py_DECREF(key);
+	return r;
+}
+
+PyObject *good_build_value_small(PyObject *self, PyObject *arg)
+{
+	unsigned char bits = 8;
+	(void)self;
+	(void)arg;
+	PyObject *r = Py_BuildValue("i", bits);
+	Py_INCREF(r);
+	Py_DECREF(r);
+	return r;
+}
+
+int bad_int_of_any_value(PyObject *d, int family, PyObject *v)
+{
+	PyObject *key = PyLong_FromLong(family);
+	int r = PyDict_SetItem(d, key, v); // expect-warning{{rc-unchecked-null}}
+	Py_XDECREF(key);
+	return r;
+}
+
+int bad_mask_too_wide(PyObject *d, int mode, PyObject *v)
+{
+	PyObject *key = PyLong_FromLong(mode & 1023);
+	int r = PyDict_SetItem(d, key, v); // expect-warning{{rc-unchecked-null}}
+	Py_XDECREF(key);
+	return r;
+}
+
+/* ---- the empty tuple ---- */
+
+PyObject *good_empty_tuple(PyObject *callable)
+{
+	PyObject *args = PyTuple_New(0);
+	PyObject *r = PyObject_Call(callable, args, NULL);
+	Py_DECREF(args);
+	return r;
+}
+
+PyObject *bad_tuple_of_one(PyObject *callable)
+{
+	PyObject *args = PyTuple_New(1);
+	PyObject *r = PyObject_Call(callable, args, NULL); // expect-warning{{rc-unchecked-null}}
+	Py_XDECREF(args);
+	return r;
+}
+
+/* ---- NULL arguments CPython takes ---- */
+
+PyObject *good_error_value_may_be_null(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	PyObject *v = Py_BuildValue("(O)", arg);
+	PyErr_SetObject(PyExc_ValueError, v);
+	Py_XDECREF(v);
+	return NULL;
+}
+
+PyObject *good_call_without_args(PyObject *callable)
+{
+	return PyObject_CallObject(callable, NULL);
+}
+
+/* ---- PyArg_ParseTupleAndKeywords: the units fill the arguments after the keyword list ---- */
+
+static PyObject *good_fs_path(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "path", NULL };
+	PyObject *path;
+	(void)self;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&:open", kwlist, PyUnicode_FSConverter, &path))
+		return NULL;
+	const char *s = PyBytes_AsString(path);
+	if (s == NULL) {
+		Py_DECREF(path);
+		return NULL;
+	}
+	PyObject *r = PyUnicode_DecodeFSDefault(s);
+	Py_DECREF(path);
+	return r;
+}
+
+static PyObject *bad_fs_path_leaked(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "path", NULL };
+	PyObject *path;
+	(void)self;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&:open", kwlist, PyUnicode_FSConverter, &path))
+		return NULL;
+	return PyLong_FromLong(PyBytes_GET_SIZE(path)); // expect-warning{{rc-leak}}
+}
+
+static PyMethodDef methods[] = {
+	{ "fs_path", (PyCFunction)(void (*)(void))good_fs_path, METH_VARARGS | METH_KEYWORDS, NULL },
+	{ "fs_path_leaked", (PyCFunction)(void (*)(void))bad_fs_path_leaked, METH_VARARGS | METH_KEYWORDS, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+PyMethodDef *blind6_methods(void)
+{
+	return methods;
+}
