@@ -207,9 +207,11 @@ static void escape_var(struct eng_state *st, int32_t var)
 	st->bind[var] = 0;
 }
 
-/* Number of arguments a Py_BuildValue-style unit consumes, and whether it steals ('N'). */
+/* What a Py_BuildValue-style call does to the objects its format names: 'N' steals them; and
+ * when the call succeeded, none of its 'O', 'S' or 'N' objects was NULL (a NULL one makes it
+ * fail: docs arg.rst). */
 static void apply_format_build(struct eng_state *st, const struct ir_func *fn, const struct ir_node *n, int fmt_arg,
-			       int32_t node)
+			       int32_t node, int failed)
 {
 	const struct ir_operand *a = ir_args(fn, n);
 	if ((uint32_t)fmt_arg > n->nargs || a[fmt_arg - 1].kind != IR_OPND_STR || !a[fmt_arg - 1].str)
@@ -226,9 +228,17 @@ static void apply_format_build(struct eng_state *st, const struct ir_func *fn, c
 			k++; /* converter + argument: the converter was counted, the argument follows */
 			continue;
 		case 'N':
+		case 'O':
+		case 'S':
 			if (p[1] == '&')
 				break;
-			steal_slot(st, xfer_operand_slot(st, &a[k]), node);
+			if (!failed) {
+				uint8_t s = xfer_operand_slot(st, &a[k]);
+				if (s && (st->vals[s].null == ENG_MAYBE || st->vals[s].null == ENG_NULL_FAIL))
+					st->vals[s].null = ENG_NONNULL;
+			}
+			if (*p == 'N')
+				steal_slot(st, xfer_operand_slot(st, &a[k]), node);
 			k++;
 			continue;
 		default:
@@ -550,9 +560,11 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 				int unit_new = !cv && a[k - 1].kind == IR_OPND_UNKNOWN && uf >= 0 && eng->opt->unit_summaries &&
 					       (uint64_t)uf < eng->opt->nunit_summaries && eng->opt->unit_summaries[uf].valid &&
 					       (eng->opt->unit_summaries[uf].out_new_on_success & 2u);
-				if (!failed && (unit_new || (cv && (model_mask(cv, MODEL_OUT_NEW, 2) & 2u))))
+				if (!failed && (unit_new || (cv && (model_mask(cv, MODEL_OUT_NEW, 2) & 2u)))) {
 					bind_new_out(st, var, node, 1);
-				else
+					if (st->bind[var]) /* a converter that succeeded stored an object */
+						st->vals[st->bind[var]].null = ENG_NONNULL;
+				} else
 					st->bind[var] = 0;
 			} else if (m && !heuristic && ((m->format_parse && k >= (uint32_t)m->format_parse) ||
 						       (m->unpack_borrowed && k + 1 >= (uint32_t)m->unpack_borrowed))) {
@@ -624,7 +636,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 		}
 	}
 	if (m && !heuristic && m->format_build)
-		apply_format_build(st, fn, n, m->format_build, node);
+		apply_format_build(st, fn, n, m->format_build, node, failed);
 	if (n->dest < 0)
 		return;
 	uint8_t s = 0;

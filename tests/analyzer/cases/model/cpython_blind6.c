@@ -86,6 +86,35 @@ PyObject *good_call_without_args(PyObject *callable)
 	return PyObject_CallObject(callable, NULL);
 }
 
+/* ---- Py_BuildValue succeeded: none of its "O" objects was NULL ---- */
+
+PyObject *good_pair_checked_through_build(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	(void)arg;
+	PyObject *num = PyLong_FromLong(100000);
+	PyObject *name = PyUnicode_FromString("abc");
+	PyObject *pair = Py_BuildValue("(OO)", num, name);
+	if (pair == NULL) {
+		Py_XDECREF(num);
+		Py_XDECREF(name);
+		return NULL;
+	}
+	Py_DECREF(num);
+	Py_DECREF(name);
+	return pair;
+}
+
+PyObject *bad_pair_failure_not_checked(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	(void)arg;
+	PyObject *num = PyLong_FromLong(100000);
+	PyObject *pair = Py_BuildValue("(sO)", "n", num);
+	Py_DECREF(num); // expect-warning{{rc-unchecked-null}}
+	return pair;
+}
+
 /* ---- PyArg_ParseTupleAndKeywords: the units fill the arguments after the keyword list ---- */
 
 static PyObject *good_fs_path(PyObject *self, PyObject *args, PyObject *kwds)
@@ -105,6 +134,21 @@ static PyObject *good_fs_path(PyObject *self, PyObject *args, PyObject *kwds)
 	return r;
 }
 
+/* the converter succeeded: its output is not NULL (a test of it takes one branch only) */
+static PyObject *good_fs_path_tested(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "path", NULL };
+	PyObject *path;
+	(void)self;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&:open", kwlist, PyUnicode_FSConverter, &path))
+		return NULL;
+	if (path == NULL)
+		return NULL;
+	PyObject *r = PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(path));
+	Py_DECREF(path);
+	return r;
+}
+
 static PyObject *bad_fs_path_leaked(PyObject *self, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "path", NULL };
@@ -118,6 +162,7 @@ static PyObject *bad_fs_path_leaked(PyObject *self, PyObject *args, PyObject *kw
 static PyMethodDef methods[] = {
 	{ "fs_path", (PyCFunction)(void (*)(void))good_fs_path, METH_VARARGS | METH_KEYWORDS, NULL },
 	{ "fs_path_leaked", (PyCFunction)(void (*)(void))bad_fs_path_leaked, METH_VARARGS | METH_KEYWORDS, NULL },
+	{ "fs_path_tested", (PyCFunction)(void (*)(void))good_fs_path_tested, METH_VARARGS | METH_KEYWORDS, NULL },
 	{ NULL, NULL, 0, NULL },
 };
 
