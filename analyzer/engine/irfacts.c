@@ -105,6 +105,100 @@ int irfacts_var_read_later(const struct ir_func *fn, int32_t from, int32_t var)
 }
 
 
+/* Whether some path from node `from` reaches node `to` without assigning var on the way. */
+static int reaches_unassigned(const struct ir_func *fn, int32_t from, int32_t to, int32_t var)
+{
+	uint8_t *seen = util_xcalloc(fn->nnodes ? fn->nnodes : 1, 1);
+	int32_t *stack = util_xrealloc(NULL, (fn->nnodes + 1) * sizeof *stack);
+	uint32_t sp = 0;
+	int found = 0;
+	stack[sp++] = from;
+	while (sp && !found) {
+		int32_t k = stack[--sp];
+		if (k < 0 || (uint32_t)k >= fn->nnodes || seen[k])
+			continue;
+		seen[k] = 1;
+		found = k == to;
+		const struct ir_node *n = &fn->nodes[k];
+		if (found || ((n->op == IR_ASSIGN || n->op == IR_CALL) && n->dest == var))
+			continue;
+		for (int t = 0; t < 2; t++)
+			if (n->succ[t] >= 0 && !seen[n->succ[t]])
+				stack[sp++] = n->succ[t];
+	}
+	free(stack);
+	free(seen);
+	return found;
+}
+
+/* irfacts_holds_new, for the value var has at node `at` (-1: anywhere): a definition of
+ * nothing known (a declaration without initializer, `PyObject *item;`) counts only when it
+ * cannot reach `at`. */
+static int holds_new_at(const struct ir_func *fn, int32_t var, int32_t at,
+			int (*is_new)(void *ctx, const struct ir_node *call, int arg), void *ctx)
+{
+	if (var < 0 || (uint32_t)var >= fn->nvars || fn->vars[var].param >= 0)
+		return 0;
+	int defs = 0;
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t j = 0; j < n->nargs; j++) {
+			if (a[j].kind != IR_OPND_ADDR || a[j].var != var)
+				continue;
+			/* written through its address: by a call that stores a new reference there
+			 * (PyUnicode_FSConverter(o, &bytes): out-new), else anything */
+			if (n->op != IR_CALL || !is_new(ctx, n, (int)j))
+				return 0;
+			defs++;
+		}
+		if (n->dest != var || (n->op != IR_CALL && n->op != IR_ASSIGN))
+			continue;
+		if (n->op == IR_CALL) {
+			if (!is_new(ctx, n, -1))
+				return 0;
+			defs++;
+			continue;
+		}
+		if (a[0].kind == IR_OPND_NULL || (a[0].kind == IR_OPND_INT && a[0].ival == 0))
+			continue;
+		if (a[0].kind == IR_OPND_UNKNOWN && at >= 0 && n->succ[0] >= 0 &&
+		    !reaches_unassigned(fn, n->succ[0], at, var))
+			continue;
+		if (a[0].kind != IR_OPND_VAR || a[0].var == var || !(fn->vars[a[0].var].flags & IR_VAR_TEMP))
+			return 0;
+		/* a temporary is the result of one call */
+		int found = 0;
+		for (uint32_t c = 0; c < fn->nnodes && !found; c++)
+			found = fn->nodes[c].op == IR_CALL && fn->nodes[c].dest == a[0].var;
+		for (uint32_t c = 0; c < fn->nnodes; c++)
+			if (fn->nodes[c].op == IR_CALL && fn->nodes[c].dest == a[0].var && !is_new(ctx, &fn->nodes[c], -1))
+				return 0;
+		if (!found)
+			return 0;
+		defs++;
+	}
+	return defs > 0;
+}
+
+int irfacts_holds_new(const struct ir_func *fn, int32_t var, int (*is_new)(void *ctx, const struct ir_node *call, int arg),
+		      void *ctx)
+{
+	return holds_new_at(fn, var, -1, is_new, ctx);
+}
+
+int irfacts_hands_over(const struct ir_func *fn, int32_t call, uint32_t k,
+		       int (*is_new)(void *ctx, const struct ir_node *call, int arg), void *ctx)
+{
+	const struct ir_node *n = &fn->nodes[call];
+	if (k >= n->nargs || ir_args(fn, n)[k].kind != IR_OPND_VAR)
+		return 0;
+	int32_t var = ir_args(fn, n)[k].var;
+	if (!holds_new_at(fn, var, call, is_new, ctx))
+		return 0;
+	return n->succ[0] < 0 || !irfacts_var_read_later(fn, n->succ[0], var);
+}
+
 /* ---- index ranges: PyTuple_GetItem(t, i) cannot fail when i is below the size of t -------------
  * A call whose model names an index argument (index-arg) fails only for an index out of the
  * container's range. The pass below, over the whole function and not per path, finds calls whose

@@ -35,6 +35,16 @@ uint8_t *irfacts_index_ranges(const struct ir_func *fn);
 /* Whether some path from node `from` reads var before assigning it (its address counts as a
  * read; unlike liveness, an address taken earlier does not keep it live). */
 int irfacts_var_read_later(const struct ir_func *fn, int32_t from, int32_t var);
+/* Whether local var holds only new references (or NULL): each of its definitions is a call
+ * whose result is new (is_new(ctx, call, -1)), or a copy of such a call's temporary, or NULL,
+ * or a call given its address as argument k that stores a new reference there (is_new(ctx,
+ * call, k): PyUnicode_FSConverter(o, &bytes)); its address is taken by nothing else. */
+int irfacts_holds_new(const struct ir_func *fn, int32_t var, int (*is_new)(void *ctx, const struct ir_node *call, int arg),
+		      void *ctx);
+/* Whether the call at node `call` hands its argument k (0-based) over: a local holding only new
+ * references (irfacts_holds_new) that no path from the call reads again before assigning it. */
+int irfacts_hands_over(const struct ir_func *fn, int32_t call, uint32_t k,
+		       int (*is_new)(void *ctx, const struct ir_node *call, int arg), void *ctx);
 /* Whether the straight-line code just before return node ret acquires a reference to the
  * global object g (Py_INCREF(Py_True); return Py_True;). */
 int irfacts_global_acquired_before(const struct ir_func *fn, const struct ir_node *ret, const char *g);

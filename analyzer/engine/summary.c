@@ -287,10 +287,12 @@ static int param_consumed(const struct engine *eng, int p, int others)
 	 * Py_XDECREF(p) says the same only next to another parameter consumed by design
 	 * (`if (cb) { ...; Py_DECREF(cb); } Py_XDECREF(arg);`): alone it is as often a cleanup
 	 * label releasing a parameter by mistake. A callback handed to a C library (a destroy
-	 * function) has the library's contract: it receives the reference to drop. */
+	 * function) has the library's contract: it receives the reference to drop. A static
+	 * function every caller of its unit hands a new reference it does not use again
+	 * (ir_func.handed_over) takes it by its callers' contract. */
 	uint32_t bit = p < 32 ? 1u << p : 0;
 	return ri->was_null[p] || ri->passed[p] || conv_name_says_steal(eng->opt->conventions, eng->fn->name) || param_is_opaque(eng->fn, p) ||
-	       eng->fn->callback || (ri->xsteal & bit) || (others && (ri->xrelease & bit));
+	       eng->fn->callback || (ri->xsteal & bit) || (others && (ri->xrelease & bit)) || (eng->fn->handed_over & bit);
 }
 
 int engine_param_consumed(const struct engine *eng, int param)

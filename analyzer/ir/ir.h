@@ -151,6 +151,9 @@ struct ir_func {
 				* means an exception it set; 2: a slot where NULL without an exception
 				* is a normal result (tp_iternext) */
 	int external;          /* has external linkage (not static): other units of the tree can call it */
+	uint32_t handed_over;  /* bit p: every call of this static function in its unit hands over, as
+				* argument p + 1, a new reference it does not use again (unit.c): the
+				* function takes it by its callers' contract */
 	int callback;          /* its address is passed to a function outside the unit (a destroy or
 				* user-data callback of a C library): its contract is that library's */
 	const struct model_fn *self_model; /* the function's own annotations/model entry, or NULL */

@@ -547,6 +547,47 @@ static void test_irfacts(void **state)
 	fb_free(&b);
 }
 
+static int is_new_model(void *ctx, const struct ir_node *call, int arg)
+{
+	(void)ctx;
+	return arg < 0 && call->model && call->model->ret == MODEL_RET_NEW;
+}
+
+/* irfacts_hands_over: x = new(); helper(x); -- handed over; then a read of x after a second
+ * call -- not; a parameter, or a var also assigned something else -- not */
+static void test_irfacts_hands_over(void **state)
+{
+	(void)state;
+	struct fb b;
+	fb_init(&b, "caller");
+	int32_t p = var(&b, "p", IR_VAR_PTR | IR_VAR_PARAM, 0);
+	int32_t x = var(&b, "x", IR_VAR_PTR, -1);
+	int32_t y = var(&b, "y", IR_VAR_PTR, -1);
+	static const struct model_fn helper = { .name = "helper" };
+	/* y = ?; (a declaration: it cannot reach the calls) x = new(); helper(x); helper(p); y = new();
+	 * helper(y); use y; y = p */
+	int32_t decl = add(&b, IR_ASSIGN, 1);
+	b.fn.nodes[decl].dest = y;
+	ir_add_operand(&b.fn, decl, ir_kind_opnd(IR_OPND_UNKNOWN));
+	call_into(&b, 2, &m_new_sure, x, 0);
+	call1(&b, 3, &helper, x);
+	int32_t c1 = b.last;
+	call1(&b, 4, &helper, p);
+	int32_t c2 = b.last;
+	call_into(&b, 5, &m_new_sure, y, 0);
+	call1(&b, 6, &helper, y);
+	int32_t c3 = b.last;
+	use1(&b, 7, y);
+	ret(&b, 8, NULL);
+	assert_int_equal(ir_check(&b.fn, stderr), 0);
+	assert_true(irfacts_hands_over(&b.fn, c1, 0, is_new_model, NULL));
+	assert_false(irfacts_hands_over(&b.fn, c2, 0, is_new_model, NULL)); /* a parameter */
+	assert_false(irfacts_hands_over(&b.fn, c3, 0, is_new_model, NULL)); /* read again */
+	assert_true(irfacts_holds_new(&b.fn, x, is_new_model, NULL));
+	assert_false(irfacts_holds_new(&b.fn, y, is_new_model, NULL)); /* its declaration, anywhere */
+	fb_free(&b);
+}
+
 /* convention lines: kinds, prefixes, words, errors */
 static void test_conventions(void **state)
 {
@@ -676,6 +717,7 @@ int main(void)
 		cmocka_unit_test_setup(test_steal_and_summary, setup),
 		cmocka_unit_test_setup(test_use_after_release_once, setup),
 		cmocka_unit_test_setup(test_irfacts, setup),
+		cmocka_unit_test_setup(test_irfacts_hands_over, setup),
 		cmocka_unit_test_setup(test_conventions, setup),
 		cmocka_unit_test_setup(test_crash_ends_path, setup),
 		cmocka_unit_test_setup(test_byte_budget, setup),

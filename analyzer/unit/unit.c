@@ -3,6 +3,7 @@
  */
 #include "unit/unit.h"
 
+#include "engine/irfacts.h"
 #include "models/conventions.h"
 
 #include "util.h"
@@ -305,6 +306,52 @@ static void mark_callables(struct unit *u, const struct unit_decls *d)
 	}
 }
 
+/* A call whose result (arg -1), or whose out-parameter arg, is a new reference, as the model
+ * files say (the unit's summaries do not exist yet when this runs). */
+static int call_is_new(void *ctx, const struct ir_node *call, int arg)
+{
+	const struct unit *u = ctx;
+	const struct model_fn *m = call->callee ? model_lookup(u->model, call->callee) : NULL;
+	if (!m || (m->flags & MODEL_HEURISTIC))
+		return 0;
+	if (arg >= 0) /* an out-parameter receiving a new reference */
+		return arg < 32 && (model_mask(m, MODEL_OUT_NEW, call->nargs) & (1u << arg));
+	return m->ret == MODEL_RET_NEW;
+}
+
+/* ir_func.handed_over of every static function of the unit whose address is never taken: the
+ * parameters every one of its calls (one at least) hands a new reference it does not use again
+ * (irfacts_hands_over). Functions with external linkage may have callers in other files. */
+static void mark_handed_over(struct unit *u)
+{
+	uint32_t *seen = util_xcalloc(u->nfuncs ? u->nfuncs : 1, sizeof *seen);
+	for (uint32_t f = 0; f < u->nfuncs; f++)
+		u->funcs[f].handed_over = u->funcs[f].external || u->funcs[f].callback || !u->funcs[f].nparams ? 0 : ~0u;
+	for (uint32_t i = 0; i < u->nfuncs; i++) {
+		const struct ir_func *g = &u->funcs[i];
+		for (uint32_t k = 0; k < g->nnodes; k++) {
+			const struct ir_node *nd = &g->nodes[k];
+			if (nd->op != IR_CALL)
+				continue;
+			/* a function handed by name (a callback): its callers are not all here */
+			uint32_t j = 0;
+			for (int32_t c; (c = callback_arg(g, nd, &j)) >= 0;)
+				u->funcs[c].handed_over = 0;
+			if (nd->callee_fn < 0 || !u->funcs[nd->callee_fn].handed_over)
+				continue;
+			struct ir_func *f = &u->funcs[nd->callee_fn];
+			seen[nd->callee_fn] = 1;
+			for (uint32_t p = 0; p < 32 && p < (uint32_t)f->nparams; p++)
+				if ((f->handed_over & (1u << p)) && !irfacts_hands_over(g, (int32_t)k, p, call_is_new, u))
+					f->handed_over &= ~(1u << p);
+		}
+	}
+	for (uint32_t f = 0; f < u->nfuncs; f++)
+		if (!seen[f])
+			u->funcs[f].handed_over = 0;
+	free(seen);
+}
+
 /* The fields released somewhere in the unit (by model calls that release or clear them),
  * sorted; *n: their number. */
 static const char **released_fields(const struct unit *u, uint32_t *n)
@@ -383,6 +430,7 @@ uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_
 	mark_borrowed_globals(&u);
 	link_unit(&u);
 	mark_callables(&u, decls);
+	mark_handed_over(&u);
 	uint32_t norder = 0;
 	for (uint32_t i = 0; i < nfuncs; i++)
 		if (!mark[i])

@@ -115,6 +115,72 @@ PyObject *bad_pair_failure_not_checked(PyObject *self, PyObject *arg)
 	return pair;
 }
 
+/* ---- a static helper every caller hands a new reference it does not use again: it takes the
+ * reference by its callers' contract ---- */
+
+static int add_item(PyObject *dict, PyObject *key, PyObject *obj)
+{
+	PyObject *list = PyDict_GetItem(dict, key);
+	int rc;
+	if (list == NULL) {
+		if ((list = PyList_New(1)) == NULL) {
+			Py_DECREF(obj);
+			return -1;
+		}
+		PyList_SET_ITEM(list, 0, obj);
+		rc = PyDict_SetItem(dict, key, list);
+		Py_DECREF(list);
+		return rc;
+	}
+	rc = PyList_Append(list, obj);
+	Py_DECREF(obj);
+	return rc;
+}
+
+PyObject *good_items_handed_over(PyObject *self, PyObject *key)
+{
+	PyObject *d = PyDict_New(), *item;
+	(void)self;
+	if (d == NULL)
+		return NULL;
+	if ((item = PyUnicode_FromString("x")) == NULL || add_item(d, key, item) < 0)
+		Py_CLEAR(d);
+	if (d && (item = PyLong_FromLong(100000)) != NULL && add_item(d, key, item) < 0)
+		Py_CLEAR(d);
+	return d;
+}
+
+/* the reference comes through an out-parameter (PyUnicode_FSConverter stores a new one) */
+static void drop_bytes(PyObject *o)
+{
+	if (PyByteArray_Check(o))
+		PyErr_Clear();
+	Py_DECREF(o);
+}
+
+Py_ssize_t good_converted_then_dropped(PyObject *name)
+{
+	PyObject *bytes = NULL;
+	if (!PyUnicode_FSConverter(name, &bytes))
+		return -1;
+	Py_ssize_t n = PyBytes_GET_SIZE(bytes);
+	drop_bytes(bytes);
+	return n;
+}
+
+/* a caller lends its own argument: the helper releases a reference it was lent */
+static void bad_drop_lent(PyObject *o)
+{
+	Py_DECREF(o); // expect-warning{{rc-release-borrowed}}
+}
+
+PyObject *bad_lends_its_argument(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	bad_drop_lent(arg); // expect-warning{{rc-release-borrowed}}
+	Py_RETURN_NONE;
+}
+
 /* ---- PyArg_ParseTupleAndKeywords: the units fill the arguments after the keyword list ---- */
 
 static PyObject *good_fs_path(PyObject *self, PyObject *args, PyObject *kwds)
