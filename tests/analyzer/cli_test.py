@@ -2000,6 +2000,147 @@ def sc_macro_functions(tmp):
           json.dumps(doc))
 
 
+# ---------------------------------------------------------------------------------------------
+# SARIF for GitHub code scanning, and the per-check documentation (docs/checks.md)
+# ---------------------------------------------------------------------------------------------
+
+DOCS_CHECKS = os.path.join(HERE, "..", "..", "docs", "checks.md")
+
+
+def doc_sections():
+    """{check ID: section body} of docs/checks.md (the '## ID' sections, heading left out), as
+    analyzer/report/embed_rule_docs.py reads them."""
+    with open(DOCS_CHECKS, encoding="utf-8") as f:
+        text = f.read()
+    out = {}
+    for part in re.split(r"^## ", text, flags=re.M)[1:]:
+        head, _, body = part.partition("\n")
+        out[head.strip()] = body.strip("\n") + "\n"
+    return out
+
+
+def github_problems(log):
+    """What GitHub code scanning's documentation ("SARIF support for code scanning") lists as
+    required and rccheck's log lacks: tool.driver.name; for each rule id, shortDescription.text,
+    fullDescription.text and help.text; for each result ruleId, message.text and a location with
+    an artifact URI and a start line. Returns a list of messages (empty: nothing missing)."""
+    bad = []
+    for ri, run_ in enumerate(log.get("runs", [])):
+        driver = run_.get("tool", {}).get("driver", {})
+        if not driver.get("name"):
+            bad.append(f"runs[{ri}].tool.driver.name")
+        for rule in driver.get("rules", []):
+            for path in (("id",), ("shortDescription", "text"), ("fullDescription", "text"), ("help", "text")):
+                v = rule
+                for k in path:
+                    v = v.get(k, {}) if isinstance(v, dict) else {}
+                if not isinstance(v, str) or not v.strip():
+                    bad.append(f"rule {rule.get('id')}: {'.'.join(path)}")
+        for k, res in enumerate(run_.get("results", [])):
+            if not res.get("ruleId") or not res.get("message", {}).get("text"):
+                bad.append(f"result {k}: ruleId, message.text")
+            locs = res.get("locations", [])
+            pl = locs[0].get("physicalLocation", {}) if locs else {}
+            if not pl.get("artifactLocation", {}).get("uri") or not isinstance(pl.get("region", {}).get("startLine"), int):
+                bad.append(f"result {k}: locations[0] with uri and startLine")
+    return bad
+
+
+def sc_sarif_github(tmp):
+    """The SARIF log as GitHub code scanning reads it: every rule documented from
+    docs/checks.md (fullDescription, help text and markdown, helpUri to the check's anchor),
+    GitHub's required fields, the schema, and what was not analysed as notifications."""
+    try:
+        import jsonschema
+    except ImportError:
+        check(False, "python3-jsonschema is importable (Debian package python3-jsonschema)")
+        return
+    with open(SCHEMA, encoding="utf-8") as f:
+        validator = jsonschema.Draft4Validator(json.load(f))
+    many_paths = PRELUDE + "int cond(void);\nint h(rc_object *o)\n{\n\tint n = 0;\n" + \
+        "".join(f"\tif (cond())\n\t\tn += {i};\n\telse\n\t\tconsume(o);\n" for i in range(40)) + "\treturn n;\n}\n"
+    write_tree(tmp, {"src/leak.c": LEAK, "src/paths.c": many_paths})
+    st, out, err = run(["--format=sarif", "--max-states", "200", "src/leak.c", "src/paths.c", "src/missing.c"], tmp)
+    try:
+        log = json.loads(out)
+    except json.JSONDecodeError as e:
+        check(False, "--format=sarif prints JSON", f"{e}\n{out[:500]}")
+        return
+    errors = list(validator.iter_errors(log))
+    check(not errors, "the log validates against sarif-schema-2.1.0.json",
+          "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10]))
+    problems = github_problems(log)
+    check(not problems, "GitHub's required fields are all there", "\n".join(problems))
+    driver = log["runs"][0]["tool"]["driver"]
+    docs = doc_sections()
+    rules = {r.get("id"): r for r in driver.get("rules", [])}
+    check(sorted(rules) == sorted(CHECK_IDS), "one rule per check ID", sorted(rules))
+    for cid, r in sorted(rules.items()):
+        body = docs.get(cid)
+        if not check(body is not None, f"docs/checks.md has a section '## {cid}'"):
+            continue
+        first = " ".join(body.split("\n\n")[0].split())
+        check(r.get("fullDescription", {}).get("text") == first,
+              f"{cid}: fullDescription is the first paragraph of its section", r.get("fullDescription"))
+        check(r.get("help", {}).get("markdown") == body, f"{cid}: help.markdown is its section of docs/checks.md",
+              str(r.get("help", {}).get("markdown"))[:300])
+        text = r.get("help", {}).get("text", "")
+        first_code = re.search(r"^```c\n(.*)$", body, flags=re.M)
+        check("```" not in text and "**" not in text and first_code
+              and "\n    " + first_code.group(1) + "\n" in text,
+              f"{cid}: help.text is the section without markup, code indented", text[:300])
+        uri = str(r.get("helpUri", ""))
+        check(re.fullmatch(r"https?://[^#\s]+/docs/checks\.md#" + re.escape(cid), uri) is not None,
+              f"{cid}: helpUri is docs/checks.md's anchor #{cid} (an absolute URL)", uri)
+    check(str(driver.get("informationUri", "")).startswith("http"), "driver.informationUri is a URL",
+          driver.get("informationUri"))
+    # What was not analysed goes to the invocation's notifications, and the run is unsuccessful.
+    inv = log["runs"][0].get("invocations", [{}])[0]
+    notes = inv.get("toolExecutionNotifications", [])
+    check(st == 2 and inv.get("executionSuccessful") is False, "an input error: exit 2, executionSuccessful false",
+          json.dumps(inv)[:400])
+    check(any(n.get("level") == "error" and "missing.c" in json.dumps(n) for n in notes),
+          "the missing input is a notification of level error", json.dumps(notes)[:800])
+    check(any(n.get("level") == "note" and "stopped after" in n.get("message", {}).get("text", "")
+              and n.get("locations", [{}])[0].get("physicalLocation", {}).get("artifactLocation", {}).get("uri")
+              == "src/paths.c" for n in notes),
+          "the function stopped by its budget is a notification of level note at its file", json.dumps(notes)[:800])
+    check(any(r.get("ruleId") == "rc-leak" for r in log["runs"][0].get("results", [])),
+          "the other file's finding is still a result")
+    # A clean complete run: no notification, executionSuccessful true.
+    write_tree(tmp, {"ok/clean.c": CLEAN})
+    st, out, err = run(["--format=sarif", "ok/clean.c"], tmp)
+    inv = json.loads(out)["runs"][0]["invocations"][0]
+    check(st == 0 and inv.get("executionSuccessful") is True and inv.get("toolExecutionNotifications") == [],
+          "a clean run: exit 0, executionSuccessful, no notification", json.dumps(inv))
+
+
+def doc_examples():
+    """[(check ID, [C blocks])] of docs/checks.md."""
+    return [(cid, re.findall(r"^```c\n(.*?)^```", body, flags=re.M | re.S))
+            for cid, body in doc_sections().items()]
+
+
+def sc_check_docs(tmp):
+    """Each section of docs/checks.md tells the truth: its first C example gets findings of its
+    check and of no other, its fixed twin none (with Python's headers as rccheck finds them by
+    itself, as a user's run would)."""
+    docs = doc_examples()
+    check(sorted(cid for cid, _ in docs) == sorted(CHECK_IDS), "docs/checks.md has one section per check",
+          [cid for cid, _ in docs])
+    for cid, blocks in docs:
+        if not check(len(blocks) >= 2, f"{cid}: an example and its fix"):
+            continue
+        for k, want in ((0, {cid}), (1, set())):
+            name = f"{cid}-{'bad' if k == 0 else 'fixed'}.c"
+            write_tree(tmp, {name: "#define PY_SSIZE_T_CLEAN\n#include <Python.h>\n" + blocks[k]})
+            st, doc, err = run_json([name], tmp, include=False)
+            ids = {f.get("id") for f in doc.get("findings", [])}
+            check(ids == want and st == (1 if want else 0) and not doc.get("errors"),
+                  f"{cid}: the {'example' if k == 0 else 'fix'} gets {sorted(want) or 'no finding'}",
+                  f"status {st}, found {sorted(ids)}\n{json.dumps(doc.get('findings'))[:800]}\n{err}")
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -2029,6 +2170,8 @@ SCENARIOS = {
     "macro-functions": sc_macro_functions,
     "nothing-lost": sc_nothing_lost,
     "no-hang": sc_no_hang,
+    "sarif-github": sc_sarif_github,
+    "check-docs": sc_check_docs,
 }
 
 
@@ -2041,7 +2184,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         print("scenarios: " + " ".join(SCENARIOS), file=sys.stderr)
         return 2
-    if argv[1] in ("sarif", "baseline"):
+    if argv[1] in ("sarif", "baseline", "sarif-github"):
         try:
             import jsonschema  # noqa: F401
         except ImportError:
