@@ -6,6 +6,7 @@
 #include "rccheck.h"
 
 #include "report/baseline.h"
+#include "driver/config.h"
 #include "frontend/compdb.h"
 #include "report/diag.h"
 #include "engine/engine.h"
@@ -65,6 +66,12 @@ static const char usage_text[] =
 	"  --python-include DIR  Python's headers, for files that include Python.h and have no\n"
 	"                     include path for it (default: found with python3-config; 'none':\n"
 	"                     only rccheck's built-in declarations, analysis degraded)\n"
+	"  --checks=LIST      checks to run: comma-separated IDs or globs, '-' disables, in order\n"
+	"                     (--checks=-*,rc-leak: only rc-leak; default: all)\n"
+	"  --config-file FILE read the configuration from FILE (default: the first .rccheck in the\n"
+	"                     working directory or a parent: checks, model, baseline,\n"
+	"                     compile-args, min-severity; the command line takes precedence)\n"
+	"  --no-config        read no configuration file\n"
 	"  --list-checks      print the check IDs and what they find\n"
 	"  --version          print the version\n"
 	"  --help             print this help\n"
@@ -102,6 +109,14 @@ struct options {
 	int npaths;
 	const char **cc_args;
 	int ncc_args;
+	/* --checks, the configuration file and what they give (configure()) */
+	const char *checks;
+	const char *config_file;
+	int no_config;
+	int min_severity_given;
+	struct config cfg;
+	unsigned char *disabled;   /* disabled[c]: findings of engine_checks[c] are not reported */
+	const char **merged_args;  /* the file's compile-args then those after --, or NULL */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -190,6 +205,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 				o->min_severity = ENG_SEV_HIGH;
 			else
 				return usage_error("--min-severity: '%s' is not low, medium or high", v);
+			o->min_severity_given = 1;
 			continue;
 		}
 		if (!strcmp(a, "--show-guesses")) {
@@ -198,6 +214,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(a, "--all-paths")) {
 			o->all_paths = 1;
+			continue;
+		}
+		if (!strcmp(a, "--no-config")) {
+			o->no_config = 1;
 			continue;
 		}
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -253,6 +273,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (o->baseline)
 				return usage_error("%s can be given once", "--baseline");
 			o->baseline = v;
+		} else if (is_opt(a, "--checks")) {
+			if (!(v = opt_value(argc, argv, &i, "--checks")) || !*v)
+				return usage_error("%s needs a list of checks (--checks=-*,rc-leak)", "--checks");
+			if (o->checks)
+				return usage_error("%s can be given once", "--checks");
+			o->checks = v;
+		} else if (is_opt(a, "--config-file")) {
+			if (!(v = opt_value(argc, argv, &i, "--config-file")) || !*v)
+				return usage_error("%s needs a file", "--config-file");
+			o->config_file = v;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("unknown option '%s'", a);
 		} else {
@@ -262,6 +292,67 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->npaths == 0 && !o->build_dir)
 		return usage_error("%s", "no input: give .c files or directories, or -p BUILD_DIR");
 	return -1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Configuration: .rccheck and --checks (config.h)                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Reads the configuration file and merges it under the command line (precedence: config.h).
+ * Returns -1 to continue, or 2 after printing the error. */
+static int configure(struct options *o)
+{
+	char err[1024];
+	if (config_load(&o->cfg, o->config_file, o->no_config, err, sizeof err) < 0) {
+		fprintf(stderr, "rccheck: error: %s\n", err);
+		return 2;
+	}
+	const struct config *c = &o->cfg;
+	o->disabled = util_xcalloc(engine_ncheck, 1);
+	if (c->checks && config_apply_checks(c->checks, o->disabled, err, sizeof err) < 0) {
+		fprintf(stderr, "rccheck: error: %s:%u: checks: %s\n", c->path, c->checks_line, err);
+		return 2;
+	}
+	if (o->checks && config_apply_checks(o->checks, o->disabled, err, sizeof err) < 0)
+		return usage_error("--checks: %s", err);
+	size_t on = 0;
+	for (size_t k = 0; k < engine_ncheck; k++)
+		on += !o->disabled[k];
+	if (!on && !o->dump_cfg) {
+		fprintf(stderr, "rccheck: error: no check enabled (--checks%s%s)\n", c->path ? ", " : "",
+			c->path ? c->path : "");
+		return 2;
+	}
+	if (c->nmodels) { /* the file's models first: a --model loaded later refines them */
+		o->models = util_xrealloc(o->models, (size_t)(o->nmodels + c->nmodels + 1) * sizeof *o->models);
+		memmove(o->models + c->nmodels, o->models, (size_t)o->nmodels * sizeof *o->models);
+		for (int k = 0; k < c->nmodels; k++)
+			o->models[k] = c->models[k];
+		o->nmodels += c->nmodels;
+	}
+	if (!o->baseline)
+		o->baseline = c->baseline;
+	if (!o->min_severity_given && c->min_severity >= 0)
+		o->min_severity = c->min_severity;
+	if (c->ncc_args) {
+		o->merged_args = util_xcalloc((size_t)(c->ncc_args + o->ncc_args) + 1, sizeof *o->merged_args);
+		for (int k = 0; k < c->ncc_args; k++)
+			o->merged_args[k] = c->cc_args[k];
+		for (int k = 0; k < o->ncc_args; k++)
+			o->merged_args[c->ncc_args + k] = o->cc_args[k];
+		o->cc_args = o->merged_args;
+		o->ncc_args += c->ncc_args;
+	}
+	return -1;
+}
+
+static void options_free(struct options *o)
+{
+	free(o->models);
+	free(o->paths);
+	free(o->disabled);
+	free(o->merged_args);
+	config_free(&o->cfg);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -776,9 +867,10 @@ int rccheck_main(int argc, char **argv)
 {
 	struct options o;
 	int rc = parse_args(argc, argv, &o);
+	if (rc < 0)
+		rc = configure(&o);
 	if (rc >= 0) {
-		free(o.models);
-		free(o.paths);
+		options_free(&o);
 		return rc;
 	}
 	double t0 = now();
@@ -790,8 +882,7 @@ int rccheck_main(int argc, char **argv)
 	struct baseline *baseline = NULL;
 	if (o.baseline && !(baseline = baseline_load(o.baseline, err, sizeof err))) {
 		fprintf(stderr, "rccheck: error: %s: %s\n", o.baseline, err);
-		free(o.models);
-		free(o.paths);
+		options_free(&o);
 		return 2;
 	}
 	/* The report's file is created first too: files are written to it as they finish. */
@@ -799,8 +890,7 @@ int rccheck_main(int argc, char **argv)
 	if (o.output && !(out = fopen(o.output, "w"))) {
 		fprintf(stderr, "rccheck: error: %s: %s\n", o.output, strerror(errno));
 		baseline_free(baseline);
-		free(o.models);
-		free(o.paths);
+		options_free(&o);
 		return 2;
 	}
 	int write_failed = 0, streamed = 0;
@@ -864,6 +954,7 @@ int rccheck_main(int argc, char **argv)
 		fe.dump_cfg = o.dump_cfg;
 		fe.all_paths = o.all_paths;
 		fe.show_guesses = o.show_guesses;
+		fe.disabled = o.disabled;
 		fe.resource_dir = resource_dir();
 		fe.timing = getenv("RCCHECK_TIMING") != NULL;
 		fe.python_include = o.python_include;
@@ -949,8 +1040,7 @@ int rccheck_main(int argc, char **argv)
 	compdb_list_free(&inputs);
 	model_free(model);
 	baseline_free(baseline);
-	free(o.models);
-	free(o.paths);
+	options_free(&o);
 	return rc;
 }
 

@@ -2141,6 +2141,124 @@ def sc_check_docs(tmp):
                   f"status {st}, found {sorted(ids)}\n{json.dumps(doc.get('findings'))[:800]}\n{err}")
 
 
+# ---------------------------------------------------------------------------------------------
+# Choosing checks (--checks=) and the configuration file (.rccheck)
+# ---------------------------------------------------------------------------------------------
+
+ALL_BAD = {"src/leak.c": LEAK, "src/double.c": DOUBLE, "src/uar.c": UAR, "src/borrowed.c": BORROWED}
+
+
+def ids_of(doc):
+    return sorted({f.get("id") for f in doc.get("findings", [])})
+
+
+def sc_checks(tmp):
+    write_tree(tmp, ALL_BAD)
+    st, doc, err = run_json(["--no-config", "src"], tmp)
+    every = ids_of(doc)
+    check(st == 1 and {"rc-leak", "rc-double-release", "rc-use-after-release", "rc-release-borrowed"} <= set(every),
+          "without --checks every check reports", every)
+    cases = [("-*,rc-leak", ["rc-leak"]),
+             ("-rc-leak", [i for i in every if i != "rc-leak"]),
+             ("-*,rc-*-release*", ["rc-double-release", "rc-use-after-release"]),
+             (" -* , rc-leak ,, rc-double-release", ["rc-double-release", "rc-leak"]),
+             ("-*,rc-leak,-rc-leak,rc-release-borrowed", ["rc-release-borrowed"]),
+             ("*", every)]
+    for spec, want in cases:
+        st, doc, err = run_json([f"--checks={spec}", "--no-config", "src"], tmp)
+        check(ids_of(doc) == sorted(want) and st == 1, f"--checks={spec!r} reports {sorted(want)}",
+              f"status {st}: {ids_of(doc)}\n{err}")
+        sums = summary_lines(err)
+        check(doc.get("summary", {}).get("findings") == len(doc.get("findings", [])),
+              f"--checks={spec!r}: the summary counts only what is reported", json.dumps(doc.get("summary")))
+    st, doc, err = run_json(["--checks", "-*,rc-inconsistent", "--no-config", "src"], tmp)
+    check(st == 0 and doc.get("findings") == [], "--checks VALUE (separate): only rc-inconsistent, clean, exit 0",
+          err)
+    # SARIF still lists every rule, results only of the checks that ran
+    st, out, err = run(["--format=sarif", "--checks=-*,rc-leak", "--no-config", "src"], tmp)
+    log = json.loads(out)
+    check(len(log["runs"][0]["tool"]["driver"]["rules"]) == len(CHECK_IDS)
+          and {r["ruleId"] for r in log["runs"][0]["results"]} == {"rc-leak"},
+          "SARIF: every rule listed, results of rc-leak only", out[:300])
+    for spec, what in (("rc-lek", "'rc-lek' names no check"), ("-*,nothing*", "'nothing*' names no check")):
+        st, out, err = run([f"--checks={spec}", "--no-config", "src"], tmp)
+        check(st == 2 and what in err and out == "", f"--checks={spec}: exit 2, {what}", err)
+    st, out, err = run(["--checks=-*", "--no-config", "src"], tmp)
+    check(st == 2 and "no check enabled" in err, "--checks=-*: exit 2, no check enabled", err)
+    st, out, err = run(["--checks=", "src"], tmp)
+    check(st == 2 and "--checks needs" in err, "--checks= (empty): usage error", err)
+    st, out, err = run(["--checks=rc-leak", "--checks=rc-leak", "src"], tmp)
+    check(st == 2 and "once" in err, "--checks twice: usage error", err)
+
+
+def sc_config(tmp):
+    api_model = "gz_make new null-on-failure\ngz_free none releases=1\ngz_peek borrowed\n"
+    write_tree(tmp, dict(ALL_BAD, **{
+        "proj/src/leak.c": LEAK, "proj/src/double.c": DOUBLE, "proj/src/api.c": MODEL_SRC,
+        "proj/models/gizmo.model": api_model,
+        "proj/inc/flag.h": "#define FLAG 1\n",
+        "proj/src/flag.c": PRELUDE + "#include \"flag.h\"\n#ifdef WANT_LEAK\n" + LEAK.replace(PRELUDE, "") + "#endif\n",
+        "proj/.rccheck": "# rccheck configuration\n\nchecks: -rc-double-release\n"
+                         "model: models/gizmo.model\ncompile-args: -DWANT_LEAK -I inc\n"}))
+    proj = os.path.join(tmp, "proj")
+    # found from the working directory (proj/src: one level below the file)
+    st, doc, err = run_json(["leak.c", "double.c", "api.c", "flag.c"], os.path.join(proj, "src"))
+    got = found(doc)
+    check(st == 1 and not doc.get("errors"), "a run under proj/ reads proj/.rccheck", err)
+    check(not any(i == "rc-double-release" for _, _, i in got), "checks: -rc-double-release is applied", got)
+    check(("api.c", line_of(MODEL_SRC, "leak"), "rc-leak") in got,
+          "model: (relative to the file's directory) is loaded", got)
+    check(("flag.c", line_of(LEAK, "leak") + 2, "rc-leak") in got,
+          "compile-args: -D and -I (relative to the file's directory) reach the parser", got)
+    # the command line takes precedence
+    st, doc, err = run_json(["--checks=rc-double-release", "double.c"], os.path.join(proj, "src"))
+    check(("double.c", line_of(DOUBLE, "double"), "rc-double-release") in found(doc),
+          "--checks on the command line applies after the file's checks", json.dumps(doc.get("findings")) + err)
+    st, doc, err = run_json(["--no-config", "double.c", "api.c"], os.path.join(proj, "src"))
+    check(("double.c", line_of(DOUBLE, "double"), "rc-double-release") in found(doc)
+          and not any(f == "api.c" for f, _, _ in found(doc)), "--no-config ignores .rccheck", found(doc))
+    # baseline: and min-severity:
+    st, out, err = run(["--no-config", "--format=json", "-o", "base.json", "leak.c"], os.path.join(proj, "src"))
+    write_tree(tmp, {"proj/src/.rccheck": "baseline: base.json\n"})
+    st, out, err = run(["leak.c"], os.path.join(proj, "src"))
+    check(st == 0 and "1 in baseline not shown" in err, "baseline: (relative to the file) applies; the nearest "
+          ".rccheck wins (proj/src over proj)", f"{st}\n{out}\n{err}")
+    write_tree(tmp, {"proj/src/.rccheck": "min-severity: medium\n", "proj/src/null.c": NULLCHK})
+    st, doc, err = run_json(["null.c"], os.path.join(proj, "src"))
+    check(st == 0 and doc["summary"].get("below_min_severity") == 1,
+          "min-severity: medium leaves out a path that needs out of memory", json.dumps(doc.get("summary")))
+    st, doc, err = run_json(["--min-severity", "low", "null.c"], os.path.join(proj, "src"))
+    check(st == 1, "--min-severity on the command line overrides the file's", err)
+    os.remove(os.path.join(proj, "src", ".rccheck"))
+    # --config-file
+    write_tree(tmp, {"other.cfg": "checks: -*,rc-use-after-release\n"})
+    st, doc, err = run_json(["--config-file", "other.cfg", "src"], tmp)
+    check(st == 1 and ids_of(doc) == ["rc-use-after-release"], "--config-file FILE is read", ids_of(doc))
+    st, out, err = run(["--config-file", "nowhere.cfg", "src"], tmp)
+    check(st == 2 and "rccheck: error: nowhere.cfg: " in err and out == "", "--config-file missing: exit 2 naming it",
+          err)
+    # bad files: FILE:LINE: message, exit 2, nothing analysed
+    bad = {"unknown-key": ("# c\n\nchekcs: rc-leak\n", 3, "unknown key 'chekcs'"),
+           "no-colon": ("checks -rc-leak\n", 1, "expected 'key: value'"),
+           "no-value": ("model:\n", 1, "'model' needs a value"),
+           "bad-check": ("checks: -*,rc-lek\n", 1, "checks: 'rc-lek' names no check"),
+           "bad-severity": ("min-severity: huge\n", 1, "'huge' is not low, medium or high"),
+           "two-baselines": ("baseline: a.json\nbaseline: b.json\n", 2, "baseline can be given once")}
+    for name, (text, line, what) in bad.items():
+        write_tree(tmp, {f"{name}.cfg": text})
+        st, out, err = run(["--config-file", f"{name}.cfg", "src"], tmp)
+        check(st == 2 and f"rccheck: error: {name}.cfg:{line}: " in err and what in err and out == "",
+              f"a bad configuration ({name}): exit 2, '{name}.cfg:{line}: {what}'", err)
+    write_tree(tmp, {"missing-model.cfg": "model: no.model\n"})
+    st, out, err = run(["--config-file", "missing-model.cfg", "src"], tmp)
+    check(st == 2 and "no.model" in err, "a model named by the file that is missing: exit 2 naming it", err)
+    os.mkdir(os.path.join(tmp, "dirconf"))
+    os.mkdir(os.path.join(tmp, "dirconf", ".rccheck"))
+    st, out, err = run(["../src"], os.path.join(tmp, "dirconf"))
+    check(st == 2 and "rccheck: error: .rccheck: is a directory" in err, "a .rccheck that is a directory: exit 2, said",
+          err)
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -2172,6 +2290,8 @@ SCENARIOS = {
     "no-hang": sc_no_hang,
     "sarif-github": sc_sarif_github,
     "check-docs": sc_check_docs,
+    "checks": sc_checks,
+    "config": sc_config,
 }
 
 
