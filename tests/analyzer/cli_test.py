@@ -937,6 +937,42 @@ def sc_compdb_dir(tmp):
           "-p with src/y selects only c.c", json.dumps(doc.get("findings")))
 
 
+def sc_compdb_file(tmp):
+    """-p takes the database file itself, named compile_commands.json or not (a relative
+    "directory" is then relative to that file's folder), and refuses what is neither."""
+    write_tree(tmp, {"src/a.c": COMPDB_SRC, "src/b.c": COMPDB_SRC})
+    write_compdb(tmp, [("src/a.c", ["-DWANT_LEAK"], "arguments"), ("src/b.c", ["-DWANT_DOUBLE"], "command")])
+    want = {("a.c", line_of(COMPDB_SRC, "leak"), "rc-leak"), ("b.c", line_of(COMPDB_SRC, "double"), "rc-double-release")}
+    st, doc, err = run_json(["-p", "build"], tmp, include=False)
+    check(st == 1 and found(doc) == want, "-p build (the directory): both entries", err)
+    st, doc, err = run_json(["-p", "build/compile_commands.json"], tmp, include=False)
+    check(st == 1 and found(doc) == want, "-p build/compile_commands.json: the same", json.dumps(doc.get("findings")) + err)
+    st, doc, err = run_json(["-p", os.path.join(tmp, "build", "compile_commands.json"), "src/a.c"], tmp, include=False)
+    check(st == 1 and found(doc) == {("a.c", line_of(COMPDB_SRC, "leak"), "rc-leak")},
+          "-p ABSOLUTE/compile_commands.json with a PATH selects its entry", json.dumps(doc.get("findings")) + err)
+    with open(os.path.join(tmp, "build", "compile_commands.json")) as f:
+        db = json.load(f)
+    for e in db:
+        e["directory"] = os.path.relpath(e["directory"], os.path.join(tmp, "cdb"))
+    write_tree(tmp, {"cdb/other-name.json": json.dumps(db)})
+    st, doc, err = run_json(["-p", "cdb/other-name.json"], tmp, include=False)
+    check(st == 1 and found(doc) == want and not doc.get("errors"),
+          "-p with a database named otherwise, relative directories: taken from its folder",
+          json.dumps(doc.get("findings")) + err)
+    write_tree(tmp, {"here.json": json.dumps([dict(e, directory=os.path.join(tmp, "src")) for e in db])})
+    st, doc, err = run_json(["-p", "here.json"], tmp, include=False)
+    check(st == 1 and found(doc) == want, "-p with a database in the working directory (no folder in its name)",
+          json.dumps(doc.get("findings")) + err)
+    write_tree(tmp, {"bad.json": "[{\"file\": 3}"})
+    st, out, err = run(["-p", "bad.json"], tmp, include=False)
+    check(st == 2 and "rccheck: error: bad.json:" in err and "invalid JSON" in err, "-p with a broken file: exit 2 naming it", err)
+    os.mkfifo(os.path.join(tmp, "fifo.json"))
+    st, out, err = run(["-p", "fifo.json"], tmp, include=False)
+    check(st == 2 and "fifo.json: is a FIFO" in err, "-p with a FIFO: refused without blocking, exit 2", err)
+    st, out, err = run(["-p", "nowhere.json"], tmp, include=False)
+    check(st == 2 and "nowhere.json/compile_commands.json" in err, "-p with a missing path: exit 2 naming it", err)
+
+
 def sc_jobs(tmp):
     files = {}
     for i in range(8):
@@ -2273,6 +2309,7 @@ SCENARIOS = {
     "suppression": sc_suppression,
     "compdb": sc_compdb,
     "compdb-dir": sc_compdb_dir,
+    "compdb-file": sc_compdb_file,
     "jobs": sc_jobs,
     "compiler-args": sc_compiler_args,
     "model-option": sc_model_option,
