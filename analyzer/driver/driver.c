@@ -47,6 +47,8 @@ static const char usage_text[] =
 	"  -j N               parallel jobs (default: number of cores)\n"
 	"  --format=FORMAT    text (default), json or sarif\n"
 	"  -o FILE            write the report to FILE (default: standard output)\n"
+	"  --color=WHEN       colour the text report: auto (default: when it goes to a terminal\n"
+	"                     and NO_COLOR is not set), always or never\n"
 	"  --model FILE       load a model file (our format, or CPython's refcounts.dat); repeatable\n"
 	"  --dump-cfg         print each function's control-flow graph instead of findings\n"
 	"  --min-severity LEVEL  report only findings whose path takes at least this to happen:\n"
@@ -115,6 +117,7 @@ struct options {
 	const char *config_file;
 	int no_config;
 	int min_severity_given;
+	enum diag_color color;
 	struct config cfg;
 	unsigned char *disabled;   /* disabled[c]: findings of engine_checks[c] are not reported */
 	const char **merged_args;  /* the file's compile-args then those after --, or NULL */
@@ -280,6 +283,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (o->checks)
 				return usage_error("%s can be given once", "--checks");
 			o->checks = v;
+		} else if (is_opt(a, "--color") || is_opt(a, "--colour")) {
+			if (!(v = opt_value(argc, argv, &i, a[6] == 'u' ? "--colour" : "--color")))
+				return usage_error("%s needs auto, always or never", "--color");
+			if (!strcmp(v, "auto"))
+				o->color = DIAG_COLOR_AUTO;
+			else if (!strcmp(v, "always"))
+				o->color = DIAG_COLOR_ALWAYS;
+			else if (!strcmp(v, "never"))
+				o->color = DIAG_COLOR_NEVER;
+			else
+				return usage_error("--color: '%s' is not auto, always or never", v);
 		} else if (is_opt(a, "--config-file")) {
 			if (!(v = opt_value(argc, argv, &i, "--config-file")) || !*v)
 				return usage_error("%s needs a file", "--config-file");
@@ -667,6 +681,7 @@ struct flusher {
 	int dump;    /* --dump-cfg: out gets the dumps */
 	struct baseline *baseline;
 	int min_severity; /* --min-severity: findings below it are left out (after merging) */
+	int color;        /* colour the text report (--color) */
 	struct diag_run *run;
 	struct progress *progress;
 	int write_failed;
@@ -686,7 +701,7 @@ static void flush_file(struct flusher *fl, struct diag_file *f)
 		fflush(fl->out);
 		fl->write_failed |= ferror(fl->out) != 0;
 	} else if (fl->out) {
-		fl->write_failed |= diag_write_text_file(f, fl->out) < 0;
+		fl->write_failed |= diag_write_text_file(f, fl->out, fl->color) < 0;
 	}
 	diag_print_file_errors(f, stderr);
 	fflush(stderr);
@@ -984,6 +999,7 @@ int rccheck_main(int argc, char **argv)
 		fl.dump = o.dump_cfg;
 		fl.baseline = baseline;
 		fl.min_severity = o.min_severity;
+		fl.color = fl.out && !fl.dump && diag_use_color(o.color, fl.out);
 		fl.run = &run;
 		fl.progress = &progress;
 		struct sigaction sa, old_int, old_term;

@@ -2295,6 +2295,79 @@ def sc_config(tmp):
           err)
 
 
+def run_stdout_pty(args, cwd, env=None):
+    """Runs rccheck ARGS with stdout on a pseudo-terminal (stderr a pipe); returns (status, bytes
+    written to the terminal, with the terminal's \\r\\n turned back into \\n)."""
+    import pty
+    import select
+    import termios
+    master, slave = pty.openpty()
+    attrs = termios.tcgetattr(slave)
+    attrs[1] &= ~termios.OPOST  # no output processing: the bytes as rccheck wrote them
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    environ = {k: v for k, v in os.environ.items() if k not in ("RCCHECK_PROGRESS", "NO_COLOR", "TERM")}
+    environ.update(env or {})
+    cmd = [RCCHECK, "--show-guesses"] + list(args) + ["--", "-I" + INCLUDE]
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=slave, stderr=subprocess.PIPE, env=environ)
+    os.close(slave)
+    data = b""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1.0)
+        if not ready:
+            if p.poll() is not None:
+                break
+            continue
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    p.stderr.read()
+    status = p.wait(timeout=TIMEOUT)
+    os.close(master)
+    print(f"$ (cd {cwd} && {shlex.join(cmd)}) [stdout on a terminal] -> {status}")
+    return status, data.decode("utf-8", errors="replace")
+
+
+SGR = re.compile("\033\\[[0-9;]*m")
+
+
+def sc_color(tmp):
+    write_tree(tmp, {"leak.c": LEAK, "double.c": DOUBLE})
+    files = ["leak.c", "double.c"]
+    st, plain, err = run(files, tmp)
+    st2, never, _ = run(["--color=never"] + files, tmp)
+    check(st == 1 and "\033" not in plain and "\033" not in err and plain == never,
+          "through a pipe (auto): no escape sequence, the same bytes as --color=never", repr(plain[:300]))
+    check(re.match(r"^leak\.c:\d+:\d+: warning: .* \[rc-leak\]$", plain.split("\n")[0]) is not None,
+          "the plain format is the compiler's", plain[:200])
+    st, always, _ = run(["--color=always"] + files, tmp)
+    check(st == 1 and "\033[1;35mwarning:" in always and "\033[1;36mnote:" in always and SGR.sub("", always) == plain,
+          "--color=always: warning and note coloured; without the escapes, the plain text", repr(always[:300]))
+    st, _, _ = run(["--colour", "always"] + files, tmp)
+    check(st == 1, "--colour VALUE is accepted too")
+    st, tty = run_stdout_pty(files, tmp)
+    check(st == 1 and "\033[1;35mwarning:" in tty and SGR.sub("", tty) == plain,
+          "auto with stdout on a terminal: coloured, the same text", repr(tty[:300]))
+    for env, what in (({"NO_COLOR": "1"}, "NO_COLOR=1"), ({"TERM": "dumb"}, "TERM=dumb")):
+        st, tty = run_stdout_pty(files, tmp, env=env)
+        check(st == 1 and tty == plain, f"auto on a terminal with {what}: plain", repr(tty[:200]))
+    st, tty = run_stdout_pty(files, tmp, env={"NO_COLOR": ""})
+    check("\033[" in tty, "an empty NO_COLOR does not count (no-color.org)", repr(tty[:200]))
+    st, tty = run_stdout_pty(["--color=never"] + files, tmp)
+    check(st == 1 and tty == plain, "--color=never on a terminal: plain", repr(tty[:200]))
+    st, tty = run_stdout_pty(["-o", "report.txt"] + files, tmp)
+    with open(os.path.join(tmp, "report.txt"), encoding="utf-8") as f:
+        check(f.read() == plain, "-o FILE with auto: the file is plain even from a terminal")
+    st, tty = run_stdout_pty(["--format=json"] + files, tmp)
+    check("\033" not in tty and json.loads(tty).get("findings"), "JSON on a terminal is never coloured", tty[:200])
+    st, out, err = run(["--color=red"] + files, tmp)
+    check(st == 2 and "'red' is not auto, always or never" in err, "--color=red: usage error", err)
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -2329,6 +2402,7 @@ SCENARIOS = {
     "check-docs": sc_check_docs,
     "checks": sc_checks,
     "config": sc_config,
+    "color": sc_color,
 }
 
 
