@@ -6,6 +6,7 @@
 #include "driver/config.h"
 
 #include "engine/engine.h"
+#include "frontend/compdb.h"
 #include "util.h"
 
 #include <errno.h>
@@ -249,12 +250,13 @@ static int parse(struct config *c, const char *path, const char *dir, char *text
 	return 0;
 }
 
-/* The first CONFIG_FILE_NAME upward from the working directory, or NULL (a new string). */
-static char *find_upward(void)
+/* The first CONFIG_FILE_NAME in dir or a parent of it, or NULL (a new string, as printed). */
+static char *find_upward(const char *start)
 {
 	char dir[PATH_MAX];
-	if (!getcwd(dir, sizeof dir))
+	if (strlen(start) >= sizeof dir)
 		return NULL;
+	strcpy(dir, start);
 	for (;;) {
 		char probe[PATH_MAX + sizeof CONFIG_FILE_NAME + 1];
 		snprintf(probe, sizeof probe, "%s/%s", strcmp(dir, "/") ? dir : "", CONFIG_FILE_NAME);
@@ -262,13 +264,9 @@ static char *find_upward(void)
 		if (stat(probe, &st) == 0 || errno != ENOENT)
 			return util_display_path(probe); /* not a regular file: util_read_file says so */
 		char *slash = strrchr(dir, '/');
-		if (!slash || slash == dir) {
-			if (!strcmp(dir, "/"))
-				return NULL;
-			strcpy(dir, "/");
-			continue;
-		}
-		*slash = '\0';
+		if (!slash || !strcmp(dir, "/"))
+			return NULL;
+		slash[slash == dir ? 1 : 0] = '\0';
 	}
 }
 
@@ -278,7 +276,8 @@ int config_load(struct config *c, const char *path, int no_config, char *err, si
 	c->min_severity = -1;
 	if (!path && no_config)
 		return 0;
-	char *file = path ? util_xstrdup(path) : find_upward();
+	char cwd[PATH_MAX];
+	char *file = path ? util_xstrdup(path) : getcwd(cwd, sizeof cwd) ? find_upward(cwd) : NULL;
 	if (!file)
 		return 0;
 	c->path = file;
@@ -309,4 +308,138 @@ int config_load(struct config *c, const char *path, int no_config, char *err, si
 	if (r < 0)
 		config_free(c);
 	return r;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Per-file configuration                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+struct config_files {
+	struct config_file_entry {
+		char *canon;            /* the file's real path */
+		struct config cfg;
+		unsigned char *disabled; /* its checks, then --checks */
+	} *v;
+	size_t n;
+};
+
+void config_files_free(struct config_files *cf)
+{
+	if (!cf)
+		return;
+	for (size_t i = 0; i < cf->n; i++) {
+		free(cf->v[i].canon);
+		config_free(&cf->v[i].cfg);
+		free(cf->v[i].disabled);
+	}
+	free(cf->v);
+	free(cf);
+}
+
+/* The entry of the configuration file at path (read and cached the first time), or NULL with
+ * a message in err. */
+static struct config_file_entry *file_entry(struct config_files *cf, const char *path, const char *cli_checks,
+					    char *err, size_t errlen)
+{
+	char *canon = util_canonical_path(path);
+	for (size_t i = 0; i < cf->n; i++) {
+		if (!strcmp(cf->v[i].canon, canon)) {
+			free(canon);
+			return &cf->v[i];
+		}
+	}
+	struct config c;
+	if (config_load(&c, path, 0, err, errlen) < 0) {
+		free(canon);
+		return NULL;
+	}
+	unsigned char *disabled = util_xcalloc(engine_ncheck, 1);
+	char why[512];
+	int bad = c.checks && config_apply_checks(c.checks, disabled, why, sizeof why) < 0;
+	if (bad)
+		snprintf(err, errlen, "%s:%u: checks: %s", c.path, c.checks_line, why);
+	else if (cli_checks && config_apply_checks(cli_checks, disabled, why, sizeof why) < 0)
+		bad = 1, snprintf(err, errlen, "--checks: %s", why);
+	size_t on = 0;
+	for (size_t k = 0; k < engine_ncheck; k++)
+		on += !disabled[k];
+	if (!bad && !on)
+		bad = 1, snprintf(err, errlen, "%s: no check enabled (with --checks, if given)", c.path);
+	if (bad) {
+		free(canon);
+		free(disabled);
+		config_free(&c);
+		return NULL;
+	}
+	if (c.nmodels || c.baseline || c.min_severity >= 0)
+		fprintf(stderr, "rccheck: note: %s: model, baseline and min-severity apply to a whole run; they are "
+				"read from the run's configuration only (the working directory's, or --config-file)\n",
+			c.path);
+	cf->v = util_xrealloc(cf->v, (cf->n + 1) * sizeof *cf->v);
+	struct config_file_entry *e = &cf->v[cf->n++];
+	e->canon = canon;
+	e->cfg = c;
+	e->disabled = disabled;
+	return e;
+}
+
+/* Inserts n arguments before the last keep arguments of in (copies). */
+static void insert_args(struct input *in, char *const *args, int n, int keep)
+{
+	if (!n)
+		return;
+	if (keep > in->nargs)
+		keep = in->nargs;
+	in->args = util_xrealloc(in->args, (size_t)(in->nargs + n + 1) * sizeof *in->args);
+	memmove(in->args + in->nargs - keep + n, in->args + in->nargs - keep, (size_t)keep * sizeof *in->args);
+	for (int k = 0; k < n; k++)
+		in->args[in->nargs - keep + k] = util_xstrdup(args[k]);
+	in->nargs += n;
+	in->args[in->nargs] = NULL;
+}
+
+int config_per_file(struct config_files **out, struct input_list *l, const struct config *run, const char *cli_checks,
+		    int ncli, int lookup, char *err, size_t errlen)
+{
+	struct config_files *cf = util_xcalloc(1, sizeof *cf);
+	*out = cf;
+	char *run_canon = run->path ? util_canonical_path(run->path) : NULL;
+	char *last_dir = NULL, *last_found = NULL; /* inputs come sorted by directory: one walk each */
+	int rc = 0;
+	for (size_t i = 0; i < l->n && rc == 0; i++) {
+		struct input *in = &l->v[i];
+		const struct config *c = run;
+		in->disabled = NULL;
+		if (lookup) {
+			char *dir = util_canonical_path(in->source);
+			char *slash = strrchr(dir, '/');
+			if (slash)
+				slash[slash == dir ? 1 : 0] = '\0';
+			if (!last_dir || strcmp(last_dir, dir) != 0) {
+				free(last_dir);
+				free(last_found);
+				last_dir = dir;
+				last_found = find_upward(dir);
+			} else {
+				free(dir);
+			}
+			char *canon = last_found ? util_canonical_path(last_found) : NULL;
+			if (canon && (!run_canon || strcmp(canon, run_canon) != 0)) {
+				struct config_file_entry *e = file_entry(cf, last_found, cli_checks, err, errlen);
+				if (!e)
+					rc = -1;
+				else {
+					c = &e->cfg;
+					in->disabled = e->disabled;
+				}
+			}
+			free(canon);
+		}
+		if (rc == 0)
+			insert_args(in, c->cc_args, c->ncc_args, ncli);
+	}
+	free(last_dir);
+	free(last_found);
+	free(run_canon);
+	return rc;
 }

@@ -2,8 +2,11 @@
  * config.h - choosing checks (--checks=, clang-tidy's syntax) and the configuration file
  * `.rccheck` (docs/analyzer.md, "Choosing checks" and "Configuration file").
  *
- * The file is found upward from the working directory (the first `.rccheck` in it or one of
- * its parents), or given with --config-file; --no-config reads none. Its format is one
+ * The run's file is found upward from the working directory (the first `.rccheck` in it or one
+ * of its parents), or given with --config-file; --no-config reads none. Without --config-file,
+ * each analysed file also takes `checks` and `compile-args` from the nearest `.rccheck` upward
+ * from its own directory when that is another file (config_per_file); `model`, `baseline` and
+ * `min-severity` are the run's. Its format is one
  * `key: value` per line (not YAML: `checks: *` would be a YAML alias), `#` starts a comment
  * line, blank lines are ignored:
  *
@@ -59,5 +62,21 @@ int config_apply_checks(const char *spec, unsigned char *disabled, char *err, si
  */
 int config_load(struct config *c, const char *path, int no_config, char *err, size_t errlen);
 void config_free(struct config *c);
+
+/*
+ * Gives each input of l its configuration: the `compile-args` of its file inserted before the
+ * last ncli arguments (those after `--`, which every input ends with), and in->disabled set to
+ * the checks of its file followed by cli_checks (NULL: the run's). Its file is the nearest
+ * CONFIG_FILE_NAME upward from the input's directory when lookup is on (no --config-file, no
+ * --no-config) and that is not the run's file; otherwise the run's (run, possibly empty).
+ * Another file's model, baseline and min-severity are not used (a note on stderr says so).
+ * Returns 0, or -1 with a message in err for a file that cannot be read or is malformed
+ * ("PATH:LINE: ..."). *out (always set) owns the files read; free it after the inputs.
+ */
+struct config_files;
+struct input_list;
+int config_per_file(struct config_files **out, struct input_list *l, const struct config *run, const char *cli_checks,
+		    int ncli, int lookup, char *err, size_t errlen);
+void config_files_free(struct config_files *cf);
 
 #endif

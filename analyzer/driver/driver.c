@@ -72,8 +72,9 @@ static const char usage_text[] =
 	"  --checks=LIST      checks to run: comma-separated IDs or globs, '-' disables, in order\n"
 	"                     (--checks=-*,rc-leak: only rc-leak; default: all)\n"
 	"  --config-file FILE read the configuration from FILE (default: the first .rccheck in the\n"
-	"                     working directory or a parent: checks, model, baseline,\n"
-	"                     compile-args, min-severity; the command line takes precedence)\n"
+	"                     working directory or a parent, and for each file's checks and\n"
+	"                     compile-args the nearest .rccheck above it: checks, model,\n"
+	"                     baseline, compile-args, min-severity; the command line wins)\n"
 	"  --no-config        read no configuration file\n"
 	"  --list-checks      print the check IDs and what they find\n"
 	"  --version          print the version\n"
@@ -120,7 +121,7 @@ struct options {
 	enum diag_color color;
 	struct config cfg;
 	unsigned char *disabled;   /* disabled[c]: findings of engine_checks[c] are not reported */
-	const char **merged_args;  /* the file's compile-args then those after --, or NULL */
+	struct config_files *files; /* the .rccheck files of the inputs (config_per_file) */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -349,16 +350,7 @@ static int configure(struct options *o)
 		o->baseline = c->baseline;
 	if (!o->min_severity_given && c->min_severity >= 0)
 		o->min_severity = c->min_severity;
-	if (c->ncc_args) {
-		o->merged_args = util_xcalloc((size_t)(c->ncc_args + o->ncc_args) + 1, sizeof *o->merged_args);
-		for (int k = 0; k < c->ncc_args; k++)
-			o->merged_args[k] = c->cc_args[k];
-		for (int k = 0; k < o->ncc_args; k++)
-			o->merged_args[c->ncc_args + k] = o->cc_args[k];
-		o->cc_args = o->merged_args;
-		o->ncc_args += c->ncc_args;
-	}
-	return -1;
+	return -1; /* compile-args are given to each input by config_per_file */
 }
 
 static void options_free(struct options *o)
@@ -366,7 +358,7 @@ static void options_free(struct options *o)
 	free(o->models);
 	free(o->paths);
 	free(o->disabled);
-	free(o->merged_args);
+	config_files_free(o->files);
 	config_free(&o->cfg);
 }
 
@@ -573,7 +565,10 @@ static void analyse_input(struct fe_index *index, const struct work *w, size_t i
 	fi.source = in->source;
 	fi.args = (const char *const *)in->args;
 	fi.nargs = in->nargs;
-	frontend_run(index, w->fe, &fi, f);
+	struct fe_options fe = *w->fe; /* the file's own .rccheck may choose other checks */
+	if (in->disabled)
+		fe.disabled = in->disabled;
+	frontend_run(index, &fe, &fi, f);
 }
 
 static void *worker(void *arg)
@@ -947,6 +942,11 @@ int rccheck_main(int argc, char **argv)
 		for (int i = 0; i < o.npaths; i++)
 			if (compdb_add_path(&inputs, o.paths[i], o.cc_args, o.ncc_args, err, sizeof err) < 0)
 				diag_run_error(&run, o.paths[i], "%s", err);
+	}
+	if (!fatal && config_per_file(&o.files, &inputs, &o.cfg, o.checks, o.ncc_args, !o.config_file && !o.no_config,
+				      err, sizeof err) < 0) {
+		fprintf(stderr, "rccheck: error: %s\n", err);
+		fatal = 1;
 	}
 	for (size_t i = 0; i < inputs.nskipped; i++)
 		diag_run_error(&run, inputs.skipped[i].path, "%s", inputs.skipped[i].why);

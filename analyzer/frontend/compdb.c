@@ -46,6 +46,7 @@ void compdb_add(struct input_list *l, const char *display, const char *source, c
 	struct input *in = &l->v[l->n++];
 	in->display = util_xstrdup(display);
 	in->source = util_xstrdup(source);
+	in->disabled = NULL;
 	in->nargs = nargs;
 	in->args = util_xrealloc(NULL, (size_t)(nargs > 0 ? nargs : 1) * sizeof *in->args);
 	for (int i = 0; i < nargs; i++)

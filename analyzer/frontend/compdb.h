@@ -14,6 +14,9 @@ struct input {
 	char *source;  /* path given to clang */
 	char **args;   /* compiler arguments (owned) */
 	int nargs;
+	/* the checks turned off for this file by its own .rccheck (driver/config.h; not owned),
+	 * NULL: the run's */
+	const unsigned char *disabled;
 };
 
 /* Files already taken from PATH arguments, by (device, inode): a file named twice, or named

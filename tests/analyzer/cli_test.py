@@ -2266,6 +2266,35 @@ def sc_config(tmp):
     st, doc, err = run_json(["--min-severity", "low", "null.c"], os.path.join(proj, "src"))
     check(st == 1, "--min-severity on the command line overrides the file's", err)
     os.remove(os.path.join(proj, "src", ".rccheck"))
+    # each file also takes checks and compile-args from the nearest .rccheck upward from it
+    write_tree(tmp, {"proj/tests/double.c": DOUBLE, "proj/tests/leak.c": LEAK,
+                     "proj/tests/flag.c": PRELUDE + "#ifdef WANT_LEAK\n" + LEAK.replace(PRELUDE, "") + "#endif\n",
+                     "proj/tests/.rccheck": "checks: -*,rc-double-release\nmodel: ../models/gizmo.model\n"})
+    st, doc, err = run_json(["src/leak.c", "src/double.c", "tests"], proj)
+    got = {(os.path.dirname(f["file"]), f["id"]) for f in doc.get("findings", [])}
+    check(("tests", "rc-double-release") in got and ("tests", "rc-leak") not in got,
+          "tests/ files take checks from tests/.rccheck (only rc-double-release)", sorted(got))
+    check(("src", "rc-leak") in got and ("src", "rc-double-release") not in got,
+          "src/ files keep proj/.rccheck's checks", sorted(got))
+    check("rccheck: note: tests/.rccheck: model, baseline and min-severity apply to a whole run" in err,
+          "a model line in another file than the run's is named as not used", err)
+    st, doc, err = run_json(["tests/flag.c", "src/flag.c"], proj)
+    check({f["file"] for f in doc.get("findings", [])} == {"src/flag.c"},
+          "compile-args are the file's own .rccheck's (tests/flag.c has no -DWANT_LEAK)", json.dumps(doc.get("findings")))
+    st, doc, err = run_json(["double.c"], os.path.join(proj, "tests"))
+    check(st == 1 and ids_of(doc) == ["rc-double-release"], "the same from tests/ itself (its .rccheck is the run's)",
+          ids_of(doc))
+    st, doc, err = run_json(["--config-file", ".rccheck", "tests/double.c", "tests/leak.c"], proj)
+    check(ids_of(doc) == ["rc-leak"], "--config-file: that file for every input, no lookup per file", ids_of(doc))
+    st, doc, err = run_json(["--checks=rc-leak", "tests/leak.c"], proj)
+    check(ids_of(doc) == ["rc-leak"], "--checks applies after a file's own checks", ids_of(doc))
+    write_tree(tmp, {"proj/tests/.rccheck": "checks: -*,rc-doubel-release\n"})
+    st, out, err = run(["src/leak.c", "tests"], proj)
+    check(st == 2 and "rccheck: error: tests/.rccheck:1: checks: 'rc-doubel-release' names no check" in err
+          and out == "", "a malformed .rccheck of an analysed file: exit 2, FILE:LINE, nothing analysed", err)
+    os.remove(os.path.join(proj, "tests", ".rccheck"))
+    st, doc, err = run_json(["tests/double.c", "tests/leak.c"], proj)
+    check(ids_of(doc) == ["rc-leak"], "without tests/.rccheck, proj/.rccheck applies to tests/ again", ids_of(doc))
     # --config-file
     write_tree(tmp, {"other.cfg": "checks: -*,rc-use-after-release\n"})
     st, doc, err = run_json(["--config-file", "other.cfg", "src"], tmp)
