@@ -80,6 +80,15 @@ int config_apply_checks(const char *spec, unsigned char *disabled, char *err, si
 	return 0;
 }
 
+int config_severity(const char *name)
+{
+	static const char *const names[] = { [ENG_SEV_LOW] = "low", [ENG_SEV_MEDIUM] = "medium", [ENG_SEV_HIGH] = "high" };
+	for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The configuration file                                                                      */
 /* ------------------------------------------------------------------------------------------ */
@@ -233,13 +242,7 @@ static int parse(struct config *c, const char *path, const char *dir, char *text
 		} else if (!strcmp(s, "compile-args")) {
 			add_cc_args(c, dir, value);
 		} else if (!strcmp(s, "min-severity")) {
-			if (!strcmp(value, "low"))
-				c->min_severity = ENG_SEV_LOW;
-			else if (!strcmp(value, "medium"))
-				c->min_severity = ENG_SEV_MEDIUM;
-			else if (!strcmp(value, "high"))
-				c->min_severity = ENG_SEV_HIGH;
-			else
+			if ((c->min_severity = config_severity(value)) < 0)
 				return line_error(err, errlen, path, line, "min-severity: '%s' is not low, medium or high",
 						  value);
 		} else {

@@ -53,6 +53,9 @@ struct config {
  */
 int config_apply_checks(const char *spec, unsigned char *disabled, char *err, size_t errlen);
 
+/* "low", "medium", "high" (--min-severity, min-severity:) as enum eng_severity, or -1. */
+int config_severity(const char *name);
+
 /*
  * Finds and reads the configuration: given (path non-NULL: it must exist), else the first
  * CONFIG_FILE_NAME upward from the working directory unless none is wanted (no_config).

@@ -202,13 +202,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			const char *v = opt_value(argc, argv, &i, "--min-severity");
 			if (!v)
 				return usage_error("%s needs low, medium or high", "--min-severity");
-			if (!strcmp(v, "low"))
-				o->min_severity = ENG_SEV_LOW;
-			else if (!strcmp(v, "medium"))
-				o->min_severity = ENG_SEV_MEDIUM;
-			else if (!strcmp(v, "high"))
-				o->min_severity = ENG_SEV_HIGH;
-			else
+			if ((o->min_severity = config_severity(v)) < 0)
 				return usage_error("--min-severity: '%s' is not low, medium or high", v);
 			o->min_severity_given = 1;
 			continue;

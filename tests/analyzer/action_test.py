@@ -10,24 +10,13 @@ Usage: action_test.py SOURCE_ROOT RCCHECK RUNTIME_INCLUDE_DIR
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 
 import testlib
-from testlib import check
+from testlib import RC_LEAK, check
 
-LEAK = """#include <rc/rc.h>
-extern const rc_type thing_type;
-int bad(rc_heap *heap)
-{
-    rc_object *obj = rc_new(heap, &thing_type);
-    if (!obj)
-        return -1;
-    return 0;
-}
-"""
 CLEAN = """int good(int x)
 {
     return x + 1;
@@ -92,7 +81,7 @@ def dry_run_action(src, rccheck, include, tmp):
     ws = os.path.join(tmp, "workspace")
     os.makedirs(os.path.join(ws, "src"))
     with open(os.path.join(ws, "src", "leak.c"), "w") as f:
-        f.write(LEAK)
+        f.write(RC_LEAK)
     with open(os.path.join(ws, "src", "clean.c"), "w") as f:
         f.write(CLEAN)
     # install: install-deps --analyzer; here only when it has nothing to install
@@ -158,7 +147,7 @@ def check_pre_commit(src, rccheck, include, tmp):
     pattern = re.compile(hook.get("files", ""))
     repo = os.path.join(tmp, "repo")
     os.makedirs(os.path.join(repo, "src"))
-    staged = {"src/leak.c": LEAK, "src/clean.c": CLEAN, "src/api.h": "int f(void);\n", "README": "x\n"}
+    staged = {"src/leak.c": RC_LEAK, "src/clean.c": CLEAN, "src/api.h": "int f(void);\n", "README": "x\n"}
     for name, text in staged.items():
         with open(os.path.join(repo, name), "w") as f:
             f.write(text)
@@ -199,10 +188,8 @@ def main(argv):
         dry_run_action(src, rccheck, include, tmp)
         check_pre_commit(src, rccheck, include, tmp)
     finally:
-        if not os.environ.get("RCCHECK_KEEP_TMP"):
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f"action: {testlib.failures} failure(s)")
-    return 1 if testlib.failures else 0
+        testlib.cleanup(tmp)
+    return testlib.verdict("action")
 
 
 if __name__ == "__main__":

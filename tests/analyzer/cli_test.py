@@ -1506,14 +1506,10 @@ def sc_summary(tmp):
     check(st == 0 and not summary_lines(out + err), "--help prints no summary", err)
 
 
-def read_pty(cmd, cwd, env):
-    """Runs cmd with stderr on a pseudo-terminal; returns (status, stdout, bytes written to the
-    terminal)."""
-    import pty
+def pty_drain(master, p):
+    """Everything the running process p writes to the terminal whose master side is master,
+    until it closes it or exits (at most TIMEOUT seconds)."""
     import select
-    master, slave = pty.openpty()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=slave, env=env)
-    os.close(slave)
     data = b""
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
@@ -1529,6 +1525,17 @@ def read_pty(cmd, cwd, env):
         if not chunk:
             break
         data += chunk
+    return data
+
+
+def read_pty(cmd, cwd, env):
+    """Runs cmd with stderr on a pseudo-terminal; returns (status, stdout, bytes written to the
+    terminal)."""
+    import pty
+    master, slave = pty.openpty()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    data = pty_drain(master, p)
     out = p.stdout.read()
     status = p.wait(timeout=TIMEOUT)
     os.close(master)
@@ -2328,7 +2335,6 @@ def run_stdout_pty(args, cwd, env=None):
     """Runs rccheck ARGS with stdout on a pseudo-terminal (stderr a pipe); returns (status, bytes
     written to the terminal, with the terminal's \\r\\n turned back into \\n)."""
     import pty
-    import select
     import termios
     master, slave = pty.openpty()
     attrs = termios.tcgetattr(slave)
@@ -2339,21 +2345,7 @@ def run_stdout_pty(args, cwd, env=None):
     cmd = [RCCHECK, "--show-guesses"] + list(args) + ["--", "-I" + INCLUDE]
     p = subprocess.Popen(cmd, cwd=cwd, stdout=slave, stderr=subprocess.PIPE, env=environ)
     os.close(slave)
-    data = b""
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 1.0)
-        if not ready:
-            if p.poll() is not None:
-                break
-            continue
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        data += chunk
+    data = pty_drain(master, p)
     p.stderr.read()
     status = p.wait(timeout=TIMEOUT)
     os.close(master)
@@ -2457,19 +2449,14 @@ def main(argv):
     if not os.access(RCCHECK, os.X_OK):
         print(f"rccheck not found or not executable: {RCCHECK}")
         return 1
-    keep = os.environ.get("RCCHECK_KEEP_TMP")
     tmp = tempfile.mkdtemp(prefix=f"cli-{argv[1]}-", dir=os.getcwd())
     try:
         SCENARIOS[argv[1]](tmp)
     except Stop as e:
         check(False, f"scenario stopped: {e}")
     finally:
-        if keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{argv[1]}: {testlib.failures} failure(s)")
-    return 1 if testlib.failures else 0
+        testlib.cleanup(tmp)
+    return testlib.verdict(argv[1])
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 import testlib
-from testlib import check
+from testlib import RC_LEAK, check
 
 LEAK_PY = """#include <Python.h>
 PyObject *bad(PyObject *a)
@@ -36,16 +36,6 @@ PyObject *bad(PyObject *a)
 }
 """
 
-LEAK_RC = """#include <rc/rc.h>
-extern const rc_type thing_type;
-int bad(rc_heap *heap)
-{
-    rc_object *obj = rc_new(heap, &thing_type);
-    if (!obj)
-        return -1;
-    return 0;
-}
-"""
 
 
 def main(argv):
@@ -82,7 +72,7 @@ def main(argv):
         # run it from elsewhere, without the build's environment
         work = os.path.join(tmp, "work")
         os.makedirs(work)
-        for name, text in (("py.c", LEAK_PY), ("rc.c", LEAK_RC)):
+        for name, text in (("py.c", LEAK_PY), ("rc.c", RC_LEAK)):
             with open(os.path.join(work, name), "w") as f:
                 f.write(text)
         env = {k: v for k, v in os.environ.items() if not k.startswith("MESON") and k != "LD_LIBRARY_PATH"}
@@ -148,12 +138,8 @@ t {exe!r} p
             check(lines[3].split() == ["--color="], "--col completes --color=", lines[3])
             check(lines[4].split() == ["py.c"], "a PATH completes to .c files", lines[4])
     finally:
-        if os.environ.get("RCCHECK_KEEP_TMP"):
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f"install: {testlib.failures} failure(s)")
-    return 1 if testlib.failures else 0
+        testlib.cleanup(tmp)
+    return testlib.verdict("install")
 
 
 if __name__ == "__main__":
