@@ -107,6 +107,10 @@ def main(argv):
         check(all(o in page for o in options), "the man page names every option of --help",
               [o for o in options if o not in page])
         check(all(i in page for i in ids), "the man page names every check", [i for i in ids if i not in page])
+        st, version, _ = run("--version")
+        th = re.search(r'^\.TH RCCHECK 1 \S+ "([^"]*)"', roff, flags=re.M)
+        check(th is not None and th.group(1) == version.strip(), "the man page's .TH names this version",
+              f"{th.group(1) if th else None!r} vs {version.strip()!r}")
         if shutil.which("groff"):
             p = subprocess.run(["groff", "-man", "-ww", "-z", "-Tutf8", man], capture_output=True, text=True)
             check(p.returncode == 0 and not p.stderr.strip(), "groff -man -ww formats it without a warning", p.stderr)
