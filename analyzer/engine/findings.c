@@ -144,6 +144,22 @@ static void add_note(struct eng_finding *f, uint32_t *cap, struct ir_loc loc, ch
 	f->nnotes++;
 }
 
+/* Whether call n releases or takes over (its model's releases/steals) an argument that is the
+ * variable named var. By name: the path notes name variables, not values (an alias released
+ * under another name gets no note). */
+static int releases_var(const struct ir_func *fn, const struct ir_node *n, const char *var)
+{
+	if (n->op != IR_CALL || !n->model || !var[0])
+		return 0;
+	uint32_t mask = model_mask(n->model, MODEL_RELEASES, n->nargs) | model_mask(n->model, MODEL_STEALS, n->nargs) |
+			model_mask(n->model, MODEL_STEALS_OK, n->nargs);
+	const struct ir_operand *a = ir_args(fn, n);
+	for (uint32_t k = 0; k < n->nargs && k < 32; k++)
+		if ((mask & (1u << k)) && a[k].kind == IR_OPND_VAR && a[k].var >= 0 && !strcmp(fn->vars[a[k].var].name, var))
+			return 1;
+	return 0;
+}
+
 static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
 		      const char *var, const char *guess, const char *fmt, va_list ap)
 {
@@ -208,6 +224,11 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 			char buf[300];
 			snprintf(buf, sizeof buf, r->via == VIA_FAIL ? "assuming '%s' fails" : "assuming '%s' finds nothing",
 				 pn->callee ? pn->callee : "the call");
+			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
+		}
+		if (engine_checks[check]->release_notes && releases_var(eng->fn, pn, var)) {
+			char buf[300];
+			snprintf(buf, sizeof buf, "'%s' released here by '%s'", var, pn->callee ? pn->callee : "a call");
 			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
 		}
 	}

@@ -2389,6 +2389,47 @@ def sc_color(tmp):
     check(st == 2 and "'red' is not auto, always or never" in err, "--color=red: usage error", err)
 
 
+ALIAS_UAR = PRELUDE + """
+void bad_alias(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	rc_object *other;
+	if (!obj)
+		return;
+	other = obj;
+	rc_decref(other); /*@release*/
+	consume(obj); /*@use*/
+}
+"""
+
+
+def sc_release_notes(tmp):
+    """A double release and a use after release show, in their path, where the variable was
+    released before; other checks' paths do not get such notes."""
+    write_tree(tmp, {"double.c": DOUBLE, "uar.c": UAR, "leak.c": LEAK, "alias.c": ALIAS_UAR})
+    st, doc, err = run_json(["double.c", "uar.c", "leak.c", "alias.c"], tmp)
+    by = {(os.path.basename(f["file"]), f["id"]): f for f in doc.get("findings", [])}
+
+    def notes(key):
+        return [(n.get("line"), n.get("message")) for n in by.get(key, {}).get("path", [])]
+    d = notes(("double.c", "rc-double-release"))
+    first = line_of(DOUBLE, "double") - 1
+    check((first, "'obj' released here by 'rc_decref'") in d and d[-1] == (line_of(DOUBLE, "double"), "released again here")
+          and d.index((first, "'obj' released here by 'rc_decref'")) == len(d) - 2,
+          "rc-double-release: the first release is a note just before 'released again here'", d)
+    u = notes(("uar.c", "rc-use-after-release"))
+    check((line_of(UAR, "use") - 1, "'obj' released here by 'rc_decref'") in u
+          and u[-1] == (line_of(UAR, "use"), "used here after the release"),
+          "rc-use-after-release: the release is a note before the use", u)
+    leak = notes(("leak.c", "rc-leak"))
+    check(leak and not any("released here" in m for _, m in leak), "rc-leak's path has no release note", leak)
+    a = notes(("alias.c", "rc-use-after-release"))
+    check(a and not any("released here" in m for _, m in a),
+          "a release under another name (an alias) gets no note: notes name variables", a)
+    st, out, err = run(["double.c"], tmp)
+    check(f"double.c:{first}:2: note: 'obj' released here by 'rc_decref'" in out, "the text shows it too", out)
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -2424,6 +2465,7 @@ SCENARIOS = {
     "checks": sc_checks,
     "config": sc_config,
     "color": sc_color,
+    "release-notes": sc_release_notes,
 }
 
 
