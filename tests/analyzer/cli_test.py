@@ -2403,11 +2403,40 @@ void bad_alias(rc_heap *heap)
 """
 
 
+INCREF_LEAK = PRELUDE + """
+int bad_incref_leak(rc_object *obj)
+{
+	rc_incref(obj); /*@incref*/
+	if (consume(obj) < 0)
+		return -1; /*@leak*/
+	rc_decref(obj);
+	return 0;
+}
+"""
+
+STEAL_OK = PRELUDE + """
+int give(rc_object *o); /* steals-on-success=1 (give.model) */
+int bad_give(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return -1;
+	if (give(obj) < 0) /*@give*/
+		return -1; /*@leak*/
+	return 0;
+}
+"""
+
+
 def sc_release_notes(tmp):
-    """A double release and a use after release show, in their path, where the variable was
-    released before; other checks' paths do not get such notes."""
-    write_tree(tmp, {"double.c": DOUBLE, "uar.c": UAR, "leak.c": LEAK, "alias.c": ALIAS_UAR})
-    st, doc, err = run_json(["double.c", "uar.c", "leak.c", "alias.c"], tmp)
+    """The paths of rc-double-release, rc-use-after-release and rc-leak show where the variable
+    gained or lost a reference on the way (the step that explains them); steals-on-success is
+    a release only where the call succeeded; other checks' paths get no such notes."""
+    write_tree(tmp, {"double.c": DOUBLE, "uar.c": UAR, "leak.c": LEAK, "alias.c": ALIAS_UAR, "inc.c": INCREF_LEAK,
+                     "give.c": STEAL_OK, "give.model": "give int neg-on-failure steals-on-success=1\n",
+                     "null.c": NULLCHK})
+    st, doc, err = run_json(["--model", "give.model", "double.c", "uar.c", "leak.c", "alias.c", "inc.c", "give.c",
+                             "null.c"], tmp)
     by = {(os.path.basename(f["file"]), f["id"]): f for f in doc.get("findings", [])}
 
     def notes(key):
@@ -2422,7 +2451,16 @@ def sc_release_notes(tmp):
           and u[-1] == (line_of(UAR, "use"), "used here after the release"),
           "rc-use-after-release: the release is a note before the use", u)
     leak = notes(("leak.c", "rc-leak"))
-    check(leak and not any("released here" in m for _, m in leak), "rc-leak's path has no release note", leak)
+    check(leak and not any("here by" in m for _, m in leak), "an rc-leak path without incref or release: no such note",
+          leak)
+    inc = notes(("inc.c", "rc-leak"))
+    check((line_of(INCREF_LEAK, "incref"), "reference to 'obj' taken here by 'rc_incref'") in inc,
+          "rc-leak of a parameter: the rc_incref that made it owned is a note", inc)
+    give = notes(("give.c", "rc-leak"))
+    check(give and not any("released here" in m for _, m in give),
+          "a steals-on-success call assumed to fail is not a release", give)
+    nul = notes(("null.c", "rc-unchecked-null"))
+    check(nul and not any("here by" in m for _, m in nul), "rc-unchecked-null's path gets no such note", nul)
     a = notes(("alias.c", "rc-use-after-release"))
     check(a and not any("released here" in m for _, m in a),
           "a release under another name (an alias) gets no note: notes name variables", a)
