@@ -195,9 +195,6 @@ static int line_error(char *err, size_t errlen, const char *path, unsigned line,
 static int parse(struct config *c, const char *path, const char *dir, char *text, char *err, size_t errlen)
 {
 	unsigned line = 0;
-	unsigned char probe[64]; /* engine_ncheck is a handful: checks are validated as they come */
-	if (engine_ncheck > sizeof probe)
-		abort();
 	for (char *s = text, *next; s; s = next) {
 		line++;
 		next = strchr(s, '\n');
@@ -223,9 +220,12 @@ static int parse(struct config *c, const char *path, const char *dir, char *text
 		if (!*value)
 			return line_error(err, errlen, path, line, "'%s' needs a value", s);
 		if (!strcmp(s, "checks")) {
+			/* each line is validated alone, so that an error names its line */
 			char why[256];
-			memset(probe, 0, sizeof probe);
-			if (config_apply_checks(value, probe, why, sizeof why) < 0)
+			unsigned char *probe = util_xcalloc(engine_ncheck, 1);
+			int bad = config_apply_checks(value, probe, why, sizeof why) < 0;
+			free(probe);
+			if (bad)
 				return line_error(err, errlen, path, line, "checks: %s", why);
 			size_t n = (c->checks ? strlen(c->checks) + 1 : 0) + strlen(value) + 1;
 			char *joined = util_xrealloc(NULL, n);
