@@ -31,6 +31,7 @@ const struct check check_double_release = {
 	.id = "rc-double-release",
 	.description = "a reference is released again after the function no longer owns it",
 	.last_note = "released again here",
+	.ownership_notes = 1,
 	.handler = {
 		[ENG_EV_CALL] = on_call,
 	},

@@ -109,6 +109,7 @@ const struct check check_leak = {
 	.id = "rc-leak",
 	.description = "an owned reference is lost on some path (overwritten, never stored, not released before a return)",
 	.last_note = "the last owned reference is lost here",
+	.ownership_notes = 1,
 	.data_size = sizeof(struct param_reports),
 	.handler = {
 		[ENG_EV_ASSIGN] = on_assign,

@@ -89,6 +89,7 @@ const struct check check_use_after_release = {
 	.id = "rc-use-after-release",
 	.description = "a reference is used after its last owned reference was released",
 	.last_note = "used here after the release",
+	.ownership_notes = 1,
 	.value_bytes = 1,
 	.handler = {
 		[ENG_EV_CALL] = on_call,

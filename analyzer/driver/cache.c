@@ -161,8 +161,8 @@ void cache_note_used(struct cache *c)
 }
 
 /* The entry's file name: the base key with the input. */
-static void entry_path(const struct cache *c, const char *source, const char *const *args, int nargs, char *out,
-		       size_t len)
+static void entry_path(const struct cache *c, const char *source, const char *const *args, int nargs,
+		       const unsigned char *disabled, char *out, size_t len)
 {
 	XXH3_state_t *st = XXH3_createState();
 	if (!st)
@@ -174,6 +174,10 @@ static void entry_path(const struct cache *c, const char *source, const char *co
 	free(canon);
 	for (int i = 0; i < nargs; i++)
 		hash_str(st, args[i]);
+	/* the checks chosen for the file (--checks, its .rccheck) */
+	for (size_t k = 0; disabled && k < engine_ncheck; k++)
+		if (disabled[k])
+			hash_str(st, engine_checks[k]->id);
 	char hex[33];
 	hex128(XXH3_128bits_digest(st), hex);
 	XXH3_freeState(st);
@@ -265,10 +269,11 @@ static json_t *summary_json(const struct eng_summary *s)
 	return a;
 }
 
-struct cache_entry *cache_load(struct cache *c, const char *source, const char *const *args, int nargs)
+struct cache_entry *cache_load(struct cache *c, const char *source, const char *const *args, int nargs,
+			       const unsigned char *disabled)
 {
 	char path[4200];
-	entry_path(c, source, args, nargs, path, sizeof path);
+	entry_path(c, source, args, nargs, disabled, path, sizeof path);
 	json_error_t jerr;
 	json_t *doc = json_load_file(path, 0, &jerr);
 	if (!doc)
@@ -529,8 +534,9 @@ static void warn_once(struct cache *c, const char *what, const char *why)
 		fprintf(stderr, "rccheck: warning: cache %s: %s: %s (the run goes on without it)\n", c->dir, what, why);
 }
 
-int cache_store(struct cache *c, const char *source, const char *const *args, int nargs, const char *const *deps,
-		size_t ndeps, const struct tree *t, size_t u, const struct diag_file *f)
+int cache_store(struct cache *c, const char *source, const char *const *args, int nargs,
+		const unsigned char *disabled, const char *const *deps, size_t ndeps, const struct tree *t, size_t u,
+		const struct diag_file *f)
 {
 	json_t *file = file_json(f);
 	if (!file)
@@ -596,7 +602,7 @@ int cache_store(struct cache *c, const char *source, const char *const *args, in
 		return 0;
 	}
 	char path[4200], tmp[4300];
-	entry_path(c, source, args, nargs, path, sizeof path);
+	entry_path(c, source, args, nargs, disabled, path, sizeof path);
 	snprintf(tmp, sizeof tmp, "%s.%ld.%lu.tmp", path, (long)getpid(), (unsigned long)pthread_self());
 	int r = json_dump_file(doc, tmp, JSON_COMPACT);
 	json_decref(doc);

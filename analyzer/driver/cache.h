@@ -3,7 +3,8 @@
  *
  * One entry per input (a JSON file DIR/<key>.json), keyed by what decides how the file is read
  * and analysed: rccheck's own executable (any change of code or built-in models), the model
- * files given, the options that change findings, the file's path and its compiler arguments.
+ * files given, the options that change findings, the file's path, its compiler arguments and
+ * the checks it runs.
  * An entry holds what the analysis of the file made: its findings, notes and errors; the names
  * the tree index needs (tree_add_names); the summaries it exported; and the questions its
  * analysis asked other files (each name with the summary it got).
@@ -44,9 +45,10 @@ void cache_close(struct cache *c);
 
 struct cache_entry;
 
-/* The entry of input `source` (as given to clang) with args, when every file it read is
- * unchanged; NULL otherwise. */
-struct cache_entry *cache_load(struct cache *c, const char *source, const char *const *args, int nargs);
+/* The entry of input `source` (as given to clang) with args and the checks it runs (disabled[c]
+ * for engine_checks[c]; NULL: all), when every file it read is unchanged; NULL otherwise. */
+struct cache_entry *cache_load(struct cache *c, const char *source, const char *const *args, int nargs,
+			       const unsigned char *disabled);
 void cache_entry_free(struct cache_entry *e);
 
 /* Adds what the entry says of the unit to the tree index (tree_add_names), before tree_link. */
@@ -62,8 +64,9 @@ void cache_entry_take_file(struct cache_entry *e, struct diag_file *f);
 /* Writes the entry of an input analysed in this run: deps as frontend_unit_deps, the unit's
  * names, exports and questions from the tree, its results f. Returns 0, or -1 (named on stderr
  * once per run). */
-int cache_store(struct cache *c, const char *source, const char *const *args, int nargs, const char *const *deps,
-		size_t ndeps, const struct tree *t, size_t u, const struct diag_file *f);
+int cache_store(struct cache *c, const char *source, const char *const *args, int nargs,
+		const unsigned char *disabled, const char *const *deps, size_t ndeps, const struct tree *t, size_t u,
+		const struct diag_file *f);
 
 /* Counts for RCCHECK_TIMING: entries used, entries written. */
 void cache_stats(const struct cache *c, size_t *used, size_t *written);

@@ -6,6 +6,7 @@
 #include "rccheck.h"
 
 #include "report/baseline.h"
+#include "driver/config.h"
 #include "frontend/compdb.h"
 #include "report/diag.h"
 #include "engine/engine.h"
@@ -43,10 +44,13 @@ static const char usage_text[] =
 	"\n"
 	"options:\n"
 	"  -p BUILD_DIR       read BUILD_DIR/compile_commands.json (each file with its own flags;\n"
-	"                     PATHs then select entries; without PATH: every entry)\n"
+	"                     PATHs then select entries; without PATH: every entry); -p FILE reads\n"
+	"                     the compilation database FILE itself, whatever its name\n"
 	"  -j N               parallel jobs (default: number of cores)\n"
 	"  --format=FORMAT    text (default), json or sarif\n"
 	"  -o FILE            write the report to FILE (default: standard output)\n"
+	"  --color=WHEN       colour the text report: auto (default: when it goes to a terminal\n"
+	"                     and NO_COLOR is not set), always or never\n"
 	"  --model FILE       load a model file (our format, or CPython's refcounts.dat); repeatable\n"
 	"  --dump-cfg         print each function's control-flow graph instead of findings\n"
 	"  --min-severity LEVEL  report only findings whose path takes at least this to happen:\n"
@@ -70,6 +74,13 @@ static const char usage_text[] =
 	"  --python-include DIR  Python's headers, for files that include Python.h and have no\n"
 	"                     include path for it (default: found with python3-config; 'none':\n"
 	"                     only rccheck's built-in declarations, analysis degraded)\n"
+	"  --checks=LIST      checks to run: comma-separated IDs or globs, '-' disables, in order\n"
+	"                     (--checks=-*,rc-leak: only rc-leak; default: all)\n"
+	"  --config-file FILE read the configuration from FILE (default: the first .rccheck in the\n"
+	"                     working directory or a parent, and for each file's checks and\n"
+	"                     compile-args the nearest .rccheck above it: checks, model,\n"
+	"                     baseline, compile-args, min-severity; the command line wins)\n"
+	"  --no-config        read no configuration file\n"
 	"  --list-checks      print the check IDs and what they find\n"
 	"  --version          print the version\n"
 	"  --help             print this help\n"
@@ -108,6 +119,15 @@ struct options {
 	int npaths;
 	const char **cc_args;
 	int ncc_args;
+	/* --checks, the configuration file and what they give (configure()) */
+	const char *checks;
+	const char *config_file;
+	int no_config;
+	int min_severity_given;
+	enum diag_color color;
+	struct config cfg;
+	unsigned char *disabled;   /* disabled[c]: findings of engine_checks[c] are not reported */
+	struct config_files *files; /* the .rccheck files of the inputs (config_per_file) */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -188,14 +208,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			const char *v = opt_value(argc, argv, &i, "--min-severity");
 			if (!v)
 				return usage_error("%s needs low, medium or high", "--min-severity");
-			if (!strcmp(v, "low"))
-				o->min_severity = ENG_SEV_LOW;
-			else if (!strcmp(v, "medium"))
-				o->min_severity = ENG_SEV_MEDIUM;
-			else if (!strcmp(v, "high"))
-				o->min_severity = ENG_SEV_HIGH;
-			else
+			if ((o->min_severity = config_severity(v)) < 0)
 				return usage_error("--min-severity: '%s' is not low, medium or high", v);
+			o->min_severity_given = 1;
 			continue;
 		}
 		if (!strcmp(a, "--show-guesses")) {
@@ -204,6 +219,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(a, "--all-paths")) {
 			o->all_paths = 1;
+			continue;
+		}
+		if (!strcmp(a, "--no-config")) {
+			o->no_config = 1;
 			continue;
 		}
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -263,6 +282,27 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (o->baseline)
 				return usage_error("%s can be given once", "--baseline");
 			o->baseline = v;
+		} else if (is_opt(a, "--checks")) {
+			if (!(v = opt_value(argc, argv, &i, "--checks")) || !*v)
+				return usage_error("%s needs a list of checks (--checks=-*,rc-leak)", "--checks");
+			if (o->checks)
+				return usage_error("%s can be given once", "--checks");
+			o->checks = v;
+		} else if (is_opt(a, "--color") || is_opt(a, "--colour")) {
+			if (!(v = opt_value(argc, argv, &i, a[6] == 'u' ? "--colour" : "--color")))
+				return usage_error("%s needs auto, always or never", "--color");
+			if (!strcmp(v, "auto"))
+				o->color = DIAG_COLOR_AUTO;
+			else if (!strcmp(v, "always"))
+				o->color = DIAG_COLOR_ALWAYS;
+			else if (!strcmp(v, "never"))
+				o->color = DIAG_COLOR_NEVER;
+			else
+				return usage_error("--color: '%s' is not auto, always or never", v);
+		} else if (is_opt(a, "--config-file")) {
+			if (!(v = opt_value(argc, argv, &i, "--config-file")) || !*v)
+				return usage_error("%s needs a file", "--config-file");
+			o->config_file = v;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("unknown option '%s'", a);
 		} else {
@@ -272,6 +312,58 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->npaths == 0 && !o->build_dir)
 		return usage_error("%s", "no input: give .c files or directories, or -p BUILD_DIR");
 	return -1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Configuration: .rccheck and --checks (config.h)                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Reads the configuration file and merges it under the command line (precedence: config.h).
+ * Returns -1 to continue, or 2 after printing the error. */
+static int configure(struct options *o)
+{
+	char err[1024];
+	if (config_load(&o->cfg, o->config_file, o->no_config, err, sizeof err) < 0) {
+		fprintf(stderr, "rccheck: error: %s\n", err);
+		return 2;
+	}
+	const struct config *c = &o->cfg;
+	o->disabled = util_xcalloc(engine_ncheck, 1);
+	if (c->checks && config_apply_checks(c->checks, o->disabled, err, sizeof err) < 0) {
+		fprintf(stderr, "rccheck: error: %s:%u: checks: %s\n", c->path, c->checks_line, err);
+		return 2;
+	}
+	if (o->checks && config_apply_checks(o->checks, o->disabled, err, sizeof err) < 0)
+		return usage_error("--checks: %s", err);
+	size_t on = 0;
+	for (size_t k = 0; k < engine_ncheck; k++)
+		on += !o->disabled[k];
+	if (!on && !o->dump_cfg) {
+		fprintf(stderr, "rccheck: error: no check enabled (--checks%s%s)\n", c->path ? ", " : "",
+			c->path ? c->path : "");
+		return 2;
+	}
+	if (c->nmodels) { /* the file's models first: a --model loaded later refines them */
+		o->models = util_xrealloc(o->models, (size_t)(o->nmodels + c->nmodels + 1) * sizeof *o->models);
+		memmove(o->models + c->nmodels, o->models, (size_t)o->nmodels * sizeof *o->models);
+		for (int k = 0; k < c->nmodels; k++)
+			o->models[k] = c->models[k];
+		o->nmodels += c->nmodels;
+	}
+	if (!o->baseline)
+		o->baseline = c->baseline;
+	if (!o->min_severity_given && c->min_severity >= 0)
+		o->min_severity = c->min_severity;
+	return -1; /* compile-args are given to each input by config_per_file */
+}
+
+static void options_free(struct options *o)
+{
+	free(o->models);
+	free(o->paths);
+	free(o->disabled);
+	config_files_free(o->files);
+	config_free(&o->cfg);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -451,6 +543,7 @@ struct work {
 	struct tree *tree;
 	struct cache *cache;            /* --cache, or NULL */
 	struct cache_entry **entries;   /* by input: a cached result not yet taken, or NULL */
+	struct fe_options **fe_inputs;  /* by input: its own options (a .rccheck of its own), or NULL */
 	size_t nitems;       /* what workers take: inputs (stage 1) or groups (stage 2) */
 	const struct input_list *inputs;
 	struct diag_run *run;
@@ -487,7 +580,17 @@ static struct fe_unit *prepare_input(struct fe_index *index, const struct work *
 	fi.source = in->source;
 	fi.args = (const char *const *)in->args;
 	fi.nargs = in->nargs;
-	return frontend_prepare(index, w->fe, &fi, f);
+	/* the file's own .rccheck may choose other checks: its options live as long as its unit */
+	const struct fe_options *fe = w->fe;
+	if (in->disabled) {
+		if (!w->fe_inputs[i]) {
+			w->fe_inputs[i] = util_xcalloc(1, sizeof *w->fe_inputs[i]);
+			*w->fe_inputs[i] = *w->fe;
+			w->fe_inputs[i]->disabled = in->disabled;
+		}
+		fe = w->fe_inputs[i];
+	}
+	return frontend_prepare(index, fe, &fi, f);
 }
 
 
@@ -673,8 +776,8 @@ static int analyse_group(struct work *w, struct fe_index **index, size_t g)
 			const struct input *in = &w->inputs->v[i];
 			size_t nd;
 			const char *const *deps = frontend_unit_deps(w->units[i], &nd);
-			cache_store(w->cache, in->source, (const char *const *)in->args, in->nargs, deps, nd, w->tree, i,
-				    &w->run->files[i]);
+			cache_store(w->cache, in->source, (const char *const *)in->args, in->nargs,
+				    in->disabled ? in->disabled : w->fe->disabled, deps, nd, w->tree, i, &w->run->files[i]);
 		}
 		pthread_mutex_lock(&w->lock);
 		abandoned = w->state[i] == SLOT_ABANDONED;
@@ -785,6 +888,7 @@ struct flusher {
 	int dump;    /* --dump-cfg: out gets the dumps */
 	struct baseline *baseline;
 	int min_severity; /* --min-severity: findings below it are left out (after merging) */
+	int color;        /* colour the text report (--color) */
 	struct diag_run *run;
 	struct progress *progress;
 	int write_failed;
@@ -804,7 +908,7 @@ static void flush_file(struct flusher *fl, struct diag_file *f)
 		fflush(fl->out);
 		fl->write_failed |= ferror(fl->out) != 0;
 	} else if (fl->out) {
-		fl->write_failed |= diag_write_text_file(f, fl->out) < 0;
+		fl->write_failed |= diag_write_text_file(f, fl->out, fl->color) < 0;
 	}
 	diag_print_file_errors(f, stderr);
 	fflush(stderr);
@@ -909,11 +1013,13 @@ static void run_stages(struct work *w, size_t jobs, double timeout, struct flush
 	pthread_mutex_init(&w->lock, NULL);
 	w->units = util_xcalloc(n ? n : 1, sizeof *w->units);
 	w->entries = util_xcalloc(n ? n : 1, sizeof *w->entries);
+	w->fe_inputs = util_xcalloc(n ? n : 1, sizeof *w->fe_inputs);
 	/* a file whose cached result's inputs are unchanged is not parsed now; stage 2 decides
 	 * whether the result stands */
 	for (size_t i = 0; w->cache && i < n; i++) {
 		const struct input *in = &w->inputs->v[i];
-		w->entries[i] = cache_load(w->cache, in->source, (const char *const *)in->args, in->nargs);
+		w->entries[i] = cache_load(w->cache, in->source, (const char *const *)in->args, in->nargs,
+					   in->disabled ? in->disabled : w->fe->disabled);
 		if (w->entries[i])
 			w->state[i] = SLOT_DONE;
 	}
@@ -1052,9 +1158,10 @@ int rccheck_main(int argc, char **argv)
 {
 	struct options o;
 	int rc = parse_args(argc, argv, &o);
+	if (rc < 0)
+		rc = configure(&o);
 	if (rc >= 0) {
-		free(o.models);
-		free(o.paths);
+		options_free(&o);
 		return rc;
 	}
 	double t0 = now();
@@ -1066,8 +1173,7 @@ int rccheck_main(int argc, char **argv)
 	struct baseline *baseline = NULL;
 	if (o.baseline && !(baseline = baseline_load(o.baseline, err, sizeof err))) {
 		fprintf(stderr, "rccheck: error: %s: %s\n", o.baseline, err);
-		free(o.models);
-		free(o.paths);
+		options_free(&o);
 		return 2;
 	}
 	/* The report's file is created first too: files are written to it as they finish. */
@@ -1075,8 +1181,7 @@ int rccheck_main(int argc, char **argv)
 	if (o.output && !(out = fopen(o.output, "w"))) {
 		fprintf(stderr, "rccheck: error: %s: %s\n", o.output, strerror(errno));
 		baseline_free(baseline);
-		free(o.models);
-		free(o.paths);
+		options_free(&o);
 		return 2;
 	}
 	int write_failed = 0, streamed = 0;
@@ -1127,6 +1232,11 @@ int rccheck_main(int argc, char **argv)
 			if (compdb_add_path(&inputs, o.paths[i], o.cc_args, o.ncc_args, err, sizeof err) < 0)
 				diag_run_error(&run, o.paths[i], "%s", err);
 	}
+	if (!fatal && config_per_file(&o.files, &inputs, &o.cfg, o.checks, o.ncc_args, !o.config_file && !o.no_config,
+				      err, sizeof err) < 0) {
+		fprintf(stderr, "rccheck: error: %s\n", err);
+		fatal = 1;
+	}
 	for (size_t i = 0; i < inputs.nskipped; i++)
 		diag_run_error(&run, inputs.skipped[i].path, "%s", inputs.skipped[i].why);
 	diag_print_run_errors(&run, stderr); /* each file's errors are printed as it is done */
@@ -1149,6 +1259,7 @@ int rccheck_main(int argc, char **argv)
 		fe.dump_cfg = o.dump_cfg;
 		fe.all_paths = o.all_paths;
 		fe.show_guesses = o.show_guesses;
+		fe.disabled = o.disabled;
 		fe.resource_dir = resource_dir();
 		fe.timing = getenv("RCCHECK_TIMING") != NULL;
 		fe.python_include = o.python_include;
@@ -1178,6 +1289,7 @@ int rccheck_main(int argc, char **argv)
 		fl.dump = o.dump_cfg;
 		fl.baseline = baseline;
 		fl.min_severity = o.min_severity;
+		fl.color = fl.out && !fl.dump && diag_use_color(o.color, fl.out);
 		fl.run = &run;
 		fl.progress = &progress;
 		struct sigaction sa, old_int, old_term;
@@ -1200,6 +1312,9 @@ int rccheck_main(int argc, char **argv)
 			free(w.threads);
 			free(w.units);
 			free(w.entries);
+			for (size_t i = 0; i < inputs.n; i++)
+				free(w.fe_inputs[i]);
+			free(w.fe_inputs);
 			tree_free(w.tree);
 			cache_close(cache);
 			for (size_t i = 0; i < inputs.n; i++)
@@ -1239,8 +1354,7 @@ int rccheck_main(int argc, char **argv)
 	compdb_list_free(&inputs);
 	model_free(model);
 	baseline_free(baseline);
-	free(o.models);
-	free(o.paths);
+	options_free(&o);
 	return rc;
 }
 

@@ -156,6 +156,11 @@ struct check {
 	size_t data_size;        /* per-function private data (zeroed before each function) */
 	uint8_t value_bytes;     /* bytes of state the check keeps per value, per path (0: none) */
 	const char *last_note;   /* note added at the finding's own location, ending the path, or NULL */
+	/* The path's notes also say where the reported variable gained a reference or lost one on
+	 * the way ("'x' released here by 'Py_DECREF'", "reference to 'x' taken here by
+	 * 'Py_INCREF'"): the steps a leak of a borrowed value, a double release or a use after
+	 * release need to be understood. Matched by the variable's name at the call. */
+	int ownership_notes;
 	void (*handler[ENG_EV_COUNT_])(struct engine *eng, const struct eng_event_info *ev, void *data);
 	/* Once per translation unit, after every function was analysed (may be NULL). */
 	void (*unit)(const struct eng_unit *u, const struct engine_options *opt, int self);

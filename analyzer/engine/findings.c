@@ -144,6 +144,29 @@ static void add_note(struct eng_finding *f, uint32_t *cap, struct ir_loc loc, ch
 	f->nnotes++;
 }
 
+/* -1 when call n, with the outcome via, releases or takes over (its model's releases, steals,
+ * and steals-on-success unless the call failed) an argument that is the variable named var, +1
+ * when it adds a reference to it (acquires), else 0. Name-guessed models are not trusted for
+ * this. By name: the path notes name variables, not values (an alias under another name gets
+ * no note). */
+static int ownership_change(const struct ir_func *fn, const struct ir_node *n, int via, const char *var)
+{
+	if (n->op != IR_CALL || !n->model || (n->model->flags & MODEL_HEURISTIC) || !var[0])
+		return 0;
+	uint32_t down = model_mask(n->model, MODEL_RELEASES, n->nargs) | model_mask(n->model, MODEL_STEALS, n->nargs);
+	if (via != VIA_FAIL)
+		down |= model_mask(n->model, MODEL_STEALS_OK, n->nargs);
+	uint32_t up = model_mask(n->model, MODEL_ACQUIRES, n->nargs);
+	const struct ir_operand *a = ir_args(fn, n);
+	for (uint32_t k = 0; k < n->nargs && k < 32; k++) {
+		if (!((down | up) & (1u << k)) || a[k].kind != IR_OPND_VAR || a[k].var < 0 ||
+		    strcmp(fn->vars[a[k].var].name, var) != 0)
+			continue;
+		return (down & (1u << k)) ? -1 : 1;
+	}
+	return 0;
+}
+
 static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
 		      const char *var, const char *guess, const char *fmt, va_list ap)
 {
@@ -208,6 +231,13 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 			char buf[300];
 			snprintf(buf, sizeof buf, r->via == VIA_FAIL ? "assuming '%s' fails" : "assuming '%s' finds nothing",
 				 pn->callee ? pn->callee : "the call");
+			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
+		}
+		int change = engine_checks[check]->ownership_notes ? ownership_change(eng->fn, pn, r->via, var) : 0;
+		if (change) {
+			char buf[300];
+			snprintf(buf, sizeof buf, change < 0 ? "'%s' released here by '%s'" : "reference to '%s' taken here by '%s'",
+				 var, pn->callee ? pn->callee : "a call");
 			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
 		}
 	}

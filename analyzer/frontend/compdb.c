@@ -46,6 +46,7 @@ void compdb_add(struct input_list *l, const char *display, const char *source, c
 	struct input *in = &l->v[l->n++];
 	in->display = util_xstrdup(display);
 	in->source = util_xstrdup(source);
+	in->disabled = NULL;
 	in->nargs = nargs;
 	in->args = util_xrealloc(NULL, (size_t)(nargs > 0 ? nargs : 1) * sizeof *in->args);
 	for (int i = 0; i < nargs; i++)
@@ -310,9 +311,30 @@ static int selected(const char *abs, char *const *sel, int nsel, int *hit)
 int compdb_load(struct input_list *l, const char *build_dir, const char *const *selectors, int nselectors,
 		const char *const *extra, int nextra, char *err, size_t errlen)
 {
-	size_t len = strlen(build_dir) + sizeof "/compile_commands.json";
-	char *file = util_xrealloc(NULL, len);
-	snprintf(file, len, "%s/compile_commands.json", build_dir);
+	/* -p takes the build directory or the database file itself: then its folder is the build
+	 * directory, and a file named otherwise than compile_commands.json reaches libclang (which
+	 * reads only that name) as a corrected copy that is */
+	char *file, *folder = NULL;
+	int renamed = 0;
+	struct stat st;
+	if (stat(build_dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err, errlen, "%s: is %s, not a build directory or a compilation database", build_dir,
+				 util_file_kind(st.st_mode));
+			return -1;
+		}
+		file = util_xstrdup(build_dir);
+		const char *slash = strrchr(build_dir, '/');
+		folder = slash ? util_xstrdup(build_dir) : util_xstrdup(".");
+		if (slash)
+			folder[slash == build_dir ? 1 : slash - build_dir] = '\0';
+		renamed = strcmp(slash ? slash + 1 : build_dir, "compile_commands.json") != 0;
+		build_dir = folder;
+	} else {
+		size_t len = strlen(build_dir) + sizeof "/compile_commands.json";
+		file = util_xrealloc(NULL, len);
+		snprintf(file, len, "%s/compile_commands.json", build_dir);
+	}
 	json_error_t je;
 	json_t *doc = json_load_file(file, 0, &je);
 	if (!doc) {
@@ -321,6 +343,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 		else
 			snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s", file, je.line, je.column, je.text);
 		free(file);
+		free(folder);
 		return -1;
 	}
 	if (!json_is_array(doc)) {
@@ -328,6 +351,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 		snprintf(err, errlen, "%s: not a compilation database (expected an array of objects with "
 				      "\"directory\", \"file\" and \"command\" or \"arguments\")", file);
 		free(file);
+		free(folder);
 		return -1;
 	}
 	/* Entries that are not well-formed are named and skipped, the others analysed; a relative
@@ -335,7 +359,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 	 * either happens, libclang reads a corrected copy of the database. */
 	char *dbdir = util_canonical_path(build_dir);
 	json_t *good = json_array();
-	int rewritten = 0;
+	int rewritten = renamed;
 	for (size_t i = 0; i < json_array_size(doc); i++) {
 		json_t *e = json_array_get(doc, i);
 		json_t *dir = json_object_get(e, "directory");
@@ -371,6 +395,7 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 				 strerror(errno));
 			json_decref(good);
 			free(file);
+			free(folder);
 			return -1;
 		}
 		snprintf(tmpfile, sizeof tmpfile, "%s/compile_commands.json", tmpdir);
@@ -380,11 +405,11 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 			rmdir(tmpdir);
 			json_decref(good);
 			free(file);
+			free(folder);
 			return -1;
 		}
 	}
 	json_decref(good);
-	free(file);
 	CXCompilationDatabase_Error dberr;
 	CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(rewritten ? tmpdir : build_dir, &dberr);
 	if (rewritten) { /* libclang has read it */
@@ -392,11 +417,15 @@ int compdb_load(struct input_list *l, const char *build_dir, const char *const *
 		rmdir(tmpdir);
 	}
 	if (!db || dberr != CXCompilationDatabase_NoError) {
-		snprintf(err, errlen, "%s/compile_commands.json: cannot be loaded", build_dir);
+		snprintf(err, errlen, "%s: cannot be loaded", file);
+		free(file);
+		free(folder);
 		if (db)
 			clang_CompilationDatabase_dispose(db);
 		return -1;
 	}
+	free(file);
+	free(folder);
 	char **sel = util_xrealloc(NULL, (size_t)(nselectors > 0 ? nselectors : 1) * sizeof *sel);
 	int *hit = calloc((size_t)(nselectors > 0 ? nselectors : 1), sizeof *hit);
 	if (!hit)

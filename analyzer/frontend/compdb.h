@@ -14,6 +14,9 @@ struct input {
 	char *source;  /* path given to clang */
 	char **args;   /* compiler arguments (owned) */
 	int nargs;
+	/* the checks turned off for this file by its own .rccheck (driver/config.h; not owned),
+	 * NULL: the run's */
+	const unsigned char *disabled;
 };
 
 /* Files already taken from PATH arguments, by (device, inode): a file named twice, or named
@@ -57,7 +60,8 @@ int compdb_add_path(struct input_list *l, const char *path, const char *const *a
 		   size_t errlen);
 
 /*
- * Adds the entries of BUILD_DIR/compile_commands.json. selectors (may be empty) restrict them
+ * Adds the entries of BUILD_DIR/compile_commands.json (or of the database file BUILD_DIR names,
+ * whatever its name: -p accepts either). selectors (may be empty) restrict them
  * to files equal to, or under, one of the given paths; a selected file with no entry is added
  * with fallback_args; extra args are appended to every entry. Returns 0, or -1 with a message
  * in err (missing or unparsable database). On -1 for a selector only, entries were still added

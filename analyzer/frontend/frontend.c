@@ -738,6 +738,8 @@ static enum CXChildVisitResult scan_top(CXCursor c, CXCursor parent, CXClientDat
 static void on_finding(void *ctx, const struct eng_finding *f)
 {
 	struct fe_unit *u = ctx;
+	if (u->opt->disabled && u->opt->disabled[f->check])
+		return;
 	const char *id = engine_checks[f->check]->id;
 	struct fragment *fr = fragment_named(u, f->file);
 	if (diag_lines_suppressed(fr ? &fr->lines : &u->lines, f->loc.line, id))

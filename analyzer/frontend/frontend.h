@@ -20,6 +20,9 @@ struct fe_options {
 	int dump_cfg;        /* fill diag_file.dump instead of analysing */
 	int all_paths;       /* a finding per (check, line, variable), not merged per defect */
 	int show_guesses;    /* report findings that rest on a guess (else counted, not reported) */
+	/* disabled[c] != 0: findings of engine_checks[c] are dropped as if the check had not run
+	 * (--checks, the configuration file); NULL: every check reports */
+	const unsigned char *disabled;
 	const char *resource_dir; /* clang resource dir, or NULL */
 	int timing;               /* print the time of each phase per file to stderr */
 	/* Python's include directory for files that include Python.h without an include path

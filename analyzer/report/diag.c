@@ -1,6 +1,7 @@
 /*
  * diag.c - findings per file, suppression comments, text output (diag.h).
  */
+#define _POSIX_C_SOURCE 200809L /* fileno */
 #include "report/diag.h"
 
 #include "util.h"
@@ -10,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void diag_file_init(struct diag_file *f, const char *path)
 {
@@ -519,27 +521,71 @@ void diag_print_errors(const struct diag_run *r, FILE *err)
 		diag_print_file_errors(&r->files[i], err);
 }
 
-int diag_write_text_file(const struct diag_file *f, FILE *out)
+/*
+ * Colours (--color) as clang and gcc use them on a terminal: the location bold, "warning:" bold
+ * magenta and the warning's text bold, "note:" bold cyan. Without colour the bytes are exactly
+ * the plain format (scripts, editors and the tests parse it).
+ */
+#define SGR_BOLD "\033[1m"
+#define SGR_WARNING "\033[1;35m"
+#define SGR_NOTE "\033[1;36m"
+#define SGR_RESET "\033[0m"
+
+int diag_use_color(enum diag_color mode, FILE *out)
+{
+	if (mode != DIAG_COLOR_AUTO)
+		return mode == DIAG_COLOR_ALWAYS;
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+	if ((no && *no) || (term && !strcmp(term, "dumb")))
+		return 0;
+	return isatty(fileno(out));
+}
+
+/* One line "PATH:LINE:COL: KIND: TEXT[ [ID]]" (id: NULL for a note). */
+static void text_line(FILE *out, int color, const char *path, uint32_t line, uint32_t col, const char *id,
+		      const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 7, 8)))
+#endif
+	;
+
+static void text_line(FILE *out, int color, const char *path, uint32_t line, uint32_t col, const char *id,
+		      const char *fmt, ...)
+{
+	const char *kind = id ? "warning" : "note";
+	if (color)
+		fprintf(out, SGR_BOLD "%s:%u:%u:" SGR_RESET " %s%s:" SGR_RESET " %s", path, line, col,
+			id ? SGR_WARNING : SGR_NOTE, kind, id ? SGR_BOLD : "");
+	else
+		fprintf(out, "%s:%u:%u: %s: ", path, line, col, kind);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	if (id)
+		fprintf(out, " [%s]", id);
+	fputs(color && id ? SGR_RESET "\n" : "\n", out);
+}
+
+int diag_write_text_file(const struct diag_file *f, FILE *out, int color)
 {
 	for (uint32_t k = 0; k < f->nfindings; k++) {
 		const struct diag_finding *d = &f->findings[k];
 		const char *path = diag_finding_path(f, d);
-		fprintf(out, "%s:%u:%u: warning: %s [%s]\n", path, d->line, d->col, d->message,
-			engine_checks[d->check]->id);
+		text_line(out, color, path, d->line, d->col, engine_checks[d->check]->id, "%s", d->message);
 		for (uint32_t j = 0; j < d->nnotes; j++)
-			fprintf(out, "%s:%u:%u: note: %s\n", path, d->notes[j].line, d->notes[j].col,
-				d->notes[j].message);
+			text_line(out, color, path, d->notes[j].line, d->notes[j].col, NULL, "%s", d->notes[j].message);
 		char sev[400];
-		fprintf(out, "%s:%u:%u: note: %s\n", path, d->line, d->col, diag_severity_text(d, sev, sizeof sev));
+		text_line(out, color, path, d->line, d->col, NULL, "%s", diag_severity_text(d, sev, sizeof sev));
 		if (d->guess)
-			fprintf(out, "%s:%u:%u: note: this finding rests on a guess: %s\n", path, d->line, d->col, d->guess);
+			text_line(out, color, path, d->line, d->col, NULL, "this finding rests on a guess: %s", d->guess);
 		if (d->npaths > 1)
-			fprintf(out, "%s:%u:%u: note: %u paths lead to this defect; the shortest is shown (--all-paths lists each)\n",
-				path, d->line, d->col, d->npaths);
+			text_line(out, color, path, d->line, d->col, NULL,
+				  "%u paths lead to this defect; the shortest is shown (--all-paths lists each)", d->npaths);
 	}
 	for (uint32_t k = 0; k < f->nincomplete; k++)
-		fprintf(out, "%s:%u:%u: note: %s\n", diag_note_path(f, &f->incomplete[k]), f->incomplete[k].line,
-			f->incomplete[k].col, f->incomplete[k].message);
+		text_line(out, color, diag_note_path(f, &f->incomplete[k]), f->incomplete[k].line, f->incomplete[k].col,
+			  NULL, "%s", f->incomplete[k].message);
 	fflush(out);
 	return ferror(out) ? -1 : 0;
 }
@@ -549,6 +595,6 @@ int diag_write_text(const struct diag_run *r, FILE *out, FILE *err)
 	(void)err;
 	int rc = 0;
 	for (size_t i = 0; i < r->nfiles; i++)
-		rc |= diag_write_text_file(&r->files[i], out);
+		rc |= diag_write_text_file(&r->files[i], out, 0);
 	return rc;
 }

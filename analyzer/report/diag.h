@@ -183,8 +183,14 @@ struct json_t *output_json_string(const char *s);
 
 /* Output formats. Each returns 0, or -1 on a write error. */
 int diag_write_text(const struct diag_run *r, FILE *out, FILE *err);
-/* The text of one file's findings and notes (what diag_write_text writes for it). */
-int diag_write_text_file(const struct diag_file *f, FILE *out);
+/* The text of one file's findings and notes (what diag_write_text writes for it), coloured
+ * when color is not 0 (escape sequences around the location, the kind and a warning's text;
+ * the characters are the same). */
+int diag_write_text_file(const struct diag_file *f, FILE *out, int color);
+/* --color: whether to colour text written to out. auto: out is a terminal, NO_COLOR is unset
+ * or empty (no-color.org) and TERM is not "dumb". */
+enum diag_color { DIAG_COLOR_AUTO, DIAG_COLOR_ALWAYS, DIAG_COLOR_NEVER };
+int diag_use_color(enum diag_color mode, FILE *out);
 int output_json_write(const struct diag_run *r, FILE *out);
 int output_sarif_write(const struct diag_run *r, FILE *out);
 /* Errors always go to stderr as "rccheck: error: path: message": the run's, then each file's.

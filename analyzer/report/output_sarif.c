@@ -5,11 +5,13 @@
  */
 #include "report/baseline.h"
 #include "report/diag.h"
+#include "report/rule_docs.h"
 #include "engine/engine.h"
 #include "util.h"
 #include "version.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,14 +49,33 @@ static json_t *location(const char *file, uint32_t line, uint32_t col, const cha
 	return loc;
 }
 
+/*
+ * A check as a SARIF reportingDescriptor, with what GitHub code scanning shows in an alert
+ * (shortDescription, fullDescription, help text and markdown, helpUri): the check's section of
+ * docs/checks.md (rule_docs.h). Every check has one (the build fails otherwise); the fallback
+ * to the one-line description only keeps a build whose embedding went wrong valid SARIF.
+ */
+static json_t *rule(const struct check *c)
+{
+	const struct rule_doc *doc = rule_doc_find(c->id);
+	size_t n = strlen(rule_docs_url) + strlen(c->id) + 2;
+	char *uri = util_xrealloc(NULL, n);
+	snprintf(uri, n, "%s#%s", rule_docs_url, c->id);
+	json_t *r = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s}, s:{s:[s, s]}}", "id", c->id,
+			      "name", c->id, "shortDescription", "text", c->description, "fullDescription", "text",
+			      doc ? doc->full : c->description, "help", "text", doc ? doc->text : c->description,
+			      "markdown", doc ? doc->markdown : c->description, "helpUri", uri,
+			      "defaultConfiguration", "level", "warning", "properties", "tags", "reliability",
+			      "reference-counting");
+	free(uri);
+	return r;
+}
+
 int output_sarif_write(const struct diag_run *r, FILE *out)
 {
 	json_t *rules = json_array();
 	for (size_t c = 0; c < engine_ncheck; c++)
-		json_array_append_new(rules, json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "id", engine_checks[c]->id, "name",
-						       engine_checks[c]->id, "shortDescription", "text",
-						       engine_checks[c]->description, "defaultConfiguration", "level",
-						       "warning"));
+		json_array_append_new(rules, rule(engine_checks[c]));
 	json_t *results = json_array();
 	for (size_t i = 0; i < r->nfiles; i++) {
 		const struct diag_file *f = &r->files[i];
@@ -90,10 +111,19 @@ int output_sarif_write(const struct diag_run *r, FILE *out)
 		}
 	}
 	json_t *notifications = json_array();
-	for (size_t i = 0; i < r->nerrors; i++)
-		json_array_append_new(notifications,
-				      json_pack("{s:s, s:{s:o}}", "level", "error", "message", "text",
-						output_json_string(r->errors[i])));
+	/* errors of the run (a missing path, an entry a walk skipped, a broken database): the
+	 * message names the path as stderr does, and the path is the location when there is one */
+	for (size_t i = 0; i < r->nerrors; i++) {
+		const char *file = r->error_files[i] ? r->error_files[i] : "";
+		size_t n = strlen(file) + strlen(r->errors[i]) + 3;
+		char *text = util_xrealloc(NULL, n);
+		snprintf(text, n, "%s%s%s", file, *file ? ": " : "", r->errors[i]);
+		json_t *note = json_pack("{s:s, s:{s:o}}", "level", "error", "message", "text", output_json_string(text));
+		free(text);
+		if (*file)
+			json_object_set_new(note, "locations", json_pack("[o]", location(file, 0, 0, NULL)));
+		json_array_append_new(notifications, note);
+	}
 	for (size_t i = 0; i < r->nfiles; i++)
 		for (uint32_t k = 0; k < r->files[i].nerrors; k++)
 			json_array_append_new(notifications,
@@ -115,9 +145,9 @@ int output_sarif_write(const struct diag_run *r, FILE *out)
 	json_t *invocation = json_pack("{s:b, s:o}", "executionSuccessful", ok, "toolExecutionNotifications",
 				       notifications);
 	json_t *root = json_pack(
-		"{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o, s:[o]}]}", "$schema",
+		"{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:[o]}]}", "$schema",
 		"https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool", "driver", "name",
-		"rccheck", "version", RCCHECK_VERSION, "rules",
+		"rccheck", "version", RCCHECK_VERSION, "informationUri", rule_docs_url, "rules",
 		rules, "results", results, "invocations", invocation);
 	if (!root)
 		return -1;

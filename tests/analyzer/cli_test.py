@@ -937,6 +937,42 @@ def sc_compdb_dir(tmp):
           "-p with src/y selects only c.c", json.dumps(doc.get("findings")))
 
 
+def sc_compdb_file(tmp):
+    """-p takes the database file itself, named compile_commands.json or not (a relative
+    "directory" is then relative to that file's folder), and refuses what is neither."""
+    write_tree(tmp, {"src/a.c": COMPDB_SRC, "src/b.c": COMPDB_SRC})
+    write_compdb(tmp, [("src/a.c", ["-DWANT_LEAK"], "arguments"), ("src/b.c", ["-DWANT_DOUBLE"], "command")])
+    want = {("a.c", line_of(COMPDB_SRC, "leak"), "rc-leak"), ("b.c", line_of(COMPDB_SRC, "double"), "rc-double-release")}
+    st, doc, err = run_json(["-p", "build"], tmp, include=False)
+    check(st == 1 and found(doc) == want, "-p build (the directory): both entries", err)
+    st, doc, err = run_json(["-p", "build/compile_commands.json"], tmp, include=False)
+    check(st == 1 and found(doc) == want, "-p build/compile_commands.json: the same", json.dumps(doc.get("findings")) + err)
+    st, doc, err = run_json(["-p", os.path.join(tmp, "build", "compile_commands.json"), "src/a.c"], tmp, include=False)
+    check(st == 1 and found(doc) == {("a.c", line_of(COMPDB_SRC, "leak"), "rc-leak")},
+          "-p ABSOLUTE/compile_commands.json with a PATH selects its entry", json.dumps(doc.get("findings")) + err)
+    with open(os.path.join(tmp, "build", "compile_commands.json")) as f:
+        db = json.load(f)
+    for e in db:
+        e["directory"] = os.path.relpath(e["directory"], os.path.join(tmp, "cdb"))
+    write_tree(tmp, {"cdb/other-name.json": json.dumps(db)})
+    st, doc, err = run_json(["-p", "cdb/other-name.json"], tmp, include=False)
+    check(st == 1 and found(doc) == want and not doc.get("errors"),
+          "-p with a database named otherwise, relative directories: taken from its folder",
+          json.dumps(doc.get("findings")) + err)
+    write_tree(tmp, {"here.json": json.dumps([dict(e, directory=os.path.join(tmp, "src")) for e in db])})
+    st, doc, err = run_json(["-p", "here.json"], tmp, include=False)
+    check(st == 1 and found(doc) == want, "-p with a database in the working directory (no folder in its name)",
+          json.dumps(doc.get("findings")) + err)
+    write_tree(tmp, {"bad.json": "[{\"file\": 3}"})
+    st, out, err = run(["-p", "bad.json"], tmp, include=False)
+    check(st == 2 and "rccheck: error: bad.json:" in err and "invalid JSON" in err, "-p with a broken file: exit 2 naming it", err)
+    os.mkfifo(os.path.join(tmp, "fifo.json"))
+    st, out, err = run(["-p", "fifo.json"], tmp, include=False)
+    check(st == 2 and "fifo.json: is a FIFO" in err, "-p with a FIFO: refused without blocking, exit 2", err)
+    st, out, err = run(["-p", "nowhere.json"], tmp, include=False)
+    check(st == 2 and "nowhere.json/compile_commands.json" in err, "-p with a missing path: exit 2 naming it", err)
+
+
 def sc_jobs(tmp):
     files = {}
     for i in range(8):
@@ -1470,14 +1506,10 @@ def sc_summary(tmp):
     check(st == 0 and not summary_lines(out + err), "--help prints no summary", err)
 
 
-def read_pty(cmd, cwd, env):
-    """Runs cmd with stderr on a pseudo-terminal; returns (status, stdout, bytes written to the
-    terminal)."""
-    import pty
+def pty_drain(master, p):
+    """Everything the running process p writes to the terminal whose master side is master,
+    until it closes it or exits (at most TIMEOUT seconds)."""
     import select
-    master, slave = pty.openpty()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=slave, env=env)
-    os.close(slave)
     data = b""
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
@@ -1493,6 +1525,17 @@ def read_pty(cmd, cwd, env):
         if not chunk:
             break
         data += chunk
+    return data
+
+
+def read_pty(cmd, cwd, env):
+    """Runs cmd with stderr on a pseudo-terminal; returns (status, stdout, bytes written to the
+    terminal)."""
+    import pty
+    master, slave = pty.openpty()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    data = pty_drain(master, p)
     out = p.stdout.read()
     status = p.wait(timeout=TIMEOUT)
     os.close(master)
@@ -2000,6 +2043,431 @@ def sc_macro_functions(tmp):
           json.dumps(doc))
 
 
+# ---------------------------------------------------------------------------------------------
+# SARIF for GitHub code scanning, and the per-check documentation (docs/checks.md)
+# ---------------------------------------------------------------------------------------------
+
+DOCS_CHECKS = os.path.join(HERE, "..", "..", "docs", "checks.md")
+
+
+def doc_sections():
+    """{check ID: section body} of docs/checks.md (the '## ID' sections, heading left out), as
+    analyzer/report/embed_rule_docs.py reads them."""
+    with open(DOCS_CHECKS, encoding="utf-8") as f:
+        text = f.read()
+    out = {}
+    for part in re.split(r"^## ", text, flags=re.M)[1:]:
+        head, _, body = part.partition("\n")
+        out[head.strip()] = body.strip("\n") + "\n"
+    return out
+
+
+def github_problems(log):
+    """What GitHub code scanning's documentation ("SARIF support for code scanning") lists as
+    required and rccheck's log lacks: tool.driver.name; for each rule id, shortDescription.text,
+    fullDescription.text and help.text; for each result ruleId, message.text and a location with
+    an artifact URI and a start line. Returns a list of messages (empty: nothing missing)."""
+    bad = []
+    for ri, run_ in enumerate(log.get("runs", [])):
+        driver = run_.get("tool", {}).get("driver", {})
+        if not driver.get("name"):
+            bad.append(f"runs[{ri}].tool.driver.name")
+        for rule in driver.get("rules", []):
+            for path in (("id",), ("shortDescription", "text"), ("fullDescription", "text"), ("help", "text")):
+                v = rule
+                for k in path:
+                    v = v.get(k, {}) if isinstance(v, dict) else {}
+                if not isinstance(v, str) or not v.strip():
+                    bad.append(f"rule {rule.get('id')}: {'.'.join(path)}")
+        for k, res in enumerate(run_.get("results", [])):
+            if not res.get("ruleId") or not res.get("message", {}).get("text"):
+                bad.append(f"result {k}: ruleId, message.text")
+            locs = res.get("locations", [])
+            pl = locs[0].get("physicalLocation", {}) if locs else {}
+            if not pl.get("artifactLocation", {}).get("uri") or not isinstance(pl.get("region", {}).get("startLine"), int):
+                bad.append(f"result {k}: locations[0] with uri and startLine")
+    return bad
+
+
+def sc_sarif_github(tmp):
+    """The SARIF log as GitHub code scanning reads it: every rule documented from
+    docs/checks.md (fullDescription, help text and markdown, helpUri to the check's anchor),
+    GitHub's required fields, the schema, and what was not analysed as notifications."""
+    try:
+        import jsonschema
+    except ImportError:
+        check(False, "python3-jsonschema is importable (Debian package python3-jsonschema)")
+        return
+    with open(SCHEMA, encoding="utf-8") as f:
+        validator = jsonschema.Draft4Validator(json.load(f))
+    many_paths = PRELUDE + "int cond(void);\nint h(rc_object *o)\n{\n\tint n = 0;\n" + \
+        "".join(f"\tif (cond())\n\t\tn += {i};\n\telse\n\t\tconsume(o);\n" for i in range(40)) + "\treturn n;\n}\n"
+    write_tree(tmp, {"src/leak.c": LEAK, "src/paths.c": many_paths})
+    st, out, err = run(["--format=sarif", "--max-states", "200", "src/leak.c", "src/paths.c", "src/missing.c"], tmp)
+    try:
+        log = json.loads(out)
+    except json.JSONDecodeError as e:
+        check(False, "--format=sarif prints JSON", f"{e}\n{out[:500]}")
+        return
+    errors = list(validator.iter_errors(log))
+    check(not errors, "the log validates against sarif-schema-2.1.0.json",
+          "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10]))
+    problems = github_problems(log)
+    check(not problems, "GitHub's required fields are all there", "\n".join(problems))
+    driver = log["runs"][0]["tool"]["driver"]
+    docs = doc_sections()
+    rules = {r.get("id"): r for r in driver.get("rules", [])}
+    check(sorted(rules) == sorted(CHECK_IDS), "one rule per check ID", sorted(rules))
+    for cid, r in sorted(rules.items()):
+        body = docs.get(cid)
+        if not check(body is not None, f"docs/checks.md has a section '## {cid}'"):
+            continue
+        first = " ".join(body.split("\n\n")[0].split())
+        check(r.get("fullDescription", {}).get("text") == first,
+              f"{cid}: fullDescription is the first paragraph of its section", r.get("fullDescription"))
+        check(r.get("help", {}).get("markdown") == body, f"{cid}: help.markdown is its section of docs/checks.md",
+              str(r.get("help", {}).get("markdown"))[:300])
+        text = r.get("help", {}).get("text", "")
+        first_code = re.search(r"^```c\n(.*)$", body, flags=re.M)
+        check("```" not in text and "**" not in text and first_code
+              and "\n    " + first_code.group(1) + "\n" in text,
+              f"{cid}: help.text is the section without markup, code indented", text[:300])
+        uri = str(r.get("helpUri", ""))
+        check(re.fullmatch(r"https?://[^#\s]+/docs/checks\.md#" + re.escape(cid), uri) is not None,
+              f"{cid}: helpUri is docs/checks.md's anchor #{cid} (an absolute URL)", uri)
+    check(str(driver.get("informationUri", "")).startswith("http"), "driver.informationUri is a URL",
+          driver.get("informationUri"))
+    # What was not analysed goes to the invocation's notifications, and the run is unsuccessful.
+    inv = log["runs"][0].get("invocations", [{}])[0]
+    notes = inv.get("toolExecutionNotifications", [])
+    check(st == 2 and inv.get("executionSuccessful") is False, "an input error: exit 2, executionSuccessful false",
+          json.dumps(inv)[:400])
+    check(any(n.get("level") == "error" and "missing.c" in json.dumps(n) for n in notes),
+          "the missing input is a notification of level error", json.dumps(notes)[:800])
+    check(any(n.get("level") == "note" and "stopped after" in n.get("message", {}).get("text", "")
+              and n.get("locations", [{}])[0].get("physicalLocation", {}).get("artifactLocation", {}).get("uri")
+              == "src/paths.c" for n in notes),
+          "the function stopped by its budget is a notification of level note at its file", json.dumps(notes)[:800])
+    check(any(r.get("ruleId") == "rc-leak" for r in log["runs"][0].get("results", [])),
+          "the other file's finding is still a result")
+    # A clean complete run: no notification, executionSuccessful true.
+    write_tree(tmp, {"ok/clean.c": CLEAN})
+    st, out, err = run(["--format=sarif", "ok/clean.c"], tmp)
+    inv = json.loads(out)["runs"][0]["invocations"][0]
+    check(st == 0 and inv.get("executionSuccessful") is True and inv.get("toolExecutionNotifications") == [],
+          "a clean run: exit 0, executionSuccessful, no notification", json.dumps(inv))
+
+
+def doc_examples():
+    """[(check ID, [C blocks])] of docs/checks.md."""
+    return [(cid, re.findall(r"^```c\n(.*?)^```", body, flags=re.M | re.S))
+            for cid, body in doc_sections().items()]
+
+
+def sc_check_docs(tmp):
+    """Each section of docs/checks.md tells the truth: its first C example gets findings of its
+    check and of no other, its fixed twin none (with Python's headers as rccheck finds them by
+    itself, as a user's run would)."""
+    docs = doc_examples()
+    check(sorted(cid for cid, _ in docs) == sorted(CHECK_IDS), "docs/checks.md has one section per check",
+          [cid for cid, _ in docs])
+    for cid, blocks in docs:
+        if not check(len(blocks) >= 2, f"{cid}: an example and its fix"):
+            continue
+        for k, want in ((0, {cid}), (1, set())):
+            name = f"{cid}-{'bad' if k == 0 else 'fixed'}.c"
+            write_tree(tmp, {name: "#define PY_SSIZE_T_CLEAN\n#include <Python.h>\n" + blocks[k]})
+            st, doc, err = run_json([name], tmp, include=False)
+            ids = {f.get("id") for f in doc.get("findings", [])}
+            check(ids == want and st == (1 if want else 0) and not doc.get("errors"),
+                  f"{cid}: the {'example' if k == 0 else 'fix'} gets {sorted(want) or 'no finding'}",
+                  f"status {st}, found {sorted(ids)}\n{json.dumps(doc.get('findings'))[:800]}\n{err}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing checks (--checks=) and the configuration file (.rccheck)
+# ---------------------------------------------------------------------------------------------
+
+ALL_BAD = {"src/leak.c": LEAK, "src/double.c": DOUBLE, "src/uar.c": UAR, "src/borrowed.c": BORROWED}
+
+
+def ids_of(doc):
+    return sorted({f.get("id") for f in doc.get("findings", [])})
+
+
+def sc_checks(tmp):
+    write_tree(tmp, ALL_BAD)
+    st, doc, err = run_json(["--no-config", "src"], tmp)
+    every = ids_of(doc)
+    check(st == 1 and {"rc-leak", "rc-double-release", "rc-use-after-release", "rc-release-borrowed"} <= set(every),
+          "without --checks every check reports", every)
+    cases = [("-*,rc-leak", ["rc-leak"]),
+             ("-rc-leak", [i for i in every if i != "rc-leak"]),
+             ("-*,rc-*-release*", ["rc-double-release", "rc-use-after-release"]),
+             (" -* , rc-leak ,, rc-double-release", ["rc-double-release", "rc-leak"]),
+             ("-*,rc-leak,-rc-leak,rc-release-borrowed", ["rc-release-borrowed"]),
+             ("*", every)]
+    for spec, want in cases:
+        st, doc, err = run_json([f"--checks={spec}", "--no-config", "src"], tmp)
+        check(ids_of(doc) == sorted(want) and st == 1, f"--checks={spec!r} reports {sorted(want)}",
+              f"status {st}: {ids_of(doc)}\n{err}")
+        sums = summary_lines(err)
+        check(doc.get("summary", {}).get("findings") == len(doc.get("findings", [])),
+              f"--checks={spec!r}: the summary counts only what is reported", json.dumps(doc.get("summary")))
+    st, doc, err = run_json(["--checks", "-*,rc-inconsistent", "--no-config", "src"], tmp)
+    check(st == 0 and doc.get("findings") == [], "--checks VALUE (separate): only rc-inconsistent, clean, exit 0",
+          err)
+    # SARIF still lists every rule, results only of the checks that ran
+    st, out, err = run(["--format=sarif", "--checks=-*,rc-leak", "--no-config", "src"], tmp)
+    log = json.loads(out)
+    check(len(log["runs"][0]["tool"]["driver"]["rules"]) == len(CHECK_IDS)
+          and {r["ruleId"] for r in log["runs"][0]["results"]} == {"rc-leak"},
+          "SARIF: every rule listed, results of rc-leak only", out[:300])
+    for spec, what in (("rc-lek", "'rc-lek' names no check"), ("-*,nothing*", "'nothing*' names no check")):
+        st, out, err = run([f"--checks={spec}", "--no-config", "src"], tmp)
+        check(st == 2 and what in err and out == "", f"--checks={spec}: exit 2, {what}", err)
+    st, out, err = run(["--checks=-*", "--no-config", "src"], tmp)
+    check(st == 2 and "no check enabled" in err, "--checks=-*: exit 2, no check enabled", err)
+    st, out, err = run(["--checks=", "src"], tmp)
+    check(st == 2 and "--checks needs" in err, "--checks= (empty): usage error", err)
+    st, out, err = run(["--checks=rc-leak", "--checks=rc-leak", "src"], tmp)
+    check(st == 2 and "once" in err, "--checks twice: usage error", err)
+
+
+def sc_config(tmp):
+    api_model = "gz_make new null-on-failure\ngz_free none releases=1\ngz_peek borrowed\n"
+    write_tree(tmp, dict(ALL_BAD, **{
+        "proj/src/leak.c": LEAK, "proj/src/double.c": DOUBLE, "proj/src/api.c": MODEL_SRC,
+        "proj/models/gizmo.model": api_model,
+        "proj/inc/flag.h": "#define FLAG 1\n",
+        "proj/src/flag.c": PRELUDE + "#include \"flag.h\"\n#ifdef WANT_LEAK\n" + LEAK.replace(PRELUDE, "") + "#endif\n",
+        "proj/.rccheck": "# rccheck configuration\n\nchecks: -rc-double-release\n"
+                         "model: models/gizmo.model\ncompile-args: -DWANT_LEAK -I inc\n"}))
+    proj = os.path.join(tmp, "proj")
+    # found from the working directory (proj/src: one level below the file)
+    st, doc, err = run_json(["leak.c", "double.c", "api.c", "flag.c"], os.path.join(proj, "src"))
+    got = found(doc)
+    check(st == 1 and not doc.get("errors"), "a run under proj/ reads proj/.rccheck", err)
+    check(not any(i == "rc-double-release" for _, _, i in got), "checks: -rc-double-release is applied", got)
+    check(("api.c", line_of(MODEL_SRC, "leak"), "rc-leak") in got,
+          "model: (relative to the file's directory) is loaded", got)
+    check(("flag.c", line_of(LEAK, "leak") + 2, "rc-leak") in got,
+          "compile-args: -D and -I (relative to the file's directory) reach the parser", got)
+    # the command line takes precedence
+    st, doc, err = run_json(["--checks=rc-double-release", "double.c"], os.path.join(proj, "src"))
+    check(("double.c", line_of(DOUBLE, "double"), "rc-double-release") in found(doc),
+          "--checks on the command line applies after the file's checks", json.dumps(doc.get("findings")) + err)
+    st, doc, err = run_json(["--no-config", "double.c", "api.c"], os.path.join(proj, "src"))
+    check(("double.c", line_of(DOUBLE, "double"), "rc-double-release") in found(doc)
+          and not any(f == "api.c" for f, _, _ in found(doc)), "--no-config ignores .rccheck", found(doc))
+    # baseline: and min-severity:
+    st, out, err = run(["--no-config", "--format=json", "-o", "base.json", "leak.c"], os.path.join(proj, "src"))
+    write_tree(tmp, {"proj/src/.rccheck": "baseline: base.json\n"})
+    st, out, err = run(["leak.c"], os.path.join(proj, "src"))
+    check(st == 0 and "1 in baseline not shown" in err, "baseline: (relative to the file) applies; the nearest "
+          ".rccheck wins (proj/src over proj)", f"{st}\n{out}\n{err}")
+    write_tree(tmp, {"proj/src/.rccheck": "min-severity: medium\n", "proj/src/null.c": NULLCHK})
+    st, doc, err = run_json(["null.c"], os.path.join(proj, "src"))
+    check(st == 0 and doc["summary"].get("below_min_severity") == 1,
+          "min-severity: medium leaves out a path that needs out of memory", json.dumps(doc.get("summary")))
+    st, doc, err = run_json(["--min-severity", "low", "null.c"], os.path.join(proj, "src"))
+    check(st == 1, "--min-severity on the command line overrides the file's", err)
+    os.remove(os.path.join(proj, "src", ".rccheck"))
+    # each file also takes checks and compile-args from the nearest .rccheck upward from it
+    write_tree(tmp, {"proj/tests/double.c": DOUBLE, "proj/tests/leak.c": LEAK,
+                     "proj/tests/flag.c": PRELUDE + "#ifdef WANT_LEAK\n" + LEAK.replace(PRELUDE, "") + "#endif\n",
+                     "proj/tests/.rccheck": "checks: -*,rc-double-release\nmodel: ../models/gizmo.model\n"})
+    st, doc, err = run_json(["src/leak.c", "src/double.c", "tests"], proj)
+    got = {(os.path.dirname(f["file"]), f["id"]) for f in doc.get("findings", [])}
+    check(("tests", "rc-double-release") in got and ("tests", "rc-leak") not in got,
+          "tests/ files take checks from tests/.rccheck (only rc-double-release)", sorted(got))
+    check(("src", "rc-leak") in got and ("src", "rc-double-release") not in got,
+          "src/ files keep proj/.rccheck's checks", sorted(got))
+    check("rccheck: note: tests/.rccheck: model, baseline and min-severity apply to a whole run" in err,
+          "a model line in another file than the run's is named as not used", err)
+    st, doc, err = run_json(["tests/flag.c", "src/flag.c"], proj)
+    check({f["file"] for f in doc.get("findings", [])} == {"src/flag.c"},
+          "compile-args are the file's own .rccheck's (tests/flag.c has no -DWANT_LEAK)", json.dumps(doc.get("findings")))
+    st, doc, err = run_json(["double.c"], os.path.join(proj, "tests"))
+    check(st == 1 and ids_of(doc) == ["rc-double-release"], "the same from tests/ itself (its .rccheck is the run's)",
+          ids_of(doc))
+    st, doc, err = run_json(["--config-file", ".rccheck", "tests/double.c", "tests/leak.c"], proj)
+    check(ids_of(doc) == ["rc-leak"], "--config-file: that file for every input, no lookup per file", ids_of(doc))
+    st, doc, err = run_json(["--checks=rc-leak", "tests/leak.c"], proj)
+    check(ids_of(doc) == ["rc-leak"], "--checks applies after a file's own checks", ids_of(doc))
+    write_tree(tmp, {"proj/tests/.rccheck": "checks: -*,rc-doubel-release\n"})
+    st, out, err = run(["src/leak.c", "tests"], proj)
+    check(st == 2 and "rccheck: error: tests/.rccheck:1: checks: 'rc-doubel-release' names no check" in err
+          and out == "", "a malformed .rccheck of an analysed file: exit 2, FILE:LINE, nothing analysed", err)
+    os.remove(os.path.join(proj, "tests", ".rccheck"))
+    st, doc, err = run_json(["tests/double.c", "tests/leak.c"], proj)
+    check(ids_of(doc) == ["rc-leak"], "without tests/.rccheck, proj/.rccheck applies to tests/ again", ids_of(doc))
+    # --config-file
+    write_tree(tmp, {"other.cfg": "checks: -*,rc-use-after-release\n"})
+    st, doc, err = run_json(["--config-file", "other.cfg", "src"], tmp)
+    check(st == 1 and ids_of(doc) == ["rc-use-after-release"], "--config-file FILE is read", ids_of(doc))
+    st, out, err = run(["--config-file", "nowhere.cfg", "src"], tmp)
+    check(st == 2 and "rccheck: error: nowhere.cfg: " in err and out == "", "--config-file missing: exit 2 naming it",
+          err)
+    # bad files: FILE:LINE: message, exit 2, nothing analysed
+    bad = {"unknown-key": ("# c\n\nchekcs: rc-leak\n", 3, "unknown key 'chekcs'"),
+           "no-colon": ("checks -rc-leak\n", 1, "expected 'key: value'"),
+           "no-value": ("model:\n", 1, "'model' needs a value"),
+           "bad-check": ("checks: -*,rc-lek\n", 1, "checks: 'rc-lek' names no check"),
+           "bad-severity": ("min-severity: huge\n", 1, "'huge' is not low, medium or high"),
+           "two-baselines": ("baseline: a.json\nbaseline: b.json\n", 2, "baseline can be given once")}
+    for name, (text, line, what) in bad.items():
+        write_tree(tmp, {f"{name}.cfg": text})
+        st, out, err = run(["--config-file", f"{name}.cfg", "src"], tmp)
+        check(st == 2 and f"rccheck: error: {name}.cfg:{line}: " in err and what in err and out == "",
+              f"a bad configuration ({name}): exit 2, '{name}.cfg:{line}: {what}'", err)
+    write_tree(tmp, {"missing-model.cfg": "model: no.model\n"})
+    st, out, err = run(["--config-file", "missing-model.cfg", "src"], tmp)
+    check(st == 2 and "no.model" in err, "a model named by the file that is missing: exit 2 naming it", err)
+    os.mkdir(os.path.join(tmp, "dirconf"))
+    os.mkdir(os.path.join(tmp, "dirconf", ".rccheck"))
+    st, out, err = run(["../src"], os.path.join(tmp, "dirconf"))
+    check(st == 2 and "rccheck: error: .rccheck: is a directory" in err, "a .rccheck that is a directory: exit 2, said",
+          err)
+
+
+def run_stdout_pty(args, cwd, env=None):
+    """Runs rccheck ARGS with stdout on a pseudo-terminal (stderr a pipe); returns (status, bytes
+    written to the terminal, with the terminal's \\r\\n turned back into \\n)."""
+    import pty
+    import termios
+    master, slave = pty.openpty()
+    attrs = termios.tcgetattr(slave)
+    attrs[1] &= ~termios.OPOST  # no output processing: the bytes as rccheck wrote them
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    environ = {k: v for k, v in os.environ.items() if k not in ("RCCHECK_PROGRESS", "NO_COLOR", "TERM")}
+    environ.update(env or {})
+    cmd = [RCCHECK, "--show-guesses"] + list(args) + ["--", "-I" + INCLUDE]
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=slave, stderr=subprocess.PIPE, env=environ)
+    os.close(slave)
+    data = pty_drain(master, p)
+    p.stderr.read()
+    status = p.wait(timeout=TIMEOUT)
+    os.close(master)
+    print(f"$ (cd {cwd} && {shlex.join(cmd)}) [stdout on a terminal] -> {status}")
+    return status, data.decode("utf-8", errors="replace")
+
+
+SGR = re.compile("\033\\[[0-9;]*m")
+
+
+def sc_color(tmp):
+    write_tree(tmp, {"leak.c": LEAK, "double.c": DOUBLE})
+    files = ["leak.c", "double.c"]
+    st, plain, err = run(files, tmp)
+    st2, never, _ = run(["--color=never"] + files, tmp)
+    check(st == 1 and "\033" not in plain and "\033" not in err and plain == never,
+          "through a pipe (auto): no escape sequence, the same bytes as --color=never", repr(plain[:300]))
+    check(re.match(r"^leak\.c:\d+:\d+: warning: .* \[rc-leak\]$", plain.split("\n")[0]) is not None,
+          "the plain format is the compiler's", plain[:200])
+    st, always, _ = run(["--color=always"] + files, tmp)
+    check(st == 1 and "\033[1;35mwarning:" in always and "\033[1;36mnote:" in always and SGR.sub("", always) == plain,
+          "--color=always: warning and note coloured; without the escapes, the plain text", repr(always[:300]))
+    st, _, _ = run(["--colour", "always"] + files, tmp)
+    check(st == 1, "--colour VALUE is accepted too")
+    st, tty = run_stdout_pty(files, tmp)
+    check(st == 1 and "\033[1;35mwarning:" in tty and SGR.sub("", tty) == plain,
+          "auto with stdout on a terminal: coloured, the same text", repr(tty[:300]))
+    for env, what in (({"NO_COLOR": "1"}, "NO_COLOR=1"), ({"TERM": "dumb"}, "TERM=dumb")):
+        st, tty = run_stdout_pty(files, tmp, env=env)
+        check(st == 1 and tty == plain, f"auto on a terminal with {what}: plain", repr(tty[:200]))
+    st, tty = run_stdout_pty(files, tmp, env={"NO_COLOR": ""})
+    check("\033[" in tty, "an empty NO_COLOR does not count (no-color.org)", repr(tty[:200]))
+    st, tty = run_stdout_pty(["--color=never"] + files, tmp)
+    check(st == 1 and tty == plain, "--color=never on a terminal: plain", repr(tty[:200]))
+    st, tty = run_stdout_pty(["-o", "report.txt"] + files, tmp)
+    with open(os.path.join(tmp, "report.txt"), encoding="utf-8") as f:
+        check(f.read() == plain, "-o FILE with auto: the file is plain even from a terminal")
+    st, tty = run_stdout_pty(["--format=json"] + files, tmp)
+    check("\033" not in tty and json.loads(tty).get("findings"), "JSON on a terminal is never coloured", tty[:200])
+    st, out, err = run(["--color=red"] + files, tmp)
+    check(st == 2 and "'red' is not auto, always or never" in err, "--color=red: usage error", err)
+
+
+ALIAS_UAR = PRELUDE + """
+void bad_alias(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	rc_object *other;
+	if (!obj)
+		return;
+	other = obj;
+	rc_decref(other); /*@release*/
+	consume(obj); /*@use*/
+}
+"""
+
+
+INCREF_LEAK = PRELUDE + """
+int bad_incref_leak(rc_object *obj)
+{
+	rc_incref(obj); /*@incref*/
+	if (consume(obj) < 0)
+		return -1; /*@leak*/
+	rc_decref(obj);
+	return 0;
+}
+"""
+
+STEAL_OK = PRELUDE + """
+int give(rc_object *o); /* steals-on-success=1 (give.model) */
+int bad_give(rc_heap *heap)
+{
+	rc_object *obj = rc_new(heap, &thing_type);
+	if (!obj)
+		return -1;
+	if (give(obj) < 0) /*@give*/
+		return -1; /*@leak*/
+	return 0;
+}
+"""
+
+
+def sc_release_notes(tmp):
+    """The paths of rc-double-release, rc-use-after-release and rc-leak show where the variable
+    gained or lost a reference on the way (the step that explains them); steals-on-success is
+    a release only where the call succeeded; other checks' paths get no such notes."""
+    write_tree(tmp, {"double.c": DOUBLE, "uar.c": UAR, "leak.c": LEAK, "alias.c": ALIAS_UAR, "inc.c": INCREF_LEAK,
+                     "give.c": STEAL_OK, "give.model": "give int neg-on-failure steals-on-success=1\n",
+                     "null.c": NULLCHK})
+    st, doc, err = run_json(["--model", "give.model", "double.c", "uar.c", "leak.c", "alias.c", "inc.c", "give.c",
+                             "null.c"], tmp)
+    by = {(os.path.basename(f["file"]), f["id"]): f for f in doc.get("findings", [])}
+
+    def notes(key):
+        return [(n.get("line"), n.get("message")) for n in by.get(key, {}).get("path", [])]
+    d = notes(("double.c", "rc-double-release"))
+    first = line_of(DOUBLE, "double") - 1
+    check((first, "'obj' released here by 'rc_decref'") in d and d[-1] == (line_of(DOUBLE, "double"), "released again here")
+          and d.index((first, "'obj' released here by 'rc_decref'")) == len(d) - 2,
+          "rc-double-release: the first release is a note just before 'released again here'", d)
+    u = notes(("uar.c", "rc-use-after-release"))
+    check((line_of(UAR, "use") - 1, "'obj' released here by 'rc_decref'") in u
+          and u[-1] == (line_of(UAR, "use"), "used here after the release"),
+          "rc-use-after-release: the release is a note before the use", u)
+    leak = notes(("leak.c", "rc-leak"))
+    check(leak and not any("here by" in m for _, m in leak), "an rc-leak path without incref or release: no such note",
+          leak)
+    inc = notes(("inc.c", "rc-leak"))
+    check((line_of(INCREF_LEAK, "incref"), "reference to 'obj' taken here by 'rc_incref'") in inc,
+          "rc-leak of a parameter: the rc_incref that made it owned is a note", inc)
+    give = notes(("give.c", "rc-leak"))
+    check(give and not any("released here" in m for _, m in give),
+          "a steals-on-success call assumed to fail is not a release", give)
+    nul = notes(("null.c", "rc-unchecked-null"))
+    check(nul and not any("here by" in m for _, m in nul), "rc-unchecked-null's path gets no such note", nul)
+    a = notes(("alias.c", "rc-use-after-release"))
+    check(a and not any("released here" in m for _, m in a),
+          "a release under another name (an alias) gets no note: notes name variables", a)
+    st, out, err = run(["double.c"], tmp)
+    check(f"double.c:{first}:2: note: 'obj' released here by 'rc_decref'" in out, "the text shows it too", out)
+
+
 TREE_HELPERS = PRELUDE + """
 /* takes the caller's reference (it accepts a failed result: made for fresh references) */
 int give_away(rc_object *obj)
@@ -2190,6 +2658,7 @@ SCENARIOS = {
     "suppression": sc_suppression,
     "compdb": sc_compdb,
     "compdb-dir": sc_compdb_dir,
+    "compdb-file": sc_compdb_file,
     "jobs": sc_jobs,
     "compiler-args": sc_compiler_args,
     "model-option": sc_model_option,
@@ -2205,6 +2674,12 @@ SCENARIOS = {
     "macro-functions": sc_macro_functions,
     "nothing-lost": sc_nothing_lost,
     "no-hang": sc_no_hang,
+    "sarif-github": sc_sarif_github,
+    "check-docs": sc_check_docs,
+    "checks": sc_checks,
+    "config": sc_config,
+    "color": sc_color,
+    "release-notes": sc_release_notes,
     "whole-tree": sc_whole_tree,
     "cache": sc_cache,
 }
@@ -2219,7 +2694,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         print("scenarios: " + " ".join(SCENARIOS), file=sys.stderr)
         return 2
-    if argv[1] in ("sarif", "baseline"):
+    if argv[1] in ("sarif", "baseline", "sarif-github"):
         try:
             import jsonschema  # noqa: F401
         except ImportError:
@@ -2232,19 +2707,14 @@ def main(argv):
     if not os.access(RCCHECK, os.X_OK):
         print(f"rccheck not found or not executable: {RCCHECK}")
         return 1
-    keep = os.environ.get("RCCHECK_KEEP_TMP")
     tmp = tempfile.mkdtemp(prefix=f"cli-{argv[1]}-", dir=os.getcwd())
     try:
         SCENARIOS[argv[1]](tmp)
     except Stop as e:
         check(False, f"scenario stopped: {e}")
     finally:
-        if keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{argv[1]}: {testlib.failures} failure(s)")
-    return 1 if testlib.failures else 0
+        testlib.cleanup(tmp)
+    return testlib.verdict(argv[1])
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ Set RCCHECK_KEEP_TMP=1 to keep the temporary trees.
 import glob
 import json
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -632,12 +631,8 @@ def main(argv):
         print(f"{argv[1]}: skipped: {e}")
         return SKIP
     finally:
-        if os.environ.get("RCCHECK_KEEP_TMP"):
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{argv[1]}: {testlib.failures} failure(s)")
-    return 1 if testlib.failures else 0
+        testlib.cleanup(tmp)
+    return testlib.verdict(argv[1])
 
 
 if __name__ == "__main__":
