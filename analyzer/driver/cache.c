@@ -193,7 +193,7 @@ static int cmp_seen(const void *a, const void *b)
 static struct seen_file *seen(struct cache *c, const char *path)
 {
 	struct seen_file key = { (char *)path, 0, 0, 0, 0, { 0 } };
-	struct seen_file *f = bsearch(&key, c->seen, c->nseen, sizeof *c->seen, cmp_seen);
+	struct seen_file *f = c->nseen ? bsearch(&key, c->seen, c->nseen, sizeof *c->seen, cmp_seen) : NULL;
 	if (f)
 		return f;
 	if (c->nseen == c->cap_seen) {
@@ -204,7 +204,8 @@ static struct seen_file *seen(struct cache *c, const char *path)
 	size_t at = 0;
 	while (at < c->nseen && strcmp(c->seen[at].path, path) < 0)
 		at++;
-	memmove(&c->seen[at + 1], &c->seen[at], (c->nseen - at) * sizeof *c->seen);
+	if (at < c->nseen)
+		memmove(&c->seen[at + 1], &c->seen[at], (c->nseen - at) * sizeof *c->seen);
 	c->nseen++;
 	f = &c->seen[at];
 	memset(f, 0, sizeof *f);

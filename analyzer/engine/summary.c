@@ -437,6 +437,12 @@ void summary_make(struct engine *eng, struct eng_summary *sum)
 				sum->fn.arg[MODEL_COUNT_DOWN] |= 1u << p;
 		}
 	}
+	/* parameters its callers hand over by contract (ir_func.handed_over): taken on every path,
+	 * whatever the paths do with them (one that does not release it leaks it: reported here) */
+	for (int k = 0; fn->handed_over && k < MODEL_NARG_KINDS; k++)
+		if (k != MODEL_ACCEPTS_NULL)
+			sum->fn.arg[k] &= ~fn->handed_over;
+	sum->fn.arg[MODEL_STEALS] |= fn->handed_over;
 	/* pointers that cannot be to counted objects (IR_VAR_PLAIN: a PGresult taken from a field
 	 * and handed back) carry no ownership facts */
 	if (fn->returns_plain) {

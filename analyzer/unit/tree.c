@@ -78,21 +78,15 @@ static int cmp_export(const void *a, const void *b)
 	return strcmp(((const struct export *)a)->name, ((const struct export *)b)->name);
 }
 
+static int cmp_def_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct name_entry *)elem)->name);
+}
+
+/* The entry of external name `name` (unique after tree_link), or NULL. */
 static const struct name_entry *find_def(const struct tree *t, const char *name)
 {
-	struct name_entry key = { (char *)name, 0 };
-	size_t lo = 0, hi = t->ndefs;
-	while (lo < hi) { /* the entry of that name (unique after tree_link) */
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->defs[mid].name, key.name);
-		if (c == 0)
-			return &t->defs[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return t->ndefs ? bsearch(name, t->defs, t->ndefs, sizeof *t->defs, cmp_def_name) : NULL;
 }
 
 /* ---- hooks for the unit driver ------------------------------------------------------------ */
@@ -156,7 +150,8 @@ static const struct eng_summary *hook_import(void *ctx, const char *name)
 		return NULL;
 	}
 	struct export key = { (char *)name, { { 0 }, 0, 0 } };
-	const struct export *e = bsearch(&key, from->exports, from->nexports, sizeof *from->exports, cmp_export);
+	const struct export *e =
+		from->nexports ? bsearch(&key, from->exports, from->nexports, sizeof *from->exports, cmp_export) : NULL;
 	record_asked(tu, name, e && e->s.valid ? &e->s : NULL);
 	if (!e || !e->s.valid)
 		return NULL;
@@ -173,7 +168,7 @@ static int hook_callable(void *ctx, const char *name)
 		return 0;
 	struct callable_entry key = { (char *)name, 0 };
 	const struct callable_entry *c =
-		bsearch(&key, t->callables, t->ncallables, sizeof *t->callables, cmp_callable);
+		t->ncallables ? bsearch(&key, t->callables, t->ncallables, sizeof *t->callables, cmp_callable) : NULL;
 	return c ? 1 + c->null_ok : 0;
 }
 
@@ -395,7 +390,8 @@ static void order_units(struct tree *t, size_t **edges, const size_t *nedges)
 void tree_link(struct tree *t)
 {
 	/* one entry per external name: the unit defining it, or nobody when several do */
-	qsort(t->defs, t->ndefs, sizeof *t->defs, cmp_name_entry);
+	if (t->ndefs) /* qsort and bsearch take no NULL array, even empty */
+		qsort(t->defs, t->ndefs, sizeof *t->defs, cmp_name_entry);
 	size_t w = 0;
 	for (size_t k = 0; k < t->ndefs; k++) {
 		if (w && !strcmp(t->defs[w - 1].name, t->defs[k].name)) {
@@ -409,7 +405,8 @@ void tree_link(struct tree *t)
 		t->defs[w++] = t->defs[k];
 	}
 	t->ndefs = w;
-	qsort(t->callables, t->ncallables, sizeof *t->callables, cmp_callable);
+	if (t->ncallables)
+		qsort(t->callables, t->ncallables, sizeof *t->callables, cmp_callable);
 
 	size_t **edges = util_xcalloc(t->n ? t->n : 1, sizeof *edges);
 	size_t *nedges = util_xcalloc(t->n ? t->n : 1, sizeof *nedges);

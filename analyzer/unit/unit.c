@@ -346,9 +346,23 @@ static void mark_handed_over(struct unit *u)
 					f->handed_over &= ~(1u << p);
 		}
 	}
-	for (uint32_t f = 0; f < u->nfuncs; f++)
+	for (uint32_t f = 0; f < u->nfuncs; f++) {
+		struct ir_func *fn = &u->funcs[f];
 		if (!seen[f])
-			u->funcs[f].handed_over = 0;
+			fn->handed_over = 0;
+		if (!fn->handed_over)
+			continue;
+		/* the function owns those parameters from its entry, as if annotated to steal them:
+		 * a path that neither releases nor hands one on leaks it */
+		struct model_fn *m = ir_alloc(u->arena, sizeof *m);
+		if (fn->self_model)
+			*m = *fn->self_model;
+		else
+			memset(m, 0, sizeof *m);
+		m->name = fn->name;
+		m->arg[MODEL_STEALS] |= fn->handed_over;
+		fn->self_model = m;
+	}
 	free(seen);
 }
 

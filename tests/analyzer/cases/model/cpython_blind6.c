@@ -150,6 +150,24 @@ PyObject *good_items_handed_over(PyObject *self, PyObject *key)
 	return d;
 }
 
+/* handed over by every caller, and lost on one path of the helper: that path leaks it */
+static int bad_add_nonempty(PyObject *list, PyObject *obj)
+{
+	if (!PyObject_Size(obj))
+		return 1; // expect-warning{{rc-leak}}
+	int r = PyList_Append(list, obj);
+	Py_DECREF(obj);
+	return r;
+}
+
+int good_hands_dict(PyObject *list)
+{
+	PyObject *d = PyDict_New();
+	if (d == NULL)
+		return -1;
+	return bad_add_nonempty(list, d);
+}
+
 /* the reference comes through an out-parameter (PyUnicode_FSConverter stores a new one) */
 static void drop_bytes(PyObject *o)
 {
