@@ -325,8 +325,16 @@ static int call_is_new(void *ctx, const struct ir_node *call, int arg)
 static void mark_handed_over(struct unit *u)
 {
 	uint32_t *seen = util_xcalloc(u->nfuncs ? u->nfuncs : 1, sizeof *seen);
-	for (uint32_t f = 0; f < u->nfuncs; f++)
-		u->funcs[f].handed_over = u->funcs[f].external || u->funcs[f].callback || !u->funcs[f].nparams ? 0 : ~0u;
+	for (uint32_t f = 0; f < u->nfuncs; f++) {
+		/* its pointer parameters that can be counted objects (not the `...` of a variadic
+		 * function, not a char * or an opaque handle) */
+		struct ir_func *fn = &u->funcs[f];
+		fn->handed_over = 0;
+		for (uint32_t v = 0; v < fn->nvars && !fn->external && !fn->callback; v++)
+			if (fn->vars[v].param >= 0 && fn->vars[v].param < 32 && (fn->vars[v].flags & IR_VAR_PTR) &&
+			    !(fn->vars[v].flags & IR_VAR_PLAIN))
+				fn->handed_over |= 1u << fn->vars[v].param;
+	}
 	for (uint32_t i = 0; i < u->nfuncs; i++) {
 		const struct ir_func *g = &u->funcs[i];
 		for (uint32_t k = 0; k < g->nnodes; k++) {
