@@ -21,8 +21,9 @@
 static void state_alloc(struct eng_state *s, uint32_t nvars)
 {
 	s->nvars = nvars;
+	s->nbind = 0;
 	s->nvals = 0;
-	s->bind = util_xcalloc(nvars + 1, 1);
+	s->bind = util_xrealloc(NULL, (nvars + 1) * sizeof *s->bind); /* room for every var */
 	/* only vals[0] (slot 0: no value) and vals[1..nvals] are read: zeroing all
 	 * ENG_MAX_VALUES slots for every function was 7% of the engine's instructions */
 	s->vals = util_xrealloc(NULL, (ENG_MAX_VALUES + 1) * sizeof *s->vals);
@@ -39,8 +40,25 @@ static void state_copy(struct eng_state *dst, const struct eng_state *src)
 {
 	dst->nvals = src->nvals;
 	dst->err = src->err;
-	memcpy(dst->bind, src->bind, src->nvars);
+	dst->nbind = src->nbind;
+	memcpy(dst->bind, src->bind, src->nbind * sizeof *src->bind);
 	memcpy(dst->vals + 1, src->vals + 1, src->nvals * sizeof *src->vals);
+}
+
+void state_bind(struct eng_state *st, int32_t var, uint8_t slot)
+{
+	uint32_t i = state_bind_pos(st, (uint32_t)var);
+	int found = i < st->nbind && bind_var(st->bind[i]) == (uint32_t)var;
+	if (found && slot) {
+		st->bind[i] = ((uint32_t)var << 8) | slot;
+	} else if (found) {
+		memmove(&st->bind[i], &st->bind[i + 1], (st->nbind - i - 1) * sizeof *st->bind);
+		st->nbind--;
+	} else if (slot) {
+		memmove(&st->bind[i + 1], &st->bind[i], (st->nbind - i) * sizeof *st->bind);
+		st->bind[i] = ((uint32_t)var << 8) | slot;
+		st->nbind++;
+	}
 }
 
 const struct ir_func *engine_func(const struct engine *eng)
@@ -125,9 +143,10 @@ enum eng_err engine_error_state(const struct eng_state *st)
 
 const struct eng_value *engine_value(const struct eng_state *st, int32_t var)
 {
-	if (var < 0 || (uint32_t)var >= st->nvars || !st->bind[var])
+	if (var < 0 || (uint32_t)var >= st->nvars)
 		return NULL;
-	return &st->vals[st->bind[var]];
+	uint8_t s = state_slot(st, var);
+	return s ? &st->vals[s] : NULL;
 }
 
 const struct eng_value *engine_operand_value(const struct eng_state *st, const struct ir_operand *o)
@@ -153,8 +172,8 @@ static uint32_t slot_of(const struct eng_state *st, const struct eng_value *v)
 uint32_t engine_binders(const struct eng_state *st, const struct eng_value *v, int32_t except)
 {
 	uint32_t slot = slot_of(st, v), n = 0;
-	for (uint32_t i = 0; i < st->nvars; i++)
-		if (st->bind[i] == slot && (int32_t)i != except)
+	for (uint32_t j = 0; j < st->nbind; j++)
+		if (bind_slot(st->bind[j]) == slot && (int32_t)bind_var(st->bind[j]) != except)
 			n++;
 	return n;
 }
@@ -163,8 +182,9 @@ const char *engine_value_name(const struct engine *eng, const struct eng_state *
 {
 	uint32_t slot = slot_of(st, v);
 	const char *temp = NULL;
-	for (uint32_t i = 0; i < st->nvars; i++) {
-		if (st->bind[i] != slot)
+	for (uint32_t j = 0; j < st->nbind; j++) {
+		uint32_t i = bind_var(st->bind[j]);
+		if (bind_slot(st->bind[j]) != slot)
 			continue;
 		if (!(eng->fn->vars[i].flags & IR_VAR_TEMP))
 			return eng->fn->vars[i].name;
@@ -219,9 +239,9 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 	memset(map, 0, st->nvals + 1);
 	uint32_t n = 0;
 	int identity = 1;
-	for (uint32_t i = 0; i < st->nvars; i++) {
-		uint8_t s = st->bind[i];
-		if (s && !map[s]) {
+	for (uint32_t j = 0; j < st->nbind; j++) {
+		uint8_t s = bind_slot(st->bind[j]);
+		if (!map[s]) {
 			map[s] = (uint8_t)++n;
 			identity &= map[s] == s;
 		}
@@ -247,16 +267,18 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 				tmp[map[s]] = st->vals[s];
 		for (uint32_t i = 1; i <= n; i++)
 			tmp[i].parent = map[tmp[i].parent];
-		for (uint32_t i = 0; i < st->nvars; i++)
-			st->bind[i] = map[st->bind[i]];
+		for (uint32_t j = 0; j < st->nbind; j++)
+			st->bind[j] = (st->bind[j] & ~0xffu) | map[bind_slot(st->bind[j])];
 		memcpy(st->vals + 1, tmp + 1, n * sizeof *tmp);
 		st->nvals = n;
 	}
 	uint8_t *p = eng->ser;
 	*p++ = (uint8_t)n;
 	*p++ = st->err;
-	memcpy(p, st->bind, st->nvars);
-	p += st->nvars;
+	memcpy(p, &st->nbind, sizeof st->nbind);
+	p += sizeof st->nbind;
+	memcpy(p, st->bind, st->nbind * sizeof *st->bind);
+	p += st->nbind * sizeof *st->bind;
 	memcpy(p, st->vals + 1, n * sizeof *st->vals);
 	p += n * sizeof *st->vals;
 	return (uint32_t)(p - eng->ser);
@@ -267,8 +289,10 @@ static void deserialize(const struct engine *eng, const struct record *r, struct
 	const uint8_t *p = eng->blob + r->off;
 	st->nvals = *p++;
 	st->err = *p++;
-	memcpy(st->bind, p, st->nvars);
-	p += st->nvars;
+	memcpy(&st->nbind, p, sizeof st->nbind);
+	p += sizeof st->nbind;
+	memcpy(st->bind, p, st->nbind * sizeof *st->bind);
+	p += st->nbind * sizeof *st->bind;
 	memcpy(st->vals + 1, p, st->nvals * sizeof *st->vals);
 }
 
@@ -382,16 +406,17 @@ static void drop_dead(struct engine *eng, struct eng_state *st, int32_t node)
 	if (!eng->live)
 		return;
 	const uint64_t *lv = &eng->live[(size_t)node * eng->words];
-	for (uint32_t i = 0; i < st->nvars; i++) {
-		uint8_t s = st->bind[i];
-		if (!s || (lv[i / 64] & (1ull << (i % 64))))
-			continue;
-		const struct eng_value *v = &st->vals[s];
-		if (v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && v->null != ENG_NULL &&
-		    v->null != ENG_NULL_FAIL)
-			continue;
-		st->bind[i] = 0;
+	uint32_t kept = 0;
+	for (uint32_t j = 0; j < st->nbind; j++) {
+		uint32_t i = bind_var(st->bind[j]);
+		const struct eng_value *v = &st->vals[bind_slot(st->bind[j])];
+		int keep = (lv[i / 64] & (1ull << (i % 64))) ||
+			   (v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && v->null != ENG_NULL &&
+			    v->null != ENG_NULL_FAIL);
+		if (keep)
+			st->bind[kept++] = st->bind[j];
 	}
+	st->nbind = kept;
 }
 
 /* Adds the successor (node, st) unless already explored; st is canonicalized in place. */
@@ -404,8 +429,12 @@ static void state_check(const struct engine *eng, const struct eng_state *st)
 	assert(st->nvals <= ENG_MAX_VALUES);
 	assert(st->nvars == eng->fn->nvars);
 	assert(st->err <= ENG_ERR_SET);
-	for (uint32_t i = 0; i < st->nvars; i++)
-		assert(st->bind[i] <= st->nvals);
+	assert(st->nbind <= st->nvars);
+	for (uint32_t j = 0; j < st->nbind; j++) {
+		assert(bind_var(st->bind[j]) < st->nvars);
+		assert(bind_slot(st->bind[j]) >= 1 && bind_slot(st->bind[j]) <= st->nvals);
+		assert(j == 0 || st->bind[j - 1] >> 8 < st->bind[j] >> 8);
+	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
 		assert(v->parent <= st->nvals);
@@ -540,10 +569,10 @@ static void step(struct engine *eng, int32_t r)
 	case IR_KILL:
 		state_copy(w, st);
 		for (uint32_t k = 0; k < n->nargs; k++) {
-			if (a[k].kind != IR_OPND_VAR || !w->bind[a[k].var])
+			if (a[k].kind != IR_OPND_VAR || !state_slot(w, a[k].var))
 				continue;
 			fire(eng, ENG_EV_ASSIGN, node, w, a[k].var, 0);
-			w->bind[a[k].var] = 0;
+			state_bind(w, a[k].var, 0);
 		}
 		push_state(eng, w, n->succ[0], VIA_PLAIN);
 		break;
@@ -604,6 +633,13 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 			summary->valid = 0;
 		return 1;
 	}
+	if (fn->nvars >= ENG_MAX_VARS) { /* bindings cannot name its vars (engine_impl.h) */
+		if (opt->incomplete)
+			opt->incomplete(opt->ctx, fn, 0);
+		if (summary)
+			summary->valid = 0;
+		return 0;
+	}
 	/* the default budget grows with the function: a large function with few paths completes */
 	uint32_t budget = opt->max_states;
 	if (!budget)
@@ -611,7 +647,8 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	state_alloc(&eng.a, fn->nvars);
 	state_alloc(&eng.b, fn->nvars);
 	state_alloc(&eng.c, fn->nvars);
-	eng.ser = util_xrealloc(NULL, 2 + fn->nvars + (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
+	eng.ser = util_xrealloc(NULL, 2 + sizeof(uint32_t) + fn->nvars * sizeof(uint32_t) +
+					    (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
 	eng.check_data = util_xcalloc(engine_ncheck, sizeof *eng.check_data);
 	eng.check_off = util_xcalloc(engine_ncheck ? engine_ncheck : 1, 1);
 	unsigned off = 0;
@@ -644,7 +681,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	/* entry state: one value per pointer or integer parameter */
 	struct eng_state *st = &eng.c;
 	st->nvals = 0;
-	memset(st->bind, 0, fn->nvars);
+	st->nbind = 0;
 	/* CPython never calls a function of a method table or a type slot with an exception set */
 	st->err = fn->py_callable ? ENG_ERR_CLEAR : ENG_ERR_UNKNOWN;
 	for (uint32_t i = 0; i < fn->nvars; i++) {
@@ -662,7 +699,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 			reassigned = fn->nodes[k].op == IR_ASSIGN && fn->nodes[k].dest == (int32_t)i;
 		st->vals[s].flags = reassigned ? 0 : ENG_V_BORROWED;
 		st->vals[s].null = ENG_MAYBE;
-		st->bind[i] = s;
+		state_bind(st, (int32_t)i, s);
 		/* a parameter the function's own model says it takes over: it owns that reference */
 		uint32_t np = (uint32_t)fn->nparams;
 		uint32_t own = model_mask(fn->self_model, MODEL_STEALS, np) | model_mask(fn->self_model, MODEL_STEALS_OK, np) |

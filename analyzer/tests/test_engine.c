@@ -407,15 +407,71 @@ static void test_budget(void **state)
 }
 
 /* the chain that completes within the state budget (test_liveness_merges) under a byte budget
- * its stored states exceed: the memory of a function's states is bounded too */
+ * its stored states exceed (more than 100 states of at least 6 bytes): the memory of a
+ * function's states is bounded too */
 static void test_byte_budget(void **state)
 {
 	(void)state;
-	run_max_bytes = 1024;
+	run_max_bytes = 100;
 	uint32_t states = run_branch_chain(0);
 	run_max_bytes = 0;
 	assert_int_equal(states, 0);
 	assert_int_equal(incomplete_calls, 1);
+}
+
+/*
+ * Issue 12's shape, N error exits between an acquisition and its release:
+ *     a = obj_new(); for each k: if (step#k = step(k), step#k < 0) goto error; ...
+ *     obj_decref(a); return 0;  error: obj_decref(a); return -1;
+ * Each exit adds a temporary, so the function has N vars and 4N states (call, branch, two
+ * kills). While a state held a byte per var, its stored states took about 4N^2 bytes (64 MB for
+ * N = 4000); a stored state must cost what is bound in it (here `a` and its value, about 50
+ * bytes), so N * 256 bytes are enough. A count, not a time: a return of the quadratic cost makes
+ * the function incomplete here.
+ */
+static void test_error_exits_linear(void **state)
+{
+	(void)state;
+	enum { N = 4000 };
+	struct fb b;
+	fb_init(&b, "f");
+	b.fn.returns_int = 1;
+	int32_t a = var(&b, "a", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new_sure, a, 0);
+	static int32_t exits[N];
+	for (int k = 0; k < N; k++) {
+		int32_t t = var(&b, "step", IR_VAR_INT | IR_VAR_TEMP, -1);
+		int32_t c = add(&b, IR_CALL, 3 + (uint32_t)k);
+		b.fn.nodes[c].callee = "step";
+		b.fn.nodes[c].dest = t;
+		ir_add_operand(&b.fn, c, ir_int_opnd(k));
+		int32_t br = add(&b, IR_BRANCH, 3 + (uint32_t)k);
+		b.fn.nodes[br].cond = IR_COND_NEG;
+		ir_add_operand(&b.fn, br, ir_var_opnd(t));
+		b.last = -1;
+		exits[k] = add(&b, IR_KILL, 3 + (uint32_t)k); /* to error, linked below */
+		ir_add_operand(&b.fn, exits[k], ir_var_opnd(t));
+		b.fn.nodes[br].succ[0] = exits[k];
+		b.last = -1;
+		int32_t go_on = add(&b, IR_KILL, 3 + (uint32_t)k);
+		ir_add_operand(&b.fn, go_on, ir_var_opnd(t));
+		b.fn.nodes[br].succ[1] = go_on;
+	}
+	call1(&b, N + 3, &m_decref, a);
+	struct ir_operand zero = ir_int_opnd(0), minus_one = ir_int_opnd(-1);
+	ret(&b, N + 4, &zero);
+	int32_t error = add(&b, IR_NOP, N + 5);
+	for (int k = 0; k < N; k++)
+		b.fn.nodes[exits[k]].succ[0] = error;
+	call1(&b, N + 6, &m_decref, a);
+	ret(&b, N + 7, &minus_one);
+	run_max_bytes = (size_t)N * 256;
+	uint32_t states = run(&b, 0);
+	run_max_bytes = 0;
+	fb_free(&b);
+	assert_int_equal(incomplete_calls, 0);
+	assert_true(states > 4 * N && states < 5 * N);
+	assert_int_equal(nfound, 0);
 }
 
 /* nobody reads the vars: dead vars are dropped and the paths merge */
@@ -679,6 +735,7 @@ int main(void)
 		cmocka_unit_test_setup(test_conventions, setup),
 		cmocka_unit_test_setup(test_crash_ends_path, setup),
 		cmocka_unit_test_setup(test_byte_budget, setup),
+		cmocka_unit_test_setup(test_error_exits_linear, setup),
 		cmocka_unit_test_setup(test_registry, setup),
 		cmocka_unit_test_setup(test_model_parse, setup),
 	};
