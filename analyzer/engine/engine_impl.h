@@ -60,17 +60,20 @@ static inline uint8_t bind_slot(uint32_t entry)
 	return (uint8_t)(entry & 0xffu);
 }
 
-/* The index of var's entry in st->bind, or where it would be inserted (binary search). */
+/* The index of var's entry in st->bind, or where it would be inserted: a binary search down to
+ * a few entries, then a scan (most states bind a handful of vars). */
 static inline uint32_t state_bind_pos(const struct eng_state *st, uint32_t var)
 {
 	uint32_t lo = 0, hi = st->nbind, key = var << 8;
-	while (lo < hi) {
+	while (hi - lo > 8) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (st->bind[mid] < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	while (lo < hi && st->bind[lo] < key)
+		lo++;
 	return lo;
 }
 
@@ -88,8 +91,8 @@ void state_bind(struct eng_state *st, int32_t var, uint8_t slot);
 struct record {
 	int32_t node;
 	int32_t parent; /* record index, -1 for the entry */
-	uint32_t off;   /* serialized state in eng->blob */
-	uint32_t len;
+	uint32_t off;   /* serialized state in eng->blob (explore.c's serialize()): valid while */
+	uint32_t len;   /* the record is not yet stepped, and for good at a memo node */
 	uint32_t hash;
 	int32_t next; /* memo chain */
 	uint8_t via;  /* edge from the parent: VIA_* */
@@ -181,7 +184,6 @@ struct engine {
 	struct eng_state a, b, c;
 	uint8_t *global_acq; /* per return node: 0 not asked, 1 no, 2 yes (engine_global_acquired_before) */
 	uint8_t *in_range;   /* per call node: its index is in range of its container (index_ranges) */
-	uint8_t *ser;
 	int returns_new;
 };
 

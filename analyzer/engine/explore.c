@@ -95,13 +95,41 @@ int engine_returns_failure(const struct engine *eng, const struct eng_state *st,
 	return 0;
 }
 
+static uint32_t hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* Each distinct callee is looked up once (a function calls the same few names again and again,
+ * and a lookup compares the name with every prefix of several lists): an open-addressing table
+ * of the first call node of each name. */
 uint8_t *engine_call_conventions(const struct ir_func *fn, const struct conventions *c)
 {
 	uint8_t *r = util_xcalloc(fn->nnodes ? fn->nnodes : 1, 1);
+	uint32_t ncalls = 0;
+	for (uint32_t k = 0; k < fn->nnodes; k++)
+		ncalls += fn->nodes[k].op == IR_CALL && fn->nodes[k].callee;
+	uint32_t size = 16;
+	while (size < 2 * ncalls)
+		size *= 2;
+	int32_t *first = util_xrealloc(NULL, size * sizeof *first);
+	for (uint32_t i = 0; i < size; i++)
+		first[i] = -1;
 	for (uint32_t k = 0; k < fn->nnodes; k++) {
 		const char *name = fn->nodes[k].callee;
 		if (fn->nodes[k].op != IR_CALL || !name)
 			continue;
+		uint32_t i = hash_name(name) & (size - 1);
+		while (first[i] >= 0 && strcmp(fn->nodes[first[i]].callee, name))
+			i = (i + 1) & (size - 1);
+		if (first[i] >= 0) {
+			r[k] = r[first[i]];
+			continue;
+		}
+		first[i] = (int32_t)k;
 		r[k] = (uint8_t)((conv_is(c, CONV_ERROR_QUERY, name) ? CC_ERR_QUERY : 0) |
 				 (conv_is(c, CONV_ERROR_SET, name) ? CC_ERR_SET : 0) |
 				 (conv_is(c, CONV_ERROR_CLEAR, name) ? CC_ERR_CLEAR : 0) |
@@ -110,6 +138,7 @@ uint8_t *engine_call_conventions(const struct ir_func *fn, const struct conventi
 				 (conv_has_prefix(c, CONV_FAILS_ON_MEMORY, name) ? CC_FAILS_ON_MEMORY : 0) |
 				 (conv_api_borrows(c, name) ? CC_API_BORROWS : 0));
 	}
+	free(first);
 	return r;
 }
 
@@ -231,9 +260,15 @@ const char *engine_value_origin(const struct engine *eng, const struct eng_value
 /* Canonical form, memo table                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The most bytes serialize() writes for st. */
+static size_t serialized_max(const struct eng_state *st)
+{
+	return 2 + sizeof st->nbind + st->nbind * sizeof *st->bind + st->nvals * sizeof *st->vals;
+}
+
 /* Drops values bound by no var (parameters excepted) and renumbers slots in order of first
- * binding; writes the serialized form to eng->ser and returns its length. */
-static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
+ * binding. */
+static void canonicalize(struct eng_state *st)
 {
 	uint8_t map[ENG_MAX_VALUES + 1];
 	memset(map, 0, st->nvals + 1);
@@ -248,13 +283,15 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
+		if (map[s])
+			continue;
 		/* a value still in the memory it was loaded from or stored into (key_site) is what the
 		 * next read of that memory gives: `self->data = PyDict_New(); ... if (self->data ==
 		 * NULL)` tests the call's result */
 		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_FREED)) ||
 			   (v->sign == ENG_SIGN_IS_GLOBAL && v->owned > 0) || /* Py_INCREF(&T) before a steal */
 			   (v->flags & ENG_V_OWES); /* reported at the return unless paid back */
-		if (!map[s] && keep) {
+		if (keep) {
 			map[s] = (uint8_t)++n;
 			identity &= map[s] == s;
 		}
@@ -272,16 +309,22 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 		memcpy(st->vals + 1, tmp + 1, n * sizeof *tmp);
 		st->nvals = n;
 	}
-	uint8_t *p = eng->ser;
-	*p++ = (uint8_t)n;
+}
+
+/* Writes st (canonical) to out, at least serialized_max(st) bytes; returns the length. The
+ * form is what memoization compares: equal states, equal bytes. */
+static uint32_t serialize(const struct eng_state *st, uint8_t *out)
+{
+	uint8_t *p = out;
+	*p++ = (uint8_t)st->nvals;
 	*p++ = st->err;
 	memcpy(p, &st->nbind, sizeof st->nbind);
 	p += sizeof st->nbind;
 	memcpy(p, st->bind, st->nbind * sizeof *st->bind);
 	p += st->nbind * sizeof *st->bind;
-	memcpy(p, st->vals + 1, n * sizeof *st->vals);
-	p += n * sizeof *st->vals;
-	return (uint32_t)(p - eng->ser);
+	memcpy(p, st->vals + 1, st->nvals * sizeof *st->vals);
+	p += st->nvals * sizeof *st->vals;
+	return (uint32_t)(p - out);
 }
 
 static void deserialize(const struct engine *eng, const struct record *r, struct eng_state *st)
@@ -454,14 +497,21 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 		return;
 	state_check(eng, st);
 	drop_dead(eng, st, node);
-	uint32_t len = canonicalize(eng, st);
+	canonicalize(st);
+	/* serialized at the end of the blob, where it stays if it is new */
+	size_t max = serialized_max(st);
+	if (eng->blob_len + max > eng->blob_cap) {
+		eng->blob_cap = (eng->blob_cap + max) * 2;
+		eng->blob = util_xrealloc(eng->blob, eng->blob_cap);
+	}
+	const uint8_t *ser = eng->blob + eng->blob_len;
+	uint32_t len = serialize(st, eng->blob + eng->blob_len);
 	int memo = memo_node(eng, node);
-	uint32_t h = memo ? hash_bytes(eng->ser, len, node) : 0;
+	uint32_t h = memo ? hash_bytes(ser, len, node) : 0;
 	if (memo) {
 		for (int32_t r = eng->buckets[h & (eng->nbuckets - 1)]; r >= 0; r = eng->recs[r].next) {
 			const struct record *rec = &eng->recs[r];
-			if (rec->hash == h && rec->node == node && rec->len == len &&
-			    !memcmp(eng->blob + rec->off, eng->ser, len))
+			if (rec->hash == h && rec->node == node && rec->len == len && !memcmp(eng->blob + rec->off, ser, len))
 				return;
 		}
 	}
@@ -469,11 +519,6 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 		eng->cap_recs = eng->cap_recs ? eng->cap_recs * 2 : 256;
 		eng->recs = util_xrealloc(eng->recs, eng->cap_recs * sizeof *eng->recs);
 	}
-	if (eng->blob_len + len > eng->blob_cap) {
-		eng->blob_cap = (eng->blob_cap + len) * 2;
-		eng->blob = util_xrealloc(eng->blob, eng->blob_cap);
-	}
-	memcpy(eng->blob + eng->blob_len, eng->ser, len);
 	struct record *rec = &eng->recs[eng->nrecs];
 	rec->node = node;
 	rec->parent = eng->cur;
@@ -531,10 +576,17 @@ static void step(struct engine *eng, int32_t r)
 	const struct ir_operand *a = ir_args(fn, n);
 	struct eng_state *st = &eng->a, *w = &eng->b;
 	deserialize(eng, &eng->recs[r], st);
+	/* only a memoized state is read again (compared with the states that reach its node): the
+	 * bytes of another are given back when they are the last stored, as they are when the path
+	 * goes straight on (depth first, the state stepped is the one just pushed) */
+	const struct record *rec = &eng->recs[r];
+	if (!memo_node(eng, node) && rec->off + rec->len == eng->blob_len)
+		eng->blob_len = rec->off;
+	/* one successor: the state read is changed in place; calls and branches copy it for each
+	 * outcome */
 	switch (n->op) {
 	case IR_NOP:
-		state_copy(w, st);
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_CALL: {
 		fire(eng, ENG_EV_CALL, node, st, -1, 0);
@@ -562,35 +614,30 @@ static void step(struct engine *eng, int32_t r)
 	}
 	case IR_ASSIGN:
 		fire(eng, ENG_EV_ASSIGN, node, st, n->dest, 0);
-		state_copy(w, st);
-		xfer_assign(eng, w, node);
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		xfer_assign(eng, st, node);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_KILL:
-		state_copy(w, st);
 		for (uint32_t k = 0; k < n->nargs; k++) {
-			if (a[k].kind != IR_OPND_VAR || !state_slot(w, a[k].var))
+			if (a[k].kind != IR_OPND_VAR || !state_slot(st, a[k].var))
 				continue;
-			fire(eng, ENG_EV_ASSIGN, node, w, a[k].var, 0);
-			state_bind(w, a[k].var, 0);
+			fire(eng, ENG_EV_ASSIGN, node, st, a[k].var, 0);
+			state_bind(st, a[k].var, 0);
 		}
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_STORE:
-		state_copy(w, st);
-		xfer_store(eng, w, node);
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		xfer_store(eng, st, node);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_USE:
 		fire(eng, ENG_EV_USE, node, st, -1, 0);
-		state_copy(w, st);
-		if (xfer_use(eng, w, node))
-			push_state(eng, w, n->succ[0], VIA_PLAIN);
+		if (xfer_use(eng, st, node))
+			push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_COUNT:
-		state_copy(w, st);
-		xfer_count(eng, w, node);
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		xfer_count(eng, st, node);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_BRANCH:
 		for (int t = 0; t < 2; t++) {
@@ -647,8 +694,6 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	state_alloc(&eng.a, fn->nvars);
 	state_alloc(&eng.b, fn->nvars);
 	state_alloc(&eng.c, fn->nvars);
-	eng.ser = util_xrealloc(NULL, 2 + sizeof(uint32_t) + fn->nvars * sizeof(uint32_t) +
-					    (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
 	eng.check_data = util_xcalloc(engine_ncheck, sizeof *eng.check_data);
 	eng.check_off = util_xcalloc(engine_ncheck ? engine_ncheck : 1, 1);
 	unsigned off = 0;
@@ -743,7 +788,6 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	state_free(&eng.a);
 	state_free(&eng.b);
 	state_free(&eng.c);
-	free(eng.ser);
 	free(eng.recs);
 	free(eng.blob);
 	free(eng.buckets);
