@@ -169,6 +169,10 @@ struct engine {
 	int32_t cur; /* record being processed */
 	void **check_data;
 	uint8_t *check_off; /* per check: the offset of its bytes in eng_value.check_bytes */
+	/* per event kind, the checks with a handler for it: subs[kind * engine_ncheck + j] for j
+	 * below nsubs[kind], in registry order (fire() calls only those) */
+	uint8_t *subs;
+	uint8_t nsubs[ENG_EV_COUNT_];
 	uint8_t *conv;      /* per call node: enum call_conv bits, the conventions its callee has */
 	struct reported *reported;
 	uint32_t nreported, cap_reported;

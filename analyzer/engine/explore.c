@@ -558,11 +558,11 @@ static void fire(struct engine *eng, enum eng_event kind, int32_t node, const st
 	ev.state = st;
 	ev.var = var;
 	ev.succ = succ;
-	for (size_t i = 0; i < engine_ncheck; i++)
-		if (engine_checks[i]->handler[kind]) {
-			ev.self = (int)i;
-			engine_checks[i]->handler[kind](eng, &ev, eng->check_data[i]);
-		}
+	for (uint32_t j = 0; j < eng->nsubs[kind]; j++) {
+		size_t i = eng->subs[kind * engine_ncheck + j];
+		ev.self = (int)i;
+		engine_checks[i]->handler[kind](eng, &ev, eng->check_data[i]);
+	}
 }
 
 /* Processes one record: fires the events of its node, applies its transfer function and pushes
@@ -708,6 +708,11 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	}
 	for (size_t i = 0; i < engine_ncheck; i++)
 		eng.check_data[i] = engine_checks[i]->data_size ? util_xcalloc(1, engine_checks[i]->data_size) : NULL;
+	eng.subs = util_xcalloc(ENG_EV_COUNT_ * (engine_ncheck ? engine_ncheck : 1), 1);
+	for (int kind = 0; kind < ENG_EV_COUNT_; kind++)
+		for (size_t i = 0; i < engine_ncheck; i++)
+			if (engine_checks[i]->handler[kind])
+				eng.subs[kind * engine_ncheck + eng.nsubs[kind]++] = (uint8_t)i; /* < 256, as check_off */
 	uint32_t *npred = ir_pred_counts(fn);
 	eng.memo = util_xcalloc(fn->nnodes, 1);
 	eng.memo[0] = 1;
@@ -780,6 +785,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 		free(eng.check_data[i]);
 	free(eng.check_data);
 	free(eng.check_off);
+	free(eng.subs);
 	findings_free(&eng);
 	summary_free(&eng);
 	free(eng.read_later);
