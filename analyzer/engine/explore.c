@@ -341,16 +341,23 @@ static void deserialize(const struct engine *eng, const struct record *r, struct
 
 static uint32_t hash_bytes(const uint8_t *p, uint32_t len, int32_t node)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(uint32_t)node * 0xff51afd7ed558ccdull) ^ len;
+	/* a word at a time: xor, then a multiply by an odd constant (a bijection, so states that
+	 * differ in one word never collide); one final mix folds the high bits into the low ones */
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = ((uint64_t)(uint32_t)node * 0xff51afd7ed558ccdull) ^ len;
 	uint32_t i = 0;
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w;
 		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ull;
-		h ^= h >> 29;
+		h = (h ^ w) * k;
 	}
-	for (; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
+	if (i < len) { /* the last 1 to 7 bytes, zero-filled (the length is in h already) */
+		uint64_t w = 0;
+		memcpy(&w, p + i, len - i);
+		h = (h ^ w) * k;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
 	return (uint32_t)h;
 }
