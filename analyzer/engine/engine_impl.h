@@ -156,8 +156,14 @@ struct engine {
 	const struct ir_func *fn;
 	const struct engine_options *opt;
 	uint8_t *memo; /* per node: states are memoized there (memo_node) */
-	uint64_t *live;  /* live-in var bitsets, words_per_node words per node (NULL: none) */
+	/* liveness (explore.c's compute_liveness), one of: live-in var bitsets, words per node
+	 * (live); or var v live on entry to the nodes live_nodes[live_off[v] .. live_off[v + 1]),
+	 * sorted, or everywhere if live_always[v] (its address is taken). Both NULL: none. */
+	uint64_t *live;
 	uint32_t words;
+	uint32_t *live_off;
+	int32_t *live_nodes;
+	uint8_t *live_always;
 	struct record *recs;
 	uint32_t nrecs, cap_recs;
 	uint8_t *blob;

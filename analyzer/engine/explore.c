@@ -399,12 +399,28 @@ static void rehash(struct engine *eng)
 /* loss is what rc-leak reports).                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
-static void compute_liveness(struct engine *eng)
+/* Whether operand a of node n reads its var (what makes the var live there). An IR_KILL names
+ * temporaries without reading them. */
+static int reads_var(const struct ir_node *n, const struct ir_operand *a)
+{
+	return (a->kind == IR_OPND_VAR && n->op != IR_KILL) || a->kind == IR_OPND_ADDR ||
+	       ((a->kind == IR_OPND_LOAD || a->kind == IR_OPND_FIELD) && a->var >= 0);
+}
+
+static int cmp_node(const void *x, const void *y)
+{
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Bitsets of the vars live on entry to each node, computed to the fixpoint; 0 when they would be
+ * too large (vars x nodes) or the iteration does not converge within its work bound. */
+static int liveness_bitsets(struct engine *eng)
 {
 	const struct ir_func *fn = eng->fn;
 	uint32_t w = (fn->nvars + 63) / 64;
 	if (w == 0 || (uint64_t)w * fn->nnodes > (1u << 22))
-		return; /* too large: no pruning */
+		return 0; /* too large */
 	eng->words = w;
 	eng->live = util_xcalloc((size_t)w * fn->nnodes, sizeof *eng->live);
 	uint64_t *addr = util_xcalloc(w, sizeof *addr); /* vars whose address is taken: always live */
@@ -434,8 +450,7 @@ static void compute_liveness(struct engine *eng)
 				tmp[n->dest / 64] &= ~(1ull << (n->dest % 64));
 			const struct ir_operand *a = ir_args(fn, n);
 			for (uint32_t j = 0; j < n->nargs; j++)
-				if ((a[j].kind == IR_OPND_VAR && n->op != IR_KILL) || a[j].kind == IR_OPND_ADDR ||
-				    ((a[j].kind == IR_OPND_LOAD || a[j].kind == IR_OPND_FIELD) && a[j].var >= 0))
+				if (reads_var(n, &a[j]))
 					tmp[a[j].var / 64] |= 1ull << (a[j].var % 64);
 			for (uint32_t j = 0; j < w; j++)
 				tmp[j] |= addr[j];
@@ -448,19 +463,157 @@ static void compute_liveness(struct engine *eng)
 	}
 	free(tmp);
 	free(addr);
+	return eng->live != NULL;
+}
+
+/*
+ * Liveness of a function too large for bitsets: per var, the sorted nodes where it is live on
+ * entry (some path from there reads it before assigning it). Computed a var at a time, backwards from the nodes that read it through the
+ * predecessors, stopping at nodes that assign it (liveness is a per-var problem: this is the
+ * fixpoint of the usual bit-vector equations). A var whose address is taken is live everywhere.
+ * Sparse, so the cost is what is live: a function of 20,000 vars each read once right after
+ * its assignment costs 20,000 short ranges, where bitsets per node cost vars x nodes.
+ * Bounded: past LIVE_MAX_WORK predecessor visits or LIVE_MAX_NODES stored nodes, no pruning
+ * (correct, only slower).
+ */
+#define LIVE_MAX_WORK (50u * 1000u * 1000u)
+#define LIVE_MAX_NODES (8u * 1000u * 1000u) /* 32 MB */
+static void liveness_lists(struct engine *eng)
+{
+	const struct ir_func *fn = eng->fn;
+	uint32_t nv = fn->nvars, nn = fn->nnodes;
+	if (!nv)
+		return;
+	/* predecessors, and the nodes reading each var, as offset arrays */
+	uint32_t *poff = util_xcalloc(nn + 1, sizeof *poff), *roff = util_xcalloc(nv + 1, sizeof *roff);
+	for (uint32_t k = 0; k < nn; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		for (int t = 0; t < 2; t++)
+			if (n->succ[t] >= 0)
+				poff[n->succ[t] + 1]++;
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t j = 0; j < n->nargs; j++)
+			if (reads_var(n, &a[j]))
+				roff[a[j].var + 1]++;
+	}
+	for (uint32_t k = 0; k < nn; k++)
+		poff[k + 1] += poff[k];
+	for (uint32_t v = 0; v < nv; v++)
+		roff[v + 1] += roff[v];
+	int32_t *preds = util_xrealloc(NULL, (poff[nn] + 1) * sizeof *preds);
+	int32_t *readers = util_xrealloc(NULL, (roff[nv] + 1) * sizeof *readers);
+	uint32_t *pfill = util_xcalloc(nn + 1, sizeof *pfill), *rfill = util_xcalloc(nv + 1, sizeof *rfill);
+	eng->live_always = util_xcalloc(nv, 1);
+	for (uint32_t k = 0; k < nn; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		for (int t = 0; t < 2; t++)
+			if (n->succ[t] >= 0)
+				preds[poff[n->succ[t]] + pfill[n->succ[t]]++] = (int32_t)k;
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t j = 0; j < n->nargs; j++)
+			if (reads_var(n, &a[j]))
+				readers[roff[a[j].var] + rfill[a[j].var]++] = (int32_t)k;
+	}
+	for (uint32_t i = 0; i < fn->nops; i++)
+		if (fn->ops[i].kind == IR_OPND_ADDR)
+			eng->live_always[fn->ops[i].var] = 1;
+	free(pfill);
+	free(rfill);
+	/* mark[k] == v + 1: node k is live-in for the var v being computed (no clearing between vars) */
+	uint32_t *mark = util_xcalloc(nn, sizeof *mark);
+	int32_t *work = util_xrealloc(NULL, (nn + 1) * sizeof *work);
+	uint32_t cap = 1024, len = 0;
+	eng->live_nodes = util_xrealloc(NULL, cap * sizeof *eng->live_nodes);
+	eng->live_off = util_xcalloc(nv + 1, sizeof *eng->live_off);
+	uint64_t visits = 0;
+	int ok = 1;
+	for (uint32_t v = 0; v < nv && ok; v++) {
+		eng->live_off[v] = len;
+		if (eng->live_always[v])
+			continue;
+		uint32_t sp = 0, first = len;
+		for (uint32_t i = roff[v]; i < roff[v + 1]; i++) {
+			int32_t k = readers[i];
+			if (mark[k] != v + 1) {
+				mark[k] = v + 1;
+				work[sp++] = k;
+			}
+		}
+		while (sp && ok) {
+			int32_t k = work[--sp];
+			if (len == cap) {
+				cap *= 2;
+				eng->live_nodes = util_xrealloc(eng->live_nodes, cap * sizeof *eng->live_nodes);
+			}
+			eng->live_nodes[len++] = k;
+			for (uint32_t i = poff[k]; i < poff[k + 1]; i++) {
+				int32_t p = preds[i];
+				const struct ir_node *pn = &fn->nodes[p];
+				int assigns = (pn->op == IR_ASSIGN || pn->op == IR_CALL) && pn->dest == (int32_t)v;
+				if (mark[p] != v + 1 && !assigns) {
+					mark[p] = v + 1;
+					work[sp++] = p;
+				}
+			}
+			visits += poff[k + 1] - poff[k] + 1;
+			ok = visits <= LIVE_MAX_WORK && len <= LIVE_MAX_NODES;
+		}
+		qsort(eng->live_nodes + first, len - first, sizeof *eng->live_nodes, cmp_node);
+	}
+	eng->live_off[nv] = len;
+	if (!ok) {
+		free(eng->live_nodes);
+		free(eng->live_off);
+		free(eng->live_always);
+		eng->live_nodes = NULL;
+		eng->live_off = NULL;
+		eng->live_always = NULL;
+	}
+	free(mark);
+	free(work);
+	free(preds);
+	free(readers);
+	free(poff);
+	free(roff);
+}
+
+/* Bitsets where they fit: one bit test per query, at the cost of vars x nodes bits; per-var
+ * lists beyond (a query is a binary search, the memory what is live). The two give the same
+ * answers; the lists only where the bitsets would be too large. */
+static void compute_liveness(struct engine *eng)
+{
+	if (!liveness_bitsets(eng))
+		liveness_lists(eng);
+}
+
+/* Whether var is live on entry to node, by the lists of liveness_lists(). */
+static int listed_live(const struct engine *eng, uint32_t var, int32_t node)
+{
+	if (eng->live_always[var])
+		return 1;
+	uint32_t lo = eng->live_off[var], hi = eng->live_off[var + 1];
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (eng->live_nodes[mid] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < eng->live_off[var + 1] && eng->live_nodes[lo] == node;
 }
 
 /* Unbinds the vars dead at node, except those holding the last binding of an owned reference. */
 static void drop_dead(struct engine *eng, struct eng_state *st, int32_t node)
 {
-	if (!eng->live)
+	if (!eng->live && !eng->live_off)
 		return;
-	const uint64_t *lv = &eng->live[(size_t)node * eng->words];
+	const uint64_t *lv = eng->live ? &eng->live[(size_t)node * eng->words] : NULL;
 	uint32_t kept = 0;
 	for (uint32_t j = 0; j < st->nbind; j++) {
 		uint32_t i = bind_var(st->bind[j]);
 		const struct eng_value *v = &st->vals[bind_slot(st->bind[j])];
-		int keep = (lv[i / 64] & (1ull << (i % 64))) ||
+		int live = lv ? (lv[i / 64] & (1ull << (i % 64))) != 0 : listed_live(eng, i, node);
+		int keep = live ||
 			   (v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && v->null != ENG_NULL &&
 			    v->null != ENG_NULL_FAIL);
 		if (keep)
@@ -807,6 +960,9 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	free(eng.stack);
 	free(eng.memo);
 	free(eng.live);
+	free(eng.live_off);
+	free(eng.live_nodes);
+	free(eng.live_always);
 	return explored;
 }
 
