@@ -36,10 +36,10 @@
  * (var << 8) | slot with slot in 1..nvals, sorted by var (so by entry) with no var twice; a var
  * without an entry is unbound (slot 0: a value the analysis does not follow). So copying,
  * canonicalizing, hashing and storing a state costs what is bound and its values, not the vars
- * of the function: with one byte per var, a function of N error exits (N temporaries, about N
+ * of the function: with one byte per var, a function of N error exits (N temporaries, about 4N
  * states) cost N^2 (issue 12: 20,000 exits took 4.9 s and 1.7 GB). Read and change bindings
  * with state_slot() and state_bind() only; state_check() (explore.c) asserts the order.
- * Scratch states (engine.a, .b, .c) have room for a binding of every var (cap_bind >= nvars).
+ * Scratch states (engine.a, .b, .c) have room for an entry per var of the function.
  */
 struct eng_state {
 	uint32_t nvars;         /* the function's: entries name vars below it */

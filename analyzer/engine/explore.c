@@ -468,9 +468,10 @@ static int liveness_bitsets(struct engine *eng)
 
 /*
  * Liveness of a function too large for bitsets: per var, the sorted nodes where it is live on
- * entry (some path from there reads it before assigning it). Computed a var at a time, backwards from the nodes that read it through the
- * predecessors, stopping at nodes that assign it (liveness is a per-var problem: this is the
- * fixpoint of the usual bit-vector equations). A var whose address is taken is live everywhere.
+ * entry (some path from there reads it before assigning it). Computed a var at a time,
+ * backwards from the nodes that read it through the predecessors, stopping at nodes that
+ * assign it (liveness is a per-var problem: this is the fixpoint of the bitsets' equations).
+ * A var whose address is taken is live everywhere.
  * Sparse, so the cost is what is live: a function of 20,000 vars each read once right after
  * its assignment costs 20,000 short ranges, where bitsets per node cost vars x nodes.
  * Bounded: past LIVE_MAX_WORK predecessor visits or LIVE_MAX_NODES stored nodes, no pruning
