@@ -94,7 +94,6 @@ enum eng_err {
 
 struct eng_value {
 	int32_t site;     /* node that produced it, -1 for parameters */
-	int16_t param;    /* 1-based parameter number, 0 for others */
 	int32_t ival;     /* integer value when ENG_V_INT_KNOWN */
 	int32_t key_site; /* IR_ASSIGN node whose IR_OPND_LOAD names the memory it came from, or -1 */
 	int8_t owned;     /* references owned by the function */
@@ -102,6 +101,7 @@ struct eng_value {
 	uint8_t null;     /* enum eng_null */
 	uint8_t sign;     /* enum eng_sign, for integers */
 	uint32_t flags;   /* enum eng_value_flags */
+	int16_t param;    /* 1-based parameter number, 0 for others */
 	uint8_t parent;   /* slot of the value it is borrowed from (dies with it), 0: none */
 	int8_t mdelta;    /* part of delta that comes from models (not from p->refcnt++ or names) */
 	int32_t rel_site; /* call that last released it, or -1 */
@@ -109,6 +109,10 @@ struct eng_value {
 	 * the engine copies, hashes and memoizes them with the rest and never reads them. */
 	uint8_t check_bytes[ENG_CHECK_BYTES];
 };
+/* States are stored, hashed and compared as bytes (explore.c), so a value has no padding (bytes
+ * a struct copy need not keep): seven 4-byte words of fields, then the checks' bytes. Order new
+ * fields so that it stays so. */
+_Static_assert(sizeof(struct eng_value) == 7 * 4 + ENG_CHECK_BYTES, "struct eng_value has padding");
 
 struct engine;
 struct eng_state;

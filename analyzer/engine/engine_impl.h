@@ -20,27 +20,79 @@
 
 #include <stdint.h>
 
-#define ENG_MAX_VALUES 250 /* value slots per state (bindings are one byte) */
+#define ENG_MAX_VALUES 250 /* value slots per state (a slot is one byte) */
 #define ENG_DEFAULT_BUDGET 20000
-/* Bytes of stored states per function: a state holds one byte per variable, so a function of
- * tens of thousands of temporaries and as many states grows as their product (20,000 error
- * exits: 1.7 GB). Past this, the function is reported incomplete like the state budget. */
+/* Bytes of stored states per function. A stored state is its bound vars and its values (see
+ * struct eng_state), so this bounds a function whose states are large because many values are
+ * live at once; past it, the function is reported incomplete like the state budget. */
 #define ENG_MAX_STATE_BYTES (256u << 20)
 #define ENG_MAX_NOTES 48
+/* A binding packs its var above its slot in 32 bits: functions of more vars are not explored
+ * (engine_run reports them incomplete; the lowering's node budget keeps them far below). */
+#define ENG_MAX_VARS (1u << 24)
 
+/*
+ * A path's state. Bindings are sparse: bind[0..nbind) has one entry per var bound to a value,
+ * (var << 8) | slot with slot in 1..nvals, sorted by var (so by entry) with no var twice; a var
+ * without an entry is unbound (slot 0: a value the analysis does not follow). So copying,
+ * canonicalizing, hashing and storing a state costs what is bound and its values, not the vars
+ * of the function: with one byte per var, a function of N error exits (N temporaries, about 4N
+ * states) cost N^2 (issue 12: 20,000 exits took 4.9 s and 1.7 GB). Read and change bindings
+ * with state_slot() and state_bind() only; state_check() (explore.c) asserts the order.
+ * Scratch states (engine.a, .b, .c) have room for an entry per var of the function.
+ */
 struct eng_state {
-	uint32_t nvars, nvals;
-	uint8_t *bind;          /* nvars bindings: 0 or a slot in 1..nvals */
+	uint32_t nvars;         /* the function's: entries name vars below it */
+	uint32_t nbind;         /* bound vars */
+	uint32_t *bind;         /* nbind entries, (var << 8) | slot, increasing */
+	uint32_t nvals;
 	struct eng_value *vals; /* vals[1..nvals] */
 	uint8_t err;            /* enum eng_err: the API's error indicator on this path */
 };
+
+static inline uint32_t bind_var(uint32_t entry)
+{
+	return entry >> 8;
+}
+
+static inline uint8_t bind_slot(uint32_t entry)
+{
+	return (uint8_t)(entry & 0xffu);
+}
+
+/* The index of var's entry in st->bind, or where it would be inserted: a binary search down to
+ * a few entries, then a scan (most states bind a handful of vars). */
+static inline uint32_t state_bind_pos(const struct eng_state *st, uint32_t var)
+{
+	uint32_t lo = 0, hi = st->nbind, key = var << 8;
+	while (hi - lo > 8) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (st->bind[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo < hi && st->bind[lo] < key)
+		lo++;
+	return lo;
+}
+
+/* The slot var is bound to (0: none). var is a var of the function (0 <= var < nvars). */
+static inline uint8_t state_slot(const struct eng_state *st, int32_t var)
+{
+	uint32_t i = state_bind_pos(st, (uint32_t)var);
+	return i < st->nbind && bind_var(st->bind[i]) == (uint32_t)var ? bind_slot(st->bind[i]) : 0;
+}
+
+/* Binds var to slot (0: unbinds it). O(bound vars) at worst, for the move. */
+void state_bind(struct eng_state *st, int32_t var, uint8_t slot);
 
 /* An explored (node, state) pair. */
 struct record {
 	int32_t node;
 	int32_t parent; /* record index, -1 for the entry */
-	uint32_t off;   /* serialized state in eng->blob */
-	uint32_t len;
+	uint32_t off;   /* serialized state in eng->blob (explore.c's serialize()): valid while */
+	uint32_t len;   /* the record is not yet stepped, and for good at a memo node */
 	uint32_t hash;
 	int32_t next; /* memo chain */
 	uint8_t via;  /* edge from the parent: VIA_* */
@@ -104,8 +156,14 @@ struct engine {
 	const struct ir_func *fn;
 	const struct engine_options *opt;
 	uint8_t *memo; /* per node: states are memoized there (memo_node) */
-	uint64_t *live;  /* live-in var bitsets, words_per_node words per node (NULL: none) */
+	/* liveness (explore.c's compute_liveness), one of: live-in var bitsets, words per node
+	 * (live); or var v live on entry to the nodes live_nodes[live_off[v] .. live_off[v + 1]),
+	 * sorted, or everywhere if live_always[v] (its address is taken). Both NULL: none. */
+	uint64_t *live;
 	uint32_t words;
+	uint32_t *live_off;
+	int32_t *live_nodes;
+	uint8_t *live_always;
 	struct record *recs;
 	uint32_t nrecs, cap_recs;
 	uint8_t *blob;
@@ -117,6 +175,10 @@ struct engine {
 	int32_t cur; /* record being processed */
 	void **check_data;
 	uint8_t *check_off; /* per check: the offset of its bytes in eng_value.check_bytes */
+	/* per event kind, the checks with a handler for it: subs[kind * engine_ncheck + j] for j
+	 * below nsubs[kind], in registry order (fire() calls only those) */
+	uint8_t *subs;
+	uint8_t nsubs[ENG_EV_COUNT_];
 	uint8_t *conv;      /* per call node: enum call_conv bits, the conventions its callee has */
 	struct reported *reported;
 	uint32_t nreported, cap_reported;
@@ -132,7 +194,6 @@ struct engine {
 	struct eng_state a, b, c;
 	uint8_t *global_acq; /* per return node: 0 not asked, 1 no, 2 yes (engine_global_acquired_before) */
 	uint8_t *in_range;   /* per call node: its index is in range of its container (index_ranges) */
-	uint8_t *ser;
 	int returns_new;
 };
 

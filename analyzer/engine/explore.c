@@ -21,8 +21,9 @@
 static void state_alloc(struct eng_state *s, uint32_t nvars)
 {
 	s->nvars = nvars;
+	s->nbind = 0;
 	s->nvals = 0;
-	s->bind = util_xcalloc(nvars + 1, 1);
+	s->bind = util_xrealloc(NULL, (nvars + 1) * sizeof *s->bind); /* room for every var */
 	/* only vals[0] (slot 0: no value) and vals[1..nvals] are read: zeroing all
 	 * ENG_MAX_VALUES slots for every function was 7% of the engine's instructions */
 	s->vals = util_xrealloc(NULL, (ENG_MAX_VALUES + 1) * sizeof *s->vals);
@@ -39,8 +40,25 @@ static void state_copy(struct eng_state *dst, const struct eng_state *src)
 {
 	dst->nvals = src->nvals;
 	dst->err = src->err;
-	memcpy(dst->bind, src->bind, src->nvars);
+	dst->nbind = src->nbind;
+	memcpy(dst->bind, src->bind, src->nbind * sizeof *src->bind);
 	memcpy(dst->vals + 1, src->vals + 1, src->nvals * sizeof *src->vals);
+}
+
+void state_bind(struct eng_state *st, int32_t var, uint8_t slot)
+{
+	uint32_t i = state_bind_pos(st, (uint32_t)var);
+	int found = i < st->nbind && bind_var(st->bind[i]) == (uint32_t)var;
+	if (found && slot) {
+		st->bind[i] = ((uint32_t)var << 8) | slot;
+	} else if (found) {
+		memmove(&st->bind[i], &st->bind[i + 1], (st->nbind - i - 1) * sizeof *st->bind);
+		st->nbind--;
+	} else if (slot) {
+		memmove(&st->bind[i + 1], &st->bind[i], (st->nbind - i) * sizeof *st->bind);
+		st->bind[i] = ((uint32_t)var << 8) | slot;
+		st->nbind++;
+	}
 }
 
 const struct ir_func *engine_func(const struct engine *eng)
@@ -77,13 +95,41 @@ int engine_returns_failure(const struct engine *eng, const struct eng_state *st,
 	return 0;
 }
 
+static uint32_t hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* Each distinct callee is looked up once (a function calls the same few names again and again,
+ * and a lookup compares the name with every prefix of several lists): an open-addressing table
+ * of the first call node of each name. */
 uint8_t *engine_call_conventions(const struct ir_func *fn, const struct conventions *c)
 {
 	uint8_t *r = util_xcalloc(fn->nnodes ? fn->nnodes : 1, 1);
+	uint32_t ncalls = 0;
+	for (uint32_t k = 0; k < fn->nnodes; k++)
+		ncalls += fn->nodes[k].op == IR_CALL && fn->nodes[k].callee;
+	uint32_t size = 16;
+	while (size < 2 * ncalls)
+		size *= 2;
+	int32_t *first = util_xrealloc(NULL, size * sizeof *first);
+	for (uint32_t i = 0; i < size; i++)
+		first[i] = -1;
 	for (uint32_t k = 0; k < fn->nnodes; k++) {
 		const char *name = fn->nodes[k].callee;
 		if (fn->nodes[k].op != IR_CALL || !name)
 			continue;
+		uint32_t i = hash_name(name) & (size - 1);
+		while (first[i] >= 0 && strcmp(fn->nodes[first[i]].callee, name))
+			i = (i + 1) & (size - 1);
+		if (first[i] >= 0) {
+			r[k] = r[first[i]];
+			continue;
+		}
+		first[i] = (int32_t)k;
 		r[k] = (uint8_t)((conv_is(c, CONV_ERROR_QUERY, name) ? CC_ERR_QUERY : 0) |
 				 (conv_is(c, CONV_ERROR_SET, name) ? CC_ERR_SET : 0) |
 				 (conv_is(c, CONV_ERROR_CLEAR, name) ? CC_ERR_CLEAR : 0) |
@@ -92,6 +138,7 @@ uint8_t *engine_call_conventions(const struct ir_func *fn, const struct conventi
 				 (conv_has_prefix(c, CONV_FAILS_ON_MEMORY, name) ? CC_FAILS_ON_MEMORY : 0) |
 				 (conv_api_borrows(c, name) ? CC_API_BORROWS : 0));
 	}
+	free(first);
 	return r;
 }
 
@@ -125,9 +172,10 @@ enum eng_err engine_error_state(const struct eng_state *st)
 
 const struct eng_value *engine_value(const struct eng_state *st, int32_t var)
 {
-	if (var < 0 || (uint32_t)var >= st->nvars || !st->bind[var])
+	if (var < 0 || (uint32_t)var >= st->nvars)
 		return NULL;
-	return &st->vals[st->bind[var]];
+	uint8_t s = state_slot(st, var);
+	return s ? &st->vals[s] : NULL;
 }
 
 const struct eng_value *engine_operand_value(const struct eng_state *st, const struct ir_operand *o)
@@ -153,8 +201,8 @@ static uint32_t slot_of(const struct eng_state *st, const struct eng_value *v)
 uint32_t engine_binders(const struct eng_state *st, const struct eng_value *v, int32_t except)
 {
 	uint32_t slot = slot_of(st, v), n = 0;
-	for (uint32_t i = 0; i < st->nvars; i++)
-		if (st->bind[i] == slot && (int32_t)i != except)
+	for (uint32_t j = 0; j < st->nbind; j++)
+		if (bind_slot(st->bind[j]) == slot && (int32_t)bind_var(st->bind[j]) != except)
 			n++;
 	return n;
 }
@@ -163,8 +211,9 @@ const char *engine_value_name(const struct engine *eng, const struct eng_state *
 {
 	uint32_t slot = slot_of(st, v);
 	const char *temp = NULL;
-	for (uint32_t i = 0; i < st->nvars; i++) {
-		if (st->bind[i] != slot)
+	for (uint32_t j = 0; j < st->nbind; j++) {
+		uint32_t i = bind_var(st->bind[j]);
+		if (bind_slot(st->bind[j]) != slot)
 			continue;
 		if (!(eng->fn->vars[i].flags & IR_VAR_TEMP))
 			return eng->fn->vars[i].name;
@@ -211,30 +260,38 @@ const char *engine_value_origin(const struct engine *eng, const struct eng_value
 /* Canonical form, memo table                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The most bytes serialize() writes for st. */
+static size_t serialized_max(const struct eng_state *st)
+{
+	return 2 + sizeof st->nbind + st->nbind * sizeof *st->bind + st->nvals * sizeof *st->vals;
+}
+
 /* Drops values bound by no var (parameters excepted) and renumbers slots in order of first
- * binding; writes the serialized form to eng->ser and returns its length. */
-static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
+ * binding. */
+static void canonicalize(struct eng_state *st)
 {
 	uint8_t map[ENG_MAX_VALUES + 1];
 	memset(map, 0, st->nvals + 1);
 	uint32_t n = 0;
 	int identity = 1;
-	for (uint32_t i = 0; i < st->nvars; i++) {
-		uint8_t s = st->bind[i];
-		if (s && !map[s]) {
+	for (uint32_t j = 0; j < st->nbind; j++) {
+		uint8_t s = bind_slot(st->bind[j]);
+		if (!map[s]) {
 			map[s] = (uint8_t)++n;
 			identity &= map[s] == s;
 		}
 	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
+		if (map[s])
+			continue;
 		/* a value still in the memory it was loaded from or stored into (key_site) is what the
 		 * next read of that memory gives: `self->data = PyDict_New(); ... if (self->data ==
 		 * NULL)` tests the call's result */
 		int keep = v->param || ((v->flags & ENG_V_FIELD) && !(v->flags & ENG_V_FREED)) ||
 			   (v->sign == ENG_SIGN_IS_GLOBAL && v->owned > 0) || /* Py_INCREF(&T) before a steal */
 			   (v->flags & ENG_V_OWES); /* reported at the return unless paid back */
-		if (!map[s] && keep) {
+		if (keep) {
 			map[s] = (uint8_t)++n;
 			identity &= map[s] == s;
 		}
@@ -247,19 +304,27 @@ static uint32_t canonicalize(struct engine *eng, struct eng_state *st)
 				tmp[map[s]] = st->vals[s];
 		for (uint32_t i = 1; i <= n; i++)
 			tmp[i].parent = map[tmp[i].parent];
-		for (uint32_t i = 0; i < st->nvars; i++)
-			st->bind[i] = map[st->bind[i]];
+		for (uint32_t j = 0; j < st->nbind; j++)
+			st->bind[j] = (st->bind[j] & ~0xffu) | map[bind_slot(st->bind[j])];
 		memcpy(st->vals + 1, tmp + 1, n * sizeof *tmp);
 		st->nvals = n;
 	}
-	uint8_t *p = eng->ser;
-	*p++ = (uint8_t)n;
+}
+
+/* Writes st (canonical) to out, at least serialized_max(st) bytes; returns the length. The
+ * form is what memoization compares: equal states, equal bytes. */
+static uint32_t serialize(const struct eng_state *st, uint8_t *out)
+{
+	uint8_t *p = out;
+	*p++ = (uint8_t)st->nvals;
 	*p++ = st->err;
-	memcpy(p, st->bind, st->nvars);
-	p += st->nvars;
-	memcpy(p, st->vals + 1, n * sizeof *st->vals);
-	p += n * sizeof *st->vals;
-	return (uint32_t)(p - eng->ser);
+	memcpy(p, &st->nbind, sizeof st->nbind);
+	p += sizeof st->nbind;
+	memcpy(p, st->bind, st->nbind * sizeof *st->bind);
+	p += st->nbind * sizeof *st->bind;
+	memcpy(p, st->vals + 1, st->nvals * sizeof *st->vals);
+	p += st->nvals * sizeof *st->vals;
+	return (uint32_t)(p - out);
 }
 
 static void deserialize(const struct engine *eng, const struct record *r, struct eng_state *st)
@@ -267,23 +332,32 @@ static void deserialize(const struct engine *eng, const struct record *r, struct
 	const uint8_t *p = eng->blob + r->off;
 	st->nvals = *p++;
 	st->err = *p++;
-	memcpy(st->bind, p, st->nvars);
-	p += st->nvars;
+	memcpy(&st->nbind, p, sizeof st->nbind);
+	p += sizeof st->nbind;
+	memcpy(st->bind, p, st->nbind * sizeof *st->bind);
+	p += st->nbind * sizeof *st->bind;
 	memcpy(st->vals + 1, p, st->nvals * sizeof *st->vals);
 }
 
 static uint32_t hash_bytes(const uint8_t *p, uint32_t len, int32_t node)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)(uint32_t)node * 0xff51afd7ed558ccdull) ^ len;
+	/* a word at a time: xor, then a multiply by an odd constant (a bijection, so states that
+	 * differ in one word never collide); one final mix folds the high bits into the low ones */
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = ((uint64_t)(uint32_t)node * 0xff51afd7ed558ccdull) ^ len;
 	uint32_t i = 0;
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w;
 		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ull;
-		h ^= h >> 29;
+		h = (h ^ w) * k;
 	}
-	for (; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
+	if (i < len) { /* the last 1 to 7 bytes, zero-filled (the length is in h already) */
+		uint64_t w = 0;
+		memcpy(&w, p + i, len - i);
+		h = (h ^ w) * k;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
 	return (uint32_t)h;
 }
@@ -325,12 +399,28 @@ static void rehash(struct engine *eng)
 /* loss is what rc-leak reports).                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
-static void compute_liveness(struct engine *eng)
+/* Whether operand a of node n reads its var (what makes the var live there). An IR_KILL names
+ * temporaries without reading them. */
+static int reads_var(const struct ir_node *n, const struct ir_operand *a)
+{
+	return (a->kind == IR_OPND_VAR && n->op != IR_KILL) || a->kind == IR_OPND_ADDR ||
+	       ((a->kind == IR_OPND_LOAD || a->kind == IR_OPND_FIELD) && a->var >= 0);
+}
+
+static int cmp_node(const void *x, const void *y)
+{
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Bitsets of the vars live on entry to each node, computed to the fixpoint; 0 when they would be
+ * too large (vars x nodes) or the iteration does not converge within its work bound. */
+static int liveness_bitsets(struct engine *eng)
 {
 	const struct ir_func *fn = eng->fn;
 	uint32_t w = (fn->nvars + 63) / 64;
 	if (w == 0 || (uint64_t)w * fn->nnodes > (1u << 22))
-		return; /* too large: no pruning */
+		return 0; /* too large */
 	eng->words = w;
 	eng->live = util_xcalloc((size_t)w * fn->nnodes, sizeof *eng->live);
 	uint64_t *addr = util_xcalloc(w, sizeof *addr); /* vars whose address is taken: always live */
@@ -360,8 +450,7 @@ static void compute_liveness(struct engine *eng)
 				tmp[n->dest / 64] &= ~(1ull << (n->dest % 64));
 			const struct ir_operand *a = ir_args(fn, n);
 			for (uint32_t j = 0; j < n->nargs; j++)
-				if ((a[j].kind == IR_OPND_VAR && n->op != IR_KILL) || a[j].kind == IR_OPND_ADDR ||
-				    ((a[j].kind == IR_OPND_LOAD || a[j].kind == IR_OPND_FIELD) && a[j].var >= 0))
+				if (reads_var(n, &a[j]))
 					tmp[a[j].var / 64] |= 1ull << (a[j].var % 64);
 			for (uint32_t j = 0; j < w; j++)
 				tmp[j] |= addr[j];
@@ -374,24 +463,164 @@ static void compute_liveness(struct engine *eng)
 	}
 	free(tmp);
 	free(addr);
+	return eng->live != NULL;
+}
+
+/*
+ * Liveness of a function too large for bitsets: per var, the sorted nodes where it is live on
+ * entry (some path from there reads it before assigning it). Computed a var at a time,
+ * backwards from the nodes that read it through the predecessors, stopping at nodes that
+ * assign it (liveness is a per-var problem: this is the fixpoint of the bitsets' equations).
+ * A var whose address is taken is live everywhere.
+ * Sparse, so the cost is what is live: a function of 20,000 vars each read once right after
+ * its assignment costs 20,000 short ranges, where bitsets per node cost vars x nodes.
+ * Bounded: past LIVE_MAX_WORK predecessor visits or LIVE_MAX_NODES stored nodes, no pruning
+ * (correct, only slower).
+ */
+#define LIVE_MAX_WORK (50u * 1000u * 1000u)
+#define LIVE_MAX_NODES (8u * 1000u * 1000u) /* 32 MB */
+static void liveness_lists(struct engine *eng)
+{
+	const struct ir_func *fn = eng->fn;
+	uint32_t nv = fn->nvars, nn = fn->nnodes;
+	if (!nv)
+		return;
+	/* predecessors, and the nodes reading each var, as offset arrays */
+	uint32_t *poff = util_xcalloc(nn + 1, sizeof *poff), *roff = util_xcalloc(nv + 1, sizeof *roff);
+	for (uint32_t k = 0; k < nn; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		for (int t = 0; t < 2; t++)
+			if (n->succ[t] >= 0)
+				poff[n->succ[t] + 1]++;
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t j = 0; j < n->nargs; j++)
+			if (reads_var(n, &a[j]))
+				roff[a[j].var + 1]++;
+	}
+	for (uint32_t k = 0; k < nn; k++)
+		poff[k + 1] += poff[k];
+	for (uint32_t v = 0; v < nv; v++)
+		roff[v + 1] += roff[v];
+	int32_t *preds = util_xrealloc(NULL, (poff[nn] + 1) * sizeof *preds);
+	int32_t *readers = util_xrealloc(NULL, (roff[nv] + 1) * sizeof *readers);
+	uint32_t *pfill = util_xcalloc(nn + 1, sizeof *pfill), *rfill = util_xcalloc(nv + 1, sizeof *rfill);
+	eng->live_always = util_xcalloc(nv, 1);
+	for (uint32_t k = 0; k < nn; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		for (int t = 0; t < 2; t++)
+			if (n->succ[t] >= 0)
+				preds[poff[n->succ[t]] + pfill[n->succ[t]]++] = (int32_t)k;
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t j = 0; j < n->nargs; j++)
+			if (reads_var(n, &a[j]))
+				readers[roff[a[j].var] + rfill[a[j].var]++] = (int32_t)k;
+	}
+	for (uint32_t i = 0; i < fn->nops; i++)
+		if (fn->ops[i].kind == IR_OPND_ADDR)
+			eng->live_always[fn->ops[i].var] = 1;
+	free(pfill);
+	free(rfill);
+	/* mark[k] == v + 1: node k is live-in for the var v being computed (no clearing between vars) */
+	uint32_t *mark = util_xcalloc(nn, sizeof *mark);
+	int32_t *work = util_xrealloc(NULL, (nn + 1) * sizeof *work);
+	uint32_t cap = 1024, len = 0;
+	eng->live_nodes = util_xrealloc(NULL, cap * sizeof *eng->live_nodes);
+	eng->live_off = util_xcalloc(nv + 1, sizeof *eng->live_off);
+	uint64_t visits = 0;
+	int ok = 1;
+	for (uint32_t v = 0; v < nv && ok; v++) {
+		eng->live_off[v] = len;
+		if (eng->live_always[v])
+			continue;
+		uint32_t sp = 0, first = len;
+		for (uint32_t i = roff[v]; i < roff[v + 1]; i++) {
+			int32_t k = readers[i];
+			if (mark[k] != v + 1) {
+				mark[k] = v + 1;
+				work[sp++] = k;
+			}
+		}
+		while (sp && ok) {
+			int32_t k = work[--sp];
+			if (len == cap) {
+				cap *= 2;
+				eng->live_nodes = util_xrealloc(eng->live_nodes, cap * sizeof *eng->live_nodes);
+			}
+			eng->live_nodes[len++] = k;
+			for (uint32_t i = poff[k]; i < poff[k + 1]; i++) {
+				int32_t p = preds[i];
+				const struct ir_node *pn = &fn->nodes[p];
+				int assigns = (pn->op == IR_ASSIGN || pn->op == IR_CALL) && pn->dest == (int32_t)v;
+				if (mark[p] != v + 1 && !assigns) {
+					mark[p] = v + 1;
+					work[sp++] = p;
+				}
+			}
+			visits += poff[k + 1] - poff[k] + 1;
+			ok = visits <= LIVE_MAX_WORK && len <= LIVE_MAX_NODES;
+		}
+		qsort(eng->live_nodes + first, len - first, sizeof *eng->live_nodes, cmp_node);
+	}
+	eng->live_off[nv] = len;
+	if (!ok) {
+		free(eng->live_nodes);
+		free(eng->live_off);
+		free(eng->live_always);
+		eng->live_nodes = NULL;
+		eng->live_off = NULL;
+		eng->live_always = NULL;
+	}
+	free(mark);
+	free(work);
+	free(preds);
+	free(readers);
+	free(poff);
+	free(roff);
+}
+
+/* Bitsets where they fit: one bit test per query, at the cost of vars x nodes bits; per-var
+ * lists beyond (a query is a binary search, the memory what is live). The two give the same
+ * answers; the lists only where the bitsets would be too large. */
+static void compute_liveness(struct engine *eng)
+{
+	if (!liveness_bitsets(eng))
+		liveness_lists(eng);
+}
+
+/* Whether var is live on entry to node, by the lists of liveness_lists(). */
+static int listed_live(const struct engine *eng, uint32_t var, int32_t node)
+{
+	if (eng->live_always[var])
+		return 1;
+	uint32_t lo = eng->live_off[var], hi = eng->live_off[var + 1];
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (eng->live_nodes[mid] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < eng->live_off[var + 1] && eng->live_nodes[lo] == node;
 }
 
 /* Unbinds the vars dead at node, except those holding the last binding of an owned reference. */
 static void drop_dead(struct engine *eng, struct eng_state *st, int32_t node)
 {
-	if (!eng->live)
+	if (!eng->live && !eng->live_off)
 		return;
-	const uint64_t *lv = &eng->live[(size_t)node * eng->words];
-	for (uint32_t i = 0; i < st->nvars; i++) {
-		uint8_t s = st->bind[i];
-		if (!s || (lv[i / 64] & (1ull << (i % 64))))
-			continue;
-		const struct eng_value *v = &st->vals[s];
-		if (v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && v->null != ENG_NULL &&
-		    v->null != ENG_NULL_FAIL)
-			continue;
-		st->bind[i] = 0;
+	const uint64_t *lv = eng->live ? &eng->live[(size_t)node * eng->words] : NULL;
+	uint32_t kept = 0;
+	for (uint32_t j = 0; j < st->nbind; j++) {
+		uint32_t i = bind_var(st->bind[j]);
+		const struct eng_value *v = &st->vals[bind_slot(st->bind[j])];
+		int live = lv ? (lv[i / 64] & (1ull << (i % 64))) != 0 : listed_live(eng, i, node);
+		int keep = live ||
+			   (v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && v->null != ENG_NULL &&
+			    v->null != ENG_NULL_FAIL);
+		if (keep)
+			st->bind[kept++] = st->bind[j];
 	}
+	st->nbind = kept;
 }
 
 /* Adds the successor (node, st) unless already explored; st is canonicalized in place. */
@@ -404,8 +633,12 @@ static void state_check(const struct engine *eng, const struct eng_state *st)
 	assert(st->nvals <= ENG_MAX_VALUES);
 	assert(st->nvars == eng->fn->nvars);
 	assert(st->err <= ENG_ERR_SET);
-	for (uint32_t i = 0; i < st->nvars; i++)
-		assert(st->bind[i] <= st->nvals);
+	assert(st->nbind <= st->nvars);
+	for (uint32_t j = 0; j < st->nbind; j++) {
+		assert(bind_var(st->bind[j]) < st->nvars);
+		assert(bind_slot(st->bind[j]) >= 1 && bind_slot(st->bind[j]) <= st->nvals);
+		assert(j == 0 || st->bind[j - 1] >> 8 < st->bind[j] >> 8);
+	}
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
 		assert(v->parent <= st->nvals);
@@ -425,14 +658,21 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 		return;
 	state_check(eng, st);
 	drop_dead(eng, st, node);
-	uint32_t len = canonicalize(eng, st);
+	canonicalize(st);
+	/* serialized at the end of the blob, where it stays if it is new */
+	size_t max = serialized_max(st);
+	if (eng->blob_len + max > eng->blob_cap) {
+		eng->blob_cap = (eng->blob_cap + max) * 2;
+		eng->blob = util_xrealloc(eng->blob, eng->blob_cap);
+	}
+	const uint8_t *ser = eng->blob + eng->blob_len;
+	uint32_t len = serialize(st, eng->blob + eng->blob_len);
 	int memo = memo_node(eng, node);
-	uint32_t h = memo ? hash_bytes(eng->ser, len, node) : 0;
+	uint32_t h = memo ? hash_bytes(ser, len, node) : 0;
 	if (memo) {
 		for (int32_t r = eng->buckets[h & (eng->nbuckets - 1)]; r >= 0; r = eng->recs[r].next) {
 			const struct record *rec = &eng->recs[r];
-			if (rec->hash == h && rec->node == node && rec->len == len &&
-			    !memcmp(eng->blob + rec->off, eng->ser, len))
+			if (rec->hash == h && rec->node == node && rec->len == len && !memcmp(eng->blob + rec->off, ser, len))
 				return;
 		}
 	}
@@ -440,11 +680,6 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 		eng->cap_recs = eng->cap_recs ? eng->cap_recs * 2 : 256;
 		eng->recs = util_xrealloc(eng->recs, eng->cap_recs * sizeof *eng->recs);
 	}
-	if (eng->blob_len + len > eng->blob_cap) {
-		eng->blob_cap = (eng->blob_cap + len) * 2;
-		eng->blob = util_xrealloc(eng->blob, eng->blob_cap);
-	}
-	memcpy(eng->blob + eng->blob_len, eng->ser, len);
 	struct record *rec = &eng->recs[eng->nrecs];
 	rec->node = node;
 	rec->parent = eng->cur;
@@ -484,11 +719,11 @@ static void fire(struct engine *eng, enum eng_event kind, int32_t node, const st
 	ev.state = st;
 	ev.var = var;
 	ev.succ = succ;
-	for (size_t i = 0; i < engine_ncheck; i++)
-		if (engine_checks[i]->handler[kind]) {
-			ev.self = (int)i;
-			engine_checks[i]->handler[kind](eng, &ev, eng->check_data[i]);
-		}
+	for (uint32_t j = 0; j < eng->nsubs[kind]; j++) {
+		size_t i = eng->subs[kind * engine_ncheck + j];
+		ev.self = (int)i;
+		engine_checks[i]->handler[kind](eng, &ev, eng->check_data[i]);
+	}
 }
 
 /* Processes one record: fires the events of its node, applies its transfer function and pushes
@@ -502,10 +737,17 @@ static void step(struct engine *eng, int32_t r)
 	const struct ir_operand *a = ir_args(fn, n);
 	struct eng_state *st = &eng->a, *w = &eng->b;
 	deserialize(eng, &eng->recs[r], st);
+	/* only a memoized state is read again (compared with the states that reach its node): the
+	 * bytes of another are given back when they are the last stored, as they are when the path
+	 * goes straight on (depth first, the state stepped is the one just pushed) */
+	const struct record *rec = &eng->recs[r];
+	if (!memo_node(eng, node) && rec->off + rec->len == eng->blob_len)
+		eng->blob_len = rec->off;
+	/* one successor: the state read is changed in place; calls and branches copy it for each
+	 * outcome */
 	switch (n->op) {
 	case IR_NOP:
-		state_copy(w, st);
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_CALL: {
 		fire(eng, ENG_EV_CALL, node, st, -1, 0);
@@ -533,35 +775,30 @@ static void step(struct engine *eng, int32_t r)
 	}
 	case IR_ASSIGN:
 		fire(eng, ENG_EV_ASSIGN, node, st, n->dest, 0);
-		state_copy(w, st);
-		xfer_assign(eng, w, node);
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		xfer_assign(eng, st, node);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_KILL:
-		state_copy(w, st);
 		for (uint32_t k = 0; k < n->nargs; k++) {
-			if (a[k].kind != IR_OPND_VAR || !w->bind[a[k].var])
+			if (a[k].kind != IR_OPND_VAR || !state_slot(st, a[k].var))
 				continue;
-			fire(eng, ENG_EV_ASSIGN, node, w, a[k].var, 0);
-			w->bind[a[k].var] = 0;
+			fire(eng, ENG_EV_ASSIGN, node, st, a[k].var, 0);
+			state_bind(st, a[k].var, 0);
 		}
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_STORE:
-		state_copy(w, st);
-		xfer_store(eng, w, node);
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		xfer_store(eng, st, node);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_USE:
 		fire(eng, ENG_EV_USE, node, st, -1, 0);
-		state_copy(w, st);
-		if (xfer_use(eng, w, node))
-			push_state(eng, w, n->succ[0], VIA_PLAIN);
+		if (xfer_use(eng, st, node))
+			push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_COUNT:
-		state_copy(w, st);
-		xfer_count(eng, w, node);
-		push_state(eng, w, n->succ[0], VIA_PLAIN);
+		xfer_count(eng, st, node);
+		push_state(eng, st, n->succ[0], VIA_PLAIN);
 		break;
 	case IR_BRANCH:
 		for (int t = 0; t < 2; t++) {
@@ -604,6 +841,13 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 			summary->valid = 0;
 		return 1;
 	}
+	if (fn->nvars >= ENG_MAX_VARS) { /* bindings cannot name its vars (engine_impl.h) */
+		if (opt->incomplete)
+			opt->incomplete(opt->ctx, fn, 0);
+		if (summary)
+			summary->valid = 0;
+		return 0;
+	}
 	/* the default budget grows with the function: a large function with few paths completes */
 	uint32_t budget = opt->max_states;
 	if (!budget)
@@ -611,7 +855,6 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	state_alloc(&eng.a, fn->nvars);
 	state_alloc(&eng.b, fn->nvars);
 	state_alloc(&eng.c, fn->nvars);
-	eng.ser = util_xrealloc(NULL, 2 + fn->nvars + (ENG_MAX_VALUES + 1) * sizeof(struct eng_value));
 	eng.check_data = util_xcalloc(engine_ncheck, sizeof *eng.check_data);
 	eng.check_off = util_xcalloc(engine_ncheck ? engine_ncheck : 1, 1);
 	unsigned off = 0;
@@ -626,6 +869,11 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	}
 	for (size_t i = 0; i < engine_ncheck; i++)
 		eng.check_data[i] = engine_checks[i]->data_size ? util_xcalloc(1, engine_checks[i]->data_size) : NULL;
+	eng.subs = util_xcalloc(ENG_EV_COUNT_ * (engine_ncheck ? engine_ncheck : 1), 1);
+	for (int kind = 0; kind < ENG_EV_COUNT_; kind++)
+		for (size_t i = 0; i < engine_ncheck; i++)
+			if (engine_checks[i]->handler[kind])
+				eng.subs[kind * engine_ncheck + eng.nsubs[kind]++] = (uint8_t)i; /* < 256, as check_off */
 	uint32_t *npred = ir_pred_counts(fn);
 	eng.memo = util_xcalloc(fn->nnodes, 1);
 	eng.memo[0] = 1;
@@ -644,7 +892,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	/* entry state: one value per pointer or integer parameter */
 	struct eng_state *st = &eng.c;
 	st->nvals = 0;
-	memset(st->bind, 0, fn->nvars);
+	st->nbind = 0;
 	/* CPython never calls a function of a method table or a type slot with an exception set */
 	st->err = fn->py_callable ? ENG_ERR_CLEAR : ENG_ERR_UNKNOWN;
 	for (uint32_t i = 0; i < fn->nvars; i++) {
@@ -662,7 +910,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 			reassigned = fn->nodes[k].op == IR_ASSIGN && fn->nodes[k].dest == (int32_t)i;
 		st->vals[s].flags = reassigned ? 0 : ENG_V_BORROWED;
 		st->vals[s].null = ENG_MAYBE;
-		st->bind[i] = s;
+		state_bind(st, (int32_t)i, s);
 		/* a parameter the function's own model says it takes over: it owns that reference */
 		uint32_t np = (uint32_t)fn->nparams;
 		uint32_t own = model_mask(fn->self_model, MODEL_STEALS, np) | model_mask(fn->self_model, MODEL_STEALS_OK, np) |
@@ -698,6 +946,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 		free(eng.check_data[i]);
 	free(eng.check_data);
 	free(eng.check_off);
+	free(eng.subs);
 	findings_free(&eng);
 	summary_free(&eng);
 	free(eng.read_later);
@@ -706,13 +955,15 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	state_free(&eng.a);
 	state_free(&eng.b);
 	state_free(&eng.c);
-	free(eng.ser);
 	free(eng.recs);
 	free(eng.blob);
 	free(eng.buckets);
 	free(eng.stack);
 	free(eng.memo);
 	free(eng.live);
+	free(eng.live_off);
+	free(eng.live_nodes);
+	free(eng.live_always);
 	return explored;
 }
 

@@ -31,14 +31,14 @@ uint8_t xfer_new_value(struct eng_state *st, int32_t site)
 
 uint8_t xfer_operand_slot(const struct eng_state *st, const struct ir_operand *o)
 {
-	return o->kind == IR_OPND_VAR ? st->bind[o->var] : 0;
+	return o->kind == IR_OPND_VAR ? state_slot(st, o->var) : 0;
 }
 
 /* The slot of a call argument: a var's, or for &G the value a taken `x == &G` made G. */
 uint8_t xfer_arg_slot(const struct ir_func *fn, const struct eng_state *st, const struct ir_operand *o)
 {
 	if (o->kind == IR_OPND_VAR)
-		return st->bind[o->var];
+		return state_slot(st, o->var);
 	if (o->kind != IR_OPND_FIELD || o->var != -2 || !o->str)
 		return 0;
 	for (uint32_t i = 1; i <= st->nvals; i++) {
@@ -201,10 +201,10 @@ static void acquire_slot(struct eng_state *st, uint8_t s)
 /* Marks what a var holds as escaped and unbinds the var (the callee may overwrite it). */
 static void escape_var(struct eng_state *st, int32_t var)
 {
-	uint8_t s = st->bind[var];
+	uint8_t s = state_slot(st, var);
 	if (s)
 		st->vals[s].flags |= ENG_V_ESCAPED;
-	st->bind[var] = 0;
+	state_bind(st, var, 0);
 }
 
 /* What a Py_BuildValue-style call does to the objects its format names: 'N' steals them; and
@@ -273,7 +273,7 @@ static void bind_new_out(struct eng_state *st, int32_t var, int32_t node, int ow
 		st->vals[s].owned = owned ? 1 : 0;
 		st->vals[s].null = owned ? ENG_MAYBE : ENG_NONNULL;
 	}
-	st->bind[var] = s;
+	state_bind(st, var, s);
 }
 
 /* The address of a static object (`&MyType`, `Py_None`) handed to a count operation before the
@@ -378,8 +378,9 @@ static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32
 		if (!s || st->vals[s].owned <= 0)
 			continue;
 		int used_later = 0, named = 0;
-		for (uint32_t i = 0; i < st->nvars && !used_later; i++) {
-			if (st->bind[i] != s || (int32_t)i == n->dest)
+		for (uint32_t j = 0; j < st->nbind && !used_later; j++) {
+			uint32_t i = bind_var(st->bind[j]);
+			if (bind_slot(st->bind[j]) != s || (int32_t)i == n->dest)
 				continue;
 			used_later = var_read_later_cached(eng, n->succ[0], (int32_t)i);
 			named |= !(eng->fn->vars[i].flags & IR_VAR_TEMP);
@@ -522,33 +523,33 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			if ((clears & bit) && (out_new & bit)) {
 				/* _PyBytes_Resize(&b, n): the old reference is given up; on success *b is a
 				 * new reference (maybe the same object), on failure NULL */
-				release_slot(st, st->bind[var], node);
+				release_slot(st, state_slot(st, var), node);
 				if (!failed) {
 					bind_new_out(st, var, node, 1);
 				} else {
 					uint8_t z = xfer_new_value(st, node);
 					if (z)
 						st->vals[z].null = ENG_NULL;
-					st->bind[var] = z;
+					state_bind(st, var, z);
 				}
 			} else if (clears & bit) {
-				release_slot(st, st->bind[var], node);
+				release_slot(st, state_slot(st, var), node);
 				uint8_t z = xfer_new_value(st, node);
 				if (z)
 					st->vals[z].null = ENG_NULL;
-				st->bind[var] = z;
+				state_bind(st, var, z);
 			} else if ((out_new | out_bor) & bit) {
 				if (!failed || (out_bor & bit)) {
 					bind_new_out(st, var, node, (out_new & bit) != 0);
-					if (!failed && (m->flags & MODEL_THREE_WAY) && st->bind[var])
-						st->vals[st->bind[var]].null = ENG_NONNULL; /* 1: found */
+					if (!failed && (m->flags & MODEL_THREE_WAY) && state_slot(st, var))
+						st->vals[state_slot(st, var)].null = ENG_NONNULL; /* 1: found */
 				} else {
 					/* PyDict_GetItemRef & co.: *result is set to NULL on error, and when
 					 * nothing was found (a NULL the caller must check: NULL_FAIL) */
 					uint8_t z = xfer_new_value(st, node);
 					if (z)
 						st->vals[z].null = failed == XFER_ABSENT ? ENG_NULL_FAIL : ENG_NULL;
-					st->bind[var] = z;
+					state_bind(st, var, z);
 				}
 			} else if (m && !heuristic && m->format_parse && k >= (uint32_t)m->format_parse &&
 				   converter_output(eng, n, m->format_parse, k)) {
@@ -562,10 +563,10 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 					       (eng->opt->unit_summaries[uf].out_new_on_success & 2u);
 				if (!failed && (unit_new || (cv && (model_mask(cv, MODEL_OUT_NEW, 2) & 2u)))) {
 					bind_new_out(st, var, node, 1);
-					if (st->bind[var]) /* a converter that succeeded stored an object */
-						st->vals[st->bind[var]].null = ENG_NONNULL;
+					if (state_slot(st, var)) /* a converter that succeeded stored an object */
+						st->vals[state_slot(st, var)].null = ENG_NONNULL;
 				} else
-					st->bind[var] = 0;
+					state_bind(st, var, 0);
 			} else if (m && !heuristic && ((m->format_parse && k >= (uint32_t)m->format_parse) ||
 						       (m->unpack_borrowed && k + 1 >= (uint32_t)m->unpack_borrowed))) {
 				if (!failed)
@@ -622,8 +623,8 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 		const struct ir_operand *d = &a[m->setref_dst - 1], *src = &a[m->setref_src - 1];
 		uint8_t ss = xfer_operand_slot(st, src);
 		if (d->kind == IR_OPND_VAR || d->kind == IR_OPND_ADDR) {
-			release_slot(st, st->bind[d->var], node);
-			st->bind[d->var] = ss;
+			release_slot(st, state_slot(st, d->var), node);
+			state_bind(st, d->var, ss);
 		} else {
 			if (d->kind == IR_OPND_FIELD) {
 				clear_field_value(st, find_field(fn, st, d), node);
@@ -645,7 +646,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			s = xfer_operand_slot(st, &a[ret_arg - 1]);
 			if (m->ret == MODEL_RET_NEW && !failed)
 				acquire_slot(st, s);
-			st->bind[n->dest] = s;
+			state_bind(st, n->dest, s);
 			return;
 		}
 		switch (m->ret) {
@@ -740,7 +741,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			break;
 		}
 	}
-	st->bind[n->dest] = s;
+	state_bind(st, n->dest, s);
 }
 
 /* Whether argument k (0-based) of call n is an integer CPython keeps as a small int (-5..256):
@@ -809,7 +810,7 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 	uint8_t s = 0;
 	switch (o->kind) {
 	case IR_OPND_VAR:
-		s = st->bind[o->var];
+		s = state_slot(st, o->var);
 		break;
 	case IR_OPND_FIELD:
 		/* rv = Py_None: the local names a static object the model says is borrowed */
@@ -881,8 +882,9 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 			st->vals[s].flags = ENG_V_LOADED;
 			st->vals[s].null = ENG_MAYBE;
 			/* p->f lives as long as the object p holds: it dies when p's last reference goes */
-			if (o->var >= 0 && st->bind[o->var] && !st->vals[st->bind[o->var]].param)
-				st->vals[s].parent = st->bind[o->var];
+			uint8_t base = o->var >= 0 ? state_slot(st, o->var) : 0;
+			if (base && !st->vals[base].param)
+				st->vals[s].parent = base;
 			if (o->var != -1 && o->str) {
 				st->vals[s].flags |= ENG_V_FIELD;
 				st->vals[s].key_site = node;
@@ -892,7 +894,7 @@ static void assign_operand(struct engine *eng, struct eng_state *st, int32_t nod
 	default:
 		break;
 	}
-	st->bind[dest] = s;
+	state_bind(st, dest, s);
 }
 
 /* Refines value slot s for one branch direction; returns 0 when that direction is infeasible. */
@@ -1105,10 +1107,10 @@ void xfer_store(struct engine *eng, struct eng_state *w, int32_t node)
 		unlink_field(fn, w, &a[1]);
 	}
 	if (n->nargs > 1 && a[1].var >= 0 && a[1].str && a[1].str[0] == '*' && fn->vars[a[1].var].param >= 0 &&
-	    w->bind[a[1].var] && a[0].kind == IR_OPND_VAR && w->bind[a[0].var]) {
-		const struct eng_value *v = &w->vals[w->bind[a[0].var]];
+	    state_slot(w, a[1].var) && a[0].kind == IR_OPND_VAR && state_slot(w, a[0].var)) {
+		const struct eng_value *v = &w->vals[state_slot(w, a[0].var)];
 		if (v->flags & (ENG_V_OBJ | ENG_V_BORROWED | ENG_V_LOADED | ENG_V_HAD_OWNED) || v->param)
-			w->vals[w->bind[a[1].var]].flags |= v->owned > 0 ? ENG_V_OUT_OWNED : ENG_V_OUT_BORROWED;
+			w->vals[state_slot(w, a[1].var)].flags |= v->owned > 0 ? ENG_V_OUT_OWNED : ENG_V_OUT_BORROWED;
 	}
 	if (n->nargs > 1 && a[1].ival == 3 && a[1].var != -2 && xfer_arg_slot(fn, w, &a[0])) {
 		/* into a C library's `void *` (reader->privdata = self): the library may keep the
@@ -1169,7 +1171,7 @@ int xfer_branch(struct engine *eng, struct eng_state *w, int32_t node, int t)
 		 * edge x is G, an object whose references the analysis does not count. */
 		s = xfer_new_value(w, node);
 		if (s) {
-			w->bind[a[0].var] = s;
+			state_bind(w, a[0].var, s);
 			if (fn->vars[a[0].var].flags & IR_VAR_INT)
 				w->vals[s].flags = ENG_V_INT;
 			else if (n->cond != IR_COND_IS) {
@@ -1185,13 +1187,13 @@ int xfer_branch(struct engine *eng, struct eng_state *w, int32_t node, int t)
 										: -1;
 		if (vi < 0 || !(fn->vars[a[vi].var].flags & IR_VAR_INT))
 			return 1;
-		uint8_t vs = w->bind[a[vi].var];
+		uint8_t vs = state_slot(w, a[vi].var);
 		if (!vs) {
 			vs = xfer_new_value(w, node);
 			if (!vs)
 				return 1;
 			w->vals[vs].flags = ENG_V_INT;
-			w->bind[a[vi].var] = vs;
+			state_bind(w, a[vi].var, vs);
 		}
 		return refine_lt(&w->vals[vs], a[1 - vi].ival, vi == 0, t == 0);
 	}

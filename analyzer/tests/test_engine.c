@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -407,15 +408,109 @@ static void test_budget(void **state)
 }
 
 /* the chain that completes within the state budget (test_liveness_merges) under a byte budget
- * its stored states exceed: the memory of a function's states is bounded too */
+ * its stored states exceed (more than 100 states of at least 6 bytes): the memory of a
+ * function's states is bounded too */
 static void test_byte_budget(void **state)
 {
 	(void)state;
-	run_max_bytes = 1024;
+	run_max_bytes = 100;
 	uint32_t states = run_branch_chain(0);
 	run_max_bytes = 0;
 	assert_int_equal(states, 0);
 	assert_int_equal(incomplete_calls, 1);
+}
+
+/*
+ * Issue 12's shape, n error exits between an acquisition and its release:
+ *     a = obj_new(); for each k: if (step#k = step(k), step#k < 0) goto error; ...
+ *     obj_decref(a); return 0;  error: obj_decref(a); return -1;
+ * with a temporary per exit, killed after its test, or (named) a var of its own, `int rk =
+ * step(k); if (rk < 0) goto error;`, which only liveness unbinds. Runs it under a byte budget of
+ * 256 bytes per exit and returns the states explored (0: incomplete).
+ */
+static uint32_t run_error_exits(int n, int named)
+{
+	struct fb b;
+	fb_init(&b, "f");
+	b.fn.returns_int = 1;
+	int32_t a = var(&b, "a", IR_VAR_PTR, -1);
+	call_into(&b, 2, &m_new_sure, a, 0);
+	int32_t *exits = calloc((size_t)n, sizeof *exits);
+	assert_non_null(exits);
+	for (int k = 0; k < n; k++) {
+		uint32_t line = 3 + (uint32_t)k;
+		int32_t t = var(&b, "step", IR_VAR_INT | IR_VAR_TEMP, -1);
+		int32_t c = add(&b, IR_CALL, line);
+		b.fn.nodes[c].callee = "step";
+		b.fn.nodes[c].dest = t;
+		ir_add_operand(&b.fn, c, ir_int_opnd(k));
+		if (named) { /* rk = step#k; kill step#k; test rk */
+			int32_t r = var(&b, "r", IR_VAR_INT, -1);
+			int32_t as = add(&b, IR_ASSIGN, line);
+			b.fn.nodes[as].dest = r;
+			ir_add_operand(&b.fn, as, ir_var_opnd(t));
+			int32_t kill = add(&b, IR_KILL, line);
+			ir_add_operand(&b.fn, kill, ir_var_opnd(t));
+			t = r;
+		}
+		int32_t br = add(&b, IR_BRANCH, line);
+		b.fn.nodes[br].cond = IR_COND_NEG;
+		ir_add_operand(&b.fn, br, ir_var_opnd(t));
+		b.last = -1;
+		if (named) {
+			exits[k] = br; /* its true edge goes to error, linked below */
+		} else {
+			exits[k] = add(&b, IR_KILL, line); /* to error, linked below */
+			ir_add_operand(&b.fn, exits[k], ir_var_opnd(t));
+			b.fn.nodes[br].succ[0] = exits[k];
+			b.last = -1;
+		}
+		int32_t go_on = add(&b, named ? IR_NOP : IR_KILL, line);
+		if (!named)
+			ir_add_operand(&b.fn, go_on, ir_var_opnd(t));
+		b.fn.nodes[br].succ[1] = go_on;
+	}
+	call1(&b, (uint32_t)n + 3, &m_decref, a);
+	struct ir_operand zero = ir_int_opnd(0), minus_one = ir_int_opnd(-1);
+	ret(&b, (uint32_t)n + 4, &zero);
+	int32_t error = add(&b, IR_NOP, (uint32_t)n + 5);
+	for (int k = 0; k < n; k++)
+		b.fn.nodes[exits[k]].succ[0] = error;
+	free(exits);
+	call1(&b, (uint32_t)n + 6, &m_decref, a);
+	ret(&b, (uint32_t)n + 7, &minus_one);
+	run_max_bytes = (size_t)n * 256;
+	uint32_t states = run(&b, 0);
+	run_max_bytes = 0;
+	fb_free(&b);
+	return states;
+}
+
+/* 4,000 exits through temporaries: 4N states (call, branch, two kills). While a state held a
+ * byte per var, its stored states took about 4N^2 bytes (64 MB); a stored state must cost what
+ * is bound in it (here `a` and its value, about 50 bytes). A count, not a time: a return of the
+ * quadratic cost makes the function incomplete here. */
+static void test_error_exits_linear(void **state)
+{
+	(void)state;
+	enum { N = 4000 };
+	uint32_t states = run_error_exits(N, 0);
+	assert_int_equal(incomplete_calls, 0);
+	assert_true(states > 4 * N && states < 5 * N);
+	assert_int_equal(nfound, 0);
+}
+
+/* 10,000 exits through named vars: 20,001 vars x 50,000 nodes is too large for liveness
+ * bitsets, and without liveness every rk stays bound, so states grow to ENG_MAX_VALUES values
+ * (about 10 KB each) and pass the budget; the per-var lists unbind each rk after its test. */
+static void test_error_exits_named(void **state)
+{
+	(void)state;
+	enum { N = 10000 };
+	uint32_t states = run_error_exits(N, 1);
+	assert_int_equal(incomplete_calls, 0);
+	assert_true(states > 5 * N && states < 6 * N); /* call, assign, kill, branch, its false edge */
+	assert_int_equal(nfound, 0);
 }
 
 /* nobody reads the vars: dead vars are dropped and the paths merge */
@@ -721,6 +816,8 @@ int main(void)
 		cmocka_unit_test_setup(test_conventions, setup),
 		cmocka_unit_test_setup(test_crash_ends_path, setup),
 		cmocka_unit_test_setup(test_byte_budget, setup),
+		cmocka_unit_test_setup(test_error_exits_linear, setup),
+		cmocka_unit_test_setup(test_error_exits_named, setup),
 		cmocka_unit_test_setup(test_registry, setup),
 		cmocka_unit_test_setup(test_model_parse, setup),
 	};
