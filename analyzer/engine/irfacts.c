@@ -75,7 +75,10 @@ const char *engine_operand_field_of(const struct ir_func *fn, const struct ir_op
 
 /* ---- vars read later -------------------------------------------------------------------- */
 
-int irfacts_var_read_later(const struct ir_func *fn, int32_t from, int32_t var)
+/* A walk of the paths from node `from` that stops at a node where `hit` holds (returns 1) and
+ * does not go past a node assigning var. */
+static int walk_until_assigned(const struct ir_func *fn, int32_t from, int32_t var,
+			       int (*hit)(const struct ir_func *fn, int32_t k, int32_t var, int32_t target), int32_t target)
 {
 	uint8_t *seen = util_xcalloc(fn->nnodes ? fn->nnodes : 1, 1);
 	int32_t *stack = util_xrealloc(NULL, (fn->nnodes + 1) * sizeof *stack);
@@ -88,11 +91,7 @@ int irfacts_var_read_later(const struct ir_func *fn, int32_t from, int32_t var)
 			continue;
 		seen[k] = 1;
 		const struct ir_node *n = &fn->nodes[k];
-		const struct ir_operand *a = ir_args(fn, n);
-		for (uint32_t j = 0; j < n->nargs && !found; j++)
-			found = n->op != IR_KILL && a[j].var == var &&
-				(a[j].kind == IR_OPND_VAR || a[j].kind == IR_OPND_ADDR || a[j].kind == IR_OPND_LOAD ||
-				 a[j].kind == IR_OPND_FIELD);
+		found = hit(fn, k, var, target);
 		if (found || ((n->op == IR_ASSIGN || n->op == IR_CALL) && n->dest == var))
 			continue;
 		for (int t = 0; t < 2; t++)
@@ -104,31 +103,37 @@ int irfacts_var_read_later(const struct ir_func *fn, int32_t from, int32_t var)
 	return found;
 }
 
+/* Node k reads var (its address counts as a read). */
+static int reads_var(const struct ir_func *fn, int32_t k, int32_t var, int32_t target)
+{
+	(void)target;
+	const struct ir_node *n = &fn->nodes[k];
+	const struct ir_operand *a = ir_args(fn, n);
+	for (uint32_t j = 0; j < n->nargs; j++)
+		if (n->op != IR_KILL && a[j].var == var &&
+		    (a[j].kind == IR_OPND_VAR || a[j].kind == IR_OPND_ADDR || a[j].kind == IR_OPND_LOAD ||
+		     a[j].kind == IR_OPND_FIELD))
+			return 1;
+	return 0;
+}
+
+int irfacts_var_read_later(const struct ir_func *fn, int32_t from, int32_t var)
+{
+	return walk_until_assigned(fn, from, var, reads_var, -1);
+}
+
+
+static int is_node(const struct ir_func *fn, int32_t k, int32_t var, int32_t target)
+{
+	(void)fn;
+	(void)var;
+	return k == target;
+}
 
 /* Whether some path from node `from` reaches node `to` without assigning var on the way. */
 static int reaches_unassigned(const struct ir_func *fn, int32_t from, int32_t to, int32_t var)
 {
-	uint8_t *seen = util_xcalloc(fn->nnodes ? fn->nnodes : 1, 1);
-	int32_t *stack = util_xrealloc(NULL, (fn->nnodes + 1) * sizeof *stack);
-	uint32_t sp = 0;
-	int found = 0;
-	stack[sp++] = from;
-	while (sp && !found) {
-		int32_t k = stack[--sp];
-		if (k < 0 || (uint32_t)k >= fn->nnodes || seen[k])
-			continue;
-		seen[k] = 1;
-		found = k == to;
-		const struct ir_node *n = &fn->nodes[k];
-		if (found || ((n->op == IR_ASSIGN || n->op == IR_CALL) && n->dest == var))
-			continue;
-		for (int t = 0; t < 2; t++)
-			if (n->succ[t] >= 0 && !seen[n->succ[t]])
-				stack[sp++] = n->succ[t];
-	}
-	free(stack);
-	free(seen);
-	return found;
+	return walk_until_assigned(fn, from, var, is_node, to);
 }
 
 /* irfacts_holds_new, for the value var has at node `at` (-1: anywhere): a definition of

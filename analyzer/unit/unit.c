@@ -270,21 +270,28 @@ static void mark_borrowed_globals(struct unit *u)
 	}
 }
 
-/* A function the interpreter calls must return a new reference (or NULL on failure). */
-static void mark_callable(struct unit *u, struct ir_func *fn, int null_ok)
+/* fn's own model as a copy the unit may change (its annotations or model line, or nothing). */
+static struct model_fn *own_self_model(struct unit *u, struct ir_func *fn)
 {
-	fn->py_callable = null_ok ? 2 : 1;
-	if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
-		return;
 	struct model_fn *m = ir_alloc(u->arena, sizeof *m);
 	if (fn->self_model)
 		*m = *fn->self_model;
 	else
 		memset(m, 0, sizeof *m);
 	m->name = fn->name;
+	fn->self_model = m;
+	return m;
+}
+
+/* A function the interpreter calls must return a new reference (or NULL on failure). */
+static void mark_callable(struct unit *u, struct ir_func *fn, int null_ok)
+{
+	fn->py_callable = null_ok ? 2 : 1;
+	if (!fn->returns_ptr || (fn->self_model && fn->self_model->ret != MODEL_RET_NONE))
+		return;
+	struct model_fn *m = own_self_model(u, fn);
 	m->ret = MODEL_RET_NEW;
 	m->flags |= MODEL_NULL_ON_FAILURE;
-	fn->self_model = m;
 }
 
 /* The functions method tables and type slots name. */
@@ -362,14 +369,7 @@ static void mark_handed_over(struct unit *u)
 			continue;
 		/* the function owns those parameters from its entry, as if annotated to steal them:
 		 * a path that neither releases nor hands one on leaks it */
-		struct model_fn *m = ir_alloc(u->arena, sizeof *m);
-		if (fn->self_model)
-			*m = *fn->self_model;
-		else
-			memset(m, 0, sizeof *m);
-		m->name = fn->name;
-		m->arg[MODEL_STEALS] |= fn->handed_over;
-		fn->self_model = m;
+		own_self_model(u, fn)->arg[MODEL_STEALS] |= fn->handed_over;
 	}
 	free(seen);
 }
