@@ -18,7 +18,10 @@
  *          borrowed reference, borrowed reference returned (the caller's release goes too far)
  *   uar    a use of a released object: oracle_use() of a freed (quarantined) object, an
  *          increment of a dead object (misuse report), or an AddressSanitizer error
- *   null   a use of NULL: oracle_use(NULL), or a fault at an address below 64 KiB
+ *   null   a use of NULL: oracle_use(NULL), or a fault at an address below 64 KiB, on a run
+ *          where an allocation failed
+ *   nullx  the same on a run where no allocation failed (a NULL that is no failure's result,
+ *          which rc-unchecked-null does not claim to find)
  *   crash  any other abnormal end of a run (another signal, a timeout)
  * Each function runs in a child process; when a run kills the child, the run is recorded and a
  * new child goes on with the next run. Output, one line per function:
@@ -44,7 +47,7 @@ extern const size_t oracle_nfns;
 
 enum { ORACLE_MAX_FAIL = 12, NCOMBOS = 12, NSCHED = 1 + 2 * ORACLE_MAX_FAIL, NRUNS = NCOMBOS * NSCHED };
 
-#define KIND_MAP(X) X(LEAK, "leak") X(OVER, "over") X(UAR, "uar") X(NULL, "null") X(CRASH, "crash")
+#define KIND_MAP(X) X(LEAK, "leak") X(OVER, "over") X(UAR, "uar") X(NULL, "null") X(NULLX, "nullx") X(CRASH, "crash")
 enum {
 #define KIND_ENUM(name, text) KIND_INDEX_##name,
 	KIND_MAP(KIND_ENUM)
@@ -66,6 +69,7 @@ struct shared {
 	unsigned kinds;          /* bit per kind, over all runs */
 	long witness[NKINDS];    /* first run showing each kind, -1 none */
 	int fault_null;          /* the child's fault handler saw an address below 64 KiB */
+	int run_failed;          /* an allocation of the run in progress failed */
 };
 
 static struct shared *shm;
@@ -94,7 +98,7 @@ static void record(int kind)
 void oracle_use(rc_object *obj)
 {
 	if (!obj) {
-		record(KIND_INDEX_NULL);
+		record(shm->run_failed ? KIND_INDEX_NULL : KIND_INDEX_NULLX);
 		return;
 	}
 	if (rc__test_in_quarantine(cur_heap, obj) || rc_refcount(obj) == 0)
@@ -108,8 +112,10 @@ static void *hook_alloc(void *ctx, size_t size)
 		alloc_count++;
 		if (cur_combo >= 0)
 			shm->allocs[cur_combo] = (int)alloc_count; /* kept if the run dies */
-		if (fail_at > 0 && (alloc_count == fail_at || (fail_persist && alloc_count > fail_at)))
+		if (fail_at > 0 && (alloc_count == fail_at || (fail_persist && alloc_count > fail_at))) {
+			shm->run_failed = 1;
 			return NULL;
+		}
 	}
 	return malloc(size);
 }
@@ -145,6 +151,7 @@ static unsigned run_once(const struct oracle_fn *fn, int combo, int sched)
 
 	cur_kinds = 0;
 	counting = false;
+	shm->run_failed = 0;
 	if (rc_heap_new(&cur_heap, &opts) != 0) {
 		fprintf(stderr, "harness: cannot create a heap\n");
 		exit(2);
@@ -265,7 +272,8 @@ static void run_function(const struct oracle_fn *fn)
 			break;
 		/* the run in progress died: record it, go on with the next one */
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
-			add_kinds(1u << (shm->fault_null ? KIND_INDEX_NULL : KIND_INDEX_CRASH), shm->current);
+			add_kinds(1u << (!shm->fault_null ? KIND_INDEX_CRASH : shm->run_failed ? KIND_INDEX_NULL : KIND_INDEX_NULLX),
+				  shm->current);
 		else if (WIFEXITED(status) && WEXITSTATUS(status) == 86)
 			add_kinds(1u << KIND_INDEX_UAR, shm->current); /* AddressSanitizer */
 		else
