@@ -310,7 +310,9 @@ class Gen:
         r = self.r
         leaves = [v for v in self.vars_in(ctx, st, (O, M) if not self.rand() else (N, O, M))
                   if self.rand() or st.t[v] == 'leaf']
-        boxes = [v for v in self.vars_in(ctx, st, (O,), writable=False) if self.rand() or st.t[v] == 'box']
+        # a field is written only in a box (a leaf has none: that would be a buffer overflow,
+        # not a reference-count defect), even in random mode
+        boxes = [v for v in self.vars_in(ctx, st, (O,), writable=False) if st.t[v] == 'box']
         field = r.choice(['a', 'b'])
         target = 'arg'
         if boxes and r.chance(1, 2):

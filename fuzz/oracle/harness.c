@@ -17,12 +17,14 @@
  *   over   a release at count zero (the runtime's misuse report): double release, release of a
  *          borrowed reference, borrowed reference returned (the caller's release goes too far)
  *   uar    a use of a released object: oracle_use() of a freed (quarantined) object, an
- *          increment of a dead object (misuse report), or an AddressSanitizer error
+ *          increment of a dead object (misuse report), or AddressSanitizer's
+ *          heap-use-after-free
  *   null   a use of NULL: oracle_use(NULL), or a fault at an address below 64 KiB, on a run
  *          where an allocation failed
  *   nullx  the same on a run where no allocation failed (a NULL that is no failure's result,
  *          which rc-unchecked-null does not claim to find)
- *   crash  any other abnormal end of a run (another signal, a timeout)
+ *   crash  any other abnormal end of a run (another signal, another AddressSanitizer error such
+ *          as a heap-buffer-overflow, a timeout)
  * Each function runs in a child process; when a run kills the child, the run is recorded and a
  * new child goes on with the next run. Output, one line per function:
  *     NAME runs=N kinds=leak,over witness=leak@c=1,0,2/fail=3,over@...
@@ -70,6 +72,7 @@ struct shared {
 	long witness[NKINDS];    /* first run showing each kind, -1 none */
 	int fault_null;          /* the child's fault handler saw an address below 64 KiB */
 	int run_failed;          /* an allocation of the run in progress failed */
+	int asan_uaf;            /* AddressSanitizer's report was a heap-use-after-free */
 };
 
 static struct shared *shm;
@@ -256,6 +259,7 @@ static void run_function(const struct oracle_fn *fn)
 		pid_t pid;
 
 		shm->fault_null = 0;
+		shm->asan_uaf = 0;
 		fflush(NULL);
 		pid = fork();
 		if (pid < 0) {
@@ -274,8 +278,8 @@ static void run_function(const struct oracle_fn *fn)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
 			add_kinds(1u << (!shm->fault_null ? KIND_INDEX_CRASH : shm->run_failed ? KIND_INDEX_NULL : KIND_INDEX_NULLX),
 				  shm->current);
-		else if (WIFEXITED(status) && WEXITSTATUS(status) == 86)
-			add_kinds(1u << KIND_INDEX_UAR, shm->current); /* AddressSanitizer */
+		else if (WIFEXITED(status) && WEXITSTATUS(status) == 86) /* AddressSanitizer */
+			add_kinds(1u << (shm->asan_uaf ? KIND_INDEX_UAR : KIND_INDEX_CRASH), shm->current);
 		else
 			add_kinds(1u << KIND_INDEX_CRASH, shm->current);
 		shm->done = shm->current + 1;
@@ -308,6 +312,16 @@ static void run_function(const struct oracle_fn *fn)
 		first = 0;
 	}
 	printf("\n");
+}
+
+/* AddressSanitizer's report interface (sanitizer/asan_interface.h; weak: absent without ASan). */
+const char *__asan_get_report_description(void) __attribute__((weak));
+void __asan_on_error(void);
+void __asan_on_error(void)
+{
+	const char *what = __asan_get_report_description ? __asan_get_report_description() : NULL;
+
+	shm->asan_uaf = what && strcmp(what, "heap-use-after-free") == 0;
 }
 
 const char *__asan_default_options(void);
