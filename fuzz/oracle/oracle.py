@@ -288,3 +288,50 @@ def minimize(oracle, funcs, fname, kind, verdict, log=None, budget=400):
         log('minimized %s/%s (%s) in %d tests: %d statements' % (fname, kind, verdict, tests[0],
                                                                   sum(count_stmts(f.body) for f in cur)))
     return cur
+
+
+# ---- hand-kept units (fuzz/oracle/known/*.c) -------------------------------------------------
+
+class FileFunc:
+    """A function of a unit on disk, as verdicts() needs it (name and text)."""
+
+    def __init__(self, name, text):
+        self.name = name
+        self.text = text
+
+    def render(self):
+        return self.text
+
+
+def read_unit(path):
+    """(text, [FileFunc], expectations) of a unit on disk: its functions come from its oracle
+    table, expectations from `// oracle-expect: FUNCTION KIND fp|fn` lines."""
+    with open(path) as f:
+        text = f.read()
+    names = re.findall(r'\{ "(\w+)", \w+, \w+ \}', text)
+    if not names:
+        raise OracleError('%s: no oracle table (RC_ORACLE_TABLE)' % path)
+    funcs = []
+    for name in names:
+        m = re.search(r'^[^\n]*\b%s\(rc_heap \*h[^\n]*\n\{\n.*?^\}$' % re.escape(name), text, re.M | re.S)
+        if not m:
+            raise OracleError('%s: function %s of the table is not defined' % (path, name))
+        funcs.append(FileFunc(name, m.group(0)))
+    expect = set()
+    for m in re.finditer(r'oracle-expect: (\w+) (\w+) (\w+)', text):
+        expect.add(m.groups())
+    return text, funcs, expect
+
+
+def check_unit(oracle, path):
+    """The disagreements (function, kind, fp|fn) of a unit on disk, and those it expects."""
+    text, funcs, expect = read_unit(path)
+    unit, exe = oracle.build(text, 'case')
+    dyn = oracle.dynamic(exe)
+    stat, _ = oracle.static(unit)
+    got = set()
+    for fname, row in verdicts(funcs, dyn, stat).items():
+        for k, v in row.items():
+            if v in ('fp', 'fn'):
+                got.add((fname, k, v))
+    return got, expect
