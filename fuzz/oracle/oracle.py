@@ -71,13 +71,18 @@ class Oracle:
                 f.result()
 
     def build(self, text, stem):
-        """Writes the unit, links it with the harness; returns (unit path, exe) or raises."""
-        unit = os.path.join(self.workdir, stem + '.c')
+        """Writes the unit (two units when the text has gen.SECOND_UNIT), links it with the
+        harness; returns ([unit paths], exe) or raises."""
+        parts = text.split(gen.SECOND_UNIT + '\n')
+        units = []
+        for i, part in enumerate(parts):
+            unit = os.path.join(self.workdir, '%s%s.c' % (stem, '' if i == 0 else '-%d' % (i + 1)))
+            with open(unit, 'w') as f:
+                f.write(part)
+            units.append(unit)
         exe = os.path.join(self.workdir, stem)
-        with open(unit, 'w') as f:
-            f.write(text)
-        self._cc(self.cflags + ['-DRC_ORACLE_TABLE', unit, '-o', exe] + self.objs + self.ldflags)
-        return unit, exe
+        self._cc(self.cflags + ['-DRC_ORACLE_TABLE'] + units + ['-o', exe] + self.objs + self.ldflags)
+        return units, exe
 
     def dynamic(self, exe, names=()):
         """{function: {'kinds': set, 'runs': n, 'witness': str}} from running every path."""
@@ -97,13 +102,13 @@ class Oracle:
             self.runs += int(m.group(2))
         return out
 
-    def static(self, unit):
-        """{function: {kind: [findings]}} from rccheck, plus the list of other findings."""
-        cmd = [self.rccheck, '--format=json', '-q', '-j', '1', '--model', self.model, unit, '--',
+    def static(self, units):
+        """{function: {kind: [findings]}} from rccheck on the units, and its incomplete notes."""
+        cmd = [self.rccheck, '--format=json', '-q', '-j', '1', '--model', self.model] + units + ['--',
                '-I' + os.path.join(self.srcdir, 'runtime', 'include'), '-I' + self.here]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if p.returncode not in (0, 1):
-            raise OracleError('rccheck exited %d on %s:\n%s' % (p.returncode, unit, p.stderr[-2000:]))
+            raise OracleError('rccheck exited %d on %s:\n%s' % (p.returncode, ' '.join(units), p.stderr[-2000:]))
         report = json.loads(p.stdout)
         out = {}
         for fd in report['findings']:
