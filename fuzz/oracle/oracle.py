@@ -137,10 +137,17 @@ def called(f):
     return set(re.findall(r'\b(f\d+)\(h, arg,', f.render()))
 
 
+def group(kind):
+    """Kinds one callee defect can show as in its caller: a premature release shows as a
+    release at zero or as a use of the released object, whichever the caller does next."""
+    return {'over', 'uar'} if kind in ('over', 'uar') else {kind}
+
+
 def verdicts(funcs, dyn, stat):
     """{function: {kind: 'tp'|'tn'|'fp'|'fn'|'inh'|'out'|'masked'}}.
     inh     the runs showed the kind, and so do a callee's (it may be the callee's own defect,
-            which rccheck reports there), rccheck silent
+            which rccheck reports there), rccheck silent. over and uar count as one here: a
+            callee's premature release shows in its caller as either
     out     null on a run where no allocation failed (a NULL no failure made: beyond what
             rc-unchecked-null claims; the same use may be the one a failing run reached),
             rccheck silent
@@ -163,7 +170,7 @@ def verdicts(funcs, dyn, stat):
                 row[k] = 'tp' if sk else 'out'
             elif sk and not dk and crashed:
                 row[k] = 'masked'
-            elif dk and any(k in dyn.get(g, {'kinds': ()})['kinds'] for g in cal[f.name]):
+            elif dk and any(group(k) & dyn.get(g, {'kinds': set()})['kinds'] for g in cal[f.name]):
                 row[k] = 'inh' if not sk else 'tp'
             elif dk:
                 row[k] = 'tp' if sk else 'fn'
