@@ -119,9 +119,10 @@ class Func:
         out.append('\t%s' % ('rc_object *ret = NULL;' if self.returns_obj else 'int ret = -1;'))
         for v in self.locals:
             out.append('\trc_object *%s = NULL;' % v)
+        out.append('\trc_weakref *w = NULL;')
         out.append('\trc_object *b;')
         out.append('')
-        out.append('\t(void)h, (void)arg, (void)c0, (void)c1, (void)c2, (void)b;')
+        out.append('\t(void)h, (void)arg, (void)c0, (void)c1, (void)c2, (void)b, (void)w;')
         emit(self.body, 1, out)
         out.append('out:')
         emit(self.epilogue, 1, out)
@@ -231,7 +232,9 @@ class Gen:
         return r.choice(['c0 ? c1 : !c1', 'c1 ? c2 == 0 : c0', 'c0 && c1', 'c0 || c1'])
 
     def vars_in(self, ctx, st, states, writable=True):
-        vs = [v for v in ctx.vars if (self.rand() or st.s[v] in states) and not (writable and v in ctx.frozen)]
+        """Object locals (not the weak reference w) in one of states."""
+        vs = [v for v in ctx.vars if v != 'w' and (self.rand() or st.s[v] in states)
+              and not (writable and v in ctx.frozen)]
         return vs
 
     def release_stmts(self, st, vs, ctx):
@@ -243,10 +246,11 @@ class Gen:
                 if self.r.chance(1, 3):
                     continue
                 s = M
+            x = 'RC_WEAKREF_OBJ(w)' if v == 'w' else v
             if s == O:
-                out.append(Stmt('rc_decref(%s);' % v, tag=('release', v, O)))
+                out.append(Stmt('rc_decref(%s);' % x, tag=('release', v, O)))
             elif s == M:
-                out.append(Stmt('rc_xdecref(%s);' % v, tag=('release', v, M)))
+                out.append(Stmt('rc_xdecref(%s);' % x, tag=('release', v, M)))
         return out
 
     def exit_stmts(self, st, ctx):
@@ -303,13 +307,17 @@ class Gen:
         return out + self.null_check(v, st, ctx)
 
     def op_newref(self, st, ctx, depth):
-        srcs = self.vars_in(ctx, st, (O,), writable=False)
+        srcs = self.vars_in(ctx, st, (O, M), writable=False)
         dsts = self.vars_in(ctx, st, (N,))
         if not srcs or not dsts:
             return None
         s, d = self.r.choice(srcs), self.r.choice(dsts)
         if s == d:
             return None
+        if st.s[s] == M or self.r.chance(1, 5):
+            # rc_xnewref: a maybe-NULL source (a failed allocation, a NULL local) stays so
+            st.set(d, M if st.s[s] != O else O, st.t[s])
+            return [Stmt('%s = rc_xnewref(%s);' % (d, s))]
         if self.r.chance(1, 4):
             st.set(d, M, st.t[s])
             return [Stmt('%s = %s ? rc_newref(%s) : NULL;' % (d, self.r.choice(COND_SIMPLE), s))]
@@ -474,8 +482,38 @@ class Gen:
                 st.s[v] = join_state(st.s[v], inner.s[v])
         return [Stmt(None, ['for (int i = 0; i < %d; i++) {' % n, body, '}'])]
 
+    def op_weak(self, st, ctx, depth):
+        """The weak reference w: created on an owned local, read back, or released."""
+        r = self.r
+        if 'w' in ctx.frozen and not self.rand():
+            # in a loop body: only a read of it
+            if st.s['w'] != O:
+                return None
+        ws = st.s['w']
+        if ws == N or self.rand() and r.chance(1, 4):
+            srcs = self.vars_in(ctx, st, (O,), writable=False) + ['arg']
+            if 'w' in ctx.frozen:
+                return None
+            src = r.choice(srcs)
+            st.set('w', M, 'weak')
+            return [Stmt('w = rc_weakref_new(%s, NULL, NULL);' % src)] + self.null_check('w', st, ctx)
+        dsts = self.vars_in(ctx, st, (N,))
+        if dsts and (ws == O or self.rand()) and r.chance(2, 3):
+            d = r.choice(dsts)
+            st.set(d, M, None)  # NULL when the target is gone (no failure)
+            out = [Stmt('%s = rc_weakref_get(w);' % d)]
+            if r.chance(1, 2):
+                out.append(Stmt(None, ['if (%s)' % d, [Stmt('oracle_use(%s);' % d)]]))
+            return out
+        if 'w' in ctx.frozen:
+            return None
+        st.set('w', N)
+        rel = Stmt('rc_xdecref(RC_WEAKREF_OBJ(w));' if ws == M else 'rc_decref(RC_WEAKREF_OBJ(w));',
+                   tag=('release', 'w', ws))
+        return [rel, Stmt('w = NULL;', tag=('nulled', 'w'))]
+
     OPS = ('alloc', 'alloc', 'newref', 'release', 'store', 'use', 'borrow', 'call', 'call', 'if', 'if', 'exit',
-           'switch', 'loop')
+           'switch', 'loop', 'weak')
 
     def gen_block(self, st, ctx, depth, n):
         out = []
@@ -494,7 +532,7 @@ class Gen:
         # helpers (never the last function) may live in the second unit
         f.second = idx < self.nfuncs - 1 and r.chance(1, 4)
         ctx = Ctx(f)
-        st = State(f.locals)
+        st = State(f.locals + ['w'])
         f.body = self.gen_block(st, ctx, 0, 3 + r.pick(6))
         # success: the result
         if f.returns_obj:
@@ -509,7 +547,8 @@ class Gen:
                 f.body.append(Stmt('ret = rc_xnewref(((struct box *)arg)->a);', tag=('retnew', 'field')))
         else:
             f.body.append(Stmt('ret = 0;'))
-        f.epilogue = [Stmt('rc_xdecref(%s);' % v, tag=('release', v, M)) for v in reversed(f.locals)]
+        f.epilogue = [Stmt('rc_xdecref(RC_WEAKREF_OBJ(w));', tag=('release', 'w', M))]
+        f.epilogue += [Stmt('rc_xdecref(%s);' % v, tag=('release', v, M)) for v in reversed(f.locals)]
         if self.mode == 'random':
             f.epilogue = [s for s in f.epilogue if r.chance(3, 4)]
         return f
@@ -523,7 +562,7 @@ class Gen:
 class Ctx:
     def __init__(self, func):
         self.func = func
-        self.vars = list(func.locals)
+        self.vars = list(func.locals) + ['w']
         self.frozen = set()
         self.loop_locals = []
         self.in_switch = False
@@ -577,11 +616,17 @@ def inject(f, kind, r):
             s.parts[3].insert(0, moved)
         return True
     if kind == 'use-after-release':
-        cands = [(l, i, s.tag[1]) for l, i, s in sites if s.tag and s.tag[0] == 'release' and s.tag[2] == O]
+        # a use right after the release of an owned local, or of a borrowed field value after
+        # the field was cleared (its owner released it)
+        cands = [(l, i, 'oracle_use(%s);' % s.tag[1]) for l, i, s in sites
+                 if s.tag and s.tag[0] == 'release' and s.tag[2] == O and s.tag[1] != 'w']
+        cands += [(l, i, 'rc_clear_field(&%s);' % s.text[len('b = '):-1].replace('((struct box *)arg)', '((struct box *)arg)'))
+                  for l, i, s in sites if s.parts is None and s.text.startswith('b = ((struct box *)arg)->')
+                  and i + 1 < len(l) and l[i + 1].parts and l[i + 1].parts[0] == 'if (b)']
         if not cands:
             return False
-        l, i, v = r.choice(cands)
-        l.insert(i + 1, Stmt('oracle_use(%s);' % v))
+        l, i, text = r.choice(cands)
+        l.insert(i + 1, Stmt(text))
         return True
     if kind == 'missing-null-check':
         cands = [(l, i) for l, i, s in sites if s.tag and s.tag[0] == 'nullcheck']

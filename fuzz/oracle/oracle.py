@@ -42,6 +42,7 @@ class Oracle:
         here = os.path.join(self.srcdir, 'fuzz', 'oracle')
         self.here = here
         self.model = os.path.join(here, 'oracle.model')
+        self.extra_models = []  # --model files after ours (fuzz/oracle/mutation-check)
         san = ['-fsanitize=address', '-fno-omit-frame-pointer'] if sanitize else []
         self.cflags = ['-g', '-O1', '-w'] + san + ['-I' + os.path.join(self.srcdir, 'runtime', 'include'),
                                                   '-I' + os.path.join(self.srcdir, 'runtime', 'src'), '-I' + here]
@@ -104,7 +105,10 @@ class Oracle:
 
     def static(self, units):
         """{function: {kind: [findings]}} from rccheck on the units, and its incomplete notes."""
-        cmd = [self.rccheck, '--format=json', '-q', '-j', '1', '--model', self.model] + units + ['--',
+        models = []
+        for m in [self.model] + self.extra_models:
+            models += ['--model', m]
+        cmd = [self.rccheck, '--format=json', '-q', '-j', '1'] + models + units + ['--',
                '-I' + os.path.join(self.srcdir, 'runtime', 'include'), '-I' + self.here]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if p.returncode not in (0, 1):
