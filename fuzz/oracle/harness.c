@@ -27,7 +27,9 @@
  *          as a heap-buffer-overflow, a timeout)
  * Each function runs in a child process; when a run kills the child, the run is recorded and a
  * new child goes on with the next run. Output, one line per function:
- *     NAME runs=N kinds=leak,over witness=leak@c=1,0,2/fail=3,over@...
+ *     NAME runs=N results=R kinds=leak,over witness=leak@c=1,0,2/fail=3;over@...
+ * where R says what the runs that returned returned: both, nonnull or null (object functions),
+ * ok or fail (int functions: >= 0, < 0), none.
  * (kinds=- when no run showed anything). Usage: harness [NAME...] (default: every function).
  */
 #include "oracle_api.h"
@@ -73,6 +75,7 @@ struct shared {
 	int fault_null;          /* the child's fault handler saw an address below 64 KiB */
 	int run_failed;          /* an allocation of the run in progress failed */
 	int asan_uaf;            /* AddressSanitizer's report was a heap-use-after-free */
+	unsigned results;        /* bit 0: some run returned non-NULL / >= 0; bit 1: NULL / < 0 */
 };
 
 static struct shared *shm;
@@ -172,10 +175,12 @@ static unsigned run_once(const struct oracle_fn *fn, int combo, int sched)
 	fail_persist = sched > ORACLE_MAX_FAIL;
 	cur_combo = sched == 0 ? combo : -1;
 	counting = true;
-	if (fn->obj)
+	if (fn->obj) {
 		res = fn->obj(cur_heap, arg, c0, c1, c2);
-	else
-		(void)fn->num(cur_heap, arg, c0, c1, c2);
+		shm->results |= res ? 1u : 2u;
+	} else {
+		shm->results |= fn->num(cur_heap, arg, c0, c1, c2) >= 0 ? 1u : 2u;
+	}
 	counting = false;
 	cur_combo = -1;
 	if (sched == 0)
@@ -285,7 +290,8 @@ static void run_function(const struct oracle_fn *fn)
 		shm->done = shm->current + 1;
 	}
 
-	printf("%s runs=%ld kinds=", fn->name, count_runs());
+	printf("%s runs=%ld results=%s kinds=", fn->name, count_runs(),
+	       shm->results == 3 ? "both" : shm->results == 1 ? (fn->obj ? "nonnull" : "ok") : shm->results == 2 ? (fn->obj ? "null" : "fail") : "none");
 	if (!shm->kinds)
 		printf("-");
 	for (int k = 0, first = 1; k < NKINDS; k++)

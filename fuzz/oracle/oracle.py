@@ -95,11 +95,12 @@ class Oracle:
             raise OracleError('%s exited %d:\n%s' % (exe, p.returncode, p.stderr[-2000:]))
         out = {}
         for line in p.stdout.splitlines():
-            m = re.match(r'(\S+) runs=(\d+) kinds=(\S+) witness=(\S*)$', line)
+            m = re.match(r'(\S+) runs=(\d+) results=(\S+) kinds=(\S+) witness=(\S*)$', line)
             if not m:
                 raise OracleError('unexpected harness output: %r' % line)
-            kinds = set() if m.group(3) == '-' else set(m.group(3).split(','))
-            out[m.group(1)] = {'kinds': kinds, 'runs': int(m.group(2)), 'witness': m.group(4)}
+            kinds = set() if m.group(4) == '-' else set(m.group(4).split(','))
+            out[m.group(1)] = {'kinds': kinds, 'runs': int(m.group(2)), 'results': m.group(3),
+                               'witness': m.group(5)}
             self.runs += int(m.group(2))
         return out
 
@@ -156,7 +157,12 @@ def verdicts(funcs, dyn, stat):
             rc-unchecked-null claims; the same use may be the one a failing run reached),
             rccheck silent
     masked  rccheck reports the kind, no run showed it, but a run crashed (a fault ends the run:
-            what would have followed is not observed)"""
+            what would have followed is not observed)
+    latent  rccheck reports the kind, no run showed it, and the function calls a helper whose
+            result never varied (always NULL, always failing, never failing): rccheck follows
+            the helper's declared contract, the runs only what it does today; the finding is
+            most likely on a path through the other result (a latent defect), though not
+            necessarily"""
     cal = callees(funcs)
     out = {}
     for f in funcs:
@@ -165,6 +171,7 @@ def verdicts(funcs, dyn, stat):
             continue
         row = {}
         crashed = bool(d['kinds'] & {'null', 'nullx', 'crash'})
+        const = any(dyn.get(g, {}).get('results', 'both') != 'both' for g in cal[f.name])
         for k in KINDS:
             dk = k in d['kinds']
             sk = k in stat.get(f.name, {})
@@ -174,6 +181,8 @@ def verdicts(funcs, dyn, stat):
                 row[k] = 'tp' if sk else 'out'
             elif sk and not dk and crashed:
                 row[k] = 'masked'
+            elif sk and not dk and const:
+                row[k] = 'latent'
             elif dk and any(group(k) & dyn.get(g, {'kinds': set()})['kinds'] for g in cal[f.name]):
                 row[k] = 'inh' if not sk else 'tp'
             elif dk:
@@ -321,7 +330,7 @@ class FileFunc:
 
 def read_unit(path):
     """(text, [FileFunc], expectations) of a unit on disk: its functions come from its oracle
-    table, expectations from `// oracle-expect: FUNCTION KIND fp|fn` lines."""
+    table, expectations from `// oracle-expect: FUNCTION KIND fp|fn|latent` lines."""
     with open(path) as f:
         text = f.read()
     names = re.findall(r'\{ "(\w+)", \w+, \w+ \}', text)
@@ -348,6 +357,6 @@ def check_unit(oracle, path):
     got = set()
     for fname, row in verdicts(funcs, dyn, stat).items():
         for k, v in row.items():
-            if v in ('fp', 'fn'):
+            if v in ('fp', 'fn', 'latent'):
                 got.add((fname, k, v))
     return got, expect
