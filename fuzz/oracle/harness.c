@@ -4,12 +4,15 @@
  *
  * Linked with one generated unit (compiled with -DRC_ORACLE_TABLE, which appends the table
  * oracle_fns[]) and with the runtime's sources built in debug mode with its test hooks. For each
- * function, each combination of the branch-choosing parameters (c0, c1 in {0,1}, c2 in {0,1,2})
- * and each allocation-failure schedule (none; only the k-th allocation fails; the k-th and every
+ * function, each combination of the branch-choosing parameters (c0, c1 in {0,1}: generated code
+ * uses them as truth values; c2 in {0,1,2,3}: it compares c2 with 0, 1 and 2 only, so 3 stands
+ * for every other value) and of the argument's two shapes (field b NULL, or holding a leaf of
+ * its own), and each allocation-failure schedule (none; only the k-th allocation fails; the k-th and every
  * later one fail; for k = 1 .. the allocations the run without failure made, at most
  * ORACLE_MAX_FAIL) is one run on a fresh heap:
  *     heap (TRACK_ALL, quarantine, collector off, counting allocator hooks, report hook)
- *     -> arg = a box whose field a holds a leaf (allocations before the call never fail)
+ *     -> arg = a box whose field a holds a leaf, field b NULL or another leaf (allocations
+ *        before the call never fail)
  *     -> the call -> release of the result (object functions) -> release of arg
  *     -> objects still live = leak.
  * Kinds (a run may show several):
@@ -27,7 +30,7 @@
  *          as a heap-buffer-overflow, a timeout)
  * Each function runs in a child process; when a run kills the child, the run is recorded and a
  * new child goes on with the next run. Output, one line per function:
- *     NAME runs=N results=R kinds=leak,over witness=leak@c=1,0,2/fail=3;over@...
+ *     NAME runs=N results=R kinds=leak,over witness=leak@c=1,0,2/b=null/fail=3;over@...
  * where R says what the runs that returned returned: both, nonnull or null (object functions),
  * ok or fail (int functions: >= 0, < 0), none.
  * (kinds=- when no run showed anything). Usage: harness [NAME...] (default: every function).
@@ -49,7 +52,7 @@
 extern const struct oracle_fn oracle_fns[];
 extern const size_t oracle_nfns;
 
-enum { ORACLE_MAX_FAIL = 12, NCOMBOS = 12, NSCHED = 1 + 2 * ORACLE_MAX_FAIL, NRUNS = NCOMBOS * NSCHED };
+enum { ORACLE_MAX_FAIL = 12, NCOMBOS = 32, NSCHED = 1 + 2 * ORACLE_MAX_FAIL, NRUNS = NCOMBOS * NSCHED };
 
 #define KIND_MAP(X) X(LEAK, "leak") X(OVER, "over") X(UAR, "uar") X(NULL, "null") X(NULLX, "nullx") X(CRASH, "crash")
 enum {
@@ -151,7 +154,7 @@ static unsigned run_once(const struct oracle_fn *fn, int combo, int sched)
 	rc_heap_options opts = { .flags = RC_HEAP_TRACK_ALL | RC_HEAP_QUARANTINE | RC_HEAP_GC_DISABLED,
 				 .allocator = &hooks,
 				 .report = hook_report };
-	int c0 = combo & 1, c1 = (combo >> 1) & 1, c2 = combo >> 2;
+	int c0 = combo & 1, c1 = (combo >> 1) & 1, c2 = (combo >> 2) & 3, shape = combo >> 4;
 	rc_heap_stats st;
 	rc_object *arg, *leaf, *res = NULL;
 
@@ -169,6 +172,13 @@ static unsigned run_once(const struct oracle_fn *fn, int combo, int sched)
 		exit(2);
 	}
 	((struct box *)arg)->a = leaf; /* the box takes the leaf's reference */
+	if (shape) {
+		((struct box *)arg)->b = rc_new(cur_heap, &oracle_leaf_type);
+		if (!((struct box *)arg)->b) {
+			fprintf(stderr, "harness: out of memory before the call\n");
+			exit(2);
+		}
+	}
 
 	alloc_count = 0;
 	fail_at = sched == 0 ? 0 : sched <= ORACLE_MAX_FAIL ? sched : sched - ORACLE_MAX_FAIL;
@@ -308,7 +318,8 @@ static void run_function(const struct oracle_fn *fn)
 			continue;
 		combo = (int)(r / NSCHED);
 		sched = (int)(r % NSCHED);
-		printf("%s%s@c=%d,%d,%d/fail=", first ? "" : ";", kind_names[k], combo & 1, (combo >> 1) & 1, combo >> 2);
+		printf("%s%s@c=%d,%d,%d/b=%s/fail=", first ? "" : ";", kind_names[k], combo & 1, (combo >> 1) & 1,
+		       (combo >> 2) & 3, combo >> 4 ? "leaf" : "null");
 		if (sched == 0)
 			printf("none");
 		else if (sched <= ORACLE_MAX_FAIL)

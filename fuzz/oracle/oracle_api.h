@@ -3,8 +3,9 @@
  *
  * Every generated function has one of the two signatures below and takes:
  *   h    the heap to allocate in (its allocator hooks fail allocations on the oracle's schedule)
- *   arg  a borrowed box the caller owns (field a holds a leaf, field b is NULL on entry)
- *   c0, c1 in {0, 1} and c2 in {0, 1, 2}: the branch-choosing parameters
+ *   arg  a borrowed box the caller owns (field a holds a leaf; field b NULL or a leaf)
+ *   c0, c1, c2: the branch-choosing parameters (generated code tests c0 and c1 for truth and
+ *        compares c2 with 0, 1 and 2; the harness runs c0, c1 in {0, 1} and c2 in {0, 1, 2, 3})
  * An object-returning function returns a new reference or NULL; an int function 0 or -1.
  * The harness (harness.c) defines the two types and oracle_use(); rccheck learns from
  * oracle.model that oracle_use borrows its argument.
