@@ -114,6 +114,29 @@ void oracle_use(rc_object *obj)
 		record(KIND_INDEX_UAR);
 }
 
+/*
+ * The weak-reference calls of a unit, through the linker (-Wl,--wrap=rc_weakref_new,
+ * --wrap=rc_weakref_get): the runtime returns NULL for a NULL argument (weakref.c) where rc.h
+ * allows none (no RC_ACCEPTS_NULL), so the harness records the misuse as a use of NULL, and a
+ * released target as a use after release, before the call.
+ */
+rc_weakref *__real_rc_weakref_new(rc_object *target, rc_weakref_callback cb, void *arg);
+rc_object *__real_rc_weakref_get(rc_weakref *ref);
+rc_weakref *__wrap_rc_weakref_new(rc_object *target, rc_weakref_callback cb, void *arg);
+rc_object *__wrap_rc_weakref_get(rc_weakref *ref);
+
+rc_weakref *__wrap_rc_weakref_new(rc_object *target, rc_weakref_callback cb, void *arg)
+{
+	oracle_use(target);
+	return __real_rc_weakref_new(target, cb, arg);
+}
+
+rc_object *__wrap_rc_weakref_get(rc_weakref *ref)
+{
+	oracle_use(ref ? RC_WEAKREF_OBJ(ref) : NULL);
+	return __real_rc_weakref_get(ref);
+}
+
 static void *hook_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
