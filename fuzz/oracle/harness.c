@@ -35,6 +35,8 @@
  * ok or fail (int functions: >= 0, < 0), none.
  * (kinds=- when no run showed anything). Usage: harness [NAME...] (default: every function).
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, sigaction, siginfo_t under -std=c11 */
+
 #include "oracle_api.h"
 #include "testhooks.h"
 
