@@ -314,6 +314,11 @@ class Gen:
         s, d = self.r.choice(srcs), self.r.choice(dsts)
         if s == d:
             return None
+        if self.r.chance(1, 4):
+            # an increment, then a plain copy (rc_incref / rc_xincref: acquires, no result)
+            st.set(d, st.s[s], st.t[s])
+            inc = 'rc_incref' if st.s[s] == O else 'rc_xincref'
+            return [Stmt('%s(%s);' % (inc, s)), Stmt('%s = %s;' % (d, s))]
         if st.s[s] == M or self.r.chance(1, 5):
             # rc_xnewref: a maybe-NULL source (a failed allocation, a NULL local) stays so
             st.set(d, M if st.s[s] != O else O, st.t[s])
