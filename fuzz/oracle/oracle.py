@@ -30,6 +30,17 @@ class OracleError(Exception):
     pass
 
 
+def parse_numbers(text):
+    """Numbers like `0-39` or `3,7,10-12` (seeds, mutants); ValueError on anything else."""
+    out = []
+    for part in text.split(','):
+        a, sep, b = part.partition('-')
+        if not a.strip().isdigit() or (sep and not b.strip().isdigit()):
+            raise ValueError('not a number or range of numbers: %r' % part)
+        out += range(int(a), int(b if sep else a) + 1)
+    return out
+
+
 class Oracle:
     """cc, rccheck and a work directory; prepare() once, then evaluate() units."""
 
