@@ -364,6 +364,10 @@ class Gen:
             v = r.choice(leaves)
             if v == target or (st.s[v] != O and not self.rand()):
                 return None
+            if r.chance(1, 3):
+                # the field's own reference by hand: emptied, a plain store, then the increment
+                # (the memory holds that reference, not the function)
+                return [Stmt('rc_clear_field(%s);' % lhs), Stmt('%s = %s;' % (lhs[1:], v)), Stmt('rc_incref(%s);' % v)]
             return [Stmt('rc_set_field(%s, rc_newref(%s));' % (lhs, v))]
         if target == 'arg' and field == 'a' and r.chance(1, 2):
             return None  # keep arg->a mostly intact for borrowed loads
