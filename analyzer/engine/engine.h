@@ -71,6 +71,9 @@ enum eng_value_flags {
 	/* freed because what it is borrowed from lost the function's last reference, which was
 	 * not known to be the object's last (it was not fresh): a guess */
 	ENG_V_FREE_GUESS = 1u << 21,
+	/* an integer that is not ival (a false `v == K` with K inside its range, which one range
+	 * cannot say); only while not ENG_V_INT_KNOWN */
+	ENG_V_INT_NE = 1u << 22,
 };
 
 enum eng_sign {

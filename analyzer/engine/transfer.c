@@ -936,7 +936,10 @@ static int int_constrain(struct eng_value *v, int64_t lo, int64_t hi, int nonzer
 		vhi = -1;
 	if (vlo > vhi)
 		return 0;
+	if ((v->flags & ENG_V_INT_NE) && !(v->flags & ENG_V_INT_KNOWN) && vlo == vhi && vlo == v->ival)
+		return 0; /* the one value left is the one excluded */
 	if (vlo == vhi && vlo >= -1000000 && vlo <= 1000000) {
+		v->flags &= ~ENG_V_INT_NE;
 		v->flags |= ENG_V_INT_KNOWN;
 		v->ival = (int32_t)vlo;
 		v->sign = vlo < 0 ? ENG_SIGN_NEG : vlo > 0 ? ENG_SIGN_POS : ENG_SIGN_NONNEG;
@@ -952,8 +955,9 @@ static int int_constrain(struct eng_value *v, int64_t lo, int64_t hi, int nonzer
 /* v == k on the true edge, v != k on the other. */
 static int int_equals(struct eng_value *v, int64_t k, int taken_true)
 {
+	int excluded = (v->flags & ENG_V_INT_NE) && !(v->flags & ENG_V_INT_KNOWN);
 	if (taken_true)
-		return int_constrain(v, k, k, 0);
+		return !(excluded && v->ival == k) && int_constrain(v, k, k, 0);
 	int64_t lo, hi;
 	int_range(v, &lo, &hi);
 	if (lo == k && hi == k)
@@ -964,6 +968,11 @@ static int int_equals(struct eng_value *v, int64_t k, int taken_true)
 		return int_constrain(v, lo + 1, INT_INF, 0);
 	if (k == hi)
 		return int_constrain(v, -INT_INF, hi - 1, 0);
+	/* inside the range: one excluded constant is kept (`if (c == 1) goto out; ... if (c == 1)`) */
+	if (!excluded && !(v->flags & ENG_V_INT_KNOWN) && k >= INT32_MIN && k <= INT32_MAX) {
+		v->flags |= ENG_V_INT_NE;
+		v->ival = (int32_t)k;
+	}
 	return 1;
 }
 

@@ -7,8 +7,9 @@
  * NULL and case 1 never runs; rccheck reports rc-unchecked-null for rc_newref(v0) in case 1,
  * and the leak of v1 (the new reference of case 1 is never released).
  *
- * Verdict: an rccheck bug (precision), reported, not fixed here (the engine is another
- * engineer's): docs/analyzer.md says integers keep a range from comparisons with constants
+ * Verdict: an rccheck bug (precision), fixed in session 5: an integer now keeps one excluded
+ * constant beside its range (ENG_V_INT_NE), so the two sides agree and this file expects no
+ * disagreement; it stays as the case that shows it. Before the fix: docs/analyzer.md says integers keep a range from comparisons with constants
  * (== K, != K), but a false `c2 == 1` leaves c2 in (-inf, 0] u [2, +inf), which one range cannot
  * hold, so the second `c2 == 1` is taken as possible. Smallest form:
  *     rc_object *v0 = rc_new(h, &t);
@@ -17,8 +18,6 @@
  * (`if (c0) ...; if (c0) ...` is right: truth values are kept). A fix: keep a few excluded
  * constants beside the range.
  */
-// oracle-expect: f2 null fp
-// oracle-expect: f2 leak fp
 #include "oracle_api.h"
 
 

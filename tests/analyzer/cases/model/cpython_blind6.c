@@ -199,6 +199,25 @@ PyObject *bad_lends_its_argument(PyObject *self, PyObject *arg)
 	Py_RETURN_NONE;
 }
 
+/* ---- an integer compared with a constant inside its range keeps "not that constant" ---- */
+
+PyObject *good_constant_excluded(int c)
+{
+	PyObject *v = NULL;
+	if (c == 1)
+		return PyLong_FromLong(1);
+	if (c == 1)
+		v = PyList_New(0);
+	switch (c) {
+	case 1:
+		Py_INCREF(v);
+		return v;
+	default:
+		break;
+	}
+	return PyLong_FromLong(c);
+}
+
 /* ---- PyArg_ParseTupleAndKeywords: the units fill the arguments after the keyword list ---- */
 
 static PyObject *good_fs_path(PyObject *self, PyObject *args, PyObject *kwds)
