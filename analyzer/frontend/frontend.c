@@ -919,6 +919,38 @@ static void report_bad_ir(struct diag_file *out, const struct ir_func *fn, const
 	free(why);
 }
 
+/* The user's argument (index into in->args; *len 1, or 2 for an option and its value such as
+ * `-Xclang X`) without which libclang accepts the parse, or -1. argv holds the user's
+ * arguments at [from, from + in->nargs). Tries each in turn: only after a failed parse. */
+static int culprit_argument(CXIndex index, const struct fe_input *in, const char **argv, int argc, int from,
+			    struct CXUnsavedFile *unsaved, unsigned flags, int *len)
+{
+	const char **v = util_xrealloc(NULL, (size_t)(argc ? argc : 1) * sizeof *v);
+	int found = -1;
+	for (int i = 0; i < in->nargs && i < 64 && found < 0; i++) {
+		const char *a = in->args[i];
+		int n = i + 1 < in->nargs && (!strcmp(a, "-Xclang") || !strcmp(a, "-mllvm") ||
+					      !strcmp(a, "-Xpreprocessor") || !strcmp(a, "-Xanalyzer")) ? 2 : 1;
+		int vc = 0;
+		for (int k = 0; k < argc; k++)
+			if (k < from + i || k >= from + i + n)
+				v[vc++] = argv[k];
+		CXTranslationUnit tu = NULL;
+		enum CXErrorCode ec = clang_parseTranslationUnit2(index, in->source, v, vc, unsaved, unsaved ? 1 : 0,
+								  flags, &tu);
+		if (ec == CXError_Success && tu) {
+			found = i;
+			*len = n;
+		}
+		if (tu)
+			clang_disposeTranslationUnit(tu);
+		if (n == 2)
+			i++;
+	}
+	free(v);
+	return found;
+}
+
 /* Step 1: parses the input into u->tu (again with Python's include directory when Python.h
  * was not found) and records its parse errors. Returns 0, or -1 when nothing was parsed. */
 static int parse_unit(struct fe_unit *u, CXIndex index, const struct fe_input *in)
@@ -991,12 +1023,22 @@ static int parse_unit(struct fe_unit *u, CXIndex index, const struct fe_input *i
 			py_standin = kind == PYHEADERS_STANDIN;
 		}
 	}
-	free(argv);
 	if (ec != CXError_Success || !u->tu) {
-		diag_add_error(out, "cannot parse (libclang error %d)", (int)ec);
+		/* libclang says only a number (4: it refused the arguments): name the user's argument
+		 * without which the file parses, if one is */
+		int from = opt->resource_dir ? 2 + (int)nattr : (int)nattr, len = 0;
+		int bad = culprit_argument(index, in, argv, argc, from, nunsaved ? &unsaved : NULL, flags, &len);
+		if (bad >= 0)
+			diag_add_error(out, "cannot parse (libclang error %d): libclang refuses the compiler argument%s "
+				       "'%s%s%s' (the file parses without %s)", (int)ec, len > 1 ? "s" : "", in->args[bad],
+				       len > 1 ? " " : "", len > 1 ? in->args[bad + 1] : "", len > 1 ? "them" : "it");
+		else
+			diag_add_error(out, "cannot parse (libclang error %d)", (int)ec);
+		free(argv);
 		out->failed = 1;
 		return -1;
 	}
+	free(argv);
 	record_parse_errors(u, py_standin, py_line, py_col);
 	return 0;
 }

@@ -1030,6 +1030,15 @@ def sc_compiler_args(tmp):
     st, out, err = run(["c.c", "--", "-I/nonexistent"], tmp, include=False)
     check(st == 2 and "c.c" in err, "a missing header (no -I): the file fails to parse, exit 2 naming it",
           err)
+    # an argument libclang refuses whole (it says only "error 4"): the one without which the file
+    # parses is named, in a compilation database too
+    st, out, err = run(["c.c", "--", "-DWANT_LEAK", "-Xclang", "-no-such-cc1-option"], tmp)
+    check(st == 2 and "refuses the compiler arguments '-Xclang -no-such-cc1-option'" in err,
+          "libclang error 4: the refused argument is named", err)
+    write_compdb(tmp, [("c.c", ["-Xclang", "-no-such-cc1-option"], "arguments")])
+    st, out, err = run(["-p", "build"], tmp)
+    check(st == 2 and "c.c" in err and "'-Xclang -no-such-cc1-option'" in err,
+          "libclang error 4 from a database entry: the file and the argument are named", err)
 
 
 MODEL_SRC = """
