@@ -118,6 +118,7 @@ struct reported {
  */
 struct ret_info {
 	int saw_new, saw_borrowed, saw_null, saw_other;
+	int fresh_seen, fresh_all; /* every non-NULL return returns a fresh object (ENG_V_FRESH) */
 	int saw_param;    /* a non-NULL return of a parameter the function took no reference to */
 	int ret_param;    /* 1-based parameter that every non-NULL return returns (0: none) ... */
 	int ret_mixed;    /* ... unless some non-NULL return returns something else */

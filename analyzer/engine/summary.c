@@ -76,6 +76,13 @@ void summary_record_return(struct engine *eng, const struct eng_state *st, const
 		else
 			ri->saw_other = 1;
 		if (!null) {
+			/* an untracked result (an unknown callee: LDAPerror() returning NULL) does not
+			 * contradict the others, as for saw_new */
+			if (v) {
+				int fresh = v->owned > 0 && (v->flags & ENG_V_FRESH);
+				ri->fresh_all = ri->fresh_seen ? ri->fresh_all && fresh : fresh;
+				ri->fresh_seen = 1;
+			}
 			if (v && v->param && (!ri->ret_param || ri->ret_param == v->param))
 				ri->ret_param = v->param;
 			else
@@ -384,6 +391,8 @@ void summary_make(struct engine *eng, struct eng_summary *sum)
 				sum->fn.flags |= MODEL_MAY_RETURN_NULL;
 		}
 	}
+	if (sum->fn.ret == MODEL_RET_NEW && ri->fresh_seen && ri->fresh_all)
+		sum->fn.flags |= MODEL_FRESH; /* LDAPmessage_to_python: a new list, or NULL */
 	/* an out-parameter every success path stores an owned reference through (a converter of
 	 * PyArg_ParseTuple "O&", `*out = PyUnicode_FromString(s); return 1;`) */
 	if (ri->out_seen)

@@ -659,7 +659,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			if (m->ret == MODEL_RET_NEW && !failed) {
 				st->vals[s].owned = 1;
 				st->vals[s].flags |= ENG_V_HAD_OWNED;
-				if (eng->conv[node] & CC_FAILS_ON_MEMORY)
+				if ((eng->conv[node] & CC_FAILS_ON_MEMORY) || (m->flags & MODEL_FRESH))
 					st->vals[s].flags |= ENG_V_FRESH;
 			} else if (m->ret == MODEL_RET_BORROWED) {
 				/* held-by: a reference the argument holds (Py_TYPE of a heap type's
@@ -1030,8 +1030,11 @@ static int refine(const struct ir_func *fn, struct eng_state *st, uint8_t s, con
 		}
 		return taken_true ? int_constrain(v, -INT_INF, -1, 0) : int_constrain(v, 0, INT_INF, 0);
 	case IR_COND_IS:
-		/* the address of a global is never NULL: a failed result is never equal to it */
+		/* the address of a global is never NULL: a failed result is never equal to it; nor is a
+		 * fresh object only the function holds (PyList_New's, a constructor helper's) */
 		if (taken_true && !is_int && (v->null == ENG_NULL || v->null == ENG_NULL_FAIL))
+			return 0;
+		if (taken_true && !is_int && (v->flags & ENG_V_FRESH) && v->owned > 0)
 			return 0;
 		/* x == &G taken: x is G from here on (a later Py_DECREF(&G) releases x) */
 		if (taken_true && !is_int && n->nargs > 1 && v->sign == ENG_SIGN_ANY) {

@@ -35,6 +35,8 @@ enum model_flags {
 	MODEL_THREE_WAY = 1u << 10,      /* int result 1 / 0 / -1: the out-new arguments receive a new
 					  * reference on 1 only and NULL on 0 and -1; the exception is
 					  * set on -1 only (PyDict_GetItemRef) */
+	MODEL_FRESH = 1u << 13, /* summaries: what it returns is a new object only the caller holds
+				 * (from a constructor on every path): never a static object such as Py_None */
 	MODEL_EMPTY_NEVER_FAILS = 1u << 12, /* never fails for a constant argument 1 of 0 (PyTuple_New(0):
 					      * the empty tuple CPython keeps) */
 	MODEL_ERROR_QUERY = 1u << 11,    /* summaries: the result tells whether the error indicator is

@@ -218,6 +218,31 @@ PyObject *good_constant_excluded(int c)
 	return PyLong_FromLong(c);
 }
 
+/* ---- a helper that returns a fresh object (or NULL) never returns Py_None ---- */
+
+static PyObject *make_entries(PyObject *item)
+{
+	PyObject *list = PyList_New(0);
+	if (list == NULL)
+		return NULL;
+	if (PyList_Append(list, item) < 0) {
+		Py_DECREF(list);
+		return NULL;
+	}
+	return list;
+}
+
+PyObject *good_fresh_is_not_none(PyObject *self, PyObject *item)
+{
+	(void)self;
+	PyObject *r = make_entries(item);
+	if (r == NULL)
+		return NULL;
+	if (r != Py_None)
+		Py_DECREF(r);
+	Py_RETURN_NONE;
+}
+
 /* ---- PyArg_ParseTupleAndKeywords: the units fill the arguments after the keyword list ---- */
 
 static PyObject *good_fs_path(PyObject *self, PyObject *args, PyObject *kwds)
