@@ -47,7 +47,8 @@ static const char usage_text[] =
 	"                     PATHs then select entries; without PATH: every entry); -p FILE reads\n"
 	"                     the compilation database FILE itself, whatever its name\n"
 	"  -j N               parallel jobs (default: number of cores)\n"
-	"  --format=FORMAT    text (default), json or sarif\n"
+	"  --format=FORMAT    text (default), json, sarif, or html (one page: the findings with\n"
+	"                     their paths drawn on the source)\n"
 	"  -o FILE            write the report to FILE (default: standard output)\n"
 	"  --color=WHEN       colour the text report: auto (default: when it goes to a terminal\n"
 	"                     and NO_COLOR is not set), always or never\n"
@@ -241,15 +242,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->jobs = (int)j;
 		} else if (is_opt(a, "--format")) {
 			if (!(v = opt_value(argc, argv, &i, "--format")))
-				return usage_error("%s needs text, json or sarif", "--format");
+				return usage_error("%s needs text, json, sarif or html", "--format");
 			if (!strcmp(v, "text"))
 				o->format = RCCHECK_FORMAT_TEXT;
 			else if (!strcmp(v, "json"))
 				o->format = RCCHECK_FORMAT_JSON;
 			else if (!strcmp(v, "sarif"))
 				o->format = RCCHECK_FORMAT_SARIF;
+			else if (!strcmp(v, "html"))
+				o->format = RCCHECK_FORMAT_HTML;
 			else
-				return usage_error("unknown format '%s' (text, json or sarif)", v);
+				return usage_error("unknown format '%s' (text, json, sarif or html)", v);
 		} else if (is_opt(a, "-o")) {
 			if (!(v = opt_value(argc, argv, &i, "-o")) || !*v)
 				return usage_error("%s needs a file name", "-o");
@@ -1130,6 +1133,8 @@ static int write_report(const struct diag_run *run, enum rccheck_format format, 
 		return output_json_write(run, out);
 	case RCCHECK_FORMAT_SARIF:
 		return output_sarif_write(run, out);
+	case RCCHECK_FORMAT_HTML:
+		return output_html_write(run, out);
 	case RCCHECK_FORMAT_DUMP_CFG:
 		for (size_t i = 0; i < run->nfiles; i++)
 			if (run->files[i].dump)

@@ -193,6 +193,8 @@ enum diag_color { DIAG_COLOR_AUTO, DIAG_COLOR_ALWAYS, DIAG_COLOR_NEVER };
 int diag_use_color(enum diag_color mode, FILE *out);
 int output_json_write(const struct diag_run *r, FILE *out);
 int output_sarif_write(const struct diag_run *r, FILE *out);
+/* One self-contained HTML page: the findings, each with its path drawn on the source. */
+int output_html_write(const struct diag_run *r, FILE *out);
 /* Errors always go to stderr as "rccheck: error: path: message": the run's, then each file's.
  * The driver prints the run's before the analysis and each file's as the file is done. */
 void diag_print_errors(const struct diag_run *r, FILE *err);

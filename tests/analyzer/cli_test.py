@@ -2653,6 +2653,86 @@ def sc_cache(tmp):
     check(st == 2 and "--cache" in err, "--cache without a directory: a usage error", err)
 
 
+HTML_SRC = PRELUDE + """
+int bad_leak_html(rc_heap *heap, int n)
+{
+	rc_object *obj = rc_new(heap, &thing_type); /*@acquire*/
+	/* markup in the source: <b>bold</b> & "quotes" */
+	if (!obj) /*@branch1*/
+		return -1;
+	if (n < 3 && consume(obj) < 0) /*@branch2*/
+		return -2; /*@leak*/
+	rc_decref(obj);
+	return 0;
+}
+"""
+
+
+def sc_html(tmp):
+    """--format=html: one page, a table linking to each finding, each finding's path drawn on
+    its source with numbered notes under their lines, the source escaped."""
+    import html.parser
+
+    class Page(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.links, self.ids, self.rows, self.steps, self.hits = [], [], [], [], []
+            self.cur = None
+            self.text = []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "a" and a.get("href", "").startswith("#"):
+                self.links.append(a["href"][1:])
+            if tag == "section" and a.get("id"):
+                self.ids.append(a["id"])
+            if tag == "tr":
+                self.cur = a.get("class") or "line"
+                self.text = []
+
+        def handle_endtag(self, tag):
+            if tag == "tr" and self.cur is not None:
+                row = "".join(self.text)
+                self.rows.append((self.cur, row))
+                if self.cur == "hit":
+                    self.hits.append(row)
+                self.cur = None
+
+        def handle_data(self, data):
+            if self.cur is not None:
+                self.text.append(data)
+
+    write_tree(tmp, {"h.c": HTML_SRC, "clean.c": LEAK.replace("return -2; /*@leak*/", "{ rc_decref(obj); return -2; }")})
+    st, out, err = run(["--format=html", "-o", "r.html", "h.c", "clean.c"], tmp)
+    check(st == 1, "--format=html: exit status 1 with a finding", f"{st}\n{err}")
+    try:
+        with open(os.path.join(tmp, "r.html"), encoding="utf-8") as f:
+            page = f.read()
+    except OSError as e:
+        check(False, "the report is written to -o", str(e))
+        raise Stop("no report")
+    p = Page()
+    p.feed(page)
+    check(page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>"), "a whole HTML document", page[:200])
+    check(len(p.ids) == 1 and p.links == p.ids, "one finding: the index links to its section", f"{p.links} {p.ids}")
+    acq, leak = line_of(HTML_SRC, "acquire"), line_of(HTML_SRC, "leak")
+    lines = [r for r in p.rows if r[0] in ("line", "hit")]
+    check(any(r[1].startswith(str(acq)) and "rc_new(heap, &thing_type)" in r[1] for r in lines),
+          "the acquisition's source line is shown, & and markup as text", str(lines[:6]))
+    check(len(p.hits) == 1 and p.hits[0].startswith(str(leak)), "the finding's line is marked", str(p.hits))
+    notes = [r[1] for r in p.rows if r[0] == "note"]
+    check(len(notes) >= 3 and notes[0].startswith("1") and "new reference acquired" in notes[0]
+          and notes[-1].startswith(str(len(notes))), "the path's notes are numbered in order under their lines",
+          str(notes))
+    check("<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;" in page,
+          "markup in the source is escaped", "")
+    st, out, err = run(["--format=html", "clean.c"], tmp)
+    check(st == 0 and "<section id=" not in out and "0 findings" in out, "no finding: a page that says so (stdout)",
+          out[:300])
+    st, out, err = run(["--format=xhtml", "clean.c"], tmp)
+    check(st == 2 and "html" in err, "an unknown format names html among the choices", err)
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -2691,6 +2771,7 @@ SCENARIOS = {
     "release-notes": sc_release_notes,
     "whole-tree": sc_whole_tree,
     "cache": sc_cache,
+    "html": sc_html,
 }
 
 

@@ -138,7 +138,7 @@ t {exe!r} p
         if len(lines) >= 5:
             check(lines[0].split() == ids, "--checks= completes every check ID", lines[0])
             check(lines[1].split() == ["-*,rc-leak"], "--checks=-*,rc-l completes the list's last item", lines[1])
-            check(lines[2].split() == ["text", "json", "sarif"], "--format= completes the formats", lines[2])
+            check(lines[2].split() == ["text", "json", "sarif", "html"], "--format= completes the formats", lines[2])
             check(lines[3].split() == ["--color="], "--col completes --color=", lines[3])
             check(lines[4].split() == ["py.c"], "a PATH completes to .c files", lines[4])
     finally:
