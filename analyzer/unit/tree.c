@@ -159,9 +159,9 @@ static const struct eng_summary *hook_import(void *ctx, const char *name)
 	return &e->s;
 }
 
-static int hook_callable(void *ctx, const char *name)
+/* Whether a table of another unit names unit tu's external function `name` (hook_callable). */
+static int callable_answer(const struct tunit *tu, const char *name)
 {
-	struct tunit *tu = ctx;
 	const struct tree *t = tu->t;
 	const struct name_entry *d = find_def(t, name);
 	if (!d || d->unit != tu->u)
@@ -170,6 +170,26 @@ static int hook_callable(void *ctx, const char *name)
 	const struct callable_entry *c =
 		t->ncallables ? bsearch(&key, t->callables, t->ncallables, sizeof *t->callables, cmp_callable) : NULL;
 	return c ? 1 + c->null_ok : 0;
+}
+
+/* The questions of hook_callable are recorded among the asked ones under this prefix (no C name
+ * starts with it), the answer in the summary's `valid`: a cached result stands only while the
+ * other files' tables still say the same (tree_answers_same). */
+#define CALLABLE_Q "#callable:"
+
+static int hook_callable(void *ctx, const char *name)
+{
+	struct tunit *tu = ctx;
+	int c = callable_answer(tu, name);
+	size_t len = strlen(CALLABLE_Q) + strlen(name) + 1;
+	char *q = util_xrealloc(NULL, len);
+	snprintf(q, len, "%s%s", CALLABLE_Q, name);
+	struct eng_summary s;
+	memset(&s, 0, sizeof s);
+	s.valid = c;
+	record_asked(tu, q, &s);
+	free(q);
+	return c;
 }
 
 static void hook_exported(void *ctx, const struct ir_func *fn, const struct eng_summary *s)
@@ -540,6 +560,12 @@ int tree_answers_same(struct tree *t, size_t u, const struct eng_summary *asked,
 {
 	struct tunit *tu = &t->units[u];
 	for (size_t k = 0; k < n; k++) {
+		const char *name = asked[k].fn.name;
+		if (!strncmp(name, CALLABLE_Q, strlen(CALLABLE_Q))) {
+			if (callable_answer(tu, name + strlen(CALLABLE_Q)) != asked[k].valid)
+				return 0;
+			continue;
+		}
 		/* the answers of the unit's own group follow from the group's files, unchanged when
 		 * the group's results are taken from the cache: only what comes from outside counts */
 		const struct name_entry *d = find_def(t, asked[k].fn.name);

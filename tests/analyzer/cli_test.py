@@ -2638,6 +2638,21 @@ def sc_cache(tmp):
     st, doc, err = run_json(["--cache", "c"] + files, tmp, env=timing)
     check(cache_counts(err) == (0, 3), "a changed header: every file that includes it is parsed again",
           str(cache_counts(err)))
+    # a method table of another file decides what a function must return: a.c's cached result
+    # stands only while b.c's table still names (or does not name) its function
+    a_c = '#include <Python.h>\nPyObject *meth(PyObject *self, PyObject *arg)\n{\n\t(void)self;\n\treturn arg; /*@borrowed*/\n}\n'
+    b_c = ('#include <Python.h>\nPyObject *meth(PyObject *self, PyObject *arg);\n'
+           'static PyMethodDef methods[] = {\n\t{"meth", meth, METH_O, NULL},\n\t{NULL, NULL, 0, NULL},\n};\n'
+           'PyMethodDef *table(void) { return methods; }\n')
+    write_tree(tmp, {"py/a.c": a_c, "py/b.c": b_c})
+    st, doc, err = run_json(["--cache", "pc", "py/a.c", "py/b.c"], tmp, env=timing)
+    check(found(doc) == {("a.c", line_of(a_c, "borrowed"), "rc-return-borrowed")},
+          "a function another file's method table names must return a new reference", json.dumps(doc.get("findings")))
+    write_tree(tmp, {"py/b.c": b_c.replace('\t{"meth", meth, METH_O, NULL},\n', "")})
+    st, doc, err = run_json(["--cache", "pc", "py/a.c", "py/b.c"], tmp, env=timing)
+    check(found(doc) == set() and cache_counts(err) == (0, 2),
+          "the table no longer names it: a.c's cached finding does not stand, a.c is analysed again",
+          f"{cache_counts(err)} {json.dumps(doc.get('findings'))}")
     # entries that are not ours, or cut short: ignored, the files analysed
     for name in os.listdir(os.path.join(tmp, "c")):
         with open(os.path.join(tmp, "c", name), "w") as f:
