@@ -498,7 +498,8 @@ void cache_entry_take_file(struct cache_entry *e, struct diag_file *f)
 	json_t *fs = json_object_get(o, "findings");
 	for (size_t i = 0; i < json_array_size(fs); i++) {
 		json_t *x = json_array_get(fs, i);
-		int check = check_index(json_string_value(json_object_get(x, "id")) ? json_string_value(json_object_get(x, "id")) : "");
+		const char *id = json_string_value(json_object_get(x, "id"));
+		int check = id ? check_index(id) : -1;
 		const char *msg = json_string_value(json_object_get(x, "message"));
 		if (check < 0 || !msg)
 			continue;

@@ -685,6 +685,14 @@ static int reparse(struct work *w, struct fe_index **index, size_t i)
 	return unit ? 0 : -1;
 }
 
+/* Stage 2: analyses slot i's unit into f (initialised), its exports ready for the next. */
+static void analyse_unit(struct work *w, size_t i, struct diag_file *f)
+{
+	tree_unit_begin(w->tree, i);
+	frontend_analyse(w->units[i], tree_unit_hooks(w->tree, i), f);
+	tree_unit_done(w->tree, i);
+}
+
 /* Stage 2: analyses the units of group g (tree.h): once for their summaries when they call each
  * other, then for their findings, each written into its slot as it is done; or takes their
  * cached results when they stand. Returns 1 when the main thread gave up on one of them
@@ -722,15 +730,17 @@ static int analyse_group(struct work *w, struct fe_index **index, size_t g)
 		for (size_t k = 0; k < ns; k++) {
 			size_t i = slots[k];
 			cache_note_used(w->cache);
+			size_t nfound = 0;
 			pthread_mutex_lock(&w->lock);
 			if (w->state[i] != SLOT_ABANDONED) {
 				cache_entry_take_file(w->entries[i], &w->run->files[i]);
+				nfound = w->run->files[i].nfindings; /* before the main thread may write it */
 				w->state[i] = SLOT_DONE;
 				pthread_cond_broadcast(&w->changed);
 			}
 			pthread_mutex_unlock(&w->lock);
 			if (w->progress->on)
-				progress_step(w->progress, w->run->files[i].nfindings);
+				progress_step(w->progress, nfound);
 		}
 		free(slots);
 		return 0;
@@ -756,18 +766,14 @@ static int analyse_group(struct work *w, struct fe_index **index, size_t g)
 	for (size_t k = 0; ns > 1 && k < ns; k++) {
 		struct diag_file scratch;
 		diag_file_init(&scratch, w->inputs->v[slots[k]].display);
-		tree_unit_begin(w->tree, slots[k]);
-		frontend_analyse(w->units[slots[k]], tree_unit_hooks(w->tree, slots[k]), &scratch);
-		tree_unit_done(w->tree, slots[k]);
+		analyse_unit(w, slots[k], &scratch);
 		diag_file_free(&scratch);
 	}
 	for (size_t k = 0; k < ns && !abandoned; k++) {
 		size_t i = slots[k];
 		struct diag_file f;
 		diag_file_init(&f, w->inputs->v[i].display);
-		tree_unit_begin(w->tree, i);
-		frontend_analyse(w->units[i], tree_unit_hooks(w->tree, i), &f);
-		tree_unit_done(w->tree, i);
+		analyse_unit(w, i, &f);
 		size_t nfound = f.nfindings;
 		pthread_mutex_lock(&w->lock);
 		abandoned = w->state[i] == SLOT_ABANDONED;

@@ -133,30 +133,31 @@ static size_t unique_exports(struct export *e, size_t n)
 	return w;
 }
 
-static const struct eng_summary *hook_import(void *ctx, const char *name)
+/* The summary unit tu gets for external function `name` of another unit, or NULL. */
+static const struct eng_summary *import_answer(const struct tunit *tu, const char *name)
 {
-	struct tunit *tu = ctx;
 	const struct tree *t = tu->t;
 	const struct name_entry *d = find_def(t, name);
-	if (!d || d->unit == SIZE_MAX || d->unit == tu->u) {
-		record_asked(tu, name, NULL);
+	if (!d || d->unit == SIZE_MAX || d->unit == tu->u)
 		return NULL;
-	}
 	const struct tunit *from = &t->units[d->unit];
 	/* an earlier component is finished; in the same component (units that call each other,
 	 * analysed in turn by one thread) the unit's latest summaries */
-	if (from->group > tu->group) {
-		record_asked(tu, name, NULL);
+	if (from->group > tu->group)
 		return NULL;
-	}
 	struct export key = { (char *)name, { { 0 }, 0, 0 } };
 	const struct export *e =
 		from->nexports ? bsearch(&key, from->exports, from->nexports, sizeof *from->exports, cmp_export) : NULL;
-	record_asked(tu, name, e && e->s.valid ? &e->s : NULL);
-	if (!e || !e->s.valid)
-		return NULL;
-	tu->imported++;
-	return &e->s;
+	return e && e->s.valid ? &e->s : NULL;
+}
+
+static const struct eng_summary *hook_import(void *ctx, const char *name)
+{
+	struct tunit *tu = ctx;
+	const struct eng_summary *s = import_answer(tu, name);
+	record_asked(tu, name, s);
+	tu->imported += s != NULL;
+	return s;
 }
 
 /* Whether a table of another unit names unit tu's external function `name` (hook_callable). */
@@ -568,15 +569,10 @@ int tree_answers_same(struct tree *t, size_t u, const struct eng_summary *asked,
 		}
 		/* the answers of the unit's own group follow from the group's files, unchanged when
 		 * the group's results are taken from the cache: only what comes from outside counts */
-		const struct name_entry *d = find_def(t, asked[k].fn.name);
+		const struct name_entry *d = find_def(t, name);
 		if (d && d->unit != SIZE_MAX && t->units[d->unit].group == tu->group)
 			continue;
-		size_t before = tu->nasked, imported = tu->imported;
-		const struct eng_summary *now = hook_import(tu, asked[k].fn.name);
-		/* only a question: nothing is recorded */
-		while (tu->nasked > before)
-			free(tu->asked[--tu->nasked].name);
-		tu->imported = imported;
+		const struct eng_summary *now = import_answer(tu, name);
 		if (!now != !asked[k].valid)
 			return 0;
 		if (now && !tree_summary_same(now, &asked[k]))
