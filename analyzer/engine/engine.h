@@ -350,6 +350,9 @@ void engine_report(struct engine *eng, int check, struct ir_loc loc, const struc
  * integers, not a read of anonymous memory). A check whose finding depends on the whole path
  * being feasible (rc-error-unset) reports only such paths. */
 int engine_path_is_certain(const struct engine *eng);
+/* At ENG_EV_END: whether every path was explored (the budget did not stop the exploration). A
+ * check that reports what holds on every path (rc-null-argument) needs them all. */
+int engine_explored_whole(const struct engine *eng);
 /* Like engine_report, for a finding that rests on a guess (why: "'f' could keep the reference"):
  * held back unless the user asks for such findings. */
 void engine_report_guess(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,

@@ -156,6 +156,7 @@ struct ret_info {
 struct engine {
 	const struct ir_func *fn;
 	const struct engine_options *opt;
+	int partial; /* at ENG_EV_END: the budget stopped the exploration (engine_explored_whole) */
 	uint8_t *memo; /* per node: states are memoized there (memo_node) */
 	/* liveness (explore.c's compute_liveness), one of: live-in var bitsets, words per node
 	 * (live); or var v live on entry to the nodes live_nodes[live_off[v] .. live_off[v + 1]),

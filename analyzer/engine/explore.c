@@ -933,6 +933,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 		step(&eng, r);
 	}
 	eng.cur = -1;
+	eng.partial = !complete;
 	fire(&eng, ENG_EV_END, -1, NULL, -1, 0);
 	if (!complete && opt->incomplete)
 		opt->incomplete(opt->ctx, fn, eng.nrecs);

@@ -312,6 +312,11 @@ static int blind_branch(const struct ir_func *fn, const struct ir_node *n)
 	return src && src->kind == IR_OPND_LOAD && src->var == -1;
 }
 
+int engine_explored_whole(const struct engine *eng)
+{
+	return !eng->partial;
+}
+
 int engine_path_is_certain(const struct engine *eng)
 {
 	for (int32_t r = eng->cur; r >= 0 && eng->recs[r].parent >= 0; r = eng->recs[r].parent) {

@@ -16,6 +16,7 @@ Exit status: 0 ok, 1 problems found, 2 bad usage.
 """
 
 import os
+import re
 import subprocess
 import sys
 
@@ -186,6 +187,28 @@ def main(argv):
         elif r.returncode != 0:
             for line in r.stdout.splitlines():
                 problems.append("uncovered in %s: %s" % (inc, line))
+
+    # cpython-nonnull.model (written by verify/verify_model.py --write-nonnull): each line adds
+    # nonnull=N to a function the CPython model knows, and says how the interpreter refused NULL
+    nn_path = os.path.join(models, "cpython-nonnull.model")
+    with open(nn_path, encoding="utf-8") as f:
+        for n, raw in enumerate(f.read().splitlines(), 1):
+            body, _, why = raw.partition("#")
+            words = body.split()
+            if not words:
+                continue
+            where = "cpython-nonnull.model:%d" % n
+            if len(words) != 3 or words[0] != "nonnull" or not re.fullmatch(r"[1-9]\d*(,[1-9]\d*)*", words[2]):
+                problems.append("%s: expected 'nonnull NAME N[,M...]'" % where)
+            elif words[1] not in cp:
+                problems.append("%s: %s is not in cpython.model" % (where, words[1]))
+            elif not re.search(r"crashes|fails", why):
+                problems.append("%s: the comment does not say how CPython refused NULL" % where)
+            else:
+                ok_null = {a for w in cp[words[1]][2:] if w.startswith("accepts-null=")
+                           for a in gen.parse_attr_list(w.split("=", 1)[1]) or ()}
+                if ok_null & {int(a) for a in words[2].split(",")}:
+                    problems.append("%s: %s accepts NULL there by its model line" % (where, words[1]))
 
     for p in problems:
         print(p)

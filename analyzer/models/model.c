@@ -143,15 +143,57 @@ static int model_put(struct model *m, const struct model_fn *rec)
 		const char *keep = slot->name;
 		*slot = *rec;
 		slot->name = keep;
-		return 0;
+	} else {
+		char *name = malloc(len + 1);
+		if (!name)
+			return -1;
+		memcpy(name, rec->name, len + 1);
+		*slot = *rec;
+		slot->name = name;
+		m->count++;
 	}
-	char *name = malloc(len + 1);
-	if (!name)
+	/* a `nonnull NAME` line read before keeps applying to NAME's record (directive_nonnull) */
+	if (!strchr(rec->name, ':')) {
+		char dname[512];
+		if (snprintf(dname, sizeof dname, "nonnull:%s", rec->name) < (int)sizeof dname) {
+			const struct model_fn *d = find_slot(m->recs, m->cap, dname);
+			if (d->name) {
+				slot->arg[MODEL_NONNULL] |= d->arg[MODEL_NONNULL];
+				slot->arg_end[MODEL_NONNULL] |= d->arg_end[MODEL_NONNULL];
+			}
+		}
+	}
+	return 0;
+}
+
+static int parse_args_kind(struct model_fn *r, const char *val, enum model_arg_kind kind);
+
+/* "nonnull NAME ARGS": adds to NAME's record, whichever file defines it and whether before or
+ * after (the CPython facts the verifier found by execution, cpython-nonnull.model, stay apart
+ * from the ownership lines). Kept as a record "nonnull:NAME" that model_put() merges from. */
+static int directive_nonnull(struct model *m, const char *name, const char *args, uint8_t origin)
+{
+	char dname[512];
+	if (snprintf(dname, sizeof dname, "nonnull:%s", name) >= (int)sizeof dname)
 		return -1;
-	memcpy(name, rec->name, len + 1);
-	*slot = *rec;
-	slot->name = name;
-	m->count++;
+	struct model_fn d;
+	memset(&d, 0, sizeof d);
+	if (parse_args_kind(&d, args, MODEL_NONNULL) < 0)
+		return -1;
+	const struct model_fn *old = model_lookup(m, dname);
+	if (old && !strcmp(old->name, dname)) {
+		d.arg[MODEL_NONNULL] |= old->arg[MODEL_NONNULL];
+		d.arg_end[MODEL_NONNULL] |= old->arg_end[MODEL_NONNULL];
+	}
+	d.name = dname;
+	d.origin = origin;
+	if (model_put(m, &d) < 0)
+		return -1;
+	struct model_fn *rec = find_slot(m->recs, m->cap, name);
+	if (rec->name) {
+		rec->arg[MODEL_NONNULL] |= d.arg[MODEL_NONNULL];
+		rec->arg_end[MODEL_NONNULL] |= d.arg_end[MODEL_NONNULL];
+	}
 	return 0;
 }
 
@@ -292,6 +334,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_ACCEPTS_NULL);
 	if (KEY("clears"))
 		return parse_args_kind(r, val, MODEL_CLEARS);
+	if (KEY("nonnull"))
+		return parse_args_kind(r, val, MODEL_NONNULL);
 	if (KEY("frees"))
 		return parse_args_kind(r, val, MODEL_FREES);
 	if (KEY("out-new"))
@@ -399,6 +443,13 @@ static int parse_ours(struct model *m, char *text, const char *source, uint8_t o
 					       conv_kind_list());
 					return -1;
 				}
+			continue;
+		}
+		if (!strcmp(words[0], "nonnull")) {
+			if (n != 3 || directive_nonnull(m, words[1], words[2], origin) < 0) {
+				seterr(err, errlen, "%s:%d: expected 'nonnull NAME N[,M...]'", source, lineno);
+				return -1;
+			}
 			continue;
 		}
 		if (!strcmp(words[0], "global")) {

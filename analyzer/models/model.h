@@ -67,6 +67,7 @@ enum model_arg_kind {
 	MODEL_MAY_TAKE,     /* summaries: released on some paths only: the caller no longer knows */
 	MODEL_FREES,        /* the object's memory is freed: an owned reference is given up with it;
 			     * not a reference operation on a borrowed one (tp_free(self) in tp_dealloc) */
+	MODEL_NONNULL,      /* NULL there is an error: the call crashes or fails (rc-null-argument) */
 	MODEL_NARG_KINDS,
 };
 

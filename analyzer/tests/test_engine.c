@@ -793,6 +793,36 @@ static void test_model_parse(void **state)
 	assert_int_equal(model_mask(model_lookup(m, "PyTuple_SetItem"), MODEL_STEALS, 3), 1u << 2);
 	assert_int_equal(model_load_builtin(m, err, sizeof err), 0);
 	assert_non_null(model_lookup(m, "rc_clear_field"));
+	/* the verifier's facts (cpython-nonnull.model) reach the generated lines they add to */
+	assert_int_equal(model_mask(model_lookup(m, "PyList_Append"), MODEL_NONNULL, 2), 3u);
+	model_free(m);
+}
+
+/* "nonnull NAME ARGS" adds to NAME's record whether it comes before or after it, survives a
+ * later line replacing the record, and accumulates; nonnull=N on a line says the same */
+static void test_model_nonnull(void **state)
+{
+	(void)state;
+	char err[256];
+	struct model *m = model_new();
+	assert_non_null(m);
+	const char *text = "nonnull early 1\nearly new null-on-failure\nlate int\nnonnull late 2\n"
+			   "nonnull late -1\ninline none nonnull=1,3\n";
+	assert_int_equal(model_parse(m, text, strlen(text), "t", MODEL_FROM_FILE, err, sizeof err), 0);
+	assert_int_equal(model_mask(model_lookup(m, "early"), MODEL_NONNULL, 2), 1u);
+	assert_int_equal(model_lookup(m, "early")->ret, MODEL_RET_NEW);
+	assert_int_equal(model_mask(model_lookup(m, "late"), MODEL_NONNULL, 4), (1u << 1) | (1u << 3));
+	assert_int_equal(model_mask(model_lookup(m, "inline"), MODEL_NONNULL, 3), 5u);
+	const char *again = "early borrowed\n";
+	assert_int_equal(model_parse(m, again, strlen(again), "u", MODEL_FROM_FILE, err, sizeof err), 0);
+	assert_int_equal(model_lookup(m, "early")->ret, MODEL_RET_BORROWED);
+	assert_int_equal(model_mask(model_lookup(m, "early"), MODEL_NONNULL, 2), 1u);
+	assert_null(model_lookup(m, "nonnull"));
+	const char *bad = "nonnull x\n";
+	assert_int_equal(model_parse(m, bad, strlen(bad), "t", MODEL_FROM_FILE, err, sizeof err), -1);
+	assert_non_null(strstr(err, "nonnull NAME"));
+	const char *bad2 = "nonnull x 0\n";
+	assert_int_equal(model_parse(m, bad2, strlen(bad2), "t", MODEL_FROM_FILE, err, sizeof err), -1);
 	model_free(m);
 }
 
@@ -820,6 +850,7 @@ int main(void)
 		cmocka_unit_test_setup(test_error_exits_named, setup),
 		cmocka_unit_test_setup(test_registry, setup),
 		cmocka_unit_test_setup(test_model_parse, setup),
+		cmocka_unit_test_setup(test_model_nonnull, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = os.path.join(HERE, "schema", "sarif-schema-2.1.0.json")
 TIMEOUT = 120
 CHECK_IDS = ["rc-leak", "rc-double-release", "rc-use-after-release", "rc-release-borrowed",
-             "rc-return-borrowed", "rc-unchecked-null", "rc-inconsistent", "rc-traverse-incomplete",
+             "rc-return-borrowed", "rc-unchecked-null", "rc-null-argument", "rc-inconsistent", "rc-traverse-incomplete",
              "rc-error-unset"]
 
 RCCHECK = None

@@ -17,7 +17,9 @@
  *             is right, +K or more when it leaves a reference unreleased, a crash or -K or less
  *             when it releases one the caller did not own;
  *   bal-nomem the same with failing allocations, the policy chosen by the outcome of each call;
- *   null:k    argument slot k replaced by NULL.
+ *   null:k    argument slot k replaced by NULL;
+ *   pnull:j   the call with NULL in its j-th pointer argument that is not an object (a string, an
+ *             output Py_ssize_t *...), through its own wrapper (struct vcase.ptrcall).
  * A policy given on the command line (-p) replaces the model's, so that the driver can find the
  * policy that balances when the model's does not.
  * Output: one line per phase, "PHASE name key=value...". The judgement is the driver's.
@@ -38,6 +40,7 @@
 
 #define MAXOBJ 8
 #define MAXOUT 4
+#define MAXPTR 4
 
 struct res {
 	void *p;
@@ -67,6 +70,8 @@ struct vcase {
 	int robj;                  /* the C result is an object pointer */
 	int rint;                  /* the C result is an integer */
 	struct policy model;
+	int nptr;                  /* pointer arguments tried with NULL (pnull:j) */
+	void (*ptrcall[MAXPTR])(PyObject **a, struct res *r); /* the call with NULL in the j-th */
 };
 
 /* Static definitions the C-only parameters point to (recipes.SCALAR names them). */
@@ -235,12 +240,15 @@ static void make_args(const struct vcase *c, PyObject **a, int bad, int nullslot
 static char last_exc[64]; /* the type of the exception the last call set, "-" for none */
 
 /* Calls the case; returns 1 when it failed (an exception is set afterwards), and clears it. */
-static int do_call(const struct vcase *c, PyObject **a, struct res *r, int nomem)
+static int do_call(const struct vcase *c, PyObject **a, struct res *r, int nomem, int ptrnull)
 {
 	memset(r, 0, sizeof *r);
 	PyErr_Clear();
 	nomem_on = nomem;
-	c->call(a, r);
+	if (ptrnull >= 0)
+		c->ptrcall[ptrnull](a, r);
+	else
+		c->call(a, r);
 	nomem_on = 0;
 	PyObject *exc = PyErr_Occurred();
 	snprintf(last_exc, sizeof last_exc, "%s", exc ? ((PyTypeObject *)exc)->tp_name : "-");
@@ -273,7 +281,7 @@ static void apply_policy(const struct vcase *c, const struct policy *p, PyObject
 
 /* ---- phases ----------------------------------------------------------------------------- */
 
-static void phase_call(const struct vcase *c, int nomem, int bad, int nullslot)
+static void phase_call(const struct vcase *c, int nomem, int bad, int nullslot, int ptrnull)
 {
 	PyObject *a[MAXOBJ];
 	Py_ssize_t before[MAXOBJ];
@@ -281,7 +289,7 @@ static void phase_call(const struct vcase *c, int nomem, int bad, int nullslot)
 	make_args(c, a, bad, nullslot);
 	for (int k = 0; k < c->nobj; k++)
 		before[k] = a[k] ? Py_REFCNT(a[k]) : 0;
-	int failed = do_call(c, a, &r, nomem);
+	int failed = do_call(c, a, &r, nomem, ptrnull);
 	printf("ok=1 failed=%d exc=%s", failed, last_exc);
 	if (c->robj || (!c->rint && r.p))
 		printf(" null=%d", r.p == NULL);
@@ -315,7 +323,7 @@ static void phase_balance(const struct vcase *c, const struct policy *p, int nom
 			t0 = _Py_GetRefTotal();
 		}
 		make_args(c, a, 0, -1);
-		int failed = do_call(c, a, &r, nomem);
+		int failed = do_call(c, a, &r, nomem, -1);
 		nfailed += failed && it >= W;
 		apply_policy(c, p, a, &r, failed);
 	}
@@ -333,13 +341,15 @@ static int run_phase(const struct vcase *c, const char *phase, const struct poli
 		alarm(10);
 		printf("%s %s ", phase, c->name);
 		if (!strcmp(phase, "call"))
-			phase_call(c, 0, 0, -1);
+			phase_call(c, 0, 0, -1, -1);
 		else if (!strcmp(phase, "nomem"))
-			phase_call(c, 1, 0, -1);
+			phase_call(c, 1, 0, -1, -1);
 		else if (!strcmp(phase, "bad"))
-			phase_call(c, 0, 1, -1);
+			phase_call(c, 0, 1, -1, -1);
 		else if (!strncmp(phase, "null:", 5))
-			phase_call(c, 0, 0, atoi(phase + 5));
+			phase_call(c, 0, 0, atoi(phase + 5), -1);
+		else if (!strncmp(phase, "pnull:", 6) && atoi(phase + 6) < c->nptr)
+			phase_call(c, 0, 0, -1, atoi(phase + 6));
 		else if (!strcmp(phase, "balance"))
 			phase_balance(c, p, 0);
 		else if (!strcmp(phase, "bal-nomem"))
@@ -441,6 +451,11 @@ int main(int argc, char **argv)
 		for (int k = 0; k < c->nobj; k++) {
 			char ph[16];
 			snprintf(ph, sizeof ph, "null:%d", k);
+			run_phase(c, ph, p);
+		}
+		for (int j = 0; j < c->nptr; j++) {
+			char ph[16];
+			snprintf(ph, sizeof ph, "pnull:%d", j);
 			run_phase(c, ph, p);
 		}
 	}

@@ -37,6 +37,7 @@ import recipes  # noqa: E402
 import hand  # noqa: E402
 
 K = 6  # measured rounds of the balance phase (harness.c)
+MAXPTR = 4  # pointer arguments (not objects) tried with NULL, per function (harness.c)
 
 OBJ_TYPES_RE = re.compile(r"^Py\w*Object\*$")
 
@@ -95,6 +96,7 @@ class Case:
         self.robj = False
         self.rint = False
         self.helper = ""
+        self.ptrnull = []   # (C parameter position, call body with NULL in that pointer argument)
 
 
 def build_case(name, decl):
@@ -162,6 +164,8 @@ def build_case(name, decl):
         return "too many object arguments"
     c.nparams = len(decl.params)
     call = "%s(%s)" % (name, ", ".join(args))
+    ptrs = [pos for pos, (t, _) in enumerate(decl.params, 1)
+            if t.endswith("*") and pos not in c.objpos and pos not in c.outpos][:MAXPTR]
     rt = decl.ret
     if rt.endswith("*"):
         c.robj = rt == "PyObject*" or bool(OBJ_TYPES_RE.match(rt))
@@ -176,6 +180,10 @@ def build_case(name, decl):
     else:
         return "no recipe for a %s result" % rt
     c.body = " ".join(locals_ + [body])
+    for pos in ptrs:
+        typed = "((%s)NULL)" % decl.params[pos - 1][0].replace("*", " *")  # macros dereference it
+        nulled = "%s(%s)" % (name, ", ".join(typed if i == pos else a for i, a in enumerate(args, 1)))
+        c.ptrnull.append((pos, " ".join(locals_ + [body.replace(call, nulled, 1)])))
     return c
 
 
@@ -219,13 +227,18 @@ def write_cases(cases, models, path):
     for i, c in enumerate(cases):
         out.append("static void call_%d(PyObject **a, struct res *r) { (void)a; (void)r; %s }"
                    % (i, c.body))
+        for j, (_, body) in enumerate(c.ptrnull):
+            out.append("static void call_%d_p%d(PyObject **a, struct res *r) { (void)a; (void)r; %s }"
+                       % (i, j, body))
     out.append("static const struct vcase cases[] = {")
     for i, c in enumerate(cases):
         pol = model_policy(models[c.name], c)
         exprs = ", ".join(cstr(e) for e in c.objs) or "NULL"
         bads = ", ".join(cstr(e) for e in c.bad) or "NULL"
-        out.append('\t{ "%s", call_%d, %d, { %s }, { %s }, %d, %d, %d, { %d, %du, %du, %du, %du, %du, %du } },'
-                   % (c.name, i, len(c.objs), exprs, bads, len(c.outpos), c.robj, c.rint, *pol))
+        ptrs = ", ".join("call_%d_p%d" % (i, j) for j in range(len(c.ptrnull))) or "NULL"
+        out.append('\t{ "%s", call_%d, %d, { %s }, { %s }, %d, %d, %d, { %d, %du, %du, %du, %du, %du, %du }, %d, { %s } },'
+                   % (c.name, i, len(c.objs), exprs, bads, len(c.outpos), c.robj, c.rint, *pol,
+                      len(c.ptrnull), ptrs))
     out.append("};")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
@@ -376,6 +389,56 @@ def judge(name, m, c, ob, exe, diag, facts):
     return ("mismatch" if mism else status), mism, notes
 
 
+# Exceptions that say "this argument may not be NULL": CPython's null_error() and
+# PyErr_BadInternalCall() raise SystemError, PyErr_BadArgument() TypeError. Others can be an
+# outcome of what NULL means there with these particular arguments: AttributeError from
+# PyObject_SetAttr(o, name, NULL), which deletes; MemoryError from PyObject_Init(NULL, type),
+# which passes on a failed allocation; ValueError from PyCapsule_GetPointer(c, NULL), which asks
+# for a capsule without a name (ours has one), and from PyBytes_AsStringAndSize(b, &s, NULL) on
+# bytes with a NUL in them.
+NULL_REFUSED = {"SystemError", "TypeError"}
+
+
+def null_rejected(c, ob, pol, decl, m_attrs):
+    """{C parameter position (1-based): how} of the arguments (objects, and other pointers tried
+    with NULL: c.ptrnull) where NULL crashes the call
+    or makes it fail with an exception that refuses the argument, while the same call with the
+    representative arguments succeeds. Left out: arguments the model says accept NULL (that
+    contradiction is a mismatch of judge()), arguments of a variadic part (what they may be
+    depends on the format), and the failures of PyErr_* functions, whose job is to set one."""
+    call = ob.get("call", {})
+    if call.get("ok") != "1" or call.get("failed") != "0":
+        return {}
+    fixed = None
+    if decl is not None:
+        types = [t for t, _ in decl.params]
+        fixed = types.index("...") if "..." in types else len(types)
+    allowed = set(m_attrs.get("accepts-null", []))
+    tries = [(pos, ob.get("null:%d" % k), pol[6] >> k & 1) for pos, k in c.objpos.items()]
+    tries += [(pos, ob.get("pnull:%d" % j), pos in allowed) for j, (pos, _) in enumerate(c.ptrnull)]
+    out = {}
+    for pos, o, accepted in tries:
+        if not o or accepted or (fixed is not None and pos > fixed):
+            continue
+        if o.get("ok") != "1" and o.get("status", "").startswith("signal") and o.get("status") != "signal14":
+            out[pos] = "crashes (%s)" % o.get("status")
+        elif o.get("ok") == "1" and o.get("failed") == "1" and o.get("exc") in NULL_REFUSED \
+                and family(c.name) != "PyErr":
+            out[pos] = "fails (%s)" % o.get("exc")
+    return out
+
+
+def read_nonnull(path):
+    """{name: set of positions} of a file of 'nonnull NAME N,M' lines."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            w = line.split("#", 1)[0].split()
+            if len(w) == 3 and w[0] == "nonnull":
+                out.setdefault(w[1], set()).update(int(x) for x in w[2].split(","))
+    return out
+
+
 def verified_facts(m, c, ob, pol, forced):
     """The facts of a model line that this run exercised and found right."""
     call, bal, bn = ob.get("call", {}), ob.get("balance", {}), ob.get("bal-nomem", {})
@@ -454,6 +517,10 @@ def main(argv):
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--details", help="write one line per function here")
     ap.add_argument("--expected", help="known mismatches: NAME # reason, one a line")
+    ap.add_argument("--nonnull", help="'nonnull NAME N' lines: each exercised one must still "
+                    "crash or fail on NULL (a mismatch otherwise)")
+    ap.add_argument("--write-nonnull", metavar="FILE",
+                    help="write the 'nonnull NAME N' lines this run found (cpython-nonnull.model)")
     ap.add_argument("--must-mismatch", nargs="*",
                     help="self-test: exit 0 only when exactly these functions mismatch")
     args = ap.parse_args(argv)
@@ -515,9 +582,21 @@ def main(argv):
     mism = {}
     notes = {}
     facts = {}
+    listed = read_nonnull(args.nonnull) if args.nonnull else {}
+    rejected = {}
     for c in cases:
         facts[c.name] = set()
         st, mm, nn = judge(c.name, models[c.name], c, obs.get(c.name, {}), exe, diag, facts[c.name])
+        rej = null_rejected(c, obs.get(c.name, {}), model_policy(models[c.name], c), dd.get(c.name),
+                             models[c.name]["attrs"])
+        rejected[c.name] = rej
+        for pos in sorted(listed.get(c.name, ())):
+            if pos in c.objpos and pos not in rej and obs.get(c.name, {}).get("null:%d" % c.objpos[pos]):
+                mm.append("NULL in argument %d neither crashes nor fails, model: nonnull" % pos)
+                if st != "crash":
+                    st = "mismatch"
+        for pos in sorted(set(rej) & listed.get(c.name, set())):
+            facts[c.name].add("nonnull")
         status[c.name] = st
         if st == "crash":
             reasons[c.name] = nn[0]
@@ -578,6 +657,20 @@ def main(argv):
     for n in expected:
         if status.get(n) not in (None, "mismatch"):
             print("note: %s is listed as expected to mismatch but is %s" % (n, status[n]))
+    if args.write_nonnull:
+        with open(args.write_nonnull, "w", encoding="utf-8") as f:
+            f.write("# cpython-nonnull.model - the object arguments of the CPython C API where NULL crashes\n"
+                    "# the call or makes it fail, found by running CPython (%s).\n"
+                    "# GENERATED by analyzer/models/verify/verify_model.py --write-nonnull: do not edit.\n"
+                    "# Each line adds nonnull=N to NAME's model line (docs/model-format.md); the\n"
+                    "# verifier checks every line again (meson test models/verify).\n"
+                    % os.path.basename(args.lib))
+            for n in sorted(rejected):
+                r = rejected[n]
+                if r:
+                    hows = sorted(set(r.values()))
+                    f.write("%-60s # %s\n" % ("nonnull %s %s" % (n, ",".join(map(str, sorted(r)))),
+                                               "; ".join(hows)))
     if args.details:
         with open(args.details, "w") as f:
             for n in sorted(status):
