@@ -9,6 +9,17 @@
 
 /* A reference handed to a function nothing is known about may have been kept by it. */
 #define GUESS_WHY "it was handed to a function rccheck knows nothing about, which may keep it"
+/* A reference owned because a convention guessed its call returns a new one. */
+#define GUESS_NEW_WHY "that its function returns a new reference is a guess: it is declared to return " \
+		      "an object, defined nowhere in the tree and not modelled (cpychecker's convention)"
+
+/* The guess a leak of v rests on, or NULL. */
+static const char *guess_of(const struct eng_value *v)
+{
+	if (v->flags & ENG_V_GUESS_NEW)
+		return GUESS_NEW_WHY;
+	return (v->flags & ENG_V_GUESS) ? GUESS_WHY : NULL;
+}
 
 /* Values read from memory stay reachable from it: taking a reference to one is the memory's
  * business (pinning), not a leak of this function. */
@@ -42,8 +53,8 @@ static void on_assign(struct engine *eng, const struct eng_event_info *ev, void 
 	else
 		snprintf(msg, sizeof msg, "reference from %s held in '%s' is leaked: '%s' is overwritten here", origin,
 			 var->name, var->name);
-	if (v->flags & ENG_V_GUESS)
-		engine_report_guess(eng, ev->self, ev->node->loc, v, var->name, GUESS_WHY, "%s", msg);
+	if (guess_of(v))
+		engine_report_guess(eng, ev->self, ev->node->loc, v, var->name, guess_of(v), "%s", msg);
 	else
 		engine_report(eng, ev->self, ev->node->loc, v, var->name, "%s", msg);
 }
@@ -93,13 +104,13 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 			snprintf(msg, sizeof msg, "reference from %s is leaked %s", origin, where);
 		if (v->param) {
 			param_reports_add(eng, d, ev->node->loc, v->param, *name ? name : origin, msg);
-			if (v->flags & ENG_V_GUESS)
-				param_reports_guess(d, GUESS_WHY);
+			if (guess_of(v))
+				param_reports_guess(d, guess_of(v));
 		}
 		else
-			if (v->flags & ENG_V_GUESS)
-				engine_report_guess(eng, ev->self, ev->node->loc, v, *name ? name : origin, GUESS_WHY, "%s",
-						    msg);
+			if (guess_of(v))
+				engine_report_guess(eng, ev->self, ev->node->loc, v, *name ? name : origin, guess_of(v),
+						    "%s", msg);
 			else
 				engine_report(eng, ev->self, ev->node->loc, v, *name ? name : origin, "%s", msg);
 	}

@@ -160,7 +160,7 @@ void engine_set_value_byte(struct engine *eng, const struct eng_value *v, int se
 int engine_call_null_facts(const struct engine *eng, const struct ir_node *n)
 {
 	const struct model_fn *m = n->model;
-	if (!m || (m->flags & MODEL_HEURISTIC))
+	if (!m || (m->flags & (MODEL_HEURISTIC | MODEL_GUESSED)))
 		return 0;
 	return m->origin != MODEL_FROM_ANNOTATION || (eng->conv[n - eng->fn->nodes] & CC_API_BORROWS);
 }

@@ -67,6 +67,8 @@ void summary_record_return(struct engine *eng, const struct eng_state *st, const
 			ri->saw_borrowed = 1; /* &static_object */
 		else if (v && engine_owned_by_memory(fn, v))
 			ri->saw_borrowed = 1; /* cache[n] = x; return x;: the cache owns it */
+		else if (v && v->owned > 0 && (v->flags & ENG_V_GUESS_NEW))
+			ri->saw_other = 1; /* owned by a guess: callers are not told it is new */
 		else if (v && v->owned > 0)
 			ri->saw_new = 1;
 		else if (v && v->param && !(v->flags & (ENG_V_FREED | ENG_V_ESCAPED)))

@@ -482,7 +482,10 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	const struct ir_operand *a = ir_args(fn, n);
 	call_error_state(eng, st, n, failed);
 	int heuristic = m && (m->flags & MODEL_HEURISTIC);
-	if (!m || heuristic || m->origin == MODEL_FROM_SUMMARY)
+	/* a guessed model (returns-new-type) says only what the result is: the call is otherwise
+	 * one nothing is known about */
+	int guessed = m && (m->flags & MODEL_GUESSED);
+	if (!m || heuristic || guessed || m->origin == MODEL_FROM_SUMMARY)
 		forget_memory(fn, st, n);
 	if (heuristic && n->nargs != 1)
 		m = NULL;
@@ -494,9 +497,9 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	int ret_arg = m && !heuristic ? returned_arg(m, na) : 0;
 	if (ret_arg)
 		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
-	if (!n->model)
+	if (!n->model || guessed)
 		unknown_call_escapes(eng, st, node, a);
-	if ((!n->model || (n->model->flags & MODEL_HEURISTIC)) &&
+	if ((!n->model || (n->model->flags & (MODEL_HEURISTIC | MODEL_GUESSED))) &&
 	    !(eng->conv[node] & CC_API_BORROWS)) {
 		/* whatever a function nothing is known about does with an owned reference it is
 		 * handed is a guess: a loss of that reference later rests on it */
@@ -658,7 +661,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			st->vals[s].flags = ENG_V_OBJ;
 			if (m->ret == MODEL_RET_NEW && !failed) {
 				st->vals[s].owned = 1;
-				st->vals[s].flags |= ENG_V_HAD_OWNED;
+				st->vals[s].flags |= ENG_V_HAD_OWNED | (guessed ? ENG_V_GUESS_NEW : 0);
 				if ((eng->conv[node] & CC_FAILS_ON_MEMORY) || (m->flags & MODEL_FRESH))
 					st->vals[s].flags |= ENG_V_FRESH;
 			} else if (m->ret == MODEL_RET_BORROWED) {

@@ -203,6 +203,20 @@ static int plain_pointer(CXType t)
 	return type_class(p) == IR_VAR_INT || (p.kind >= CXType_Float && p.kind <= CXType_LongDouble);
 }
 
+/* The tag of the struct t points to (`_object` for PyObject *, whatever typedef names it), or
+ * NULL when t is not a pointer to a named struct. */
+static const char *pointee_tag(struct cx *x, CXType t)
+{
+	t = clang_getCanonicalType(t);
+	if (t.kind != CXType_Pointer)
+		return NULL;
+	CXType p = clang_getCanonicalType(clang_getPointeeType(t));
+	if (p.kind != CXType_Record)
+		return NULL;
+	const char *tag = spelling(x, clang_getTypeDeclaration(p));
+	return tag[0] ? tag : NULL;
+}
+
 static int is_expr(CXCursor c)
 {
 	return clang_isExpression(clang_getCursorKind(c));
@@ -964,6 +978,11 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 				nd->small_args |= (uint8_t)(1u << i);
 		}
 		nd->model = info ? info->annot : NULL;
+		/* only for a function whose body the unit does not see (a static inline one of a
+		 * header is known by its body) */
+		if (name && clang_getCursorKind(ref) == CXCursor_FunctionDecl &&
+		    clang_Cursor_isNull(clang_getCursorDefinition(ref)))
+			nd->ret_tag = pointee_tag(x, clang_getCursorType(c));
 		if ((name && noreturn_name(name)) || (info && info->noreturn))
 			nd->flags |= IR_NODE_NORETURN;
 	}

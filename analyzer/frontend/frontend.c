@@ -64,7 +64,33 @@ struct fe_unit {
 	size_t ndeps;
 	const char *input_path; /* for --timing */
 	double t_parse, t_lower;
+	/* the defects (finding_key) of the findings left out as guesses, counted once each */
+	char **hidden;
+	size_t nhidden, cap_hidden;
 };
+
+static void hidden_free(struct fe_unit *u)
+{
+	for (size_t i = 0; i < u->nhidden; i++)
+		free(u->hidden[i]);
+	free(u->hidden);
+	u->hidden = NULL;
+	u->nhidden = u->cap_hidden = 0;
+}
+
+/* Records a left-out finding's defect; 1 when it is the first of that defect. */
+static int hidden_add(struct fe_unit *u, const char *key)
+{
+	for (size_t i = 0; i < u->nhidden; i++)
+		if (!strcmp(u->hidden[i], key))
+			return 0;
+	if (u->nhidden == u->cap_hidden) {
+		u->cap_hidden = u->cap_hidden ? u->cap_hidden * 2 : 8;
+		u->hidden = util_xrealloc(u->hidden, u->cap_hidden * sizeof *u->hidden);
+	}
+	u->hidden[u->nhidden++] = util_xstrdup(key);
+	return 1;
+}
 
 static uint64_t hash_str(const char *s)
 {
@@ -735,6 +761,21 @@ static enum CXChildVisitResult scan_top(CXCursor c, CXCursor parent, CXClientDat
 	return CXChildVisit_Continue;
 }
 
+/* One defect: the check, where the value was acquired, the variable holding it; without an
+ * acquisition (or with --all-paths), the line: a path of a higher severity to a line already
+ * reported replaces the first (diag_merge_last). */
+static void finding_key(const struct fe_unit *u, const struct eng_finding *f, char *key, size_t size)
+{
+	const char *id = engine_checks[f->check]->id;
+	if (!u->opt->all_paths && f->has_site && f->site_macro)
+		snprintf(key, size, "%s|macro %s:%u:%u|%s", id, f->site_macro, f->site_mloc.line, f->site_mloc.col,
+			 f->var ? f->var : "");
+	else if (!u->opt->all_paths && f->has_site)
+		snprintf(key, size, "%s|%u:%u|%s", id, f->site.line, f->site.col, f->var ? f->var : "");
+	else
+		snprintf(key, size, "%s|line %u|%s", id, f->loc.line, f->var ? f->var : "");
+}
+
 static void on_finding(void *ctx, const struct eng_finding *f)
 {
 	struct fe_unit *u = ctx;
@@ -744,8 +785,12 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 	struct fragment *fr = fragment_named(u, f->file);
 	if (diag_lines_suppressed(fr ? &fr->lines : &u->lines, f->loc.line, id))
 		return;
+	char key[300];
+	finding_key(u, f, key, sizeof key);
 	if (f->guess && !u->opt->show_guesses) {
-		u->out->nguesses++;
+		char hkey[600]; /* diag_merge_last merges within one function */
+		snprintf(hkey, sizeof hkey, "%s|%s", f->func ? f->func : "", key);
+		u->out->nguesses += (uint32_t)hidden_add(u, hkey);
 		return;
 	}
 	struct diag_finding *d = diag_add(u->out, f->check, f->func, f->loc.line, f->loc.col, f->message);
@@ -756,17 +801,6 @@ static void on_finding(void *ctx, const struct eng_finding *f)
 	d->guess = f->guess ? util_xstrdup(f->guess) : NULL;
 	for (uint32_t i = 0; i < f->nnotes; i++)
 		diag_add_note(d, f->notes[i].loc.line, f->notes[i].loc.col, f->notes[i].message);
-	/* one defect: the check, where the value was acquired, the variable holding it; without an
-	 * acquisition (or with --all-paths), the line: a path of a higher severity to a line
-	 * already reported replaces the first */
-	char key[300];
-	if (!u->opt->all_paths && f->has_site && f->site_macro)
-		snprintf(key, sizeof key, "macro %s:%u:%u|%s", f->site_macro, f->site_mloc.line, f->site_mloc.col,
-			 f->var ? f->var : "");
-	else if (!u->opt->all_paths && f->has_site)
-		snprintf(key, sizeof key, "%u:%u|%s", f->site.line, f->site.col, f->var ? f->var : "");
-	else
-		snprintf(key, sizeof key, "line %u|%s", f->loc.line, f->var ? f->var : "");
 	d->key = util_xstrdup(key);
 	diag_merge_last(u->out);
 }
@@ -1249,6 +1283,7 @@ void frontend_analyse(struct fe_unit *u, const struct unit_tree *tree, struct di
 {
 	double t_start = now_s();
 	u->out = out;
+	hidden_free(u);
 	if (u->analysed)
 		set_call_annotations(u); /* analysed again: units that call each other (tree.h) */
 	u->analysed = 1;
@@ -1294,6 +1329,7 @@ void frontend_unit_free(struct fe_unit *u)
 	for (size_t i = 0; i < u->ndeps; i++)
 		free(u->deps[i]);
 	free(u->deps);
+	hidden_free(u);
 	ir_arena_free(&u->arena);
 	if (u->tu)
 		clang_disposeTranslationUnit(u->tu);

@@ -109,6 +109,9 @@ struct ir_node {
 	 * shares it: findings on such a call's result are one defect (INT_CONSTANT(x) x 251). */
 	struct ir_loc mloc;
 	const char *mfile;
+	/* IR_CALL of a named function returning a pointer to a struct: that struct's tag (`_object`
+	 * for PyObject *), for the convention `returns-new-type` (unit.c); NULL otherwise */
+	const char *ret_tag;
 };
 
 enum ir_var_flags {

@@ -21,11 +21,12 @@ static const char *const kind_names[CONV_NKINDS] = {
 	[CONV_FAILS_ON_MEMORY] = "fails-on-memory",
 	[CONV_MODULE_INIT] = "module-init",
 	[CONV_CALLBACK_ALWAYS] = "callback-always",
+	[CONV_RETURNS_NEW_TYPE] = "returns-new-type",
 };
 
 const char *conv_kind_list(void)
 {
-	return "api-prefix, steal-word, untrack, error-set, error-clear, error-query, error-on-failure, error-maybe, fails-on-memory, module-init, callback-always";
+	return "api-prefix, steal-word, untrack, error-set, error-clear, error-query, error-on-failure, error-maybe, fails-on-memory, module-init, callback-always, returns-new-type";
 }
 
 int conv_add(struct conventions *c, const char *kind, const char *name)

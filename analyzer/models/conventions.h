@@ -30,6 +30,9 @@ enum conv_kind {
 	CONV_CALLBACK_ALWAYS,  /* callback-always P: a call named P... handed objects with a destroy
 				* callback calls it even when it fails (sqlite3_create_function_v2):
 				* the objects are taken over on every outcome */
+	CONV_RETURNS_NEW_TYPE, /* returns-new-type TAG: a function returning a pointer to struct TAG
+				* that nothing models and no file of the tree defines is guessed to
+				* return a new reference (cpychecker's convention for PyObject *) */
 	CONV_NKINDS,
 };
 

@@ -39,6 +39,9 @@ enum model_flags {
 				 * (from a constructor on every path): never a static object such as Py_None */
 	MODEL_EMPTY_NEVER_FAILS = 1u << 12, /* never fails for a constant argument 1 of 0 (PyTuple_New(0):
 					      * the empty tuple CPython keeps) */
+	MODEL_GUESSED = 1u << 14,        /* a guess from a convention (returns-new-type): the call is
+					  * otherwise unknown (arguments not followed), and a finding
+					  * that rests on its result is held back as a guess */
 	MODEL_ERROR_QUERY = 1u << 11,    /* summaries: the result tells whether the error indicator is
 					  * set (not NULL / not 0 exactly then): a helper returning
 					  * PyErr_Occurred() or a test of it */

@@ -173,24 +173,40 @@ static int callable_answer(const struct tunit *tu, const char *name)
 	return c ? 1 + c->null_ok : 0;
 }
 
-/* The questions of hook_callable are recorded among the asked ones under this prefix (no C name
- * starts with it), the answer in the summary's `valid`: a cached result stands only while the
- * other files' tables still say the same (tree_answers_same). */
+/* Whether any unit defines a function `name` (hook_defined): the returns-new-type convention
+ * guesses only for functions defined nowhere in the tree. */
+static int defined_answer(const struct tunit *tu, const char *name)
+{
+	return find_def(tu->t, name) != NULL;
+}
+
+/* The questions of hook_callable and hook_defined are recorded among the asked ones under these
+ * prefixes (no C name starts with them), the answer in the summary's `valid`: a cached result
+ * stands only while the other files still say the same (tree_answers_same). */
 #define CALLABLE_Q "#callable:"
+#define DEFINED_Q "#defined:"
+
+static int record_answer(struct tunit *tu, const char *prefix, const char *name, int answer)
+{
+	size_t len = strlen(prefix) + strlen(name) + 1;
+	char *q = util_xrealloc(NULL, len);
+	snprintf(q, len, "%s%s", prefix, name);
+	struct eng_summary s;
+	memset(&s, 0, sizeof s);
+	s.valid = answer;
+	record_asked(tu, q, &s);
+	free(q);
+	return answer;
+}
 
 static int hook_callable(void *ctx, const char *name)
 {
-	struct tunit *tu = ctx;
-	int c = callable_answer(tu, name);
-	size_t len = strlen(CALLABLE_Q) + strlen(name) + 1;
-	char *q = util_xrealloc(NULL, len);
-	snprintf(q, len, "%s%s", CALLABLE_Q, name);
-	struct eng_summary s;
-	memset(&s, 0, sizeof s);
-	s.valid = c;
-	record_asked(tu, q, &s);
-	free(q);
-	return c;
+	return record_answer(ctx, CALLABLE_Q, name, callable_answer(ctx, name));
+}
+
+static int hook_defined(void *ctx, const char *name)
+{
+	return record_answer(ctx, DEFINED_Q, name, defined_answer(ctx, name));
 }
 
 static void hook_exported(void *ctx, const struct ir_func *fn, const struct eng_summary *s)
@@ -219,6 +235,7 @@ struct tree *tree_new(size_t nunits)
 		tu->u = u;
 		tu->hooks.import = hook_import;
 		tu->hooks.callable = hook_callable;
+		tu->hooks.defined = hook_defined;
 		tu->hooks.exported = hook_exported;
 		tu->hooks.ctx = tu;
 	}
@@ -564,6 +581,11 @@ int tree_answers_same(struct tree *t, size_t u, const struct eng_summary *asked,
 		const char *name = asked[k].fn.name;
 		if (!strncmp(name, CALLABLE_Q, strlen(CALLABLE_Q))) {
 			if (callable_answer(tu, name + strlen(CALLABLE_Q)) != asked[k].valid)
+				return 0;
+			continue;
+		}
+		if (!strncmp(name, DEFINED_Q, strlen(DEFINED_Q))) {
+			if (defined_answer(tu, name + strlen(DEFINED_Q)) != asked[k].valid)
 				return 0;
 			continue;
 		}

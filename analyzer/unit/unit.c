@@ -215,6 +215,29 @@ static const struct model_fn *callback_owner(struct unit *u, const struct ir_nod
 	return m;
 }
 
+/* cpychecker's convention (`convention returns-new-type TAG`): a call of a function declared to
+ * return a pointer to struct TAG (PyObject *) that nothing models, that no unit of the tree
+ * defines and that is not of an API modelled whole returns a new reference, or NULL. A guess
+ * (MODEL_GUESSED): the call stays unknown for its arguments, and a finding on its result is
+ * held back. Without a tree, "the tree" is the unit. */
+static const struct model_fn *guess_returns_new(struct unit *u, const struct ir_node *n)
+{
+	const struct conventions *conv = model_conventions(u->model);
+	if (!n->ret_tag || n->dest < 0 || !conv_is(conv, CONV_RETURNS_NEW_TYPE, n->ret_tag) ||
+	    conv_api_borrows(conv, n->callee))
+		return NULL;
+	if (u->tree && u->tree->defined && u->tree->defined(u->tree->ctx, n->callee))
+		return NULL;
+	struct model_fn *m = ir_alloc(u->arena, sizeof *m);
+	memset(m, 0, sizeof *m);
+	m->name = n->callee;
+	m->ret = MODEL_RET_NEW;
+	m->flags = MODEL_MAY_RETURN_NULL | MODEL_GUESSED;
+	m->origin = MODEL_FROM_NAME;
+	m->arg[MODEL_ACCEPTS_NULL] = ~0u;
+	return m;
+}
+
 /* What call n does: the model files, else the callee's annotations (their result from its
  * summary when only its parameters are annotated), else the summary of a function of the unit,
  * else a guess from the name, else a callback hand-over; NULL: unknown. */
@@ -251,7 +274,8 @@ static const struct model_fn *resolve_call(struct unit *u, const struct ir_node 
 			gm->name = n->callee;
 			return gm;
 		}
-		return callback_owner(u, n, sums);
+		const struct model_fn *cb = callback_owner(u, n, sums);
+		return cb ? cb : guess_returns_new(u, n);
 	}
 	return NULL;
 }

@@ -51,6 +51,9 @@ struct unit_tree {
 	/* Whether a method table or type slot of another unit names this unit's external function
 	 * `name`: 0 no, 1 yes, 2 a slot where NULL without an exception is a normal result. */
 	int (*callable)(void *ctx, const char *name);
+	/* Whether any unit of the tree defines a function `name` (this one included, and names two
+	 * units define). */
+	int (*defined)(void *ctx, const char *name);
 	/* Receives the summary of each function with external linkage once it is analysed. */
 	void (*exported)(void *ctx, const struct ir_func *fn, const struct eng_summary *s);
 	void *ctx;

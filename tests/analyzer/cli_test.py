@@ -2653,6 +2653,25 @@ def sc_cache(tmp):
     check(found(doc) == set() and cache_counts(err) == (0, 2),
           "the table no longer names it: a.c's cached finding does not stand, a.c is analysed again",
           f"{cache_counts(err)} {json.dumps(doc.get('findings'))}")
+    # cpychecker's convention (returns-new-type): a function declared to return PyObject * and
+    # defined nowhere in the tree is guessed to return a new reference; defined in another file,
+    # its body decides. Whether the tree defines it is one of the answers a cached result rests on
+    c_c = ('#include <Python.h>\nPyObject *helper_value(int n);\nint use(PyObject *list)\n{\n'
+           '\treturn PyList_Append(list, helper_value(1)); /*@guessed*/\n}\n')
+    d_c = '#include <Python.h>\nstatic PyObject *cached;\nPyObject *helper_value(int n)\n{\n\t(void)n;\n\treturn cached;\n}\n'
+    write_tree(tmp, {"pg/c.c": c_c, "pg/d.c": d_c})
+    st, doc, err = run_json(["--cache", "gc", "pg/c.c", "pg/d.c"], tmp, env=timing)
+    check(st == 0 and found(doc) == set(), "helper_value defined in another file of the tree: its body says borrowed, no guess",
+          json.dumps(doc.get("findings")) + err)
+    write_tree(tmp, {"pg/d.c": "#include <Python.h>\n"})
+    st, doc, err = run_json(["--cache", "gc", "pg/c.c", "pg/d.c"], tmp, env=timing)
+    check(found(doc) == {("c.c", line_of(c_c, "guessed"), "rc-leak")} and cache_counts(err) == (0, 2),
+          "defined nowhere now: c.c's cached result does not stand, and the guessed new reference leaks",
+          f"{cache_counts(err)} {json.dumps(doc.get('findings'))}")
+    st, doc, err = run_json(["pg/c.c", "pg/d.c"], tmp, guesses=False)
+    check(st == 0 and found(doc) == set() and doc.get("summary", {}).get("held_back_guesses") == 1,
+          "without --show-guesses the convention's finding is held back and counted once",
+          json.dumps(doc.get("summary")))
     # entries that are not ours, or cut short: ignored, the files analysed
     for name in os.listdir(os.path.join(tmp, "c")):
         with open(os.path.join(tmp, "c", name), "w") as f:
