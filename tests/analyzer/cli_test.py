@@ -2052,6 +2052,112 @@ def sc_macro_functions(tmp):
           json.dumps(doc))
 
 
+
+MACRO_NAMES = """#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include "api.h"
+
+static PyObject *bad_call_method(PyObject *self, PyObject *o)
+{
+	PyObject *r = PyObject_CallMethod(o, "m", NULL); /*@call*/
+	(void)self;
+	if (r == NULL)
+		return NULL;
+	return Py_None; /*@none*/
+}
+
+static PyObject *bad_true(PyObject *self, PyObject *o)
+{
+	(void)self;
+	(void)o;
+	return Py_True; /*@true*/
+}
+
+static PyObject *bad_none_release(PyObject *self, PyObject *o)
+{
+	(void)self;
+	(void)o;
+	Py_DECREF(MY_NONE); /*@mynone*/
+	Py_RETURN_NONE;
+}
+
+int bad_widget(void)
+{
+	struct widget *w = make_widget(3); /*@widget*/
+	if (!w)
+		return -1;
+	return 0; /*@wleak*/
+}
+
+int bad_widget_block(void)
+{
+	struct widget *w;
+	MAKE_BLOCK(w); /*@block*/
+	if (!w)
+		return -1;
+	return 0;
+}
+
+static PyMethodDef methods[] = {
+	{"call_method", bad_call_method, METH_O, NULL},
+	{"t", bad_true, METH_O, NULL},
+	{"n", bad_none_release, METH_O, NULL},
+	{NULL, NULL, 0, NULL},
+};
+"""
+
+MACRO_NAMES_API = """struct widget;
+struct widget *_make_widget_v2(int size);
+void widget_free(struct widget *w);
+/* the API renames its functions: users write make_widget */
+#define make_widget _make_widget_v2
+/* a macro whose body does more than name the function: its name is not the callee's */
+#define MAKE_BLOCK(w) do { (w) = _make_widget_v2(1); } while (0)
+#define MY_NONE Py_None
+"""
+
+
+def sc_macro_names(tmp):
+    """Messages name what the user's code wrote when a macro renamed it: PyObject_CallMethod
+    (a macro for _PyObject_CallMethod_SizeT), Py_None and Py_True (macros for the addresses of
+    _Py_NoneStruct and _Py_TrueStruct), an API's own renaming macro; the model still applies
+    to the real name. A macro that does more than rename (a do-while block) keeps the callee's
+    name; a macro defined as another macro shows the innermost (MY_NONE: Py_None)."""
+    write_tree(tmp, {"m.c": MACRO_NAMES, "api.h": MACRO_NAMES_API,
+                     "api.model": "_make_widget_v2 new null-on-failure\nwidget_free none releases=1\n"})
+    st, doc, err = run_json(["--model", "api.model", "m.c"], tmp, include=False)
+    fs = doc.get("findings", [])
+    text = json.dumps(fs)
+    by_line = {}
+    for f in fs:
+        by_line.setdefault(f["line"], []).append(f)
+
+    def messages(tag):
+        return [f["message"] for f in by_line.get(line_of(MACRO_NAMES, tag), [])]
+
+    def notes(tag):
+        line = line_of(MACRO_NAMES, tag)
+        return [n.get("message") for f in fs for n in f.get("path", []) if n.get("line") == line]
+    check(st == 1 and not doc.get("errors"), "m.c is analysed with findings", err)
+    check("_PyObject_CallMethod_SizeT" not in text and "_Py_NoneStruct" not in text and "_Py_TrueStruct" not in text,
+          "no macro internals in any message or note", text)
+    check("new reference acquired from 'PyObject_CallMethod'" in notes("call"),
+          "the acquisition is named as written: PyObject_CallMethod", notes("call"))
+    check(any("returns 'Py_None', borrowed from a static object" in m for m in messages("none")),
+          "the return of Py_None says Py_None", messages("none"))
+    check(any("returns 'Py_True'" in m for m in messages("true")), "Py_True (a cast in its macro) says Py_True",
+          messages("true"))
+    check(any(m.startswith("'Py_None' is released by 'Py_DECREF'") for m in messages("mynone")),
+          "a macro defined as Py_None shows Py_None (the innermost macro)", messages("mynone"))
+    check("new reference acquired from 'make_widget'" in notes("widget")
+          and any("rc-leak" == f["id"] for f in by_line.get(line_of(MACRO_NAMES, "wleak"), [])),
+          "an API's renaming macro: make_widget in the note, and its model (by the real name) applies", text)
+    check(any("'_make_widget_v2'" in n for n in notes("block")),
+          "a macro whose body does more than rename keeps the callee's name", notes("block"))
+    st, out, err = run(["--model", "api.model", "m.c"], tmp, include=False)
+    check(f"m.c:{line_of(MACRO_NAMES, 'call')}:16: note: new reference acquired from 'PyObject_CallMethod'" in out,
+          "the text output says it too", out)
+
 # ---------------------------------------------------------------------------------------------
 # SARIF for GitHub code scanning, and the per-check documentation (docs/checks.md)
 # ---------------------------------------------------------------------------------------------
@@ -2776,6 +2882,7 @@ SCENARIOS = {
     "severity": sc_severity,
     "guesses": sc_guesses,
     "macro-functions": sc_macro_functions,
+    "macro-names": sc_macro_names,
     "nothing-lost": sc_nothing_lost,
     "no-hang": sc_no_hang,
     "sarif-github": sc_sarif_github,
