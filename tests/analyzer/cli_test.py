@@ -2446,6 +2446,54 @@ def sc_config(tmp):
           err)
 
 
+def sc_config_inherit(tmp):
+    """inherit-parent-config: true puts a .rccheck on top of the nearest one above it (as
+    .clang-tidy's InheritParentConfig): the parent's checks first, then the child's; models and
+    compile-args of both; through a chain of files; the run's file inherits the same way. Without
+    it, the nearest file alone counts."""
+    flag = PRELUDE + "#ifdef WANT_LEAK\n" + LEAK.replace(PRELUDE, "") + "#endif\n"
+    write_tree(tmp, {
+        "proj/.rccheck": "checks: -rc-double-release\nmodel: models/gizmo.model\ncompile-args: -DWANT_LEAK\n",
+        "proj/models/gizmo.model": "gz_make new null-on-failure\ngz_free none releases=1\ngz_peek borrowed\n",
+        "proj/tests/.rccheck": "# tests: also no rc-use-after-release\ninherit-parent-config: true\n"
+                               "checks: -rc-use-after-release\n",
+        "proj/tests/double.c": DOUBLE, "proj/tests/uar.c": UAR, "proj/tests/flag.c": flag,
+        "proj/tests/api.c": MODEL_SRC,
+        "proj/tests/unit/.rccheck": "inherit-parent-config: true\nchecks: rc-double-release\n",
+        "proj/tests/unit/double.c": DOUBLE, "proj/tests/unit/uar.c": UAR, "proj/tests/unit/flag.c": flag,
+        "proj/other/.rccheck": "checks: -rc-use-after-release\n",
+        "proj/other/double.c": DOUBLE, "proj/other/flag.c": flag,
+    })
+    proj = os.path.join(tmp, "proj")
+
+    def got(doc):
+        return sorted((f["file"], f["id"]) for f in doc.get("findings", []))
+    st, doc, err = run_json(["tests/double.c", "tests/uar.c", "tests/flag.c"], proj)
+    check(got(doc) == [("tests/flag.c", "rc-leak")],
+          "tests/ inherits proj/: rc-double-release off (the parent's checks), rc-use-after-release off (its own), "
+          "-DWANT_LEAK (the parent's compile-args)", got(doc))
+    check("rccheck: note:" not in err, "a file that inherits a model but gives none itself gets no note", err)
+    st, doc, err = run_json(["unit"], os.path.join(proj, "tests"))
+    check(got(doc) == [("unit/double.c", "rc-double-release"), ("unit/flag.c", "rc-leak")],
+          "a chain: unit/ on tests/ on proj/ (rc-double-release back on, rc-use-after-release still off, "
+          "-DWANT_LEAK)", got(doc))
+    st, doc, err = run_json(["api.c"], os.path.join(proj, "tests"))
+    check(("api.c", "rc-leak") in got(doc), "the run's file (tests/.rccheck) inherits the parent's model", got(doc))
+    st, doc, err = run_json(["other/double.c", "other/flag.c"], proj)
+    check(got(doc) == [("other/double.c", "rc-double-release")],
+          "without inherit-parent-config the nearest file alone counts (no -DWANT_LEAK, double-release on)", got(doc))
+    write_tree(tmp, {"proj/other/.rccheck": "inherit-parent-config: false\nchecks: -rc-use-after-release\n"})
+    st, doc, err = run_json(["other/double.c", "other/flag.c"], proj)
+    check(got(doc) == [("other/double.c", "rc-double-release")], "inherit-parent-config: false is the same", got(doc))
+    write_tree(tmp, {"proj/other/.rccheck": "inherit-parent-config: yes\n"})
+    st, out, err = run(["other/double.c"], proj)
+    check(st == 2 and "rccheck: error: other/.rccheck:1: inherit-parent-config: 'yes' is not true or false" in err,
+          "a value other than true or false: exit 2, FILE:LINE", err)
+    write_tree(tmp, {"proj/.rccheck": "chekcs: -rc-leak\n"})
+    st, out, err = run(["double.c"], os.path.join(proj, "tests"))
+    check(st == 2 and "/proj/.rccheck:1: unknown key 'chekcs'" in err and out == "",
+          "a malformed parent of the run's file: exit 2 naming the parent's line", err)
+
 def run_stdout_pty(args, cwd, env=None):
     """Runs rccheck ARGS with stdout on a pseudo-terminal (stderr a pipe); returns (status, bytes
     written to the terminal, with the terminal's \\r\\n turned back into \\n)."""
@@ -2889,6 +2937,7 @@ SCENARIOS = {
     "check-docs": sc_check_docs,
     "checks": sc_checks,
     "config": sc_config,
+    "config-inherit": sc_config_inherit,
     "color": sc_color,
     "release-notes": sc_release_notes,
     "whole-tree": sc_whole_tree,
