@@ -22,7 +22,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 		const char *name = value_label(eng, ev->state, v);
 		engine_report(eng, ev->self, ev->node->loc, v, name,
 			      "'%s' is released by '%s' but the function no longer owns a reference to it (already %s)",
-			      name, ev->node->callee ? ev->node->callee : "the call",
+			      name, ir_callee_name(ev->node, "the call"),
 			      (v->flags & ENG_V_STOLEN) ? "handed over" : "released");
 	}
 }

@@ -15,7 +15,7 @@ static void report_borrowed(struct engine *eng, struct param_reports *d, const s
 	const char *name = value_label(eng, ev->state, v);
 	char msg[1024];
 	snprintf(msg, sizeof msg, "'%s' is %s by '%s' but it is a borrowed reference (from %s)", name, what,
-		 ev->node->callee ? ev->node->callee : "the call", engine_value_origin(eng, v));
+		 ir_callee_name(ev->node, "the call"), engine_value_origin(eng, v));
 	if (v->param)
 		param_reports_add(eng, d, ev->node->loc, v->param, name, msg);
 	else
@@ -51,10 +51,11 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 		}
 		if (a[k].kind == IR_OPND_FIELD && a[k].var == -2 && a[k].ival == 1 && a[k].str) {
 			/* &global_object, borrowed per the model (Py_DECREF(Py_None)) */
-			engine_report(eng, ev->self, ev->node->loc, NULL, a[k].str,
-				      "'%s' is %s by '%s' but it is a borrowed global object", a[k].str,
+			const char *g = ir_global_shown(ev->fn, a[k].str);
+			engine_report(eng, ev->self, ev->node->loc, NULL, g,
+				      "'%s' is %s by '%s' but it is a borrowed global object", g,
 				      (rel & (1u << k)) ? "released" : "handed over",
-				      ev->node->callee ? ev->node->callee : "the call");
+				      ir_callee_name(ev->node, "the call"));
 			continue;
 		}
 		if (rel & (1u << k))
@@ -87,7 +88,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		}
 		char msg[1024];
 		snprintf(msg, sizeof msg, "'%s' is handed over by '%s' but it is a borrowed reference (from %s)", name,
-			 call->callee ? call->callee : "the call", engine_value_origin(eng, v));
+			 ir_callee_name(call, "the call"), engine_value_origin(eng, v));
 		if (v->param) {
 			param_reports_add(eng, d, call->loc, v->param, name, msg);
 		} else {
@@ -108,7 +109,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		engine_report(eng, ev->self, rel->loc, v, name,
 			      "'%s' is released by '%s' on a path where '%s' fails, but it is taken over only on "
 			      "success: the caller still owns it",
-			      name, rel->callee ? rel->callee : "the call", ev->fn->name);
+			      name, ir_callee_name(rel, "the call"), ev->fn->name);
 	}
 }
 

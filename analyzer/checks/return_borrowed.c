@@ -55,7 +55,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 	int memory_owned = v && (engine_returns_new(eng) ? stored_only_ref(v) : engine_owned_by_memory(ev->fn, v));
 	if (!borrowed_return(v) && !addr_of_global && !memory_owned)
 		return;
-	const char *name = v ? value_label(eng, ev->state, v) : o->str;
+	const char *name = v ? value_label(eng, ev->state, v) : ir_global_shown(ev->fn, o->str);
 	if (engine_returns_new(eng)) {
 		engine_report(eng, ev->self, ev->node->loc, v, name,
 			      "'%s' must return a new reference but returns '%s', borrowed from %s", ev->fn->name, name,

@@ -28,7 +28,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 		const struct eng_value *v = engine_operand_value(ev->state, &a[k]);
 		if (v && v->null == ENG_NULL_FAIL) {
 			char how[300];
-			snprintf(how, sizeof how, "passed to '%s'", ev->node->callee ? ev->node->callee : "a call");
+			snprintf(how, sizeof how, "passed to '%s'", ir_callee_name(ev->node, "a call"));
 			report(eng, ev, v, how);
 		}
 	}

@@ -49,7 +49,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 		const char *name = value_label(eng, ev->state, v);
 		char msg[600];
 		snprintf(msg, sizeof msg, "'%s' is passed to '%s' after its last reference was released", name,
-			 ev->node->callee ? ev->node->callee : "a call");
+			 ir_callee_name(ev->node, "a call"));
 		report(eng, ev, v, name, msg);
 	}
 }

@@ -104,6 +104,7 @@ void config_free(struct config *c)
 	for (int i = 0; i < c->ncc_args; i++)
 		free(c->cc_args[i]);
 	free(c->cc_args);
+	free(c->parent);
 	memset(c, 0, sizeof *c);
 	c->min_severity = -1;
 }
@@ -191,8 +192,9 @@ static int line_error(char *err, size_t errlen, const char *path, unsigned line,
 	return -1;
 }
 
-/* Parses text (the file at path, in directory dir) into c. */
-static int parse(struct config *c, const char *path, const char *dir, char *text, char *err, size_t errlen)
+/* Parses text (the file at path, in directory dir) into c; *inherit: its inherit-parent-config. */
+static int parse(struct config *c, const char *path, const char *dir, char *text, int *inherit, char *err,
+		 size_t errlen)
 {
 	unsigned line = 0;
 	for (char *s = text, *next; s; s = next) {
@@ -235,19 +237,29 @@ static int parse(struct config *c, const char *path, const char *dir, char *text
 			c->checks_line = line;
 		} else if (!strcmp(s, "model")) {
 			push(&c->models, &c->nmodels, resolve(dir, value));
+			c->sets_run_keys = 1;
 		} else if (!strcmp(s, "baseline")) {
 			if (c->baseline)
 				return line_error(err, errlen, path, line, "baseline can be given once");
 			c->baseline = resolve(dir, value);
+			c->sets_run_keys = 1;
 		} else if (!strcmp(s, "compile-args")) {
 			add_cc_args(c, dir, value);
 		} else if (!strcmp(s, "min-severity")) {
 			if ((c->min_severity = config_severity(value)) < 0)
 				return line_error(err, errlen, path, line, "min-severity: '%s' is not low, medium or high",
 						  value);
+			c->sets_run_keys = 1;
+		} else if (!strcmp(s, "inherit-parent-config")) {
+			if (strcmp(value, "true") && strcmp(value, "false"))
+				return line_error(err, errlen, path, line, "inherit-parent-config: '%s' is not true or false",
+						  value);
+			*inherit = !strcmp(value, "true");
 		} else {
 			return line_error(err, errlen, path, line,
-					  "unknown key '%s' (checks, model, baseline, compile-args, min-severity)", s);
+					  "unknown key '%s' (checks, model, baseline, compile-args, min-severity, "
+					  "inherit-parent-config)",
+					  s);
 		}
 	}
 	return 0;
@@ -271,6 +283,36 @@ static char *find_upward(const char *start)
 			return NULL;
 		slash[slash == dir ? 1 : 0] = '\0';
 	}
+}
+
+/* Puts parent p under c (inherit-parent-config): p's checks, models and compile-args first, its
+ * baseline and min-severity where c has none. Takes p's contents (p is freed). */
+static void inherit(struct config *c, struct config *p)
+{
+	if (p->checks) {
+		size_t n = strlen(p->checks) + (c->checks ? strlen(c->checks) + 1 : 0) + 1;
+		char *joined = util_xrealloc(NULL, n);
+		snprintf(joined, n, "%s%s%s", p->checks, c->checks ? "," : "", c->checks ? c->checks : "");
+		free(c->checks);
+		c->checks = joined;
+	}
+	for (int i = 0; i < c->nmodels; i++)
+		push(&p->models, &p->nmodels, c->models[i]);
+	free(c->models);
+	c->models = p->models, c->nmodels = p->nmodels;
+	p->models = NULL, p->nmodels = 0;
+	for (int i = 0; i < c->ncc_args; i++)
+		push(&p->cc_args, &p->ncc_args, c->cc_args[i]);
+	free(c->cc_args);
+	c->cc_args = p->cc_args, c->ncc_args = p->ncc_args;
+	p->cc_args = NULL, p->ncc_args = 0;
+	if (!c->baseline)
+		c->baseline = p->baseline, p->baseline = NULL;
+	if (c->min_severity < 0)
+		c->min_severity = p->min_severity;
+	c->parent = p->path;
+	p->path = NULL;
+	config_free(p);
 }
 
 int config_load(struct config *c, const char *path, int no_config, char *err, size_t errlen)
@@ -305,9 +347,20 @@ int config_load(struct config *c, const char *path, int no_config, char *err, si
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	else
 		dir[0] = '\0';
-	int r = parse(c, file, dir, text, err, errlen);
-	free(dir);
+	int inherits = 0;
+	int r = parse(c, file, dir, text, &inherits, err, errlen);
 	free(text);
+	if (r == 0 && inherits && strcmp(dir, "/") != 0 && dir[0]) {
+		/* the nearest file above this one's directory: a strictly shorter path, so this ends */
+		char *slash2 = strrchr(dir, '/');
+		slash2[slash2 == dir ? 1 : 0] = '\0';
+		char *above = find_upward(dir);
+		struct config p;
+		if (above && (r = config_load(&p, above, 0, err, errlen)) == 0)
+			inherit(c, &p);
+		free(above);
+	}
+	free(dir);
 	if (r < 0)
 		config_free(c);
 	return r;
@@ -374,7 +427,7 @@ static struct config_file_entry *file_entry(struct config_files *cf, const char 
 		config_free(&c);
 		return NULL;
 	}
-	if (c.nmodels || c.baseline || c.min_severity >= 0)
+	if (c.sets_run_keys)
 		fprintf(stderr, "rccheck: note: %s: model, baseline and min-severity apply to a whole run; they are "
 				"read from the run's configuration only (the working directory's, or --config-file)\n",
 			c.path);

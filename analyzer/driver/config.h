@@ -17,6 +17,14 @@
  *                                             directory of -I/-isystem/-iquote/-idirafter made
  *                                             absolute from the file's directory)
  *     min-severity: medium
+ *     inherit-parent-config: true            (the file's settings go on top of the nearest
+ *                                             .rccheck upward from its directory's parent,
+ *                                             itself read the same way; as .clang-tidy's
+ *                                             InheritParentConfig)
+ *
+ * Inheriting: the parent's checks come first (the child's lines apply after them), its models
+ * and compile-args before the child's, its baseline and min-severity unless the child gives its
+ * own. Without the key (or with `false`) the nearest file alone counts.
  *
  * Precedence: the command line over the file. --checks is applied after the file's checks (as
  * clang-tidy appends -checks to its file's), --model files are loaded after the file's, the
@@ -42,6 +50,9 @@ struct config {
 	char **cc_args;  /* compile-args, split and resolved */
 	int ncc_args;
 	int min_severity; /* enum eng_severity, or -1 when the file does not say */
+	int sets_run_keys; /* the file itself (not a parent it inherits) gives model, baseline or
+			    * min-severity */
+	char *parent;    /* the file inherited (inherit-parent-config: true and one was found), or NULL */
 };
 
 /*
@@ -59,7 +70,8 @@ int config_severity(const char *name);
 /*
  * Finds and reads the configuration: given (path non-NULL: it must exist), else the first
  * CONFIG_FILE_NAME upward from the working directory unless none is wanted (no_config).
- * Fills c (zeroed first; c->path NULL when there is no file). Returns 0, or -1 with a message
+ * Fills c (zeroed first; c->path NULL when there is no file), merged with its parent file when
+ * it says inherit-parent-config: true. Returns 0, or -1 with a message
  * in err, "PATH:LINE: what is wrong" for a bad line or "PATH: why" for a file that cannot be
  * read; c is then freed.
  */

@@ -222,7 +222,7 @@ const char *engine_value_name(const struct engine *eng, const struct eng_state *
 	}
 	if (!temp && v->sign == ENG_SIGN_IS_GLOBAL && v->ival >= 0 && (uint32_t)v->ival < eng->fn->nops &&
 	    eng->fn->ops[v->ival].str)
-		return eng->fn->ops[v->ival].str; /* a static object no var holds: &MyType */
+		return ir_global_shown(eng->fn, eng->fn->ops[v->ival].str); /* a static object no var holds: &MyType */
 	return temp;
 }
 
@@ -240,13 +240,13 @@ const char *engine_value_origin(const struct engine *eng, const struct eng_value
 	}
 	if (v->sign == ENG_SIGN_IS_GLOBAL && v->ival >= 0 && (uint32_t)v->ival < eng->fn->nops &&
 	    eng->fn->ops[v->ival].str && !(v->flags & ENG_V_HAD_OWNED)) {
-		snprintf(buf, sizeof eng->origin_buf, "the static object '%s'", eng->fn->ops[v->ival].str);
+		snprintf(buf, sizeof eng->origin_buf, "the static object '%s'", ir_global_shown(eng->fn, eng->fn->ops[v->ival].str));
 		return buf;
 	}
 	if (v->site >= 0 && (uint32_t)v->site < eng->fn->nnodes) {
 		const struct ir_node *n = &eng->fn->nodes[v->site];
 		if (n->op == IR_CALL && n->callee) {
-			snprintf(buf, sizeof eng->origin_buf, "'%s'", n->callee);
+			snprintf(buf, sizeof eng->origin_buf, "'%s'", ir_callee_name(n, NULL));
 			return buf;
 		}
 		if (n->op == IR_CALL)

@@ -70,7 +70,7 @@ static char *site_note(const struct ir_func *fn, const struct ir_node *n)
 		else if (m && m->ret == MODEL_RET_INT)
 			what = "status";
 		snprintf(buf, sizeof buf, "%s %s from '%s'", what, m && m->ret == MODEL_RET_INT ? "returned" : "acquired",
-			 n->callee ? n->callee : "an indirect call");
+			 ir_callee_name(n, "an indirect call"));
 	} else if (n->op == IR_ASSIGN && n->nargs && ir_args(fn, n)[0].kind == IR_OPND_NULL) {
 		snprintf(buf, sizeof buf, "'%s' set to NULL", fn->vars[n->dest].name);
 	} else if (n->op == IR_ASSIGN && n->nargs && ir_args(fn, n)[0].kind == IR_OPND_LOAD) {
@@ -100,10 +100,10 @@ static int path_severity(const struct engine *eng, int32_t rec, const char **nee
 		int low = (eng->conv[eng->recs[eng->recs[r].parent].node] & CC_FAILS_ON_MEMORY) != 0;
 		if (low && (sev > ENG_SEV_LOW || (*needs && strcmp(*needs, "the module's import")))) {
 			sev = ENG_SEV_LOW;
-			*needs = pn->callee;
+			*needs = ir_callee_name(pn, NULL);
 		} else if (!low && sev >= ENG_SEV_MEDIUM) {
 			sev = ENG_SEV_MEDIUM;
-			*needs = pn->callee ? pn->callee : "an indirect call";
+			*needs = ir_callee_name(pn, "an indirect call");
 		}
 	}
 	return sev;
@@ -230,14 +230,14 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 		else if (r->via == VIA_FAIL || r->via == VIA_ABSENT) {
 			char buf[300];
 			snprintf(buf, sizeof buf, r->via == VIA_FAIL ? "assuming '%s' fails" : "assuming '%s' finds nothing",
-				 pn->callee ? pn->callee : "the call");
+				 ir_callee_name(pn, "the call"));
 			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
 		}
 		int change = engine_checks[check]->ownership_notes ? ownership_change(eng->fn, pn, r->via, var) : 0;
 		if (change) {
 			char buf[300];
 			snprintf(buf, sizeof buf, change < 0 ? "'%s' released here by '%s'" : "reference to '%s' taken here by '%s'",
-				 var, pn->callee ? pn->callee : "a call");
+				 var, ir_callee_name(pn, "a call"));
 			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
 		}
 	}

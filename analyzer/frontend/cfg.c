@@ -144,6 +144,75 @@ static void macro_spelling(struct cx *x, CXCursor c, struct ir_node *node)
 	}
 }
 
+/*
+ * The name the user's code wrote for what cursor c names, when a macro renamed it: the macro
+ * whose body begins with c's token (`#define PyObject_CallMethod _PyObject_CallMethod_SizeT`,
+ * `#define Py_None (&_Py_NoneStruct)`, `#define Py_True ((PyObject *)&_Py_TrueStruct)`,
+ * `#define Py_XNewRef(obj) _Py_XNewRef(_PyObject_CAST(obj))`), else NULL. Messages say that name
+ * (ir_node.shown, ir_func aliases); the model and the engine keep the real one.
+ * Pre: none. Only '(', '&', blanks, line continuations and pointer casts may stand between the
+ * macro's name (or its parameter list) and the token, so a macro whose body does more first
+ * (`do { foo(x); } while (0)`) names nothing. libclang gives no expansion stack: the spelling
+ * location is the innermost macro, which is the one that renamed c (`MY_NONE` defined as
+ * `Py_None` shows `Py_None`).
+ */
+static const char *macro_alias(struct cx *x, CXCursor c)
+{
+	CXSourceLocation l = clang_getCursorLocation(c);
+	CXFile ef = NULL, sf = NULL;
+	unsigned el = 0, sl = 0, off = 0;
+	clang_getExpansionLocation(l, &ef, &el, NULL, NULL);
+	clang_getSpellingLocation(l, &sf, &sl, NULL, &off);
+	if (!sf || (ef && clang_File_isEqual(ef, sf) && el == sl))
+		return NULL; /* written where it is expanded: not in a macro's body */
+	size_t size = 0;
+	const char *t = clang_getFileContents(x->env->tu, sf, &size);
+	if (!t || off >= size)
+		return NULL;
+	size_t i = off;
+	for (;;) {
+		while (i > 0 && (t[i - 1] == '(' || t[i - 1] == '&' || t[i - 1] == ' ' || t[i - 1] == '\t' ||
+				 t[i - 1] == '\\' || t[i - 1] == '\n' || t[i - 1] == '\r'))
+			i--;
+		if (i == 0 || t[i - 1] != ')')
+			break;
+		/* `(TYPE *)`: a cast, skipped; `(a, b)`: the parameter list, before the name */
+		size_t open = i - 1;
+		while (open > 0 && t[open - 1] != '(' && t[open - 1] != ')' && t[open - 1] != '\n')
+			open--;
+		if (open == 0 || t[open - 1] != '(')
+			return NULL;
+		if (!memchr(t + open, '*', i - 1 - open)) {
+			i = open - 1;
+			break;
+		}
+		i = open - 1;
+	}
+	size_t end = i;
+	while (i > 0 && (t[i - 1] == '_' || (t[i - 1] >= 'a' && t[i - 1] <= 'z') || (t[i - 1] >= 'A' && t[i - 1] <= 'Z') ||
+			 (t[i - 1] >= '0' && t[i - 1] <= '9')))
+		i--;
+	size_t start = i;
+	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+		i--;
+	if (start == end || i < 6 || memcmp(t + i - 6, "define", 6))
+		return NULL;
+	i -= 6;
+	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+		i--;
+	if (i == 0 || t[i - 1] != '#')
+		return NULL;
+	i--;
+	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+		i--;
+	if (i > 0 && t[i - 1] != '\n')
+		return NULL;
+	char *name = ir_alloc(x->arena, end - start + 1);
+	memcpy(name, t + start, end - start);
+	name[end - start] = '\0';
+	return name;
+}
+
 static char *spelling(struct cx *x, CXCursor c)
 {
 	CXString s = clang_getCursorSpelling(c);
@@ -617,6 +686,9 @@ static struct ir_operand lvalue_key(struct cx *x, CXCursor c)
 		if (clang_getCursorKind(d) == CXCursor_VarDecl && var_lookup(x, d) < 0) {
 			key.var = -2;
 			key.str = spelling(x, d);
+			const char *shown = macro_alias(x, c);
+			if (shown && strcmp(shown, key.str))
+				ir_add_alias(x->fn, key.str, shown);
 			if (clang_Cursor_hasVarDeclGlobalStorage(d) == 0)
 				key.ival = 2; /* a local aggregate: what it holds is not the memory's */
 		}
@@ -926,9 +998,12 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 	kids_get(c, &ks);
 	struct ir_loc loc = loc_of(x, c);
 	CXCursor ref = clang_getCursorReferenced(c);
-	const char *name = NULL;
+	const char *name = NULL, *shown = NULL;
 	if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
 		name = spelling(x, ref);
+		shown = ks.n >= 1 ? macro_alias(x, ks.v[0]) : NULL;
+		if (shown && !strcmp(shown, name))
+			shown = NULL;
 	} else if (ks.n >= 1) {
 		lower_expr(x, ks.v[0]); /* indirect call: evaluate the callee expression */
 		/* a type slot (type->tp_alloc(type, 0), Py_TYPE(self)->tp_free(self)): the model
@@ -965,12 +1040,13 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 	const struct cfg_callee_info *info = callee_info(x, ref, name);
 	int32_t n = emit(x, IR_CALL, loc);
 	unsigned cls = type_class(clang_getCursorType(c));
-	int32_t dest = cls ? new_temp(x, name ? name : "<indirect>", cls) : -1;
+	int32_t dest = cls ? new_temp(x, shown ? shown : name ? name : "<indirect>", cls) : -1;
 	if (!x->overflow)
 		macro_spelling(x, c, &x->fn->nodes[n]);
 	if (!x->overflow) {
 		struct ir_node *nd = &x->fn->nodes[n];
 		nd->callee = name;
+		nd->shown = shown;
 		nd->dest = dest;
 		for (uint32_t i = 0; i < nargs && i < 8; i++) {
 			int64_t lo, hi;

@@ -93,6 +93,26 @@ void ir_func_free(struct ir_func *fn)
 	fn->nnodes = fn->nops = fn->nvars = 0;
 }
 
+void ir_add_alias(struct ir_func *fn, const char *name, const char *shown)
+{
+	for (const struct ir_alias *a = fn->aliases; a; a = a->next)
+		if (!strcmp(a->name, name))
+			return;
+	struct ir_alias *a = ir_alloc(fn->arena, sizeof *a);
+	a->name = name;
+	a->shown = shown;
+	a->next = fn->aliases;
+	fn->aliases = a;
+}
+
+const char *ir_global_shown(const struct ir_func *fn, const char *name)
+{
+	for (const struct ir_alias *a = fn->aliases; a && name; a = a->next)
+		if (!strcmp(a->name, name))
+			return a->shown;
+	return name;
+}
+
 int32_t ir_add_var(struct ir_func *fn, const char *name, unsigned flags, int32_t param)
 {
 	if (fn->nvars == fn->cap_vars)

@@ -101,6 +101,9 @@ struct ir_node {
 	uint32_t nargs;
 	int64_t ival;             /* IR_BRANCH IR_COND_EQ constant; IR_COUNT delta */
 	const char *callee;       /* IR_CALL: function name, NULL for indirect calls */
+	const char *shown;        /* IR_CALL: the name the user's code wrote when a macro renamed the
+				   * callee (PyObject_CallMethod for _PyObject_CallMethod_SizeT), else
+				   * NULL; messages say it (ir_callee_name), the model looks up callee */
 	const struct model_fn *model; /* IR_CALL: what the call does (resolved before analysis) */
 	int32_t callee_fn;        /* IR_CALL: index of a function of the same unit, or -1 */
 	struct ir_loc loc;
@@ -167,6 +170,16 @@ struct ir_func {
 	struct ir_var *vars;
 	uint32_t nvars, cap_vars;
 	struct ir_arena *arena; /* strings and the function's own allocations */
+	/* Static objects a macro renamed (`Py_None` for the global `_Py_NoneStruct`): the operand
+	 * keeps the global's name (its identity, what models say), messages say the user's
+	 * (ir_global_shown). At most one entry per global, in the arena. */
+	struct ir_alias *aliases;
+};
+
+struct ir_alias {
+	const char *name;  /* the global's own name (ir_operand.str) */
+	const char *shown; /* what the user's code wrote */
+	struct ir_alias *next;
 };
 
 /* Builder helpers (the CFG builder and the unit tests build functions with these). */
@@ -180,6 +193,18 @@ void ir_add_operand(struct ir_func *fn, int32_t node, struct ir_operand op);
 struct ir_operand ir_var_opnd(int32_t var);
 struct ir_operand ir_int_opnd(int64_t v);
 struct ir_operand ir_kind_opnd(enum ir_opnd_kind kind);
+
+/* Records that the user's code writes global `name` as `shown` (the first spelling stays). */
+void ir_add_alias(struct ir_func *fn, const char *name, const char *shown);
+/* The name messages give global `name`: the user's spelling when a macro renamed it. */
+const char *ir_global_shown(const struct ir_func *fn, const char *name);
+
+/* The name messages give the callee of IR_CALL n: the user's spelling, else the callee's name,
+ * else (an indirect call) `indirect`. */
+static inline const char *ir_callee_name(const struct ir_node *n, const char *indirect)
+{
+	return n->shown ? n->shown : n->callee ? n->callee : indirect;
+}
 
 static inline const struct ir_operand *ir_args(const struct ir_func *fn, const struct ir_node *n)
 {

@@ -2052,6 +2052,112 @@ def sc_macro_functions(tmp):
           json.dumps(doc))
 
 
+
+MACRO_NAMES = """#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include "api.h"
+
+static PyObject *bad_call_method(PyObject *self, PyObject *o)
+{
+	PyObject *r = PyObject_CallMethod(o, "m", NULL); /*@call*/
+	(void)self;
+	if (r == NULL)
+		return NULL;
+	return Py_None; /*@none*/
+}
+
+static PyObject *bad_true(PyObject *self, PyObject *o)
+{
+	(void)self;
+	(void)o;
+	return Py_True; /*@true*/
+}
+
+static PyObject *bad_none_release(PyObject *self, PyObject *o)
+{
+	(void)self;
+	(void)o;
+	Py_DECREF(MY_NONE); /*@mynone*/
+	Py_RETURN_NONE;
+}
+
+int bad_widget(void)
+{
+	struct widget *w = make_widget(3); /*@widget*/
+	if (!w)
+		return -1;
+	return 0; /*@wleak*/
+}
+
+int bad_widget_block(void)
+{
+	struct widget *w;
+	MAKE_BLOCK(w); /*@block*/
+	if (!w)
+		return -1;
+	return 0;
+}
+
+static PyMethodDef methods[] = {
+	{"call_method", bad_call_method, METH_O, NULL},
+	{"t", bad_true, METH_O, NULL},
+	{"n", bad_none_release, METH_O, NULL},
+	{NULL, NULL, 0, NULL},
+};
+"""
+
+MACRO_NAMES_API = """struct widget;
+struct widget *_make_widget_v2(int size);
+void widget_free(struct widget *w);
+/* the API renames its functions: users write make_widget */
+#define make_widget _make_widget_v2
+/* a macro whose body does more than name the function: its name is not the callee's */
+#define MAKE_BLOCK(w) do { (w) = _make_widget_v2(1); } while (0)
+#define MY_NONE Py_None
+"""
+
+
+def sc_macro_names(tmp):
+    """Messages name what the user's code wrote when a macro renamed it: PyObject_CallMethod
+    (a macro for _PyObject_CallMethod_SizeT), Py_None and Py_True (macros for the addresses of
+    _Py_NoneStruct and _Py_TrueStruct), an API's own renaming macro; the model still applies
+    to the real name. A macro that does more than rename (a do-while block) keeps the callee's
+    name; a macro defined as another macro shows the innermost (MY_NONE: Py_None)."""
+    write_tree(tmp, {"m.c": MACRO_NAMES, "api.h": MACRO_NAMES_API,
+                     "api.model": "_make_widget_v2 new null-on-failure\nwidget_free none releases=1\n"})
+    st, doc, err = run_json(["--model", "api.model", "m.c"], tmp, include=False)
+    fs = doc.get("findings", [])
+    text = json.dumps(fs)
+    by_line = {}
+    for f in fs:
+        by_line.setdefault(f["line"], []).append(f)
+
+    def messages(tag):
+        return [f["message"] for f in by_line.get(line_of(MACRO_NAMES, tag), [])]
+
+    def notes(tag):
+        line = line_of(MACRO_NAMES, tag)
+        return [n.get("message") for f in fs for n in f.get("path", []) if n.get("line") == line]
+    check(st == 1 and not doc.get("errors"), "m.c is analysed with findings", err)
+    check("_PyObject_CallMethod_SizeT" not in text and "_Py_NoneStruct" not in text and "_Py_TrueStruct" not in text,
+          "no macro internals in any message or note", text)
+    check("new reference acquired from 'PyObject_CallMethod'" in notes("call"),
+          "the acquisition is named as written: PyObject_CallMethod", notes("call"))
+    check(any("returns 'Py_None', borrowed from a static object" in m for m in messages("none")),
+          "the return of Py_None says Py_None", messages("none"))
+    check(any("returns 'Py_True'" in m for m in messages("true")), "Py_True (a cast in its macro) says Py_True",
+          messages("true"))
+    check(any(m.startswith("'Py_None' is released by 'Py_DECREF'") for m in messages("mynone")),
+          "a macro defined as Py_None shows Py_None (the innermost macro)", messages("mynone"))
+    check("new reference acquired from 'make_widget'" in notes("widget")
+          and any("rc-leak" == f["id"] for f in by_line.get(line_of(MACRO_NAMES, "wleak"), [])),
+          "an API's renaming macro: make_widget in the note, and its model (by the real name) applies", text)
+    check(any("'_make_widget_v2'" in n for n in notes("block")),
+          "a macro whose body does more than rename keeps the callee's name", notes("block"))
+    st, out, err = run(["--model", "api.model", "m.c"], tmp, include=False)
+    check(f"m.c:{line_of(MACRO_NAMES, 'call')}:16: note: new reference acquired from 'PyObject_CallMethod'" in out,
+          "the text output says it too", out)
+
 # ---------------------------------------------------------------------------------------------
 # SARIF for GitHub code scanning, and the per-check documentation (docs/checks.md)
 # ---------------------------------------------------------------------------------------------
@@ -2339,6 +2445,54 @@ def sc_config(tmp):
     check(st == 2 and "rccheck: error: .rccheck: is a directory" in err, "a .rccheck that is a directory: exit 2, said",
           err)
 
+
+def sc_config_inherit(tmp):
+    """inherit-parent-config: true puts a .rccheck on top of the nearest one above it (as
+    .clang-tidy's InheritParentConfig): the parent's checks first, then the child's; models and
+    compile-args of both; through a chain of files; the run's file inherits the same way. Without
+    it, the nearest file alone counts."""
+    flag = PRELUDE + "#ifdef WANT_LEAK\n" + LEAK.replace(PRELUDE, "") + "#endif\n"
+    write_tree(tmp, {
+        "proj/.rccheck": "checks: -rc-double-release\nmodel: models/gizmo.model\ncompile-args: -DWANT_LEAK\n",
+        "proj/models/gizmo.model": "gz_make new null-on-failure\ngz_free none releases=1\ngz_peek borrowed\n",
+        "proj/tests/.rccheck": "# tests: also no rc-use-after-release\ninherit-parent-config: true\n"
+                               "checks: -rc-use-after-release\n",
+        "proj/tests/double.c": DOUBLE, "proj/tests/uar.c": UAR, "proj/tests/flag.c": flag,
+        "proj/tests/api.c": MODEL_SRC,
+        "proj/tests/unit/.rccheck": "inherit-parent-config: true\nchecks: rc-double-release\n",
+        "proj/tests/unit/double.c": DOUBLE, "proj/tests/unit/uar.c": UAR, "proj/tests/unit/flag.c": flag,
+        "proj/other/.rccheck": "checks: -rc-use-after-release\n",
+        "proj/other/double.c": DOUBLE, "proj/other/flag.c": flag,
+    })
+    proj = os.path.join(tmp, "proj")
+
+    def got(doc):
+        return sorted((f["file"], f["id"]) for f in doc.get("findings", []))
+    st, doc, err = run_json(["tests/double.c", "tests/uar.c", "tests/flag.c"], proj)
+    check(got(doc) == [("tests/flag.c", "rc-leak")],
+          "tests/ inherits proj/: rc-double-release off (the parent's checks), rc-use-after-release off (its own), "
+          "-DWANT_LEAK (the parent's compile-args)", got(doc))
+    check("rccheck: note:" not in err, "a file that inherits a model but gives none itself gets no note", err)
+    st, doc, err = run_json(["unit"], os.path.join(proj, "tests"))
+    check(got(doc) == [("unit/double.c", "rc-double-release"), ("unit/flag.c", "rc-leak")],
+          "a chain: unit/ on tests/ on proj/ (rc-double-release back on, rc-use-after-release still off, "
+          "-DWANT_LEAK)", got(doc))
+    st, doc, err = run_json(["api.c"], os.path.join(proj, "tests"))
+    check(("api.c", "rc-leak") in got(doc), "the run's file (tests/.rccheck) inherits the parent's model", got(doc))
+    st, doc, err = run_json(["other/double.c", "other/flag.c"], proj)
+    check(got(doc) == [("other/double.c", "rc-double-release")],
+          "without inherit-parent-config the nearest file alone counts (no -DWANT_LEAK, double-release on)", got(doc))
+    write_tree(tmp, {"proj/other/.rccheck": "inherit-parent-config: false\nchecks: -rc-use-after-release\n"})
+    st, doc, err = run_json(["other/double.c", "other/flag.c"], proj)
+    check(got(doc) == [("other/double.c", "rc-double-release")], "inherit-parent-config: false is the same", got(doc))
+    write_tree(tmp, {"proj/other/.rccheck": "inherit-parent-config: yes\n"})
+    st, out, err = run(["other/double.c"], proj)
+    check(st == 2 and "rccheck: error: other/.rccheck:1: inherit-parent-config: 'yes' is not true or false" in err,
+          "a value other than true or false: exit 2, FILE:LINE", err)
+    write_tree(tmp, {"proj/.rccheck": "chekcs: -rc-leak\n"})
+    st, out, err = run(["double.c"], os.path.join(proj, "tests"))
+    check(st == 2 and "/proj/.rccheck:1: unknown key 'chekcs'" in err and out == "",
+          "a malformed parent of the run's file: exit 2 naming the parent's line", err)
 
 def run_stdout_pty(args, cwd, env=None):
     """Runs rccheck ARGS with stdout on a pseudo-terminal (stderr a pipe); returns (status, bytes
@@ -2795,12 +2949,14 @@ SCENARIOS = {
     "severity": sc_severity,
     "guesses": sc_guesses,
     "macro-functions": sc_macro_functions,
+    "macro-names": sc_macro_names,
     "nothing-lost": sc_nothing_lost,
     "no-hang": sc_no_hang,
     "sarif-github": sc_sarif_github,
     "check-docs": sc_check_docs,
     "checks": sc_checks,
     "config": sc_config,
+    "config-inherit": sc_config_inherit,
     "color": sc_color,
     "release-notes": sc_release_notes,
     "whole-tree": sc_whole_tree,
