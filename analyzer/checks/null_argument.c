@@ -76,7 +76,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 	if (!bad)
 		return;
 	const struct ir_operand *a = ir_args(ev->fn, ev->node);
-	const char *callee = ev->node->callee ? ev->node->callee : "a call";
+	const char *callee = ir_callee_name(ev->node, "a call");
 	for (uint32_t k = 0; k < na && k < 32; k++) {
 		if (!(bad & (1u << k)))
 			continue;
@@ -102,7 +102,7 @@ static void on_end(struct engine *eng, const struct eng_event_info *ev, void *da
 			engine_report_at(eng, s->pos, ev->self, n->loc, -1, s->name,
 					 "'%s' is NULL on every path here and is passed as argument %u of '%s', "
 					 "which does not accept NULL",
-					 s->name, s->arg + 1, n->callee ? n->callee : "a call");
+					 s->name, s->arg + 1, ir_callee_name(n, "a call"));
 		free(s->name);
 	}
 	free(l->v);
