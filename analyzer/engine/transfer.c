@@ -491,6 +491,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	uint32_t steals = model_mask(m, MODEL_STEALS, na) | (failed ? 0 : model_mask(m, MODEL_STEALS_OK, na));
 	uint32_t clears = model_mask(m, MODEL_CLEARS, na);
 	uint32_t out_new = model_mask(m, MODEL_OUT_NEW, na), out_bor = model_mask(m, MODEL_OUT_BORROWED, na);
+	uint32_t out_fail = model_mask(m, MODEL_OUT_NEW_FAIL, na);
 	int ret_arg = m && !heuristic ? returned_arg(m, na) : 0;
 	if (ret_arg)
 		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
@@ -550,6 +551,13 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 					if (z)
 						st->vals[z].null = failed == XFER_ABSENT ? ENG_NULL_FAIL : ENG_NULL;
 					state_bind(st, var, z);
+				}
+			} else if (out_fail & bit) {
+				/* GError **: set (not NULL) only when the call fails; untouched otherwise */
+				if (failed) {
+					bind_new_out(st, var, node, 1);
+					if (state_slot(st, var))
+						st->vals[state_slot(st, var)].null = ENG_NONNULL;
 				}
 			} else if (m && !heuristic && m->format_parse && k >= (uint32_t)m->format_parse &&
 				   converter_output(eng, n, m->format_parse, k)) {
@@ -791,6 +799,7 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 			return 0;
 	}
 	int has_ok = model_mask(m, MODEL_STEALS_OK, n->nargs) != 0 || model_mask(m, MODEL_OUT_NEW, n->nargs) != 0 ||
+		     model_mask(m, MODEL_OUT_NEW_FAIL, n->nargs) != 0 ||
 		     m->format_parse || m->unpack_borrowed;
 	if ((m->ret == MODEL_RET_NEW || m->ret == MODEL_RET_BORROWED) &&
 	    (m->flags & (MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL)))

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct model {
 	struct model_fn *recs; /* open addressing by name; name == NULL: empty slot */
@@ -294,6 +295,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_CLEARS);
 	if (KEY("frees"))
 		return parse_args_kind(r, val, MODEL_FREES);
+	if (KEY("out-new-on-failure"))
+		return parse_args_kind(r, val, MODEL_OUT_NEW_FAIL);
 	if (KEY("out-new"))
 		return parse_args_kind(r, val, MODEL_OUT_NEW);
 	if (KEY("out-borrowed"))
@@ -584,10 +587,26 @@ int model_parse(struct model *m, const char *text, size_t len, const char *sourc
 	return r;
 }
 
+const struct model_embedded *model_builtin_named(const char *name)
+{
+	if (!*name || strchr(name, '/') || strchr(name, '.') || access(name, F_OK) == 0)
+		return NULL;
+	size_t n = strlen(name);
+	for (size_t i = 0; i < model_embedded_count; i++) {
+		const struct model_embedded *e = &model_embedded_files[i];
+		if (e->by_name && !strncmp(e->name, name, n) && !strcmp(e->name + n, ".model"))
+			return e;
+	}
+	return NULL;
+}
+
 int model_load_file(struct model *m, const char *path, char *err, size_t errlen)
 {
 	char *buf, why[256];
 	size_t len;
+	const struct model_embedded *e = model_builtin_named(path);
+	if (e)
+		return model_parse(m, e->text, e->len, e->name, MODEL_FROM_FILE, err, errlen);
 	if (util_read_file(path, MODEL_FILE_MAX, "a model file", &buf, &len, why, sizeof why) < 0) {
 		seterr(err, errlen, "%s: %s", path, why);
 		return -1;
@@ -601,7 +620,7 @@ int model_load_builtin(struct model *m, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < model_embedded_count; i++) {
 		const struct model_embedded *e = &model_embedded_files[i];
-		if (model_parse(m, e->text, e->len, e->name, MODEL_FROM_BUILTIN, err, errlen) < 0)
+		if (!e->by_name && model_parse(m, e->text, e->len, e->name, MODEL_FROM_BUILTIN, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

@@ -67,6 +67,8 @@ enum model_arg_kind {
 	MODEL_MAY_TAKE,     /* summaries: released on some paths only: the caller no longer knows */
 	MODEL_FREES,        /* the object's memory is freed: an owned reference is given up with it;
 			     * not a reference operation on a borrowed one (tp_free(self) in tp_dealloc) */
+	MODEL_OUT_NEW_FAIL, /* T **: receives a new reference only when the call fails (GError **);
+			     * left as it was on success */
 	MODEL_NARG_KINDS,
 };
 
@@ -162,7 +164,12 @@ struct model_embedded {
 	const char *name;
 	const char *text;
 	size_t len;
+	int by_name; /* loaded only when named (--model glib), not with the built-ins */
 };
+
+/* The embedded model selected by a short name ("glib" is glib.model), or NULL: a name without
+ * '/' and '.' for which no file exists. */
+const struct model_embedded *model_builtin_named(const char *name);
 extern const struct model_embedded model_embedded_files[];
 extern const size_t model_embedded_count;
 
