@@ -276,6 +276,35 @@ static void bind_new_out(struct eng_state *st, int32_t var, int32_t node, int ow
 	state_bind(st, var, s);
 }
 
+/* What a call takes over without a steals= fact (docs/model-format.md): a floating reference
+ * handed as an argument other than the first, which GLib's convention sinks
+ * (g_variant_builder_add_value (b, g_variant_new_int32 (1)), gtk_container_add); the first is
+ * the object a method works on (g_variant_get_int32 (v)), and an argument the model says what
+ * happens to (the mask `said`) is left to the model. And with notify-takes=D,K, argument D when
+ * its destroy notify K is not NULL: an owned reference only (user data that is not one, a
+ * borrowed `self`, stays the caller's business). */
+static void hand_over(const struct ir_func *fn, struct eng_state *st, const struct ir_node *n, const struct model_fn *m,
+		      uint32_t said, int32_t node)
+{
+	const struct ir_operand *a = ir_args(fn, n);
+	for (uint32_t k = 1; k < n->nargs && k < 32; k++) {
+		uint8_t s = (said & (1u << k)) ? 0 : xfer_arg_slot(fn, st, &a[k]);
+		if (s && (st->vals[s].flags & ENG_V_FLOATING) && st->vals[s].owned > 0) {
+			st->vals[s].flags &= ~ENG_V_FLOATING;
+			steal_slot(st, s, node);
+		}
+	}
+	if (!m || m->notify_data < 1 || m->notify_fn < 1 || (uint32_t)m->notify_data > n->nargs ||
+	    (uint32_t)m->notify_fn > n->nargs)
+		return;
+	const struct ir_operand *f = &a[m->notify_fn - 1];
+	if (f->kind == IR_OPND_NULL || (f->kind == IR_OPND_INT && f->ival == 0))
+		return;
+	uint8_t s = xfer_arg_slot(fn, st, &a[m->notify_data - 1]);
+	if (s && st->vals[s].owned > 0)
+		steal_slot(st, s, node);
+}
+
 /* The address of a static object (`&MyType`, `Py_None`) handed to a count operation before the
  * path knew anything of it: a value naming it (sign IS_GLOBAL), borrowed, so that an acquire
  * gives the function a reference a later steal can take (`Py_INCREF(&T);
@@ -491,10 +520,12 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	uint32_t steals = model_mask(m, MODEL_STEALS, na) | (failed ? 0 : model_mask(m, MODEL_STEALS_OK, na));
 	uint32_t clears = model_mask(m, MODEL_CLEARS, na);
 	uint32_t out_new = model_mask(m, MODEL_OUT_NEW, na), out_bor = model_mask(m, MODEL_OUT_BORROWED, na);
-	uint32_t out_fail = model_mask(m, MODEL_OUT_NEW_FAIL, na);
+	uint32_t out_fail = model_mask(m, MODEL_OUT_NEW_FAIL, na), sinks = model_mask(m, MODEL_SINKS, na);
+	int sunk = 0; /* a sinks argument was floating: the result is that reference, no new one */
 	int ret_arg = m && !heuristic ? returned_arg(m, na) : 0;
 	if (ret_arg)
 		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
+	hand_over(fn, st, n, m && !heuristic ? m : NULL, rel | steals | acq | clears | out_new | out_bor | sinks, node);
 	if (!n->model)
 		unknown_call_escapes(eng, st, node, a);
 	if ((!n->model || (n->model->flags & MODEL_HEURISTIC)) &&
@@ -620,6 +651,10 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			if (rel & bit)
 				eng->ret.xrelease |= 1u << (st->vals[s].param - 1);
 		}
+		if ((sinks & bit) && (st->vals[s].flags & ENG_V_FLOATING)) {
+			st->vals[s].flags &= ~ENG_V_FLOATING;
+			sunk = 1;
+		}
 		if (rel & bit)
 			release_slot(st, s, node);
 		if (steals & bit)
@@ -652,7 +687,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	if (m && !heuristic) {
 		if (ret_arg && (uint32_t)ret_arg <= na && xfer_operand_slot(st, &a[ret_arg - 1])) {
 			s = xfer_operand_slot(st, &a[ret_arg - 1]);
-			if (m->ret == MODEL_RET_NEW && !failed)
+			if (m->ret == MODEL_RET_NEW && !failed && !sunk)
 				acquire_slot(st, s);
 			state_bind(st, n->dest, s);
 			return;
@@ -666,7 +701,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			st->vals[s].flags = ENG_V_OBJ;
 			if (m->ret == MODEL_RET_NEW && !failed) {
 				st->vals[s].owned = 1;
-				st->vals[s].flags |= ENG_V_HAD_OWNED;
+				st->vals[s].flags |= ENG_V_HAD_OWNED | ((m->flags & MODEL_FLOATING) ? ENG_V_FLOATING : 0);
 				if ((eng->conv[node] & CC_FAILS_ON_MEMORY) || (m->flags & MODEL_FRESH))
 					st->vals[s].flags |= ENG_V_FRESH;
 			} else if (m->ret == MODEL_RET_BORROWED) {

@@ -20,8 +20,14 @@ What is taken from the GIR, per function, method and constructor with a c:identi
   - a function that throws and whose result says how it fails (null-on-failure or
     zero-on-failure): its GError ** (the last argument, not listed in the GIR) receives an error
     only when the call fails -> out-new-on-failure=N;
-  - the ref and unref methods of a counted record -> new returns-arg=1 / none releases=1
-    (GObject's own, g_object_ref and g_object_unref, are in the overrides).
+  - the ref, unref and ref_sink methods of a record -> new returns-arg=1 / none releases=1 /
+    new returns-arg=1 sinks=1
+    (GObject's own, g_object_ref and g_object_unref, are in the overrides);
+  - a floating result: transfer "floating", or transfer "none" of a new instance (a
+    constructor, a *_new* function, a builder's *_end) of a floating type (a record with a
+    ref_sink method, GVariant; a class descending from GObject.InitiallyUnowned) -> new floating;
+  - a GDestroyNotify parameter K and the nearest gpointer parameter D before it (the data it
+    will be called on) -> notify-takes=D,K.
 GLib.Error (GError) counts as a counted type: it is owned by whoever holds it and handed over
 with transfer full (g_task_return_error), released by g_error_free (an override).
 Strings, containers and plain memory (transfer full of a gchar *, a GList *) are left out: they
@@ -63,19 +69,43 @@ def load(path):
     return ns
 
 
+def qualify(name, ns_name):
+    return name if "." in name else f"{ns_name}.{name}"
+
+
 def counted_types(namespaces):
-    """Qualified names (Namespace.Name) of the reference-counted types of the namespaces."""
+    """Qualified names (Namespace.Name) of the reference-counted types of the namespaces, and of
+    those whose new instances are floating: a record with a ref_sink method (GVariant), a class
+    descending from GObject.InitiallyUnowned."""
     counted = {"GLib.Error"}
+    floating = {"GObject.InitiallyUnowned"}
+    parents = {}
     for ns in namespaces:
         name = ns.get("name")
         for kind in ("class", "interface"):
             for el in ns.findall(CORE + kind):
                 counted.add(f"{name}.{el.get('name')}")
+                if el.get("parent"):
+                    parents[f"{name}.{el.get('name')}"] = qualify(el.get("parent"), name)
         for rec in ns.findall(CORE + "record"):
             methods = {m.get("name") for m in rec.findall(CORE + "method")}
             if "ref" in methods and "unref" in methods:
                 counted.add(f"{name}.{rec.get('name')}")
-    return counted
+            if "ref_sink" in methods:
+                floating.add(f"{name}.{rec.get('name')}")
+    for cls in parents:
+        seen, p = set(), cls
+        while p in parents and p not in seen:
+            seen.add(p)
+            p = parents[p]
+            if p in floating:
+                floating.add(cls)
+                break
+    return counted, floating
+
+
+def type_name(typ, ns_name):
+    return qualify(typ.get("name") or "", ns_name) if typ is not None else ""
 
 
 def is_counted(typ, ns_name, counted):
@@ -96,12 +126,13 @@ def type_of(el):
     return None
 
 
-def model_line(fn, ns_name, counted):
+def model_line(fn, ns_name, counted, floating=frozenset()):
     """The model line of one callable, or None when there is nothing to say."""
     ident = fn.get(C_IDENT)
-    if fn.tag == CORE + "method" and fn.get("name") in ("ref", "unref"):
-        # a counted record's own count functions (g_variant_ref, g_bytes_unref)
-        return f"{ident} new returns-arg=1" if fn.get("name") == "ref" else f"{ident} none releases=1"
+    if fn.tag == CORE + "method" and fn.get("name") in ("ref", "unref", "ref_sink"):
+        # a counted record's own count functions (g_variant_ref, g_bytes_unref, g_variant_ref_sink)
+        return {"ref": f"{ident} new returns-arg=1", "unref": f"{ident} none releases=1",
+                "ref_sink": f"{ident} new returns-arg=1 sinks=1"}[fn.get("name")]
     throws = fn.get("throws") == "1"
     attrs = []
     ret_kind = None
@@ -109,6 +140,13 @@ def model_line(fn, ns_name, counted):
     rtype = type_of(ret) if ret is not None else None
     if is_counted(rtype, ns_name, counted):
         ret_kind = "new" if ret.get("transfer-ownership") == "full" else "borrowed"
+        if ret.get("transfer-ownership") == "floating" or (
+                ret_kind == "borrowed" and type_name(rtype, ns_name) in floating and
+                (fn.tag == CORE + "constructor" or "_new" in ident or ident.endswith("_end"))):
+            # GIR writes a floating result `transfer none` (older) or `floating`: a new
+            # instance of a floating type from a constructor (or a builder's end) is one
+            ret_kind = "new"
+            attrs.append("floating")
         if throws:
             attrs.append("null-on-failure")
         elif ret.get("nullable") == "1" or ret.get("allow-none") == "1":
@@ -132,6 +170,16 @@ def model_line(fn, ns_name, counted):
                 args["accepts-null"].append(i)
         elif direction == "out":
             args["out-new" if transfer == "full" else "out-borrowed"].append(i)
+    for i, p in enumerate(plist, 1):
+        # a GDestroyNotify: the nearest gpointer before it is the data it will be called on
+        if i > MAX_ARGS or type_name(type_of(p), ns_name) != "GLib.DestroyNotify":
+            continue
+        for j in range(i - 1, 0, -1):
+            t = type_of(plist[j - 1])
+            if t is not None and t.get("name") == "gpointer":
+                if not any(j in nums for nums in args.values()):
+                    args["notify-takes"] = [j, i]
+                break
     if throws and len(plist) + 1 <= MAX_ARGS and ("null-on-failure" in attrs or "zero-on-failure" in attrs):
         args["out-new-on-failure"] = [len(plist) + 1]
     for key, nums in args.items():
@@ -172,11 +220,11 @@ def sha256(path):
 def generate(girs, includes, overrides_path):
     models = [load(p) for p in girs]
     lent = [load(p) for p in includes]
-    counted = counted_types(models + lent)
+    counted, floating = counted_types(models + lent)
     lines = {}
     for ns in models:
         for fn in callables(ns):
-            line = model_line(fn, ns.get("name"), counted)
+            line = model_line(fn, ns.get("name"), counted, floating)
             if line:
                 lines.setdefault(fn.get(C_IDENT), line)
     overrides = read_overrides(overrides_path) if overrides_path else {}

@@ -271,6 +271,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 			r->flags |= MODEL_MAY_RETURN_NULL;
 		else if (KEY("return-stmt"))
 			r->flags |= MODEL_RETURN_STMT;
+		else if (KEY("floating"))
+			r->flags |= MODEL_FLOATING;
 		else
 			return -1;
 		return 0;
@@ -295,6 +297,10 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_CLEARS);
 	if (KEY("frees"))
 		return parse_args_kind(r, val, MODEL_FREES);
+	if (KEY("sinks"))
+		return parse_args_kind(r, val, MODEL_SINKS);
+	if (KEY("notify-takes"))
+		return parse_pair(val, &r->notify_data, &r->notify_fn);
 	if (KEY("out-new-on-failure"))
 		return parse_args_kind(r, val, MODEL_OUT_NEW_FAIL);
 	if (KEY("out-new"))

@@ -35,6 +35,8 @@ enum model_flags {
 	MODEL_THREE_WAY = 1u << 10,      /* int result 1 / 0 / -1: the out-new arguments receive a new
 					  * reference on 1 only and NULL on 0 and -1; the exception is
 					  * set on -1 only (PyDict_GetItemRef) */
+	MODEL_FLOATING = 1u << 14, /* new: a floating reference (GVariant constructors, GInitiallyUnowned):
+				    * sunk by a call it is handed to (docs/model-format.md) */
 	MODEL_FRESH = 1u << 13, /* summaries: what it returns is a new object only the caller holds
 				 * (from a constructor on every path): never a static object such as Py_None */
 	MODEL_EMPTY_NEVER_FAILS = 1u << 12, /* never fails for a constant argument 1 of 0 (PyTuple_New(0):
@@ -67,6 +69,8 @@ enum model_arg_kind {
 	MODEL_MAY_TAKE,     /* summaries: released on some paths only: the caller no longer knows */
 	MODEL_FREES,        /* the object's memory is freed: an owned reference is given up with it;
 			     * not a reference operation on a borrowed one (tp_free(self) in tp_dealloc) */
+	MODEL_SINKS,        /* ref_sink: a floating reference becomes an ordinary one (no count
+			     * change); another gets one more reference */
 	MODEL_OUT_NEW_FAIL, /* T **: receives a new reference only when the call fails (GError **);
 			     * left as it was on success */
 	MODEL_NARG_KINDS,
@@ -93,6 +97,8 @@ struct model_fn {
 	int8_t returns_arg;     /* 1-based argument the result is (new: a new reference to it) */
 	int8_t unpack_borrowed; /* arguments from this one on receive borrowed references */
 	int8_t setref_dst, setref_src; /* Py_SETREF(dst, src), 1-based */
+	int8_t notify_data, notify_fn; /* notify-takes=D,K: D is taken over when K (its destroy
+					* notify) is not NULL; 1-based, 0: none */
 };
 
 /* The effective mask of one kind for a call with nargs arguments (bit k: argument k+1). */

@@ -49,6 +49,31 @@ SMALL_GIR = """<?xml version="1.0"?>
         <parameters><instance-parameter name="b" transfer-ownership="none"><type name="Blob" c:type="WtBlob*"/></instance-parameter></parameters>
       </method>
     </record>
+    <record name="Val" c:type="WtVal">
+      <constructor name="new_int" c:identifier="wt_val_new_int">
+        <return-value transfer-ownership="none"><type name="Val" c:type="WtVal*"/></return-value>
+      </constructor>
+      <method name="ref" c:identifier="wt_val_ref">
+        <return-value transfer-ownership="full"><type name="Val" c:type="WtVal*"/></return-value>
+        <parameters><instance-parameter name="v" transfer-ownership="none"><type name="Val" c:type="WtVal*"/></instance-parameter></parameters>
+      </method>
+      <method name="unref" c:identifier="wt_val_unref">
+        <return-value transfer-ownership="none"><type name="none" c:type="void"/></return-value>
+        <parameters><instance-parameter name="v" transfer-ownership="none"><type name="Val" c:type="WtVal*"/></instance-parameter></parameters>
+      </method>
+      <method name="ref_sink" c:identifier="wt_val_ref_sink">
+        <return-value transfer-ownership="full"><type name="Val" c:type="WtVal*"/></return-value>
+        <parameters><instance-parameter name="v" transfer-ownership="none"><type name="Val" c:type="WtVal*"/></instance-parameter></parameters>
+      </method>
+    </record>
+    <function name="set_data" c:identifier="wt_set_data">
+      <return-value transfer-ownership="none"><type name="none" c:type="void"/></return-value>
+      <parameters>
+        <parameter name="key" transfer-ownership="none"><type name="utf8" c:type="const char*"/></parameter>
+        <parameter name="data" transfer-ownership="none" nullable="1"><type name="gpointer" c:type="gpointer"/></parameter>
+        <parameter name="destroy" transfer-ownership="none" scope="async"><type name="GLib.DestroyNotify" c:type="GDestroyNotify"/></parameter>
+      </parameters>
+    </function>
     <function name="strdup" c:identifier="wt_strdup">
       <return-value transfer-ownership="full"><type name="utf8" c:type="char*"/></return-value>
     </function>
@@ -59,6 +84,11 @@ SMALL_GIR = """<?xml version="1.0"?>
 EXPECTED = [
     "wt_blob_ref new returns-arg=1",
     "wt_blob_unref none releases=1",
+    "wt_set_data none notify-takes=2,3",
+    "wt_val_new_int new floating",
+    "wt_val_ref new returns-arg=1",
+    "wt_val_ref_sink new returns-arg=1 sinks=1",
+    "wt_val_unref none releases=1",
     "wt_widget_adopt none steals=2 out-new=3 accepts-null=2",
     "wt_widget_get_child borrowed may-return-null",
     "wt_widget_load new null-on-failure out-new-on-failure=3",
