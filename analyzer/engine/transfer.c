@@ -503,12 +503,31 @@ static void call_error_state(struct engine *eng, struct eng_state *st, const str
 				st->vals[i].sign = ENG_SIGN_ANY;
 }
 
+/* The operands of call n as its model sees them: with embedded-count=N, argument N written
+ * `&obj->ref` stands for obj (the count is the object's: kref_put (&obj->ref, release)). buf
+ * holds the copy when one is needed. */
+static const struct ir_operand *embedded_counts(const struct ir_func *fn, const struct ir_node *n,
+						const struct model_fn *m, struct ir_operand *buf)
+{
+	const struct ir_operand *a = ir_args(fn, n);
+	uint32_t mask = model_mask(m, MODEL_EMBEDDED, n->nargs);
+	if (!mask || n->nargs > 32)
+		return a;
+	for (uint32_t k = 0; k < n->nargs; k++) {
+		buf[k] = a[k];
+		if ((mask & (1u << k)) && a[k].kind == IR_OPND_FIELD && a[k].var >= 0)
+			buf[k] = ir_var_opnd(a[k].var);
+	}
+	return buf;
+}
+
 void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int failed)
 {
 	const struct ir_func *fn = eng->fn;
 	const struct ir_node *n = &fn->nodes[node];
 	const struct model_fn *m = n->model;
-	const struct ir_operand *a = ir_args(fn, n);
+	struct ir_operand embedded[32];
+	const struct ir_operand *a = embedded_counts(fn, n, m, embedded);
 	call_error_state(eng, st, n, failed);
 	int heuristic = m && (m->flags & MODEL_HEURISTIC);
 	if (!m || heuristic || m->origin == MODEL_FROM_SUMMARY)

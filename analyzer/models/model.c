@@ -297,6 +297,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_CLEARS);
 	if (KEY("frees"))
 		return parse_args_kind(r, val, MODEL_FREES);
+	if (KEY("embedded-count"))
+		return parse_args_kind(r, val, MODEL_EMBEDDED);
 	if (KEY("sinks"))
 		return parse_args_kind(r, val, MODEL_SINKS);
 	if (KEY("notify-takes"))

@@ -73,6 +73,8 @@ enum model_arg_kind {
 			     * change); another gets one more reference */
 	MODEL_OUT_NEW_FAIL, /* T **: receives a new reference only when the call fails (GError **);
 			     * left as it was on success */
+	MODEL_EMBEDDED,     /* the address of a count embedded in an object (&obj->ref, kref): the
+			     * call's effects on the argument are the object's */
 	MODEL_NARG_KINDS,
 };
 
