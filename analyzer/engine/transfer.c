@@ -210,12 +210,47 @@ static void escape_var(struct eng_state *st, int32_t var)
 /* What a Py_BuildValue-style call does to the objects its format names: 'N' steals them; and
  * when the call succeeded, none of its 'O', 'S' or 'N' objects was NULL (a NULL one makes it
  * fail: docs arg.rst). */
+/* json_pack's format (jansson's "Building Values"): `o` steals its json_t * (even when the call
+ * fails), `O` does not; `s` and `+` take a string, and with `#` or `%` a length too; `b`, `i`,
+ * `I`, `f` one value; `n` none; `?` and `*` after a unit change no argument. */
+static void apply_format_jansson(struct eng_state *st, const struct ir_operand *a, uint32_t nargs, uint32_t k,
+				 const char *p, int32_t node)
+{
+	for (; *p && k < nargs; p++) {
+		switch (*p) {
+		case 's':
+		case '+':
+			k++;
+			if (p[1] == '#' || p[1] == '%')
+				k++, p++;
+			break;
+		case 'o':
+			steal_slot(st, xfer_operand_slot(st, &a[k]), node);
+			k++;
+			break;
+		case 'O':
+		case 'b':
+		case 'i':
+		case 'I':
+		case 'f':
+			k++;
+			break;
+		default: /* n, brackets, separators, ? and * */
+			break;
+		}
+	}
+}
+
 static void apply_format_build(struct eng_state *st, const struct ir_func *fn, const struct ir_node *n, int fmt_arg,
 			       int32_t node, int failed)
 {
 	const struct ir_operand *a = ir_args(fn, n);
 	if ((uint32_t)fmt_arg > n->nargs || a[fmt_arg - 1].kind != IR_OPND_STR || !a[fmt_arg - 1].str)
 		return;
+	if (n->model->format_lang == MODEL_FORMAT_JANSSON) {
+		apply_format_jansson(st, a, n->nargs, (uint32_t)fmt_arg, a[fmt_arg - 1].str, node);
+		return;
+	}
 	uint32_t k = (uint32_t)fmt_arg; /* next argument, 0-based */
 	for (const char *p = a[fmt_arg - 1].str; *p && k < n->nargs; p++) {
 		switch (*p) {
@@ -826,7 +861,7 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 	if (m->index_arg && eng->in_range && eng->in_range[n - fn->nodes])
 		return 0;
 	/* Py_BuildValue("()"): the empty tuple (or None for ""), which CPython keeps: no failure */
-	if (m->format_build > 0 && (uint32_t)m->format_build <= n->nargs) {
+	if (m->format_build > 0 && (uint32_t)m->format_build <= n->nargs && m->format_lang == MODEL_FORMAT_PYTHON) {
 		const struct ir_operand *f = &ir_args(fn, n)[m->format_build - 1];
 		int empty = f->kind == IR_OPND_STR && f->str;
 		for (const char *p = empty ? f->str : ""; *p && empty; p++)
@@ -846,7 +881,7 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 	    ir_args(fn, n)[0].ival == 0)
 		return 0;
 	/* Py_BuildValue("i", v) with v a small int: that int itself, kept by CPython */
-	if (m->format_build > 0 && (uint32_t)m->format_build < n->nargs) {
+	if (m->format_build > 0 && (uint32_t)m->format_build < n->nargs && m->format_lang == MODEL_FORMAT_PYTHON) {
 		const struct ir_operand *f = &ir_args(fn, n)[m->format_build - 1];
 		if (f->kind == IR_OPND_STR && f->str && f->str[0] && !f->str[1] && strchr("bBhHiIlkLKn", f->str[0]) &&
 		    small_int_arg(fn, n, (uint32_t)m->format_build))

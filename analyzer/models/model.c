@@ -297,6 +297,15 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_CLEARS);
 	if (KEY("frees"))
 		return parse_args_kind(r, val, MODEL_FREES);
+	if (KEY("format-lang")) {
+		if (!strcmp(val, "python"))
+			r->format_lang = MODEL_FORMAT_PYTHON;
+		else if (!strcmp(val, "jansson"))
+			r->format_lang = MODEL_FORMAT_JANSSON;
+		else
+			return -1;
+		return 0;
+	}
 	if (KEY("embedded-count"))
 		return parse_args_kind(r, val, MODEL_EMBEDDED);
 	if (KEY("sinks"))

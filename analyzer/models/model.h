@@ -54,6 +54,12 @@ enum model_origin {
 	MODEL_FROM_NAME,
 };
 
+/* The format languages of format-build (format-lang=NAME). */
+enum model_format_lang {
+	MODEL_FORMAT_PYTHON,  /* Py_BuildValue: N steals, O and S do not */
+	MODEL_FORMAT_JANSSON, /* json_pack: o steals (even on failure), O does not */
+};
+
 /* Per-argument effects; each is a mask over arguments (see model_mask()). */
 enum model_arg_kind {
 	MODEL_STEALS,       /* always taken over */
@@ -101,6 +107,7 @@ struct model_fn {
 	int8_t setref_dst, setref_src; /* Py_SETREF(dst, src), 1-based */
 	int8_t notify_data, notify_fn; /* notify-takes=D,K: D is taken over when K (its destroy
 					* notify) is not NULL; 1-based, 0: none */
+	uint8_t format_lang; /* enum model_format_lang: the language of format_build's format */
 };
 
 /* The effective mask of one kind for a call with nargs arguments (bit k: argument k+1). */
