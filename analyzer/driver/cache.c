@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE /* struct stat st_mtim */
 #include "driver/cache.h"
+#include "models/model.h"
 
 #include "engine/engine.h"
 #include "util.h"
@@ -116,6 +117,8 @@ struct cache *cache_open(const struct cache_config *cfg, char *err, size_t errle
 	}
 	for (int i = 0; i < cfg->nmodels; i++) {
 		hash_str(st, cfg->models[i]);
+		if (model_builtin_named(cfg->models[i]))
+			continue; /* a built-in model by name (--model glib): part of the executable */
 		if (hash_file(st, cfg->models[i]) < 0) {
 			XXH3_freeState(st);
 			snprintf(err, errlen, "cannot read model file %s", cfg->models[i]);

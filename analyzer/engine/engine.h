@@ -74,9 +74,12 @@ enum eng_value_flags {
 	/* an integer that is not ival (a false `v == K` with K inside its range, which one range
 	 * cannot say); only while not ENG_V_INT_KNOWN */
 	ENG_V_INT_NE = 1u << 22,
+	/* a floating reference (a `floating` result, GVariant's and GInitiallyUnowned's): owned,
+	 * sunk by a call it is handed to; a `sinks` call (ref_sink) makes it an ordinary one */
+	ENG_V_FLOATING = 1u << 23,
 	/* owned because a convention guessed its call returns a new reference (MODEL_GUESSED:
 	 * returns-new-type): a finding that rests on that ownership is a guess */
-	ENG_V_GUESS_NEW = 1u << 23,
+	ENG_V_GUESS_NEW = 1u << 24,
 };
 
 enum eng_sign {

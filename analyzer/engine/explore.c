@@ -603,20 +603,35 @@ static int listed_live(const struct engine *eng, uint32_t var, int32_t node)
 	return lo < eng->live_off[var + 1] && eng->live_nodes[lo] == node;
 }
 
-/* Unbinds the vars dead at node, except those holding the last binding of an owned reference. */
+static int var_live(const struct engine *eng, const uint64_t *lv, uint32_t var, int32_t node)
+{
+	return lv ? (lv[var / 64] & (1ull << (var % 64))) != 0 : listed_live(eng, var, node);
+}
+
+/* Unbinds the vars dead at node, except those holding an owned reference; a macro's hidden
+ * local (IR_VAR_MACRO: GLib's G_IS_* `__inst` in a statement expression) is unbound all the same
+ * when a live var holds its value. (Kept, each loop iteration's checks made new states, and a
+ * leak was reported on the hidden local.) */
 static void drop_dead(struct engine *eng, struct eng_state *st, int32_t node)
 {
 	if (!eng->live && !eng->live_off)
 		return;
 	const uint64_t *lv = eng->live ? &eng->live[(size_t)node * eng->words] : NULL;
+	uint64_t held[(ENG_MAX_VALUES + 64) / 64] = { 0 }; /* slots a live var binds */
+	for (uint32_t j = 0; j < st->nbind; j++) {
+		uint8_t s = bind_slot(st->bind[j]);
+		if (var_live(eng, lv, bind_var(st->bind[j]), node))
+			held[s / 64] |= 1ull << (s % 64);
+	}
 	uint32_t kept = 0;
 	for (uint32_t j = 0; j < st->nbind; j++) {
-		uint32_t i = bind_var(st->bind[j]);
-		const struct eng_value *v = &st->vals[bind_slot(st->bind[j])];
-		int live = lv ? (lv[i / 64] & (1ull << (i % 64))) != 0 : listed_live(eng, i, node);
-		int keep = live ||
-			   (v->owned > 0 && !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && v->null != ENG_NULL &&
-			    v->null != ENG_NULL_FAIL);
+		uint8_t s = bind_slot(st->bind[j]);
+		const struct eng_value *v = &st->vals[s];
+		int keep = var_live(eng, lv, bind_var(st->bind[j]), node) ||
+			   ((!(held[s / 64] & (1ull << (s % 64))) ||
+			     !(eng->fn->vars[bind_var(st->bind[j])].flags & IR_VAR_MACRO)) &&
+			    v->owned > 0 &&
+			    !(v->flags & (ENG_V_ESCAPED | ENG_V_LOADED)) && v->null != ENG_NULL && v->null != ENG_NULL_FAIL);
 		if (keep)
 			st->bind[kept++] = st->bind[j];
 	}

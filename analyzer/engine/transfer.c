@@ -210,12 +210,47 @@ static void escape_var(struct eng_state *st, int32_t var)
 /* What a Py_BuildValue-style call does to the objects its format names: 'N' steals them; and
  * when the call succeeded, none of its 'O', 'S' or 'N' objects was NULL (a NULL one makes it
  * fail: docs arg.rst). */
+/* json_pack's format (jansson's "Building Values"): `o` steals its json_t * (even when the call
+ * fails), `O` does not; `s` and `+` take a string, and with `#` or `%` a length too; `b`, `i`,
+ * `I`, `f` one value; `n` none; `?` and `*` after a unit change no argument. */
+static void apply_format_jansson(struct eng_state *st, const struct ir_operand *a, uint32_t nargs, uint32_t k,
+				 const char *p, int32_t node)
+{
+	for (; *p && k < nargs; p++) {
+		switch (*p) {
+		case 's':
+		case '+':
+			k++;
+			if (p[1] == '#' || p[1] == '%')
+				k++, p++;
+			break;
+		case 'o':
+			steal_slot(st, xfer_operand_slot(st, &a[k]), node);
+			k++;
+			break;
+		case 'O':
+		case 'b':
+		case 'i':
+		case 'I':
+		case 'f':
+			k++;
+			break;
+		default: /* n, brackets, separators, ? and * */
+			break;
+		}
+	}
+}
+
 static void apply_format_build(struct eng_state *st, const struct ir_func *fn, const struct ir_node *n, int fmt_arg,
 			       int32_t node, int failed)
 {
 	const struct ir_operand *a = ir_args(fn, n);
 	if ((uint32_t)fmt_arg > n->nargs || a[fmt_arg - 1].kind != IR_OPND_STR || !a[fmt_arg - 1].str)
 		return;
+	if (n->model->format_lang == MODEL_FORMAT_JANSSON) {
+		apply_format_jansson(st, a, n->nargs, (uint32_t)fmt_arg, a[fmt_arg - 1].str, node);
+		return;
+	}
 	uint32_t k = (uint32_t)fmt_arg; /* next argument, 0-based */
 	for (const char *p = a[fmt_arg - 1].str; *p && k < n->nargs; p++) {
 		switch (*p) {
@@ -274,6 +309,35 @@ static void bind_new_out(struct eng_state *st, int32_t var, int32_t node, int ow
 		st->vals[s].null = owned ? ENG_MAYBE : ENG_NONNULL;
 	}
 	state_bind(st, var, s);
+}
+
+/* What a call takes over without a steals= fact (docs/model-format.md): a floating reference
+ * handed as an argument other than the first, which GLib's convention sinks
+ * (g_variant_builder_add_value (b, g_variant_new_int32 (1)), gtk_container_add); the first is
+ * the object a method works on (g_variant_get_int32 (v)), and an argument the model says what
+ * happens to (the mask `said`) is left to the model. And with notify-takes=D,K, argument D when
+ * its destroy notify K is not NULL: an owned reference only (user data that is not one, a
+ * borrowed `self`, stays the caller's business). */
+static void hand_over(const struct ir_func *fn, struct eng_state *st, const struct ir_node *n, const struct model_fn *m,
+		      uint32_t said, int32_t node)
+{
+	const struct ir_operand *a = ir_args(fn, n);
+	for (uint32_t k = 1; k < n->nargs && k < 32; k++) {
+		uint8_t s = (said & (1u << k)) ? 0 : xfer_arg_slot(fn, st, &a[k]);
+		if (s && (st->vals[s].flags & ENG_V_FLOATING) && st->vals[s].owned > 0) {
+			st->vals[s].flags &= ~ENG_V_FLOATING;
+			steal_slot(st, s, node);
+		}
+	}
+	if (!m || m->notify_data < 1 || m->notify_fn < 1 || (uint32_t)m->notify_data > n->nargs ||
+	    (uint32_t)m->notify_fn > n->nargs)
+		return;
+	const struct ir_operand *f = &a[m->notify_fn - 1];
+	if (f->kind == IR_OPND_NULL || (f->kind == IR_OPND_INT && f->ival == 0))
+		return;
+	uint8_t s = xfer_arg_slot(fn, st, &a[m->notify_data - 1]);
+	if (s && st->vals[s].owned > 0)
+		steal_slot(st, s, node);
 }
 
 /* The address of a static object (`&MyType`, `Py_None`) handed to a count operation before the
@@ -474,12 +538,31 @@ static void call_error_state(struct engine *eng, struct eng_state *st, const str
 				st->vals[i].sign = ENG_SIGN_ANY;
 }
 
+/* The operands of call n as its model sees them: with embedded-count=N, argument N written
+ * `&obj->ref` stands for obj (the count is the object's: kref_put (&obj->ref, release)). buf
+ * holds the copy when one is needed. */
+static const struct ir_operand *embedded_counts(const struct ir_func *fn, const struct ir_node *n,
+						const struct model_fn *m, struct ir_operand *buf)
+{
+	const struct ir_operand *a = ir_args(fn, n);
+	uint32_t mask = model_mask(m, MODEL_EMBEDDED, n->nargs);
+	if (!mask || n->nargs > 32)
+		return a;
+	for (uint32_t k = 0; k < n->nargs; k++) {
+		buf[k] = a[k];
+		if ((mask & (1u << k)) && a[k].kind == IR_OPND_FIELD && a[k].var >= 0)
+			buf[k] = ir_var_opnd(a[k].var);
+	}
+	return buf;
+}
+
 void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int failed)
 {
 	const struct ir_func *fn = eng->fn;
 	const struct ir_node *n = &fn->nodes[node];
 	const struct model_fn *m = n->model;
-	const struct ir_operand *a = ir_args(fn, n);
+	struct ir_operand embedded[32];
+	const struct ir_operand *a = embedded_counts(fn, n, m, embedded);
 	call_error_state(eng, st, n, failed);
 	int heuristic = m && (m->flags & MODEL_HEURISTIC);
 	/* a guessed model (returns-new-type) says only what the result is: the call is otherwise
@@ -494,9 +577,12 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	uint32_t steals = model_mask(m, MODEL_STEALS, na) | (failed ? 0 : model_mask(m, MODEL_STEALS_OK, na));
 	uint32_t clears = model_mask(m, MODEL_CLEARS, na);
 	uint32_t out_new = model_mask(m, MODEL_OUT_NEW, na), out_bor = model_mask(m, MODEL_OUT_BORROWED, na);
+	uint32_t out_fail = model_mask(m, MODEL_OUT_NEW_FAIL, na), sinks = model_mask(m, MODEL_SINKS, na);
+	int sunk = 0; /* a sinks argument was floating: the result is that reference, no new one */
 	int ret_arg = m && !heuristic ? returned_arg(m, na) : 0;
 	if (ret_arg)
 		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
+	hand_over(fn, st, n, m && !heuristic ? m : NULL, rel | steals | acq | clears | out_new | out_bor | sinks, node);
 	if (!n->model || guessed)
 		unknown_call_escapes(eng, st, node, a);
 	if ((!n->model || (n->model->flags & (MODEL_HEURISTIC | MODEL_GUESSED))) &&
@@ -553,6 +639,13 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 					if (z)
 						st->vals[z].null = failed == XFER_ABSENT ? ENG_NULL_FAIL : ENG_NULL;
 					state_bind(st, var, z);
+				}
+			} else if (out_fail & bit) {
+				/* GError **: set (not NULL) only when the call fails; untouched otherwise */
+				if (failed) {
+					bind_new_out(st, var, node, 1);
+					if (state_slot(st, var))
+						st->vals[state_slot(st, var)].null = ENG_NONNULL;
 				}
 			} else if (m && !heuristic && m->format_parse && k >= (uint32_t)m->format_parse &&
 				   converter_output(eng, n, m->format_parse, k)) {
@@ -615,6 +708,10 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			if (rel & bit)
 				eng->ret.xrelease |= 1u << (st->vals[s].param - 1);
 		}
+		if ((sinks & bit) && (st->vals[s].flags & ENG_V_FLOATING)) {
+			st->vals[s].flags &= ~ENG_V_FLOATING;
+			sunk = 1;
+		}
 		if (rel & bit)
 			release_slot(st, s, node);
 		if (steals & bit)
@@ -647,7 +744,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	if (m && !heuristic) {
 		if (ret_arg && (uint32_t)ret_arg <= na && xfer_operand_slot(st, &a[ret_arg - 1])) {
 			s = xfer_operand_slot(st, &a[ret_arg - 1]);
-			if (m->ret == MODEL_RET_NEW && !failed)
+			if (m->ret == MODEL_RET_NEW && !failed && !sunk)
 				acquire_slot(st, s);
 			state_bind(st, n->dest, s);
 			return;
@@ -661,7 +758,8 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			st->vals[s].flags = ENG_V_OBJ;
 			if (m->ret == MODEL_RET_NEW && !failed) {
 				st->vals[s].owned = 1;
-				st->vals[s].flags |= ENG_V_HAD_OWNED | (guessed ? ENG_V_GUESS_NEW : 0);
+				st->vals[s].flags |= ENG_V_HAD_OWNED | ((m->flags & MODEL_FLOATING) ? ENG_V_FLOATING : 0) |
+						     (guessed ? ENG_V_GUESS_NEW : 0);
 				if ((eng->conv[node] & CC_FAILS_ON_MEMORY) || (m->flags & MODEL_FRESH))
 					st->vals[s].flags |= ENG_V_FRESH;
 			} else if (m->ret == MODEL_RET_BORROWED) {
@@ -767,7 +865,7 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 	if (m->index_arg && eng->in_range && eng->in_range[n - fn->nodes])
 		return 0;
 	/* Py_BuildValue("()"): the empty tuple (or None for ""), which CPython keeps: no failure */
-	if (m->format_build > 0 && (uint32_t)m->format_build <= n->nargs) {
+	if (m->format_build > 0 && (uint32_t)m->format_build <= n->nargs && m->format_lang == MODEL_FORMAT_PYTHON) {
 		const struct ir_operand *f = &ir_args(fn, n)[m->format_build - 1];
 		int empty = f->kind == IR_OPND_STR && f->str;
 		for (const char *p = empty ? f->str : ""; *p && empty; p++)
@@ -787,13 +885,14 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 	    ir_args(fn, n)[0].ival == 0)
 		return 0;
 	/* Py_BuildValue("i", v) with v a small int: that int itself, kept by CPython */
-	if (m->format_build > 0 && (uint32_t)m->format_build < n->nargs) {
+	if (m->format_build > 0 && (uint32_t)m->format_build < n->nargs && m->format_lang == MODEL_FORMAT_PYTHON) {
 		const struct ir_operand *f = &ir_args(fn, n)[m->format_build - 1];
 		if (f->kind == IR_OPND_STR && f->str && f->str[0] && !f->str[1] && strchr("bBhHiIlkLKn", f->str[0]) &&
 		    small_int_arg(fn, n, (uint32_t)m->format_build))
 			return 0;
 	}
 	int has_ok = model_mask(m, MODEL_STEALS_OK, n->nargs) != 0 || model_mask(m, MODEL_OUT_NEW, n->nargs) != 0 ||
+		     model_mask(m, MODEL_OUT_NEW_FAIL, n->nargs) != 0 ||
 		     m->format_parse || m->unpack_borrowed;
 	if ((m->ret == MODEL_RET_NEW || m->ret == MODEL_RET_BORROWED) &&
 	    (m->flags & (MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL)))

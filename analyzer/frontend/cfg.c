@@ -501,6 +501,18 @@ static void var_map_insert(struct cx *x, CXCursor decl, int32_t var)
 	x->vcount++;
 }
 
+/* Whether a local's declaration is written in a macro's body (spelled elsewhere than where it
+ * is expanded). */
+static int declared_in_macro(CXCursor decl)
+{
+	CXSourceLocation at = clang_getCursorLocation(decl);
+	CXFile sf = NULL, ef = NULL;
+	unsigned so = 0, eo = 0;
+	clang_getSpellingLocation(at, &sf, NULL, NULL, &so);
+	clang_getExpansionLocation(at, &ef, NULL, NULL, &eo);
+	return so != eo || !sf || !ef || !clang_File_isEqual(sf, ef);
+}
+
 static int32_t add_decl_var(struct cx *x, CXCursor decl, int32_t param)
 {
 	unsigned cls = type_class(clang_getCursorType(decl));
@@ -513,6 +525,8 @@ static int32_t add_decl_var(struct cx *x, CXCursor decl, int32_t param)
 		if (plain_pointer(t))
 			cls |= IR_VAR_PLAIN;
 	}
+	if (param < 0 && declared_in_macro(decl))
+		cls |= IR_VAR_MACRO;
 	int32_t v = ir_add_var(x->fn, spelling(x, decl), cls | (param >= 0 ? IR_VAR_PARAM : 0), param);
 	var_map_insert(x, decl, v);
 	return v;
@@ -999,6 +1013,14 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 	struct ir_loc loc = loc_of(x, c);
 	CXCursor ref = clang_getCursorReferenced(c);
 	const char *name = NULL, *shown = NULL;
+	if (clang_getCursorKind(ref) != CXCursor_FunctionDecl && ks.n >= 1) {
+		/* a parenthesized callee, `(g_object_ref) (o)` (GLib's macros call the function
+		 * that way so that the macro does not expand again): a direct call */
+		CXCursor callee = strip(ks.v[0]);
+		if (clang_getCursorKind(callee) == CXCursor_DeclRefExpr &&
+		    clang_getCursorKind(clang_getCursorReferenced(callee)) == CXCursor_FunctionDecl)
+			ref = clang_getCursorReferenced(callee);
+	}
 	if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
 		name = spelling(x, ref);
 		shown = ks.n >= 1 ? macro_alias(x, ks.v[0]) : NULL;
@@ -1250,7 +1272,14 @@ static struct ir_operand lower_expr_inner(struct cx *x, CXCursor c)
 	case CXCursor_UnexposedExpr:
 	case CXCursor_CStyleCastExpr: {
 		int n_expr = 0;
-		for (unsigned i = 0; i < ks.n; i++) {
+		/* a cast's operand is its last child: expressions before it are in its type name
+		 * (`(__typeof__ (o)) (g_object_ref) (o)`), not evaluated */
+		unsigned first = 0;
+		if (k == CXCursor_CStyleCastExpr)
+			for (unsigned i = 0; i < ks.n; i++)
+				if (is_expr(ks.v[i]))
+					first = i;
+		for (unsigned i = first; i < ks.n; i++) {
 			if (!is_expr(ks.v[i]))
 				continue;
 			r = lower_expr(x, ks.v[i]);
@@ -1808,6 +1837,15 @@ static enum CXChildVisitResult find_args(CXCursor c, CXCursor parent, CXClientDa
 	return CXChildVisit_Continue;
 }
 
+/* Whether c is `&lvalue`: a macro argument that already is an address (g_clear_object(&p))
+ * is lowered like a function's argument, not given a second `&`. */
+static int is_address_of(CXCursor c)
+{
+	c = strip(c);
+	return clang_getCursorKind(c) == CXCursor_UnaryOperator &&
+	       clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf;
+}
+
 /* Lowers the macro argument cursor c as the address of what it names (for clears/setref). */
 static struct ir_operand lvalue_address(struct cx *x, CXCursor c)
 {
@@ -1975,8 +2013,9 @@ static int lower_model_macro(struct cx *x, CXCursor c)
 				if (m->setref_dst > 0)
 					dst_mask |= 1u << (m->setref_dst - 1);
 				for (unsigned k = 0; k < nspan; k++)
-					ops[k] = (dst_mask & (1u << k)) ? lvalue_address(x, spans[k].found)
-									  : lower_expr(x, spans[k].found);
+					ops[k] = (dst_mask & (1u << k)) && !is_address_of(spans[k].found)
+							 ? lvalue_address(x, spans[k].found)
+							 : lower_expr(x, spans[k].found);
 				int32_t n = emit(x, IR_CALL, loc_of(x, c));
 				if (!x->overflow) {
 					x->fn->nodes[n].callee = name;

@@ -191,7 +191,11 @@ static enum CXChildVisitResult ann_visit(CXCursor c, CXCursor parent, CXClientDa
 		const char *k = p + 4;
 		uint32_t bit = a->param >= 0 && a->param < 32 ? 1u << a->param : 0;
 		a->found = 1;
-		if (!strcmp(k, "new_ref"))
+		if (!strcmp(k, "new_ref") && a->param >= 0)
+			a->m->arg[MODEL_OUT_NEW] |= bit; /* on a T ** parameter: CF_RETURNS_RETAINED CFTypeRef *out */
+		else if (!strcmp(k, "borrowed_ref") && a->param >= 0)
+			a->m->arg[MODEL_OUT_BORROWED] |= bit;
+		else if (!strcmp(k, "new_ref"))
 			a->m->ret = MODEL_RET_NEW;
 		else if (!strcmp(k, "borrowed_ref"))
 			a->m->ret = MODEL_RET_BORROWED;

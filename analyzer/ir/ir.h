@@ -126,6 +126,8 @@ enum ir_var_flags {
 	IR_VAR_PLAIN = 1u << 5,  /* a pointer that cannot be to a counted object: to a scalar, a
 				  * function, or a struct the unit never sees the inside of (libpq's
 				  * PGresult): summaries give it no ownership facts */
+	IR_VAR_MACRO = 1u << 6,  /* a local declared in a macro's body (GLib's G_IS_* `__inst`): a
+				  * hidden alias, dropped once dead while a live var holds its value */
 };
 
 struct ir_var {

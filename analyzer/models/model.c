@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct model {
 	struct model_fn *recs; /* open addressing by name; name == NULL: empty slot */
@@ -312,6 +313,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 			r->flags |= MODEL_MAY_RETURN_NULL;
 		else if (KEY("return-stmt"))
 			r->flags |= MODEL_RETURN_STMT;
+		else if (KEY("floating"))
+			r->flags |= MODEL_FLOATING;
 		else
 			return -1;
 		return 0;
@@ -338,6 +341,23 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_NONNULL);
 	if (KEY("frees"))
 		return parse_args_kind(r, val, MODEL_FREES);
+	if (KEY("format-lang")) {
+		if (!strcmp(val, "python"))
+			r->format_lang = MODEL_FORMAT_PYTHON;
+		else if (!strcmp(val, "jansson"))
+			r->format_lang = MODEL_FORMAT_JANSSON;
+		else
+			return -1;
+		return 0;
+	}
+	if (KEY("embedded-count"))
+		return parse_args_kind(r, val, MODEL_EMBEDDED);
+	if (KEY("sinks"))
+		return parse_args_kind(r, val, MODEL_SINKS);
+	if (KEY("notify-takes"))
+		return parse_pair(val, &r->notify_data, &r->notify_fn);
+	if (KEY("out-new-on-failure"))
+		return parse_args_kind(r, val, MODEL_OUT_NEW_FAIL);
 	if (KEY("out-new"))
 		return parse_args_kind(r, val, MODEL_OUT_NEW);
 	if (KEY("out-borrowed"))
@@ -635,10 +655,26 @@ int model_parse(struct model *m, const char *text, size_t len, const char *sourc
 	return r;
 }
 
+const struct model_embedded *model_builtin_named(const char *name)
+{
+	if (!*name || strchr(name, '/') || strchr(name, '.') || access(name, F_OK) == 0)
+		return NULL;
+	size_t n = strlen(name);
+	for (size_t i = 0; i < model_embedded_count; i++) {
+		const struct model_embedded *e = &model_embedded_files[i];
+		if (e->by_name && !strncmp(e->name, name, n) && !strcmp(e->name + n, ".model"))
+			return e;
+	}
+	return NULL;
+}
+
 int model_load_file(struct model *m, const char *path, char *err, size_t errlen)
 {
 	char *buf, why[256];
 	size_t len;
+	const struct model_embedded *e = model_builtin_named(path);
+	if (e)
+		return model_parse(m, e->text, e->len, e->name, MODEL_FROM_FILE, err, errlen);
 	if (util_read_file(path, MODEL_FILE_MAX, "a model file", &buf, &len, why, sizeof why) < 0) {
 		seterr(err, errlen, "%s: %s", path, why);
 		return -1;
@@ -652,7 +688,7 @@ int model_load_builtin(struct model *m, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < model_embedded_count; i++) {
 		const struct model_embedded *e = &model_embedded_files[i];
-		if (model_parse(m, e->text, e->len, e->name, MODEL_FROM_BUILTIN, err, errlen) < 0)
+		if (!e->by_name && model_parse(m, e->text, e->len, e->name, MODEL_FROM_BUILTIN, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

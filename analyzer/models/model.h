@@ -35,11 +35,13 @@ enum model_flags {
 	MODEL_THREE_WAY = 1u << 10,      /* int result 1 / 0 / -1: the out-new arguments receive a new
 					  * reference on 1 only and NULL on 0 and -1; the exception is
 					  * set on -1 only (PyDict_GetItemRef) */
+	MODEL_FLOATING = 1u << 14, /* new: a floating reference (GVariant constructors, GInitiallyUnowned):
+				    * sunk by a call it is handed to (docs/model-format.md) */
 	MODEL_FRESH = 1u << 13, /* summaries: what it returns is a new object only the caller holds
 				 * (from a constructor on every path): never a static object such as Py_None */
 	MODEL_EMPTY_NEVER_FAILS = 1u << 12, /* never fails for a constant argument 1 of 0 (PyTuple_New(0):
 					      * the empty tuple CPython keeps) */
-	MODEL_GUESSED = 1u << 14,        /* a guess from a convention (returns-new-type): the call is
+	MODEL_GUESSED = 1u << 15,        /* a guess from a convention (returns-new-type): the call is
 					  * otherwise unknown (arguments not followed), and a finding
 					  * that rests on its result is held back as a guess */
 	MODEL_ERROR_QUERY = 1u << 11,    /* summaries: the result tells whether the error indicator is
@@ -53,6 +55,12 @@ enum model_origin {
 	MODEL_FROM_ANNOTATION,
 	MODEL_FROM_SUMMARY,
 	MODEL_FROM_NAME,
+};
+
+/* The format languages of format-build (format-lang=NAME). */
+enum model_format_lang {
+	MODEL_FORMAT_PYTHON,  /* Py_BuildValue: N steals, O and S do not */
+	MODEL_FORMAT_JANSSON, /* json_pack: o steals (even on failure), O does not */
 };
 
 /* Per-argument effects; each is a mask over arguments (see model_mask()). */
@@ -71,6 +79,12 @@ enum model_arg_kind {
 	MODEL_FREES,        /* the object's memory is freed: an owned reference is given up with it;
 			     * not a reference operation on a borrowed one (tp_free(self) in tp_dealloc) */
 	MODEL_NONNULL,      /* NULL there is an error: the call crashes or fails (rc-null-argument) */
+	MODEL_SINKS,        /* ref_sink: a floating reference becomes an ordinary one (no count
+			     * change); another gets one more reference */
+	MODEL_OUT_NEW_FAIL, /* T **: receives a new reference only when the call fails (GError **);
+			     * left as it was on success */
+	MODEL_EMBEDDED,     /* the address of a count embedded in an object (&obj->ref, kref): the
+			     * call's effects on the argument are the object's */
 	MODEL_NARG_KINDS,
 };
 
@@ -95,6 +109,9 @@ struct model_fn {
 	int8_t returns_arg;     /* 1-based argument the result is (new: a new reference to it) */
 	int8_t unpack_borrowed; /* arguments from this one on receive borrowed references */
 	int8_t setref_dst, setref_src; /* Py_SETREF(dst, src), 1-based */
+	int8_t notify_data, notify_fn; /* notify-takes=D,K: D is taken over when K (its destroy
+					* notify) is not NULL; 1-based, 0: none */
+	uint8_t format_lang; /* enum model_format_lang: the language of format_build's format */
 };
 
 /* The effective mask of one kind for a call with nargs arguments (bit k: argument k+1). */
@@ -166,7 +183,12 @@ struct model_embedded {
 	const char *name;
 	const char *text;
 	size_t len;
+	int by_name; /* loaded only when named (--model glib), not with the built-ins */
 };
+
+/* The embedded model selected by a short name ("glib" is glib.model), or NULL: a name without
+ * '/' and '.' for which no file exists. */
+const struct model_embedded *model_builtin_named(const char *name);
 extern const struct model_embedded model_embedded_files[];
 extern const size_t model_embedded_count;
 

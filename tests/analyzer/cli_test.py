@@ -1093,6 +1093,26 @@ def sc_model_option(tmp):
         st, out, err = run(["--model", f"{name}.model", "api.c"], tmp)
         check(st == 2 and any(f"{name}.model" in l for l in error_lines(err)),
               f"a malformed model line ({name}: {text.strip()!r}): exit 2 naming the file", err)
+    # a built-in model by name (--model glib ...): loaded only when named; a name that is no
+    # built-in and no file is an error like a missing file; a file of that name wins
+    write_tree(tmp, {"kr.c": "struct kref { int n; };\nvoid kref_get(struct kref *k);\n"
+                             "struct dev { struct kref ref; };\n"
+                             "void get_only(struct dev *d, int f)\n{\n\tif (f)\n\t\tkref_get(&d->ref);\n}\n"})
+    st, doc, err = run_json(["kr.c"], tmp)
+    check(st == 0 and found(doc) == set(), "kref is not loaded unless named", json.dumps(doc.get("findings")) + err)
+    st, doc, err = run_json(["--model", "kref", "kr.c"], tmp)
+    check(st == 1 and {f[2] for f in found(doc)} == {"rc-leak"}, "--model kref selects the built-in kref model",
+          json.dumps(doc.get("findings")) + err)
+    for name in ("glib", "jansson", "libdbus"):
+        st, doc, err = run_json(["--model", name, "kr.c"], tmp)
+        check(st == 0 and not doc.get("errors"), f"--model {name} loads", err)
+    st, out, err = run(["--model", "nosuchmodel", "kr.c"], tmp)
+    check(st == 2 and any("nosuchmodel" in l for l in error_lines(err)),
+          "an unknown model name: exit 2 naming it", err)
+    write_tree(tmp, {"kref": "# a user file named like a built-in model wins\n"})
+    st, doc, err = run_json(["--model", "kref", "kr.c"], tmp)
+    check(st == 0 and found(doc) == set(), "a file named kref wins over the built-in name", err)
+    os.remove(os.path.join(tmp, "kref"))
     # blank lines count: the error names line 6 (issue 12: it said 3)
     write_tree(tmp, {"blanks.model": "gz_make new null-on-failure\n\n\n# c\n\ngz_free none frobnicates=1\n"})
     st, out, err = run(["--model", "blanks.model", "api.c"], tmp)

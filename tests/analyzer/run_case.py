@@ -10,6 +10,7 @@ Annotations (clang -verify style), anywhere in a comment of the case file:
     // rccheck-args: --model foo.model    extra rccheck options (paths relative to the case file)
     // compile-args: -DFOO                extra compiler arguments (after `--`)
     // compile-args-pkg: python3          add `pkg-config --cflags python3` (skip when missing)
+    // expect-complete                    every function is analysed whole (no budget note)
 Several expectations may sit on one line; they are compared as a multiset of (ID, line).
 
 --python-headers=none runs a case that includes Python.h without Python's headers: its
@@ -44,6 +45,7 @@ NO_DIAG_RE = re.compile(r"expect-no-diagnostics")
 ARGS_RE = re.compile(r"rccheck-args:(.*)$")
 COMPILE_RE = re.compile(r"compile-args:(.*)$")
 PKG_RE = re.compile(r"compile-args-pkg:(.*)$")
+COMPLETE_RE = re.compile(r"//\s*expect-complete\b")
 SKIP = 77
 ID_RE = re.compile(r"^rc-[a-z-]+$")
 TIMEOUT = 120
@@ -286,7 +288,20 @@ def main(argv):
     except (CaseError, OSError) as e:
         print(e)
         return 1
-    return 1 if compare(case, expected, no_diag, status, doc, stderr, cmd, standin) else 0
+    problems = compare(case, expected, no_diag, status, doc, stderr, cmd, standin)
+    problems += check_complete(case, doc)
+    return 1 if problems else 0
+
+
+def check_complete(case, doc):
+    """`// expect-complete`: no function of the case may stop on its budget."""
+    with open(case, encoding="utf-8", errors="replace") as f:
+        if not COMPLETE_RE.search(f.read()):
+            return 0
+    notes = [n.get("message", "") for n in (doc.get("incomplete") or []) if isinstance(n, dict)]
+    for n in notes:
+        print(f"{os.path.relpath(case)}: incomplete analysis (expect-complete): {n}")
+    return len(notes)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,129 @@
+/* The model format's GLib additions (docs/model-format.md), with --model glib on the real GLib
+ * headers: floating references (`floating` results, `sinks=N`, a floating reference handed to a
+ * call is sunk), a data pointer handed over with its destroy notify (`notify-takes=D,K`), and
+ * outputs set only on failure (`out-new-on-failure`, GError **) next to outputs set only on
+ * success (`out-new`). */
+// rccheck-args: --model glib
+// compile-args-pkg: gio-2.0
+// expect-complete
+
+#include <gio/gio.h>
+
+/* ---- floating references ---------------------------------------------------------------------- */
+
+GVariant *good_floating_returned(gint32 n)
+{
+	return g_variant_new_int32(n);
+}
+
+GVariant *good_builder_sinks(const char *a, const char *b)
+{
+	GVariantBuilder builder;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("as"));
+	g_variant_builder_add_value(&builder, g_variant_new_string(a));
+	g_variant_builder_add_value(&builder, g_variant_new_string(b));
+	return g_variant_builder_end(&builder);
+}
+
+void good_ref_sink_then_unref(gint32 n)
+{
+	GVariant *v = g_variant_ref_sink(g_variant_new_int32(n));
+
+	g_print("%d\n", g_variant_get_int32(v));
+	g_variant_unref(v);
+}
+
+void bad_floating_never_sunk(gint32 n)
+{
+	GVariant *v = g_variant_new_int32(n);
+
+	g_print("%d\n", g_variant_get_int32(v));
+} // expect-warning{{rc-leak}}
+
+void bad_ref_sink_of_owned(GVariant *tuple)
+{
+	/* not floating: ref_sink adds a reference, and only one is released */
+	GVariant *child = g_variant_get_child_value(tuple, 0);
+	GVariant *again = g_variant_ref_sink(child);
+
+	g_variant_unref(again);
+} // expect-warning{{rc-leak}}
+
+void bad_sunk_then_unref_twice(gint32 n)
+{
+	GVariant *v = g_variant_ref_sink(g_variant_new_int32(n));
+
+	g_variant_unref(v);
+	g_variant_unref(v); // expect-warning{{rc-double-release}}
+}
+
+/* ---- data handed over with a destroy notify ------------------------------------------------------ */
+
+static gboolean on_idle(gpointer data)
+{
+	g_print("%p\n", data);
+	return G_SOURCE_REMOVE;
+}
+
+void good_idle_takes_reference(GObject *obj)
+{
+	g_idle_add_full(G_PRIORITY_DEFAULT, on_idle, g_object_ref(obj), g_object_unref);
+}
+
+void good_idle_borrowed_without_notify(GObject *obj)
+{
+	g_idle_add_full(G_PRIORITY_DEFAULT, on_idle, obj, NULL);
+}
+
+void bad_idle_reference_without_notify(GObject *obj)
+{
+	GObject *mine = g_object_ref(obj);
+
+	g_idle_add_full(G_PRIORITY_DEFAULT, on_idle, mine, NULL);
+} // expect-warning{{rc-leak}}
+
+void good_set_data_full(GObject *obj, GFile *file)
+{
+	g_object_set_data_full(obj, "file", g_object_ref(file), g_object_unref);
+}
+
+/* ---- outputs: on success only, on failure only --------------------------------------------------- */
+
+gboolean good_output_on_success(GFile *file, GError **error)
+{
+	GFileIOStream *io = NULL;
+	GFile *tmp = g_file_new_tmp(NULL, &io, error);
+
+	if (tmp == NULL)
+		return FALSE;
+	g_object_unref(io);
+	g_object_unref(tmp);
+	return g_file_query_exists(file, NULL);
+}
+
+gboolean bad_output_leaked_on_success(GError **error)
+{
+	GFileIOStream *io = NULL;
+	GFile *tmp = g_file_new_tmp(NULL, &io, error);
+
+	if (tmp == NULL)
+		return FALSE;
+	g_object_unref(tmp);
+	return TRUE; // expect-warning{{rc-leak}}
+}
+
+gboolean good_error_only_on_failure(GFile *file)
+{
+	GError *error = NULL;
+	GFileInputStream *in = g_file_read(file, NULL, &error);
+
+	if (in != NULL) {
+		/* success: error was not set, there is nothing to free */
+		g_object_unref(in);
+		return TRUE;
+	}
+	g_warning("%s", error->message);
+	g_error_free(error);
+	return FALSE;
+}
