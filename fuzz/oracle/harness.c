@@ -33,7 +33,8 @@
  *     NAME runs=N results=R kinds=leak,over witness=leak@c=1,0,2/b=null/fail=3;over@...
  * where R says what the runs that returned returned: both, nonnull or null (object functions),
  * ok or fail (int functions: >= 0, < 0), none.
- * (kinds=- when no run showed anything). Usage: harness [NAME...] (default: every function).
+ * (kinds=- when no run showed anything). Usage: harness [NAME...] (default: every function);
+ * linked with a batch: harness --units K... (the functions of those units of the batch).
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, sigaction, siginfo_t under -std=c11 */
 
@@ -51,8 +52,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern const struct oracle_fn oracle_fns[];
-extern const size_t oracle_nfns;
+/* One unit's table (RC_ORACLE_TABLE), or a batch's table of tables (oracle.py evaluate_batch):
+ * whichever is linked in; weak, so that the harness links with either. */
+extern const struct oracle_fn oracle_fns[] __attribute__((weak));
+extern const size_t oracle_nfns __attribute__((weak));
+extern const struct oracle_unit oracle_units[] __attribute__((weak));
+extern const size_t oracle_nunits __attribute__((weak));
 
 enum { ORACLE_MAX_FAIL = 12, NCOMBOS = 32, NSCHED = 1 + 2 * ORACLE_MAX_FAIL, NRUNS = NCOMBOS * NSCHED };
 
@@ -379,6 +384,22 @@ int main(int argc, char **argv)
 	if (shm == MAP_FAILED) {
 		perror("harness: mmap");
 		return 2;
+	}
+	if (&oracle_nunits != NULL) {
+		for (int a = 1; a < argc; a++) {
+			char *end;
+			unsigned long k = strtoul(argv[a], &end, 10);
+
+			if (strcmp(argv[a], "--units") == 0)
+				continue;
+			if (*end || k >= oracle_nunits) {
+				fprintf(stderr, "harness: no unit %s in this batch\n", argv[a]);
+				return 2;
+			}
+			for (size_t i = 0; i < *oracle_units[k].n; i++)
+				run_function(&oracle_units[k].fns[i]);
+		}
+		return 0;
 	}
 	for (size_t i = 0; i < oracle_nfns; i++) {
 		bool wanted = argc < 2;

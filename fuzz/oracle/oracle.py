@@ -63,8 +63,12 @@ class Oracle:
         self.objs = []
         self.runs = 0
 
-    def _cc(self, args):
-        p = subprocess.run([self.cc] + args, capture_output=True, text=True)
+    def _cc_in(self, args):
+        """cc in the work directory (objects of `-c a.c b.c` land there)."""
+        self._cc(args, cwd=self.workdir)
+
+    def _cc(self, args, cwd=None):
+        p = subprocess.run([self.cc] + args, capture_output=True, text=True, cwd=cwd)
         if p.returncode != 0:
             raise OracleError('%s %s failed:\n%s' % (self.cc, ' '.join(args[-3:]), p.stderr[-2000:]))
 
@@ -122,7 +126,7 @@ class Oracle:
         models = []
         for m in [self.model] + self.extra_models:
             models += ['--model', m]
-        cmd = [self.rccheck, '--format=json', '-q', '-j', '1'] + models + units + ['--',
+        cmd = [self.rccheck, '--format=json', '-q', '-j', str(self.jobs if len(units) > 2 else 1)] + models + units + ['--',
                '-I' + os.path.join(self.srcdir, 'runtime', 'include'), '-I' + self.here]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if p.returncode not in (0, 1):
@@ -212,6 +216,81 @@ def evaluate(oracle, funcs, stem):
     dyn = oracle.dynamic(exe)
     stat, incomplete = oracle.static(unit)
     return text, dyn, stat, verdicts(funcs, dyn, stat), incomplete
+
+
+# ---- batches: many units per build, per run of the harness and per run of rccheck ------------
+# Each unit's own names (its functions f0..fN and its table) get the prefix `<stem>_` in the
+# text both the compiler and rccheck read, so that the units of a batch can be linked into one
+# harness and analysed as one tree without a name defined twice; results are filed back under
+# the unit's own names. Nothing else in a generated unit is named like them.
+
+UNIT_NAMES_RE = re.compile(r'\b(f\d+|oracle_fns|oracle_nfns)\b')
+
+
+def prefixed(text, prefix):
+    return UNIT_NAMES_RE.sub(lambda m: prefix + m.group(1), text)
+
+
+def evaluate_batch(oracle, items):
+    """[(funcs, stem)] -> [(text, dyn, stat, verdicts, incomplete)] in order, as evaluate() for
+    each, with one link, one harness process per job and one rccheck run for the whole batch.
+    The stems must be distinct identifiers."""
+    texts = [gen.render_unit(funcs, stem) for funcs, stem in items]
+    files, tables, parts = [], [], []
+    for (funcs, stem), text in zip(items, texts):
+        for i, part in enumerate(prefixed(text, stem + '_').split(gen.SECOND_UNIT + '\n')):
+            path = os.path.join(oracle.workdir, '%s%s.c' % (stem, '' if i == 0 else '-%d' % (i + 1)))
+            with open(path, 'w') as f:
+                f.write(part)
+            files.append(path)
+            parts.append(part)
+        tables.append(stem + '_')
+    table = os.path.join(oracle.workdir, 'batch-table.c')
+    with open(table, 'w') as f:
+        f.write('#include "oracle_api.h"\n')
+        for p in tables:
+            f.write('extern const struct oracle_fn %soracle_fns[];\nextern const size_t %soracle_nfns;\n' % (p, p))
+        f.write('const struct oracle_unit oracle_units[] = {\n')
+        for p in tables:
+            f.write('\t{ %soracle_fns, &%soracle_nfns },\n' % (p, p))
+        f.write('};\nconst size_t oracle_nunits = %d;\n' % len(tables))
+    # the compiler reads the parts of `jobs` units at a time as one file each (their names are
+    # distinct: a third of the time of a file per part, which pays the compiler's start, the
+    # headers and the sanitizer's set-up each time); rccheck reads the units as they are
+    chunks = []
+    for i in range(oracle.jobs):
+        if parts[i::oracle.jobs]:
+            path = os.path.join(oracle.workdir, 'batch-%d.c' % i)
+            with open(path, 'w') as f:
+                f.write('\n'.join(parts[i::oracle.jobs]))
+            chunks.append(path)
+    with concurrent.futures.ThreadPoolExecutor(oracle.jobs) as ex:
+        futs = [ex.submit(oracle._cc_in, oracle.unit_cflags + ['-DRC_ORACLE_TABLE', '-c', c]) for c in chunks]
+        futs.append(ex.submit(oracle._cc_in, oracle.unit_cflags + ['-c', table]))
+        for fu in futs:
+            fu.result()
+    exe = os.path.join(oracle.workdir, 'batch')
+    objs = [os.path.splitext(p)[0] + '.o' for p in chunks + [table]]
+    oracle._cc(oracle.unit_cflags + objs + ['-o', exe] + oracle.objs + oracle.ldflags)
+    # the harness over the batch: one process per job, each a share of the units
+    shares = [range(i, len(items), oracle.jobs) for i in range(oracle.jobs)]
+    with concurrent.futures.ThreadPoolExecutor(oracle.jobs + 1) as ex:
+        dfuts = [ex.submit(oracle.dynamic, exe, ['--units'] + [str(k) for k in sh]) for sh in shares if sh]
+        sfut = ex.submit(oracle.static, files)
+        dyn_all = {}
+        for fu in dfuts:
+            dyn_all.update(fu.result())
+        stat_all, inc_all = sfut.result()
+    out = []
+    for (funcs, stem), text in zip(items, texts):
+        p = stem + '_'
+        dyn = {n[len(p):]: v for n, v in dyn_all.items() if n.startswith(p)}
+        stat = {n[len(p):]: v for n, v in stat_all.items() if n.startswith(p)}
+        inc = [x for x in inc_all if str(x.get('function', '')).startswith(p) or
+               os.path.basename(str(x.get('file', ''))).startswith(stem + '.') or
+               os.path.basename(str(x.get('file', ''))).startswith(stem + '-')]
+        out.append((text, dyn, stat, verdicts(funcs, dyn, stat), inc))
+    return out
 
 
 # ---- minimization ----------------------------------------------------------------------------

@@ -37,4 +37,11 @@ struct oracle_fn {
 	oracle_int_fn num;
 };
 
+/* A batch of units linked into one harness (oracle.py's evaluate_batch: each unit's names carry
+ * its own prefix): the table of their tables. */
+struct oracle_unit {
+	const struct oracle_fn *fns;
+	const size_t *n;
+};
+
 #endif
