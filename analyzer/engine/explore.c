@@ -776,12 +776,12 @@ static void step(struct engine *eng, int32_t r)
 		state_copy(w, st);
 		xfer_call(eng, w, node, XFER_OK);
 		push_state(eng, w, n->succ[0], forks ? VIA_OK : VIA_PLAIN);
-		if (forks) {
+		if (forks && !(n->model->flags & MODEL_FETCHES)) {
 			state_copy(w, st);
 			xfer_call(eng, w, node, XFER_FAILED);
 			push_state(eng, w, n->succ[0], VIA_FAIL);
 		}
-		if (forks && (n->model->flags & MODEL_THREE_WAY)) {
+		if (forks && (n->model->flags & (MODEL_THREE_WAY | MODEL_FETCHES))) {
 			state_copy(w, st);
 			xfer_call(eng, w, node, XFER_ABSENT);
 			push_state(eng, w, n->succ[0], VIA_ABSENT);

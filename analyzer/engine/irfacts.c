@@ -210,6 +210,9 @@ int irfacts_hands_over(const struct ir_func *fn, int32_t call, uint32_t k,
  * index the function compares with the container's size: `i < n` with n the result of a size-of
  * call on the same container var (or a copy of it), or a constant index (or `i < K`) below a
  * constant the size is compared with (`PyTuple_GET_SIZE(t) != 2` before `PyTuple_GetItem(t, 1)`).
+ * A container the function made itself (a call whose model has size-arg: `t = PyTuple_New(2)`,
+ * `t = PyList_New(n)`; t assigned once) has that size: a constant index below the constant, or
+ * an index compared below the size var n (n not assigned in the function but once), is in range.
  * Such calls do not fork a failure. Not path-sensitive: a comparison anywhere in the function
  * counts, which is what code that checks sizes and then indexes looks like. */
 
@@ -269,13 +272,51 @@ uint8_t *irfacts_index_ranges(const struct ir_func *fn)
 			}
 		}
 	}
-	/* what the comparisons say: index var < size of container; index var < K; size >= K */
+	/* what the comparisons say: index var < size of container; index var < K; size >= K;
+	 * index var < var */
 	struct bound {
 		int32_t var;   /* index var, or container var (size bounds) */
-		int32_t other; /* container (index < size), or -1 */
+		int32_t other; /* container (index < size), the other var (index < var), or -1 */
 		int64_t k;
-	} *lt_size = NULL, *lt_const = NULL, *size_ge = NULL;
-	uint32_t nlt_size = 0, nlt_const = 0, nsize_ge = 0;
+	} *lt_size = NULL, *lt_const = NULL, *size_ge = NULL, *lt_var = NULL;
+	uint32_t nlt_size = 0, nlt_const = 0, nsize_ge = 0, nlt_var = 0;
+	/* containers the function made: made_size[t] the var holding the size it was made with,
+	 * or -1; a constant size goes to size_ge */
+	uint32_t *nassign = util_xcalloc(fn->nvars, sizeof *nassign);
+	int32_t *made_by = util_xrealloc(NULL, fn->nvars * sizeof *made_by); /* the call node */
+	int32_t *made_size = util_xrealloc(NULL, fn->nvars * sizeof *made_size);
+	for (uint32_t v = 0; v < fn->nvars; v++)
+		made_by[v] = made_size[v] = -1;
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		const struct ir_operand *a = ir_args(fn, n);
+		/* `PyObject *t = NULL; ... t = PyTuple_New(2);`: the NULL (or the unknown value of a
+		 * declaration without one) does not count */
+		if (n->dest >= 0 && (n->op == IR_CALL || (n->op == IR_ASSIGN && !(n->nargs && (a[0].kind == IR_OPND_NULL ||
+											      a[0].kind == IR_OPND_UNKNOWN)))))
+			nassign[n->dest]++;
+		for (uint32_t j = 0; j < n->nargs; j++)
+			if (a[j].kind == IR_OPND_ADDR && a[j].var >= 0)
+				nassign[a[j].var] += 2;
+		if (n->op == IR_CALL && n->dest >= 0 && n->model && n->model->size_arg > 0 &&
+		    (uint32_t)n->model->size_arg <= n->nargs)
+			made_by[n->dest] = (int32_t)k;
+	}
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		const struct ir_operand *a = ir_args(fn, n);
+		if (n->op != IR_ASSIGN || n->dest < 0 || !n->nargs || a[0].kind != IR_OPND_VAR || made_by[a[0].var] < 0 ||
+		    nassign[n->dest] != 1)
+			continue;
+		const struct ir_node *c = &fn->nodes[made_by[a[0].var]];
+		const struct ir_operand *sz = &ir_args(fn, c)[c->model->size_arg - 1];
+		if (sz->kind == IR_OPND_INT) {
+			size_ge = util_xrealloc(size_ge, (nsize_ge + 1) * sizeof *size_ge);
+			size_ge[nsize_ge++] = (struct bound){ n->dest, -1, sz->ival };
+		} else if (sz->kind == IR_OPND_VAR && nassign[sz->var] <= 1) {
+			made_size[n->dest] = sz->var;
+		}
+	}
 	for (uint32_t k = 0; k < fn->nnodes; k++) {
 		const struct ir_node *n = &fn->nodes[k];
 		const struct ir_operand *a = ir_args(fn, n);
@@ -287,6 +328,9 @@ uint8_t *irfacts_index_ranges(const struct ir_func *fn)
 			if (a[0].kind == IR_OPND_VAR && c1 >= 0) {
 				lt_size = util_xrealloc(lt_size, (nlt_size + 1) * sizeof *lt_size);
 				lt_size[nlt_size++] = (struct bound){ a[0].var, c1, 0 };
+			} else if (a[0].kind == IR_OPND_VAR && a[1].kind == IR_OPND_VAR) {
+				lt_var = util_xrealloc(lt_var, (nlt_var + 1) * sizeof *lt_var);
+				lt_var[nlt_var++] = (struct bound){ a[0].var, a[1].var, 0 };
 			} else if (a[0].kind == IR_OPND_VAR && a[1].kind == IR_OPND_INT) {
 				lt_const = util_xrealloc(lt_const, (nlt_const + 1) * sizeof *lt_const);
 				lt_const[nlt_const++] = (struct bound){ a[0].var, -1, a[1].ival };
@@ -324,6 +368,9 @@ uint8_t *irfacts_index_ranges(const struct ir_func *fn)
 		} else if (i->kind == IR_OPND_VAR) {
 			for (uint32_t b = 0; b < nlt_size && !ok; b++)
 				ok = lt_size[b].var == i->var && lt_size[b].other == t->var;
+			/* i < n with t made of size n */
+			for (uint32_t b = 0; b < nlt_var && !ok && made_size[t->var] >= 0; b++)
+				ok = lt_var[b].var == i->var && lt_var[b].other == made_size[t->var];
 			/* i < K with K at most the least size: every K the function compares i with */
 			int64_t most = -1;
 			for (uint32_t b = 0; b < nlt_const; b++)
@@ -335,8 +382,12 @@ uint8_t *irfacts_index_ranges(const struct ir_func *fn)
 	}
 	free(lt_size);
 	free(lt_const);
+	free(lt_var);
 	free(size_ge);
 	free(size_of);
+	free(nassign);
+	free(made_by);
+	free(made_size);
 	return in_range;
 }
 

@@ -459,7 +459,7 @@ void summary_make(struct engine *eng, struct eng_summary *sum)
 	if (fn->returns_plain) {
 		sum->fn.ret = MODEL_RET_NONE;
 		sum->fn.returns_arg = 0;
-		sum->fn.flags &= (uint16_t)~(MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL);
+		sum->fn.flags &= ~(uint32_t)(MODEL_NULL_ON_FAILURE | MODEL_MAY_RETURN_NULL);
 	}
 	uint32_t plain = 0;
 	for (uint32_t v = 0; v < fn->nvars; v++)

@@ -563,6 +563,8 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	const struct model_fn *m = n->model;
 	struct ir_operand embedded[32];
 	const struct ir_operand *a = embedded_counts(fn, n, m, embedded);
+	if (m && (m->flags & MODEL_FETCHES) && st->err != ENG_ERR_UNKNOWN)
+		failed = st->err == ENG_ERR_SET ? XFER_OK : XFER_ABSENT; /* the indicator is known */
 	call_error_state(eng, st, n, failed);
 	int heuristic = m && (m->flags & MODEL_HEURISTIC);
 	/* a guessed model (returns-new-type) says only what the result is: the call is otherwise
@@ -627,6 +629,19 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 				if (z)
 					st->vals[z].null = ENG_NULL;
 				state_bind(st, var, z);
+			} else if (((out_new | out_bor) & bit) && (m->flags & MODEL_FETCHES)) {
+				/* PyErr_Fetch(&type, &value, &tb): all NULL without an error; with one, the
+				 * first (the type) is not NULL and the others may be */
+				if (failed == XFER_ABSENT) {
+					uint8_t z = xfer_new_value(st, node);
+					if (z)
+						st->vals[z].null = ENG_NULL;
+					state_bind(st, var, z);
+				} else {
+					bind_new_out(st, var, node, (out_new & bit) != 0);
+					if (!((out_new | out_bor) & (bit - 1)) && state_slot(st, var))
+						st->vals[state_slot(st, var)].null = ENG_NONNULL;
+				}
 			} else if ((out_new | out_bor) & bit) {
 				if (!failed || (out_bor & bit)) {
 					bind_new_out(st, var, node, (out_new & bit) != 0);
@@ -714,6 +729,12 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 		}
 		if (rel & bit)
 			release_slot(st, s, node);
+		/* Py_INCREF(&Type); PyModule_AddObject(m, "T", (PyObject *)&Type): a static object
+		 * named here (a fresh value of its own) carries the reference taken just before */
+		if ((steals & bit) && st->vals[s].sign == ENG_SIGN_IS_GLOBAL && st->vals[s].owned == 0 &&
+		    a[k].kind == IR_OPND_FIELD && a[k].var == -2 && a[k].str &&
+		    engine_global_acquired_before(eng, n, a[k].str))
+			st->vals[s].owned = 1;
 		if (steals & bit)
 			steal_slot(st, s, node);
 		if (acq & bit)
@@ -831,8 +852,9 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			}
 			break;
 		case MODEL_RET_NONE:
-			/* a C pointer, NULL exactly on failure (xfer_call_forks): not an object */
-			if (!(m->flags & MODEL_NULL_ON_FAILURE) || !(fn->vars[n->dest].flags & IR_VAR_PTR))
+			/* a C pointer, NULL exactly on failure (xfer_call_forks), or never NULL: not an
+			 * object */
+			if (!(m->flags & (MODEL_NULL_ON_FAILURE | MODEL_NEVER_NULL)) || !(fn->vars[n->dest].flags & IR_VAR_PTR))
 				break;
 			s = xfer_new_value(st, node);
 			if (s)
@@ -891,6 +913,9 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n)
 		    small_int_arg(fn, n, (uint32_t)m->format_build))
 			return 0;
 	}
+	/* PyErr_Fetch: an error was set (XFER_OK), or none (XFER_ABSENT: every output NULL) */
+	if (m->flags & MODEL_FETCHES)
+		return 1;
 	int has_ok = model_mask(m, MODEL_STEALS_OK, n->nargs) != 0 || model_mask(m, MODEL_OUT_NEW, n->nargs) != 0 ||
 		     model_mask(m, MODEL_OUT_NEW_FAIL, n->nargs) != 0 ||
 		     m->format_parse || m->unpack_borrowed;

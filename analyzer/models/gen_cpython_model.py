@@ -42,13 +42,13 @@ import sys
 
 RETURN_KINDS = ("new", "borrowed", "none", "int")
 # Attributes of docs/model-format.md plus ours (docs/cpython-model.md). ARGS = 1-based list.
-ATTRS_FLAG = {"null-on-failure", "neg-on-failure", "zero-on-failure", "zero-on-success", "small-int-never-fails", "empty-never-fails", "may-return-null",
+ATTRS_FLAG = {"null-on-failure", "neg-on-failure", "zero-on-failure", "zero-on-success", "small-int-never-fails", "empty-never-fails", "may-return-null", "never-null", "fetches",
               "three-way",
               "noreturn", "return-stmt"}
 ATTRS_ARGS = {"steals", "steals-on-success", "releases", "xreleases", "acquires", "xacquires",
               "clears", "accepts-null", "nonnull", "out-new", "out-borrowed", "borrowed-from", "held-by", "frees", "nonnull-if-true", "element-of", "index-arg", "size-of",
               "format-parse", "format-build", "returns-arg", "setref", "xsetref",
-              "unpack-borrowed"}
+              "unpack-borrowed", "size-arg"}
 
 # int-returning functions that answer a question and cannot fail (or whose -1 is a value).
 PREDICATE_RE = re.compile(

@@ -311,6 +311,10 @@ static int parse_attr(struct model_fn *r, const char *word)
 			r->flags |= MODEL_NORETURN;
 		else if (KEY("may-return-null"))
 			r->flags |= MODEL_MAY_RETURN_NULL;
+		else if (KEY("never-null"))
+			r->flags |= MODEL_NEVER_NULL;
+		else if (KEY("fetches"))
+			r->flags |= MODEL_FETCHES;
 		else if (KEY("return-stmt"))
 			r->flags |= MODEL_RETURN_STMT;
 		else if (KEY("floating"))
@@ -372,6 +376,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_argnum(val, &r->index_arg);
 	if (KEY("size-of"))
 		return parse_argnum(val, &r->size_of);
+	if (KEY("size-arg"))
+		return parse_argnum(val, &r->size_arg);
 	if (KEY("held-by")) {
 		if (parse_argnum(val, &r->held_by) < 0)
 			return -1;

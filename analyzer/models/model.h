@@ -41,6 +41,10 @@ enum model_flags {
 				 * (from a constructor on every path): never a static object such as Py_None */
 	MODEL_EMPTY_NEVER_FAILS = 1u << 12, /* never fails for a constant argument 1 of 0 (PyTuple_New(0):
 					      * the empty tuple CPython keeps) */
+	MODEL_FETCHES = 1u << 17,        /* the out-new arguments receive the error indicator (PyErr_Fetch):
+					  * all NULL when none is set; the first not NULL when one is */
+	MODEL_NEVER_NULL = 1u << 16,     /* a pointer result that is never NULL (the address of storage
+					  * inside argument 1: PyBytes_AS_STRING) */
 	MODEL_GUESSED = 1u << 15,        /* a guess from a convention (returns-new-type): the call is
 					  * otherwise unknown (arguments not followed), and a finding
 					  * that rests on its result is held back as a guess */
@@ -91,7 +95,7 @@ enum model_arg_kind {
 struct model_fn {
 	const char *name;
 	uint8_t ret;    /* enum model_ret */
-	uint16_t flags; /* enum model_flags */
+	uint32_t flags; /* enum model_flags */
 	uint8_t origin; /* enum model_origin */
 	uint32_t arg[MODEL_NARG_KINDS];     /* bit N-1: argument N */
 	uint32_t arg_end[MODEL_NARG_KINDS]; /* bit N-1: argument -N (counted from the last) */
@@ -102,6 +106,8 @@ struct model_fn {
 	int8_t index_arg;       /* 1-based index argument: the call fails only when it is out of the
 				 * range of argument 1, the container (PyTuple_GetItem) */
 	int8_t size_of;         /* 1-based argument whose size the int result is (PyTuple_GET_SIZE) */
+	int8_t size_arg;        /* 1-based argument that is the size of the new container the call
+				 * returns (PyTuple_New(n)), for index-arg */
 	int8_t format_parse;    /* 1-based format argument ('O' outputs borrowed refs), 0: none */
 	int8_t format_args;     /* 1-based first argument the format's units fill, 0: the one after
 				 * the format (PyArg_ParseTupleAndKeywords: 5, after the keyword list) */

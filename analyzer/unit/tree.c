@@ -628,6 +628,7 @@ void tree_summary_encode(const struct eng_summary *s, int64_t *v)
 	v[k++] = m->element_of;
 	v[k++] = m->index_arg;
 	v[k++] = m->size_of;
+	v[k++] = m->size_arg;
 	v[k++] = m->format_parse;
 	v[k++] = m->format_args;
 	v[k++] = m->format_build;
@@ -645,7 +646,7 @@ void tree_summary_decode(const int64_t *v, struct eng_summary *s)
 	memset(s, 0, sizeof *s);
 	struct model_fn *m = &s->fn;
 	m->ret = (uint8_t)v[k++];
-	m->flags = (uint16_t)v[k++];
+	m->flags = (uint32_t)v[k++];
 	m->origin = (uint8_t)v[k++];
 	for (int i = 0; i < MODEL_NARG_KINDS; i++)
 		m->arg[i] = (uint32_t)v[k++];
@@ -657,6 +658,7 @@ void tree_summary_decode(const int64_t *v, struct eng_summary *s)
 	m->element_of = (int8_t)v[k++];
 	m->index_arg = (int8_t)v[k++];
 	m->size_of = (int8_t)v[k++];
+	m->size_arg = (int8_t)v[k++];
 	m->format_parse = (int8_t)v[k++];
 	m->format_args = (int8_t)v[k++];
 	m->format_build = (int8_t)v[k++];

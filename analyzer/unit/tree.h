@@ -89,7 +89,7 @@ const struct eng_summary *tree_unit_asked(const struct tree *t, size_t u, size_t
  * none of its files changed, and those answers follow from its files. */
 int tree_answers_same(struct tree *t, size_t u, const struct eng_summary *asked, size_t n);
 /* A summary as integers (cache entries), and back; equality of two summaries. */
-#define TREE_SUMMARY_INTS (3 + 2 * MODEL_NARG_KINDS + 15)
+#define TREE_SUMMARY_INTS (3 + 2 * MODEL_NARG_KINDS + 16)
 void tree_summary_encode(const struct eng_summary *s, int64_t *v);
 void tree_summary_decode(const int64_t *v, struct eng_summary *s);
 int tree_summary_same(const struct eng_summary *a, const struct eng_summary *b);

@@ -280,6 +280,40 @@ static const struct model_fn *resolve_call(struct unit *u, const struct ir_node 
 	return NULL;
 }
 
+/* A local that holds one string literal all along (`char *format = "|O&";`, assigned once,
+ * its address never taken) is that literal where a call takes it: the format-driven models
+ * read their format from it as from a literal written in the call. */
+static void inline_constant_strings(struct ir_func *fn)
+{
+	uint32_t *nassign = util_xcalloc(fn->nvars ? fn->nvars : 1, sizeof *nassign);
+	const struct ir_operand **lit = util_xcalloc(fn->nvars ? fn->nvars : 1, sizeof *lit);
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		const struct ir_operand *a = ir_args(fn, n);
+		if (n->op == IR_ASSIGN && n->dest >= 0 && (uint32_t)n->dest < fn->nvars) {
+			nassign[n->dest]++;
+			lit[n->dest] = n->nargs && a[0].kind == IR_OPND_STR && a[0].str ? &a[0] : NULL;
+		}
+		for (uint32_t j = 0; j < n->nargs; j++)
+			if (a[j].kind == IR_OPND_ADDR && a[j].var >= 0 && (uint32_t)a[j].var < fn->nvars)
+				nassign[a[j].var] += 2; /* may be written through the address */
+	}
+	for (uint32_t k = 0; k < fn->nnodes; k++) {
+		const struct ir_node *n = &fn->nodes[k];
+		if (n->op != IR_CALL)
+			continue;
+		struct ir_operand *a = &fn->ops[n->arg0];
+		for (uint32_t j = 0; j < n->nargs; j++) {
+			int32_t v = a[j].var;
+			if (a[j].kind == IR_OPND_VAR && v >= 0 && (uint32_t)v < fn->nvars && fn->vars[v].param < 0 &&
+			    nassign[v] == 1 && lit[v])
+				a[j] = *lit[v];
+		}
+	}
+	free(nassign);
+	free(lit);
+}
+
 /* Reads and addresses of globals the model says are borrowed get ival 1. */
 static void mark_borrowed_globals(struct unit *u)
 {
@@ -474,6 +508,8 @@ uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_
 	struct eng_summary *sums = util_xcalloc(n1, sizeof *sums);
 
 	mark_borrowed_globals(&u);
+	for (uint32_t i = 0; i < nfuncs; i++)
+		inline_constant_strings(&funcs[i]);
 	link_unit(&u);
 	mark_callables(&u, decls);
 	mark_handed_over(&u);

@@ -145,13 +145,15 @@ static void good_box_dealloc(BoxObject *self)
 
 /* ---- must fire ------------------------------------------------------------------------------ */
 
-static PyObject *bad_tuple_setitem_then_decref(PyObject *x)
+/* (an index the function does not know to be in range: the call can fail; at index 0 of a
+ * tuple of 1 it could not, cpython_blind7.c) */
+static PyObject *bad_tuple_setitem_then_decref(PyObject *x, Py_ssize_t i)
 {
 	PyObject *t = PyTuple_New(1);
 	if (!t)
 		return NULL;
 	Py_INCREF(x);
-	if (PyTuple_SetItem(t, 0, x) < 0) {
+	if (PyTuple_SetItem(t, i, x) < 0) {
 		Py_DECREF(x); // expect-warning{{rc-double-release}}
 		Py_DECREF(t);
 		return NULL;
