@@ -102,6 +102,12 @@ static const struct ir_operand *value_key(const struct ir_func *fn, const struct
 		return NULL;
 	const struct ir_node *n = &fn->nodes[v->key_site];
 	uint32_t ki = n->op == IR_STORE ? 1 : 0;
+	if (n->op == IR_CALL) {
+		/* the field a call set through its out-new-on-failure argument (&job->error) */
+		uint32_t out = model_mask(n->model, MODEL_OUT_NEW_FAIL, n->nargs);
+		for (ki = 0; ki < n->nargs && ki < 32 && !((out >> ki) & 1u); ki++)
+			;
+	}
 	return n->nargs > ki ? &fn->ops[n->arg0 + ki] : NULL;
 }
 
@@ -358,9 +364,13 @@ static uint8_t global_value(const struct ir_func *fn, struct eng_state *st, cons
 	return s;
 }
 
-/* Whether argument k (0-based) of a PyArg_ParseTuple-style call is the output of an "O&" unit
- * (the argument after its converter), reading the format literal at fmt_arg (1-based). */
-static int converter_output(const struct engine *eng, const struct ir_node *n, int fmt_arg, uint32_t k)
+/* What argument k (0-based) of a PyArg_ParseTuple-style call receives, reading the format
+ * literal at fmt_arg (1-based): FMT_CONVERTED, the output of an "O&" unit (the argument after its
+ * converter); FMT_LENGTH, the length of an "s#"-like unit (never negative once the call
+ * succeeded); 0, anything else or not known. */
+enum { FMT_CONVERTED = 1, FMT_LENGTH = 2 };
+
+static int format_output(const struct engine *eng, const struct ir_node *n, int fmt_arg, uint32_t k)
 {
 	const struct ir_operand *a = ir_args(eng->fn, n);
 	if (fmt_arg < 1 || (uint32_t)fmt_arg > n->nargs || a[fmt_arg - 1].kind != IR_OPND_STR || !a[fmt_arg - 1].str)
@@ -375,7 +385,7 @@ static int converter_output(const struct engine *eng, const struct ir_node *n, i
 			continue;
 		if (*p == 'O' && p[1] == '&') {
 			if (at + 1 == k)
-				return 1; /* (converter, output) */
+				return FMT_CONVERTED; /* (converter, output) */
 			at += 2;
 			p++;
 			continue;
@@ -386,11 +396,15 @@ static int converter_output(const struct engine *eng, const struct ir_node *n, i
 			continue;
 		}
 		if (p[1] == '#') { /* s#, y#, z#...: the pointer and a length */
+			if (at + 1 == k)
+				return FMT_LENGTH;
 			at += 2;
 			p++;
 			continue;
 		}
 		if (*p == 'e' && (p[1] == 's' || p[1] == 't')) { /* es, et(#): the encoding, then the output */
+			if (p[2] == '#' && at + 2 == k)
+				return FMT_LENGTH;
 			at += p[2] == '#' ? 3 : 2;
 			p += p[2] == '#' ? 2 : 1;
 			continue;
@@ -663,7 +677,18 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 						st->vals[state_slot(st, var)].null = ENG_NONNULL;
 				}
 			} else if (m && !heuristic && m->format_parse && k >= (uint32_t)m->format_parse &&
-				   converter_output(eng, n, m->format_parse, k)) {
+				   format_output(eng, n, m->format_parse, k) == FMT_LENGTH) {
+				/* the length of "s#": what a test `len < 0` finds on success */
+				if (!failed) {
+					uint8_t z = xfer_new_value(st, node);
+					if (z) {
+						st->vals[z].flags = ENG_V_INT;
+						st->vals[z].sign = ENG_SIGN_NONNEG;
+					}
+					state_bind(st, var, z);
+				}
+			} else if (m && !heuristic && m->format_parse && k >= (uint32_t)m->format_parse &&
+				   format_output(eng, n, m->format_parse, k) == FMT_CONVERTED) {
 				/* "O&": what the converter stores (PyUnicode_FSConverter: a new reference on
 				 * success); a converter nothing is known about leaves it untracked */
 				const struct model_fn *cv = eng->opt->model && a[k - 1].str
@@ -684,6 +709,19 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 					bind_new_out(st, var, node, 0);
 			} else {
 				escape_var(st, var);
+			}
+			continue;
+		}
+		if (a[k].kind == IR_OPND_FIELD && (out_fail & bit) && a[k].var >= 0 && a[k].str) {
+			/* call(..., &job->error): the field holds an error exactly when the call failed
+			 * (empty before, by the API's rule), owned by the memory like any field; a test
+			 * of it is a test of the failure */
+			unlink_field(fn, st, &a[k]);
+			uint8_t z = xfer_new_value(st, node);
+			if (z) {
+				st->vals[z].flags = ENG_V_FIELD | ENG_V_LOADED;
+				st->vals[z].null = failed ? ENG_NONNULL : ENG_NULL;
+				st->vals[z].key_site = node;
 			}
 			continue;
 		}

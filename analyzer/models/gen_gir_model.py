@@ -26,8 +26,8 @@ What is taken from the GIR, per function, method and constructor with a c:identi
   - a floating result: transfer "floating", or transfer "none" of a new instance (a
     constructor, a *_new* function, a builder's *_end) of a floating type (a record with a
     ref_sink method, GVariant; a class descending from GObject.InitiallyUnowned) -> new floating;
-  - a GDestroyNotify parameter K and the nearest gpointer parameter D before it (the data it
-    will be called on) -> notify-takes=D,K.
+  - a GDestroyNotify parameter K and the gpointer parameter D it will be called on: the one
+    right after it, else the nearest before it -> notify-takes=D,K.
 GLib.Error (GError) counts as a counted type: it is owned by whoever holds it and handed over
 with transfer full (g_task_return_error), released by g_error_free (an override).
 Strings, containers and plain memory (transfer full of a gchar *, a GList *) are left out: they
@@ -171,10 +171,15 @@ def model_line(fn, ns_name, counted, floating=frozenset()):
         elif direction == "out":
             args["out-new" if transfer == "full" else "out-borrowed"].append(i)
     for i, p in enumerate(plist, 1):
-        # a GDestroyNotify: the nearest gpointer before it is the data it will be called on
+        # a GDestroyNotify: the gpointer right after it (`GDestroyNotify notify, gpointer
+        # user_data`: g_variant_new_from_data, g_bytes_new_with_free_func), else the nearest
+        # gpointer before it (`gpointer data, GDestroyNotify notify`) is the data it will be
+        # called on
         if i > MAX_ARGS or type_name(type_of(p), ns_name) != "GLib.DestroyNotify":
             continue
-        for j in range(i - 1, 0, -1):
+        after = type_of(plist[i]) if i < len(plist) else None
+        order = ([i + 1] if after is not None and after.get("name") == "gpointer" else []) + list(range(i - 1, 0, -1))
+        for j in order:
             t = type_of(plist[j - 1])
             if t is not None and t.get("name") == "gpointer":
                 if not any(j in nums for nums in args.values()):

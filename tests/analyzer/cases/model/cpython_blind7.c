@@ -99,7 +99,33 @@ int good_fetch_restore(PyObject *callable)
 	return failed;
 }
 
+/* the length an "s#" unit stores is never negative once the call succeeded: no path returns
+ * NULL without an exception */
+static PyObject *good_length_never_negative(PyObject *self, PyObject *args)
+{
+	const char *in;
+	Py_ssize_t len;
+	(void)self;
+	if (!PyArg_ParseTuple(args, "s#", &in, &len))
+		return NULL;
+	if (len < 0)
+		return NULL;
+	return PyLong_FromSsize_t(len);
+}
+
 /* ---- must be reported ---------------------------------------------------------------------- */
+
+/* an "i" unit may store a negative number: NULL without an exception */
+static PyObject *bad_int_may_be_negative(PyObject *self, PyObject *args)
+{
+	int n;
+	(void)self;
+	if (!PyArg_ParseTuple(args, "i", &n))
+		return NULL;
+	if (n < 0)
+		return NULL; // expect-warning{{rc-error-unset}}
+	return PyLong_FromLong(n);
+}
 
 /* a tuple handed in may be shared or too short: PyTuple_SetItem can fail, and the new
  * reference the function made is lost on that path */
@@ -129,4 +155,15 @@ int bad_fetch_dropped(PyObject *callable)
 	Py_XDECREF(res);
 	Py_XDECREF(type);
 	return res == NULL; // expect-warning{{rc-leak}} expect-warning{{rc-leak}}
+}
+
+static PyMethodDef blind7_methods[] = {
+	{ "good_length_never_negative", good_length_never_negative, METH_VARARGS, NULL },
+	{ "bad_int_may_be_negative", bad_int_may_be_negative, METH_VARARGS, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+PyMethodDef *blind7_table(void)
+{
+	return blind7_methods;
 }

@@ -88,6 +88,19 @@ void good_set_data_full(GObject *obj, GFile *file)
 	g_object_set_data_full(obj, "file", g_object_ref(file), g_object_unref);
 }
 
+/* the notify comes before its data (`GDestroyNotify notify, gpointer user_data`): the pixel
+ * buffer's owner rides with the variant and is released when the variant is done with it */
+GVariant *good_data_after_notify(GObject *owner, const guchar *pixels, gsize n)
+{
+	return g_variant_new_from_data(G_VARIANT_TYPE("ay"), pixels, n, TRUE, g_object_unref,
+				       g_object_ref(owner));
+}
+
+GVariant *bad_data_after_null_notify(GObject *owner, const guchar *pixels, gsize n)
+{
+	return g_variant_new_from_data(G_VARIANT_TYPE("ay"), pixels, n, TRUE, NULL, g_object_ref(owner)); // expect-warning{{rc-leak}}
+}
+
 /* ---- outputs: on success only, on failure only --------------------------------------------------- */
 
 gboolean good_output_on_success(GFile *file, GError **error)
@@ -126,4 +139,30 @@ gboolean good_error_only_on_failure(GFile *file)
 	g_warning("%s", error->message);
 	g_error_free(error);
 	return FALSE;
+}
+
+/* ---- an error kept in a field: its test is the test of the call ---------------------------------- */
+
+typedef struct {
+	int files;
+	GError *error; /* NULL until a step fails */
+} Job;
+
+void good_error_field_tested(Job *job, GFile *file)
+{
+	GFileInfo *info = g_file_query_info(file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE, NULL,
+					    &job->error);
+	if (job->error != NULL)
+		return;
+	job->files += g_file_info_get_file_type(info) == G_FILE_TYPE_REGULAR;
+	g_object_unref(info);
+}
+
+void bad_error_field_tested_backwards(Job *job, GFile *file)
+{
+	GFileInfo *info = g_file_query_info(file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE, NULL,
+					    &job->error);
+	if (job->error == NULL)
+		return; // expect-warning{{rc-leak}}
+	g_object_unref(info); // expect-warning{{rc-unchecked-null}}
 }
