@@ -27,7 +27,8 @@
  * during which a collection ran, found through rc_heap_get_stats; CPython: start to stop of
  * its gc.callbacks, which CPython calls around every collection); their sum (collector time)
  * and p50 / p99 / max. The rounds interleave the sides. Usage:
- *   rc-workload [--rounds R] [--steps S] [--objects N]    (defaults 5, 2000000, 1000000)
+ *   rc-workload [--rounds R] [--steps S] [--objects N] [--no-generations]
+ * (defaults 5, 2000000, 1000000; our heap has RC_HEAP_GENERATIONS unless --no-generations)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -84,10 +85,14 @@ static const rc_type rnode_type = {
 
 static rc_heap *heap;
 static size_t r_collections;
+static int generations = 1;
 
 static void r_begin(void)
 {
-	if (rc_heap_new(&heap, NULL) != 0) /* automatic collection on, default threshold */
+	/* automatic collection on, default threshold; generations unless --no-generations (CPython's
+	 * collector is generational too) */
+	rc_heap_options o = { .flags = generations ? RC_HEAP_GENERATIONS : 0 };
+	if (rc_heap_new(&heap, &o) != 0)
 		die("cannot create a heap");
 	r_collections = 0;
 }
@@ -499,8 +504,13 @@ int main(int argc, char **argv)
 	size_t rounds = 5, steps = 2000000, objects = 1000000;
 	int i;
 
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--rounds"))
+	for (i = 1; i < argc; i += 2) {
+		if (!strcmp(argv[i], "--no-generations")) {
+			generations = 0;
+			i--;
+		} else if (i + 1 == argc)
+			break;
+		else if (!strcmp(argv[i], "--rounds"))
 			rounds = strtoul(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "--steps"))
 			steps = strtoul(argv[i + 1], NULL, 10);
@@ -510,7 +520,7 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (i != argc || rounds < 1 || objects < 100) {
-		fprintf(stderr, "usage: rc-workload [--rounds R] [--steps S] [--objects N (>= 100)]\n");
+		fprintf(stderr, "usage: rc-workload [--rounds R] [--steps S] [--objects N (>= 100)] [--no-generations]\n");
 		return 2;
 	}
 
@@ -541,8 +551,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("rc-workload: %zu objects, %zu steps, %zu interleaved rounds, automatic collection on both sides;\n",
-	       objects, steps, rounds);
+	printf("rc-workload: %zu objects, %zu steps, %zu interleaved rounds, automatic collection on both sides%s;\n",
+	       objects, steps, rounds, generations ? " (ours: RC_HEAP_GENERATIONS)" : " (ours: no generations)");
 	printf("median [min-max] over rounds; ratio = CPython / ours per round, median [min-max].\n");
 	printf("collections per run: ours %zu, CPython %zu (CPython %s via its C API)\n\n", ncoll[0], ncoll[1],
 	       Py_GetVersion());
