@@ -1404,6 +1404,9 @@ static long collect(rc_heap *h, bool full, bool minor)
 	if (!minor) {
 		h->promoted = 0;
 		h->old_base = h->live_collectable;
+		h->minors = 0;
+	} else {
+		h->minors++;
 	}
 	/* with generations, a major collection's cost is paid for by the promotions that make it
 	 * due (major_due), not by delaying the next minor one */
@@ -1419,15 +1422,18 @@ long rc__collect(rc_heap *h, bool full)
 
 /* "Generations": a major collection is due once the objects made old since the last one
  * exceed max(threshold, old_base / 4) (CPython's rule for its oldest generation: the work of
- * a major collection, about the live heap, is then paid for by as many promotions), or once
+ * a major collection, about the live heap, is then paid for by as many promotions), once
  * the old roots waiting in the buffer exceed max(threshold, live collectable / 4) (they hold
- * the buffer's memory, and the garbage they may lead to). */
+ * the buffer's memory, and the garbage they may lead to), and at the latest after
+ * RC__MAX_MINORS minor collections in a row: so garbage that holds or is held by an old
+ * object is freed by the RC__MAX_MINORS + 1-th automatic collection after it became garbage
+ * at the latest, even in a program that makes nothing old any more. */
 static bool major_due(const rc_heap *h)
 {
 	size_t t = h->threshold;
 	size_t promoted_max = h->old_base / 4 > t ? h->old_base / 4 : t;
 	size_t kept_max = h->live_collectable / 4 > t ? h->live_collectable / 4 : t;
-	return h->promoted > promoted_max || h->old_kept > kept_max;
+	return h->promoted > promoted_max || h->old_kept > kept_max || h->minors >= RC__MAX_MINORS;
 }
 
 long rc__collect_auto(rc_heap *h)

@@ -41,6 +41,10 @@ enum {
 	RC_TEST_OUTCOME_MIXED,         /* some reachable, some garbage: partition and restore */
 };
 int rc__test_last_outcome(const rc_heap *heap);
+/* RC_HEAP_GENERATIONS: whether the last collection was minor, and whether obj is old. */
+bool rc__test_last_minor(const rc_heap *heap);
+#define RC__TEST_MAX_MINORS 100u /* RC__MAX_MINORS (internal.h; testhooks.c checks they agree) */
+bool rc__test_is_old(const rc_object *obj);
 /* True when the runtime was built with AddressSanitizer (freed pooled memory is poisoned). */
 bool rc__test_asan(void);
 
