@@ -187,6 +187,7 @@ struct gm {
 	int pinned;           /* object the harness holds a temporary reference to (a root), or -1 */
 	int in_destroy;       /* inside rc_heap_destroy: report lines are expected */
 	int tracked;          /* the heap has RC_HEAP_TRACK_ALL (rc_heap_check, foreach, total_refs) */
+	int generations;      /* the heap has RC_HEAP_GENERATIONS (minor automatic collections) */
 	int can_fail;         /* allocations go through the hooks and may be refused */
 	int quarantined;      /* freed objects stay readable for a while (RC_HEAP_QUARANTINE) */
 	/* automatic collection (rc.h, "Safe points"): enabled, the threshold, and a bound on the
@@ -364,10 +365,10 @@ __attribute__((format(printf, 1, 2))) static _Noreturn void fail(const char *fmt
 			fprintf(stderr, "-- while running record %zu (frame depth %d)\n", m->pc, m->depth);
 		else
 			fprintf(stderr, "-- during teardown (every register dropped, then collect)\n");
-		fprintf(stderr, "-- config: heap %s, fail_at=%zu%s gc_threshold=%zu%s; allocations %zu, refused %zu\n",
-			heap_names[m->cfg->heap_kind % GM_NHEAPS], m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "",
-			m->cfg->gc_threshold, m->cfg->default_allocator ? " default-allocator" : "", m->alloc.calls,
-			m->alloc.failures);
+		fprintf(stderr, "-- config: heap %s%s, fail_at=%zu%s gc_threshold=%zu%s; allocations %zu, refused %zu\n",
+			heap_names[m->cfg->heap_kind % GM_NHEAPS], m->cfg->generations ? " +generations" : "",
+			m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "", m->cfg->gc_threshold,
+			m->cfg->default_allocator ? " default-allocator" : "", m->alloc.calls, m->alloc.failures);
 		fprintf(stderr, "-- program (%zu records, => marks the one running):\n", m->nrec);
 		gm_print_program(stderr, m->prog, m->nrec * GM_RECORD, m->pc);
 		dump_graph(stderr, m);
@@ -709,7 +710,9 @@ static void frame_pop(struct gm *m)
 	if (m->hooks == 0 && m->depth == 1)
 		settle(m);
 	m->depth--;
-	if (collected && f->has_g)
+	/* a minor collection (RC_HEAP_GENERATIONS) may leave garbage that an old object holds or
+	 * that holds one: only major collections must have freed all of it */
+	if (collected && f->has_g && !(m->generations && rc__test_last_minor(m->heap)))
 		check_collection(m, f);
 }
 
@@ -877,6 +880,8 @@ static int must_collect(struct gm *m)
 {
 	if (m->depth != 0 || m->hooks != 0 || !m->gc_on)
 		return 0;
+	if (m->generations)
+		return 0; /* the trigger also counts the old roots a minor collection kept (rc.h) */
 	rc_heap_stats st;
 	rc_heap_get_stats(m->heap, &st);
 	size_t trigger = m->threshold, e = m->examined_bound / 4 + 1;
@@ -1664,12 +1669,15 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 		opt.allocator = NULL;
 	if (kind == GM_HEAP_PLAIN)
 		opt.allocator = &al;
+	if (cfg->generations)
+		opt.flags |= RC_HEAP_GENERATIONS;
+	m->generations = cfg->generations != 0;
 	m->tracked = (opt.flags & RC_HEAP_TRACK_ALL) != 0;
 	m->can_fail = opt.allocator && kind == GM_HEAP_CHECKED;
 	m->alloc.fail_at = m->can_fail ? cfg->fail_at : 0;
 	m->alloc.persist = cfg->fail_persist;
 	/* the default heap exactly as users make it, unless the program sets a threshold */
-	int err = kind == GM_HEAP_DEFAULT && !cfg->gc_threshold ? rc_heap_new(&m->heap, NULL)
+	int err = kind == GM_HEAP_DEFAULT && !cfg->gc_threshold && !cfg->generations ? rc_heap_new(&m->heap, NULL)
 								 : rc_heap_new(&m->heap, &opt);
 	if (err) {
 		if (err != RC_ENOMEM || m->alloc.failures == 0)
@@ -1684,6 +1692,8 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 	if (!(opt.flags & RC_HEAP_QUARANTINE) || kind == GM_HEAP_DEFAULT)
 		rc__test_set_quarantine(m->heap, false);
 	m->quarantined = kind == GM_HEAP_CHECKED;
+	if (m->generations)
+		rc__test_set_minors_only(m->heap, true); /* minor collections happen in small programs too */
 	m->gc_on = 1;
 	m->threshold = rc_gc_get_threshold(m->heap);
 	m->collections_seen = collections(m);

@@ -1433,7 +1433,9 @@ static bool major_due(const rc_heap *h)
 	size_t t = h->threshold;
 	size_t promoted_max = h->old_base / 4 > t ? h->old_base / 4 : t;
 	size_t kept_max = h->live_collectable / 4 > t ? h->live_collectable / 4 : t;
-	return h->promoted > promoted_max || h->old_kept > kept_max || h->minors >= RC__MAX_MINORS;
+	if (h->minors >= RC__MAX_MINORS)
+		return true;
+	return !h->minors_only && (h->promoted > promoted_max || h->old_kept > kept_max);
 }
 
 long rc__collect_auto(rc_heap *h)

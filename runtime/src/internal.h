@@ -190,6 +190,7 @@ struct rc_heap {
 	size_t promoted, old_base, old_kept;
 	size_t old_front; /* roots[0, old_front) were old when a minor collection kept them there */
 	size_t minors;    /* minor collections since the last major one (< RC__MAX_MINORS) */
+	bool minors_only; /* test hook: major_due says only what the bound on minors says */
 	bool last_minor;
 	int last_outcome; /* enum rc__outcome of the last collection (collect.c; test hook) */
 };

@@ -83,3 +83,8 @@ bool rc__test_is_old(const rc_object *obj)
 {
 	return (cls_word(obj) & CLS_OLD) != 0;
 }
+
+void rc__test_set_minors_only(rc_heap *heap, bool on)
+{
+	heap->minors_only = on;
+}
