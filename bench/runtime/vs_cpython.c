@@ -19,8 +19,9 @@
  * PyGC_Collect, automatic collection off on both sides while building), "e2e" their sum. Each
  * cell is ns per object: median over the rounds [min-max]; each ratio is CPython / ours taken
  * per round (the two sides of a round run back to back, their order alternating from round to
- * round) and reported as median [min-max]. Usage: rc-vs-cpython [--rounds R] [N] (defaults 15,
- * 1000000). Compiled with its own optimized NDEBUG copy of the runtime (meson.build).
+ * round) and reported as median [min-max]. Usage: rc-vs-cpython [--rounds R] [--reuse-heap] [N]
+ * (defaults 15, 1000000; --reuse-heap: see r_begin). Compiled with its own optimized NDEBUG copy
+ * of the runtime (meson.build).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -117,9 +118,12 @@ static void die(const char *what)
 /* Ours                                                                                        */
 /* ------------------------------------------------------------------------------------------ */
 
-/* One heap for the whole run, as CPython has one interpreter: both sides reuse their memory
- * (pool, root buffer; obmalloc arenas) from shape to shape. */
+/* A fresh heap for each shape run (its pool hands out memory in address order, and its root
+ * buffer starts empty: the loop of a live shape pays the buffer's growth), unless --reuse-heap:
+ * one heap for the whole run, as CPython keeps one interpreter (the pool then hands out the
+ * chunks its free lists hold, in the order the previous shape freed them). */
 static rc_heap *heap;
+static int reuse_heap;
 
 static void r_begin(void)
 {
@@ -135,6 +139,10 @@ static void r_end(void)
 	rc_heap_get_stats(heap, &st);
 	if (st.live_objects != 0)
 		die("objects left on our heap");
+	if (!reuse_heap) {
+		(void)rc_heap_destroy(heap);
+		heap = NULL;
+	}
 }
 
 static void *r_node(void)
@@ -453,10 +461,12 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
 			rounds = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--reuse-heap"))
+			reuse_heap = 1;
 		else if (argv[i][0] >= '0' && argv[i][0] <= '9')
 			n = strtoul(argv[i], NULL, 10);
 		else {
-			fprintf(stderr, "usage: rc-vs-cpython [--rounds R] [N]\n");
+			fprintf(stderr, "usage: rc-vs-cpython [--rounds R] [--reuse-heap] [N]\n");
 			return 2;
 		}
 	}
@@ -483,7 +493,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("rc-vs-cpython: N = %zu, %zu interleaved rounds; ns per object, median [min-max];\n", n, rounds);
+	printf("rc-vs-cpython: N = %zu, %zu interleaved rounds, %s; ns per object, median [min-max];\n", n, rounds,
+	       reuse_heap ? "one heap for the whole run" : "a fresh heap per shape run");
 	printf("ratio = CPython / ours per round, median [min-max]. CPython %s through its C API (%s).\n",
 	       Py_GetVersion(), "libpython3.11");
 	printf("header bytes per collectable object: ours %zu, CPython %zu\n\n",
@@ -507,7 +518,7 @@ int main(int argc, char **argv)
 	       "(a release to a non-zero count); alloc rows allocate and release one object N times.\n");
 	free(t);
 	free(v);
-	if (rc_heap_destroy(heap) != 0)
+	if (heap && rc_heap_destroy(heap) != 0)
 		die("objects left on our heap");
 	bench_python_stop();
 	return 0;
