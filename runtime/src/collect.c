@@ -43,6 +43,16 @@
  *   either: the tear down holds each object as it reaches it, and rc__release_dead holds one
  *   that a clear releases to zero before that ("Lazy hold", at tear_down).
  *
+ * Generations (RC_HEAP_GENERATIONS heaps; design note, "Generations"): members found reachable
+ * become old (CLS_OLD). An automatic collection is minor unless a major one is due (major_due):
+ * old objects are outside owners, never added to S nor decremented, so a large live structure
+ * is not walked again each time one of its nodes is released; the old roots stay buffered at
+ * the front of the buffer (gather_walk), and if the closure met an old object the roots found
+ * reachable stay buffered too (keep_surviving_roots), so the next major still finds garbage
+ * through old objects. Chosen over an epoch "not written since" (needs a write barrier we do
+ * not have) and over CPython's generation lists (16 more header bytes): measured on
+ * bench/runtime/run workload, the note has the numbers.
+ *
  * Cost: phases 1-4 visit each object of S a bounded number of times (it enters the work queue
  * at most twice) and each edge out of S at most three times: O(|S| + edges(S)), where S is what
  * is reachable from the candidates, not the heap. Memory: none. Every list is threaded through
