@@ -27,8 +27,9 @@
  * during which a collection ran, found through rc_heap_get_stats; CPython: start to stop of
  * its gc.callbacks, which CPython calls around every collection); their sum (collector time)
  * and p50 / p99 / max. The rounds interleave the sides. Usage:
- *   rc-workload [--rounds R] [--steps S] [--objects N] [--no-generations]
- * (defaults 5, 2000000, 1000000; our heap has RC_HEAP_GENERATIONS unless --no-generations)
+ *   rc-workload [--rounds R] [--steps S] [--objects N] [--threshold T] [--no-generations]
+ * (defaults 5, 2000000, 1000000, the runtime's threshold; our heap has RC_HEAP_GENERATIONS
+ * unless --no-generations)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -86,12 +87,13 @@ static const rc_type rnode_type = {
 static rc_heap *heap;
 static size_t r_collections;
 static int generations = 1;
+static size_t threshold; /* 0: the runtime's default */
 
 static void r_begin(void)
 {
 	/* automatic collection on, default threshold; generations unless --no-generations (CPython's
 	 * collector is generational too) */
-	rc_heap_options o = { .flags = generations ? RC_HEAP_GENERATIONS : 0 };
+	rc_heap_options o = { .flags = generations ? RC_HEAP_GENERATIONS : 0, .gc_threshold = threshold };
 	if (rc_heap_new(&heap, &o) != 0)
 		die("cannot create a heap");
 	r_collections = 0;
@@ -514,13 +516,16 @@ int main(int argc, char **argv)
 			rounds = strtoul(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "--steps"))
 			steps = strtoul(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--threshold"))
+			threshold = strtoul(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "--objects"))
 			objects = strtoul(argv[i + 1], NULL, 10);
 		else
 			break;
 	}
 	if (i != argc || rounds < 1 || objects < 100) {
-		fprintf(stderr, "usage: rc-workload [--rounds R] [--steps S] [--objects N (>= 100)] [--no-generations]\n");
+		fprintf(stderr, "usage: rc-workload [--rounds R] [--steps S] [--objects N (>= 100)] [--threshold T] "
+				"[--no-generations]\n");
 		return 2;
 	}
 
@@ -551,8 +556,10 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("rc-workload: %zu objects, %zu steps, %zu interleaved rounds, automatic collection on both sides%s;\n",
-	       objects, steps, rounds, generations ? " (ours: RC_HEAP_GENERATIONS)" : " (ours: no generations)");
+	printf("rc-workload: %zu objects, %zu steps, %zu interleaved rounds, automatic collection on both sides%s,"
+	       " our threshold %zu;\n",
+	       objects, steps, rounds, generations ? " (ours: RC_HEAP_GENERATIONS)" : " (ours: no generations)",
+	       threshold ? threshold : (size_t)10000);
 	printf("median [min-max] over rounds; ratio = CPython / ours per round, median [min-max].\n");
 	printf("collections per run: ours %zu, CPython %zu (CPython %s via its C API)\n\n", ncoll[0], ncoll[1],
 	       Py_GetVersion());
