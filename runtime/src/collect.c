@@ -175,6 +175,12 @@ struct gc_state {
 
 enum { HAS_WEAKREFS = 1, HAS_FINALIZERS = 2 };
 
+/* &heap->roots[k] (the buffer may not exist yet: then k is 0 and so is the result). */
+static inline rc_object **roots_from(const rc_heap *h, size_t k)
+{
+	return k ? h->roots + k : h->roots;
+}
+
 static inline rc_object *next_of(rc_object *o)
 {
 	return (rc_object *)(*link_of(o) & ~LINK_TAGS);
@@ -615,7 +621,7 @@ static RC__ALWAYS_INLINE void gather_walk(struct gc_state *st, const bool maps)
 	st->work.tail = tail;
 	st->prefetch = st->far * 4 > st->edges;
 	st->gathering = false;
-	st->roots = h->roots + kept;
+	st->roots = roots_from(h, kept);
 	st->nroots = n - kept;
 	st->roots_base = kept;
 	st->roots_gen = h->roots_gen;
@@ -1065,7 +1071,7 @@ static void release_held(rc_heap *h, rc_object *o)
  * heap->nroots are the collection's. Checked again after any user code ran. */
 static inline bool roots_intact(const struct gc_state *st)
 {
-	return st->heap->roots + st->roots_base == st->roots && st->heap->roots_gen == st->roots_gen;
+	return roots_from(st->heap, st->roots_base) == st->roots && st->heap->roots_gen == st->roots_gen;
 }
 
 /* Entry k of st->roots is past the new roots buffered since the gather (still the collection's). */
@@ -1435,15 +1441,18 @@ long rc__collect(rc_heap *h, bool full)
  * a major collection, about the live heap, is then paid for by as many promotions), once
  * the old roots waiting in the buffer exceed max(threshold, live collectable / 4) (they hold
  * the buffer's memory, and the garbage they may lead to), and at the latest after
- * RC__MAX_MINORS minor collections in a row: so garbage that holds or is held by an old
- * object is freed by the RC__MAX_MINORS + 1-th automatic collection after it became garbage
- * at the latest, even in a program that makes nothing old any more. */
+ * max(RC__MAX_MINORS, old_base / (4 * threshold)) minor collections in a row (each was
+ * triggered by at least `threshold` new candidate roots, so a major's work is still paid for
+ * by old_base / 4 of them): garbage that holds or is held by an old object is freed by the
+ * automatic collection after that many at the latest, even in a program that makes nothing
+ * old any more. */
 static bool major_due(const rc_heap *h)
 {
 	size_t t = h->threshold;
 	size_t promoted_max = h->old_base / 4 > t ? h->old_base / 4 : t;
 	size_t kept_max = h->live_collectable / 4 > t ? h->live_collectable / 4 : t;
-	if (h->minors >= RC__MAX_MINORS)
+	size_t minors_max = h->old_base / 4 / t > RC__MAX_MINORS ? h->old_base / 4 / t : RC__MAX_MINORS;
+	if (h->minors >= minors_max)
 		return true;
 	return !h->minors_only && (h->promoted > promoted_max || h->old_kept > kept_max);
 }

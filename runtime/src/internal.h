@@ -102,7 +102,8 @@
 #define GC_SLOT_SHIFT 4
 #define GC_SLOT_MAX (UINT32_MAX >> GC_SLOT_SHIFT)
 
-/* RC_HEAP_GENERATIONS: at most this many minor collections in a row (collect.c, major_due). */
+/* RC_HEAP_GENERATIONS: at most max(this, old population / (4 * threshold)) minor collections in
+ * a row (collect.c, major_due). */
 #define RC__MAX_MINORS 100u
 
 /* Default number of candidate roots that triggers an automatic collection. */
@@ -189,7 +190,7 @@ struct rc_heap {
 	 * in the buffer (at its front), and whether the last collection was minor */
 	size_t promoted, old_base, old_kept;
 	size_t old_front; /* roots[0, old_front) were old when a minor collection kept them there */
-	size_t minors;    /* minor collections since the last major one (< RC__MAX_MINORS) */
+	size_t minors;    /* minor collections since the last major one (major_due bounds it) */
 	bool minors_only; /* test hook: major_due says only what the bound on minors says */
 	bool last_minor;
 	int last_outcome; /* enum rc__outcome of the last collection (collect.c; test hook) */

@@ -269,7 +269,8 @@ enum rc_heap_flags {
 	 * Garbage that holds or is held by an old object waits for the next *major* collection:
 	 * rc_collect() is always major, and an automatic one is major once the objects made old
 	 * since the last major one exceed max(threshold, live collectable objects then / 4), or
-	 * the old candidate roots waiting exceed max(threshold, live collectable objects / 4).
+	 * the old candidate roots waiting exceed max(threshold, live collectable objects / 4), and
+	 * at the latest after max(100, old population / (4 * threshold)) minor ones in a row.
 	 * Without this flag every collection is major (and finds all cyclic garbage). */
 	RC_HEAP_GENERATIONS = 1u << 3,
 };
