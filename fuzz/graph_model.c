@@ -366,7 +366,7 @@ __attribute__((format(printf, 1, 2))) static _Noreturn void fail(const char *fmt
 		else
 			fprintf(stderr, "-- during teardown (every register dropped, then collect)\n");
 		fprintf(stderr, "-- config: heap %s%s, fail_at=%zu%s gc_threshold=%zu%s; allocations %zu, refused %zu\n",
-			heap_names[m->cfg->heap_kind % GM_NHEAPS], m->cfg->generations ? " +generations" : "",
+			heap_names[m->cfg->heap_kind % GM_NHEAPS], m->generations ? " +generations" : "",
 			m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "", m->cfg->gc_threshold,
 			m->cfg->default_allocator ? " default-allocator" : "", m->alloc.calls, m->alloc.failures);
 		fprintf(stderr, "-- program (%zu records, => marks the one running):\n", m->nrec);
@@ -692,6 +692,70 @@ static void check_collection(struct gm *m, const struct frame *f)
 	}
 }
 
+/* rc_heap_foreach collector for learn_minor. */
+struct live_set {
+	rc_object **v;
+	size_t n, cap;
+};
+
+static void live_add(rc_object *o, void *arg)
+{
+	struct live_set *b = arg;
+	if (b->n < b->cap)
+		b->v[b->n++] = o;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (rc_object *const *)a, y = (uintptr_t) * (rc_object *const *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * After a minor collection (a generations heap, always tracked): it freed part of the garbage
+ * at most, so instead of requiring all of it gone (check_collection), the model learns from the
+ * heap's list of live objects which garbage without a destroy of ours went, and from the weak
+ * references which of them it cleared. What it must never do, free a live object, the destroy
+ * hooks check as for any collection; a weak reference that reads alive while its target is
+ * gone is a failure here too.
+ */
+static void learn_minor(struct gm *m, const struct frame *f)
+{
+	rc_heap_stats st;
+	struct live_set b;
+	int inferred = 0;
+
+	rc_heap_get_stats(m->heap, &st);
+	b.cap = st.live_objects + 1;
+	b.n = 0;
+	b.v = malloc(b.cap * sizeof *b.v);
+	if (!b.v)
+		fail("harness: out of memory");
+	if (rc_heap_foreach(m->heap, live_add, &b) != 0)
+		fail("rc_heap_foreach refused a tracked heap");
+	qsort(b.v, b.n, sizeof *b.v, cmp_ptr);
+	for (int i = 0; i < f->first_new; i++) {
+		const struct mobj *o = &m->obj[i];
+		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !o->gained && no_destroy(o) && o->ptr &&
+		    !bsearch(&o->ptr, b.v, b.n, sizeof *b.v, cmp_ptr)) {
+			weak_freed(m, i);
+			inferred = 1;
+		}
+	}
+	free(b.v);
+	if (inferred && m->hooks == 0 && m->depth == 0)
+		settle(m);
+	for (int i = 0; i < f->first_new; i++) {
+		struct mobj *w = &m->obj[i];
+		if (!(m->g[i] & G_WEAK_TO_GARBAGE) || w->freed || (!m->quarantined && w->cnt == 0))
+			continue;
+		if (!rc_weakref_alive((rc_weakref *)w->ptr))
+			w->cleared = 1;
+		else if (m->obj[w->target].freed)
+			fail("weakref #%d reads alive after a minor collection freed its target #%d", i, w->target);
+	}
+}
+
 static void frame_pop(struct gm *m)
 {
 	sync_map_clears(m);
@@ -716,7 +780,9 @@ static void frame_pop(struct gm *m)
 	m->depth--;
 	/* a minor collection (RC_HEAP_GENERATIONS) may leave garbage that an old object holds or
 	 * that holds one: only major collections must have freed all of it */
-	if (collected && f->has_g && !(m->generations && rc__test_last_minor(m->heap)))
+	if (collected && f->has_g && m->generations && rc__test_last_minor(m->heap))
+		learn_minor(m, f);
+	else if (collected && f->has_g)
 		check_collection(m, f);
 }
 
@@ -1673,9 +1739,11 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 		opt.allocator = NULL;
 	if (kind == GM_HEAP_PLAIN)
 		opt.allocator = &al;
-	if (cfg->generations)
+	/* generations on the tracked kinds only: after a minor collection the model learns what it
+	 * freed from the heap's list of live objects (learn_minor) */
+	if (cfg->generations && (opt.flags & RC_HEAP_TRACK_ALL))
 		opt.flags |= RC_HEAP_GENERATIONS;
-	m->generations = cfg->generations != 0;
+	m->generations = (opt.flags & RC_HEAP_GENERATIONS) != 0;
 	m->tracked = (opt.flags & RC_HEAP_TRACK_ALL) != 0;
 	m->can_fail = opt.allocator && kind == GM_HEAP_CHECKED;
 	m->alloc.fail_at = m->can_fail ? cfg->fail_at : 0;

@@ -897,8 +897,9 @@ def write_seeds(check):
     # runtime's untracked and pooled free paths under the oracle
     on_heaps = {"%s-%s" % (h, name): "heap %s\n%s" % (h, text) for h in HEAPS[1:] for name, text in GRAPH.items()
                 if name not in ONE_HEAP}
-    # and with RC_HEAP_GENERATIONS (minor automatic collections) on the checked and default heaps
-    on_heaps.update({"gen-%s-%s" % (h, name): "heap %s generations\n%s" % (h, text) for h in HEAPS[:2]
+    # and with RC_HEAP_GENERATIONS (minor automatic collections) on the two tracked heaps (the
+    # oracle learns what a minor collection freed from the list of live objects)
+    on_heaps.update({"gen-%s-%s" % (h, name): "heap %s generations\n%s" % (h, text) for h in (HEAPS[0], HEAPS[3])
                      for name, text in GRAPH.items() if name not in ONE_HEAP})
     for target, prefix, seeds in (("graph", "seed-", GRAPH), ("graph", "seed-", on_heaps),
                                   ("graph_alloc", "seed-", ALLOC), ("graph", "repro-", REPRO_GRAPH)):
