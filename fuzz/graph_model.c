@@ -187,6 +187,7 @@ struct gm {
 	int pinned;           /* object the harness holds a temporary reference to (a root), or -1 */
 	int in_destroy;       /* inside rc_heap_destroy: report lines are expected */
 	int tracked;          /* the heap has RC_HEAP_TRACK_ALL (rc_heap_check, foreach, total_refs) */
+	int generations;      /* the heap has RC_HEAP_GENERATIONS (minor automatic collections) */
 	int can_fail;         /* allocations go through the hooks and may be refused */
 	int quarantined;      /* freed objects stay readable for a while (RC_HEAP_QUARANTINE) */
 	/* automatic collection (rc.h, "Safe points"): enabled, the threshold, and a bound on the
@@ -364,10 +365,10 @@ __attribute__((format(printf, 1, 2))) static _Noreturn void fail(const char *fmt
 			fprintf(stderr, "-- while running record %zu (frame depth %d)\n", m->pc, m->depth);
 		else
 			fprintf(stderr, "-- during teardown (every register dropped, then collect)\n");
-		fprintf(stderr, "-- config: heap %s, fail_at=%zu%s gc_threshold=%zu%s; allocations %zu, refused %zu\n",
-			heap_names[m->cfg->heap_kind % GM_NHEAPS], m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "",
-			m->cfg->gc_threshold, m->cfg->default_allocator ? " default-allocator" : "", m->alloc.calls,
-			m->alloc.failures);
+		fprintf(stderr, "-- config: heap %s%s, fail_at=%zu%s gc_threshold=%zu%s; allocations %zu, refused %zu\n",
+			heap_names[m->cfg->heap_kind % GM_NHEAPS], m->generations ? " +generations" : "",
+			m->cfg->fail_at, m->cfg->fail_persist ? " persist" : "", m->cfg->gc_threshold,
+			m->cfg->default_allocator ? " default-allocator" : "", m->alloc.calls, m->alloc.failures);
 		fprintf(stderr, "-- program (%zu records, => marks the one running):\n", m->nrec);
 		gm_print_program(stderr, m->prog, m->nrec * GM_RECORD, m->pc);
 		dump_graph(stderr, m);
@@ -530,9 +531,13 @@ static int unreadable(const struct gm *m, int i)
 	return !m->quarantined && (o->kind == K_WEAK || no_destroy(o)) && (o->cnt == 0 || in_g(m, i) || m->in_destroy);
 }
 
-/* Inside a collection: every weak reference to garbage must already read as gone. */
+/* Inside a collection: every weak reference to garbage must already read as gone. Not inside
+ * an automatic collection of a generations heap: it may be minor, and a minor keeps garbage
+ * that an old object holds or that holds one (its weak references stay alive until a major). */
 static void check_weak_to_garbage_cleared(struct gm *m, const char *when)
 {
+	if (m->generations && !m->frames[0].collect)
+		return;
 	for (int i = 0; i < m->frames[0].first_new; i++) {
 		const struct mobj *w = &m->obj[i];
 		if ((m->g[i] & G_WEAK_TO_GARBAGE) && !w->freed && !unreadable(m, i) &&
@@ -687,6 +692,70 @@ static void check_collection(struct gm *m, const struct frame *f)
 	}
 }
 
+/* rc_heap_foreach collector for learn_minor. */
+struct live_set {
+	rc_object **v;
+	size_t n, cap;
+};
+
+static void live_add(rc_object *o, void *arg)
+{
+	struct live_set *b = arg;
+	if (b->n < b->cap)
+		b->v[b->n++] = o;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (rc_object *const *)a, y = (uintptr_t) * (rc_object *const *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * After a minor collection (a generations heap, always tracked): it freed part of the garbage
+ * at most, so instead of requiring all of it gone (check_collection), the model learns from the
+ * heap's list of live objects which garbage without a destroy of ours went, and from the weak
+ * references which of them it cleared. What it must never do, free a live object, the destroy
+ * hooks check as for any collection; a weak reference that reads alive while its target is
+ * gone is a failure here too.
+ */
+static void learn_minor(struct gm *m, const struct frame *f)
+{
+	rc_heap_stats st;
+	struct live_set b;
+	int inferred = 0;
+
+	rc_heap_get_stats(m->heap, &st);
+	b.cap = st.live_objects + 1;
+	b.n = 0;
+	b.v = malloc(b.cap * sizeof *b.v);
+	if (!b.v)
+		fail("harness: out of memory");
+	if (rc_heap_foreach(m->heap, live_add, &b) != 0)
+		fail("rc_heap_foreach refused a tracked heap");
+	qsort(b.v, b.n, sizeof *b.v, cmp_ptr);
+	for (int i = 0; i < f->first_new; i++) {
+		const struct mobj *o = &m->obj[i];
+		if ((m->g[i] & G_GARBAGE) && !o->freed && o->cnt != 0 && !o->gained && no_destroy(o) && o->ptr &&
+		    !bsearch(&o->ptr, b.v, b.n, sizeof *b.v, cmp_ptr)) {
+			weak_freed(m, i);
+			inferred = 1;
+		}
+	}
+	free(b.v);
+	if (inferred && m->hooks == 0 && m->depth == 0)
+		settle(m);
+	for (int i = 0; i < f->first_new; i++) {
+		struct mobj *w = &m->obj[i];
+		if (!(m->g[i] & G_WEAK_TO_GARBAGE) || w->freed || (!m->quarantined && w->cnt == 0))
+			continue;
+		if (!rc_weakref_alive((rc_weakref *)w->ptr))
+			w->cleared = 1;
+		else if (m->obj[w->target].freed)
+			fail("weakref #%d reads alive after a minor collection freed its target #%d", i, w->target);
+	}
+}
+
 static void frame_pop(struct gm *m)
 {
 	sync_map_clears(m);
@@ -709,7 +778,11 @@ static void frame_pop(struct gm *m)
 	if (m->hooks == 0 && m->depth == 1)
 		settle(m);
 	m->depth--;
-	if (collected && f->has_g)
+	/* a minor collection (RC_HEAP_GENERATIONS) may leave garbage that an old object holds or
+	 * that holds one: only major collections must have freed all of it */
+	if (collected && f->has_g && m->generations && rc__test_last_minor(m->heap))
+		learn_minor(m, f);
+	else if (collected && f->has_g)
 		check_collection(m, f);
 }
 
@@ -877,6 +950,8 @@ static int must_collect(struct gm *m)
 {
 	if (m->depth != 0 || m->hooks != 0 || !m->gc_on)
 		return 0;
+	if (m->generations)
+		return 0; /* the trigger also counts the old roots a minor collection kept (rc.h) */
 	rc_heap_stats st;
 	rc_heap_get_stats(m->heap, &st);
 	size_t trigger = m->threshold, e = m->examined_bound / 4 + 1;
@@ -1664,12 +1739,17 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 		opt.allocator = NULL;
 	if (kind == GM_HEAP_PLAIN)
 		opt.allocator = &al;
+	/* generations on the tracked kinds only: after a minor collection the model learns what it
+	 * freed from the heap's list of live objects (learn_minor) */
+	if (cfg->generations && (opt.flags & RC_HEAP_TRACK_ALL))
+		opt.flags |= RC_HEAP_GENERATIONS;
+	m->generations = (opt.flags & RC_HEAP_GENERATIONS) != 0;
 	m->tracked = (opt.flags & RC_HEAP_TRACK_ALL) != 0;
 	m->can_fail = opt.allocator && kind == GM_HEAP_CHECKED;
 	m->alloc.fail_at = m->can_fail ? cfg->fail_at : 0;
 	m->alloc.persist = cfg->fail_persist;
 	/* the default heap exactly as users make it, unless the program sets a threshold */
-	int err = kind == GM_HEAP_DEFAULT && !cfg->gc_threshold ? rc_heap_new(&m->heap, NULL)
+	int err = kind == GM_HEAP_DEFAULT && !cfg->gc_threshold && !cfg->generations ? rc_heap_new(&m->heap, NULL)
 								 : rc_heap_new(&m->heap, &opt);
 	if (err) {
 		if (err != RC_ENOMEM || m->alloc.failures == 0)
@@ -1684,6 +1764,8 @@ void gm_run(const uint8_t *prog, size_t size, const struct gm_config *cfg)
 	if (!(opt.flags & RC_HEAP_QUARANTINE) || kind == GM_HEAP_DEFAULT)
 		rc__test_set_quarantine(m->heap, false);
 	m->quarantined = kind == GM_HEAP_CHECKED;
+	if (m->generations)
+		rc__test_set_minors_only(m->heap, true); /* minor collections happen in small programs too */
 	m->gc_on = 1;
 	m->threshold = rc_gc_get_threshold(m->heap);
 	m->collections_seen = collections(m);

@@ -52,6 +52,9 @@ struct gm_config {
 	/* nonzero: no allocator hooks (the runtime's own allocator and object pool); allocation
 	 * failures and the allocation accounting are then off */
 	int default_allocator;
+	/* nonzero: RC_HEAP_GENERATIONS on top of the heap kind (automatic collections may be minor:
+	 * the oracle then does not require garbage to be gone after them, only after major ones) */
+	int generations;
 };
 
 /* Runs one program. Returns normally when runtime and model agree; aborts otherwise. */

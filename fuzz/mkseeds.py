@@ -22,9 +22,10 @@ each one does and docs/fuzzing.md describes them. Syntax, one record per line (#
     chain N             N containers in a list outside the model, the head dropped (N: 1024..32768,
                         a multiple of 1024): destruction must not recurse
     raw XX XX XX XX     any record, in hex
-    heap KIND           before the first record: the heap the program runs on (checked, the
+    heap KIND [generations]   before the first record: the heap the program runs on (checked, the
                         default; default, plain, tracked-pooled: graph_model.h), written as
-                        12 * kind added to the first record's op byte
+                        12 * kind added to the first record's op byte; `generations` adds
+                        RC_HEAP_GENERATIONS (48 more)
 graph_alloc inputs start with a header line:  header fail=N [persist] [default-allocator] [threshold=T] [heap=KIND]
 """
 import os
@@ -162,10 +163,10 @@ def encode(text):
     for no, line in enumerate(text.splitlines(), 1):
         words = line.split("#", 1)[0].split()
         if words[:1] == ["heap"]:
-            if len(words) != 2 or words[1] not in HEAPS or out:
-                raise SystemExit("mkseeds: line %d: heap KIND (%s) comes before the first record" %
+            if len(words) not in (2, 3) or words[1] not in HEAPS or out or words[2:] not in ([], ["generations"]):
+                raise SystemExit("mkseeds: line %d: heap KIND [generations] (%s) comes before the first record" %
                                  (no, ", ".join(HEAPS)))
-            heap = HEAPS.index(words[1])
+            heap = HEAPS.index(words[1]) + (len(HEAPS) if words[2:] else 0)
             continue
         try:
             rec = encode_line(line)
@@ -220,8 +221,9 @@ def decode(data, alloc=False):
                                                            " default-allocator" if h[2] & 2 else "", h[3],
                                                            " heap=" + HEAPS[(h[2] >> 2) % 4] if (h[2] >> 2) % 4 else ""))
         data = data[4:]
-    elif len(data) >= 4 and (data[0] // len(OPS)) % len(HEAPS):
-        lines.append("heap %s" % HEAPS[(data[0] // len(OPS)) % len(HEAPS)])
+    elif len(data) >= 4 and (data[0] // len(OPS)) % (2 * len(HEAPS)):
+        lines.append("heap %s%s" % (HEAPS[(data[0] // len(OPS)) % len(HEAPS)],
+                                    " generations" if (data[0] // len(OPS) // len(HEAPS)) & 1 else ""))
     for i in range(0, len(data) - len(data) % 4, 4):
         r = data[i:i + 4]
         lines.append("%-40s # %4d: %s" % (decode_record(r), i // 4, " ".join("%02x" % x for x in r)))
@@ -302,6 +304,42 @@ GRAPH = {
         drop r0                # self cycle left for the collector
         collect
         drop r2
+    """,
+    "old-written-then-garbage": """
+        # RC_HEAP_GENERATIONS (the gen- variants): r0 survives a minor collection (old), is
+        # written to hold a new r2 that holds it back, both are dropped: minors keep them (r0
+        # is an outside owner), the collect (major) frees them; then a ring made old, every
+        # node touched again, dropped
+        gc threshold 1
+        new r0 container slots=2
+        dup r1 r0
+        drop r1
+        new r2 container slots=2
+        store r0.1 r2
+        store r2.0 r0
+        drop r2
+        drop r0
+        new r3 container
+        drop r3
+        new r3 container
+        drop r3
+        collect
+        new r4 container
+        new r5 container
+        new r6 container
+        store r4.0 r5
+        store r5.0 r6
+        store r6.0 r4
+        drop r5
+        drop r6
+        collect
+        load r5 r4.0
+        drop r5
+        new r7 container
+        drop r7
+        drop r4
+        new r7 container
+        drop r7
     """,
     "cycle-collect": """
         new r0 container slots=2
@@ -859,6 +897,10 @@ def write_seeds(check):
     # runtime's untracked and pooled free paths under the oracle
     on_heaps = {"%s-%s" % (h, name): "heap %s\n%s" % (h, text) for h in HEAPS[1:] for name, text in GRAPH.items()
                 if name not in ONE_HEAP}
+    # and with RC_HEAP_GENERATIONS (minor automatic collections) on the two tracked heaps (the
+    # oracle learns what a minor collection freed from the list of live objects)
+    on_heaps.update({"gen-%s-%s" % (h, name): "heap %s generations\n%s" % (h, text) for h in (HEAPS[0], HEAPS[3])
+                     for name, text in GRAPH.items() if name not in ONE_HEAP})
     for target, prefix, seeds in (("graph", "seed-", GRAPH), ("graph", "seed-", on_heaps),
                                   ("graph_alloc", "seed-", ALLOC), ("graph", "repro-", REPRO_GRAPH)):
         d = os.path.join(top, "corpus", target)

@@ -78,7 +78,7 @@ void rc__mem_free(rc_heap *heap, void *ptr, size_t size)
 /* Heaps                                                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
-#define KNOWN_FLAGS (RC_HEAP_TRACK_ALL | RC_HEAP_QUARANTINE | RC_HEAP_GC_DISABLED)
+#define KNOWN_FLAGS (RC_HEAP_TRACK_ALL | RC_HEAP_QUARANTINE | RC_HEAP_GC_DISABLED | RC_HEAP_GENERATIONS)
 
 int rc_heap_new(rc_heap **out, const rc_heap_options *opts)
 {
@@ -278,7 +278,7 @@ static void maybe_collect(rc_heap *h)
 	(void)h;
 #else
 	if (h->gc_enabled && !h->collecting && !h->destroying && h->nroots - h->holes >= h->gc_trigger)
-		(void)rc__collect(h, false);
+		(void)rc__collect_auto(h);
 #endif
 }
 

@@ -18,8 +18,8 @@
  *   (char *)obj - prefix. A plain collectable object has prefix 8 (24 bytes of header), a plain
  *   leaf prefix 0 (16 bytes).
  *
- * cls word (rc_object.rc__cls as an integer). Class records are allocated 64-byte aligned, so
- * the low 6 bits are tags:
+ * cls word (rc_object.rc__cls as an integer). Class records are allocated 128-byte aligned, so
+ * the low 7 bits are tags:
  *   CLS_STATIC       statically allocated immortal object: the word is the rc_type pointer | 1
  *                    (RC_STATIC_OBJECT_INIT); no other tag is ever set on it.
  *   CLS_COLLECTABLE  the type has traverse or a reference-field map; the object has a link
@@ -34,6 +34,10 @@
  *   CLS_DYING        the count reached zero and the object is being torn down (finalizer at
  *                    zero, weak callbacks, clear, destroy, or waiting on the pending list). A
  *                    release of a dying object is a double release.
+ *   CLS_OLD          RC_HEAP_GENERATIONS heaps only: the object survived a collection (was
+ *                    found reachable). A minor collection treats old objects as outside owners
+ *                    (never examines them; collect.c, "Generations"). Set by the collector
+ *                    when a member leaves as reachable, never cleared.
  *
  * refcnt: 1..RC_REFCNT_MAX mortal; 0 dying or freed (quarantine); (RC_REFCNT_MAX,
  * RC_REFCNT_IMMORTAL) saturated (pinned: never freed); >= RC_REFCNT_IMMORTAL immortal.
@@ -87,8 +91,9 @@
 #define CLS_WEAKREFS ((uintptr_t)8)
 #define CLS_IN_SET ((uintptr_t)16)
 #define CLS_DYING ((uintptr_t)32)
-#define CLS_TAGS ((uintptr_t)63)
-#define CLASS_ALIGN 64
+#define CLS_OLD ((uintptr_t)64)
+#define CLS_TAGS ((uintptr_t)127)
+#define CLASS_ALIGN 128
 
 #define GC_NO_ROOT RC__GC_NO_ROOT
 #define GC_BUFFERED UINT32_C(0x2)
@@ -96,6 +101,10 @@
 #define GC_DEAD UINT32_C(0x8)
 #define GC_SLOT_SHIFT 4
 #define GC_SLOT_MAX (UINT32_MAX >> GC_SLOT_SHIFT)
+
+/* RC_HEAP_GENERATIONS: at most max(this, old population / (4 * threshold)) minor collections in
+ * a row (collect.c, major_due). */
+#define RC__MAX_MINORS 100u
 
 /* Default number of candidate roots that triggers an automatic collection. */
 #define RC_DEFAULT_THRESHOLD 10000u
@@ -176,6 +185,14 @@ struct rc_heap {
 	size_t live_objects, live_collectable, live_bytes;
 	size_t collections, collected, allocated_total, freed_total;
 	size_t last_examined;
+	/* RC_HEAP_GENERATIONS (collect.c, "Generations"): objects made old since the last major
+	 * collection, live collectable objects right after it, old roots a minor collection left
+	 * in the buffer (at its front), and whether the last collection was minor */
+	size_t promoted, old_base, old_kept;
+	size_t old_front; /* roots[0, old_front) were old when a minor collection kept them there */
+	size_t minors;    /* minor collections since the last major one (major_due bounds it) */
+	bool minors_only; /* test hook: major_due says only what the bound on minors says */
+	bool last_minor;
 	int last_outcome; /* enum rc__outcome of the last collection (collect.c; test hook) */
 };
 
@@ -418,7 +435,11 @@ void rc__weakrefs_free_table(rc_heap *heap);
 /* Puts a collectable object that just became immortal on heap->immortal_list (heap.c). */
 void rc__immortal_push(rc_heap *heap, rc_object *obj);
 
-/* Collection (collect.c). full: every tracked object is a candidate (TRACK_ALL heaps). */
+/* Collection (collect.c). full: every tracked object is a candidate (TRACK_ALL heaps). A major
+ * collection (every one of a heap without RC_HEAP_GENERATIONS). */
 long rc__collect(rc_heap *heap, bool full);
+/* The automatic collection of a safe point: minor on RC_HEAP_GENERATIONS heaps unless a major
+ * one is due (collect.c, "Generations"), else as rc__collect(heap, false). */
+long rc__collect_auto(rc_heap *heap);
 
 #endif /* RC_INTERNAL_H */

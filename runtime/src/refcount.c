@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------------------------------ */
@@ -87,6 +88,7 @@ static void compact_roots(rc_heap *h)
 	}
 	h->nroots = j;
 	h->holes = 0;
+	h->old_front = 0; /* the old roots a minor collection kept are no longer all at the front */
 	h->roots_gen++;
 }
 
@@ -106,12 +108,21 @@ static bool roots_reserve(rc_heap *h)
 	cap = h->roots_cap ? h->roots_cap * 2 : 256;
 	if (cap - 1 > GC_SLOT_MAX)
 		return false;
-	tab = rc__mem_alloc(h, cap * sizeof *tab);
-	if (!tab)
-		return false;
-	if (h->nroots)
-		memcpy(tab, h->roots, h->nroots * sizeof *tab);
-	rc__mem_free(h, h->roots, h->roots_cap * sizeof *tab);
+	if (h->pooled) {
+		/* the default allocator (malloc): realloc moves a large buffer by remapping its
+		 * pages, where a new buffer would be faulted in page by page and copied (measured
+		 * on a fresh heap recording 1M roots: the growth was most of each release's cost) */
+		tab = realloc(h->roots, cap * sizeof *tab);
+		if (!tab)
+			return false;
+	} else {
+		tab = rc__mem_alloc(h, cap * sizeof *tab);
+		if (!tab)
+			return false;
+		if (h->nroots)
+			memcpy(tab, h->roots, h->nroots * sizeof *tab);
+		rc__mem_free(h, h->roots, h->roots_cap * sizeof *tab);
+	}
 	h->roots = tab;
 	h->roots_cap = cap;
 	h->roots_gen++;

@@ -71,3 +71,20 @@ int rc__test_last_outcome(const rc_heap *heap)
 {
 	return heap->last_outcome;
 }
+
+_Static_assert(RC__TEST_MAX_MINORS == RC__MAX_MINORS, "testhooks.h must say RC__MAX_MINORS");
+
+bool rc__test_last_minor(const rc_heap *heap)
+{
+	return heap->last_minor;
+}
+
+bool rc__test_is_old(const rc_object *obj)
+{
+	return (cls_word(obj) & CLS_OLD) != 0;
+}
+
+void rc__test_set_minors_only(rc_heap *heap, bool on)
+{
+	heap->minors_only = on;
+}

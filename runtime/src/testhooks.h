@@ -41,6 +41,13 @@ enum {
 	RC_TEST_OUTCOME_MIXED,         /* some reachable, some garbage: partition and restore */
 };
 int rc__test_last_outcome(const rc_heap *heap);
+/* RC_HEAP_GENERATIONS: whether the last collection was minor, and whether obj is old. */
+bool rc__test_last_minor(const rc_heap *heap);
+/* Automatic collections of a RC_HEAP_GENERATIONS heap are minor but for the bound on minors
+ * in a row (the fuzz harness: its heaps are too small for the other rules to allow minors). */
+void rc__test_set_minors_only(rc_heap *heap, bool on);
+#define RC__TEST_MAX_MINORS 100u /* RC__MAX_MINORS (internal.h; testhooks.c checks they agree) */
+bool rc__test_is_old(const rc_object *obj);
 /* True when the runtime was built with AddressSanitizer (freed pooled memory is poisoned). */
 bool rc__test_asan(void);
 

@@ -262,6 +262,17 @@ enum rc_heap_flags {
 	RC_HEAP_QUARANTINE = 1u << 1,
 	/* Start with automatic collection disabled. */
 	RC_HEAP_GC_DISABLED = 1u << 2,
+	/* Generations for automatic collections: an object that a collection found reachable
+	 * becomes old, and an automatic collection is usually *minor*: it examines only what the
+	 * young candidate roots reach without passing through an old object (old objects count
+	 * as outside owners), so a large live structure is not walked again at every collection.
+	 * Garbage that holds or is held by an old object waits for the next *major* collection:
+	 * rc_collect() is always major, and an automatic one is major once the objects made old
+	 * since the last major one exceed max(threshold, live collectable objects then / 4), or
+	 * the old candidate roots waiting exceed max(threshold, live collectable objects / 4), and
+	 * at the latest after max(100, old population / (4 * threshold)) minor ones in a row.
+	 * Without this flag every collection is major (and finds all cyclic garbage). */
+	RC_HEAP_GENERATIONS = 1u << 3,
 };
 
 enum { RC_QUARANTINE_SLOTS = 64 };
