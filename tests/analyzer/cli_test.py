@@ -2975,6 +2975,39 @@ def sc_html(tmp):
     check(st == 2 and "html" in err, "an unknown format names html among the choices", err)
 
 
+def sc_path_steps(tmp):
+    """The step that explains a finding is on its path (cases/model/cpython_path_steps.c, whose
+    findings its case test pins): the Py_INCREF or Py_NewRef that made a borrowed reference
+    owned, the release of a value used or released again, also under another name."""
+    case = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases", "model", "cpython_path_steps.c")
+    with open(case) as f:
+        src = f.read()
+    st, doc, err = run_json([case], tmp, include=False)
+    check(st == 1, "findings: exit status 1", err)
+    by_fn = {}
+    for d in doc.get("findings", []):
+        by_fn.setdefault(d["function"], []).append(d)
+
+    def steps(fn, check_id):
+        got = [d for d in by_fn.get(fn, []) if d["id"] == check_id]
+        return [(n["line"], n["message"]) for n in got[0]["path"]] if len(got) == 1 else None
+
+    want = [
+        ("bad_incref_leak", "rc-leak", "incref", "reference to 'v' taken here by 'Py_INCREF'"),
+        ("bad_newref_leak", "rc-leak", "newref", "reference to 'v' taken here by 'Py_NewRef'"),
+        ("bad_clear_alias_use", "rc-use-after-release", "clear", "'v' released here by 'Py_CLEAR' (the same object)"),
+        ("bad_decref_alias_twice", "rc-double-release", "decref-w", "'w' released here by 'Py_DECREF' (the same object)"),
+    ]
+    for fn, check_id, marker, note in want:
+        path = steps(fn, check_id)
+        check(path is not None and (line_of(src, marker), note) in path,
+              f"{fn}: {check_id} shows the step on line {line_of(src, marker)}: {note}", json.dumps(path))
+    path = steps("bad_newref_leak", "rc-leak") or []
+    check(path and "borrowed reference acquired" in path[0][1] and path.index((line_of(src, "newref"),
+          "reference to 'v' taken here by 'Py_NewRef'")) == 1,
+          "the Py_NewRef step follows the borrowed acquisition", json.dumps(path))
+
+
 SCENARIOS = {
     "exit-codes": sc_exit_codes,
     "help-version": sc_help_version,
@@ -3016,6 +3049,7 @@ SCENARIOS = {
     "whole-tree": sc_whole_tree,
     "cache": sc_cache,
     "html": sc_html,
+    "path-steps": sc_path_steps,
 }
 
 
