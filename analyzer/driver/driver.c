@@ -47,9 +47,11 @@ static const char usage_text[] =
 	"                     PATHs then select entries; without PATH: every entry); -p FILE reads\n"
 	"                     the compilation database FILE itself, whatever its name\n"
 	"  -j N               parallel jobs (default: number of cores)\n"
-	"  --format=FORMAT    text (default), json, sarif, or html (one page: the findings with\n"
-	"                     their paths drawn on the source)\n"
+	"  --format=FORMAT    text (default), json, sarif, or html (the findings with their paths\n"
+	"                     drawn on the source: one page, or with -o DIR a directory)\n"
 	"  -o FILE            write the report to FILE (default: standard output)\n"
+	"  -o DIR             with --format=html: write DIR/index.html, a sortable index of the\n"
+	"                     findings, and DIR/fN.html, one page per finding (DIR is created)\n"
 	"  --color=WHEN       colour the text report: auto (default: when it goes to a terminal\n"
 	"                     and NO_COLOR is not set), always or never\n"
 	"  --model FILE       load a model file (our format, or CPython's refcounts.dat), or a\n"
@@ -72,7 +74,9 @@ static const char usage_text[] =
 	"  --cache DIR        keep each file's results in DIR and use them in later runs while the\n"
 	"                     files it reads, and the summaries it takes from other files, are\n"
 	"                     unchanged (a re-run after a change parses what it can affect)\n"
-	"  -q, --quiet        no progress line and no summary line on stderr\n"
+	"  -q, --quiet        no progress line and no summary line on stderr\n";
+/* in two parts: C11 promises string literals of 4095 characters, no more */
+static const char usage_text2[] =
 	"  --python-include DIR  Python's headers, for files that include Python.h and have no\n"
 	"                     include path for it (default: found with python3-config; 'none':\n"
 	"                     only rccheck's built-in declarations, analysis degraded)\n"
@@ -192,6 +196,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage_text, stdout);
+			fputs(usage_text2, stdout);
 			return 0;
 		}
 		if (!strcmp(a, "--version")) {
@@ -1134,6 +1139,32 @@ static const char *resource_dir(void)
 	return resource_dir_result;
 }
 
+/* --format=html -o DIR: DIR exists as a directory, or is created. A file, or a name that
+ * reads as a page (report.html, which -o meant before the report became a directory), is a
+ * usage error that says what to do instead. 0 or -1 (said on stderr). */
+static int html_dir_ready(const char *dir)
+{
+	struct stat st;
+	const char *hint = "--format=html -o writes a directory (index.html and one page per finding); "
+			   "for one page, leave out -o and redirect standard output";
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		fprintf(stderr, "rccheck: error: %s: not a directory: %s\n", dir, hint);
+		return -1;
+	}
+	size_t n = strlen(dir);
+	if ((n > 5 && !strcmp(dir + n - 5, ".html")) || (n > 4 && !strcmp(dir + n - 4, ".htm"))) {
+		fprintf(stderr, "rccheck: error: %s: names a page: %s\n", dir, hint);
+		return -1;
+	}
+	if (mkdir(dir, 0777) != 0) {
+		fprintf(stderr, "rccheck: error: %s: cannot create the report directory: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int write_report(const struct diag_run *run, enum rccheck_format format, FILE *out)
 {
 	switch (format) {
@@ -1189,9 +1220,18 @@ int rccheck_main(int argc, char **argv)
 		options_free(&o);
 		return 2;
 	}
-	/* The report's file is created first too: files are written to it as they finish. */
+	/* The report's file is created first too: files are written to it as they finish. An HTML
+	 * report's directory is made ready (nothing is written to it before the end). */
 	FILE *out = stdout;
-	if (o.output && !(out = fopen(o.output, "w"))) {
+	const char *html_dir = o.output && o.format == RCCHECK_FORMAT_HTML && !o.dump_cfg ? o.output : NULL;
+	if (html_dir) {
+		out = NULL;
+		if (html_dir_ready(html_dir) < 0) {
+			baseline_free(baseline);
+			options_free(&o);
+			return 2;
+		}
+	} else if (o.output && !(out = fopen(o.output, "w"))) {
 		fprintf(stderr, "rccheck: error: %s: %s\n", o.output, strerror(errno));
 		baseline_free(baseline);
 		options_free(&o);
@@ -1341,9 +1381,13 @@ int rccheck_main(int argc, char **argv)
 		pthread_mutex_destroy(&progress.lock);
 	if (!streamed && out && !(fatal && run.nfiles == 0 && o.format == RCCHECK_FORMAT_TEXT))
 		write_failed |= write_report(&run, o.dump_cfg ? RCCHECK_FORMAT_DUMP_CFG : o.format, out) < 0;
+	if (html_dir && output_html_write_dir(&run, html_dir, err, sizeof err) < 0) {
+		fprintf(stderr, "rccheck: error: %s\n", err);
+		write_failed = 2; /* said: no second message */
+	}
 	if (out && out != stdout && fclose(out) != 0)
 		write_failed = 1;
-	if (write_failed)
+	if (write_failed & 1)
 		fprintf(stderr, "rccheck: error: %s: write error\n", o.output ? o.output : "standard output");
 	if (analysed && !o.dump_cfg && !o.quiet)
 		print_summary(&run, stderr);

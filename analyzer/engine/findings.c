@@ -144,31 +144,80 @@ static void add_note(struct eng_finding *f, uint32_t *cap, struct ir_loc loc, ch
 	f->nnotes++;
 }
 
-/* -1 when call n, with the outcome via, releases or takes over (its model's releases, steals,
- * and steals-on-success unless the call failed) an argument that is the variable named var, +1
- * when it adds a reference to it (acquires), else 0. Name-guessed models are not trusted for
- * this. By name: the path notes name variables, not values (an alias under another name gets
- * no note). */
+/* The arguments call n releases or takes over with the outcome via: its model's releases,
+ * steals, clears (Py_CLEAR(&v)), and steals-on-success unless the call failed. */
+static uint32_t released_args(const struct ir_node *n, int via)
+{
+	uint32_t down = model_mask(n->model, MODEL_RELEASES, n->nargs) | model_mask(n->model, MODEL_STEALS, n->nargs) |
+			model_mask(n->model, MODEL_CLEARS, n->nargs);
+	if (via != VIA_FAIL)
+		down |= model_mask(n->model, MODEL_STEALS_OK, n->nargs);
+	return down;
+}
+
+/* Whether operand o is the variable named var, or its address (a clear's argument). */
+static int names_var(const struct ir_func *fn, const struct ir_operand *o, const char *var)
+{
+	return (o->kind == IR_OPND_VAR || o->kind == IR_OPND_ADDR) && o->var >= 0 && !strcmp(fn->vars[o->var].name, var);
+}
+
+/* -1 when call n, with the outcome via, releases or takes over (released_args) an argument
+ * that is the variable named var, +1 when it adds a reference to it (acquires), or returns a new
+ * reference to an argument (returns-arg: Py_NewRef) that is var or that the next node stores into
+ * var (`v = Py_NewRef(PyDict_GetItem(d, k))`: the step that made a borrowed reference owned),
+ * else 0. Name-guessed models are not trusted for this. By name: the path notes name
+ * variables, not values (an alias under another name gets no note; report_va adds the release
+ * of a freed value whatever its name). */
 static int ownership_change(const struct ir_func *fn, const struct ir_node *n, int via, const char *var)
 {
 	if (n->op != IR_CALL || !n->model || (n->model->flags & MODEL_HEURISTIC) || !var[0])
 		return 0;
-	uint32_t down = model_mask(n->model, MODEL_RELEASES, n->nargs) | model_mask(n->model, MODEL_STEALS, n->nargs);
-	if (via != VIA_FAIL)
-		down |= model_mask(n->model, MODEL_STEALS_OK, n->nargs);
+	uint32_t down = released_args(n, via);
 	uint32_t up = model_mask(n->model, MODEL_ACQUIRES, n->nargs);
 	const struct ir_operand *a = ir_args(fn, n);
 	for (uint32_t k = 0; k < n->nargs && k < 32; k++) {
-		if (!((down | up) & (1u << k)) || a[k].kind != IR_OPND_VAR || a[k].var < 0 ||
-		    strcmp(fn->vars[a[k].var].name, var) != 0)
+		if (!((down | up) & (1u << k)) || !names_var(fn, &a[k], var))
 			continue;
 		return (down & (1u << k)) ? -1 : 1;
+	}
+	int ra = n->model->returns_arg;
+	if (ra > 0 && (uint32_t)ra <= n->nargs && n->model->ret == MODEL_RET_NEW && via != VIA_FAIL) {
+		if (names_var(fn, &a[ra - 1], var))
+			return 1;
+		const struct ir_node *next = n->succ[0] >= 0 ? &fn->nodes[n->succ[0]] : NULL;
+		if (n->dest >= 0 && next && next->op == IR_ASSIGN && next->dest >= 0 && next->nargs == 1 &&
+		    !strcmp(fn->vars[next->dest].name, var)) {
+			const struct ir_operand *src = ir_args(fn, next);
+			if (src->kind == IR_OPND_VAR && src->var == n->dest)
+				return 1;
+		}
 	}
 	return 0;
 }
 
+/* The note of release call n of a freed value when its argument is not named as the finding's
+ * variable (an alias: `w = v; Py_CLEAR(v); use(w)`). */
+static char *alias_release_note(const struct ir_func *fn, const struct ir_node *n, int via)
+{
+	char buf[300];
+	const char *name = NULL;
+	if (n->model) {
+		uint32_t down = released_args(n, via);
+		const struct ir_operand *a = ir_args(fn, n);
+		for (uint32_t k = 0; k < n->nargs && k < 32 && !name; k++)
+			if ((down & (1u << k)) && (a[k].kind == IR_OPND_VAR || a[k].kind == IR_OPND_ADDR) && a[k].var >= 0 &&
+			    !(fn->vars[a[k].var].flags & IR_VAR_TEMP))
+				name = fn->vars[a[k].var].name;
+	}
+	if (name)
+		snprintf(buf, sizeof buf, "'%s' released here by '%s' (the same object)", name, ir_callee_name(n, "a call"));
+	else
+		snprintf(buf, sizeof buf, "released here by '%s'", ir_callee_name(n, "a call"));
+	return util_xstrdup(buf);
+}
+
 static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
-		      const char *var, const char *guess, const char *fmt, va_list ap)
+		      int32_t rel_site, const char *var, const char *guess, const char *fmt, va_list ap)
 {
 	if (!var)
 		var = "";
@@ -239,6 +288,8 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 			snprintf(buf, sizeof buf, change < 0 ? "'%s' released here by '%s'" : "reference to '%s' taken here by '%s'",
 				 var, ir_callee_name(pn, "a call"));
 			add_note(&f, &cap, pn->loc, util_xstrdup(buf));
+		} else if (rel_site >= 0 && eng->recs[r->parent].node == rel_site && engine_checks[check]->ownership_notes) {
+			add_note(&f, &cap, pn->loc, alias_release_note(eng->fn, pn, r->via));
 		}
 	}
 	free(chain);
@@ -260,7 +311,7 @@ static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc 
 }
 
 static void report_va(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
-		      const char *var, const char *guess, const char *fmt, va_list ap);
+		      int32_t rel_site, const char *var, const char *guess, const char *fmt, va_list ap);
 
 static void report_guess_msg(struct engine *eng, int32_t rec, int check, struct ir_loc loc, int32_t from_site,
 			     const char *var, const char *guess, const char *fmt, ...)
@@ -274,8 +325,15 @@ static void report_guess_msg(struct engine *eng, int32_t rec, int check, struct 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(eng, rec, check, loc, from_site, var, guess, fmt, ap);
+	report_va(eng, rec, check, loc, from_site, -1, var, guess, fmt, ap);
 	va_end(ap);
+}
+
+/* The call that released value when the finding is about a freed value (use after release,
+ * release again): its path shows that release even when it names an alias; -1 otherwise. */
+static int32_t freed_release(const struct eng_value *value)
+{
+	return value && (value->flags & ENG_V_FREED) ? value->rel_site : -1;
 }
 
 void engine_report(struct engine *eng, int check, struct ir_loc loc, const struct eng_value *value,
@@ -283,7 +341,8 @@ void engine_report(struct engine *eng, int check, struct ir_loc loc, const struc
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, var, NULL, fmt, ap);
+	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, freed_release(value), var, NULL,
+		  fmt, ap);
 	va_end(ap);
 }
 
@@ -292,7 +351,8 @@ void engine_report_guess(struct engine *eng, int check, struct ir_loc loc, const
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, var, why, fmt, ap);
+	report_va(eng, eng->cur, check, loc, value && !value->param ? value->site : -1, freed_release(value), var, why,
+		  fmt, ap);
 	va_end(ap);
 }
 
@@ -339,7 +399,7 @@ void engine_report_at(struct engine *eng, eng_pos pos, int check, struct ir_loc 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(eng, (int32_t)pos, check, loc, from_site, var, NULL, fmt, ap);
+	report_va(eng, (int32_t)pos, check, loc, from_site, -1, var, NULL, fmt, ap);
 	va_end(ap);
 }
 

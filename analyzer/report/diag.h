@@ -195,6 +195,10 @@ int output_json_write(const struct diag_run *r, FILE *out);
 int output_sarif_write(const struct diag_run *r, FILE *out);
 /* One self-contained HTML page: the findings, each with its path drawn on the source. */
 int output_html_write(const struct diag_run *r, FILE *out);
+/* The same as a directory (which exists): index.html, the index of the findings, and fN.html,
+ * one page per finding; fN.html pages of an earlier report are removed. 0, or -1 with why in
+ * err (the file named). */
+int output_html_write_dir(const struct diag_run *r, const char *dir, char *err, size_t errlen);
 /* Errors always go to stderr as "rccheck: error: path: message": the run's, then each file's.
  * The driver prints the run's before the analysis and each file's as the file is done. */
 void diag_print_errors(const struct diag_run *r, FILE *err);

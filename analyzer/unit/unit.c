@@ -301,7 +301,7 @@ static void inline_constant_strings(struct ir_func *fn)
 	for (uint32_t k = 0; k < fn->nnodes; k++) {
 		const struct ir_node *n = &fn->nodes[k];
 		if (n->op != IR_CALL || !n->nargs)
-			continue;
+			continue; /* fn->ops may be NULL then (ir_args) */
 		struct ir_operand *a = &fn->ops[n->arg0];
 		for (uint32_t j = 0; j < n->nargs; j++) {
 			int32_t v = a[j].var;

@@ -2645,8 +2645,8 @@ def sc_release_notes(tmp):
     nul = notes(("null.c", "rc-unchecked-null"))
     check(nul and not any("here by" in m for _, m in nul), "rc-unchecked-null's path gets no such note", nul)
     a = notes(("alias.c", "rc-use-after-release"))
-    check(a and not any("released here" in m for _, m in a),
-          "a release under another name (an alias) gets no note: notes name variables", a)
+    check(a and [m for _, m in a if "released here" in m] == ["'other' released here by 'rc_decref' (the same object)"],
+          "the release that freed a value used after it, under another name (an alias): one note naming it", a)
     st, out, err = run(["double.c"], tmp)
     check(f"double.c:{first}:2: note: 'obj' released here by 'rc_decref'" in out, "the text shows it too", out)
 
@@ -2877,8 +2877,9 @@ int bad_leak_html(rc_heap *heap, int n)
 
 
 def sc_html(tmp):
-    """--format=html: one page, a table linking to each finding, each finding's path drawn on
-    its source with numbered notes under their lines, the source escaped."""
+    """--format=html: one page on standard output, a table linking to each finding, each
+    finding's path drawn on its source with numbered notes under their lines, the source escaped;
+    with -o DIR the same as index.html and one page per finding; -o on a file is an error."""
     import html.parser
 
     class Page(html.parser.HTMLParser):
@@ -2886,19 +2887,27 @@ def sc_html(tmp):
             super().__init__()
             self.links, self.ids, self.rows, self.steps, self.hits = [], [], [], [], []
             self.cur = None
+            self.in_head = False
             self.text = []
 
         def handle_starttag(self, tag, attrs):
             a = dict(attrs)
-            if tag == "a" and a.get("href", "").startswith("#"):
-                self.links.append(a["href"][1:])
+            if tag == "a" and a.get("href", "") not in ("", "index.html"):
+                self.links.append(a["href"])
             if tag == "section" and a.get("id"):
                 self.ids.append(a["id"])
-            if tag == "tr":
-                self.cur = a.get("class") or "line"
+            if tag == "thead":
+                self.in_head = True
+            if tag == "tr" and "data-n" not in a and not self.in_head:  # a row of the source, not of the index
+                cls = (a.get("class") or "").split()
+                self.cur = "hit" if "hit" in cls else "note" if "note" in cls else "gap" if "gap" in cls else "line"
+                if "step" in cls:
+                    self.steps.append(a.get("id"))
                 self.text = []
 
         def handle_endtag(self, tag):
+            if tag == "thead":
+                self.in_head = False
             if tag == "tr" and self.cur is not None:
                 row = "".join(self.text)
                 self.rows.append((self.cur, row))
@@ -2910,35 +2919,93 @@ def sc_html(tmp):
             if self.cur is not None:
                 self.text.append(data)
 
+    def parse(page):
+        p = Page()
+        p.feed(page)
+        check(page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>"), "a whole HTML document",
+              page[:200])
+        return p
+
     write_tree(tmp, {"h.c": HTML_SRC, "clean.c": LEAK.replace("return -2; /*@leak*/", "{ rc_decref(obj); return -2; }")})
-    st, out, err = run(["--format=html", "-o", "r.html", "h.c", "clean.c"], tmp)
+    st, page, err = run(["--format=html", "h.c", "clean.c"], tmp)
     check(st == 1, "--format=html: exit status 1 with a finding", f"{st}\n{err}")
-    try:
-        with open(os.path.join(tmp, "r.html"), encoding="utf-8") as f:
-            page = f.read()
-    except OSError as e:
-        check(False, "the report is written to -o", str(e))
-        raise Stop("no report")
-    p = Page()
-    p.feed(page)
-    check(page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>"), "a whole HTML document", page[:200])
-    check(len(p.ids) == 1 and p.links == p.ids, "one finding: the index links to its section", f"{p.links} {p.ids}")
+    p = parse(page)
+    check(len(p.ids) == 1 and p.links == ["#" + i for i in p.ids], "one finding: the index links to its section",
+          f"{p.links} {p.ids}")
     acq, leak = line_of(HTML_SRC, "acquire"), line_of(HTML_SRC, "leak")
     lines = [r for r in p.rows if r[0] in ("line", "hit")]
     check(any(r[1].startswith(str(acq)) and "rc_new(heap, &thing_type)" in r[1] for r in lines),
           "the acquisition's source line is shown, & and markup as text", str(lines[:6]))
     check(len(p.hits) == 1 and p.hits[0].startswith(str(leak)), "the finding's line is marked", str(p.hits))
+    check(f"L{acq}" in p.steps, "the lines of the path's steps are marked", str(p.steps))
     notes = [r[1] for r in p.rows if r[0] == "note"]
     check(len(notes) >= 3 and notes[0].startswith("1") and "new reference acquired" in notes[0]
           and notes[-1].startswith(str(len(notes))), "the path's notes are numbered in order under their lines",
           str(notes))
     check("<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;" in page,
           "markup in the source is escaped", "")
+
+    # -o DIR: index.html links to f1.html, which draws the same path
+    st, out, err = run(["--format=html", "-o", "rep", "h.c", "clean.c"], tmp)
+    check(st == 1 and out == "", "--format=html -o DIR: exit status 1, nothing on stdout", f"{st}\n{err}")
+    names = sorted(os.listdir(os.path.join(tmp, "rep"))) if os.path.isdir(os.path.join(tmp, "rep")) else []
+    check(names == ["f1.html", "index.html"], "-o DIR: the directory is created with index.html and f1.html",
+          str(names))
+    if names == ["f1.html", "index.html"]:
+        with open(os.path.join(tmp, "rep", "index.html"), encoding="utf-8") as f:
+            idx = parse(f.read())
+        check(idx.links == ["f1.html"] and not idx.ids, "the index links to the finding's page", str(idx.links))
+        with open(os.path.join(tmp, "rep", "f1.html"), encoding="utf-8") as f:
+            one = parse(f.read())
+        check(one.rows == p.rows, "the finding's page draws the path as the single page does", str(one.rows[:4]))
+    # a re-run with fewer findings leaves no stale page
+    st, out, err = run(["--format=html", "-o", "rep", "clean.c"], tmp)
+    check(st == 0 and sorted(os.listdir(os.path.join(tmp, "rep"))) == ["index.html"],
+          "a re-run removes the pages of the earlier report", str(os.listdir(os.path.join(tmp, "rep"))))
+    # -o on a file, or on a name that reads as a page: a usage error that says what to do
+    for target in ("h.c", "r.html"):
+        st, out, err = run(["--format=html", "-o", target, "clean.c"], tmp)
+        check(st == 2 and "--format=html -o writes a directory" in err and not os.path.exists(os.path.join(tmp, "r.html")),
+              f"--format=html -o {target}: an error naming the directory it needs", f"{st}\n{err}")
+
     st, out, err = run(["--format=html", "clean.c"], tmp)
     check(st == 0 and "<section id=" not in out and "0 findings" in out, "no finding: a page that says so (stdout)",
           out[:300])
     st, out, err = run(["--format=xhtml", "clean.c"], tmp)
     check(st == 2 and "html" in err, "an unknown format names html among the choices", err)
+
+
+def sc_path_steps(tmp):
+    """The step that explains a finding is on its path (cases/model/cpython_path_steps.c, whose
+    findings its case test pins): the Py_INCREF or Py_NewRef that made a borrowed reference
+    owned, the release of a value used or released again, also under another name."""
+    case = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases", "model", "cpython_path_steps.c")
+    with open(case) as f:
+        src = f.read()
+    st, doc, err = run_json([case], tmp, include=False)
+    check(st == 1, "findings: exit status 1", err)
+    by_fn = {}
+    for d in doc.get("findings", []):
+        by_fn.setdefault(d["function"], []).append(d)
+
+    def steps(fn, check_id):
+        got = [d for d in by_fn.get(fn, []) if d["id"] == check_id]
+        return [(n["line"], n["message"]) for n in got[0]["path"]] if len(got) == 1 else None
+
+    want = [
+        ("bad_incref_leak", "rc-leak", "incref", "reference to 'v' taken here by 'Py_INCREF'"),
+        ("bad_newref_leak", "rc-leak", "newref", "reference to 'v' taken here by 'Py_NewRef'"),
+        ("bad_clear_alias_use", "rc-use-after-release", "clear", "'v' released here by 'Py_CLEAR' (the same object)"),
+        ("bad_decref_alias_twice", "rc-double-release", "decref-w", "'w' released here by 'Py_DECREF' (the same object)"),
+    ]
+    for fn, check_id, marker, note in want:
+        path = steps(fn, check_id)
+        check(path is not None and (line_of(src, marker), note) in path,
+              f"{fn}: {check_id} shows the step on line {line_of(src, marker)}: {note}", json.dumps(path))
+    path = steps("bad_newref_leak", "rc-leak") or []
+    check(path and "borrowed reference acquired" in path[0][1] and path.index((line_of(src, "newref"),
+          "reference to 'v' taken here by 'Py_NewRef'")) == 1,
+          "the Py_NewRef step follows the borrowed acquisition", json.dumps(path))
 
 
 SCENARIOS = {
@@ -2982,6 +3049,7 @@ SCENARIOS = {
     "whole-tree": sc_whole_tree,
     "cache": sc_cache,
     "html": sc_html,
+    "path-steps": sc_path_steps,
 }
 
 
