@@ -841,14 +841,17 @@ static int32_t count_target(struct cx *x, CXCursor target)
 	return v;
 }
 
-/* For p->m with m at offset 0 (an embedded header such as rc_object base): lowers p into *out. */
+/* For p->m with m at offset 0 and a struct itself (an embedded header such as rc_object base,
+ * PyObject ob_base): lowers p into *out. A first member that is a pointer (`GError *error`:
+ * `&job->error` is the address of that slot, a GError **) is a field like any other. */
 static int first_member_base(struct cx *x, CXCursor c, struct ir_operand *out)
 {
 	c = strip(c);
 	if (clang_getCursorKind(c) != CXCursor_MemberRefExpr)
 		return 0;
 	CXCursor field = clang_getCursorReferenced(c);
-	if (clang_getCursorKind(field) != CXCursor_FieldDecl || clang_Cursor_getOffsetOfField(field) != 0)
+	if (clang_getCursorKind(field) != CXCursor_FieldDecl || clang_Cursor_getOffsetOfField(field) != 0 ||
+	    clang_getCanonicalType(clang_getCursorType(field)).kind != CXType_Record)
 		return 0;
 	struct kids ks;
 	kids_get(c, &ks);

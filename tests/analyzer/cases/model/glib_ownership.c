@@ -166,3 +166,19 @@ void bad_error_field_tested_backwards(Job *job, GFile *file)
 		return; // expect-warning{{rc-leak}}
 	g_object_unref(info); // expect-warning{{rc-unchecked-null}}
 }
+
+/* the error slot first in its struct: &step->error is that slot, not the struct */
+typedef struct {
+	GError *error;
+	int files;
+} Step;
+
+void good_error_first_member(Step *step, GFile *file)
+{
+	GFileInfo *info = g_file_query_info(file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE, NULL,
+					    &step->error);
+	if (step->error != NULL)
+		return;
+	step->files += g_file_info_get_file_type(info) == G_FILE_TYPE_REGULAR;
+	g_object_unref(info);
+}
