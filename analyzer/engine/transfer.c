@@ -625,6 +625,9 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			int32_t var = a[k].var;
 			if (m && !heuristic && m->setref_dst && k + 1 == (uint32_t)m->setref_dst)
 				continue; /* Py_SETREF(&local, v): below, not an escape of the old value */
+			/* what a PyArg_ParseTuple-style format unit stores there (its format read once) */
+			int fmt = m && !heuristic && m->format_parse && k >= (uint32_t)m->format_parse
+					  ? format_output(eng, n, m->format_parse, k) : 0;
 			if ((clears & bit) && (out_new & bit)) {
 				/* _PyBytes_Resize(&b, n): the old reference is given up; on success *b is a
 				 * new reference (maybe the same object), on failure NULL */
@@ -676,8 +679,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 					if (state_slot(st, var))
 						st->vals[state_slot(st, var)].null = ENG_NONNULL;
 				}
-			} else if (m && !heuristic && m->format_parse && k >= (uint32_t)m->format_parse &&
-				   format_output(eng, n, m->format_parse, k) == FMT_LENGTH) {
+			} else if (fmt == FMT_LENGTH) {
 				/* the length of "s#": what a test `len < 0` finds on success */
 				if (!failed) {
 					uint8_t z = xfer_new_value(st, node);
@@ -687,8 +689,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 					}
 					state_bind(st, var, z);
 				}
-			} else if (m && !heuristic && m->format_parse && k >= (uint32_t)m->format_parse &&
-				   format_output(eng, n, m->format_parse, k) == FMT_CONVERTED) {
+			} else if (fmt == FMT_CONVERTED) {
 				/* "O&": what the converter stores (PyUnicode_FSConverter: a new reference on
 				 * success); a converter nothing is known about leaves it untracked */
 				const struct model_fn *cv = eng->opt->model && a[k - 1].str
