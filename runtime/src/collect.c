@@ -1375,16 +1375,21 @@ static long collect(rc_heap *h, bool full, bool minor)
 #endif
 	memset(&st, 0, sizeof st);
 	st.heap = h;
+	if (h->roots_lost && (h->flags & RC_HEAP_TRACK_ALL))
+		full = true;
+	if (full) {
+		h->roots_lost = false;
+		/* a full collection is major: gather_all takes every object into S, old roots a
+		 * minor would keep buffered at the front included, and one freed as garbage would
+		 * stay in the buffer (test_generations: lost_roots_make_a_major) */
+		minor = false;
+	}
 	st.minor = minor;
 	if (!minor)
 		h->old_front = 0;
 	st.maps = h->map_classes != 0; /* classes are made only by rc_new*, never inside the walks
 					* that read this (user code of the tear down may make one:
 					* its objects are not garbage of this collection) */
-	if (h->roots_lost && (h->flags & RC_HEAP_TRACK_ALL))
-		full = true;
-	if (full)
-		h->roots_lost = false;
 	phase_mark(0);
 	gather_roots(&st);
 	if (full && (h->flags & RC_HEAP_TRACK_ALL))

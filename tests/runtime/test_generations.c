@@ -210,6 +210,91 @@ static void no_flag_nothing_old(void **state)
 	destroy_clean(h);
 }
 
+/* An allocator whose allocations fail while `fail` is set. */
+struct flaky {
+	bool fail;
+};
+
+static void *flaky_alloc(void *ctx, size_t size)
+{
+	return ((struct flaky *)ctx)->fail ? NULL : malloc(size);
+}
+
+static void flaky_free(void *ctx, void *ptr, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	free(ptr);
+}
+
+/* A candidate root lost to a failed growth of the root buffer makes the next collection of a
+ * TRACK_ALL heap a full one, and a full collection is major: a minor one would leave the old
+ * roots it keeps buffered at the front while the full gather takes them into the set, so an
+ * old root freed as garbage stayed in the buffer (found by libFuzzer on graph_alloc: a weak
+ * reference to a live object read as gone). Here x <-> y is old garbage kept buffered by a
+ * minor collection; roots are then lost, and the next automatic collection must be major,
+ * free both, and leave a heap the checker and the next collections accept. */
+static void lost_roots_make_a_major(void **state)
+{
+	(void)state;
+	enum { MANY = 600 }; /* more than the buffer's first capacity (256): it must grow */
+	struct flaky fl = { false };
+	rc_allocator al = { flaky_alloc, flaky_free, &fl };
+	rc_heap_options o = { 0 };
+	rc_heap *h = NULL;
+	struct node *many[MANY];
+
+	o.flags = RC_HEAP_TRACK_ALL | RC_HEAP_GENERATIONS;
+	o.allocator = &al;
+	o.gc_threshold = 1;
+	assert_int_equal(rc_heap_new(&h, &o), 0);
+	rc__test_set_minors_only(h, true); /* else the two old roots kept make a major due */
+	struct node *x = old_node(h);
+	struct node *y = new_node(h, 2);
+	link_to(x, 1, y);
+	link_to(y, 0, x);
+	rc_decref(&y->base);
+	rc_decref(&x->base);
+	safe_point(h);
+	assert_true(rc__test_last_minor(h));
+	assert_true(rc__test_is_buffered(&x->base)); /* an old root, kept at the front */
+
+	/* candidate roots lost: the buffer cannot grow */
+	rc_gc_disable(h);
+	for (int i = 0; i < MANY; i++) {
+		many[i] = new_node(h, 100 + i);
+		rc_incref(&many[i]->base);
+	}
+	fl.fail = true;
+	for (int i = 0; i < MANY; i++)
+		rc_decref(&many[i]->base);
+	fl.fail = false;
+	for (int i = 0; i < MANY; i++)
+		rc_decref(&many[i]->base);
+	rc_gc_enable(h);
+
+	struct node *z = new_node(h, 3); /* a new candidate root makes the next collection due */
+	touch(z);
+	size_t before = nodes_destroyed, c = collections(h);
+	safe_point(h);
+	assert_int_equal(collections(h), c + 1);
+	assert_false(rc__test_last_minor(h)); /* full, hence major */
+	assert_int_equal(nodes_destroyed, before + 3); /* x, y and the safe point's node */
+	assert_heap_ok(h);
+	for (int i = 0; i < 3; i++) {
+		struct node *a = new_node(h, 1), *b = new_node(h, 2);
+		link_to(a, 0, b);
+		link_to(b, 0, a);
+		rc_decref(&a->base);
+		rc_decref(&b->base);
+		safe_point(h);
+		assert_heap_ok(h);
+	}
+	rc_decref(&z->base);
+	assert_int_equal(rc_collect(h), 0);
+	destroy_clean(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +303,7 @@ int main(void)
 		cmocka_unit_test(old_garbage_freed_within_bound),
 		cmocka_unit_test(old_live_ring_not_reexamined),
 		cmocka_unit_test(no_flag_nothing_old),
+		cmocka_unit_test(lost_roots_make_a_major),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
