@@ -80,6 +80,9 @@ enum eng_value_flags {
 	/* owned because a convention guessed its call returns a new reference (MODEL_GUESSED:
 	 * returns-new-type): a finding that rests on that ownership is a guess */
 	ENG_V_GUESS_NEW = 1u << 24,
+	/* maybe floating (a `maybe-floating` result: g_object_new): an ordinary reference that a
+	 * `sinks` call takes over instead of adding one */
+	ENG_V_MAYBE_FLOATING = 1u << 25,
 };
 
 enum eng_sign {

@@ -762,8 +762,8 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			if (rel & bit)
 				eng->ret.xrelease |= 1u << (st->vals[s].param - 1);
 		}
-		if ((sinks & bit) && (st->vals[s].flags & ENG_V_FLOATING)) {
-			st->vals[s].flags &= ~ENG_V_FLOATING;
+		if ((sinks & bit) && (st->vals[s].flags & (ENG_V_FLOATING | ENG_V_MAYBE_FLOATING))) {
+			st->vals[s].flags &= ~(ENG_V_FLOATING | ENG_V_MAYBE_FLOATING);
 			sunk = 1;
 		}
 		if (rel & bit)
@@ -819,6 +819,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			if (m->ret == MODEL_RET_NEW && !failed) {
 				st->vals[s].owned = 1;
 				st->vals[s].flags |= ENG_V_HAD_OWNED | ((m->flags & MODEL_FLOATING) ? ENG_V_FLOATING : 0) |
+						     ((m->flags & MODEL_MAYBE_FLOATING) ? ENG_V_MAYBE_FLOATING : 0) |
 						     (guessed ? ENG_V_GUESS_NEW : 0);
 				if ((eng->conv[node] & CC_FAILS_ON_MEMORY) || (m->flags & MODEL_FRESH))
 					st->vals[s].flags |= ENG_V_FRESH;

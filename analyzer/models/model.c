@@ -319,6 +319,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 			r->flags |= MODEL_RETURN_STMT;
 		else if (KEY("floating"))
 			r->flags |= MODEL_FLOATING;
+		else if (KEY("maybe-floating"))
+			r->flags |= MODEL_MAYBE_FLOATING;
 		else
 			return -1;
 		return 0;

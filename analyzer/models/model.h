@@ -41,6 +41,8 @@ enum model_flags {
 				 * (from a constructor on every path): never a static object such as Py_None */
 	MODEL_EMPTY_NEVER_FAILS = 1u << 12, /* never fails for a constant argument 1 of 0 (PyTuple_New(0):
 					      * the empty tuple CPython keeps) */
+	MODEL_MAYBE_FLOATING = 1u << 18, /* new: floating or not, by a run-time type (g_object_new): an
+					   * ordinary reference, except that a `sinks` call takes it over */
 	MODEL_FETCHES = 1u << 17,        /* the out-new arguments receive the error indicator (PyErr_Fetch):
 					  * all NULL when none is set; the first not NULL when one is */
 	MODEL_NEVER_NULL = 1u << 16,     /* a pointer result that is never NULL (the address of storage
