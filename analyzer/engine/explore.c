@@ -773,9 +773,12 @@ static void step(struct engine *eng, int32_t r)
 		    (n->model && (n->model->flags & (MODEL_NORETURN | MODEL_RETURN_STMT))))
 			break;
 		int forks = xfer_call_forks(eng, n);
-		state_copy(w, st);
-		xfer_call(eng, w, node, XFER_OK);
-		push_state(eng, w, n->succ[0], forks ? VIA_OK : VIA_PLAIN);
+		/* NULL handed where the call fails on it (fails-on-null): only its failure follows */
+		if (!forks || !xfer_call_must_fail(eng, st, node)) {
+			state_copy(w, st);
+			xfer_call(eng, w, node, XFER_OK);
+			push_state(eng, w, n->succ[0], forks ? VIA_OK : VIA_PLAIN);
+		}
 		if (forks && !(n->model->flags & MODEL_FETCHES)) {
 			state_copy(w, st);
 			xfer_call(eng, w, node, XFER_FAILED);

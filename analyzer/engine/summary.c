@@ -30,7 +30,12 @@ int engine_owned_by_memory(const struct ir_func *fn, const struct eng_value *v)
 	if (v->key_site < 0 || (uint32_t)v->key_site >= fn->nnodes)
 		return 0;
 	const struct ir_node *n = &fn->nodes[v->key_site];
-	return n->op == IR_STORE && n->nargs > 1 && ir_args(fn, n)[1].var == -2; /* a global */
+	if (n->op != IR_STORE || n->nargs < 2)
+		return 0;
+	/* a global, or a field of what a parameter points to (a getter filling its object's cache:
+	 * `if (!p->opts) p->opts = make (); return p->opts;`): memory that outlives the call */
+	int32_t base = ir_args(fn, n)[1].var;
+	return base == -2 || (base >= 0 && (uint32_t)base < fn->nvars && fn->vars[base].param >= 0);
 }
 
 /* Asked at every state that reaches a return of a global, and each answer scans the function:

@@ -342,7 +342,9 @@ static void hand_over(const struct ir_func *fn, struct eng_state *st, const stru
 	if (f->kind == IR_OPND_NULL || (f->kind == IR_OPND_INT && f->ival == 0))
 		return;
 	uint8_t s = xfer_arg_slot(fn, st, &a[m->notify_data - 1]);
-	if (s && st->vals[s].owned > 0)
+	if (s && st->vals[s].owned > 0 && (m->flags & MODEL_CALLBACK_DATA))
+		st->vals[s].flags |= ENG_V_ESCAPED; /* the callback's: kept (a thread's data) or dropped */
+	else if (s && st->vals[s].owned > 0)
 		steal_slot(st, s, node);
 }
 
@@ -465,6 +467,34 @@ static void unknown_call_escapes(struct engine *eng, struct eng_state *st, int32
 		}
 		int replaced = n->dest >= 0 && (eng->fn->vars[n->dest].flags & IR_VAR_PTR);
 		if (!used_later && (!named || replaced))
+			st->vals[s].flags |= ENG_V_ESCAPED;
+	}
+}
+
+/*
+ * A reference handed to a call next to a callback of ours (a function designator argument:
+ * do_async (self, on_done, simple), g_idle_add (cb, obj)) is, by the C convention of callback
+ * data, the callback's to use and often to drop (the async idiom: the callback releases its
+ * user data). For a call whose model comes from a file (GIR: notify-takes says which data an
+ * async callback receives, and scope="call" data is only borrowed) the model decides; for one
+ * of the tree (a summary says what its body does, but not what the callback it stores will do)
+ * or one nothing is known about, the reference escapes: neither its loss nor a later release
+ * by the caller is reported.
+ */
+static void callback_data_escapes(const struct ir_func *fn, struct eng_state *st, const struct ir_node *n,
+				  const struct model_fn *m, uint32_t said)
+{
+	if (m && m->origin != MODEL_FROM_SUMMARY && m->origin != MODEL_FROM_NAME)
+		return;
+	const struct ir_operand *a = ir_args(fn, n);
+	uint32_t k, cb = 0;
+	for (k = 0; k < n->nargs && !cb; k++)
+		cb = a[k].kind == IR_OPND_UNKNOWN && a[k].str;
+	if (!cb)
+		return;
+	for (k = 1; k < n->nargs && k < 32; k++) {
+		uint8_t s = (said & (1u << k)) ? 0 : xfer_arg_slot(fn, st, &a[k]);
+		if (s && st->vals[s].owned > 0)
 			st->vals[s].flags |= ENG_V_ESCAPED;
 	}
 }
@@ -599,6 +629,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	if (ret_arg)
 		acq &= ~(1u << (ret_arg - 1)); /* the acquired reference is the result */
 	hand_over(fn, st, n, m && !heuristic ? m : NULL, rel | steals | acq | clears | out_new | out_bor | sinks, node);
+	callback_data_escapes(fn, st, n, n->model, rel | steals | acq | clears | out_new | out_bor | sinks);
 	if (!n->model || guessed)
 		unknown_call_escapes(eng, st, node, a);
 	if ((!n->model || (n->model->flags & (MODEL_HEURISTIC | MODEL_GUESSED))) &&
@@ -611,7 +642,11 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 				st->vals[s].flags |= ENG_V_GUESS;
 		}
 	}
-	uint32_t nonnull_ok = model_null_ok(m, na);
+	/* a call that fails when handed NULL there (fails-on-null) reported nothing: a failed
+	 * result handed there is still unchecked after it; and if it succeeded, the argument was
+	 * not NULL */
+	uint32_t nonnull_ok = model_null_ok(m, na), fails_on_null = model_mask(m, MODEL_FAILS_ON_NULL, na);
+	uint32_t not_null_now = failed || heuristic ? 0 : fails_on_null;
 	for (uint32_t k = 0; k < na; k++) {
 		uint32_t bit = k < 32 ? 1u << k : 0;
 		uint8_t s = xfer_arg_slot(fn, st, &a[k]);
@@ -619,8 +654,10 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			s = global_value(fn, st, &a[k], node);
 		if (s && !(rel & bit))
 			st->vals[s].flags |= ENG_V_PASSED;
-		if (s && m && !heuristic && !(nonnull_ok & bit) && st->vals[s].null == ENG_NULL_FAIL)
+		if (s && m && !heuristic && !((nonnull_ok | fails_on_null) & bit) && st->vals[s].null == ENG_NULL_FAIL)
 			st->vals[s].null = ENG_NULL; /* reported once (rc-unchecked-null) */
+		if (s && (not_null_now & bit))
+			st->vals[s].null = ENG_NONNULL;
 		if (a[k].kind == IR_OPND_ADDR) {
 			int32_t var = a[k].var;
 			if (m && !heuristic && m->setref_dst && k + 1 == (uint32_t)m->setref_dst)
@@ -1239,10 +1276,24 @@ int xfer_call_crashes(const struct engine *eng, const struct eng_state *st, int3
 	const struct ir_operand *a = ir_args(eng->fn, n);
 	if (!engine_call_null_facts(eng, n))
 		return 0;
-	uint32_t ok = model_null_ok(n->model, n->nargs);
+	/* a call that fails on NULL there (fails-on-null) does not crash: it fails (xfer_call_must_fail) */
+	uint32_t ok = model_null_ok(n->model, n->nargs) | model_mask(n->model, MODEL_FAILS_ON_NULL, n->nargs);
 	for (uint32_t k = 0; k < n->nargs && k < 32; k++) {
 		const struct eng_value *v = engine_operand_value(st, &a[k]);
 		if (v && v->null == ENG_NULL_FAIL && !(ok & (1u << k)))
+			return 1;
+	}
+	return 0;
+}
+
+int xfer_call_must_fail(const struct engine *eng, const struct eng_state *st, int32_t node)
+{
+	const struct ir_node *n = &eng->fn->nodes[node];
+	const struct ir_operand *a = ir_args(eng->fn, n);
+	uint32_t fails = model_mask(n->model, MODEL_FAILS_ON_NULL, n->nargs);
+	for (uint32_t k = 0; fails && k < n->nargs && k < 32; k++) {
+		const struct eng_value *v = engine_operand_value(st, &a[k]);
+		if ((fails & (1u << k)) && v && (v->null == ENG_NULL_FAIL || v->null == ENG_NULL))
 			return 1;
 	}
 	return 0;
@@ -1277,9 +1328,12 @@ void xfer_store(struct engine *eng, struct eng_state *w, int32_t node)
 	const struct ir_node *n = &fn->nodes[node];
 	const struct ir_operand *a = ir_args(fn, n);
 	if (n->nargs > 1) {
-		/* tmp = p->f; p->f = NULL: the container's reference moves to the function */
+		/* tmp = p->f; p->f = NULL (or another value): the reference the memory held moves to
+		 * the function, which must release or hand on tmp (old = g_default; g_default = arg;
+		 * return old: the swap idiom returns a new reference) */
 		uint8_t old = find_field(fn, w, &a[1]);
-		if (old && a[0].kind == IR_OPND_NULL && w->vals[old].owned < 100 && !(w->vals[old].flags & ENG_V_OPAQUE)) {
+		if (old && old != xfer_arg_slot(fn, w, &a[0]) && w->vals[old].owned < 100 &&
+		    !(w->vals[old].flags & ENG_V_OPAQUE)) {
 			w->vals[old].owned++;
 			w->vals[old].flags |= ENG_V_HAD_OWNED;
 		}

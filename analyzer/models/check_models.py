@@ -189,7 +189,8 @@ def main(argv):
                 problems.append("uncovered in %s: %s" % (inc, line))
 
     # cpython-nonnull.model (written by verify/verify_model.py --write-nonnull): each line adds
-    # nonnull=N to a function the CPython model knows, and says how the interpreter refused NULL
+    # nonnull=N (or, for a clean failure, fails-on-null=N) to a function the CPython model knows,
+    # and says how the interpreter refused NULL
     nn_path = os.path.join(models, "cpython-nonnull.model")
     with open(nn_path, encoding="utf-8") as f:
         for n, raw in enumerate(f.read().splitlines(), 1):
@@ -198,8 +199,11 @@ def main(argv):
             if not words:
                 continue
             where = "cpython-nonnull.model:%d" % n
-            if len(words) != 3 or words[0] != "nonnull" or not re.fullmatch(r"[1-9]\d*(,[1-9]\d*)*", words[2]):
-                problems.append("%s: expected 'nonnull NAME N[,M...]'" % where)
+            if len(words) != 3 or words[0] not in ("nonnull", "fails-on-null") or \
+                    not re.fullmatch(r"[1-9]\d*(,[1-9]\d*)*", words[2]):
+                problems.append("%s: expected 'nonnull NAME N[,M...]' or 'fails-on-null NAME N[,M...]'" % where)
+            elif words[0] == "fails-on-null" and not re.search(r"fails", why):
+                problems.append("%s: the comment does not say how the call failed" % where)
             elif words[1] not in cp:
                 problems.append("%s: %s is not in cpython.model" % (where, words[1]))
             elif not re.search(r"crashes|fails", why):

@@ -46,7 +46,7 @@ ATTRS_FLAG = {"null-on-failure", "neg-on-failure", "zero-on-failure", "zero-on-s
               "three-way",
               "noreturn", "return-stmt"}
 ATTRS_ARGS = {"steals", "steals-on-success", "releases", "xreleases", "acquires", "xacquires",
-              "clears", "accepts-null", "nonnull", "out-new", "out-borrowed", "borrowed-from", "held-by", "frees", "nonnull-if-true", "element-of", "index-arg", "size-of",
+              "clears", "accepts-null", "nonnull", "fails-on-null", "out-new", "out-borrowed", "borrowed-from", "held-by", "frees", "nonnull-if-true", "element-of", "index-arg", "size-of",
               "format-parse", "format-build", "returns-arg", "setref", "xsetref",
               "unpack-borrowed", "size-arg"}
 

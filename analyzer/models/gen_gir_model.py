@@ -38,6 +38,7 @@ Functions with nothing to say get no line.
 Exit status: 0 ok, 1 --check found a difference, 2 bad input (message on stderr).
 """
 
+import re
 import argparse
 import hashlib
 import os
@@ -140,9 +141,20 @@ def model_line(fn, ns_name, counted, floating=frozenset()):
     rtype = type_of(ret) if ret is not None else None
     if is_counted(rtype, ns_name, counted):
         ret_kind = "new" if ret.get("transfer-ownership") == "full" else "borrowed"
+        if ret.get("transfer-ownership") is None and (
+                fn.tag == CORE + "constructor" or "_new" in ident or ident.endswith(("_copy", "_dup"))):
+            # no transfer at all (a function the scanner marks introspectable="0", such as
+            # g_async_queue_new, "Free with g_async_queue_unref()"): a constructor's result is new
+            ret_kind = "new"
+        doc = ret.find(CORE + "doc")
+        text = (doc.text or "") if doc is not None else ""
+        says_floating = bool(re.search(r"\bfloating\b", text)) and not re.search(r"(non-|never |not (be )?)floating", text)
         if ret.get("transfer-ownership") == "floating" or (
                 ret_kind == "borrowed" and type_name(rtype, ns_name) in floating and
-                (fn.tag == CORE + "constructor" or "_new" in ident or ident.endswith("_end"))):
+                (fn.tag == CORE + "constructor" or "_new" in ident or ident.endswith("_end"))) or (
+                type_name(rtype, ns_name) in floating and says_floating):
+            # (the last: GIR writes g_variant_new_parsed `transfer full` while its return's
+            # documentation says "a new floating #GVariant instance")
             # GIR writes a floating result `transfer none` (older) or `floating`: a new
             # instance of a floating type from a constructor (or a builder's end) is one
             ret_kind = "new"
@@ -185,12 +197,30 @@ def model_line(fn, ns_name, counted, floating=frozenset()):
                 if not any(j in nums for nums in args.values()):
                     args["notify-takes"] = [j, i]
                 break
+    has_instance = bool(plist) and plist[0].tag == CORE + "instance-parameter"
+    for i, p in enumerate(plist, 1):
+        # an async callback (scope="async": called once, when the operation completes) receives
+        # its closure data: a reference handed there escapes to the callback, which usually
+        # drops it (g_file_read_async (f, 0, NULL, on_read, g_object_ref (self))) but may only
+        # borrow it while the caller waits (g_thread_new (name, fn, queue))
+        if i > MAX_ARGS or p.get("scope") != "async" or p.get("closure") is None or \
+                "notify-takes" in args or "callback-data" in args:
+            continue
+        j = int(p.get("closure")) + 1 + has_instance
+        t = type_of(plist[j - 1]) if 1 <= j <= len(plist) else None
+        if j <= MAX_ARGS and t is not None and t.get("name") == "gpointer" and not any(j in nums for nums in args.values()):
+            args["callback-data"] = [j, i]
     if throws and len(plist) + 1 <= MAX_ARGS and ("null-on-failure" in attrs or "zero-on-failure" in attrs):
         args["out-new-on-failure"] = [len(plist) + 1]
     for key, nums in args.items():
         if nums:
             attrs.append(f"{key}={','.join(str(n) for n in nums)}")
-    if ret_kind is None and not attrs:
+    # a callback called during the call only (scope="call": g_list_foreach) borrows its data:
+    # a line of its own says the function is known (a reference handed to an unknown function
+    # next to a callback is taken to be the callback's)
+    sync_callback = any(p.get("scope", "call") == "call" and p.get("closure") is not None and
+                        type_of(p) is not None and type_of(p).get("name") != "gpointer" for p in plist)
+    if ret_kind is None and not attrs and not sync_callback:
         return None
     return " ".join([ident, ret_kind or "none"] + attrs)
 

@@ -158,9 +158,10 @@ static int model_put(struct model *m, const struct model_fn *rec)
 		char dname[512];
 		if (snprintf(dname, sizeof dname, "nonnull:%s", rec->name) < (int)sizeof dname) {
 			const struct model_fn *d = find_slot(m->recs, m->cap, dname);
-			if (d->name) {
-				slot->arg[MODEL_NONNULL] |= d->arg[MODEL_NONNULL];
-				slot->arg_end[MODEL_NONNULL] |= d->arg_end[MODEL_NONNULL];
+			for (int k = 0; d->name && k < 2; k++) {
+				int kind = k ? MODEL_FAILS_ON_NULL : MODEL_NONNULL;
+				slot->arg[kind] |= d->arg[kind];
+				slot->arg_end[kind] |= d->arg_end[kind];
 			}
 		}
 	}
@@ -169,22 +170,26 @@ static int model_put(struct model *m, const struct model_fn *rec)
 
 static int parse_args_kind(struct model_fn *r, const char *val, enum model_arg_kind kind);
 
-/* "nonnull NAME ARGS": adds to NAME's record, whichever file defines it and whether before or
- * after (the CPython facts the verifier found by execution, cpython-nonnull.model, stay apart
- * from the ownership lines). Kept as a record "nonnull:NAME" that model_put() merges from. */
-static int directive_nonnull(struct model *m, const char *name, const char *args, uint8_t origin)
+/* "nonnull NAME ARGS" (kind MODEL_NONNULL) and "fails-on-null NAME ARGS" (MODEL_FAILS_ON_NULL):
+ * add to NAME's record, whichever file defines it and whether before or after (the CPython facts
+ * the verifier found by execution, cpython-nonnull.model, stay apart from the ownership lines).
+ * Kept as a record "nonnull:NAME" that model_put() merges from. */
+static int directive_nonnull(struct model *m, const char *name, const char *args, uint8_t origin,
+			     enum model_arg_kind kind)
 {
 	char dname[512];
 	if (snprintf(dname, sizeof dname, "nonnull:%s", name) >= (int)sizeof dname)
 		return -1;
 	struct model_fn d;
 	memset(&d, 0, sizeof d);
-	if (parse_args_kind(&d, args, MODEL_NONNULL) < 0)
+	if (parse_args_kind(&d, args, kind) < 0)
 		return -1;
 	const struct model_fn *old = model_lookup(m, dname);
 	if (old && !strcmp(old->name, dname)) {
-		d.arg[MODEL_NONNULL] |= old->arg[MODEL_NONNULL];
-		d.arg_end[MODEL_NONNULL] |= old->arg_end[MODEL_NONNULL];
+		for (int k = 0; k < MODEL_NARG_KINDS; k++) {
+			d.arg[k] |= old->arg[k];
+			d.arg_end[k] |= old->arg_end[k];
+		}
 	}
 	d.name = dname;
 	d.origin = origin;
@@ -192,8 +197,8 @@ static int directive_nonnull(struct model *m, const char *name, const char *args
 		return -1;
 	struct model_fn *rec = find_slot(m->recs, m->cap, name);
 	if (rec->name) {
-		rec->arg[MODEL_NONNULL] |= d.arg[MODEL_NONNULL];
-		rec->arg_end[MODEL_NONNULL] |= d.arg_end[MODEL_NONNULL];
+		rec->arg[kind] |= d.arg[kind];
+		rec->arg_end[kind] |= d.arg_end[kind];
 	}
 	return 0;
 }
@@ -345,6 +350,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_CLEARS);
 	if (KEY("nonnull"))
 		return parse_args_kind(r, val, MODEL_NONNULL);
+	if (KEY("fails-on-null"))
+		return parse_args_kind(r, val, MODEL_FAILS_ON_NULL);
 	if (KEY("frees"))
 		return parse_args_kind(r, val, MODEL_FREES);
 	if (KEY("format-lang")) {
@@ -362,6 +369,10 @@ static int parse_attr(struct model_fn *r, const char *word)
 		return parse_args_kind(r, val, MODEL_SINKS);
 	if (KEY("notify-takes"))
 		return parse_pair(val, &r->notify_data, &r->notify_fn);
+	if (KEY("callback-data")) {
+		r->flags |= MODEL_CALLBACK_DATA;
+		return parse_pair(val, &r->notify_data, &r->notify_fn);
+	}
 	if (KEY("out-new-on-failure"))
 		return parse_args_kind(r, val, MODEL_OUT_NEW_FAIL);
 	if (KEY("out-new"))
@@ -473,9 +484,10 @@ static int parse_ours(struct model *m, char *text, const char *source, uint8_t o
 				}
 			continue;
 		}
-		if (!strcmp(words[0], "nonnull")) {
-			if (n != 3 || directive_nonnull(m, words[1], words[2], origin) < 0) {
-				seterr(err, errlen, "%s:%d: expected 'nonnull NAME N[,M...]'", source, lineno);
+		if (!strcmp(words[0], "nonnull") || !strcmp(words[0], "fails-on-null")) {
+			enum model_arg_kind kind = words[0][0] == 'n' ? MODEL_NONNULL : MODEL_FAILS_ON_NULL;
+			if (n != 3 || directive_nonnull(m, words[1], words[2], origin, kind) < 0) {
+				seterr(err, errlen, "%s:%d: expected '%s NAME N[,M...]'", source, lineno, words[0]);
 				return -1;
 			}
 			continue;

@@ -43,6 +43,9 @@ enum model_flags {
 					      * the empty tuple CPython keeps) */
 	MODEL_MAYBE_FLOATING = 1u << 18, /* new: floating or not, by a run-time type (g_object_new): an
 					   * ordinary reference, except that a `sinks` call takes it over */
+	MODEL_CALLBACK_DATA = 1u << 19, /* the notify pair (notify_data, notify_fn) is an async callback
+					  * and its data (callback-data=D,C): a reference handed as D
+					  * escapes to the callback, which may keep or drop it */
 	MODEL_FETCHES = 1u << 17,        /* the out-new arguments receive the error indicator (PyErr_Fetch):
 					  * all NULL when none is set; the first not NULL when one is */
 	MODEL_NEVER_NULL = 1u << 16,     /* a pointer result that is never NULL (the address of storage
@@ -91,6 +94,8 @@ enum model_arg_kind {
 			     * left as it was on success */
 	MODEL_EMBEDDED,     /* the address of a count embedded in an object (&obj->ref, kref): the
 			     * call's effects on the argument are the object's */
+	MODEL_FAILS_ON_NULL, /* NULL there makes the call fail (an error, not a crash): on success the
+			      * argument was not NULL (PyModule_AddObject's value) */
 	MODEL_NARG_KINDS,
 };
 

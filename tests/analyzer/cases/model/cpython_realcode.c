@@ -952,8 +952,9 @@ static PyObject *good_small_int_constant(PyObject *list)
 static PyObject *bad_big_int_constant(PyObject *list)
 {
 	PyObject *big = PyLong_FromLong(100000);
-	if (PyList_Append(list, big) < 0) { // expect-warning{{rc-unchecked-null}}
-		Py_DECREF(big);
+	/* PyList_Append fails cleanly on NULL (fails-on-null: SystemError), the release crashes */
+	if (PyList_Append(list, big) < 0) {
+		Py_DECREF(big); // expect-warning{{rc-unchecked-null}}
 		return NULL;
 	}
 	Py_DECREF(big);

@@ -1,0 +1,113 @@
+/* What blind set 8's first run showed (docs/realcode.md), in cases of our own: memory overwritten
+ * without a release hands the reference it held to the function (the swap idiom); a call that fails
+ * cleanly when handed NULL (fails-on-null, found by running CPython: CPython's null_error keeps
+ * the pending exception) needs no check of a failed result before it, and its success says the
+ * argument was not NULL; what is released after it is still a crash when NULL. */
+// compile-args-pkg: python3
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static PyType_Spec thing_spec = {"m.Thing", sizeof(PyObject), 0, Py_TPFLAGS_DEFAULT, NULL};
+
+/* PyModule_AddObject returns -1 for a NULL value: after it succeeded, 'type' is not NULL */
+static int good_add_type(PyObject *module, PyObject **keep)
+{
+	PyObject *type = PyType_FromSpec(&thing_spec);
+
+	if (PyModule_AddObject(module, "Thing", type) < 0) {
+		Py_XDECREF(type);
+		return -1;
+	}
+	Py_INCREF(type);
+	*keep = type;
+	return 0;
+}
+
+/* PyObject_CallMethod (NULL, ...) fails and keeps the error PyObject_Dir set */
+static PyObject *good_dir_sorted(PyObject *self)
+{
+	PyObject *names = PyObject_Dir(self);
+	PyObject *res = PyObject_CallMethod(names, "sort", NULL);
+
+	Py_XDECREF(names);
+	if (res == NULL)
+		return NULL;
+	Py_DECREF(res);
+	return Py_NewRef(Py_None);
+}
+
+/* the call fails on NULL, the release after it crashes */
+static PyObject *bad_release_after_failed_call(PyObject *self)
+{
+	PyObject *names = PyObject_Dir(self);
+	PyObject *res = PyObject_CallMethod(names, "sort", NULL);
+
+	Py_DECREF(names); // expect-warning{{rc-unchecked-null}}
+	return res;
+}
+
+/* ---- the swap idiom: memory overwritten without a release hands its reference to the function */
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *target; /* owned */
+} Box;
+
+static PyObject *default_name; /* owned */
+
+static PyObject *good_swap_global(PyObject *self, PyObject *arg)
+{
+	PyObject *old = default_name;
+
+	(void)self;
+	Py_INCREF(arg);
+	default_name = arg;
+	return old;
+}
+
+static PyObject *good_swap_field(PyObject *self, PyObject *arg)
+{
+	Box *box = (Box *)self;
+	PyObject *result = box->target;
+
+	Py_INCREF(arg);
+	box->target = arg;
+	return result;
+}
+
+static PyObject *good_replace_then_release(PyObject *self, PyObject *arg)
+{
+	Box *box = (Box *)self;
+	PyObject *old = box->target;
+
+	Py_INCREF(arg);
+	box->target = arg;
+	Py_XDECREF(old);
+	Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+	{"dir_sorted", (PyCFunction)good_dir_sorted, METH_NOARGS, NULL},
+	{"bad", (PyCFunction)bad_release_after_failed_call, METH_NOARGS, NULL},
+	{"swap_global", good_swap_global, METH_O, NULL},
+	{"swap_field", good_swap_field, METH_O, NULL},
+	{"replace", good_replace_then_release, METH_O, NULL},
+	{NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef mod = {PyModuleDef_HEAD_INIT, "m", NULL, -1, methods, NULL, NULL, NULL, NULL};
+static PyObject *thing;
+
+PyMODINIT_FUNC PyInit_m(void)
+{
+	PyObject *m = PyModule_Create(&mod);
+
+	if (m == NULL)
+		return NULL;
+	if (good_add_type(m, &thing) < 0) {
+		Py_DECREF(m);
+		return NULL;
+	}
+	return m;
+}

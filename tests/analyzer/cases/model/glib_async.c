@@ -1,0 +1,122 @@
+/* GLib's asynchronous idiom with --model glib: a reference handed as the user data of an async
+ * callback (GIR scope="async": notify-takes=DATA,CALLBACK) or next to a callback of the tree is
+ * the callback's to drop; a callback that releases its user data is not releasing a borrowed
+ * reference; a precondition (g_return_if_fail) that fails is a programmer error, not a path of
+ * the contract; constructors the GIR leaves without a transfer (g_async_queue_new) are new. */
+// rccheck-args: --model glib
+// compile-args-pkg: gio-2.0
+// expect-complete
+
+#include <gio/gio.h>
+
+/* ---- async callbacks ------------------------------------------------------------------------- */
+
+static void on_read(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	GObject *self = user_data;
+
+	g_return_if_fail(G_IS_OBJECT(self));
+	g_print("%p %p\n", (void *)source, (void *)result);
+	g_object_unref(self);
+}
+
+void good_gio_async_takes_user_data(GFile *file, GObject *self)
+{
+	g_file_read_async(file, G_PRIORITY_DEFAULT, NULL, on_read, g_object_ref(self));
+}
+
+static void run_later(GObject *self, GAsyncReadyCallback cb, gpointer user_data)
+{
+	GTask *task = g_task_new(self, NULL, cb, user_data);
+
+	g_task_return_boolean(task, TRUE);
+	g_object_unref(task);
+}
+
+void good_tree_async_takes_user_data(GObject *self, GAsyncReadyCallback cb, gpointer ud)
+{
+	GSimpleAsyncResult *simple = g_simple_async_result_new(self, cb, ud, good_tree_async_takes_user_data);
+
+	run_later(self, on_read, simple);
+}
+
+static void print_item(gpointer item, gpointer user_data)
+{
+	g_print("%p %p\n", item, user_data);
+}
+
+void bad_foreach_data_is_borrowed(GList *list, GObject *obj)
+{
+	g_list_foreach(list, print_item, g_object_ref(obj));
+} // expect-warning{{rc-leak}}
+
+/* ---- preconditions ---------------------------------------------------------------------------- */
+
+gboolean good_precondition_return(GObject *obj, GObject *other)
+{
+	GObject *mine = g_object_ref(obj);
+
+	g_return_val_if_fail(G_IS_OBJECT(other), FALSE);
+	g_object_unref(mine);
+	return TRUE;
+}
+
+gboolean bad_leak_on_normal_return(GObject *obj, gboolean early)
+{
+	GObject *mine = g_object_ref(obj);
+
+	g_return_val_if_fail(G_IS_OBJECT(obj), FALSE);
+	if (early)
+		return FALSE; // expect-warning{{rc-leak}}
+	g_object_unref(mine);
+	return TRUE;
+}
+
+/* ---- constructors without a transfer in the GIR ------------------------------------------------ */
+
+void good_async_queue(void)
+{
+	GAsyncQueue *queue = g_async_queue_new();
+
+	g_async_queue_push(queue, (gpointer)"x");
+	g_async_queue_pop(queue);
+	g_async_queue_unref(queue);
+}
+
+void bad_async_queue_dropped(void)
+{
+	GAsyncQueue *queue = g_async_queue_new();
+
+	g_async_queue_push(queue, (gpointer)"x");
+} // expect-warning{{rc-leak}}
+
+static gpointer worker(gpointer data)
+{
+	g_async_queue_push(data, GINT_TO_POINTER(1));
+	return NULL;
+}
+
+void good_thread_borrows_its_data(void)
+{
+	GAsyncQueue *queue = g_async_queue_new();
+	GThread *thread = g_thread_new("worker", worker, queue);
+
+	g_async_queue_pop(queue);
+	g_thread_join(thread);
+	g_async_queue_unref(queue);
+}
+
+/* ---- a getter filling its object's cache (transfer none) ---------------------------------------- */
+
+typedef struct {
+	GVariant *options;
+} Portal;
+
+GVariant *good_cached_getter(Portal *portal, GVariant *dict)
+{
+	if (portal->options)
+		return portal->options;
+	if (!g_variant_lookup(dict, "options", "@a{sv}", &portal->options))
+		portal->options = g_variant_ref_sink(g_variant_new_parsed("@a{sv} {}"));
+	return portal->options;
+}
