@@ -672,6 +672,13 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 	if (node < 0)
 		return;
 	state_check(eng, st);
+	/* a reference held by a cleanup var (g_autoptr) is its cleanup function's to release */
+	for (uint32_t j = 0; eng->fn->has_cleanup_vars && j < st->nbind; j++) {
+		uint32_t var = bind_var(st->bind[j]);
+		uint8_t s = bind_slot(st->bind[j]);
+		if (var < eng->fn->nvars && (eng->fn->vars[var].flags & IR_VAR_CLEANUP) && st->vals[s].owned > 0)
+			st->vals[s].flags |= ENG_V_ESCAPED;
+	}
 	drop_dead(eng, st, node);
 	canonicalize(st);
 	/* serialized at the end of the blob, where it stays if it is new */

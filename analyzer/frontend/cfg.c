@@ -1645,11 +1645,16 @@ static void lower_decl(struct cx *x, CXCursor decl)
 	struct kids ks;
 	kids_get(decl, &ks);
 	/* a var with an attribute such as __attribute__((cleanup(f))) (g_autoptr, _cleanup_) is
-	 * released by its cleanup function: what it holds escapes to it */
+	 * released by its cleanup function: what it holds escapes to it (IR_VAR_CLEANUP), while
+	 * its value is followed (g_autoptr(GError) error = NULL; f (&error); if (error) ...) */
 	int has_attr = 0;
 	for (unsigned i = 0; i < ks.n; i++)
 		has_attr |= clang_isAttribute(clang_getCursorKind(ks.v[i])) != 0;
-	int32_t v = is_static || has_attr ? -1 : add_decl_var(x, decl, -1);
+	int32_t v = is_static ? -1 : add_decl_var(x, decl, -1);
+	if (v >= 0 && has_attr && !x->overflow) {
+		x->fn->vars[v].flags |= IR_VAR_CLEANUP;
+		x->fn->has_cleanup_vars = 1;
+	}
 	uint32_t mark = x->fn->nvars;
 	int last = -1;
 	for (unsigned i = 0; i < ks.n; i++)

@@ -128,6 +128,9 @@ enum ir_var_flags {
 				  * PGresult): summaries give it no ownership facts */
 	IR_VAR_MACRO = 1u << 6,  /* a local declared in a macro's body (GLib's G_IS_* `__inst`): a
 				  * hidden alias, dropped once dead while a live var holds its value */
+	IR_VAR_CLEANUP = 1u << 7, /* declared with __attribute__((cleanup(f))) (g_autoptr, _cleanup_):
+				   * its cleanup function releases what it holds at scope end, so a
+				   * reference it holds escapes to it; its value is still followed */
 };
 
 struct ir_var {
@@ -153,6 +156,7 @@ struct ir_func {
 	int returns_ptr;       /* return type is a pointer */
 	int returns_int;       /* return type is an integer */
 	int returns_plain;     /* returns a pointer that cannot be to a counted object (IR_VAR_PLAIN) */
+	int has_cleanup_vars;  /* some var is IR_VAR_CLEANUP */
 	int nparams;
 	int py_callable;       /* named in a method table or a type slot: CPython calls it, its arguments
 				* are borrowed, no exception is set when it starts, and a NULL result

@@ -120,3 +120,63 @@ GVariant *good_cached_getter(Portal *portal, GVariant *dict)
 		portal->options = g_variant_ref_sink(g_variant_new_parsed("@a{sv} {}"));
 	return portal->options;
 }
+
+/* ---- g_autoptr: the cleanup function releases what the var holds; its value is followed -------- */
+
+static void on_changed(GFileMonitor *m, GFile *f, GFile *o, GFileMonitorEvent e, gpointer d)
+{
+	g_print("%p %p %p %d %p\n", (void *)m, (void *)f, (void *)o, (int)e, d);
+}
+
+void good_autoptr_error_tested(GFile *dir)
+{
+	g_autoptr(GError) error = NULL;
+	GFileMonitor *monitor = g_file_monitor_directory(dir, G_FILE_MONITOR_NONE, NULL, &error);
+
+	if (error != NULL)
+		g_print("%s\n", error->message);
+	else
+		g_signal_connect(monitor, "changed", G_CALLBACK(on_changed), NULL);
+	g_clear_object(&monitor);
+}
+
+void good_autoptr_holds_reference(GFile *file)
+{
+	g_autoptr(GFile) parent = g_file_get_parent(file);
+
+	if (parent == NULL)
+		return;
+	g_print("%p\n", (void *)parent);
+}
+
+void bad_plain_var_leaks(GFile *file)
+{
+	GFile *parent = g_file_get_parent(file);
+
+	if (parent == NULL)
+		return;
+	g_print("%p\n", (void *)parent);
+} // expect-warning{{rc-leak}}
+
+/* ---- a destructor (named so: *_free, *_unref, *_destroy) takes the reference it drops: another
+ * file hands it to g_list_free_full (l, (GDestroyNotify) item_invalidate_and_free) ------------ */
+
+void item_invalidate_and_free(GObject *item)
+{
+	g_object_set_data(item, "valid", GINT_TO_POINTER(FALSE));
+	g_object_unref(item);
+}
+
+/* ---- g_cancellable_set_error_if_cancelled sets the error when it returns TRUE ------------------- */
+
+gboolean good_cancelled_check(GCancellable *cancellable)
+{
+	GError *error = NULL;
+
+	if (g_cancellable_set_error_if_cancelled(cancellable, &error)) {
+		g_print("%s\n", error->message);
+		g_error_free(error);
+		return FALSE;
+	}
+	return TRUE;
+}
