@@ -1331,8 +1331,12 @@ void xfer_store(struct engine *eng, struct eng_state *w, int32_t node)
 		/* tmp = p->f; p->f = NULL (or another value): the reference the memory held moves to
 		 * the function, which must release or hand on tmp (old = g_default; g_default = arg;
 		 * return old: the swap idiom returns a new reference) */
-		uint8_t old = find_field(fn, w, &a[1]);
-		if (old && old != xfer_arg_slot(fn, w, &a[0]) && w->vals[old].owned < 100 &&
+		uint8_t old = find_field(fn, w, &a[1]), nv = xfer_arg_slot(fn, w, &a[0]);
+		/* another value: only a reference the function owned replacing a reference read from
+		 * that memory (not an integer, not what a call wrote there) */
+		int swap = old && nv && nv != old && w->vals[nv].owned > 0 && w->vals[old].owned == 0 &&
+			   (w->vals[old].flags & ENG_V_LOADED) && !(w->vals[old].flags & ENG_V_INT);
+		if (old && (a[0].kind == IR_OPND_NULL || swap) && w->vals[old].owned < 100 &&
 		    !(w->vals[old].flags & ENG_V_OPAQUE)) {
 			w->vals[old].owned++;
 			w->vals[old].flags |= ENG_V_HAD_OWNED;
