@@ -677,7 +677,17 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 	/* serialized at the end of the blob, where it stays if it is new */
 	size_t max = serialized_max(st);
 	if (eng->blob_len + max > eng->blob_cap) {
-		eng->blob_cap = (eng->blob_cap + max) * 2;
+		size_t cap = (eng->blob_cap + max) * 2;
+		/* under a file memory limit (util.h), the blob does not double past what the limit
+		 * leaves it: the meter then stops the exploration near the limit, not at twice it */
+		const struct util_meter *m = util_meter_current();
+		if (m && m->limit) {
+			size_t others = m->tu + m->ir + (m->engine > eng->blob_cap ? m->engine - eng->blob_cap : 0);
+			size_t room = m->limit > others ? m->limit - others : 0;
+			if (cap > room)
+				cap = room > eng->blob_len + max ? room : eng->blob_len + max + (max > 65536 ? max : 65536);
+		}
+		eng->blob_cap = cap;
 		eng->blob = util_xrealloc(eng->blob, eng->blob_cap);
 	}
 	const uint8_t *ser = eng->blob + eng->blob_len;
@@ -844,9 +854,9 @@ int engine_check_index(const char *id)
 }
 
 /* Steps between two looks at the file's memory meter: a step stores at most a few states, so
- * the exploration stops at most a few hundred kilobytes of states past the limit; the arrays
- * grow by doubling, so what the meter sees (their capacity) can jump past it by the size of the
- * largest one (a 10 MB limit stops at 13 MB, 60 MB at 99 MB). */
+ * the exploration stops at most a few hundred kilobytes of states past the limit. The stored
+ * states' blob, the largest array, does not double past what the limit leaves it (push_state);
+ * the others still grow by doubling. */
 #define ENG_METER_STEPS 256
 
 /* What the exploration of a function holds now, in bytes: its stored states (the blob), their
