@@ -817,7 +817,8 @@ static int analyse_group(struct work *w, struct fe_index **index, size_t g)
 			/* the parse errors and counts of stage 1 stay */
 			diag_file_take(&w->run->files[i], &f);
 		pthread_mutex_unlock(&w->lock);
-		if (!abandoned && w->cache) {
+		/* a file over its memory limit is not a result: a later run (another limit) parses it */
+		if (!abandoned && w->cache && !w->run->files[i].not_analysed) {
 			const struct input *in = &w->inputs->v[i];
 			size_t nd;
 			const char *const *deps = frontend_unit_deps(w->units[i], &nd);

@@ -1529,6 +1529,13 @@ def sc_memory_limit(tmp):
     check(seen == sorted(seen) and set(seen) == {0, 1, 2, 3},
           "as the limit grows the file passes it after its parse, then while lowering, then while "
           "analysing, then not at all", str(seen))
+    # --cache: a file over its limit is not a result kept for later runs
+    st, out, err = run(["--cache", "cache", "--file-memory", "16", "t"], tmp)
+    check(st == 2 and "memory limit" in err, "--cache: heavy.c over the limit the first time", f"{st}\n{err}")
+    st, doc, err = run_json(["--cache", "cache", "t"], tmp)
+    check(st == 1 and not doc.get("errors") and any(x[0] == "heavy.c" for x in found(doc)),
+          "--cache: a later run under the default limit analyses heavy.c (the first run cached nothing for it)",
+          f"{st}\n{json.dumps(doc)[:1200]}\n{err}")
     # bad values are usage errors
     for bad in ("x", "-1", "1.5", "99999999999"):
         st, out, err = run(["--file-memory", bad, "t/leak.c"], tmp)
