@@ -19,6 +19,45 @@ static void out_of_memory(void)
 	abort();
 }
 
+/* ---- the per-file memory meter (util.h) ---- */
+
+static _Thread_local struct util_meter *bound_meter;
+
+struct util_meter *util_meter_bind(struct util_meter *m)
+{
+	struct util_meter *old = bound_meter;
+	bound_meter = m;
+	return old;
+}
+
+struct util_meter *util_meter_current(void)
+{
+	return bound_meter;
+}
+
+int util_meter_check(int stage, const char *what)
+{
+	struct util_meter *m = bound_meter;
+	if (!m)
+		return 0;
+	if (m->over)
+		return 1;
+	size_t sum = m->tu + m->ir + m->engine;
+	if (sum > m->peak)
+		m->peak = sum;
+	if (!m->limit || sum <= m->limit)
+		return 0;
+	m->over = stage;
+	m->over_bytes = sum;
+	snprintf(m->what, sizeof m->what, "%s", what ? what : "");
+	return 1;
+}
+
+int util_meter_over(void)
+{
+	return bound_meter && bound_meter->over;
+}
+
 void *util_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

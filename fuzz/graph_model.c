@@ -55,7 +55,7 @@ enum op {
 	OP_STORE,     /* reg[a].slot[b] = reg[c] (new reference; empty register stores NULL) */
 	OP_CLEAR,     /* reg[a].slot[b] = NULL */
 	OP_LOAD,      /* reg[a] = reg[b].slot[c] (takes an outside reference) */
-	OP_DUP,       /* reg[a] = reg[b] (takes an outside reference) */
+	OP_DUP,       /* reg[a] = reg[b] (takes an outside reference); c == SAT_MAGIC: saturate first */
 	OP_DROP,      /* reg[a] = empty (drops an outside reference) */
 	OP_WEAK,      /* reg[a] = weakref to reg[b]; c&1: callback, c&2: the callback calls rc_collect */
 	OP_WEAKGET,   /* read weakref reg[b]; c&1: keep the result in reg[a] */
@@ -79,6 +79,20 @@ static unsigned chain_length(unsigned b)
 					   * recursive teardown's stack (mutant 52); longer chains
 					   * only slowed the fuzzers down */
 }
+/*
+ * `dup rD rS saturate` (an OP_DUP record whose c byte is SAT_MAGIC): the program adds
+ * RC_REFCNT_MAX - count references to rS's object at once (the internal build's
+ * rc__test_set_refcnt puts its count at RC_REFCNT_MAX: what that many rc_incref calls would do,
+ * in one step) and never drops them, then rD takes one more with rc_incref. rc.h: an increment
+ * past RC_REFCNT_MAX pins the count at RC_REFCNT_SATURATED, reports once through the heap's
+ * report hook, and the object is never freed afterwards, nor anything it holds; rc_heap_destroy
+ * counts it (and what it keeps) as leaked. A count that wraps instead (mutant 50) reaches zero
+ * with no report. Tracked heaps only: an untracked heap does not return a survivor's memory at
+ * rc_heap_destroy (rc.h), so there the record is a plain `dup`; so is it on an immortal or an
+ * already saturated object (an increment leaves those unchanged, silently).
+ */
+enum { SAT_MAGIC = 0x5A };
+
 _Static_assert((int)NOPS == (int)GM_NOPS, "graph_model.h: GM_NOPS is the number of operations");
 
 enum kind {
@@ -146,6 +160,8 @@ struct mobj {
 	uint8_t cb_ran, finalized, dying, freed;
 	uint8_t gained;           /* got a new reference inside the current outermost frame */
 	uint8_t immortal;         /* rc_make_immortal: a root, never freed before rc_heap_destroy */
+	uint8_t saturated;        /* its count saturated (`dup ... saturate`): a root, never freed,
+	                           * not even by rc_heap_destroy, which reports it as leaked */
 	uint8_t in_cb;            /* K_WEAK: its callback is running (the runtime holds it: a root) */
 	uint8_t cb_pending;       /* K_WEAK: its target died and its callback is queued behind another
 	                           * one that is running: the runtime holds it until it runs (a root) */
@@ -186,6 +202,8 @@ struct gm {
 	int hooks;            /* hooks of the harness running (the runtime is inside a teardown) */
 	int pinned;           /* object the harness holds a temporary reference to (a root), or -1 */
 	int in_destroy;       /* inside rc_heap_destroy: report lines are expected */
+	int expect_saturation; /* a saturating rc_incref is running: its report is expected */
+	int nsaturated;       /* objects saturated so far */
 	int tracked;          /* the heap has RC_HEAP_TRACK_ALL (rc_heap_check, foreach, total_refs) */
 	int generations;      /* the heap has RC_HEAP_GENERATIONS (minor automatic collections) */
 	int can_fail;         /* allocations go through the hooks and may be refused */
@@ -254,7 +272,7 @@ static void format_record(char *buf, size_t n, const uint8_t *r)
 		snprintf(buf, n, "load r%u r%u.%u", a % NREG, b % NREG, c % SLOT_MOD);
 		break;
 	case OP_DUP:
-		snprintf(buf, n, "dup r%u r%u", a % NREG, b % NREG);
+		snprintf(buf, n, "dup r%u r%u%s", a % NREG, b % NREG, c == SAT_MAGIC ? " saturate" : "");
 		break;
 	case OP_DROP:
 		snprintf(buf, n, "drop r%u", a % NREG);
@@ -342,6 +360,8 @@ static void dump_graph(FILE *out, struct gm *m)
 			fputs(" finalized", out);
 		if (o->immortal)
 			fputs(" immortal", out);
+		if (o->saturated)
+			fputs(" saturated", out);
 		if (o->dying)
 			fputs(" dying", out);
 		if (m->depth > 0 && m->frames[0].has_g && i < m->frames[0].first_new && (m->g[i] & G_GARBAGE))
@@ -429,8 +449,15 @@ static void fz_free(void *ctx, void *ptr, size_t size)
 static void on_report(void *ctx, const char *line)
 {
 	struct gm *m = ctx;
+	if (m->expect_saturation && strstr(line, "saturated")) {
+		m->expect_saturation = 0; /* the one report of a saturating increment (saturate()) */
+		return;
+	}
 	if (m->in_destroy) {
-		fprintf(stderr, "runtime: %s\n", line);
+		/* leak lines: expected for saturated objects, and counted (teardown checks the
+		 * number rc_heap_destroy returns), so only printed when none is expected */
+		if (!m->nsaturated)
+			fprintf(stderr, "runtime: %s\n", line);
 		return;
 	}
 	fail("the runtime reported misuse: %s", line);
@@ -464,7 +491,7 @@ static void mark_reachable(struct gm *m)
 	}
 	for (int i = 0; i < m->nobj; i++) {
 		const struct mobj *o = &m->obj[i];
-		if (!o->freed && (o->immortal || o->in_cb || o->cb_pending || (o->dying && !in_g(m, i))) &&
+		if (!o->freed && (o->immortal || o->saturated || o->in_cb || o->cb_pending || (o->dying && !in_g(m, i))) &&
 		    !m->mark[i]) {
 			m->mark[i] = 1;
 			m->stack[sp++] = i;
@@ -507,6 +534,8 @@ static int id_of(struct gm *m, rc_object *self, const char *hook)
 static void check_may_die(struct gm *m, int id, const char *what)
 {
 	const struct mobj *o = &m->obj[id];
+	if (o->saturated)
+		fail("%s of #%d (%s), whose count saturated: it must never die", what, id, kind_names[o->kind]);
 	if (m->in_destroy)
 		return; /* rc_heap_destroy: immortal objects are cleared and everything is collected */
 	if (o->immortal)
@@ -528,7 +557,8 @@ static int no_destroy(const struct mobj *o);
 static int unreadable(const struct gm *m, int i)
 {
 	const struct mobj *o = &m->obj[i];
-	return !m->quarantined && (o->kind == K_WEAK || no_destroy(o)) && (o->cnt == 0 || in_g(m, i) || m->in_destroy);
+	return !m->quarantined && !o->saturated && (o->kind == K_WEAK || no_destroy(o)) &&
+	       (o->cnt == 0 || in_g(m, i) || m->in_destroy);
 }
 
 /* Inside a collection: every weak reference to garbage must already read as gone. Not inside
@@ -881,7 +911,7 @@ static void model_unref(struct gm *m, int id)
 	struct mobj *o = &m->obj[id];
 	if (o->cnt == 0)
 		fail("harness: dropping a reference to #%d that the model does not count", id);
-	if (--o->cnt == 0 && !o->immortal)
+	if (--o->cnt == 0 && !o->immortal && !o->saturated)
 		o->dying = 1;
 }
 
@@ -1243,7 +1273,12 @@ static void t_destroy(rc_object *self)
 	int id = id_of(m, self, "destroy");
 	struct mobj *o = &m->obj[id];
 	struct fobj *f = (struct fobj *)self;
-	if (o->cnt != 0)
+	if (o->saturated)
+		fail("#%d (%s) destroyed, but its count saturated: it must never be freed", id, kind_names[o->kind]);
+	/* rc_heap_destroy destroys immortal objects although a survivor (a saturated object, or
+	 * one it holds) may still hold a reference to them: rc.h, "immortal objects end with the
+	 * heap" */
+	if (o->cnt != 0 && !(m->in_destroy && o->immortal && m->nsaturated))
 		fail("#%d (%s) destroyed while the model counts %u references to it", id, kind_names[o->kind], o->cnt);
 	for (uint32_t k = 0; k < f->nslots; k++) {
 		if (f->slot[k] || o->slot[k] >= 0)
@@ -1408,6 +1443,10 @@ static void check_all(struct gm *m)
 		if (o->immortal) {
 			if (rc != RC_REFCNT_IMMORTAL)
 				fail("immortal #%d (%s) has count %#x", i, kind_names[o->kind], rc);
+		} else if (o->saturated) { /* pinned: not in the runtime's total of references (rc.h) */
+			if (rc != RC_REFCNT_SATURATED)
+				fail("#%d (%s) saturated, but its count is now %#x, not RC_REFCNT_SATURATED", i,
+					kind_names[o->kind], rc);
 		} else {
 			refs += o->cnt;
 			if (o->cnt == 0)
@@ -1514,6 +1553,25 @@ static void run_chain(struct gm *m, unsigned n)
 			rc_heap_count_type(m->heap, &chain_type), st.live_objects, st0.live_objects);
 }
 
+/* `dup ... saturate` (SAT_MAGIC): the object's count goes to RC_REFCNT_MAX at once (the
+ * references the program adds and keeps), then one rc_incref more, which the caller's reg_put
+ * records. That increment must report once through the heap's hook and pin the count. */
+static void saturate(struct gm *m, int id)
+{
+	struct mobj *o = &m->obj[id];
+	rc__test_set_refcnt(o->ptr, RC_REFCNT_MAX);
+	m->expect_saturation = 1;
+	rc_incref(o->ptr);
+	if (m->expect_saturation)
+		fail("#%d (%s): an increment past RC_REFCNT_MAX was not reported (count now %#x)", id,
+			kind_names[o->kind], rc_refcount(o->ptr));
+	o->saturated = 1;
+	m->nsaturated++;
+	if (rc_refcount(o->ptr) != RC_REFCNT_SATURATED)
+		fail("#%d (%s): an increment past RC_REFCNT_MAX left the count at %#x, not RC_REFCNT_SATURATED", id,
+			kind_names[o->kind], rc_refcount(o->ptr));
+}
+
 static void run_record(struct gm *m, const uint8_t *r)
 {
 	unsigned op = r[0] % NOPS, a = r[1], b = r[2], c = r[3];
@@ -1554,7 +1612,9 @@ static void run_record(struct gm *m, const uint8_t *r)
 	}
 	case OP_DUP: {
 		int s = m->reg[b % NREG];
-		if (s >= 0)
+		if (s >= 0 && c == SAT_MAGIC && m->tracked && !m->obj[s].immortal && !m->obj[s].saturated)
+			saturate(m, s);
+		else if (s >= 0)
 			rc_incref(m->obj[s].ptr);
 		reg_put(m, (int)(a % NREG), s);
 		break;
@@ -1640,8 +1700,8 @@ static void run_record(struct gm *m, const uint8_t *r)
 		break;
 	case OP_IMMORTAL: {
 		int o = m->reg[a % NREG];
-		if (o < 0)
-			break;
+		if (o < 0 || m->obj[o].saturated)
+			break; /* a saturated object stays what it is (pinned, leaked at the end) */
 		rc_make_immortal(m->obj[o].ptr);
 		m->obj[o].immortal = 1;
 		break;
@@ -1650,6 +1710,34 @@ static void run_record(struct gm *m, const uint8_t *r)
 		break;
 	}
 	/* rccheck: ignore[rc-leak] OP_WEAKGET: x is m->obj[t].ptr; reg_put stores that reference by index */
+}
+
+/* After rc_heap_destroy: mark[i] = 1 for the objects it must have left alive and counted as
+ * leaked, the saturated ones and what they hold (never freed), but not through immortal
+ * objects (cleared first) nor those themselves (not counted). Returns how many. */
+static size_t mark_saturated(struct gm *m)
+{
+	int sp = 0;
+	size_t n = 0;
+	memset(m->mark, 0, (size_t)m->nobj);
+	for (int i = 0; i < m->nobj; i++) {
+		if (m->obj[i].saturated && !m->obj[i].freed) {
+			m->mark[i] = 1;
+			m->stack[sp++] = i;
+		}
+	}
+	while (sp > 0) {
+		const struct mobj *o = &m->obj[m->stack[--sp]];
+		n++;
+		for (int k = 0; k < o->nslots; k++) {
+			int c = o->slot[k];
+			if (c >= 0 && !m->mark[c] && !m->obj[c].immortal) {
+				m->mark[c] = 1;
+				m->stack[sp++] = c;
+			}
+		}
+	}
+	return n;
 }
 
 /* Drops every register and collects until nothing is left (finalizers may resurrect objects into
@@ -1672,7 +1760,8 @@ static void teardown(struct gm *m)
 		if (!held)
 			break;
 	}
-	/* only what immortal objects keep alive may be left (rc_heap_destroy drops it) */
+	/* only what immortal objects keep alive (rc_heap_destroy drops it) and what saturated
+	 * objects keep (never freed) may be left */
 	mark_reachable(m);
 	size_t kept = 0;
 	for (int i = 0; i < m->nobj; i++) {
@@ -1687,7 +1776,7 @@ static void teardown(struct gm *m)
 	rc_heap_get_stats(m->heap, &st);
 	if (st.live_objects != kept)
 		fail("%zu object(s) left after dropping every outside reference and collecting, %zu kept by "
-		     "immortal objects",
+		     "immortal or saturated objects",
 			st.live_objects, kept);
 	if (st.allocated_total != st.freed_total + kept)
 		fail("the runtime allocated %zu objects and freed %zu", st.allocated_total, st.freed_total);
@@ -1695,12 +1784,14 @@ static void teardown(struct gm *m)
 	size_t leaked = rc_heap_destroy(m->heap);
 	m->in_destroy = 0;
 	m->heap = NULL;
-	if (leaked)
-		fail("rc_heap_destroy reports %zu leaked object(s)", leaked);
+	size_t survivors = mark_saturated(m);
+	if (leaked != survivors)
+		fail("rc_heap_destroy reports %zu leaked object(s); the model expects %zu (saturated objects and what "
+		     "they hold)", leaked, survivors);
 	/* rc.h: destroy "runs once, after clear, just before the memory is freed" - immortal objects
 	 * included, whose memory rc_heap_destroy returns */
 	for (int i = 0; i < m->nobj; i++) {
-		if (!m->obj[i].freed && m->obj[i].kind != K_WEAK && !no_destroy(&m->obj[i]))
+		if (!m->obj[i].freed && m->obj[i].kind != K_WEAK && !no_destroy(&m->obj[i]) && !m->mark[i])
 			fail("#%d (%s%s): rc_heap_destroy returned its memory without calling destroy", i,
 				m->obj[i].immortal ? "immortal " : "", kind_names[m->obj[i].kind]);
 	}

@@ -16,6 +16,8 @@ each one does and docs/fuzzing.md describes them. Syntax, one record per line (#
     store rA.S rC       rA.slot[S] = rC (new reference; an empty rC stores NULL)
     clear rA.S          rA.slot[S] = NULL
     load rD rA.S        rD = rA.slot[S]         dup rD rS        drop rD
+    dup rD rS saturate  rS's count to RC_REFCNT_MAX at once (tracked heaps), then one more: it
+                        saturates (one report, never freed; leaked at rc_heap_destroy)
     weak rD rT [cb|cb-collect]                  weakget rD rW [keep]
     collect             gc threshold N | gc disable | gc enable      failalloc N
     immortal rA         rc_make_immortal
@@ -32,6 +34,7 @@ import os
 import re
 import sys
 
+SAT_MAGIC = 0x5A  # graph_model.c: an OP_DUP record whose c byte is this saturates first
 OPS = ["new", "store", "clear", "load", "dup", "drop", "weak", "weakget", "collect", "gc", "failalloc", "immortal"]
 KINDS = ["leaf", "container", "resurrect-self", "resurrect-other", "dropper", "allocator", "leaf-finalizer"]
 COLLECTABLE = {"container", "resurrect-self", "resurrect-other", "dropper", "allocator"}
@@ -120,7 +123,9 @@ def encode_line(line):
         d, (a, s) = reg(args[0]), regslot(args[1])
         return bytes([code, d, a, s])
     if op == "dup":
-        return bytes([code, reg(args[0]), reg(args[1]), 0])
+        if len(args) > 2 and args[2] != "saturate":
+            raise SyntaxErr("dup rD rS [saturate]")
+        return bytes([code, reg(args[0]), reg(args[1]), SAT_MAGIC if len(args) > 2 else 0])
     if op == "drop":
         return bytes([code, reg(args[0]), 0, 0])
     if op == "weak":
@@ -195,7 +200,7 @@ def decode_record(r):
     if op == "load":
         return "load r%d r%d.%d" % (a % NREG, b % NREG, c % SLOT_MOD)
     if op == "dup":
-        return "dup r%d r%d" % (a % NREG, b % NREG)
+        return "dup r%d r%d%s" % (a % NREG, b % NREG, " saturate" if c == SAT_MAGIC else "")
     if op == "drop":
         return "drop r%d" % (a % NREG)
     if op == "weak":
@@ -552,6 +557,35 @@ GRAPH = {
         drop r3
         weak r4 r2 cb
     """,
+    "saturate": """
+        # counts driven to saturation (rc.h): an increment past RC_REFCNT_MAX reports once,
+        # pins the count, and the object is never freed, nor what it holds (mutant 50 wraps)
+        new r0 container slots=2
+        new r1 container
+        store r0.0 r1
+        store r1.0 r0          # a cycle
+        weak r2 r0 cb
+        dup r3 r0 saturate     # r0 at RC_REFCNT_MAX, one more: saturated, one report
+        dup r4 r0 saturate     # already saturated: a plain dup, no report
+        drop r3
+        drop r4
+        drop r1
+        drop r0                # the cycle is unreachable, but r0 is pinned: nothing freed
+        collect
+        weakget r5 r2 keep     # still alive
+        drop r5
+        new r6 leaf
+        dup r7 r6 saturate     # a leaf saturates too
+        drop r7
+        drop r6
+        dup r8 r2 saturate     # and a weak reference
+        drop r8
+        drop r2
+        new r9 container
+        store r9.0 r9
+        immortal r9
+        dup r10 r9 saturate    # an immortal object: a plain dup, its count does not change
+    """,
     "immortal": """
         new r0 container slots=2
         new r1 container
@@ -842,6 +876,7 @@ DICT_LINES = """
     clear r0.0
     load r2 r0.0
     dup r1 r0
+    dup r1 r0 saturate
     drop r0
     weak r3 r0
     weak r3 r1 cb

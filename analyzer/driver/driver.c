@@ -69,6 +69,8 @@ static const char usage_text[] =
 	"  --max-states N     exploration budget per function (default 20000)\n"
 	"  --file-timeout S   report a file taking more than S seconds as not analysed and go on\n"
 	"                     (default 300; 0: no limit)\n"
+	"  --file-memory MB   report a file whose parse, IR and analysis need more than MB\n"
+	"                     megabytes as not analysed and go on (default 1024; 0: no limit)\n"
 	"  --baseline FILE    report only findings not in FILE, an earlier report written with\n"
 	"                     --format=json (or sarif): line numbers are not compared\n"
 	"  --cache DIR        keep each file's results in DIR and use them in later runs while the\n"
@@ -105,6 +107,13 @@ static const char usage_text2[] =
  * well below a CI job's limit. */
 #define FILE_TIMEOUT_DEFAULT 300
 
+/* Megabytes a file may hold (libclang's parse, its IR, the analysis of a function: util.h's
+ * meter) before it is reported as not analysed. The largest file measured needs about a tenth of
+ * it (docs/analyzer.md, "Memory limit"); -j 4 files at the limit at once stay within a CI
+ * runner's 7 GB. */
+#define FILE_MEMORY_DEFAULT 1024
+#define FILE_MEMORY_MAX 16777216u /* 16 TB: more is a typo */
+
 struct options {
 	const char *build_dir;
 	int jobs;
@@ -118,6 +127,7 @@ struct options {
 	int show_guesses;
 	unsigned max_states;
 	double file_timeout; /* seconds, 0: none */
+	unsigned file_memory; /* megabytes, 0: none */
 	const char *python_include;
 	const char *baseline;
 	const char *cache_dir;
@@ -183,6 +193,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	long nc = sysconf(_SC_NPROCESSORS_ONLN);
 	o->jobs = nc > 0 ? (int)nc : 1;
 	o->file_timeout = FILE_TIMEOUT_DEFAULT;
+	o->file_memory = FILE_MEMORY_DEFAULT;
 	o->models = calloc((size_t)argc + 1, sizeof *o->models);
 	o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
 	if (!o->models || !o->paths)
@@ -278,6 +289,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("--file-timeout needs a number of seconds (0: no limit), not '%s'",
 						   v ? v : "");
 			o->file_timeout = t;
+		} else if (is_opt(a, "--file-memory")) {
+			unsigned mb;
+			if (!(v = opt_value(argc, argv, &i, "--file-memory")) || parse_uint(v, &mb) < 0 ||
+			    mb > FILE_MEMORY_MAX)
+				return usage_error("--file-memory needs a number of megabytes up to 16777216 (0: no "
+						   "limit), not '%s'", v ? v : "");
+			o->file_memory = mb;
 		} else if (is_opt(a, "--python-include")) {
 			if (!(v = opt_value(argc, argv, &i, "--python-include")) || !*v)
 				return usage_error("%s needs a directory (or 'none')", "--python-include");
@@ -569,6 +587,12 @@ struct work {
 	size_t abandoned; /* files given up */
 	struct thread_entry *threads;
 	size_t nthreads, cap_threads;
+	/* --file-memory: each slot's meter (util.h), bound to the worker that runs the slot, and
+	 * the ceiling on the whole process's resident memory (bytes, 0: none) past which the run is
+	 * stopped (mem_stopped, under w->lock: see supervise) */
+	struct util_meter *meters;
+	size_t ceiling;
+	int mem_stopped;
 };
 
 /* Stage 1: parses and lowers input i into f (initialised) with the worker's parser index;
@@ -600,7 +624,10 @@ static struct fe_unit *prepare_input(struct fe_index *index, const struct work *
 		}
 		fe = w->fe_inputs[i];
 	}
-	return frontend_prepare(index, fe, &fi, f);
+	struct util_meter *old = util_meter_bind(w->meters ? &w->meters[i] : NULL);
+	struct fe_unit *u = frontend_prepare(index, fe, &fi, f);
+	util_meter_bind(old);
+	return u;
 }
 
 
@@ -696,7 +723,9 @@ static int reparse(struct work *w, struct fe_index **index, size_t i)
 static void analyse_unit(struct work *w, size_t i, struct diag_file *f)
 {
 	tree_unit_begin(w->tree, i);
+	struct util_meter *old = util_meter_bind(w->meters ? &w->meters[i] : NULL);
 	frontend_analyse(w->units[i], tree_unit_hooks(w->tree, i), f);
+	util_meter_bind(old);
 	tree_unit_done(w->tree, i);
 }
 
@@ -788,7 +817,8 @@ static int analyse_group(struct work *w, struct fe_index **index, size_t g)
 			/* the parse errors and counts of stage 1 stay */
 			diag_file_take(&w->run->files[i], &f);
 		pthread_mutex_unlock(&w->lock);
-		if (!abandoned && w->cache) {
+		/* a file over its memory limit is not a result: a later run (another limit) parses it */
+		if (!abandoned && w->cache && !w->run->files[i].not_analysed) {
 			const struct input *in = &w->inputs->v[i];
 			size_t nd;
 			const char *const *deps = frontend_unit_deps(w->units[i], &nd);
@@ -839,6 +869,19 @@ static void *worker(void *arg)
 	}
 	return NULL;
 }
+/* The resident memory of the process in bytes (/proc/self/statm), or 0 when it cannot be read. */
+static size_t process_rss(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (!f)
+		return 0;
+	unsigned long size = 0, resident = 0;
+	int n = fscanf(f, "%lu %lu", &size, &resident);
+	fclose(f);
+	long page = sysconf(_SC_PAGESIZE);
+	return n == 2 && page > 0 ? (size_t)resident * (size_t)page : 0;
+}
+
 /* Signals that stop a run early (the main thread polls it: see struct work). */
 static volatile sig_atomic_t stop_signal;
 
@@ -957,6 +1000,32 @@ static void supervise(struct work *w, size_t jobs, double timeout, struct flushe
 		}
 		if (flushed == n && w->live == 0)
 			break;
+		if (!w->mem_stopped && w->ceiling && process_rss() > w->ceiling)
+			w->mem_stopped = 1;
+		if (w->mem_stopped) {
+			/* what the meters cannot see (a parse: libclang cannot be stopped, nor measured
+			 * before it ends) grew past the ceiling: no file is handed out any more, the
+			 * ones running are named as the suspects, the others as not reached */
+			char running[300], rest[300];
+			snprintf(running, sizeof running,
+				 "not analysed: the process passed its memory ceiling of %zu MB (--file-memory) "
+				 "while this file was %s; the run stopped", w->ceiling >> 20,
+				 w->stage == 1 ? "parsed (a parse cannot be stopped or measured before it ends)" :
+				 "analysed");
+			snprintf(rest, sizeof rest,
+				 "not analysed: the run stopped when the process passed its memory ceiling of %zu MB "
+				 "(--file-memory)", w->ceiling >> 20);
+			atomic_store(&w->next, w->nitems);
+			int any = 0;
+			for (size_t k = flushed; k < n; k++) {
+				if (w->state[k] == SLOT_WAITING || w->state[k] == SLOT_RUNNING) {
+					abandon(w, k, w->state[k] == SLOT_RUNNING ? running : rest, 0);
+					any = 1;
+				}
+			}
+			if (any)
+				continue;
+		}
 		if (stop_signal) {
 			char why[160];
 			snprintf(why, sizeof why, "not analysed: the run was stopped by signal %d (%s) first",
@@ -1065,7 +1134,9 @@ static void run_stages(struct work *w, size_t jobs, double timeout, struct flush
 		if (w->state[i] == SLOT_DONE && (w->units[i] || w->entries[i]))
 			w->state[i] = SLOT_WAITING;
 	w->nitems = tree_ngroups(w->tree);
-	atomic_store(&w->next, 0);
+	/* stopped at the memory ceiling: a parse that could not be stopped may still be growing,
+	 * so nothing more is analysed (supervise names every file left) */
+	atomic_store(&w->next, w->mem_stopped ? w->nitems : 0);
 	w->stage = 2;
 	supervise(w, jobs, timeout, fl);
 	if (stopped && !stop_signal)
@@ -1331,6 +1402,21 @@ int rccheck_main(int argc, char **argv)
 		w.state = util_xcalloc(inputs.n, sizeof *w.state);
 		w.started = util_xcalloc(inputs.n, sizeof *w.started);
 		w.runner = util_xcalloc(inputs.n, sizeof *w.runner);
+		if (o.file_memory) {
+			w.meters = util_xcalloc(inputs.n ? inputs.n : 1, sizeof *w.meters);
+			for (size_t i = 0; i < inputs.n; i++)
+				w.meters[i].limit = (size_t)o.file_memory << 20;
+			/* the process as a whole: what it holds now, every worker's file at twice its
+			 * limit (what the meters do not see: allocator overhead, libclang outside the
+			 * parse's own accounting) and a margin (under ASan, its quarantine) */
+			size_t rss = process_rss();
+			if (rss)
+				w.ceiling = rss + 2 * (size_t)o.jobs * ((size_t)o.file_memory << 20) + ((size_t)512 << 20);
+		}
+		const char *ceiling_env = getenv("RCCHECK_MEMORY_CEILING_MB"); /* a testing aid */
+		unsigned ceiling_mb;
+		if (ceiling_env && *ceiling_env && parse_uint(ceiling_env, &ceiling_mb) == 0)
+			w.ceiling = (size_t)ceiling_mb << 20;
 		progress.total = inputs.n;
 		progress.on = !o.quiet && !o.dump_cfg && !fe.timing && inputs.n > 1 && progress_wanted();
 		atomic_init(&w.next, 0);
@@ -1362,6 +1448,7 @@ int rccheck_main(int argc, char **argv)
 			free(w.state);
 			free(w.started);
 			free(w.runner);
+			free(w.meters);
 			free(w.threads);
 			free(w.units);
 			free(w.entries);

@@ -684,7 +684,17 @@ static void push_state(struct engine *eng, struct eng_state *st, int32_t node, u
 	/* serialized at the end of the blob, where it stays if it is new */
 	size_t max = serialized_max(st);
 	if (eng->blob_len + max > eng->blob_cap) {
-		eng->blob_cap = (eng->blob_cap + max) * 2;
+		size_t cap = (eng->blob_cap + max) * 2;
+		/* under a file memory limit (util.h), the blob does not double past what the limit
+		 * leaves it: the meter then stops the exploration near the limit, not at twice it */
+		const struct util_meter *m = util_meter_current();
+		if (m && m->limit) {
+			size_t others = m->tu + m->ir + (m->engine > eng->blob_cap ? m->engine - eng->blob_cap : 0);
+			size_t room = m->limit > others ? m->limit - others : 0;
+			if (cap > room)
+				cap = room > eng->blob_len + max ? room : eng->blob_len + max + (max > 65536 ? max : 65536);
+		}
+		eng->blob_cap = cap;
 		eng->blob = util_xrealloc(eng->blob, eng->blob_cap);
 	}
 	const uint8_t *ser = eng->blob + eng->blob_len;
@@ -853,6 +863,28 @@ int engine_check_index(const char *id)
 	return -1;
 }
 
+/* Steps between two looks at the file's memory meter: a step stores at most a few states, so
+ * the exploration stops at most a few hundred kilobytes of states past the limit. The stored
+ * states' blob, the largest array, does not double past what the limit leaves it (push_state);
+ * the others still grow by doubling. */
+#define ENG_METER_STEPS 256
+
+/* What the exploration of a function holds now, in bytes: its stored states (the blob), their
+ * records, the memo table, the stack (capacities: what was allocated), and the per-node and
+ * liveness arrays. */
+static size_t engine_bytes(const struct engine *eng)
+{
+	size_t b = eng->blob_cap + (size_t)eng->cap_recs * sizeof *eng->recs + (size_t)eng->nbuckets * sizeof *eng->buckets +
+		   (size_t)eng->cap_stack * sizeof *eng->stack + (size_t)eng->cap_read_later * sizeof *eng->read_later;
+	size_t nodes = eng->fn->nnodes;
+	b += nodes * 3; /* memo, in_range, conv */
+	if (eng->live)
+		b += (size_t)eng->words * nodes * sizeof *eng->live;
+	if (eng->live_off)
+		b += (size_t)(eng->fn->nvars + 1) * sizeof *eng->live_off + (size_t)eng->live_off[eng->fn->nvars] * sizeof *eng->live_nodes;
+	return b;
+}
+
 uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, struct eng_summary *summary)
 {
 	struct engine eng;
@@ -949,10 +981,21 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 
 	size_t max_bytes = opt->max_state_bytes ? opt->max_state_bytes : ENG_MAX_STATE_BYTES;
 	int complete = 1;
+	struct util_meter *meter = util_meter_current();
+	uint32_t until_meter = 0;
 	while (eng.sp) {
 		if (eng.nrecs > budget || eng.blob_len > max_bytes) {
 			complete = 0;
 			break;
+		}
+		/* the file's memory limit (util.h): what the exploration holds, every few steps */
+		if (meter && until_meter-- == 0) {
+			until_meter = ENG_METER_STEPS;
+			meter->engine = engine_bytes(&eng);
+			if (util_meter_check(UTIL_METER_ANALYSE, fn->name)) {
+				complete = 0;
+				break;
+			}
 		}
 		int32_t r = eng.stack[--eng.sp];
 		step(&eng, r);
@@ -967,6 +1010,11 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 		summary->valid = complete; /* a partial exploration says nothing reliable to callers */
 	}
 	uint32_t explored = complete ? eng.nrecs : 0;
+	if (meter) {
+		meter->engine = engine_bytes(&eng);
+		util_meter_check(UTIL_METER_ANALYSE, fn->name);
+		meter->engine = 0;
+	}
 
 	for (size_t i = 0; i < engine_ncheck; i++)
 		free(eng.check_data[i]);

@@ -60,6 +60,7 @@ struct fe_unit {
 	struct unit_type_decl *types;
 	struct unit_callable *methods;
 	int analysed;           /* frontend_analyse ran on it */
+	size_t ir_bytes;        /* what its IR holds (the per-file memory meter, util.h) */
 	char **deps;            /* every file the parse read, main file first (frontend_unit_deps) */
 	size_t ndeps;
 	const char *input_path; /* for --timing */
@@ -1127,8 +1128,15 @@ static void lower_unit(struct fe_unit *u, const struct fe_input *in)
 	env.ctx = u;
 	env.unit = cfg_unit_new();
 	u->funcs = util_xcalloc(cc.n ? cc.n : 1, sizeof *u->funcs);
+	struct util_meter *meter = util_meter_current();
+	size_t func_bytes = (cc.n ? cc.n : 1) * sizeof *u->funcs;
 	for (uint32_t i = 0; i < cc.n; i++) {
 		struct ir_func *fn = &u->funcs[u->nfuncs];
+		if (meter) { /* over the file's memory limit: the rest is not lowered (frontend_prepare) */
+			meter->ir = u->arena.bytes + func_bytes;
+			if (util_meter_check(UTIL_METER_LOWER, u->nfuncs ? u->funcs[u->nfuncs - 1].name : NULL))
+				break;
+		}
 		/* a function of an included source fragment: its findings name that file, and its
 		 * literals are read from that file's text */
 		struct fragment *fr = NULL;
@@ -1167,7 +1175,13 @@ static void lower_unit(struct fe_unit *u, const struct fe_input *in)
 			*m = *self->annot;
 			fn->self_model = m;
 		}
+		func_bytes += ir_func_bytes(fn);
 		u->nfuncs++;
+	}
+	u->ir_bytes = u->arena.bytes + func_bytes;
+	if (meter) {
+		meter->ir = u->ir_bytes;
+		util_meter_check(UTIL_METER_LOWER, u->nfuncs ? u->funcs[u->nfuncs - 1].name : NULL);
 	}
 	set_call_annotations(u);
 	free(cc.defs);
@@ -1229,6 +1243,50 @@ static void keep_text(struct diag_lines *l, char **kept)
 	l->text = *kept;
 }
 
+/* What libclang says the parse of a unit holds (every kind of clang_getCXTUResourceUsage:
+ * the AST, identifiers, the source manager's buffers, the preprocessor...), in bytes. */
+static size_t tu_bytes(CXTranslationUnit tu)
+{
+	CXTUResourceUsage r = clang_getCXTUResourceUsage(tu);
+	size_t sum = 0;
+	for (unsigned k = 0; k < r.numEntries; k++)
+		sum += (size_t)r.entries[k].amount;
+	clang_disposeCXTUResourceUsage(r);
+	return sum;
+}
+
+static double mib(size_t bytes)
+{
+	return (double)bytes / (1024.0 * 1024.0);
+}
+
+/* A file over its memory limit (util.h's meter, bound by the driver) is not analysed: what was
+ * found in it so far is dropped, and one error says where the limit was passed. Returns 1 when
+ * that is so. */
+static int meter_verdict(struct diag_file *out)
+{
+	const struct util_meter *m = util_meter_current();
+	if (!m || !m->over)
+		return 0;
+	char *path = util_xstrdup(out->path);
+	uint32_t nfunctions = out->nfunctions;
+	diag_file_free(out);
+	diag_file_init(out, path);
+	free(path);
+	out->nfunctions = nfunctions;
+	static const char *const stage[] = { "", "after its parse", "while lowering", "while analysing" };
+	char where[300];
+	if (m->what[0])
+		snprintf(where, sizeof where, "%s '%s'", stage[m->over], m->what);
+	else
+		snprintf(where, sizeof where, "%s", m->over == UTIL_METER_LOWER ? "while lowering its functions" :
+				 m->over == UTIL_METER_ANALYSE ? "while analysing it" : stage[m->over]);
+	diag_add_error(out, "not analysed: over the memory limit of %.0f MB (--file-memory): %.1f MB %s; "
+		       "the run went on without it", mib(m->limit), mib(m->over_bytes), where);
+	out->not_analysed = 1;
+	return 1;
+}
+
 struct fe_unit *frontend_prepare(struct fe_index *fe_index, const struct fe_options *opt, const struct fe_input *in,
 				 struct diag_file *out)
 {
@@ -1242,7 +1300,18 @@ struct fe_unit *frontend_prepare(struct fe_index *fe_index, const struct fe_opti
 		return NULL;
 	}
 	double t_parsed = now_s();
-	lower_unit(u, in);
+	struct util_meter *meter = util_meter_current();
+	if (meter) {
+		meter->tu = tu_bytes(u->tu);
+		util_meter_check(UTIL_METER_PARSE, NULL);
+	}
+	if (!util_meter_over())
+		lower_unit(u, in);
+	if (meter_verdict(out)) {
+		meter->tu = meter->ir = 0;
+		frontend_unit_free(u);
+		return NULL;
+	}
 	if (!opt->dump_cfg) {
 		struct type_scan ts;
 		scan_unit(u, &ts, &u->decls);
@@ -1261,6 +1330,8 @@ struct fe_unit *frontend_prepare(struct fe_index *fe_index, const struct fe_opti
 	u->main_file = NULL;
 	clang_disposeTranslationUnit(u->tu);
 	u->tu = NULL;
+	if (meter)
+		meter->tu = 0;
 	u->t_parse = t_parsed - t_start;
 	u->t_lower = now_s() - t_parsed;
 	return u;
@@ -1303,13 +1374,22 @@ void frontend_analyse(struct fe_unit *u, const struct unit_tree *tree, struct di
 		uo.incomplete = on_incomplete;
 		uo.ctx = u;
 		uo.tree = tree;
+		struct util_meter *meter = util_meter_current();
+		if (meter)
+			meter->ir = u->ir_bytes;
 		states = unit_analyse(u->funcs, u->nfuncs, &u->decls, &u->arena, &uo);
+		meter_verdict(out);
 	}
 	diag_sort(out);
-	if (u->opt->timing)
-		fprintf(stderr, "rccheck: timing: %s: parse %.3fs, lower %.3fs, analyse %.3fs (%u functions, %llu states)\n",
+	if (u->opt->timing) {
+		const struct util_meter *m = util_meter_current();
+		fprintf(stderr, "rccheck: timing: %s: parse %.3fs, lower %.3fs, analyse %.3fs (%u functions, %llu states)",
 			u->input_path, u->t_parse, u->t_lower, now_s() - t_start, u->nfuncs,
 			(unsigned long long)states);
+		if (m)
+			fprintf(stderr, ", memory %.1f MB", mib(m->peak));
+		fputc('\n', stderr);
+	}
 }
 
 void frontend_unit_free(struct fe_unit *u)

@@ -31,6 +31,7 @@ void *ir_alloc(struct ir_arena *a, size_t size)
 		}
 		b->cap = cap;
 		b->used = 0;
+		a->bytes += sizeof *b + cap;
 		b->next = a->head;
 		a->head = b;
 	}
@@ -56,6 +57,7 @@ void ir_arena_free(struct ir_arena *a)
 		b = n;
 	}
 	a->head = NULL;
+	a->bytes = 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -80,6 +82,12 @@ void ir_func_init(struct ir_func *fn, struct ir_arena *arena, const char *name, 
 	fn->arena = arena;
 	fn->name = ir_strdup(arena, name);
 	fn->file = file;
+}
+
+size_t ir_func_bytes(const struct ir_func *fn)
+{
+	return (size_t)fn->cap_nodes * sizeof *fn->nodes + (size_t)fn->cap_ops * sizeof *fn->ops +
+	       (size_t)fn->cap_vars * sizeof *fn->vars;
 }
 
 void ir_func_free(struct ir_func *fn)

@@ -142,6 +142,7 @@ struct ir_var {
 /* A simple bump allocator: everything of one function (or one unit) is freed at once. */
 struct ir_arena {
 	struct ir_arena_block *head;
+	size_t bytes; /* allocated from malloc so far (the per-file memory meter, util.h) */
 };
 
 void *ir_alloc(struct ir_arena *a, size_t size);
@@ -191,6 +192,8 @@ struct ir_alias {
 /* Builder helpers (the CFG builder and the unit tests build functions with these). */
 void ir_func_init(struct ir_func *fn, struct ir_arena *arena, const char *name, const char *file);
 void ir_func_free(struct ir_func *fn);
+/* Bytes fn's own arrays hold (nodes, operands, vars: their capacity), not its arena's. */
+size_t ir_func_bytes(const struct ir_func *fn);
 int32_t ir_add_var(struct ir_func *fn, const char *name, unsigned flags, int32_t param);
 /* Appends a node with no successors and returns its index. */
 int32_t ir_add_node(struct ir_func *fn, enum ir_op op, struct ir_loc loc);

@@ -52,7 +52,8 @@ struct diag_file {
 	 * naming it; they make the exit status 2. */
 	uint32_t nfunctions_skipped;
 	int failed; /* the file could not be (fully) parsed */
-	/* The file was not analysed (its time limit was reached): an error names why; no finding */
+	/* The file was not analysed (its time or memory limit was reached, the run was stopped):
+	 * an error names why; no finding */
 	int not_analysed;
 	char *dump; /* --dump-cfg output for this file, or NULL */
 	size_t dump_len;
@@ -142,7 +143,7 @@ int diag_lines_suppressed(const struct diag_lines *l, uint32_t line, const char 
 struct diag_totals {
 	size_t findings;
 	size_t failed;                 /* files that failed to parse */
-	size_t not_analysed;           /* files not analysed (time limit, interrupted) */
+	size_t not_analysed;           /* files not analysed (time or memory limit, interrupted) */
 	size_t functions;              /* defined in the files: analysed or not */
 	size_t functions_not_analysed; /* too large */
 	size_t below_severity;         /* findings left out by --min-severity */

@@ -541,6 +541,8 @@ uint64_t unit_analyse(struct ir_func *funcs, uint32_t nfuncs, const struct unit_
 		for (uint32_t k = 0; k < fn->nnodes; k++)
 			if (fn->nodes[k].op == IR_CALL)
 				fn->nodes[k].model = resolve_call(&u, &fn->nodes[k], sums);
+		if (util_meter_over())
+			break; /* the file is over its memory limit: it will not be analysed (util.h) */
 		states += engine_run(fn, &eo, &sums[i]);
 		sums[i].fn.name = fn->name;
 		if (fn->external && u.tree && u.tree->exported)

@@ -42,6 +42,10 @@ void rc__incref_slow(rc_object *obj)
 	if (count_is_mortal(n) && n < RC_REFCNT_MAX) {
 		obj->rc__refcnt = n + 1u; /* not reached from rc_incref; kept for direct callers */
 	} else if (n == RC_REFCNT_MAX) {
+#if RC_MUTATION == 50 /* mutant 50: the count wraps (31 bits) instead of saturating: it reaches 0, no report */
+		obj->rc__refcnt = (n + 1u) & RC_REFCNT_MAX;
+		return;
+#endif
 		pin_and_report(obj, "count saturated (increment past RC_REFCNT_MAX)");
 	} else if (n == 0) {
 		pin_and_report(obj, "increment of a dead object (count zero)");

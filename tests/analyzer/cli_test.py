@@ -1445,6 +1445,112 @@ def sc_no_hang(tmp):
           f"{st}\n{err}")
 
 
+def heavy_source(live=200, exits=6000):
+    """A file whose memory grows at each stage: a parse of about 3 MB (rc.h and the file), the
+    IR of `long_init` (one function of `exits` error exits: about 8 MB at 6000), and the
+    exploration of `many_live` (`live` references alive at once through `live` branches: each
+    stored state holds all of them, about 200 MB of states without a limit at 200)."""
+    lines = ["#include <rc/rc.h>", "int cond(int);", "int step(rc_heap *h, int k);",
+             "int many_live(rc_heap *h)", "{"]
+    lines += [f"\trc_object *o{k} = rc_new(h, NULL);" for k in range(live)]
+    lines += [f"\tif (cond({k})) rc_decref(o{k}); else rc_decref(o{k});" for k in range(live)]
+    lines += ["\treturn 0;", "}", "int long_init(rc_heap *h)", "{", "\trc_object *o = rc_new(h, NULL);",
+              "\tif (!o)", "\t\treturn -1;"]
+    lines += [f"\tif (step(h, {k}) < 0)\n\t\tgoto error;" for k in range(exits)]
+    lines += ["\trc_decref(o);", "\treturn 0;", "error:", "\trc_decref(o);", "\treturn -1;", "}"]
+    return "\n".join(lines) + "\n"
+
+
+MEMORY_RE = re.compile(r"not analysed: over the memory limit of (\d+) MB \(--file-memory\): ([\d.]+) MB "
+                       r"(after its parse|while lowering|while analysing)")
+STAGES = ["after its parse", "while lowering", "while analysing"]
+
+
+def sc_memory_limit(tmp):
+    """--file-memory: a file whose parse, IR or analysis needs more than the limit is named as not
+    analysed with the stage and the amount, the other files are still reported, exit 2, in text,
+    JSON and SARIF and in the summary; under the default limit the same files are analysed."""
+    write_tree(tmp, {"t/heavy.c": heavy_source(), "t/leak.c": LEAK})
+    leak_line = line_of(LEAK, "leak")
+    # text: the analysis of heavy.c passes 16 MB (its parse and IR alone stay below: the sweep)
+    st, out, err = run(["-j", "2", "--file-memory", "16", "t"], tmp)
+    m = [MEMORY_RE.search(l) for l in error_lines(err) if "t/heavy.c:" in l]
+    check(st == 2 and len(m) == 1 and m[0] and m[0].group(3) == "while analysing"
+          and "'many_live'" in err and "the run went on without it" in err,
+          "text: heavy.c over --file-memory 16 is an error naming the limit, the stage and the function, exit 2",
+          f"{st}\n{err}")
+    check(f"t/leak.c:{leak_line}:" in out and "[rc-leak]" in out and "heavy.c" not in out,
+          "text: the other file's finding is still reported, none of heavy.c's", out)
+    sm = summary_lines(err)
+    check(len(sm) == 1 and sm[0]["files_skipped"] == "1", "the summary line says `2 files (1 not analysed)`", err)
+    # JSON: the error, the summary, the other file's finding
+    st, doc, err = run_json(["-j", "2", "--file-memory", "16", "t"], tmp)
+    errs = {e.get("file"): e.get("message") for e in doc.get("errors", [])}
+    summ = doc.get("summary", {})
+    check(st == 2 and MEMORY_RE.search(str(errs.get("t/heavy.c"))) and found(doc) == {("leak.c", leak_line, "rc-leak")}
+          and summ.get("not_analysed_files") == 1 and summ.get("complete") is False,
+          "json: heavy.c named as not analysed (memory), leak.c's finding reported, summary counts it",
+          f"{st}\n{json.dumps(doc)[:1500]}")
+    # SARIF: the error is a tool execution notification naming the file
+    st, out, err = run(["--format=sarif", "--file-memory", "16", "t"], tmp)
+    try:
+        sarif = json.loads(out)
+        inv = sarif["runs"][0]["invocations"][0]
+        notes = [n["message"]["text"] for n in inv.get("toolExecutionNotifications", [])]
+        results = sarif["runs"][0]["results"]
+    except (ValueError, KeyError, IndexError) as e:
+        notes, results = [str(e)], []
+    check(st == 2 and any("--file-memory" in n for n in notes) and len(results) == 1,
+          "sarif: a notification says heavy.c was over the memory limit, leak.c's result is there",
+          f"{st}\n{notes}\n{out[:800]}")
+    # the default limit (1024 MB): both files analysed, nothing said about memory
+    st, doc, err = run_json(["-j", "2", "t"], tmp)
+    check(st == 1 and not doc.get("errors") and "memory" not in err
+          and doc.get("summary", {}).get("not_analysed_files") == 0
+          and ("leak.c", leak_line, "rc-leak") in found(doc) and any(x[0] == "heavy.c" for x in found(doc)),
+          "under the default limit heavy.c and leak.c are analysed and reported, exit 1",
+          f"{st}\n{json.dumps(doc)[:1500]}\n{err}")
+    # --file-memory 0: no limit
+    st, doc, err = run_json(["--file-memory", "0", "t/heavy.c"], tmp)
+    check(st == 1 and not doc.get("errors"), "--file-memory 0: no limit", f"{st}\n{err}")
+    # the sweep: as the limit grows, the stage where heavy.c passes it moves forward (parse,
+    # lowering, analysis) and the amount said is above the limit, until it is analysed whole
+    seen = []
+    for mb in (1, 2, 4, 8, 16, 32, 64, 512):
+        st, out, err = run(["--file-memory", str(mb), "t/heavy.c"], tmp)
+        m = MEMORY_RE.search(err)
+        if m:
+            check(st == 2 and int(m.group(1)) == mb and float(m.group(2)) > mb,
+                  f"--file-memory {mb}: exit 2, the amount said ({m.group(2)} MB) is over the limit", f"{st}\n{err}")
+            seen.append(STAGES.index(m.group(3)))
+        else:
+            check(st == 1 and "not analysed" not in err, f"--file-memory {mb}: analysed whole", f"{st}\n{err}")
+            seen.append(len(STAGES))
+    check(seen == sorted(seen) and set(seen) == {0, 1, 2, 3},
+          "as the limit grows the file passes it after its parse, then while lowering, then while "
+          "analysing, then not at all", str(seen))
+    # --cache: a file over its limit is not a result kept for later runs
+    st, out, err = run(["--cache", "cache", "--file-memory", "16", "t"], tmp)
+    check(st == 2 and "memory limit" in err, "--cache: heavy.c over the limit the first time", f"{st}\n{err}")
+    st, doc, err = run_json(["--cache", "cache", "t"], tmp)
+    check(st == 1 and not doc.get("errors") and any(x[0] == "heavy.c" for x in found(doc)),
+          "--cache: a later run under the default limit analyses heavy.c (the first run cached nothing for it)",
+          f"{st}\n{json.dumps(doc)[:1200]}\n{err}")
+    # bad values are usage errors
+    for bad in ("x", "-1", "1.5", "99999999999"):
+        st, out, err = run(["--file-memory", bad, "t/leak.c"], tmp)
+        check(st == 2 and "--file-memory needs a number of megabytes" in err, f"--file-memory {bad}: usage error",
+              f"{st}\n{err}")
+    # the process's ceiling (RCCHECK_MEMORY_CEILING_MB, a testing aid, instead of the one the
+    # limit gives): past it the run stops, every file not finished is named, JSON stays whole
+    st, doc, err = run_json(["-j", "2", "t"], tmp, env={"RCCHECK_MEMORY_CEILING_MB": "1"})
+    errs = {e.get("file"): e.get("message") for e in doc.get("errors", [])}
+    check(st == 2 and all("memory ceiling of 1 MB" in str(errs.get(f)) for f in ("t/heavy.c", "t/leak.c"))
+          and not found(doc) and doc.get("summary", {}).get("not_analysed_files") == 2,
+          "past the process's memory ceiling the run stops and names every file, exit 2",
+          f"{st}\n{json.dumps(doc)[:1500]}\n{err}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Whole-tree runs: the summary line, terminal progress, --baseline
 # ---------------------------------------------------------------------------------------------
@@ -3039,6 +3145,7 @@ SCENARIOS = {
     "macro-names": sc_macro_names,
     "nothing-lost": sc_nothing_lost,
     "no-hang": sc_no_hang,
+    "memory-limit": sc_memory_limit,
     "sarif-github": sc_sarif_github,
     "check-docs": sc_check_docs,
     "checks": sc_checks,
