@@ -557,7 +557,7 @@ static int no_destroy(const struct mobj *o);
 static int unreadable(const struct gm *m, int i)
 {
 	const struct mobj *o = &m->obj[i];
-	return !m->quarantined && !o->saturated && (o->kind == K_WEAK || no_destroy(o)) &&
+	return !m->quarantined && !o->saturated && !o->immortal && (o->kind == K_WEAK || no_destroy(o)) &&
 	       (o->cnt == 0 || in_g(m, i) || m->in_destroy);
 }
 
@@ -711,7 +711,7 @@ static void check_collection(struct gm *m, const struct frame *f)
 		w->cleared = 1; /* even when the target was resurrected */
 		/* dying and not settled yet (a collection run from a hook): without quarantine its
 		 * memory may be gone already */
-		if (w->freed || (!m->quarantined && w->cnt == 0))
+		if (w->freed || (!m->quarantined && w->cnt == 0 && !w->immortal))
 			continue;
 		if (rc_weakref_alive((rc_weakref *)w->ptr))
 			fail("weakref #%d to garbage #%d still reads alive after the collection", i, w->target);
@@ -777,7 +777,8 @@ static void learn_minor(struct gm *m, const struct frame *f)
 		settle(m);
 	for (int i = 0; i < f->first_new; i++) {
 		struct mobj *w = &m->obj[i];
-		if (!(m->g[i] & G_WEAK_TO_GARBAGE) || w->freed || (!m->quarantined && w->cnt == 0))
+		/* (an immortal weak reference is never freed: count 0 or not, it is read) */
+		if (!(m->g[i] & G_WEAK_TO_GARBAGE) || w->freed || (!m->quarantined && w->cnt == 0 && !w->immortal))
 			continue;
 		if (!rc_weakref_alive((rc_weakref *)w->ptr))
 			w->cleared = 1;
