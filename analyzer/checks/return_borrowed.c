@@ -43,7 +43,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 		return;
 	const struct ir_operand *o = ir_args(ev->fn, ev->node);
 	const struct eng_value *v = engine_operand_value(ev->state, o);
-	if (v && v->owned > 0 && value_may_be_live(v) && !engine_owned_by_memory(ev->fn, v))
+	if (v && v->owned > 0 && value_may_be_live(v) && !engine_owned_by_memory(eng, v))
 		d->saw_owned = 1;
 	/* &global_object (Py_None is &_Py_NoneStruct): a borrowed reference to a static object */
 	if (!v && o->kind == IR_OPND_FIELD)
@@ -52,7 +52,7 @@ static void on_return(struct engine *eng, const struct eng_event_info *ev, void 
 			     !engine_global_acquired_before(eng, ev->node, o->str);
 	/* a function that must return a new reference returns one the memory owns (a method caching
 	 * its result without Py_INCREF); any other returns one a cache owns (engine_owned_by_memory) */
-	int memory_owned = v && (engine_returns_new(eng) ? stored_only_ref(v) : engine_owned_by_memory(ev->fn, v));
+	int memory_owned = v && (engine_returns_new(eng) ? stored_only_ref(v) : engine_owned_by_memory(eng, v));
 	if (!borrowed_return(v) && !addr_of_global && !memory_owned)
 		return;
 	const char *name = v ? value_label(eng, ev->state, v) : ir_global_shown(ev->fn, o->str);

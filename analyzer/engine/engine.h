@@ -314,11 +314,12 @@ static inline const struct model_fn *engine_call_model(const struct ir_node *n)
 {
 	return n->model;
 }
-/* Whether v's only reference went into a cache: an array element or a global (`cache[n] = x;`,
- * x owned once, no Py_INCREF after). Returning it returns a reference the cache owns, a
- * borrowed one. A field of a parameter or local (`builder->last = x;`) is not such a cache: it
- * may be scratch memory of the caller. */
-int engine_owned_by_memory(const struct ir_func *fn, const struct eng_value *v);
+/* Whether v's only reference went into a cache: an array element, a global (`cache[n] = x;`,
+ * x owned once, no Py_INCREF after), or a field of a parameter's record that the unit releases
+ * somewhere (`p->opts = x;`, and a finalizer clears p->opts). Returning it returns a reference
+ * the cache owns, a borrowed one. A field the unit never releases (`builder->last = x;`) is
+ * not such a cache: it may be scratch memory of the caller. */
+int engine_owned_by_memory(const struct engine *eng, const struct eng_value *v);
 /* Whether the straight-line code just before the return node ret acquires a reference to the
  * global object g (Py_INCREF(Py_True); return Py_True;): the return hands out a new reference. */
 int engine_global_acquired_before(struct engine *eng, const struct ir_node *ret, const char *g);

@@ -21,8 +21,9 @@ static int field_released(const struct engine *eng, const char *name)
 }
 
 
-int engine_owned_by_memory(const struct ir_func *fn, const struct eng_value *v)
+int engine_owned_by_memory(const struct engine *eng, const struct eng_value *v)
 {
+	const struct ir_func *fn = eng->fn;
 	if (v->owned != 1 || (v->flags & (ENG_V_STORED | ENG_V_ESCAPED)) != (ENG_V_STORED | ENG_V_ESCAPED))
 		return 0;
 	if (!(v->flags & ENG_V_FIELD))
@@ -32,10 +33,13 @@ int engine_owned_by_memory(const struct ir_func *fn, const struct eng_value *v)
 	const struct ir_node *n = &fn->nodes[v->key_site];
 	if (n->op != IR_STORE || n->nargs < 2)
 		return 0;
-	/* a global, or a field of what a parameter points to (a getter filling its object's cache:
-	 * `if (!p->opts) p->opts = make (); return p->opts;`): memory that outlives the call */
-	int32_t base = ir_args(fn, n)[1].var;
-	return base == -2 || (base >= 0 && (uint32_t)base < fn->nvars && fn->vars[base].param >= 0);
+	/* a global, or a field of what a parameter points to that the unit releases somewhere (a
+	 * getter filling its object's cache: `if (!p->opts) p->opts = make (); return p->opts;`,
+	 * the finalizer clearing p->opts): memory that outlives the call and owns what it holds; a
+	 * field never released is a scratch record's (fb->fct = fct; return fct;: the caller's) */
+	const struct ir_operand *key = &ir_args(fn, n)[1];
+	return key->var == -2 || (key->var >= 0 && (uint32_t)key->var < fn->nvars && fn->vars[key->var].param >= 0 &&
+				  field_released(eng, key->str));
 }
 
 /* Asked at every state that reaches a return of a global, and each answer scans the function:
@@ -70,7 +74,7 @@ void summary_record_return(struct engine *eng, const struct eng_state *st, const
 			ri->saw_new = 1; /* if (r == Py_None) return Py_None; with r owned */
 		else if (o->kind == IR_OPND_FIELD && o->var == -2)
 			ri->saw_borrowed = 1; /* &static_object */
-		else if (v && engine_owned_by_memory(fn, v))
+		else if (v && engine_owned_by_memory(eng, v))
 			ri->saw_borrowed = 1; /* cache[n] = x; return x;: the cache owns it */
 		else if (v && v->owned > 0 && (v->flags & ENG_V_GUESS_NEW))
 			ri->saw_other = 1; /* owned by a guess: callers are not told it is new */

@@ -61,8 +61,12 @@
  *
  * Thread safety: a heap and every object in it belong to one thread at a time; the runtime takes
  * no locks. Different heaps may be used from different threads concurrently. Immortal objects may
- * be shared by several heaps and threads (their counts never change). An object must never hold
- * a reference to an object of another heap (rc_heap_check reports it).
+ * be shared by several heaps and threads (their counts never change), with one exception: a weak
+ * reference to an object is made in that object's heap (its weak-reference table, and a tag in
+ * the object's header), so rc_weakref_new on a shared immortal object may be called only by the
+ * thread that owns the object's heap, or before the object is shared (another heap's collector
+ * reads that header: a data race otherwise). An object must never hold a reference to an object
+ * of another heap (rc_heap_check reports it).
  *
  * Errors: fallible functions return 0 or a negative RC_E* code (rc_strerror names it); functions
  * returning objects return NULL when out of memory.

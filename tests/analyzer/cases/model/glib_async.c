@@ -106,11 +106,16 @@ void good_thread_borrows_its_data(void)
 	g_async_queue_unref(queue);
 }
 
-/* ---- a getter filling its object's cache (transfer none) ---------------------------------------- */
+/* ---- a getter filling its object's cache (transfer none; the finalizer releases the field) ------- */
 
 typedef struct {
 	GVariant *options;
 } Portal;
+
+void portal_finalize(Portal *portal)
+{
+	g_clear_pointer(&portal->options, g_variant_unref);
+}
 
 GVariant *good_cached_getter(Portal *portal, GVariant *dict)
 {
