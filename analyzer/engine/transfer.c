@@ -656,8 +656,9 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 			st->vals[s].flags |= ENG_V_PASSED;
 		if (s && m && !heuristic && !((nonnull_ok | fails_on_null) & bit) && st->vals[s].null == ENG_NULL_FAIL)
 			st->vals[s].null = ENG_NULL; /* reported once (rc-unchecked-null) */
-		if (s && (not_null_now & bit))
-			st->vals[s].null = ENG_NONNULL;
+		if (s && (not_null_now & bit) && st->vals[s].null == ENG_MAYBE)
+			st->vals[s].null = ENG_NONNULL; /* (a NULL there cannot succeed: explore.c follows
+							 * the failure alone when the call can fail) */
 		if (a[k].kind == IR_OPND_ADDR) {
 			int32_t var = a[k].var;
 			if (m && !heuristic && m->setref_dst && k + 1 == (uint32_t)m->setref_dst)
@@ -1332,9 +1333,16 @@ void xfer_store(struct engine *eng, struct eng_state *w, int32_t node)
 		 * the function, which must release or hand on tmp (old = g_default; g_default = arg;
 		 * return old: the swap idiom returns a new reference) */
 		uint8_t old = find_field(fn, w, &a[1]), nv = xfer_arg_slot(fn, w, &a[0]);
-		/* another value: only a reference the function owned replacing a reference read from
-		 * that memory (not an integer, not what a call wrote there) */
-		int swap = old && nv && nv != old && w->vals[nv].owned > 0 && w->vals[old].owned == 0 &&
+		/* another value: only a reference the function owns (a new one, the failed NULL of a
+		 * call that would have made one, or a static object it took a reference to:
+		 * Py_INCREF(Py_None); g = Py_None) replacing a reference read from that memory (not an
+		 * integer, not what a call wrote there) */
+		int owned_new = nv && nv != old &&
+				(w->vals[nv].owned > 0 ||
+				 ((w->vals[nv].flags & ENG_V_OBJ) && w->vals[nv].null == ENG_NULL_FAIL));
+		int static_new = !nv && a[0].kind == IR_OPND_FIELD && a[0].var == -2 && a[0].str &&
+				 engine_global_acquired_before(eng, n, a[0].str);
+		int swap = old && (owned_new || static_new) && w->vals[old].owned == 0 &&
 			   (w->vals[old].flags & ENG_V_LOADED) && !(w->vals[old].flags & ENG_V_INT);
 		if (old && (a[0].kind == IR_OPND_NULL || swap) && w->vals[old].owned < 100 &&
 		    !(w->vals[old].flags & ENG_V_OPAQUE)) {

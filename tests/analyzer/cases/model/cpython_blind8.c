@@ -87,11 +87,44 @@ static PyObject *good_replace_then_release(PyObject *self, PyObject *arg)
 	Py_RETURN_NONE;
 }
 
+static PyObject *default_host; /* owned */
+
+/* the new value from a call that can fail (NULL then) or a static object it took a reference to */
+static PyObject *good_swap_global_from_call(PyObject *self, PyObject *args)
+{
+	char *tmp = NULL;
+	PyObject *old;
+
+	(void)self;
+	if (!PyArg_ParseTuple(args, "z", &tmp))
+		return NULL;
+	old = default_host;
+	if (tmp) {
+		default_host = PyUnicode_FromString(tmp);
+	} else {
+		Py_INCREF(Py_None);
+		default_host = Py_None;
+	}
+	return old;
+}
+
+/* PyLong_AsSsize_t fails cleanly on NULL (no failure of its own to follow here): the release
+ * after it crashes */
+static Py_ssize_t bad_length_of_failed_int(long n)
+{
+	PyObject *tmp = PyLong_FromLong(n);
+	Py_ssize_t len = PyLong_AsSsize_t(tmp);
+
+	Py_DECREF(tmp); // expect-warning{{rc-unchecked-null}}
+	return len;
+}
+
 static PyMethodDef methods[] = {
 	{"dir_sorted", (PyCFunction)good_dir_sorted, METH_NOARGS, NULL},
 	{"bad", (PyCFunction)bad_release_after_failed_call, METH_NOARGS, NULL},
 	{"swap_global", good_swap_global, METH_O, NULL},
 	{"swap_field", good_swap_field, METH_O, NULL},
+	{"swap_host", good_swap_global_from_call, METH_VARARGS, NULL},
 	{"replace", good_replace_then_release, METH_O, NULL},
 	{NULL, NULL, 0, NULL},
 };
@@ -101,8 +134,11 @@ static PyObject *thing;
 
 PyMODINIT_FUNC PyInit_m(void)
 {
-	PyObject *m = PyModule_Create(&mod);
+	PyObject *m;
 
+	if (bad_length_of_failed_int(3) < 0)
+		return NULL;
+	m = PyModule_Create(&mod);
 	if (m == NULL)
 		return NULL;
 	if (good_add_type(m, &thing) < 0) {
