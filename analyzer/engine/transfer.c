@@ -924,6 +924,10 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 					st->vals[s].flags |= ENG_V_INT_KNOWN;
 					st->vals[s].ival = 0;
 					st->vals[s].sign = ENG_SIGN_NONNEG;
+				} else if (m->flags & MODEL_ONE_ON_SUCCESS) {
+					st->vals[s].flags |= ENG_V_INT_KNOWN; /* a gboolean: TRUE */
+					st->vals[s].ival = 1;
+					st->vals[s].sign = ENG_SIGN_POS;
 				} else {
 					st->vals[s].sign = ENG_SIGN_NONZERO;
 				}

@@ -1583,8 +1583,11 @@ static void lower_cond(struct cx *x, CXCursor c, int32_t t, int32_t f)
 				lower_cond(x, ks.v[1], t, f);
 				done = 1;
 			} else if (is_comparison(op)) {
-				struct ir_operand a = lower_expr(x, ks.v[0]);
-				struct ir_operand b = lower_expr(x, ks.v[1]);
+				/* a constant operand the AST folds (GLib's TRUE is `(!(0))`): its value,
+				 * not a temporary the branch cannot relate to the other operand */
+				int64_t kv;
+				struct ir_operand a = eval_int(ks.v[0], &kv) ? ir_int_opnd(kv) : lower_expr(x, ks.v[0]);
+				struct ir_operand b = eval_int(ks.v[1], &kv) ? ir_int_opnd(kv) : lower_expr(x, ks.v[1]);
 				compare(x, c, op, a, b, t, f);
 				done = 1;
 			}

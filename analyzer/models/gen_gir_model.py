@@ -166,6 +166,7 @@ def model_line(fn, ns_name, counted, floating=frozenset()):
     elif throws and rtype is not None and rtype.get("name") == "gboolean":
         ret_kind = "int"
         attrs.append("zero-on-failure")
+        attrs.append("one-on-success")  # a gboolean is TRUE or FALSE: `== TRUE` tests success
     args = {"steals": [], "out-new": [], "out-borrowed": [], "accepts-null": []}
     params = fn.find(CORE + "parameters")
     plist = list(params) if params is not None else []

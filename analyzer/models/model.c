@@ -306,6 +306,8 @@ static int parse_attr(struct model_fn *r, const char *word)
 			r->flags |= MODEL_ZERO_ON_FAILURE;
 		else if (KEY("zero-on-success"))
 			r->flags |= MODEL_ZERO_ON_SUCCESS;
+		else if (KEY("one-on-success"))
+			r->flags |= MODEL_ONE_ON_SUCCESS;
 		else if (KEY("small-int-never-fails"))
 			r->flags |= MODEL_SMALL_INT;
 		else if (KEY("empty-never-fails"))

@@ -46,6 +46,8 @@ enum model_flags {
 	MODEL_CALLBACK_DATA = 1u << 19, /* the notify pair (notify_data, notify_fn) is an async callback
 					  * and its data (callback-data=D,C): a reference handed as D
 					  * escapes to the callback, which may keep or drop it */
+	MODEL_ONE_ON_SUCCESS = 1u << 20, /* zero-on-failure int result that is exactly 1 on success
+					   * (a gboolean: `if (f (&error) == TRUE)`) */
 	MODEL_FETCHES = 1u << 17,        /* the out-new arguments receive the error indicator (PyErr_Fetch):
 					  * all NULL when none is set; the first not NULL when one is */
 	MODEL_NEVER_NULL = 1u << 16,     /* a pointer result that is never NULL (the address of storage

@@ -93,7 +93,7 @@ EXPECTED = [
     "wt_widget_get_child borrowed may-return-null",
     "wt_widget_load new null-on-failure out-new-on-failure=3",
     "wt_widget_new new",
-    "wt_widget_save int zero-on-failure out-new-on-failure=2",
+    "wt_widget_save int zero-on-failure one-on-success out-new-on-failure=2",
 ]
 
 

@@ -185,3 +185,27 @@ gboolean good_cancelled_check(GCancellable *cancellable)
 	}
 	return TRUE;
 }
+
+/* ---- a gboolean result compared with TRUE (the macro `(!(0))`, folded by the AST) -------------- */
+
+gboolean good_delete_compared_with_true(GFile *file)
+{
+	GError *error = NULL;
+
+	if (g_file_delete(file, NULL, &error) == TRUE)
+		return TRUE;
+	g_print("%s\n", error->message);
+	g_error_free(error);
+	return FALSE;
+}
+
+void good_cancelled_compared_with_true(GTask *task, GCancellable *cancellable)
+{
+	GError *error = NULL;
+
+	if (g_cancellable_set_error_if_cancelled(cancellable, &error) == TRUE) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_task_return_int(task, 1);
+}
