@@ -83,6 +83,9 @@ enum eng_value_flags {
 	/* maybe floating (a `maybe-floating` result: g_object_new): an ordinary reference that a
 	 * `sinks` call takes over instead of adding one */
 	ENG_V_MAYBE_FLOATING = 1u << 25,
+	/* a borrowed parameter handed as the data of a callback (callback_data_escapes, or a
+	 * model's callback-data): the reference the function was given goes on with it */
+	ENG_V_CB_DATA = 1u << 26,
 };
 
 enum eng_sign {

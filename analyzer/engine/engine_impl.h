@@ -131,6 +131,10 @@ struct ret_info {
 	uint8_t *ret_odd; /* some path returned the parameter with a count change */
 	uint8_t *was_null; /* some path returned with the parameter known NULL (it was tested) */
 	uint8_t *went_down; /* some path released (or handed over) the parameter */
+	/* parameters (bit p, p < 32): handed as callback data on some path (cb_any), and released or
+	 * handed so on every path (cb_all; cb_seen once a path was merged) */
+	uint32_t cb_any, cb_all;
+	int cb_seen;
 	uint8_t *kept_all;  /* every merged path stored it, without a reference of its own, into a
 			     * field the unit releases elsewhere (the field owns what it holds) */
 	/* the same merge split by the value returned: failure (NULL, a negative constant) or not */

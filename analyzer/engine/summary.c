@@ -181,7 +181,7 @@ void summary_record_return(struct engine *eng, const struct eng_state *st, const
 		ri->out_borrowed |= borrowed_outs;
 	}
 	/* the parameters whose memory this path freed (a NULL one says nothing) */
-	uint32_t freed = 0, nullp = 0;
+	uint32_t freed = 0, nullp = 0, cb_path = 0;
 	for (uint32_t s = 1; s <= st->nvals; s++) {
 		const struct eng_value *v = &st->vals[s];
 		if (v->param > 0 && v->param <= 32 && (v->flags & ENG_V_MEMFREED))
@@ -221,6 +221,11 @@ void summary_record_return(struct engine *eng, const struct eng_state *st, const
 			md = td = 0;
 		if (md < 0)
 			ri->went_down[p] = 1;
+		if (p < 32) {
+			uint32_t bit = 1u << p, handed = (v->flags & ENG_V_CB_DATA) && md == 0 ? bit : 0;
+			ri->cb_any |= handed;
+			cb_path |= (md == -1 ? bit : 0) | handed;
+		}
 		int8_t *sd = failing ? ri->fdelta : ri->odelta;
 		uint8_t *sm = failing ? ri->fmixed : ri->omixed, *ss = failing ? ri->fseen : ri->oseen;
 		if (!ss[p]) {
@@ -246,6 +251,8 @@ void summary_record_return(struct engine *eng, const struct eng_state *st, const
 				ri->tdelta_mixed[p] = 1;
 		}
 	}
+	ri->cb_all = ri->cb_seen ? ri->cb_all & cb_path : cb_path;
+	ri->cb_seen = 1;
 	ri->have_delta = 1;
 }
 
@@ -324,6 +331,12 @@ int engine_param_consumed(const struct engine *eng, int param)
 		return 0;
 	int p = param - 1;
 	if (param_consumed(eng, p, 0))
+		return 1;
+	/* a callback (or a `void *` user data) that releases what it was given on some paths and
+	 * hands it on as the data of the next callback on the others (the async idiom:
+	 * `if (failed) { ...; g_object_unref (task); return; } next_async (..., on_next, task);`) */
+	if (p < 32 && ri->cb_seen && ((ri->cb_any & ri->cb_all) >> p & 1) && ri->went_down[p] &&
+	    (eng->fn->callback || param_is_opaque(eng->fn, p)))
 		return 1;
 	if (p >= 32 || !(ri->xrelease & (1u << p)))
 		return 0;

@@ -344,6 +344,8 @@ static void hand_over(const struct ir_func *fn, struct eng_state *st, const stru
 	uint8_t s = xfer_arg_slot(fn, st, &a[m->notify_data - 1]);
 	if (s && st->vals[s].owned > 0 && (m->flags & MODEL_CALLBACK_DATA))
 		st->vals[s].flags |= ENG_V_ESCAPED; /* the callback's: kept (a thread's data) or dropped */
+	else if (s && st->vals[s].param > 0 && (m->flags & MODEL_CALLBACK_DATA))
+		st->vals[s].flags |= ENG_V_CB_DATA;
 	else if (s && st->vals[s].owned > 0)
 		steal_slot(st, s, node);
 }
@@ -496,6 +498,8 @@ static void callback_data_escapes(const struct ir_func *fn, struct eng_state *st
 		uint8_t s = (said & (1u << k)) ? 0 : xfer_arg_slot(fn, st, &a[k]);
 		if (s && st->vals[s].owned > 0)
 			st->vals[s].flags |= ENG_V_ESCAPED;
+		else if (s && st->vals[s].param > 0)
+			st->vals[s].flags |= ENG_V_CB_DATA;
 	}
 }
 

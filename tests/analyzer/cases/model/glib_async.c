@@ -209,3 +209,37 @@ void good_cancelled_compared_with_true(GTask *task, GCancellable *cancellable)
 	}
 	g_task_return_int(task, 1);
 }
+
+/* ---- a callback that drops its user data on failure and hands it to the next step otherwise ---- */
+
+extern void step_async(GObject *o, GAsyncReadyCallback cb, gpointer user_data);
+extern gboolean step_finish(GObject *o, GAsyncResult *res, GError **error);
+
+static void on_last_step(GObject *o, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = user_data;
+
+	g_print("%p %p\n", (void *)o, (void *)res);
+	g_task_return_boolean(task, TRUE);
+	g_object_unref(task);
+}
+
+static void on_first_step(GObject *o, GAsyncResult *res, gpointer user_data)
+{
+	GTask *task = user_data;
+	GError *error = NULL;
+
+	if (!step_finish(o, res, &error)) {
+		g_task_return_error(task, error);
+		g_object_unref(task);
+		return;
+	}
+	step_async(o, on_last_step, task);
+}
+
+void good_two_steps(GObject *o, GAsyncReadyCallback cb, gpointer ud)
+{
+	GTask *task = g_task_new(o, NULL, cb, ud);
+
+	step_async(o, on_first_step, task);
+}
