@@ -23,7 +23,7 @@ static void on_call(struct engine *eng, const struct eng_event_info *ev, void *d
 	const struct ir_operand *a = ir_args(ev->fn, ev->node);
 	/* fails-on-null: the call fails cleanly on NULL (CPython's null_error keeps the pending
 	 * exception: PyObject_CallMethod (PyObject_Dir (x), ...)), no crash to report */
-	uint32_t ok = model_null_ok(m, ev->node->nargs) | model_mask(m, MODEL_FAILS_ON_NULL, ev->node->nargs);
+	uint32_t ok = model_null_ok(m, ev->node->nargs) | engine_fails_on_null(eng, (int32_t)(ev->node - ev->fn->nodes));
 	for (uint32_t k = 0; k < ev->node->nargs && k < 32; k++) {
 		if (ok & (1u << k))
 			continue;

@@ -293,6 +293,9 @@ void engine_set_value_byte(struct engine *eng, const struct eng_value *v, int se
  * models, or the annotations of an API modelled whole (rc.h). The annotations a project puts on
  * its own functions (cpychecker's, clang's) say who owns what, not whether NULL is accepted. */
 int engine_call_null_facts(const struct engine *eng, const struct ir_node *n);
+/* The arguments (bit k: argument k + 1) where the call at node fails cleanly on NULL and the
+ * program looks at its result (fails-on-null; transfer.c). */
+uint32_t engine_fails_on_null(struct engine *eng, int32_t node);
 /* The error indicator on the event's path. */
 enum eng_err engine_error_state(const struct eng_state *st);
 /* The value bound to var, or NULL when the var holds nothing the analysis follows. */

@@ -227,9 +227,9 @@ int xfer_call_forks(const struct engine *eng, const struct ir_node *n);
 void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int failed);
 /* Whether the call is handed a failed (NULL) result where its model does not accept NULL: the
  * program crashes there (rc-unchecked-null reports it) and the path ends. */
-int xfer_call_crashes(const struct engine *eng, const struct eng_state *st, int32_t node);
+int xfer_call_crashes(struct engine *eng, const struct eng_state *st, int32_t node);
 /* The call fails for sure: NULL in an argument where it fails on NULL (fails-on-null). */
-int xfer_call_must_fail(const struct engine *eng, const struct eng_state *st, int32_t node);
+int xfer_call_must_fail(struct engine *eng, const struct eng_state *st, int32_t node);
 /* Parameters dereferenced by a callee that does not accept NULL (for the summary). */
 void xfer_call_derefs(struct engine *eng, const struct eng_state *st, int32_t node);
 void xfer_assign(struct engine *eng, struct eng_state *st, int32_t node);

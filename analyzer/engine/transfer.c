@@ -440,6 +440,21 @@ static int var_read_later_cached(struct engine *eng, int32_t from, int32_t var)
 	return r;
 }
 
+/*
+ * The arguments where the call fails cleanly on NULL (fails-on-null), when the program looks at
+ * that failure: the call's result is read later (tested, returned, stored). A call whose result
+ * is dropped (`PyList_Append (list, Py_BuildValue (...));`) swallows the error it reports, so a
+ * failed result handed there is reported as before, and the path ends there.
+ */
+uint32_t engine_fails_on_null(struct engine *eng, int32_t node)
+{
+	const struct ir_node *n = &eng->fn->nodes[node];
+	uint32_t m = model_mask(n->model, MODEL_FAILS_ON_NULL, n->nargs);
+	if (!m || n->dest < 0 || n->succ[0] < 0 || !var_read_later_cached(eng, n->succ[0], n->dest))
+		return 0;
+	return m;
+}
+
 
 /*
  * A function nothing is known about (defined in another file, no model) that is handed a
@@ -649,7 +664,7 @@ void xfer_call(struct engine *eng, struct eng_state *st, int32_t node, int faile
 	/* a call that fails when handed NULL there (fails-on-null) reported nothing: a failed
 	 * result handed there is still unchecked after it; and if it succeeded, the argument was
 	 * not NULL */
-	uint32_t nonnull_ok = model_null_ok(m, na), fails_on_null = model_mask(m, MODEL_FAILS_ON_NULL, na);
+	uint32_t nonnull_ok = model_null_ok(m, na), fails_on_null = m && !heuristic ? engine_fails_on_null(eng, node) : 0;
 	uint32_t not_null_now = failed || heuristic ? 0 : fails_on_null;
 	for (uint32_t k = 0; k < na; k++) {
 		uint32_t bit = k < 32 ? 1u << k : 0;
@@ -1279,14 +1294,14 @@ static int refine_lt(struct eng_value *v, int64_t k, int var_first, int taken_tr
 
 /* ---- one function per IR operation (called by explore.c's step) -------------------------- */
 
-int xfer_call_crashes(const struct engine *eng, const struct eng_state *st, int32_t node)
+int xfer_call_crashes(struct engine *eng, const struct eng_state *st, int32_t node)
 {
 	const struct ir_node *n = &eng->fn->nodes[node];
 	const struct ir_operand *a = ir_args(eng->fn, n);
 	if (!engine_call_null_facts(eng, n))
 		return 0;
 	/* a call that fails on NULL there (fails-on-null) does not crash: it fails (xfer_call_must_fail) */
-	uint32_t ok = model_null_ok(n->model, n->nargs) | model_mask(n->model, MODEL_FAILS_ON_NULL, n->nargs);
+	uint32_t ok = model_null_ok(n->model, n->nargs) | engine_fails_on_null(eng, node);
 	for (uint32_t k = 0; k < n->nargs && k < 32; k++) {
 		const struct eng_value *v = engine_operand_value(st, &a[k]);
 		if (v && v->null == ENG_NULL_FAIL && !(ok & (1u << k)))
@@ -1295,11 +1310,11 @@ int xfer_call_crashes(const struct engine *eng, const struct eng_state *st, int3
 	return 0;
 }
 
-int xfer_call_must_fail(const struct engine *eng, const struct eng_state *st, int32_t node)
+int xfer_call_must_fail(struct engine *eng, const struct eng_state *st, int32_t node)
 {
 	const struct ir_node *n = &eng->fn->nodes[node];
 	const struct ir_operand *a = ir_args(eng->fn, n);
-	uint32_t fails = model_mask(n->model, MODEL_FAILS_ON_NULL, n->nargs);
+	uint32_t fails = engine_fails_on_null(eng, node);
 	for (uint32_t k = 0; fails && k < n->nargs && k < 32; k++) {
 		const struct eng_value *v = engine_operand_value(st, &a[k]);
 		if ((fails & (1u << k)) && v && (v->null == ENG_NULL_FAIL || v->null == ENG_NULL))

@@ -119,6 +119,15 @@ static Py_ssize_t bad_length_of_failed_int(long n)
 	return len;
 }
 
+/* PyList_Append fails cleanly on NULL, but its result is dropped: the error is swallowed */
+static void bad_append_result_dropped(PyObject *list, PyObject *item)
+{
+	PyObject *name = PyObject_Str(item);
+
+	PyList_Append(list, name); // expect-warning{{rc-unchecked-null}}
+	Py_XDECREF(name);
+}
+
 static PyMethodDef methods[] = {
 	{"dir_sorted", (PyCFunction)good_dir_sorted, METH_NOARGS, NULL},
 	{"bad", (PyCFunction)bad_release_after_failed_call, METH_NOARGS, NULL},
@@ -138,6 +147,7 @@ PyMODINIT_FUNC PyInit_m(void)
 
 	if (bad_length_of_failed_int(3) < 0)
 		return NULL;
+	bad_append_result_dropped(Py_None, Py_None);
 	m = PyModule_Create(&mod);
 	if (m == NULL)
 		return NULL;
