@@ -1024,6 +1024,7 @@ uint32_t engine_run(const struct ir_func *fn, const struct engine_options *opt, 
 	findings_free(&eng);
 	summary_free(&eng);
 	free(eng.read_later);
+	free(eng.fails_on_null);
 	free(eng.in_range);
 	free(eng.conv);
 	state_free(&eng.a);

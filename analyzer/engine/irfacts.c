@@ -122,6 +122,25 @@ int irfacts_var_read_later(const struct ir_func *fn, int32_t from, int32_t var)
 	return walk_until_assigned(fn, from, var, reads_var, -1);
 }
 
+/* Node k tests var (a branch on it), returns it, or copies it into another var that is tested
+ * or returned later (target: how many copies may still be followed). */
+static int tests_var(const struct ir_func *fn, int32_t k, int32_t var, int32_t target)
+{
+	const struct ir_node *n = &fn->nodes[k];
+	const struct ir_operand *a = ir_args(fn, n);
+	if (!n->nargs || a[0].kind != IR_OPND_VAR || a[0].var != var)
+		return 0;
+	if (n->op == IR_BRANCH || n->op == IR_RETURN)
+		return 1;
+	return n->op == IR_ASSIGN && target > 0 && n->dest >= 0 && n->dest != var &&
+	       walk_until_assigned(fn, n->succ[0], n->dest, tests_var, target - 1);
+}
+
+int irfacts_var_tested_later(const struct ir_func *fn, int32_t from, int32_t var)
+{
+	return walk_until_assigned(fn, from, var, tests_var, 2);
+}
+
 
 static int is_node(const struct ir_func *fn, int32_t k, int32_t var, int32_t target)
 {

@@ -35,6 +35,9 @@ uint8_t *irfacts_index_ranges(const struct ir_func *fn);
 /* Whether some path from node `from` reads var before assigning it (its address counts as a
  * read; unlike liveness, an address taken earlier does not keep it live). */
 int irfacts_var_read_later(const struct ir_func *fn, int32_t from, int32_t var);
+/* Whether some path from node `from` tests var (a branch on it) or returns it, directly or
+ * through a copy, before var is assigned again. */
+int irfacts_var_tested_later(const struct ir_func *fn, int32_t from, int32_t var);
 /* Whether local var holds only new references (or NULL): each of its definitions is a call
  * whose result is new (is_new(ctx, call, -1)), or a copy of such a call's temporary, or NULL,
  * or a call given its address as argument k that stores a new reference there (is_new(ctx,

@@ -442,17 +442,22 @@ static int var_read_later_cached(struct engine *eng, int32_t from, int32_t var)
 
 /*
  * The arguments where the call fails cleanly on NULL (fails-on-null), when the program looks at
- * that failure: the call's result is read later (tested, returned, stored). A call whose result
- * is dropped (`PyList_Append (list, Py_BuildValue (...));`) swallows the error it reports, so a
- * failed result handed there is reported as before, and the path ends there.
+ * that failure: the call's result is tested or returned (directly or through a copy). A call
+ * whose result is dropped or only stored (`PyList_Append (list, Py_BuildValue (...));`,
+ * `s->value = PyLong_AsLong (PyList_GetItem (l, 1));`) swallows the error it reports, so a failed
+ * result handed there is reported as before, and the path ends there.
  */
 uint32_t engine_fails_on_null(struct engine *eng, int32_t node)
 {
 	const struct ir_node *n = &eng->fn->nodes[node];
 	uint32_t m = model_mask(n->model, MODEL_FAILS_ON_NULL, n->nargs);
-	if (!m || n->dest < 0 || n->succ[0] < 0 || !var_read_later_cached(eng, n->succ[0], n->dest))
+	if (!m || n->dest < 0 || n->succ[0] < 0)
 		return 0;
-	return m;
+	if (!eng->fails_on_null)
+		eng->fails_on_null = util_xcalloc(eng->fn->nnodes, 1);
+	if (!eng->fails_on_null[node])
+		eng->fails_on_null[node] = irfacts_var_tested_later(eng->fn, n->succ[0], n->dest) ? 2 : 1;
+	return eng->fails_on_null[node] == 2 ? m : 0;
 }
 
 

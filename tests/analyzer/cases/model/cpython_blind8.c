@@ -128,6 +128,16 @@ static void bad_append_result_dropped(PyObject *list, PyObject *item)
 	Py_XDECREF(name);
 }
 
+/* the result of the call that fails cleanly is only stored: the error is swallowed */
+struct setting {
+	long value;
+};
+
+static void bad_value_stored_unchecked(struct setting *s, PyObject *list)
+{
+	s->value = PyLong_AsLong(PyList_GetItem(list, 1)); // expect-warning{{rc-unchecked-null}}
+}
+
 static PyMethodDef methods[] = {
 	{"dir_sorted", (PyCFunction)good_dir_sorted, METH_NOARGS, NULL},
 	{"bad", (PyCFunction)bad_release_after_failed_call, METH_NOARGS, NULL},
@@ -148,6 +158,10 @@ PyMODINIT_FUNC PyInit_m(void)
 	if (bad_length_of_failed_int(3) < 0)
 		return NULL;
 	bad_append_result_dropped(Py_None, Py_None);
+	{
+		struct setting st;
+		bad_value_stored_unchecked(&st, Py_None);
+	}
 	m = PyModule_Create(&mod);
 	if (m == NULL)
 		return NULL;
