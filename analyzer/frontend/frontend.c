@@ -1154,7 +1154,7 @@ static void lower_unit(struct fe_unit *u, const struct fe_input *in)
 			char msg[512];
 			snprintf(msg, sizeof msg, "function '%s' is too large to analyse; skipped", clang_getCString(s));
 			clang_disposeString(s);
-			diag_add_incomplete_in(out, fr ? fr->path : NULL, l.line, l.col, msg);
+			diag_add_skipped_function(out, fr ? fr->path : NULL, l.line, l.col, msg);
 			continue;
 		}
 		/* the builder's output must hold the IR's invariants (ir.h): a function that does not

@@ -203,16 +203,8 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int diag_is_too_large(const char *message)
-{
-	size_t n = strlen(message), k = sizeof DIAG_TOO_LARGE - 1;
-	return n >= k && !strcmp(message + n - k, DIAG_TOO_LARGE);
-}
-
 void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line, uint32_t col, const char *message)
 {
-	if (diag_is_too_large(message))
-		f->nfunctions_skipped++;
 	if (f->nincomplete == f->cap_incomplete) {
 		f->cap_incomplete = f->cap_incomplete ? f->cap_incomplete * 2 : 4;
 		f->incomplete = util_xrealloc(f->incomplete, f->cap_incomplete * sizeof *f->incomplete);
@@ -228,8 +220,7 @@ void diag_add_skipped_function(struct diag_file *f, const char *file, uint32_t l
 			       const char *message)
 {
 	diag_add_incomplete_in(f, file, line, col, message);
-	if (!diag_is_too_large(message))
-		f->nfunctions_skipped++;
+	f->nfunctions_skipped++;
 }
 
 void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message)

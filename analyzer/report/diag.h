@@ -48,7 +48,7 @@ struct diag_file {
 	uint32_t nbelow_severity; /* findings left out by --min-severity */
 	uint32_t nguesses;        /* findings resting on a guess, left out (no --show-guesses) */
 	/* Functions defined in the file that were not analysed at all (too large to lower: the
-	 * front end's "is too large to analyse" note, see diag_add_incomplete_in). Each has a note
+	 * front end's "is too large to analyse" note, diag_add_skipped_function). Each has a note
 	 * naming it; they make the exit status 2. */
 	uint32_t nfunctions_skipped;
 	int failed; /* the file could not be (fully) parsed */
@@ -108,10 +108,7 @@ void diag_run_error(struct diag_run *r, const char *file, const char *fmt, ...)
 #endif
 	;
 void diag_add_incomplete(struct diag_file *f, uint32_t line, uint32_t col, const char *message);
-/* The same for a function of an included source fragment (file: its path; NULL: f's). A note
- * whose message ends with DIAG_TOO_LARGE (frontend.c's, for a function cfg_build refused) also
- * counts the function in f->nfunctions_skipped: the front end has no other way to say so yet. */
-#define DIAG_TOO_LARGE "is too large to analyse; skipped"
+/* The same for a function of an included source fragment (file: its path; NULL: f's). */
 void diag_add_incomplete_in(struct diag_file *f, const char *file, uint32_t line, uint32_t col, const char *message);
 /* A function not analysed at all: a note naming it (message), counted in nfunctions_skipped. */
 void diag_add_skipped_function(struct diag_file *f, const char *file, uint32_t line, uint32_t col,
