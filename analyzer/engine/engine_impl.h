@@ -196,8 +196,8 @@ struct engine {
 		int read;
 	} *read_later;
 	uint32_t nread_later, cap_read_later;
-	/* engine_fails_on_null's answers by node (0: not asked yet, 1: no, 2: yes), or NULL */
-	uint8_t *fails_on_null;
+	/* engine_fails_on_null's answers by node (bit 32: computed; bits 0-31: the mask), or NULL */
+	uint64_t *fails_on_null;
 	/* scratch states */
 	struct eng_state a, b, c;
 	uint8_t *global_acq; /* per return node: 0 not asked, 1 no, 2 yes (engine_global_acquired_before) */

@@ -442,22 +442,36 @@ static int var_read_later_cached(struct engine *eng, int32_t from, int32_t var)
 
 /*
  * The arguments where the call fails cleanly on NULL (fails-on-null), when the program looks at
- * that failure: the call's result is tested or returned (directly or through a copy). A call
- * whose result is dropped or only stored (`PyList_Append (list, Py_BuildValue (...));`,
- * `s->value = PyLong_AsLong (PyList_GetItem (l, 1));`) swallows the error it reports, so a failed
- * result handed there is reported as before, and the path ends there.
+ * that failure: the call's result is tested or returned (directly or through a copy), or the
+ * argument itself is (`attrs = PyObject_Dir (t); PyObject_CallMethod (attrs, ...); return
+ * attrs;`: the NULL carries the error on). A call whose result is dropped or only stored
+ * (`PyList_Append (list, Py_BuildValue (...));`, `s->value = PyLong_AsLong (PyList_GetItem (l,
+ * 1));`) with an argument nobody looks at again swallows the error it reports, so a failed result
+ * handed there is reported as before, and the path ends there.
  */
 uint32_t engine_fails_on_null(struct engine *eng, int32_t node)
 {
 	const struct ir_node *n = &eng->fn->nodes[node];
 	uint32_t m = model_mask(n->model, MODEL_FAILS_ON_NULL, n->nargs);
-	if (!m || n->dest < 0 || n->succ[0] < 0)
+	if (!m || n->succ[0] < 0)
 		return 0;
 	if (!eng->fails_on_null)
-		eng->fails_on_null = util_xcalloc(eng->fn->nnodes, 1);
-	if (!eng->fails_on_null[node])
-		eng->fails_on_null[node] = irfacts_var_tested_later(eng->fn, n->succ[0], n->dest) ? 2 : 1;
-	return eng->fails_on_null[node] == 2 ? m : 0;
+		eng->fails_on_null = util_xcalloc(eng->fn->nnodes, sizeof *eng->fails_on_null);
+	uint64_t *c = &eng->fails_on_null[node];
+	if (!(*c >> 32)) {
+		uint32_t keep = 0;
+		if (n->dest >= 0 && irfacts_var_tested_later(eng->fn, n->succ[0], n->dest)) {
+			keep = m;
+		} else {
+			const struct ir_operand *a = ir_args(eng->fn, n);
+			for (uint32_t k = 0; k < n->nargs && k < 32; k++)
+				if ((m >> k & 1) && a[k].kind == IR_OPND_VAR &&
+				    irfacts_var_tested_later(eng->fn, n->succ[0], a[k].var))
+					keep |= 1u << k;
+		}
+		*c = (uint64_t)1 << 32 | keep;
+	}
+	return (uint32_t)*c;
 }
 
 

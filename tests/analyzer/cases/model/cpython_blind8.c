@@ -138,12 +138,25 @@ static void bad_value_stored_unchecked(struct setting *s, PyObject *list)
 	s->value = PyLong_AsLong(PyList_GetItem(list, 1)); // expect-warning{{rc-unchecked-null}}
 }
 
+/* the NULL itself is returned after the call that fails cleanly on it: the error goes on */
+static PyObject *good_dir_extended(PyObject *self)
+{
+	PyObject *type = PyObject_Type(self);
+	PyObject *attrs = PyObject_Dir(type);
+	PyObject *r = PyObject_CallMethod(attrs, "extend", "[ss]", "a", "b");
+
+	Py_DECREF(type);
+	Py_XDECREF(r);
+	return attrs;
+}
+
 static PyMethodDef methods[] = {
 	{"dir_sorted", (PyCFunction)good_dir_sorted, METH_NOARGS, NULL},
 	{"bad", (PyCFunction)bad_release_after_failed_call, METH_NOARGS, NULL},
 	{"swap_global", good_swap_global, METH_O, NULL},
 	{"swap_field", good_swap_field, METH_O, NULL},
 	{"swap_host", good_swap_global_from_call, METH_VARARGS, NULL},
+	{"dir_extended", (PyCFunction)good_dir_extended, METH_NOARGS, NULL},
 	{"replace", good_replace_then_release, METH_O, NULL},
 	{NULL, NULL, 0, NULL},
 };
