@@ -299,10 +299,15 @@ class Gen:
             return None
         v = self.r.choice(vs)
         ty = 'box' if self.r.chance(1, 3) else 'leaf'
+        new = 'rc_new(h, &oracle_%s_type)' % ty
         if self.r.chance(1, 5):
-            out = [Stmt('%s = %s ? rc_new(h, &oracle_%s_type) : NULL;' % (v, self.r.choice(COND_SIMPLE), ty))]
+            # a variable-sized object: the type's size and some more
+            new = 'rc_new_sized(h, &oracle_%s_type, sizeof(%s) + %d)' % (
+                ty, 'struct box' if ty == 'box' else 'rc_object', self.r.choice([0, 8, 24]))
+        if self.r.chance(1, 5):
+            out = [Stmt('%s = %s ? %s : NULL;' % (v, self.r.choice(COND_SIMPLE), new))]
         else:
-            out = [Stmt('%s = rc_new(h, &oracle_%s_type);' % (v, ty))]
+            out = [Stmt('%s = %s;' % (v, new))]
         st.set(v, M, ty)
         return out + self.null_check(v, st, ctx)
 
@@ -343,8 +348,11 @@ class Gen:
 
     def op_store(self, st, ctx, depth):
         r = self.r
+        # what a field receives: mostly leaves, sometimes a box (a container in a container: a
+        # box stored into itself or into a box that holds it back is a cycle, which the
+        # harness's final collection frees: garbage, not a leak)
         leaves = [v for v in self.vars_in(ctx, st, (O, M) if not self.rand() else (N, O, M))
-                  if self.rand() or st.t[v] == 'leaf']
+                  if self.rand() or st.t[v] == 'leaf' or (st.t[v] == 'box' and r.chance(1, 3))]
         # a field is written only in a box (a leaf has none: that would be a buffer overflow,
         # not a reference-count defect), even in random mode
         boxes = [v for v in self.vars_in(ctx, st, (O,), writable=False) if st.t[v] == 'box']
@@ -362,7 +370,7 @@ class Gen:
             return [Stmt('rc_set_field(%s, %s);' % (lhs, v), tag=('steal', v)), Stmt('%s = NULL;' % v)]
         if k == 1 and leaves:
             v = r.choice(leaves)
-            if v == target or (st.s[v] != O and not self.rand()):
+            if (v == target and st.t[v] != 'box') or (st.s[v] != O and not self.rand()):
                 return None
             if r.chance(1, 3):
                 # the field's own reference by hand: emptied, a plain store, then the increment
@@ -442,6 +450,9 @@ class Gen:
                     return [Stmt(None, ['if (%s)' % v, [Stmt('oracle_use(%s);' % v)]])]
                 return [Stmt(None, ['if (%s && %s)' % (r.choice(COND_SIMPLE[:4]), v), [Stmt('oracle_use(%s);' % v)]])]
             return [Stmt('oracle_use(%s);' % v, tag=('use', v))]
+        if r.chance(1, 3):
+            # a collection: frees the cycles nothing outside holds, never what a local holds
+            return [Stmt('(void)rc_collect(h);')]
         return [Stmt('oracle_use(arg);')]
 
     def op_borrow(self, st, ctx, depth):
