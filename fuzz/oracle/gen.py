@@ -23,7 +23,7 @@ import random
 
 MODES = ('correct', 'defect', 'random')
 DEFECTS = ('missing-release', 'extra-release', 'wrong-path', 'use-after-release', 'missing-null-check',
-           'borrowed-return')
+           'borrowed-return', 'borrowed-steal', 'unpinned-store')
 PARAMS = ('c0', 'c1', 'c2')
 
 
@@ -299,10 +299,15 @@ class Gen:
             return None
         v = self.r.choice(vs)
         ty = 'box' if self.r.chance(1, 3) else 'leaf'
+        new = 'rc_new(h, &oracle_%s_type)' % ty
         if self.r.chance(1, 5):
-            out = [Stmt('%s = %s ? rc_new(h, &oracle_%s_type) : NULL;' % (v, self.r.choice(COND_SIMPLE), ty))]
+            # a variable-sized object: the type's size and some more
+            new = 'rc_new_sized(h, &oracle_%s_type, sizeof(%s) + %d)' % (
+                ty, 'struct box' if ty == 'box' else 'rc_object', self.r.choice([0, 8, 24]))
+        if self.r.chance(1, 5):
+            out = [Stmt('%s = %s ? %s : NULL;' % (v, self.r.choice(COND_SIMPLE), new))]
         else:
-            out = [Stmt('%s = rc_new(h, &oracle_%s_type);' % (v, ty))]
+            out = [Stmt('%s = %s;' % (v, new))]
         st.set(v, M, ty)
         return out + self.null_check(v, st, ctx)
 
@@ -343,8 +348,11 @@ class Gen:
 
     def op_store(self, st, ctx, depth):
         r = self.r
+        # what a field receives: mostly leaves, sometimes a box (a container in a container: a
+        # box stored into itself or into a box that holds it back is a cycle, which the
+        # harness's final collection frees: garbage, not a leak)
         leaves = [v for v in self.vars_in(ctx, st, (O, M) if not self.rand() else (N, O, M))
-                  if self.rand() or st.t[v] == 'leaf']
+                  if self.rand() or st.t[v] == 'leaf' or (st.t[v] == 'box' and r.chance(1, 3))]
         # a field is written only in a box (a leaf has none: that would be a buffer overflow,
         # not a reference-count defect), even in random mode
         boxes = [v for v in self.vars_in(ctx, st, (O,), writable=False) if st.t[v] == 'box']
@@ -362,7 +370,7 @@ class Gen:
             return [Stmt('rc_set_field(%s, %s);' % (lhs, v), tag=('steal', v)), Stmt('%s = NULL;' % v)]
         if k == 1 and leaves:
             v = r.choice(leaves)
-            if v == target or (st.s[v] != O and not self.rand()):
+            if (v == target and st.t[v] != 'box') or (st.s[v] != O and not self.rand()):
                 return None
             if r.chance(1, 3):
                 # the field's own reference by hand: emptied, a plain store, then the increment
@@ -372,6 +380,65 @@ class Gen:
         if target == 'arg' and field == 'a' and r.chance(1, 2):
             return None  # keep arg->a mostly intact for borrowed loads
         return [Stmt('rc_clear_field(%s);' % lhs)]
+
+    def op_steal_arg(self, st, ctx, depth):
+        """The borrowed arg handed to a stealing call (rc_set_field into a field of an owned local
+        box), then its reference paid back by an increment: correct, the box's reference is the
+        increment's. Without the increment (the 'borrowed-steal' defect, or random mode) the
+        box's release releases the caller's reference: rccheck reports the steal of a borrowed
+        reference (rc-release-borrowed) unless the steal is on every success path and no failure
+        path, which it takes for steals-on-success by design (steals-on-success-inferred.c)."""
+        r = self.r
+        boxes = [v for v in self.vars_in(ctx, st, (O,), writable=False) if st.t[v] == 'box']
+        if not boxes:
+            return None
+        lhs = '&((struct box *)%s)->%s' % (r.choice(boxes), r.choice(['a', 'b']))
+        out = [Stmt('rc_set_field(%s, arg);' % lhs, tag=('steal-arg',))]
+        if not (self.rand() and r.chance(1, 2)):
+            out.append(Stmt('rc_incref(arg);', tag=('payback', 'arg')))
+        return out
+
+    def op_pin(self, st, ctx, depth):
+        """A value read from a field of arg (borrowed: neither owned nor a parameter), stored by
+        hand into another field (of an owned local box, or arg's other field) and incremented
+        (the new field's reference), then arg's field cleared: the value lives on in the other
+        field, so the use after is no use after release. Without the increment (the
+        'unpinned-store' defect) the clear frees it: a use after release, and the other field's
+        release later is one too many."""
+        r = self.r
+        src = r.choice(['a', 'b'])
+        boxes = [v for v in self.vars_in(ctx, st, (O,), writable=False) if st.t[v] == 'box']
+        if boxes and r.chance(2, 3):
+            lhs = '((struct box *)%s)->%s' % (r.choice(boxes), r.choice(['a', 'b']))
+        else:
+            lhs = '((struct box *)arg)->%s' % ('b' if src == 'a' else 'a')
+        body = [Stmt('rc_clear_field(&%s);' % lhs), Stmt('%s = b;' % lhs),
+                Stmt('rc_incref(b);', tag=('pin-incref', 'b'))]
+        if self.rand() and r.chance(1, 2):
+            body.pop()
+        body += [Stmt('rc_clear_field(&((struct box *)arg)->%s);' % src), Stmt('oracle_use(b);')]
+        return [Stmt('b = ((struct box *)arg)->%s;' % src), Stmt(None, ['if (b) {', body, '}'])]
+
+    def op_temp(self, st, ctx, depth):
+        """A new reference that lives only in a temporary of one full expression, released at
+        once: rc_xdecref(f(...)) of an object helper, rc_decref(rc_newref(v)). In random mode
+        one in two is dropped unreleased ((void)f(...): a leak at the end of the statement)."""
+        r = self.r
+        helpers = [g for g in self.funcs if g.returns_obj]
+        srcs = self.vars_in(ctx, st, (O,), writable=False)
+        if helpers and (not srcs or r.chance(1, 2)):
+            g = r.choice(helpers)
+            ctx.func.calls.add(g.name)
+            call = '%s(h, arg, %s)' % (g.name, ', '.join(r.choice(['c0', 'c1', 'c2', '0', '1']) for _ in range(3)))
+            if self.rand() and r.chance(1, 2):
+                return [Stmt('(void)%s;' % call)]
+            return [Stmt('rc_xdecref(%s);' % call, tag=('temp-release',))]
+        if not srcs:
+            return None
+        v = r.choice(srcs)
+        if self.rand() and r.chance(1, 2):
+            return [Stmt('(void)rc_newref(%s);' % v)]
+        return [Stmt('rc_decref(rc_newref(%s));' % v, tag=('temp-release',))]
 
     def op_use(self, st, ctx, depth):
         vs = self.vars_in(ctx, st, (O, M), writable=False)
@@ -383,6 +450,9 @@ class Gen:
                     return [Stmt(None, ['if (%s)' % v, [Stmt('oracle_use(%s);' % v)]])]
                 return [Stmt(None, ['if (%s && %s)' % (r.choice(COND_SIMPLE[:4]), v), [Stmt('oracle_use(%s);' % v)]])]
             return [Stmt('oracle_use(%s);' % v, tag=('use', v))]
+        if r.chance(1, 3):
+            # a collection: frees the cycles nothing outside holds, never what a local holds
+            return [Stmt('(void)rc_collect(h);')]
         return [Stmt('oracle_use(arg);')]
 
     def op_borrow(self, st, ctx, depth):
@@ -522,7 +592,7 @@ class Gen:
         return [rel, Stmt('w = NULL;', tag=('nulled', 'w'))]
 
     OPS = ('alloc', 'alloc', 'newref', 'release', 'store', 'use', 'borrow', 'call', 'call', 'if', 'if', 'exit',
-           'switch', 'loop', 'weak')
+           'switch', 'loop', 'weak', 'steal_arg', 'pin', 'temp')
 
     def gen_block(self, st, ctx, depth, n):
         out = []
@@ -650,6 +720,22 @@ def inject(f, kind, r):
                 l[i] = Stmt('ret = arg;' if s.tag[1] == 'arg' else 'ret = ((struct box *)arg)->a;')
                 return True
         return False
+    if kind == 'borrowed-steal':
+        # the increment that pays back a steal of the borrowed arg (op_steal_arg) deleted
+        cands = [(l, i) for l, i, s in sites if s.tag and s.tag[0] == 'payback']
+        if not cands:
+            return False
+        l, i = r.choice(cands)
+        del l[i]
+        return True
+    if kind == 'unpinned-store':
+        # the increment of a value stored by hand into a field (op_pin) deleted
+        cands = [(l, i) for l, i, s in sites if s.tag and s.tag[0] == 'pin-incref']
+        if not cands:
+            return False
+        l, i = r.choice(cands)
+        del l[i]
+        return True
     raise ValueError(kind)
 
 
