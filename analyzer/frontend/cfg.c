@@ -1074,8 +1074,11 @@ static struct ir_operand lower_call(struct cx *x, CXCursor c)
 		nd->shown = shown;
 		nd->dest = dest;
 		for (uint32_t i = 0; i < nargs && i < 8; i++) {
-			int64_t lo, hi;
-			if (args[i].kind != IR_OPND_INT && static_range(ks.v[i + 1], &lo, &hi, 0) && lo >= -5 && hi <= 256)
+			int64_t lo, hi, v;
+			/* by its type or form, or a constant the AST folds (`1 << 2` from a macro) */
+			if (args[i].kind != IR_OPND_INT &&
+			    ((static_range(ks.v[i + 1], &lo, &hi, 0) && lo >= -5 && hi <= 256) ||
+			     (eval_int(ks.v[i + 1], &v) && v >= -5 && v <= 256)))
 				nd->small_args |= (uint8_t)(1u << i);
 		}
 		nd->model = info ? info->annot : NULL;

@@ -150,6 +150,19 @@ static PyObject *good_dir_extended(PyObject *self)
 	return attrs;
 }
 
+/* blind set 9: a constant the AST folds (a flag macro `1 << 2`) inside CPython's small-int
+ * cache: PyLong_FromLong cannot fail */
+#define FLAG_C (1 << 2)
+
+static int good_small_constant_flag(PyObject *d)
+{
+	PyObject *val = PyLong_FromLong(FLAG_C);
+	int r = PyDict_SetItemString(d, "FLAG_C", val);
+
+	Py_DECREF(val);
+	return r;
+}
+
 static PyMethodDef methods[] = {
 	{"dir_sorted", (PyCFunction)good_dir_sorted, METH_NOARGS, NULL},
 	{"bad", (PyCFunction)bad_release_after_failed_call, METH_NOARGS, NULL},
@@ -171,6 +184,8 @@ PyMODINIT_FUNC PyInit_m(void)
 	if (bad_length_of_failed_int(3) < 0)
 		return NULL;
 	bad_append_result_dropped(Py_None, Py_None);
+	if (good_small_constant_flag(Py_None) < 0)
+		return NULL;
 	{
 		struct setting st;
 		bad_value_stored_unchecked(&st, Py_None);
