@@ -317,6 +317,17 @@ static void bind_new_out(struct eng_state *st, int32_t var, int32_t node, int ow
 	state_bind(st, var, s);
 }
 
+/* Value s (a slot, 0: none) handed as the data of a callback: a reference the function owns
+ * escapes to the callback, which may keep it (a thread's data) or drop it; a borrowed parameter
+ * goes on with it (ENG_V_CB_DATA, read by the summary's contract rules). */
+static void give_to_callback(struct eng_state *st, uint8_t s)
+{
+	if (s && st->vals[s].owned > 0)
+		st->vals[s].flags |= ENG_V_ESCAPED;
+	else if (s && st->vals[s].param > 0)
+		st->vals[s].flags |= ENG_V_CB_DATA;
+}
+
 /* What a call takes over without a steals= fact (docs/model-format.md): a floating reference
  * handed as an argument other than the first, which GLib's convention sinks
  * (g_variant_builder_add_value (b, g_variant_new_int32 (1)), gtk_container_add); the first is
@@ -342,10 +353,8 @@ static void hand_over(const struct ir_func *fn, struct eng_state *st, const stru
 	if (f->kind == IR_OPND_NULL || (f->kind == IR_OPND_INT && f->ival == 0))
 		return;
 	uint8_t s = xfer_arg_slot(fn, st, &a[m->notify_data - 1]);
-	if (s && st->vals[s].owned > 0 && (m->flags & MODEL_CALLBACK_DATA))
-		st->vals[s].flags |= ENG_V_ESCAPED; /* the callback's: kept (a thread's data) or dropped */
-	else if (s && st->vals[s].param > 0 && (m->flags & MODEL_CALLBACK_DATA))
-		st->vals[s].flags |= ENG_V_CB_DATA;
+	if (m->flags & MODEL_CALLBACK_DATA)
+		give_to_callback(st, s);
 	else if (s && st->vals[s].owned > 0)
 		steal_slot(st, s, node);
 }
@@ -529,11 +538,7 @@ static void callback_data_escapes(const struct ir_func *fn, struct eng_state *st
 	if (!cb)
 		return;
 	for (k = 1; k < n->nargs && k < 32; k++) {
-		uint8_t s = (said & (1u << k)) ? 0 : xfer_arg_slot(fn, st, &a[k]);
-		if (s && st->vals[s].owned > 0)
-			st->vals[s].flags |= ENG_V_ESCAPED;
-		else if (s && st->vals[s].param > 0)
-			st->vals[s].flags |= ENG_V_CB_DATA;
+		give_to_callback(st, (said & (1u << k)) ? 0 : xfer_arg_slot(fn, st, &a[k]));
 	}
 }
 
